@@ -1,0 +1,71 @@
+package locale
+
+import (
+	"fmt"
+	"time"
+
+	_ "time/tzdata" // embed the time zone database so Europe/Amsterdam loads everywhere
+)
+
+var amsterdam = mustLoadZone("Europe/Amsterdam")
+
+func mustLoadZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		// Unreachable in practice: time/tzdata is embedded above.
+		panic(fmt.Sprintf("locale: load time zone %s: %v", name, err))
+	}
+	return loc
+}
+
+// Zone returns the Europe/Amsterdam location in which all dates and times are shown.
+func Zone() *time.Location { return amsterdam }
+
+var dutchDays = [...]string{
+	time.Sunday:    "zondag",
+	time.Monday:    "maandag",
+	time.Tuesday:   "dinsdag",
+	time.Wednesday: "woensdag",
+	time.Thursday:  "donderdag",
+	time.Friday:    "vrijdag",
+	time.Saturday:  "zaterdag",
+}
+
+var dutchMonths = [...]string{
+	time.January:   "januari",
+	time.February:  "februari",
+	time.March:     "maart",
+	time.April:     "april",
+	time.May:       "mei",
+	time.June:      "juni",
+	time.July:      "juli",
+	time.August:    "augustus",
+	time.September: "september",
+	time.October:   "oktober",
+	time.November:  "november",
+	time.December:  "december",
+}
+
+// Date formats tm's calendar day in Amsterdam, e.g. "woensdag 3 februari 2027" or "Wednesday 3 February 2027".
+func (t *Translator) Date(tm time.Time) string {
+	tm = tm.In(amsterdam)
+	if t.lang == English {
+		return tm.Format("Monday 2 January 2006")
+	}
+	return fmt.Sprintf("%s %d %s %d", dutchDays[tm.Weekday()], tm.Day(), dutchMonths[tm.Month()], tm.Year())
+}
+
+// DateTime formats tm in Amsterdam as date and 24-hour time, e.g. "woensdag 3 februari 2027, 10:30".
+func (t *Translator) DateTime(tm time.Time) string {
+	return t.Date(tm) + ", " + t.Time(tm)
+}
+
+// Time formats tm's clock time in Amsterdam on the 24-hour clock, e.g. "10:30".
+func (t *Translator) Time(tm time.Time) string {
+	return tm.In(amsterdam).Format("15:04")
+}
+
+// TimeRange formats the Amsterdam clock times of a and b joined by an en dash, e.g. "10:30–11:30".
+func (t *Translator) TimeRange(a, b time.Time) string {
+	return t.Time(a) + "\u2013" + t.Time(b)
+}

@@ -1,0 +1,166 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DefaultTimezone is where Dagplanner's events take place unless told otherwise.
+const DefaultTimezone = "Europe/Amsterdam"
+
+// Event is one conference day, held at one or more venues at once.
+type Event struct {
+	ID          uint
+	Name        string `gorm:"size:200;not null"`
+	Theme       string `gorm:"size:200;not null;default:''"`
+	Description string `gorm:"size:4000;not null;default:''"`
+	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
+	Date      string `gorm:"size:10;not null"`
+	Timezone  string `gorm:"size:64;not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Venues    []Venue `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// Location is the event's time zone; an unknown name falls back to UTC.
+func (e Event) Location() *time.Location {
+	loc, err := time.LoadLocation(e.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Day is midnight at the start of the event day in its own time zone.
+func (e Event) Day() time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, e.Date, e.Location())
+	if err != nil {
+		return time.Time{}
+	}
+	return d
+}
+
+// At turns a clock time on the event day ("10:30") into an instant.
+func (e Event) At(clock string) (time.Time, bool) {
+	t, err := time.Parse("15:04", strings.TrimSpace(clock))
+	if err != nil {
+		return time.Time{}, false
+	}
+	d := e.Day()
+	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, e.Location()), true
+}
+
+// EventInput is what an organiser may set on an event.
+type EventInput struct {
+	Name        string
+	Theme       string
+	Description string
+	Date        string
+	Timezone    string
+}
+
+// Validate reports what is wrong with the input.
+func (in EventInput) Validate() Problems {
+	p := Problems{}
+	p.checkLine("name", in.Name, true, 200)
+	p.checkLine("theme", in.Theme, false, 200)
+	p.checkText("description", in.Description, false, 4000)
+	if strings.TrimSpace(in.Date) == "" {
+		p.Add("date", "form.required")
+	} else if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
+		p.Add("date", "form.invalid_date")
+	}
+	if in.Timezone != "" {
+		if _, err := time.LoadLocation(in.Timezone); err != nil || len(in.Timezone) > 64 {
+			p.Add("timezone", "form.invalid_timezone")
+		}
+	}
+	return p
+}
+
+// CurrentEvent returns the event Dagplanner is running: the one created last.
+func (s *Store) CurrentEvent(ctx context.Context) (Event, error) {
+	var e Event
+	err := s.db.WithContext(ctx).Order("id DESC").First(&e).Error
+	if err != nil {
+		return Event{}, notFound(err, "current event", "")
+	}
+	return e, nil
+}
+
+// CreateEvent stores a new event.
+func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Event{}, err
+	}
+	e := Event{}
+	in.apply(&e)
+	if err := s.db.WithContext(ctx).Create(&e).Error; err != nil {
+		return Event{}, fmt.Errorf("create event: %w", err)
+	}
+	return e, nil
+}
+
+// UpdateEvent changes an event's details. Slots keep their clock times when the date moves.
+func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Event{}, err
+	}
+	var e Event
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&e, id).Error; err != nil {
+			return notFound(err, "event", id)
+		}
+		old := e
+		in.apply(&e)
+		if err := tx.Save(&e).Error; err != nil {
+			return err
+		}
+		return moveSlots(tx, old, e)
+	})
+	if err != nil {
+		return Event{}, fmt.Errorf("update event %d: %w", id, err)
+	}
+	return e, nil
+}
+
+func (in EventInput) apply(e *Event) {
+	e.Name = strings.TrimSpace(in.Name)
+	e.Theme = strings.TrimSpace(in.Theme)
+	e.Description = strings.TrimSpace(in.Description)
+	e.Date = in.Date
+	e.Timezone = in.Timezone
+	if e.Timezone == "" {
+		e.Timezone = DefaultTimezone
+	}
+}
+
+// moveSlots keeps every slot at the same wall-clock time when an event changes date or zone.
+func moveSlots(tx *gorm.DB, old, updated Event) error {
+	if old.Date == updated.Date && old.Timezone == updated.Timezone {
+		return nil
+	}
+	var slots []Slot
+	if err := tx.Joins("JOIN venues ON venues.id = slots.venue_id").
+		Where("venues.event_id = ?", updated.ID).Find(&slots).Error; err != nil {
+		return err
+	}
+	for _, sl := range slots {
+		start, _ := updated.At(sl.StartsAt.In(old.Location()).Format("15:04"))
+		end, _ := updated.At(sl.EndsAt.In(old.Location()).Format("15:04"))
+		if err := tx.Model(&sl).Updates(map[string]any{"starts_at": start.UTC(), "ends_at": end.UTC()}).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// isUniqueViolation reports whether err is a unique-constraint clash on either database.
+func isUniqueViolation(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}

@@ -1,0 +1,135 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations is the schema's history, oldest first. Each migration declares the tables as they
+// were at that moment, with structs of its own: the model types move on, a migration never does.
+// Append new migrations; never edit one that has shipped.
+var migrations = []*gormigrate.Migration{
+	{ID: "2026112201_initial_schema", Migrate: migrateInitialSchema},
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	m := gormigrate.New(s.db.WithContext(ctx), &gormigrate.Options{
+		TableName:                 "schema_migrations",
+		IDColumnName:              "id",
+		IDColumnSize:              255,
+		UseTransaction:            true,
+		ValidateUnknownMigrations: true,
+	}, migrations)
+	if err := m.Migrate(); err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	return nil
+}
+
+func migrateInitialSchema(tx *gorm.DB) error {
+	type Event struct {
+		ID          uint
+		Name        string `gorm:"size:200;not null"`
+		Theme       string `gorm:"size:200;not null;default:''"`
+		Description string `gorm:"size:4000;not null;default:''"`
+		Date        string `gorm:"size:10;not null"`
+		Timezone    string `gorm:"size:64;not null"`
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+	}
+	type Venue struct {
+		ID            uint
+		EventID       uint   `gorm:"not null;index"`
+		Event         Event  `gorm:"constraint:OnDelete:CASCADE"`
+		Slug          string `gorm:"size:60;not null;uniqueIndex"`
+		Name          string `gorm:"size:200;not null"`
+		City          string `gorm:"size:100;not null"`
+		Address       string `gorm:"size:200;not null"`
+		RouteHint     string `gorm:"size:500;not null;default:''"`
+		Accessibility string `gorm:"size:1000;not null;default:''"`
+		Capacity      int    `gorm:"not null"`
+		CreatedAt     time.Time
+		UpdatedAt     time.Time
+	}
+	type Room struct {
+		ID            uint
+		VenueID       uint   `gorm:"not null;uniqueIndex:idx_rooms_venue_name"`
+		Venue         Venue  `gorm:"constraint:OnDelete:CASCADE"`
+		Name          string `gorm:"size:100;not null;uniqueIndex:idx_rooms_venue_name"`
+		Capacity      int    `gorm:"not null"`
+		Accessibility string `gorm:"size:1000;not null;default:''"`
+		CreatedAt     time.Time
+		UpdatedAt     time.Time
+	}
+	type Slot struct {
+		ID        uint
+		VenueID   uint      `gorm:"not null;index"`
+		Venue     Venue     `gorm:"constraint:OnDelete:CASCADE"`
+		StartsAt  time.Time `gorm:"not null"`
+		EndsAt    time.Time `gorm:"not null"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type Session struct {
+		ID            uint
+		EventID       uint   `gorm:"not null;index"`
+		Event         Event  `gorm:"constraint:OnDelete:CASCADE"`
+		VenueID       *uint  `gorm:"index"`
+		Venue         *Venue `gorm:"constraint:OnDelete:SET NULL"`
+		RoomID        *uint  `gorm:"index"`
+		Room          *Room  `gorm:"constraint:OnDelete:SET NULL"`
+		Title         string `gorm:"size:200;not null"`
+		Format        string `gorm:"size:20;not null"`
+		Abstract      string `gorm:"size:4000;not null;default:''"`
+		Track         string `gorm:"size:100;not null;default:''"`
+		CapacityLimit int    `gorm:"not null;default:0"`
+		CreatedAt     time.Time
+		UpdatedAt     time.Time
+	}
+	type SessionSlot struct {
+		SessionID uint    `gorm:"primaryKey"`
+		Session   Session `gorm:"constraint:OnDelete:CASCADE"`
+		SlotID    uint    `gorm:"primaryKey;uniqueIndex:idx_session_slots_room_slot"`
+		Slot      Slot    `gorm:"constraint:OnDelete:CASCADE"`
+		RoomID    uint    `gorm:"not null;uniqueIndex:idx_session_slots_room_slot"`
+		Room      Room    `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type Speaker struct {
+		ID           uint
+		EventID      uint   `gorm:"not null;index"`
+		Event        Event  `gorm:"constraint:OnDelete:CASCADE"`
+		Name         string `gorm:"size:200;not null"`
+		Organisation string `gorm:"size:200;not null;default:''"`
+		Email        string `gorm:"size:254;not null;default:''"`
+		Bio          string `gorm:"size:2000;not null;default:''"`
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type SessionSpeaker struct {
+		SessionID uint    `gorm:"primaryKey"`
+		Session   Session `gorm:"constraint:OnDelete:CASCADE"`
+		SpeakerID uint    `gorm:"primaryKey"`
+		Speaker   Speaker `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type User struct {
+		ID           uint
+		Email        string `gorm:"size:254;not null;uniqueIndex"`
+		PasswordHash string `gorm:"size:200;not null"`
+		Role         string `gorm:"size:20;not null"`
+		VenueID      *uint  `gorm:"index"`
+		Venue        *Venue `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type WebSession struct {
+		Token  string    `gorm:"size:64;primaryKey"`
+		Data   []byte    `gorm:"not null"`
+		Expiry time.Time `gorm:"not null;index"`
+	}
+	return tx.Migrator().CreateTable(&Event{}, &Venue{}, &Room{}, &Slot{}, &Session{},
+		&SessionSlot{}, &Speaker{}, &SessionSpeaker{}, &User{}, &WebSession{})
+}

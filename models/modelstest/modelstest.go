@@ -1,0 +1,95 @@
+// Package modelstest opens real databases for tests: a SQLite file in a temp dir, and a
+// fresh database on the PostgreSQL server named by DAGPLANNER_TEST_POSTGRES.
+package modelstest
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	_ "github.com/jackc/pgx/v5/stdlib" // the driver gorm's postgres dialect uses
+)
+
+// DefaultPostgres is used when DAGPLANNER_TEST_POSTGRES is unset: the local server CI runs.
+const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// SQLite opens a store on a new SQLite file in t's temp dir.
+func SQLite(t testing.TB) *models.Store {
+	t.Helper()
+	return open(t, "file:"+filepath.Join(t.TempDir(), "test.db"))
+}
+
+// PostgresDSN creates a throw-away database and returns its DSN; it is dropped after the test.
+// Without a reachable server the test is skipped, unless DAGPLANNER_REQUIRE_POSTGRES=1 (set by
+// scripts/test), where it fails: CI must never pass by skipping PostgreSQL.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
+	base := os.Getenv("DAGPLANNER_TEST_POSTGRES")
+	if base == "" {
+		base = DefaultPostgres
+	}
+	admin, err := sql.Open("pgx", base)
+	if err == nil {
+		err = admin.PingContext(context.Background())
+	}
+	if err != nil {
+		if os.Getenv("DAGPLANNER_REQUIRE_POSTGRES") == "1" {
+			t.Fatalf("PostgreSQL at %s: %v", redact(base), err)
+		}
+		t.Skipf("no PostgreSQL at %s (run scripts/test to start one): %v", redact(base), err)
+	}
+	var b [6]byte
+	rand.Read(b[:])
+	name := "dagplanner_test_" + hex.EncodeToString(b[:])
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		admin.Close()
+		t.Fatalf("create database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		admin.Close()
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("parse DAGPLANNER_TEST_POSTGRES: %v", err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+// Postgres opens a store on a fresh PostgreSQL database.
+func Postgres(t testing.TB) *models.Store {
+	t.Helper()
+	return open(t, PostgresDSN(t))
+}
+
+// Each runs fn once per database kind, as subtests named "sqlite" and "postgres".
+func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) { fn(t, SQLite(t)) })
+	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
+}
+
+func open(t testing.TB, dsn string) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatalf("open %s: %v", redact(dsn), err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(unparseable DSN)"
+	}
+	return u.Redacted()
+}

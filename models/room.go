@@ -1,0 +1,91 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Room is a space at a venue where sessions take place.
+type Room struct {
+	ID            uint
+	VenueID       uint   `gorm:"not null;uniqueIndex:idx_rooms_venue_name"`
+	Name          string `gorm:"size:100;not null;uniqueIndex:idx_rooms_venue_name"`
+	Capacity      int    `gorm:"not null"`
+	Accessibility string `gorm:"size:1000;not null;default:''"`
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// RoomInput is what an organiser may set on a room.
+type RoomInput struct {
+	Name          string
+	Capacity      int
+	Accessibility string
+}
+
+// Validate reports what is wrong with the input.
+func (in RoomInput) Validate() Problems {
+	p := Problems{}
+	p.checkLine("name", in.Name, true, 100)
+	p.checkCount("capacity", in.Capacity, 10000)
+	p.checkText("accessibility", in.Accessibility, false, 1000)
+	return p
+}
+
+func (in RoomInput) apply(r *Room) {
+	r.Name = strings.TrimSpace(in.Name)
+	r.Capacity = in.Capacity
+	r.Accessibility = strings.TrimSpace(in.Accessibility)
+}
+
+// Room returns one room by id.
+func (s *Store) Room(ctx context.Context, id uint) (Room, error) {
+	var r Room
+	if err := s.db.WithContext(ctx).First(&r, id).Error; err != nil {
+		return Room{}, notFound(err, "room", id)
+	}
+	return r, nil
+}
+
+// CreateRoom adds a room to a venue. A name already used at that venue is a problem on "name".
+func (s *Store) CreateRoom(ctx context.Context, venueID uint, in RoomInput) (Room, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Room{}, err
+	}
+	r := Room{VenueID: venueID}
+	in.apply(&r)
+	err := s.db.WithContext(ctx).Create(&r).Error
+	if isUniqueViolation(err) {
+		return Room{}, invalid(Problems{"name": {Key: "form.name_taken"}})
+	}
+	if err != nil {
+		return Room{}, fmt.Errorf("create room %q: %w", in.Name, err)
+	}
+	return r, nil
+}
+
+// UpdateRoom changes a room's details.
+func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Room{}, err
+	}
+	var r Room
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&r, id).Error; err != nil {
+			return notFound(err, "room", id)
+		}
+		in.apply(&r)
+		return tx.Save(&r).Error
+	})
+	if isUniqueViolation(err) {
+		return Room{}, invalid(Problems{"name": {Key: "form.name_taken"}})
+	}
+	if err != nil {
+		return Room{}, fmt.Errorf("update room %d: %w", id, err)
+	}
+	return r, nil
+}

@@ -1,0 +1,143 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/alexedwards/argon2id"
+	"gorm.io/gorm"
+)
+
+// Roles an account can have. Admins and organisers run the event; reviewers judge proposals;
+// door staff check people in at one venue.
+const (
+	RoleAdmin     = "admin"
+	RoleOrganiser = "organiser"
+	RoleReviewer  = "reviewer"
+	RoleDoor      = "door"
+)
+
+// Roles lists every role, most powerful first.
+var Roles = []string{RoleAdmin, RoleOrganiser, RoleReviewer, RoleDoor}
+
+// User is an account for the organiser area. VenueID, when set, limits it to one venue.
+type User struct {
+	ID           uint
+	Email        string `gorm:"size:254;not null;uniqueIndex"`
+	PasswordHash string `gorm:"size:200;not null"`
+	Role         string `gorm:"size:20;not null"`
+	VenueID      *uint  `gorm:"index"`
+	Venue        *Venue `gorm:"constraint:OnDelete:CASCADE"`
+	CreatedAt    time.Time
+	UpdatedAt    time.Time
+}
+
+// CanManageVenue reports whether the account may change things at the given venue.
+func (u User) CanManageVenue(venueID uint) bool {
+	if u.Role != RoleAdmin && u.Role != RoleOrganiser {
+		return false
+	}
+	return u.VenueID == nil || *u.VenueID == venueID
+}
+
+// CanManageEvent reports whether the account may change event-wide settings and add venues.
+func (u User) CanManageEvent() bool {
+	return (u.Role == RoleAdmin || u.Role == RoleOrganiser) && u.VenueID == nil
+}
+
+// UserInput describes an account to create.
+type UserInput struct {
+	Email     string
+	Password  string
+	Role      string
+	VenueSlug string
+}
+
+// MinPasswordLength is the shortest password accepted; long passphrases beat complex rules.
+const MinPasswordLength = 12
+
+// Validate reports what is wrong with the input.
+func (in UserInput) Validate() Problems {
+	p := Problems{}
+	p.checkEmail("email", in.Email, true)
+	if len([]rune(in.Password)) < MinPasswordLength {
+		p.Add("password", "form.password_too_short", "Min", MinPasswordLength)
+	} else if len(in.Password) > 1000 {
+		p.Add("password", "form.too_long", "Max", 1000)
+	}
+	if !slices.Contains(Roles, in.Role) {
+		p.Add("role", "form.invalid_choice")
+	}
+	if in.Role == RoleDoor && in.VenueSlug == "" {
+		p.Add("venue", "form.door_needs_venue")
+	}
+	return p
+}
+
+// argonParams follows the RFC 9106 second recommendation, sized for a 2-core server.
+var argonParams = &argon2id.Params{Memory: 64 * 1024, Iterations: 3, Parallelism: 2, SaltLength: 16, KeyLength: 32}
+
+// CreateUser stores a new account with its password hashed by argon2id.
+func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return User{}, err
+	}
+	u := User{Email: NormalizeEmail(in.Email), Role: in.Role}
+	if in.VenueSlug != "" {
+		v, err := s.VenueBySlug(ctx, in.VenueSlug)
+		if errors.Is(err, ErrNotFound) {
+			return User{}, invalid(Problems{"venue": {Key: "form.unknown_venue"}})
+		}
+		if err != nil {
+			return User{}, err
+		}
+		u.VenueID = &v.ID
+	}
+	hash, err := argon2id.CreateHash(in.Password, argonParams)
+	if err != nil {
+		return User{}, fmt.Errorf("hash password: %w", err)
+	}
+	u.PasswordHash = hash
+	err = s.db.WithContext(ctx).Create(&u).Error
+	if isUniqueViolation(err) {
+		return User{}, fmt.Errorf("create user %q: %w", u.Email, ErrConflict)
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("create user %q: %w", u.Email, err)
+	}
+	return u, nil
+}
+
+// dummyHash is compared against when an address is unknown, so that a failed log-in takes
+// as long whether or not the account exists.
+var dummyHash, _ = argon2id.CreateHash("not a real password", argonParams)
+
+// Authenticate returns the account for email when password matches its hash.
+func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
+	var u User
+	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).First(&u).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		argon2id.ComparePasswordAndHash(password, dummyHash)
+		return User{}, ErrInvalidCredentials
+	}
+	if err != nil {
+		return User{}, fmt.Errorf("authenticate: %w", err)
+	}
+	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
+	if err != nil || !ok {
+		return User{}, ErrInvalidCredentials
+	}
+	return u, nil
+}
+
+// User returns one account by id.
+func (s *Store) User(ctx context.Context, id uint) (User, error) {
+	var u User
+	if err := s.db.WithContext(ctx).Preload("Venue").First(&u, id).Error; err != nil {
+		return User{}, notFound(err, "user", id)
+	}
+	return u, nil
+}

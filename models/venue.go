@@ -1,0 +1,144 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Venue is one building where the event takes place, with its own rooms and time slots.
+type Venue struct {
+	ID            uint
+	EventID       uint   `gorm:"not null;index"`
+	Slug          string `gorm:"size:60;not null;uniqueIndex"`
+	Name          string `gorm:"size:200;not null"`
+	City          string `gorm:"size:100;not null"`
+	Address       string `gorm:"size:200;not null"`
+	RouteHint     string `gorm:"size:500;not null;default:''"`
+	Accessibility string `gorm:"size:1000;not null;default:''"`
+	// Capacity is how many attendees the building takes for the day.
+	Capacity  int `gorm:"not null"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Rooms     []Room `gorm:"constraint:OnDelete:CASCADE"`
+	Slots     []Slot `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// VenueInput is what an organiser may set on a venue.
+type VenueInput struct {
+	Slug          string
+	Name          string
+	City          string
+	Address       string
+	RouteHint     string
+	Accessibility string
+	Capacity      int
+}
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate reports what is wrong with the input.
+func (in VenueInput) Validate() Problems {
+	p := Problems{}
+	switch {
+	case in.Slug == "":
+		p.Add("slug", "form.required")
+	case len(in.Slug) > 60:
+		p.Add("slug", "form.too_long", "Max", 60)
+	case !slugPattern.MatchString(in.Slug):
+		p.Add("slug", "form.invalid_slug")
+	}
+	p.checkLine("name", in.Name, true, 200)
+	p.checkLine("city", in.City, true, 100)
+	p.checkLine("address", in.Address, true, 200)
+	p.checkText("route_hint", in.RouteHint, false, 500)
+	p.checkText("accessibility", in.Accessibility, false, 1000)
+	p.checkCount("capacity", in.Capacity, 100000)
+	return p
+}
+
+func (in VenueInput) apply(v *Venue) {
+	v.Slug = in.Slug
+	v.Name = strings.TrimSpace(in.Name)
+	v.City = strings.TrimSpace(in.City)
+	v.Address = strings.TrimSpace(in.Address)
+	v.RouteHint = strings.TrimSpace(in.RouteHint)
+	v.Accessibility = strings.TrimSpace(in.Accessibility)
+	v.Capacity = in.Capacity
+}
+
+// Venues returns the event's venues, in the order they were added, with rooms and slots.
+func (s *Store) Venues(ctx context.Context, eventID uint) ([]Venue, error) {
+	var vs []Venue
+	err := s.preloadVenue(s.db.WithContext(ctx)).Where("event_id = ?", eventID).Order("id").Find(&vs).Error
+	if err != nil {
+		return nil, fmt.Errorf("venues of event %d: %w", eventID, err)
+	}
+	return vs, nil
+}
+
+// Venue returns one venue by id, with rooms and slots.
+func (s *Store) Venue(ctx context.Context, id uint) (Venue, error) {
+	var v Venue
+	if err := s.preloadVenue(s.db.WithContext(ctx)).First(&v, id).Error; err != nil {
+		return Venue{}, notFound(err, "venue", id)
+	}
+	return v, nil
+}
+
+// VenueBySlug returns one venue by its slug, with rooms and slots.
+func (s *Store) VenueBySlug(ctx context.Context, slug string) (Venue, error) {
+	var v Venue
+	if err := s.preloadVenue(s.db.WithContext(ctx)).Where("slug = ?", slug).First(&v).Error; err != nil {
+		return Venue{}, notFound(err, "venue", slug)
+	}
+	return v, nil
+}
+
+func (s *Store) preloadVenue(db *gorm.DB) *gorm.DB {
+	return db.Preload("Rooms", func(db *gorm.DB) *gorm.DB { return db.Order("capacity DESC, name") }).
+		Preload("Slots", func(db *gorm.DB) *gorm.DB { return db.Order("starts_at") })
+}
+
+// CreateVenue adds a venue to an event. A slug already in use is a problem on "slug".
+func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (Venue, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Venue{}, err
+	}
+	v := Venue{EventID: eventID}
+	in.apply(&v)
+	err := s.db.WithContext(ctx).Create(&v).Error
+	if isUniqueViolation(err) {
+		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})
+	}
+	if err != nil {
+		return Venue{}, fmt.Errorf("create venue %q: %w", in.Slug, err)
+	}
+	return v, nil
+}
+
+// UpdateVenue changes a venue's details.
+func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return Venue{}, err
+	}
+	var v Venue
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.First(&v, id).Error; err != nil {
+			return notFound(err, "venue", id)
+		}
+		in.apply(&v)
+		return tx.Omit("Rooms", "Slots").Save(&v).Error
+	})
+	if isUniqueViolation(err) {
+		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})
+	}
+	if err != nil {
+		return Venue{}, fmt.Errorf("update venue %d: %w", id, err)
+	}
+	return v, nil
+}
