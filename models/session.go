@@ -140,6 +140,9 @@ func (in SessionInput) Validate() Problems {
 	if (in.RoomID == 0) != (in.FirstSlotID == 0) {
 		p.Add("room", "form.room_and_slot")
 	}
+	if in.VenueID == 0 && in.RoomID != 0 {
+		p.Add("venue", "form.venue_for_room")
+	}
 	if len(in.Speakers) > 10 {
 		p.Add("speakers", "form.too_many", "Max", 10)
 	}

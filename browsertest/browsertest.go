@@ -1,0 +1,217 @@
+// Package browsertest runs pages of Dagplanner in headless Chromium for tests:
+// accessibility checks with axe-core, and screenshots for debugging.
+//
+// The browser is the Debian package chromium, at the path in the environment
+// variable DAGPLANNER_CHROMIUM (default /usr/bin/chromium). scripts/test
+// installs it and sets the variable.
+package browsertest
+
+import (
+	"context"
+	_ "embed"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// axeSource is axe-core 4.14.1 (MPL-2.0, see AXE-LICENSE.txt).
+//
+//go:embed axe.min.js
+var axeSource string
+
+// DefaultWidth and DefaultHeight are the window size of New.
+const (
+	DefaultWidth  = 1280
+	DefaultHeight = 900
+)
+
+// actionTimeout limits one call of Axe or Screenshot, so that a page that
+// never finishes loading fails the test instead of hanging until the
+// go test timeout.
+const actionTimeout = 90 * time.Second
+
+// axeTags are the rule tags that Axe runs: WCAG 2.0 and 2.1, levels A and AA.
+var axeTags = []string{"wcag2a", "wcag2aa", "wcag21a", "wcag21aa"}
+
+// Violation is one axe-core rule that fails on a page.
+type Violation struct {
+	ID      string          `json:"id"`      // rule id, such as "image-alt"
+	Impact  string          `json:"impact"`  // "minor", "moderate", "serious" or "critical"
+	Help    string          `json:"help"`    // one-line description of the rule
+	HelpURL string          `json:"helpUrl"` // Deque University page of the rule
+	Nodes   []ViolationNode `json:"nodes"`
+}
+
+// ViolationNode is one element that fails a rule.
+type ViolationNode struct {
+	// Target holds the CSS selectors of the element. An element inside an
+	// iframe or a shadow root has one selector per level, and each such
+	// level is joined with " >>> ".
+	Target         []string `json:"target"`
+	HTML           string   `json:"html"`           // snippet of the element's HTML
+	FailureSummary string   `json:"failureSummary"` // axe's explanation of how to fix it
+}
+
+// chromiumPath returns the Chromium binary to run.
+func chromiumPath() string {
+	if p := os.Getenv("DAGPLANNER_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// New starts a headless Chromium with a 1280x900 window and returns a chromedp
+// context for one tab of it. The browser stops when the test ends.
+func New(t testing.TB) context.Context {
+	t.Helper()
+	return NewWithSize(t, DefaultWidth, DefaultHeight)
+}
+
+// NewWithSize is New with a window and viewport of width x height CSS pixels,
+// for example NewWithSize(t, 390, 844) for a phone.
+func NewWithSize(t testing.TB, width, height int) context.Context {
+	t.Helper()
+
+	path := chromiumPath()
+	if _, err := os.Stat(path); err != nil {
+		t.Fatalf("browsertest: Chromium not found at %s (DAGPLANNER_CHROMIUM): %v\n"+
+			"Run the tests with scripts/test, which installs the Debian package chromium.", path, err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox, // Chromium refuses to run as root with the sandbox
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		// Keep Chromium off the network: the test machine has no internet.
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("no-pings", true),
+		chromedp.WindowSize(width, height),
+		// No UserDataDir option: chromedp then makes a fresh temporary
+		// user data directory, and removes it (after it kills Chromium's
+		// leftover helper processes) when the browser stops.
+	)
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		allocCancel() // waits for the browser to exit and its directory to go
+	})
+
+	// Start the browser now, without a timeout (a timeout on the first run
+	// would stop the whole browser when it ends), so that a broken Chromium
+	// fails here with its output, and not in the first check.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("browsertest: start Chromium %s: %v", path, err)
+	}
+	return ctx
+}
+
+// Axe loads url in the tab of ctx, runs axe-core with the WCAG 2.0/2.1 A and AA
+// rules on it, and returns the violations. It fails the test when the page
+// does not load or axe does not run.
+func Axe(t testing.TB, ctx context.Context, url string) []Violation {
+	t.Helper()
+
+	ctx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+
+	err := chromedp.Do(ctx,
+		// A Content-Security-Policy of the page must not stop axe.
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+			return err
+		}),
+		chromedp.Navigate(url),
+		chromedp.WaitReady(chromedp.CSS("body")),
+	)
+	if err != nil {
+		t.Fatalf("browsertest: load %s: %v", url, err)
+	}
+
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
+		t.Fatalf("browsertest: inject axe-core into %s: %v", url, err)
+	}
+
+	tags := `'` + strings.Join(axeTags, `','`) + `'`
+	script := `axe.run(document, {runOnly: {type: 'tag', values: [` + tags + `]}, resultTypes: ['violations']})
+	.then(r => r.violations.map(v => ({
+		id: v.id,
+		impact: v.impact || '',
+		help: v.help,
+		helpUrl: v.helpUrl,
+		nodes: v.nodes.map(n => ({
+			target: n.target.map(s => Array.isArray(s) ? s.join(' >>> ') : String(s)),
+			html: n.html,
+			failureSummary: n.failureSummary || ''
+		}))
+	})))`
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](script,
+		func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+	if err != nil {
+		t.Fatalf("browsertest: run axe-core on %s: %v", url, err)
+	}
+	if violations == nil {
+		violations = []Violation{}
+	}
+	return violations
+}
+
+// AssertNoAxeViolations runs Axe on url and reports each violation with
+// t.Errorf.
+func AssertNoAxeViolations(t testing.TB, ctx context.Context, url string) {
+	t.Helper()
+	for _, v := range Axe(t, ctx, url) {
+		t.Errorf("%s", FormatViolation(url, v))
+	}
+}
+
+// FormatViolation returns a readable report of one violation on url.
+func FormatViolation(url string, v Violation) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "axe: %s: rule %q (%s): %s\n", url, v.ID, v.Impact, v.Help)
+	if v.HelpURL != "" {
+		fmt.Fprintf(&b, "    see %s\n", v.HelpURL)
+	}
+	for i, n := range v.Nodes {
+		fmt.Fprintf(&b, "    node %d: %s\n", i+1, strings.Join(n.Target, ", "))
+		fmt.Fprintf(&b, "        html: %s\n", n.HTML)
+		if n.FailureSummary != "" {
+			fmt.Fprintf(&b, "        %s\n", strings.ReplaceAll(n.FailureSummary, "\n", "\n        "))
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Screenshot saves a PNG of the whole page in the tab of ctx (beyond the
+// viewport) to path, and creates the directory of path when it is missing.
+func Screenshot(t testing.TB, ctx context.Context, path string) {
+	t.Helper()
+
+	ctx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100 = PNG
+	if err != nil {
+		t.Fatalf("browsertest: screenshot: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatalf("browsertest: screenshot: %v", err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatalf("browsertest: screenshot: %v", err)
+	}
+}

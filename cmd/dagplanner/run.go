@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/handlers"
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Config is everything the server needs to start; flags fill it, with defaults from the
+// DAGPLANNER_* environment variables.
+type Config struct {
+	Addr      string
+	DB        string
+	BaseURL   string
+	Demo      bool
+	DemoScale int
+	LogFormat string
+}
+
+const usage = `Usage:
+  dagplanner [serve] [flags]        run the web server
+  dagplanner user add [flags]       create an organiser account
+Run "dagplanner serve -h" or "dagplanner user add -h" for the flags.`
+
+// run is main without the process around it, so that tests can start the whole program.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "serve":
+			return serve(ctx, args[1:], getenv, stdout)
+		case "user":
+			if len(args) > 1 && args[1] == "add" {
+				return addUser(ctx, args[2:], getenv, stdin, stdout)
+			}
+		}
+		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)
+	}
+	return serve(ctx, args, getenv, stdout)
+}
+
+func envOr(getenv func(string) string, key, fallback string) string {
+	if v := getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func envBool(getenv func(string) string, key string) bool {
+	b, _ := strconv.ParseBool(getenv(key))
+	return b
+}
+
+func envInt(getenv func(string) string, key string, fallback int) int {
+	if n, err := strconv.Atoi(getenv(key)); err == nil {
+		return n
+	}
+	return fallback
+}
+
+func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (Config, error) {
+	var cfg Config
+	fs := flag.NewFlagSet("dagplanner serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "DAGPLANNER_ADDR", ":8080"), "address to listen on (DAGPLANNER_ADDR)")
+	fs.StringVar(&cfg.DB, "db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
+	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "DAGPLANNER_BASE_URL", "http://localhost:8080"), "public URL; https:// makes cookies Secure (DAGPLANNER_BASE_URL)")
+	fs.BoolVar(&cfg.Demo, "demo", envBool(getenv, "DAGPLANNER_DEMO"), "load the demo event when the database holds no event (DAGPLANNER_DEMO)")
+	fs.IntVar(&cfg.DemoScale, "demo-scale", envInt(getenv, "DAGPLANNER_DEMO_SCALE", 1), "multiply the demo's capacities by this factor (DAGPLANNER_DEMO_SCALE)")
+	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
+		return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return Config{}, fmt.Errorf("--log-format must be text or json, got %q", cfg.LogFormat)
+	}
+	return cfg, nil
+}
+
+func newLogger(format string, out io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(out, nil))
+	}
+	return slog.New(slog.NewTextHandler(out, nil))
+}
+
+func serve(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := parseServeFlags(args, getenv, stdout)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg.LogFormat, stdout)
+	store, err := models.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.Demo {
+		if err := loadDemo(ctx, store, cfg, stdout); err != nil {
+			return err
+		}
+	}
+	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
+	if err != nil {
+		return err
+	}
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go cleanupLoop(ctx, store, log)
+	log.Info("dagplanner listening", "addr", listener.Addr().String(), "url", cfg.BaseURL, "database", dbKind(cfg.DB))
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(listener) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// loadDemo fills an empty database with the demo event and, when there is no account yet,
+// creates an admin with a random password that is printed once, so a newcomer can look
+// around the organiser area. The password is written to stdout, never to the log.
+func loadDemo(ctx context.Context, store *models.Store, cfg Config, stdout io.Writer) error {
+	loaded, err := demo.LoadIfEmpty(ctx, store, demo.Options{Scale: cfg.DemoScale})
+	if err != nil {
+		return fmt.Errorf("load demo: %w", err)
+	}
+	if !loaded {
+		return nil
+	}
+	password := rand.Text()
+	_, err = store.CreateUser(ctx, models.UserInput{Email: "demo@dagplanner.example", Password: password, Role: models.RoleAdmin})
+	if errors.Is(err, models.ErrConflict) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create demo account: %w", err)
+	}
+	fmt.Fprintf(stdout, "Demo event loaded. Organisers sign in at %s/beheer with\n  e-mail:   demo@dagplanner.example\n  password: %s\n", cfg.BaseURL, password)
+	return nil
+}
+
+func dbKind(dsn string) string {
+	if models.IsPostgres(dsn) {
+		return "postgres"
+	}
+	return "sqlite:" + dsn
+}
+
+// cleanupLoop removes expired sign-in sessions every hour until ctx ends.
+func cleanupLoop(ctx context.Context, store *models.Store, log *slog.Logger) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
+				log.Error("delete expired sessions", "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// addUser implements "dagplanner user add": it creates an account whose password is read
+// from standard input, so it never appears in the shell history or the process list.
+func addUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("dagplanner user add", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	db := fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
+	email := fs.String("email", "", "the account's e-mail address (required)")
+	role := fs.String("role", "", "admin, organiser, reviewer or door (required)")
+	venue := fs.String("venue", "", "limit the account to the venue with this slug (required for door)")
+	passwordStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if !*passwordStdin {
+		return errors.New("user add: pass --password-stdin and give the password on standard input")
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return fmt.Errorf("user add: read password: %w", err)
+	}
+	password := strings.TrimRight(line, "\r\n")
+	store, err := models.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := store.CreateUser(ctx, models.UserInput{Email: *email, Password: password, Role: *role, VenueSlug: *venue})
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		return fmt.Errorf("user add: %s", describeProblems(verr.Problems))
+	}
+	if errors.Is(err, models.ErrConflict) {
+		return fmt.Errorf("user add: an account for %s already exists", models.NormalizeEmail(*email))
+	}
+	if err != nil {
+		return err
+	}
+	scope := "all venues"
+	if *venue != "" {
+		scope = "venue " + *venue
+	}
+	fmt.Fprintf(stdout, "created %s account %s (%s)\n", u.Role, u.Email, scope)
+	return nil
+}
+
+// describeProblems explains validation problems in plain English for the command line.
+func describeProblems(p models.Problems) string {
+	texts := map[string]string{
+		"form.required":           "is required",
+		"form.invalid_email":      "is not a valid e-mail address",
+		"form.password_too_short": fmt.Sprintf("must be at least %d characters", models.MinPasswordLength),
+		"form.invalid_choice":     "must be one of " + strings.Join(models.Roles, ", "),
+		"form.door_needs_venue":   "is required for door accounts (--venue SLUG)",
+		"form.unknown_venue":      "names no venue",
+		"form.too_long":           "is too long",
+	}
+	var parts []string
+	for _, field := range p.Fields() {
+		text, ok := texts[p[field].Key]
+		if !ok {
+			text = p[field].Key
+		}
+		parts = append(parts, "--"+field+" "+text)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+const (
+	sessionUserID = "user_id"
+	sessionFlash  = "flash"
+	ctxUser       = "user"
+)
+
+// currentUser returns the signed-in account, looked up once per request.
+func (h *Handler) currentUser(c *gin.Context) (models.User, bool) {
+	if u, ok := c.Get(ctxUser); ok {
+		user, ok := u.(models.User)
+		return user, ok
+	}
+	id := h.sessions.GetInt(c.Request.Context(), sessionUserID)
+	if id == 0 {
+		return models.User{}, false
+	}
+	u, err := h.store.User(c.Request.Context(), uint(id))
+	if err != nil {
+		return models.User{}, false
+	}
+	c.Set(ctxUser, u)
+	return u, true
+}
+
+func (h *Handler) setFlash(c *gin.Context, key string, args ...any) {
+	h.sessions.Put(c.Request.Context(), sessionFlash, h.tr(c).T(key, args...))
+}
+
+func (h *Handler) popFlash(c *gin.Context) string {
+	return h.sessions.PopString(c.Request.Context(), sessionFlash)
+}
+
+// requireRole lets a request through only for a signed-in account with one of the roles.
+// Anyone else is sent to the log-in page (or gets 401/403 on the API).
+func (h *Handler) requireRole(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		u, ok := h.currentUser(c)
+		if !ok {
+			c.Redirect(http.StatusSeeOther, "/beheer/inloggen?terug="+c.Request.URL.Path)
+			c.Abort()
+			return
+		}
+		if !slices.Contains(roles, u.Role) {
+			h.errorPage(c, http.StatusForbidden, "error.forbidden")
+			c.Abort()
+			return
+		}
+		c.Next()
+	}
+}
+
+type loginData struct {
+	Page
+	Back string
+}
+
+func (h *Handler) showLogin(c *gin.Context) {
+	p := h.page(c, h.tr(c).T("login.title"), "beheer")
+	p.Form = newForm(nil, "email", "password")
+	h.render(c, http.StatusOK, "login", loginData{Page: p, Back: localPath(c.Query("terug"))})
+}
+
+func (h *Handler) login(c *gin.Context) {
+	form := postedForm(c, "email", "password")
+	email, password := form.String("email"), form.String("password")
+	if email == "" {
+		form.Problems.Add("email", "form.required")
+	}
+	if password == "" {
+		form.Problems.Add("password", "form.required")
+	}
+	var user models.User
+	if form.Valid() {
+		var err error
+		user, err = h.store.Authenticate(c.Request.Context(), email, password)
+		if errors.Is(err, models.ErrInvalidCredentials) {
+			form.Problems.Add("email", "login.failed")
+		} else if err != nil {
+			h.serverError(c, err)
+			return
+		}
+	}
+	if !form.Valid() {
+		form.Values.Del("password") // never echo a password back into the page
+		p := h.page(c, h.tr(c).T("login.title"), "beheer")
+		p.Form = form
+		h.render(c, http.StatusUnprocessableEntity, "login", loginData{Page: p, Back: localPath(form.String("terug"))})
+		return
+	}
+	// A fresh token on log-in, so a session id planted before log-in is worthless after it.
+	if err := h.sessions.RenewToken(c.Request.Context()); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.sessions.Put(c.Request.Context(), sessionUserID, int(user.ID))
+	h.log.Info("signed in", "id", c.GetString(ctxRequestID), "user", user.ID)
+	back := localPath(form.String("terug"))
+	if back == "/" {
+		back = "/beheer"
+	}
+	c.Redirect(http.StatusSeeOther, back)
+}
+
+func (h *Handler) logout(c *gin.Context) {
+	if err := h.sessions.Destroy(c.Request.Context()); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/")
+}

@@ -1,0 +1,166 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+type dashboardData struct {
+	Page
+	Event    *models.Event
+	Venues   []models.Venue
+	Sessions int
+	Unplaced int
+}
+
+func (h *Handler) showDashboard(c *gin.Context) {
+	ctx := c.Request.Context()
+	p := h.page(c, h.tr(c).T("beheer.title"), "beheer")
+	data := dashboardData{Page: p}
+	event, err := h.store.CurrentEvent(ctx)
+	if errors.Is(err, models.ErrNotFound) {
+		h.render(c, http.StatusOK, "beheer/dashboard", data)
+		return
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	data.Event = &event
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	sessions, err := h.store.SessionsOfEvent(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	for _, v := range venues {
+		if p.User.CanManageVenue(v.ID) {
+			data.Venues = append(data.Venues, v)
+		}
+	}
+	for _, s := range sessions {
+		if s.VenueID == nil || p.User.CanManageVenue(*s.VenueID) {
+			data.Sessions++
+			if !s.Placed() {
+				data.Unplaced++
+			}
+		}
+	}
+	h.render(c, http.StatusOK, "beheer/dashboard", data)
+}
+
+type eventFormData struct {
+	Page
+	Creating bool
+}
+
+var eventFields = []string{"name", "theme", "date", "timezone", "description"}
+
+// requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
+// the request may go on.
+func (h *Handler) requireEventManager(c *gin.Context) bool {
+	if u, ok := h.currentUser(c); ok && u.CanManageEvent() {
+		return true
+	}
+	h.errorPage(c, http.StatusForbidden, "error.forbidden")
+	return false
+}
+
+func (h *Handler) editEvent(c *gin.Context) {
+	if !h.requireEventManager(c) {
+		return
+	}
+	p := h.page(c, h.tr(c).T("beheer.event.title"), "beheer")
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	creating := errors.Is(err, models.ErrNotFound)
+	if err != nil && !creating {
+		h.serverError(c, err)
+		return
+	}
+	p.Form = newForm(url.Values{"name": {event.Name}, "theme": {event.Theme}, "date": {event.Date},
+		"timezone": {event.Timezone}, "description": {event.Description}}, eventFields...)
+	if creating {
+		p.Form.Values.Set("timezone", models.DefaultTimezone)
+	}
+	h.render(c, http.StatusOK, "beheer/event_form", eventFormData{Page: p, Creating: creating})
+}
+
+func (h *Handler) updateEvent(c *gin.Context) {
+	if !h.requireEventManager(c) {
+		return
+	}
+	ctx := c.Request.Context()
+	form := postedForm(c, eventFields...)
+	in := models.EventInput{Name: form.String("name"), Theme: form.String("theme"), Date: form.String("date"),
+		Timezone: form.String("timezone"), Description: form.String("description")}
+	event, err := h.store.CurrentEvent(ctx)
+	creating := errors.Is(err, models.ErrNotFound)
+	if err != nil && !creating {
+		h.serverError(c, err)
+		return
+	}
+	if creating {
+		_, err = h.store.CreateEvent(ctx, in)
+	} else {
+		_, err = h.store.UpdateEvent(ctx, event.ID, in)
+	}
+	if h.formFailed(c, err, form, "beheer/event_form", func(p Page) any { return eventFormData{Page: p, Creating: creating} }, "beheer.event.title") {
+		return
+	}
+	h.setFlash(c, "beheer.saved")
+	c.Redirect(http.StatusSeeOther, "/beheer")
+}
+
+// formFailed handles the outcome of a store write from a form. On a validation error it
+// re-renders the page with what was typed and the problems (422) and reports true; any other
+// error is a 404 or 500. A nil error with a clean form reports false: the caller redirects.
+func (h *Handler) formFailed(c *gin.Context, err error, form *Form, page string, data func(Page) any, titleKey string, titleArgs ...any) bool {
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		form.Merge(verr.Problems)
+	} else if err != nil {
+		h.fail(c, err)
+		return true
+	}
+	if form.Valid() {
+		return false
+	}
+	p := h.page(c, h.tr(c).T(titleKey, titleArgs...), "beheer")
+	p.Form = form
+	h.render(c, http.StatusUnprocessableEntity, page, data(p))
+	return true
+}
+
+// paramID reads a numeric id from the path; anything else is a 404.
+func (h *Handler) paramID(c *gin.Context, name string) (uint, bool) {
+	id, err := strconv.ParseUint(c.Param(name), 10, 32)
+	if err != nil || id == 0 {
+		h.notFound(c)
+		return 0, false
+	}
+	return uint(id), true
+}
+
+// managedVenue loads the venue named in the path and checks the account may manage it.
+func (h *Handler) managedVenue(c *gin.Context, venueID uint) (models.Venue, bool) {
+	v, err := h.store.Venue(c.Request.Context(), venueID)
+	if err != nil {
+		h.fail(c, err)
+		return models.Venue{}, false
+	}
+	if u, ok := h.currentUser(c); !ok || !u.CanManageVenue(v.ID) {
+		h.errorPage(c, http.StatusForbidden, "error.forbidden")
+		return models.Venue{}, false
+	}
+	return v, true
+}

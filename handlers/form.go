@@ -1,0 +1,79 @@
+package handlers
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Form is a submitted (or prefilled) HTML form: what was typed, kept exactly, and what is
+// wrong with it.
+type Form struct {
+	Values   url.Values
+	Problems models.Problems
+	Order    []string // field names in the order they appear, for the error summary
+}
+
+func newForm(values url.Values, order ...string) *Form {
+	if values == nil {
+		values = url.Values{}
+	}
+	return &Form{Values: values, Problems: models.Problems{}, Order: order}
+}
+
+// postedForm reads the request body; the fields named in order come first in the summary.
+func postedForm(c *gin.Context, order ...string) *Form {
+	if err := c.Request.ParseForm(); err != nil {
+		return newForm(nil, order...)
+	}
+	return newForm(c.Request.PostForm, order...)
+}
+
+// String returns a field's text as typed.
+func (f *Form) String(name string) string { return f.Values.Get(name) }
+
+// Int parses a whole number; anything else records a problem on the field and returns 0.
+// An empty optional field is 0 without a problem.
+func (f *Form) Int(name string, required bool) int {
+	v := strings.TrimSpace(f.Values.Get(name))
+	if v == "" {
+		if required {
+			f.Problems.Add(name, "form.required")
+		}
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		f.Problems.Add(name, "form.not_a_number")
+		return 0
+	}
+	return n
+}
+
+// ID parses an optional id from a drop-down; anything unparseable is a problem.
+func (f *Form) ID(name string) uint {
+	v := strings.TrimSpace(f.Values.Get(name))
+	if v == "" || v == "0" {
+		return 0
+	}
+	n, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		f.Problems.Add(name, "form.invalid_choice")
+		return 0
+	}
+	return uint(n)
+}
+
+// Merge adds problems found by validation, keeping any parse problem already on a field.
+func (f *Form) Merge(p models.Problems) {
+	for field, pr := range p {
+		f.Problems.Add(field, pr.Key, pr.Args...)
+	}
+}
+
+// Valid reports whether the form has no problems.
+func (f *Form) Valid() bool { return len(f.Problems) == 0 }

@@ -1,0 +1,73 @@
+// Package handlers is Dagplanner's HTTP layer: routes, pages, forms and the JSON API.
+package handlers
+
+import (
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"github.com/ambtenaar20/dagplanner/locale"
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/templates"
+)
+
+// Config holds what the handlers depend on.
+type Config struct {
+	Store  *models.Store
+	Logger *slog.Logger
+	// SecureCookies marks cookies Secure; set it whenever Dagplanner is served over TLS.
+	SecureCookies bool
+}
+
+// Handler serves every route. Its fields are the handlers' only dependencies.
+type Handler struct {
+	store    *models.Store
+	log      *slog.Logger
+	pages    *templates.Renderer
+	catalog  *locale.Catalog
+	sessions *scs.SessionManager
+	cop      *http.CrossOriginProtection
+	secure   bool
+}
+
+// New builds the HTTP handler. It parses every template, so a broken one fails start-up.
+func New(cfg Config) (http.Handler, error) {
+	catalog, err := locale.Load()
+	if err != nil {
+		return nil, fmt.Errorf("load message catalogues: %w", err)
+	}
+	pages, err := templates.Load(template.FuncMap{})
+	if err != nil {
+		return nil, err
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.Default()
+	}
+	sessions := scs.New()
+	sessions.Store = cfg.Store.WebSessions()
+	sessions.Lifetime = 12 * time.Hour
+	sessions.IdleTimeout = 2 * time.Hour
+	sessions.Cookie.Name = "dagplanner_session"
+	sessions.Cookie.HttpOnly = true
+	sessions.Cookie.SameSite = http.SameSiteLaxMode
+	sessions.Cookie.Secure = cfg.SecureCookies
+	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
+		logger.Error("session store", "err", err, "path", r.URL.Path)
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+	h := &Handler{
+		store:    cfg.Store,
+		log:      logger,
+		pages:    pages,
+		catalog:  catalog,
+		sessions: sessions,
+		cop:      http.NewCrossOriginProtection(),
+		secure:   cfg.SecureCookies,
+	}
+	return sessions.LoadAndSave(h.routes()), nil
+}

@@ -1,0 +1,114 @@
+package handlers
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/locale"
+)
+
+const (
+	ctxRequestID  = "request_id"
+	ctxTranslator = "translator"
+	langCookie    = "lang"
+)
+
+// requestID gives every request an id that appears in the log and on the error page, so a
+// person reporting a problem can point at the log line.
+func (h *Handler) requestID(c *gin.Context) {
+	var b [8]byte
+	rand.Read(b[:])
+	id := hex.EncodeToString(b[:])
+	c.Set(ctxRequestID, id)
+	c.Header("X-Request-Id", id)
+	start := time.Now()
+	c.Next()
+	h.log.Info("request", "id", id, "method", c.Request.Method, "path", c.Request.URL.Path,
+		"status", c.Writer.Status(), "duration", time.Since(start))
+}
+
+// recoverPanic turns a panic into a logged, calm 500 instead of a dropped connection.
+func (h *Handler) recoverPanic(c *gin.Context) {
+	defer func() {
+		if v := recover(); v != nil {
+			h.log.Error("panic", "id", c.GetString(ctxRequestID), "value", v)
+			h.serverError(c, nil)
+		}
+	}()
+	c.Next()
+}
+
+// securityHeaders sets a strict Content-Security-Policy and friends on every response.
+func securityHeaders(c *gin.Context) {
+	hdr := c.Writer.Header()
+	hdr.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set("Referrer-Policy", "same-origin")
+	hdr.Set("X-Frame-Options", "DENY")
+	c.Next()
+}
+
+// language picks the person's language: their remembered choice, else their browser's.
+func (h *Handler) language(c *gin.Context) {
+	cookie, _ := c.Cookie(langCookie)
+	lang := h.catalog.Negotiate(cookie, c.GetHeader("Accept-Language"))
+	c.Set(ctxTranslator, h.catalog.Translator(lang))
+	c.Header("Content-Language", string(lang))
+	c.Header("Vary", "Accept-Language, Cookie")
+	c.Next()
+}
+
+func (h *Handler) tr(c *gin.Context) *locale.Translator {
+	if t, ok := c.Get(ctxTranslator); ok {
+		return t.(*locale.Translator)
+	}
+	return h.catalog.Translator(locale.Dutch)
+}
+
+// crossOriginProtection refuses state-changing requests that a browser sent from another
+// origin (CSRF). It relies on Sec-Fetch-Site and Origin, which every current browser sends,
+// so forms need no hidden token.
+func (h *Handler) crossOriginProtection(c *gin.Context) {
+	if err := h.cop.Check(c.Request); err != nil {
+		h.log.Warn("cross-origin request refused", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "origin", c.GetHeader("Origin"))
+		if isAPI(c) {
+			h.apiError(c, http.StatusForbidden, "cross_origin", h.tr(c).T("error.cross_origin.body"), nil)
+		} else {
+			h.errorPage(c, http.StatusForbidden, "error.cross_origin")
+		}
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+func isAPI(c *gin.Context) bool {
+	return strings.HasPrefix(c.Request.URL.Path, "/api/")
+}
+
+// switchLanguage remembers the chosen language for a year and goes back to the page.
+func (h *Handler) switchLanguage(c *gin.Context) {
+	lang, ok := locale.Parse(c.PostForm("lang"))
+	if !ok {
+		lang = locale.Dutch
+	}
+	http.SetCookie(c.Writer, &http.Cookie{
+		Name: langCookie, Value: string(lang), Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: h.secure,
+	})
+	c.Redirect(http.StatusSeeOther, localPath(c.PostForm("terug")))
+}
+
+// localPath returns p when it is a path on this site, and "/" otherwise, so a crafted form
+// can never send someone to another site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return "/"
+	}
+	return p
+}

@@ -1,0 +1,121 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/schedule"
+)
+
+type homeData struct {
+	Page
+	Event  models.Event
+	Day    time.Time
+	Venues []models.Venue
+}
+
+func (h *Handler) showHome(c *gin.Context) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p := h.page(c, "", "home")
+	h.render(c, http.StatusOK, "home", homeData{Page: p, Event: event, Day: event.Day(), Venues: venues})
+}
+
+// showProgrammeIndex sends people to the programme of the first venue; the programme page
+// itself links to the others.
+func (h *Handler) showProgrammeIndex(c *gin.Context) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if len(venues) == 0 {
+		h.notFound(c)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, "/programma/"+venues[0].Slug)
+}
+
+type programmeData struct {
+	Page
+	Event  models.Event
+	Venue  models.Venue
+	Venues []models.Venue
+	Grid   schedule.Grid
+}
+
+func (h *Handler) showProgramme(c *gin.Context) {
+	ctx := c.Request.Context()
+	venue, err := h.store.VenueBySlug(ctx, c.Param("venue"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
+	h.render(c, http.StatusOK, "programme", programmeData{
+		Page: p, Event: event, Venue: venue, Venues: venues, Grid: schedule.NewGrid(venue, sessions),
+	})
+}
+
+type sessionData struct {
+	Page
+	Session models.Session
+}
+
+func (h *Handler) showSession(c *gin.Context) {
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil {
+		h.notFound(c)
+		return
+	}
+	s, err := h.store.Session(c.Request.Context(), uint(id))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, s.Title, "programme")
+	h.render(c, http.StatusOK, "session", sessionData{Page: p, Session: s})
+}
+
+func (h *Handler) healthz(c *gin.Context) {
+	if err := h.store.Ping(c.Request.Context()); err != nil {
+		h.log.Error("health check", "err", err)
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable"})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ok"})
+}

@@ -1,0 +1,73 @@
+package handlers
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/templates"
+)
+
+// routes lists every route of the site in one place.
+func (h *Handler) routes() http.Handler {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.Use(h.requestID, h.recoverPanic, securityHeaders, h.language, h.crossOriginProtection)
+
+	r.GET("/healthz", h.healthz)
+	r.StaticFS("/static", http.FS(templates.Static()))
+
+	// Public site
+	r.GET("/", h.showHome)
+	r.GET("/programma", h.showProgrammeIndex)
+	r.GET("/programma/:venue", h.showProgramme)
+	r.GET("/sessies/:id", h.showSession)
+	r.POST("/taal", h.switchLanguage)
+
+	// Organisers: signing in and out
+	r.GET("/beheer/inloggen", h.showLogin)
+	r.POST("/beheer/inloggen", h.login)
+	r.POST("/beheer/uitloggen", h.logout)
+
+	// Organisers: the event, its venues, rooms, slots and sessions
+	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))
+	b.GET("", h.showDashboard)
+	b.GET("/evenement", h.editEvent)
+	b.POST("/evenement", h.updateEvent)
+	b.GET("/locaties/nieuw", h.newVenue)
+	b.POST("/locaties/nieuw", h.createVenue)
+	b.GET("/locaties/:venue", h.showVenueAdmin)
+	b.GET("/locaties/:venue/bewerken", h.editVenue)
+	b.POST("/locaties/:venue/bewerken", h.updateVenue)
+	b.GET("/locaties/:venue/zalen/nieuw", h.newRoom)
+	b.POST("/locaties/:venue/zalen/nieuw", h.createRoom)
+	b.GET("/zalen/:room", h.editRoom)
+	b.POST("/zalen/:room", h.updateRoom)
+	b.GET("/locaties/:venue/tijdvakken/nieuw", h.newSlot)
+	b.POST("/locaties/:venue/tijdvakken/nieuw", h.createSlot)
+	b.GET("/tijdvakken/:slot", h.editSlot)
+	b.POST("/tijdvakken/:slot", h.updateSlot)
+	b.GET("/sessies", h.listSessionsAdmin)
+	b.GET("/sessies/nieuw", h.newSession)
+	b.POST("/sessies/nieuw", h.createSession)
+	b.GET("/sessies/:session", h.editSession)
+	b.POST("/sessies/:session", h.updateSession)
+
+	// JSON API for integrations and conference apps
+	api := r.Group("/api/v1")
+	api.GET("/event", h.getEvent)
+	api.GET("/venues/:slug/sessions", h.listVenueSessions)
+	api.GET("/openapi.json", h.getOpenAPI)
+
+	r.NoRoute(h.notFound)
+	r.NoMethod(func(c *gin.Context) {
+		if isAPI(c) {
+			h.apiError(c, http.StatusMethodNotAllowed, "method_not_allowed", h.tr(c).T("error.method_not_allowed"), nil)
+			return
+		}
+		h.errorPage(c, http.StatusMethodNotAllowed, "error.method_not_allowed_page")
+	})
+	return r
+}

@@ -1,0 +1,144 @@
+package handlers
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/locale"
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Page is what every template gets: the language, the signed-in user, the flash message and
+// the helpers templates call to translate and format.
+type Page struct {
+	Lang      locale.Lang
+	Title     string
+	Section   string // which navigation item is current
+	Path      string
+	EventName string
+	Flash     string
+	User      *models.User
+	Form      *Form
+	RequestID string
+	tr        *locale.Translator
+}
+
+// T translates a message key; args alternate names and values.
+func (p Page) T(key string, args ...any) string { return p.tr.T(key, args...) }
+
+// Date formats a day in the person's language ("woensdag 3 februari 2027").
+func (p Page) Date(t time.Time) string { return p.tr.Date(t) }
+
+// Time formats a clock time ("10:30").
+func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
+
+// TimeRange formats a span ("10:30–11:30").
+func (p Page) TimeRange(a, b time.Time) string { return p.tr.TimeRange(a, b) }
+
+// Format names a session format in the person's language.
+func (p Page) Format(f string) string { return p.tr.T("format." + f) }
+
+// SeatsLeft says how many seats are left, with the right plural.
+func (p Page) SeatsLeft(n int) string { return p.tr.T("venue.seats_left", "Count", n) }
+
+// Field describes one form field for the "field" partial.
+func (p Page) Field(name, labelKey, kind string, opts ...string) FieldView {
+	f := FieldView{ID: "veld-" + name, Name: name, Label: p.T(labelKey), Kind: kind}
+	for _, o := range opts {
+		switch {
+		case o == "required":
+			f.Required = true
+		case strings.HasPrefix(o, "hint:"):
+			f.Hint = p.T(strings.TrimPrefix(o, "hint:"))
+		case strings.HasPrefix(o, "autocomplete:"):
+			f.Autocomplete = strings.TrimPrefix(o, "autocomplete:")
+		}
+	}
+	if p.Form != nil {
+		f.Value = p.Form.Values.Get(name)
+		if pr, ok := p.Form.Problems[name]; ok {
+			f.Error = p.T(pr.Key, pr.Args...)
+		}
+	}
+	return f
+}
+
+// Select describes a drop-down field; options are value/label pairs.
+func (p Page) Select(name, labelKey string, options []Option, opts ...string) FieldView {
+	f := p.Field(name, labelKey, "select", opts...)
+	for _, o := range options {
+		o.Selected = o.Value == f.Value
+		f.Options = append(f.Options, o)
+	}
+	return f
+}
+
+// ErrorList lists the form's problems as links to their fields, in form order.
+func (p Page) ErrorList() []FieldView {
+	if p.Form == nil {
+		return nil
+	}
+	var out []FieldView
+	for _, name := range p.Form.Order {
+		if pr, ok := p.Form.Problems[name]; ok {
+			out = append(out, FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)})
+		}
+	}
+	for _, name := range p.Form.Problems.Fields() {
+		if !contains(p.Form.Order, name) {
+			pr := p.Form.Problems[name]
+			out = append(out, FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)})
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// FieldView is one rendered form field.
+type FieldView struct {
+	ID, Name, Label, Kind, Value, Hint, Error, Autocomplete string
+	Required                                                bool
+	Options                                                 []Option
+}
+
+// DescribedBy lists the ids of the hint and error, for aria-describedby.
+func (f FieldView) DescribedBy() string {
+	var ids []string
+	if f.Hint != "" {
+		ids = append(ids, f.ID+"-hint")
+	}
+	if f.Error != "" {
+		ids = append(ids, f.ID+"-error")
+	}
+	return strings.Join(ids, " ")
+}
+
+// Option is one choice in a drop-down.
+type Option struct {
+	Value, Label string
+	Selected     bool
+}
+
+// page starts a Page for the request.
+func (h *Handler) page(c *gin.Context, title, section string) Page {
+	tr := h.tr(c)
+	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
+	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil {
+		p.EventName = e.Name
+	}
+	if u, ok := h.currentUser(c); ok {
+		p.User = &u
+	}
+	p.Flash = h.popFlash(c)
+	return p
+}
