@@ -37,7 +37,7 @@ func (h *Handler) errorPage(c *gin.Context, status int, key string) {
 // notFound answers 404 in the request's own style: JSON for the API, a page otherwise.
 func (h *Handler) notFound(c *gin.Context) {
 	if isAPI(c) {
-		h.apiError(c, http.StatusNotFound, "not_found", h.tr(c).T("error.not_found.body"), nil)
+		h.apiError(c, http.StatusNotFound, "not_found", h.tr(c).T("error.api_not_found"), nil)
 		return
 	}
 	h.errorPage(c, http.StatusNotFound, "error.not_found")
