@@ -82,6 +82,10 @@ func (h *Handler) login(c *gin.Context) {
 		form.Problems.Add("password", "form.required")
 	}
 	var user models.User
+	if form.Valid() && !h.loginLimiter.Allow(models.NormalizeEmail(email)) {
+		h.log.Warn("log-in attempts limited", "id", c.GetString(ctxRequestID))
+		form.Problems.Add("email", "login.too_many_attempts")
+	}
 	if form.Valid() {
 		var err error
 		user, err = h.store.Authenticate(c.Request.Context(), email, password)

@@ -32,6 +32,8 @@ type Handler struct {
 	sessions *scs.SessionManager
 	cop      *http.CrossOriginProtection
 	secure   bool
+	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
+	loginLimiter *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -68,6 +70,8 @@ func New(cfg Config) (http.Handler, error) {
 		sessions: sessions,
 		cop:      http.NewCrossOriginProtection(),
 		secure:   cfg.SecureCookies,
+
+		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 	}
 	return sessions.LoadAndSave(h.routes()), nil
 }

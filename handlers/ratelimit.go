@@ -1,0 +1,41 @@
+package handlers
+
+import (
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// keyedLimiter allows each key (an e-mail address being signed in to) a burst of attempts
+// and then one more every interval, which stops password guessing against one account
+// without locking its owner out for long.
+type keyedLimiter struct {
+	mu       sync.Mutex
+	limiters map[string]*rate.Limiter
+	every    time.Duration
+	burst    int
+}
+
+// maxTrackedKeys bounds memory: past it the table starts afresh, which at worst gives an
+// attacker who floods it with addresses one fresh burst.
+const maxTrackedKeys = 10000
+
+func newKeyedLimiter(every time.Duration, burst int) *keyedLimiter {
+	return &keyedLimiter{limiters: map[string]*rate.Limiter{}, every: every, burst: burst}
+}
+
+// Allow reports whether one more attempt for key may go ahead now.
+func (l *keyedLimiter) Allow(key string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	lim, ok := l.limiters[key]
+	if !ok {
+		if len(l.limiters) >= maxTrackedKeys {
+			l.limiters = map[string]*rate.Limiter{}
+		}
+		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
+		l.limiters[key] = lim
+	}
+	return lim.Allow()
+}
