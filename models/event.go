@@ -20,11 +20,25 @@ type Event struct {
 	Theme       string `gorm:"size:200;not null;default:''"`
 	Description string `gorm:"size:4000;not null;default:''"`
 	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
-	Date      string `gorm:"size:10;not null"`
-	Timezone  string `gorm:"size:64;not null"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Venues    []Venue `gorm:"constraint:OnDelete:CASCADE"`
+	Date     string `gorm:"size:10;not null"`
+	Timezone string `gorm:"size:64;not null"`
+	// Registration opens and closes at these instants; nil means "no limit on that side".
+	RegistrationOpensAt  *time.Time
+	RegistrationClosesAt *time.Time
+	// WaitlistAfterClose lets people join waiting lists once registration has closed.
+	WaitlistAfterClose bool   `gorm:"not null;default:false"`
+	PrivacyVersion     string `gorm:"size:40;not null;default:'1'"`
+	// StillComingDays, when above zero, sends every attendee a "still coming?" e-mail that
+	// many days before the event.
+	StillComingDays   int `gorm:"not null;default:0"`
+	StillComingSentAt *time.Time
+	// ReconfirmDeadline, when set, releases the seats of attendees who have not confirmed
+	// by then that they are still coming.
+	ReconfirmDeadline   *time.Time
+	ReconfirmReleasedAt *time.Time
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	Venues              []Venue `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -112,13 +126,13 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		return Event{}, err
 	}
 	var e Event
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.First(&e, id).Error; err != nil {
 			return notFound(err, "event", id)
 		}
 		old := e
 		in.apply(&e)
-		if err := tx.Save(&e).Error; err != nil {
+		if err := tx.Model(&e).Select("name", "theme", "description", "date", "timezone").Updates(&e).Error; err != nil {
 			return err
 		}
 		return moveSlots(tx, old, e)

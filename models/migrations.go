@@ -14,6 +14,7 @@ import (
 // Append new migrations; never edit one that has shipped.
 var migrations = []*gormigrate.Migration{
 	{ID: "2026112201_initial_schema", Migrate: migrateInitialSchema},
+	{ID: "2026112202_registrations", Migrate: migrateRegistrations},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -132,4 +133,94 @@ func migrateInitialSchema(tx *gorm.DB) error {
 	}
 	return tx.Migrator().CreateTable(&Event{}, &Venue{}, &Room{}, &Slot{}, &Session{},
 		&SessionSlot{}, &Speaker{}, &SessionSpeaker{}, &User{}, &WebSession{})
+}
+
+func migrateRegistrations(tx *gorm.DB) error {
+	type Event struct {
+		ID                   uint
+		RegistrationOpensAt  *time.Time
+		RegistrationClosesAt *time.Time
+		WaitlistAfterClose   bool   `gorm:"not null;default:false"`
+		PrivacyVersion       string `gorm:"size:40;not null;default:'1'"`
+		StillComingDays      int    `gorm:"not null;default:0"`
+		StillComingSentAt    *time.Time
+		ReconfirmDeadline    *time.Time
+		ReconfirmReleasedAt  *time.Time
+	}
+	type Venue struct {
+		ID         uint
+		Registered int `gorm:"not null;default:0"`
+	}
+	type Session struct {
+		ID        uint
+		Confirmed int `gorm:"not null;default:0"`
+	}
+	m := tx.Migrator()
+	for _, col := range []string{"RegistrationOpensAt", "RegistrationClosesAt", "WaitlistAfterClose", "PrivacyVersion",
+		"StillComingDays", "StillComingSentAt", "ReconfirmDeadline", "ReconfirmReleasedAt"} {
+		if err := m.AddColumn(&Event{}, col); err != nil {
+			return err
+		}
+	}
+	if err := m.AddColumn(&Venue{}, "Registered"); err != nil {
+		return err
+	}
+	if err := m.AddColumn(&Session{}, "Confirmed"); err != nil {
+		return err
+	}
+
+	type Registration struct {
+		ID             uint
+		EventID        uint    `gorm:"not null;uniqueIndex:idx_registrations_active_email"`
+		Event          Event   `gorm:"constraint:OnDelete:CASCADE"`
+		VenueID        uint    `gorm:"not null;index"`
+		Venue          Venue   `gorm:"constraint:OnDelete:RESTRICT"`
+		ActiveEmail    *string `gorm:"size:254;uniqueIndex:idx_registrations_active_email"`
+		Email          string  `gorm:"size:254;not null"`
+		Name           string  `gorm:"size:200;not null"`
+		Organisation   string  `gorm:"size:200;not null"`
+		JobTitle       string  `gorm:"size:200;not null;default:''"`
+		Dietary        string  `gorm:"size:500;not null;default:''"`
+		Accessibility  string  `gorm:"size:500;not null;default:''"`
+		Lang           string  `gorm:"size:5;not null"`
+		ConsentVersion string  `gorm:"size:40;not null"`
+		ConsentAt      time.Time
+		Status         string `gorm:"size:20;not null;index"`
+		TicketVersion  int    `gorm:"not null;default:1"`
+		CancelledAt    *time.Time
+		ReconfirmedAt  *time.Time
+		CreatedAt      time.Time
+		UpdatedAt      time.Time
+	}
+	type Booking struct {
+		ID             uint
+		RegistrationID uint         `gorm:"not null;uniqueIndex:idx_bookings_registration_session"`
+		Registration   Registration `gorm:"constraint:OnDelete:CASCADE"`
+		SessionID      uint         `gorm:"not null;uniqueIndex:idx_bookings_registration_session;index:idx_bookings_session_status"`
+		Session        Session      `gorm:"constraint:OnDelete:CASCADE"`
+		Status         string       `gorm:"size:20;not null;index:idx_bookings_session_status"`
+		PromotedAt     *time.Time
+		CreatedAt      time.Time
+	}
+	type AccessToken struct {
+		Hash           string       `gorm:"size:64;primaryKey"`
+		RegistrationID uint         `gorm:"not null;index"`
+		Registration   Registration `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt      time.Time
+	}
+	type OutboxMessage struct {
+		ID             uint
+		Kind           string    `gorm:"size:40;not null"`
+		Recipient      string    `gorm:"size:254;not null"`
+		Lang           string    `gorm:"size:5;not null"`
+		RegistrationID *uint     `gorm:"index"`
+		Payload        string    `gorm:"size:4000;not null;default:''"`
+		Attempts       int       `gorm:"not null;default:0"`
+		NextAttemptAt  time.Time `gorm:"not null;index:idx_outbox_due"`
+		LockedUntil    *time.Time
+		SentAt         *time.Time `gorm:"index:idx_outbox_due"`
+		LastError      string     `gorm:"size:1000;not null;default:''"`
+		CreatedAt      time.Time
+	}
+	return m.CreateTable(&Registration{}, &Booking{}, &AccessToken{}, &OutboxMessage{})
 }

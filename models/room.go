@@ -74,12 +74,16 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 		return Room{}, err
 	}
 	var r Room
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.First(&r, id).Error; err != nil {
 			return notFound(err, "room", id)
 		}
 		in.apply(&r)
-		return tx.Save(&r).Error
+		if err := tx.Model(&r).Select("name", "capacity", "accessibility").Updates(&r).Error; err != nil {
+			return err
+		}
+		// A bigger room may free seats for people on the waiting lists of its sessions.
+		return promoteRoom(tx, r.ID, s.now())
 	})
 	if isUniqueViolation(err) {
 		return Room{}, invalid(Problems{"name": {Key: "form.name_taken"}})

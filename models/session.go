@@ -28,12 +28,16 @@ type Session struct {
 	// CapacityLimit, when above zero, caps the session below its room's capacity
 	// (a hands-on workshop in a big hall); zero means "as many as the room holds".
 	CapacityLimit int `gorm:"not null;default:0"`
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Venue         *Venue        `gorm:"constraint:OnDelete:SET NULL"`
-	Room          *Room         `gorm:"constraint:OnDelete:SET NULL"`
-	Slots         []SessionSlot `gorm:"constraint:OnDelete:CASCADE"`
-	Speakers      []Speaker     `gorm:"many2many:session_speakers;constraint:OnDelete:CASCADE"`
+	// Confirmed counts confirmed bookings; only conditional updates change it.
+	Confirmed int `gorm:"not null;default:0"`
+	// Waitlisted is filled by queries that count the waiting list; it is not stored.
+	Waitlisted int `gorm:"-"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Venue      *Venue        `gorm:"constraint:OnDelete:SET NULL"`
+	Room       *Room         `gorm:"constraint:OnDelete:SET NULL"`
+	Slots      []SessionSlot `gorm:"constraint:OnDelete:CASCADE"`
+	Speakers   []Speaker     `gorm:"many2many:session_speakers;constraint:OnDelete:CASCADE"`
 }
 
 // SessionSlot places a session in one slot of one room. The unique index on room and slot
@@ -70,6 +74,9 @@ func (s Session) Capacity() int {
 	}
 	return room
 }
+
+// SeatsLeft is how many more people can get a seat.
+func (s Session) SeatsLeft() int { return max(s.Capacity()-s.Confirmed, 0) }
 
 // Placed reports whether the session has a room and slots.
 func (s Session) Placed() bool { return s.RoomID != nil && len(s.Slots) > 0 }
@@ -216,7 +223,7 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 		return Session{}, err
 	}
 	se := Session{EventID: eventID}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		return saveSession(tx, &se, in)
 	})
 	if err != nil {
@@ -230,12 +237,16 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		var se Session
 		if err := tx.First(&se, id).Error; err != nil {
 			return notFound(err, "session", id)
 		}
-		return saveSession(tx, &se, in)
+		if err := saveSession(tx, &se, in); err != nil {
+			return err
+		}
+		// A higher limit or a bigger room may free seats for the waiting list.
+		return promote(tx, s.now().UTC(), se.ID)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("update session %d: %w", id, err)
@@ -254,7 +265,13 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 	se.Track = strings.TrimSpace(in.Track)
 	se.CapacityLimit = in.CapacityLimit
 	se.VenueID, se.RoomID = placement.venueID, placement.roomID
-	if err := tx.Omit("Venue", "Room", "Slots", "Speakers").Save(se).Error; err != nil {
+	if se.ID == 0 {
+		if err := tx.Omit("Venue", "Room", "Slots", "Speakers").Create(se).Error; err != nil {
+			return err
+		}
+	} else if err := tx.Model(se).Select("title", "format", "abstract", "track", "capacity_limit", "venue_id", "room_id").
+		Updates(map[string]any{"title": se.Title, "format": se.Format, "abstract": se.Abstract, "track": se.Track,
+			"capacity_limit": se.CapacityLimit, "venue_id": se.VenueID, "room_id": se.RoomID}).Error; err != nil {
 		return err
 	}
 	if err := tx.Where("session_id = ?", se.ID).Delete(&SessionSlot{}).Error; err != nil {

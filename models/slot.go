@@ -56,7 +56,7 @@ func (s *Store) Slot(ctx context.Context, id uint) (Slot, error) {
 // CreateSlot adds a time slot to a venue; it may not overlap another slot of that venue.
 func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slot, error) {
 	sl := Slot{VenueID: venueID}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := s.fillSlot(tx, &sl, in); err != nil {
 			return err
 		}
@@ -71,7 +71,7 @@ func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slo
 // UpdateSlot moves a slot; it may not come to overlap another slot of its venue.
 func (s *Store) UpdateSlot(ctx context.Context, id uint, in SlotInput) (Slot, error) {
 	var sl Slot
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.First(&sl, id).Error; err != nil {
 			return notFound(err, "slot", id)
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -27,8 +28,10 @@ var ErrInvalidCredentials = errors.New("invalid e-mail address or password")
 
 // Store gives access to Dagplanner's database. It is safe for concurrent use.
 type Store struct {
-	db  *gorm.DB
-	now func() time.Time
+	db      *gorm.DB
+	now     func() time.Time
+	sqlite  bool
+	writeMu sync.Mutex // serialises write transactions on SQLite; see write
 }
 
 // Open connects to the database named by dsn and brings its schema up to date. A dsn that
@@ -48,7 +51,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, now: time.Now}
+	s := &Store{db: db, now: time.Now, sqlite: !IsPostgres(dsn)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err

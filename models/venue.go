@@ -21,12 +21,18 @@ type Venue struct {
 	RouteHint     string `gorm:"size:500;not null;default:''"`
 	Accessibility string `gorm:"size:1000;not null;default:''"`
 	// Capacity is how many attendees the building takes for the day.
-	Capacity  int `gorm:"not null"`
-	CreatedAt time.Time
-	UpdatedAt time.Time
-	Rooms     []Room `gorm:"constraint:OnDelete:CASCADE"`
-	Slots     []Slot `gorm:"constraint:OnDelete:CASCADE"`
+	Capacity int `gorm:"not null"`
+	// Registered counts active registrations; it only changes through conditional updates
+	// in the registration transactions, which is what keeps the venue from overbooking.
+	Registered int `gorm:"not null;default:0"`
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	Rooms      []Room `gorm:"constraint:OnDelete:CASCADE"`
+	Slots      []Slot `gorm:"constraint:OnDelete:CASCADE"`
 }
+
+// SeatsLeft is how many more people may register for the venue.
+func (v Venue) SeatsLeft() int { return max(v.Capacity-v.Registered, 0) }
 
 // VenueInput is what an organiser may set on a venue.
 type VenueInput struct {
@@ -127,12 +133,12 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 		return Venue{}, err
 	}
 	var v Venue
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		if err := tx.First(&v, id).Error; err != nil {
 			return notFound(err, "venue", id)
 		}
 		in.apply(&v)
-		return tx.Omit("Rooms", "Slots").Save(&v).Error
+		return tx.Model(&v).Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v).Error
 	})
 	if isUniqueViolation(err) {
 		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})

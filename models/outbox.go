@@ -1,0 +1,116 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Kinds of e-mail the outbox carries.
+const (
+	MailConfirmation = "confirmation"
+	MailChanged      = "changed"
+	MailCancelled    = "cancelled"
+	MailPromoted     = "promoted"
+	MailLink         = "link"
+	MailReminder     = "reminder" // "still coming?" before the event
+	MailReleased     = "released" // seats released after the reconfirmation deadline
+)
+
+// OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as
+// the change it reports, so a change never happens without its e-mail, nor the other way
+// round. The text is composed when the message is sent, from the registration as it is then.
+type OutboxMessage struct {
+	ID             uint
+	Kind           string `gorm:"size:40;not null"`
+	Recipient      string `gorm:"size:254;not null"`
+	Lang           string `gorm:"size:5;not null"`
+	RegistrationID *uint  `gorm:"index"`
+	// Payload holds what the message needs beyond the registration, e.g. the promoted session.
+	Payload       string    `gorm:"size:4000;not null;default:''"`
+	Attempts      int       `gorm:"not null;default:0"`
+	NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due"`
+	// LockedUntil is the lease of the worker sending it; another worker may retry after it.
+	LockedUntil *time.Time
+	SentAt      *time.Time `gorm:"index:idx_outbox_due"`
+	LastError   string     `gorm:"size:1000;not null;default:''"`
+	CreatedAt   time.Time
+}
+
+func enqueue(tx *gorm.DB, now time.Time, kind string, r Registration, payload string) error {
+	id := r.ID
+	return tx.Create(&OutboxMessage{Kind: kind, Recipient: r.Email, Lang: r.Lang, RegistrationID: &id,
+		Payload: payload, NextAttemptAt: now, CreatedAt: now}).Error
+}
+
+// ClaimOutbox leases up to limit due messages to the calling worker. On PostgreSQL, SKIP
+// LOCKED lets several Dagplanner processes share the outbox without sending a message twice.
+func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
+	var msgs []OutboxMessage
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		now := s.now().UTC()
+		q := tx.Where("sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", now, now).
+			Order("id").Limit(limit)
+		if !s.sqlite {
+			q = q.Clauses(clause.Locking{Strength: "UPDATE", Options: "SKIP LOCKED"})
+		}
+		if err := q.Find(&msgs).Error; err != nil || len(msgs) == 0 {
+			return err
+		}
+		ids := make([]uint, len(msgs))
+		for i, m := range msgs {
+			ids[i] = m.ID
+		}
+		until := now.Add(lease)
+		return tx.Model(&OutboxMessage{}).Where("id IN ?", ids).
+			Updates(map[string]any{"locked_until": until, "attempts": gorm.Expr("attempts + 1")}).Error
+	})
+	if err != nil {
+		return nil, fmt.Errorf("claim outbox: %w", err)
+	}
+	for i := range msgs {
+		msgs[i].Attempts++
+	}
+	return msgs, nil
+}
+
+// MarkSent records that a message went out.
+func (s *Store) MarkSent(ctx context.Context, id uint) error {
+	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
+		Updates(map[string]any{"sent_at": s.now().UTC(), "locked_until": nil, "last_error": ""}).Error
+}
+
+// MarkFailed records a failed attempt; the message is tried again after a back-off that
+// doubles with every attempt, from 10 seconds up to an hour. A message is never dropped.
+func (s *Store) MarkFailed(ctx context.Context, msg OutboxMessage, cause error) error {
+	backoff := 10 * time.Second << min(msg.Attempts, 10)
+	backoff = min(backoff, time.Hour)
+	text := cause.Error()
+	if len(text) > 1000 {
+		text = text[:1000]
+	}
+	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", msg.ID).
+		Updates(map[string]any{"next_attempt_at": s.now().UTC().Add(backoff), "locked_until": nil, "last_error": text}).Error
+}
+
+// OutboxStats counts messages waiting and sent, for the organisers' overview and tests.
+type OutboxStats struct {
+	Pending, Sent, Failing int64
+}
+
+// Outbox returns the outbox counts.
+func (s *Store) Outbox(ctx context.Context) (OutboxStats, error) {
+	var st OutboxStats
+	db := s.db.WithContext(ctx).Model(&OutboxMessage{})
+	if err := db.Where("sent_at IS NULL").Count(&st.Pending).Error; err != nil {
+		return st, err
+	}
+	if err := s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NOT NULL").Count(&st.Sent).Error; err != nil {
+		return st, err
+	}
+	err := s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NULL AND last_error <> ''").Count(&st.Failing).Error
+	return st, err
+}

@@ -1,0 +1,482 @@
+package models
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Registration statuses.
+const (
+	RegistrationActive    = "active"
+	RegistrationCancelled = "cancelled"
+)
+
+// Booking statuses: a seat, or a place in the waiting list.
+const (
+	BookingConfirmed  = "confirmed"
+	BookingWaitlisted = "waitlisted"
+)
+
+var (
+	// ErrAlreadyRegistered: the e-mail address already has an active registration.
+	ErrAlreadyRegistered = fmt.Errorf("already registered: %w", ErrConflict)
+	// ErrVenueFull: the venue has no seats left for another registration.
+	ErrVenueFull = fmt.Errorf("venue full: %w", ErrConflict)
+	// ErrRegistrationClosed: registration is not open now.
+	ErrRegistrationClosed = errors.New("registration closed")
+)
+
+// Registration is one attendee's booking for one venue of the event.
+type Registration struct {
+	ID      uint
+	EventID uint `gorm:"not null;uniqueIndex:idx_registrations_active_email"`
+	VenueID uint `gorm:"not null;index"`
+	// ActiveEmail is the normalised address while the registration is active and NULL once
+	// cancelled: the unique index on it allows one active registration per address.
+	ActiveEmail    *string `gorm:"size:254;uniqueIndex:idx_registrations_active_email"`
+	Email          string  `gorm:"size:254;not null"`
+	Name           string  `gorm:"size:200;not null"`
+	Organisation   string  `gorm:"size:200;not null"`
+	JobTitle       string  `gorm:"size:200;not null;default:''"`
+	Dietary        string  `gorm:"size:500;not null;default:''"`
+	Accessibility  string  `gorm:"size:500;not null;default:''"`
+	Lang           string  `gorm:"size:5;not null"`
+	ConsentVersion string  `gorm:"size:40;not null"`
+	ConsentAt      time.Time
+	Status         string `gorm:"size:20;not null;index"`
+	// TicketVersion rises whenever the booking changes in a way that matters at the door.
+	TicketVersion int `gorm:"not null;default:1"`
+	CancelledAt   *time.Time
+	ReconfirmedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+	Venue         Venue     `gorm:"constraint:OnDelete:RESTRICT"`
+	Bookings      []Booking `gorm:"constraint:OnDelete:CASCADE"`
+}
+
+// Booking is a registration's seat in a session, or its place in the session's waiting list.
+// Waiting lists are served in the order of the booking ids: first come, first served.
+type Booking struct {
+	ID             uint
+	RegistrationID uint   `gorm:"not null;uniqueIndex:idx_bookings_registration_session"`
+	SessionID      uint   `gorm:"not null;uniqueIndex:idx_bookings_registration_session;index:idx_bookings_session_status"`
+	Status         string `gorm:"size:20;not null;index:idx_bookings_session_status"`
+	PromotedAt     *time.Time
+	CreatedAt      time.Time
+	Session        Session `gorm:"constraint:OnDelete:CASCADE"`
+	// Position is the place in the waiting list (1 is next); 0 for a seat. Not stored.
+	Position int `gorm:"-"`
+}
+
+// AccessToken is the hash of a personal link that lets an attendee manage their booking.
+// The token itself is only ever in the link; the database keeps its SHA-256.
+type AccessToken struct {
+	Hash           string `gorm:"size:64;primaryKey"`
+	RegistrationID uint   `gorm:"not null;index"`
+	CreatedAt      time.Time
+}
+
+// RegistrationInput is what an attendee sends to register.
+type RegistrationInput struct {
+	Name, Email, Organisation, JobTitle, Dietary, Accessibility string
+	Lang                                                        string
+	Venue                                                       string // slug
+	Sessions                                                    []uint // at most one per slot
+	Waitlist                                                    []uint // full sessions to wait for, keeping a seat meanwhile
+	Consent                                                     bool
+}
+
+// Validate reports what is wrong with the input on its own.
+func (in RegistrationInput) Validate() Problems {
+	p := Problems{}
+	p.checkLine("name", in.Name, true, 200)
+	p.checkEmail("email", in.Email, true)
+	p.checkLine("organisation", in.Organisation, true, 200)
+	p.checkLine("job_title", in.JobTitle, false, 200)
+	p.checkText("dietary", in.Dietary, false, 500)
+	p.checkText("accessibility", in.Accessibility, false, 500)
+	if strings.TrimSpace(in.Venue) == "" {
+		p.Add("venue", "form.required")
+	}
+	if len(in.Sessions) > 20 {
+		p.Add("sessions", "form.too_many", "Max", 20)
+	}
+	if len(in.Waitlist) > 20 {
+		p.Add("waitlist", "form.too_many", "Max", 20)
+	}
+	if !in.Consent {
+		p.Add("consent", "form.consent_required")
+	}
+	return p
+}
+
+// RegistrationResult is a registration as just written, with the personal token that the
+// confirmation carries. The token is not stored and cannot be read back later.
+type RegistrationResult struct {
+	Registration Registration
+	Token        string
+}
+
+// RegistrationOpen reports whether people may register at t, and if not, whether they may
+// still join waiting lists.
+func (e Event) RegistrationOpen(t time.Time) (open, waitlistOnly bool) {
+	if e.RegistrationOpensAt != nil && t.Before(*e.RegistrationOpensAt) {
+		return false, false
+	}
+	if e.RegistrationClosesAt != nil && !t.Before(*e.RegistrationClosesAt) {
+		return false, e.WaitlistAfterClose
+	}
+	return true, false
+}
+
+// Register stores a registration, gives it a seat in every chosen session that has one free
+// and a place in the waiting list of the others, and queues the confirmation e-mail — all in
+// one transaction.
+func (s *Store) Register(ctx context.Context, in RegistrationInput) (RegistrationResult, error) {
+	if err := invalid(in.Validate()); err != nil {
+		return RegistrationResult{}, err
+	}
+	var res RegistrationResult
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		now := s.now().UTC()
+		var venue Venue
+		if err := tx.Where("slug = ?", in.Venue).First(&venue).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return invalid(Problems{"venue": {Key: "form.unknown_venue"}})
+			}
+			return err
+		}
+		var event Event
+		if err := tx.First(&event, venue.EventID).Error; err != nil {
+			return err
+		}
+		open, waitlistOnly := event.RegistrationOpen(now)
+		if !open && !waitlistOnly {
+			return ErrRegistrationClosed
+		}
+		plan, err := planChoices(tx, venue.ID, nil, in.Sessions, in.Waitlist)
+		if err != nil {
+			return err
+		}
+		email := NormalizeEmail(in.Email)
+		r := Registration{
+			EventID: event.ID, VenueID: venue.ID, ActiveEmail: &email, Email: strings.TrimSpace(in.Email),
+			Name: strings.TrimSpace(in.Name), Organisation: strings.TrimSpace(in.Organisation),
+			JobTitle: strings.TrimSpace(in.JobTitle), Dietary: strings.TrimSpace(in.Dietary),
+			Accessibility: strings.TrimSpace(in.Accessibility), Lang: langOrDutch(in.Lang),
+			ConsentVersion: event.PrivacyVersion, ConsentAt: now, Status: RegistrationActive, TicketVersion: 1,
+		}
+		if err := tx.Omit("Venue", "Bookings").Create(&r).Error; err != nil {
+			if isUniqueViolation(err) {
+				return ErrAlreadyRegistered
+			}
+			return err
+		}
+		took := tx.Model(&Venue{}).Where("id = ? AND registered < capacity", venue.ID).
+			UpdateColumn("registered", gorm.Expr("registered + 1"))
+		if took.Error != nil {
+			return took.Error
+		}
+		if took.RowsAffected == 0 {
+			return ErrVenueFull
+		}
+		if err := applyPlan(tx, r.ID, plan, !waitlistOnly, now); err != nil {
+			return err
+		}
+		token, err := newAccessToken(tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, now, MailConfirmation, r, ""); err != nil {
+			return err
+		}
+		res.Token = token
+		res.Registration = r
+		return nil
+	})
+	if err != nil {
+		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
+	}
+	reg, err := s.Registration(ctx, res.Registration.ID)
+	if err != nil {
+		return RegistrationResult{}, err
+	}
+	res.Registration = reg
+	return res, nil
+}
+
+func langOrDutch(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "nl"
+}
+
+// choicePlan is a validated set of choices: the sessions to book and to wait for, with the
+// slots each fills.
+type choicePlan struct {
+	sessions []uint          // a seat if one is free, else the waiting list
+	waitlist []uint          // the waiting list, keeping a seat elsewhere in the slot meanwhile
+	slots    map[uint][]uint // session id → slot ids
+}
+
+// planChoices checks that every chosen session exists, is placed at the venue, and that no
+// two chosen sessions (nor two waiting-list choices) share a slot.
+func planChoices(tx *gorm.DB, venueID uint, _ []Booking, sessions, waitlist []uint) (choicePlan, error) {
+	plan := choicePlan{sessions: dedupe(sessions), waitlist: dedupe(waitlist)}
+	all := append(slices.Clone(plan.sessions), plan.waitlist...)
+	slots, err := slotsOfSessions(tx, all)
+	if err != nil {
+		return plan, err
+	}
+	plan.slots = slots
+	var found []Session
+	if len(all) > 0 {
+		if err := tx.Select("id", "venue_id", "room_id").Where("id IN ?", all).Find(&found).Error; err != nil {
+			return plan, err
+		}
+	}
+	atVenue := map[uint]bool{}
+	for _, se := range found {
+		atVenue[se.ID] = se.VenueID != nil && *se.VenueID == venueID && se.RoomID != nil && len(slots[se.ID]) > 0
+	}
+	p := Problems{}
+	check := func(field string, ids []uint) {
+		used := map[uint]uint{}
+		for _, id := range ids {
+			if !atVenue[id] {
+				p.Add(field, "form.session_not_at_venue", "ID", id)
+				continue
+			}
+			for _, sl := range slots[id] {
+				if other, clash := used[sl]; clash && other != id {
+					p.Add(field, "form.sessions_same_slot")
+				}
+				used[sl] = id
+			}
+		}
+	}
+	check("sessions", plan.sessions)
+	check("waitlist", plan.waitlist)
+	for _, id := range plan.waitlist {
+		if slices.Contains(plan.sessions, id) {
+			p.Add("waitlist", "form.waitlist_and_seat")
+		}
+	}
+	return plan, invalid(p)
+}
+
+func dedupe(ids []uint) []uint {
+	out := make([]uint, 0, len(ids))
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// slotsOfSessions maps each session to the slots it fills.
+func slotsOfSessions(tx *gorm.DB, ids []uint) (map[uint][]uint, error) {
+	out := map[uint][]uint{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var rows []SessionSlot
+	if err := tx.Select("session_id", "slot_id").Where("session_id IN ?", ids).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.SessionID] = append(out[r.SessionID], r.SlotID)
+	}
+	return out, nil
+}
+
+// applyPlan books the plan's sessions for a registration that has none of them yet. With
+// seats false (registration closed, waiting lists still open) everything goes on the lists.
+func applyPlan(tx *gorm.DB, regID uint, plan choicePlan, seats bool, now time.Time) error {
+	for _, id := range plan.sessions {
+		if err := book(tx, regID, id, seats); err != nil {
+			return err
+		}
+	}
+	for _, id := range plan.waitlist {
+		got := false
+		if seats {
+			var err error
+			if got, err = takeSeat(tx, id); err != nil {
+				return err
+			}
+		}
+		if !got {
+			if err := tx.Create(&Booking{RegistrationID: regID, SessionID: id, Status: BookingWaitlisted}).Error; err != nil {
+				return err
+			}
+			continue
+		}
+		// The session they wanted to wait for had a seat after all: take it, and give up
+		// what they held in its slots.
+		if err := tx.Create(&Booking{RegistrationID: regID, SessionID: id, Status: BookingConfirmed}).Error; err != nil {
+			return err
+		}
+		freed, err := releaseOverlapping(tx, regID, id, plan.slots[id])
+		if err != nil {
+			return err
+		}
+		if err := promote(tx, now, freed...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// book gives the registration a seat in the session if one is free, else a waiting-list place.
+func book(tx *gorm.DB, regID, sessionID uint, seats bool) error {
+	status := BookingWaitlisted
+	if seats {
+		got, err := takeSeat(tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if got {
+			status = BookingConfirmed
+		}
+	}
+	return tx.Create(&Booking{RegistrationID: regID, SessionID: sessionID, Status: status}).Error
+}
+
+// takeSeat claims one seat in a session if one is free. The check and the claim are one
+// conditional UPDATE, so concurrent transactions — in this process or another, on SQLite or
+// on PostgreSQL, where the row lock makes the second re-read the count — can never overbook.
+func takeSeat(tx *gorm.DB, sessionID uint) (bool, error) {
+	res := tx.Exec(`UPDATE sessions SET confirmed = confirmed + 1
+		WHERE id = ? AND confirmed < (
+			SELECT CASE WHEN sessions.capacity_limit > 0 AND sessions.capacity_limit < rooms.capacity
+			            THEN sessions.capacity_limit ELSE rooms.capacity END
+			FROM rooms WHERE rooms.id = sessions.room_id)`, sessionID)
+	return res.RowsAffected == 1, res.Error
+}
+
+// giveBackSeat returns one seat to a session.
+func giveBackSeat(tx *gorm.DB, sessionID uint) error {
+	return tx.Exec("UPDATE sessions SET confirmed = confirmed - 1 WHERE id = ? AND confirmed > 0", sessionID).Error
+}
+
+// releaseOverlapping removes the registration's other bookings in the given slots (except
+// keep) and returns the sessions where a seat came free.
+func releaseOverlapping(tx *gorm.DB, regID, keep uint, slots []uint) ([]uint, error) {
+	var others []Booking
+	err := tx.Where("registration_id = ? AND session_id <> ? AND session_id IN (?)", regID, keep,
+		tx.Model(&SessionSlot{}).Select("session_id").Where("slot_id IN ?", slots)).Find(&others).Error
+	if err != nil {
+		return nil, err
+	}
+	return removeBookings(tx, others)
+}
+
+// removeBookings deletes bookings, gives back their seats and returns the sessions where a
+// seat came free, for the caller to promote.
+func removeBookings(tx *gorm.DB, bookings []Booking) ([]uint, error) {
+	var freed []uint
+	for _, b := range bookings {
+		if err := tx.Delete(&Booking{}, b.ID).Error; err != nil {
+			return nil, err
+		}
+		if b.Status == BookingConfirmed {
+			if err := giveBackSeat(tx, b.SessionID); err != nil {
+				return nil, err
+			}
+			freed = append(freed, b.SessionID)
+		}
+	}
+	return freed, nil
+}
+
+// promote fills free seats in the given sessions from their waiting lists, first come first
+// served. A promoted person gives up what they held in the same slots, which may free a seat
+// elsewhere; the queue follows that cascade to its end. Each promoted person gets an e-mail.
+func promote(tx *gorm.DB, now time.Time, sessionIDs ...uint) error {
+	queue := slices.Clone(sessionIDs)
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 100000 {
+			return errors.New("promote: waiting-list cascade does not end")
+		}
+		sessionID := queue[0]
+		queue = queue[1:]
+		var next Booking
+		err := tx.Where("session_id = ? AND status = ?", sessionID, BookingWaitlisted).Order("id").First(&next).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		got, err := takeSeat(tx, sessionID)
+		if err != nil {
+			return err
+		}
+		if !got {
+			continue
+		}
+		if err := tx.Model(&Booking{}).Where("id = ?", next.ID).
+			Updates(map[string]any{"status": BookingConfirmed, "promoted_at": now}).Error; err != nil {
+			return err
+		}
+		slots, err := slotsOfSessions(tx, []uint{sessionID})
+		if err != nil {
+			return err
+		}
+		freed, err := releaseOverlapping(tx, next.RegistrationID, sessionID, slots[sessionID])
+		if err != nil {
+			return err
+		}
+		var r Registration
+		if err := tx.First(&r, next.RegistrationID).Error; err != nil {
+			return err
+		}
+		if err := enqueue(tx, now, MailPromoted, r, fmt.Sprint(sessionID)); err != nil {
+			return err
+		}
+		// The same session may have more free seats (capacity raised): look again.
+		queue = append(queue, sessionID)
+		queue = append(queue, freed...)
+	}
+	return nil
+}
+
+// promoteRoom fills seats that a room change may have freed in its sessions.
+func promoteRoom(tx *gorm.DB, roomID uint, now time.Time) error {
+	var ids []uint
+	if err := tx.Model(&Session{}).Where("room_id = ?", roomID).Pluck("id", &ids).Error; err != nil {
+		return err
+	}
+	return promote(tx, now.UTC(), ids...)
+}
+
+// newAccessToken creates a personal link token of 256 random bits and stores its hash.
+func newAccessToken(tx *gorm.DB, regID uint) (string, error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b[:])
+	if err := tx.Create(&AccessToken{Hash: hashToken(token), RegistrationID: regID}).Error; err != nil {
+		return "", err
+	}
+	return token, nil
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

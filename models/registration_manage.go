@@ -1,0 +1,232 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// write runs fn in a transaction. On SQLite, writers queue on a mutex in this process rather
+// than spinning on SQLite's busy timeout, which keeps latency flat under a rush.
+func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.sqlite {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+	}
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// Registration returns a registration with its bookings (sessions, rooms and slots loaded)
+// and the waiting-list position of each waitlisted booking.
+func (s *Store) Registration(ctx context.Context, id uint) (Registration, error) {
+	var r Registration
+	err := s.db.WithContext(ctx).Preload("Venue").
+		Preload("Bookings.Session.Room").
+		Preload("Bookings.Session.Slots", func(db *gorm.DB) *gorm.DB { return db.Joins("Slot").Order("slot_id") }).
+		First(&r, id).Error
+	if err != nil {
+		return Registration{}, notFound(err, "registration", id)
+	}
+	if err := s.fillPositions(ctx, r.Bookings); err != nil {
+		return Registration{}, err
+	}
+	slices.SortFunc(r.Bookings, func(a, b Booking) int { return a.Session.StartsAt().Compare(b.Session.StartsAt()) })
+	return r, nil
+}
+
+func (s *Store) fillPositions(ctx context.Context, bookings []Booking) error {
+	for i, b := range bookings {
+		if b.Status != BookingWaitlisted {
+			continue
+		}
+		var n int64
+		err := s.db.WithContext(ctx).Model(&Booking{}).
+			Where("session_id = ? AND status = ? AND id <= ?", b.SessionID, BookingWaitlisted, b.ID).Count(&n).Error
+		if err != nil {
+			return err
+		}
+		bookings[i].Position = int(n)
+	}
+	return nil
+}
+
+// RegistrationByToken finds the registration a personal link belongs to. An unknown token is
+// ErrNotFound, whatever the reason, so links cannot be probed.
+func (s *Store) RegistrationByToken(ctx context.Context, token string) (Registration, error) {
+	if len(token) < 20 || len(token) > 100 {
+		return Registration{}, fmt.Errorf("registration by token: %w", ErrNotFound)
+	}
+	var at AccessToken
+	if err := s.db.WithContext(ctx).Where("hash = ?", hashToken(token)).First(&at).Error; err != nil {
+		return Registration{}, notFound(err, "registration by token", "")
+	}
+	return s.Registration(ctx, at.RegistrationID)
+}
+
+// NewAccessToken creates another personal link for a registration (for an e-mail).
+func (s *Store) NewAccessToken(ctx context.Context, regID uint) (string, error) {
+	return newAccessToken(s.db.WithContext(ctx), regID)
+}
+
+// ChangeSessions replaces an active registration's choices: bookings that stay keep their
+// seat or their place in line; dropped seats go to the next in line at once.
+func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitlist []uint) (Registration, error) {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		now := s.now().UTC()
+		var r Registration
+		if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
+			return notFound(err, "registration", regID)
+		}
+		if r.Status != RegistrationActive {
+			return fmt.Errorf("registration %d is cancelled: %w", regID, ErrConflict)
+		}
+		var event Event
+		if err := tx.First(&event, r.EventID).Error; err != nil {
+			return err
+		}
+		open, waitlistOnly := event.RegistrationOpen(now)
+		if !open && !waitlistOnly {
+			return ErrRegistrationClosed
+		}
+		plan, err := planChoices(tx, r.VenueID, r.Bookings, sessions, waitlist)
+		if err != nil {
+			return err
+		}
+		wanted := append(slices.Clone(plan.sessions), plan.waitlist...)
+		var dropped []Booking
+		have := map[uint]bool{}
+		for _, b := range r.Bookings {
+			if slices.Contains(wanted, b.SessionID) {
+				have[b.SessionID] = true
+			} else {
+				dropped = append(dropped, b)
+			}
+		}
+		freed, err := removeBookings(tx, dropped)
+		if err != nil {
+			return err
+		}
+		fresh := choicePlan{slots: plan.slots}
+		for _, id := range plan.sessions {
+			if !have[id] {
+				fresh.sessions = append(fresh.sessions, id)
+			}
+		}
+		for _, id := range plan.waitlist {
+			if !have[id] {
+				fresh.waitlist = append(fresh.waitlist, id)
+			}
+		}
+		if err := applyPlan(tx, r.ID, fresh, !waitlistOnly, now); err != nil {
+			return err
+		}
+		if err := promote(tx, now, freed...); err != nil {
+			return err
+		}
+		return enqueue(tx, now, MailChanged, r, "")
+	})
+	if err != nil {
+		return Registration{}, fmt.Errorf("change registration %d: %w", regID, err)
+	}
+	return s.Registration(ctx, regID)
+}
+
+// Cancel ends a registration: every seat it held goes to the next in line at once, the venue
+// gets its seat back, and the ticket version rises so the old ticket no longer opens the door.
+func (s *Store) Cancel(ctx context.Context, regID uint) error {
+	return s.cancel(ctx, regID, MailCancelled)
+}
+
+func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return cancelTx(tx, s.now().UTC(), regID, mail)
+	})
+	if err != nil {
+		return fmt.Errorf("cancel registration %d: %w", regID, err)
+	}
+	return nil
+}
+
+func cancelTx(tx *gorm.DB, now time.Time, regID uint, mail string) error {
+	var r Registration
+	if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
+		return notFound(err, "registration", regID)
+	}
+	if r.Status == RegistrationCancelled {
+		return nil // cancelling twice is harmless: the seats are already free
+	}
+	err := tx.Model(&Registration{}).Where("id = ?", r.ID).Updates(map[string]any{
+		"status": RegistrationCancelled, "active_email": nil, "cancelled_at": now,
+		"ticket_version": gorm.Expr("ticket_version + 1"),
+	}).Error
+	if err != nil {
+		return err
+	}
+	if err := tx.Exec("UPDATE venues SET registered = registered - 1 WHERE id = ? AND registered > 0", r.VenueID).Error; err != nil {
+		return err
+	}
+	freed, err := removeBookings(tx, r.Bookings)
+	if err != nil {
+		return err
+	}
+	if err := promote(tx, now, freed...); err != nil {
+		return err
+	}
+	return enqueue(tx, now, mail, r, "")
+}
+
+// ResendLink queues an e-mail with a fresh personal link when the address has an active
+// registration, and does nothing otherwise. The caller tells the requester the same in both
+// cases, so the answer never reveals who is registered.
+func (s *Store) ResendLink(ctx context.Context, eventID uint, email string) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var r Registration
+		err := tx.Where("event_id = ? AND active_email = ?", eventID, NormalizeEmail(email)).First(&r).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		return enqueue(tx, s.now().UTC(), MailLink, r, "")
+	})
+	if err != nil {
+		return fmt.Errorf("resend link: %w", err)
+	}
+	return nil
+}
+
+// Reconfirm records that an attendee is still coming.
+func (s *Store) Reconfirm(ctx context.Context, regID uint) error {
+	return s.db.WithContext(ctx).Model(&Registration{}).Where("id = ? AND status = ?", regID, RegistrationActive).
+		Update("reconfirmed_at", s.now().UTC()).Error
+}
+
+// SessionCounts gives, per session of a venue, the confirmed seats and the waiting list length.
+type SessionCounts struct {
+	Confirmed, Waitlisted int
+}
+
+// WaitlistCounts returns the waiting-list length of every session at a venue that has one.
+func (s *Store) WaitlistCounts(ctx context.Context, venueID uint) (map[uint]int, error) {
+	var rows []struct {
+		SessionID uint
+		N         int
+	}
+	err := s.db.WithContext(ctx).Model(&Booking{}).Select("bookings.session_id, COUNT(*) AS n").
+		Joins("JOIN sessions ON sessions.id = bookings.session_id").
+		Where("sessions.venue_id = ? AND bookings.status = ?", venueID, BookingWaitlisted).
+		Group("bookings.session_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("waiting lists of venue %d: %w", venueID, err)
+	}
+	out := make(map[uint]int, len(rows))
+	for _, r := range rows {
+		out[r.SessionID] = r.N
+	}
+	return out, nil
+}
