@@ -69,13 +69,46 @@ func (e Event) At(clock string) (time.Time, bool) {
 	return time.Date(d.Year(), d.Month(), d.Day(), t.Hour(), t.Minute(), 0, 0, e.Location()), true
 }
 
-// EventInput is what an organiser may set on an event.
+// EventInput is what an organiser may set on an event. Instants are typed as local date and
+// time in the event's time zone ("2027-01-05T09:00", as an HTML datetime-local field sends).
 type EventInput struct {
 	Name        string
 	Theme       string
 	Description string
 	Date        string
 	Timezone    string
+
+	RegistrationOpensAt  string
+	RegistrationClosesAt string
+	WaitlistAfterClose   bool
+	PrivacyVersion       string
+	StillComingDays      int
+	ReconfirmDeadline    string
+}
+
+// localLayout is how datetime-local fields write an instant.
+const localLayout = "2006-01-02T15:04"
+
+// parseLocal reads an optional local date-time in loc; "" is nil.
+func parseLocal(value string, loc *time.Location) (*time.Time, bool) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return nil, true
+	}
+	t, err := time.ParseInLocation(localLayout, value, loc)
+	if err != nil {
+		return nil, false
+	}
+	t = t.UTC()
+	return &t, true
+}
+
+// FormatLocal writes an optional instant the way a datetime-local field expects it.
+func FormatLocal(t *time.Time, loc *time.Location) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(loc).Format(localLayout)
 }
 
 // Validate reports what is wrong with the input.
@@ -89,10 +122,34 @@ func (in EventInput) Validate() Problems {
 	} else if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
 		p.Add("date", "form.invalid_date")
 	}
+	loc := time.UTC
 	if in.Timezone != "" {
-		if _, err := time.LoadLocation(in.Timezone); err != nil || len(in.Timezone) > 64 {
+		l, err := time.LoadLocation(in.Timezone)
+		if err != nil || len(in.Timezone) > 64 {
 			p.Add("timezone", "form.invalid_timezone")
+		} else {
+			loc = l
 		}
+	} else {
+		loc, _ = time.LoadLocation(DefaultTimezone)
+	}
+	opens, okOpens := parseLocal(in.RegistrationOpensAt, loc)
+	closes, okCloses := parseLocal(in.RegistrationClosesAt, loc)
+	if !okOpens {
+		p.Add("registration_opens_at", "form.invalid_datetime")
+	}
+	if !okCloses {
+		p.Add("registration_closes_at", "form.invalid_datetime")
+	}
+	if opens != nil && closes != nil && !closes.After(*opens) {
+		p.Add("registration_closes_at", "form.closes_before_opens")
+	}
+	if _, ok := parseLocal(in.ReconfirmDeadline, loc); !ok {
+		p.Add("reconfirm_deadline", "form.invalid_datetime")
+	}
+	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
+	if in.StillComingDays < 0 || in.StillComingDays > 60 {
+		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
 	}
 	return p
 }
@@ -132,7 +189,9 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
-		if err := tx.Model(&e).Select("name", "theme", "description", "date", "timezone").Updates(&e).Error; err != nil {
+		if err := tx.Model(&e).Select("name", "theme", "description", "date", "timezone", "registration_opens_at",
+			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline").
+			Updates(&e).Error; err != nil {
 			return err
 		}
 		return moveSlots(tx, old, e)
@@ -152,6 +211,16 @@ func (in EventInput) apply(e *Event) {
 	if e.Timezone == "" {
 		e.Timezone = DefaultTimezone
 	}
+	loc := e.Location()
+	e.RegistrationOpensAt, _ = parseLocal(in.RegistrationOpensAt, loc)
+	e.RegistrationClosesAt, _ = parseLocal(in.RegistrationClosesAt, loc)
+	e.ReconfirmDeadline, _ = parseLocal(in.ReconfirmDeadline, loc)
+	e.WaitlistAfterClose = in.WaitlistAfterClose
+	e.PrivacyVersion = strings.TrimSpace(in.PrivacyVersion)
+	if e.PrivacyVersion == "" {
+		e.PrivacyVersion = "1"
+	}
+	e.StillComingDays = in.StillComingDays
 }
 
 // moveSlots keeps every slot at the same wall-clock time when an event changes date or zone.

@@ -96,6 +96,14 @@ func (s *Store) MarkFailed(ctx context.Context, msg OutboxMessage, cause error) 
 		Updates(map[string]any{"next_attempt_at": s.now().UTC().Add(backoff), "locked_until": nil, "last_error": text}).Error
 }
 
+// DiscardPendingMail marks every unsent message as done without sending it, recording why;
+// the demo uses it so its fictional attendees get no mail. It reports how many it marked.
+func (s *Store) DiscardPendingMail(ctx context.Context, reason string) (int64, error) {
+	res := s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NULL").
+		Updates(map[string]any{"sent_at": s.now().UTC(), "last_error": reason})
+	return res.RowsAffected, res.Error
+}
+
 // OutboxStats counts messages waiting and sent, for the organisers' overview and tests.
 type OutboxStats struct {
 	Pending, Sent, Failing int64

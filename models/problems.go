@@ -107,3 +107,11 @@ func (p Problems) checkEmail(field, value string, required bool) {
 func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(email))
 }
+
+// EmailProblem reports what is wrong with a required e-mail address, if anything.
+func EmailProblem(email string) (Problem, bool) {
+	p := Problems{}
+	p.checkEmail("email", email, true)
+	pr, bad := p["email"]
+	return pr, bad
+}

@@ -201,17 +201,22 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 			return err
 		}
 		res.Token = token
+		r.Venue = venue
 		res.Registration = r
 		return nil
 	})
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
-	reg, err := s.Registration(ctx, res.Registration.ID)
-	if err != nil {
+	// The bookings are read after the commit, outside the serialised write, and without the
+	// sessions' details: the caller needs only their status and place in line.
+	if err := s.db.WithContext(ctx).Where("registration_id = ?", res.Registration.ID).Order("id").
+		Find(&res.Registration.Bookings).Error; err != nil {
+		return RegistrationResult{}, fmt.Errorf("register: read bookings: %w", err)
+	}
+	if err := s.fillPositions(ctx, res.Registration.Bookings); err != nil {
 		return RegistrationResult{}, err
 	}
-	res.Registration = reg
 	return res, nil
 }
 

@@ -10,16 +10,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// write runs fn in a transaction. On SQLite, writers queue on a mutex in this process rather
-// than spinning on SQLite's busy timeout, which keeps latency flat under a rush.
-func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	if s.sqlite {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-	}
-	return s.db.WithContext(ctx).Transaction(fn)
-}
-
 // Registration returns a registration with its bookings (sessions, rooms and slots loaded)
 // and the waiting-list position of each waitlisted booking.
 func (s *Store) Registration(ctx context.Context, id uint) (Registration, error) {
