@@ -1,0 +1,238 @@
+package mail
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"strconv"
+	"strings"
+	"sync"
+	"text/template"
+
+	"github.com/ambtenaar20/dagplanner/locale"
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Kinds lists every kind of outbox message; each has a template in every language.
+var Kinds = []string{
+	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
+	models.MailLink, models.MailReminder, models.MailReleased,
+}
+
+// Langs lists the languages e-mails are written in.
+var Langs = []string{"nl", "en"}
+
+// ErrSuperseded reports that a message no longer applies: the registration was cancelled
+// before its confirmation, change, link or reminder went out. The cancellation mail says
+// what matters, so the worker records such a message as done without sending it.
+var ErrSuperseded = errors.New("message superseded by a cancellation")
+
+// withLink lists the kinds whose e-mail carries a personal link. Only these create a token:
+// a cancelled registration has nothing left to manage.
+var withLink = map[string]bool{
+	models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
+	models.MailLink: true, models.MailReminder: true,
+}
+
+//go:embed templates
+var templateFiles embed.FS
+
+// parsedTemplates maps "lang/kind" to its template, parsed once.
+var parsedTemplates = sync.OnceValues(parseTemplates)
+
+func parseTemplates() (map[string]*template.Template, error) {
+	paths, err := fs.Glob(templateFiles, "templates/*/*.txt")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*template.Template, len(paths))
+	for _, p := range paths {
+		src, err := templateFiles.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(strings.TrimPrefix(p, "templates/"), ".txt")
+		t, err := template.New(name).Option("missingkey=error").Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("mail template %s: %w", p, err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+// catalog gives the translators for dates and times; the embedded catalogues parse once.
+var catalog = sync.OnceValues(locale.Load)
+
+// Composer writes the e-mail for an outbox message from the registration as it is now.
+type Composer struct {
+	Store *models.Store
+	// BaseURL is the public address of the site, e.g. https://dagplanner.example; a trailing
+	// slash is ignored.
+	BaseURL string
+}
+
+// templateData is what the e-mail templates see.
+type templateData struct {
+	Name      string
+	Event     string
+	Date      string // the event day, e.g. "woensdag 3 februari 2027"
+	Venue     string
+	Address   string
+	Link      string // the personal link; empty for kinds without one
+	Site      string // the public site
+	Programme []programmeItem
+	Waiting   bool          // some of the programme is on a waiting list
+	Session   programmeItem // the session a promoted attendee now has a seat in
+	Deadline  string        // the reconfirmation deadline; empty when there is none
+}
+
+// programmeItem is one line of an attendee's personal programme.
+type programmeItem struct {
+	Time, Title, Room string
+	Waitlisted        bool
+	Position          int // place in the waiting list, 1 is next
+}
+
+// Compose writes the e-mail for msg. For kinds with a personal link it creates a fresh
+// token: the e-mail is the only place the token is ever written down.
+func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	if msg.RegistrationID == nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: no registration", msg.Kind, msg.ID)
+	}
+	r, err := c.Store.Registration(ctx, *msg.RegistrationID)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
+	if r.Status == models.RegistrationCancelled && withLink[msg.Kind] {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, ErrSuperseded)
+	}
+	event, err := c.event(ctx, r.EventID)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
+	lang := langOf(msg.Lang)
+	data, err := c.data(ctx, lang, r, event, msg)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
+	if withLink[msg.Kind] {
+		token, err := c.Store.NewAccessToken(ctx, r.ID)
+		if err != nil {
+			return Message{}, fmt.Errorf("compose %s mail %d: personal link: %w", msg.Kind, msg.ID, err)
+		}
+		data.Link = c.base() + "/boeking/" + token
+	}
+	subject, text, err := render(lang, msg.Kind, data)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
+	return Message{
+		To:      msg.Recipient,
+		Subject: subject,
+		Text:    text,
+		Headers: map[string]string{
+			"Message-ID":       MessageID(msg.ID),
+			"Auto-Submitted":   "auto-generated",
+			"Content-Language": lang,
+		},
+	}, nil
+}
+
+// MessageID is the Message-ID header of an outbox message, the same on every attempt so a
+// message that is sent twice can be recognised.
+func MessageID(outboxID uint) string {
+	return "<outbox-" + strconv.FormatUint(uint64(outboxID), 10) + "@dagplanner>"
+}
+
+func (c *Composer) base() string { return strings.TrimRight(c.BaseURL, "/") }
+
+// event loads the registration's event. The store has no lookup by id yet, so an older
+// event than the current one is read directly.
+func (c *Composer) event(ctx context.Context, id uint) (models.Event, error) {
+	e, err := c.Store.CurrentEvent(ctx)
+	if err == nil && e.ID == id {
+		return e, nil
+	}
+	if err := c.Store.DB().WithContext(ctx).First(&e, id).Error; err != nil {
+		return models.Event{}, fmt.Errorf("event %d: %w", id, err)
+	}
+	return e, nil
+}
+
+func (c *Composer) data(ctx context.Context, lang string, r models.Registration, e models.Event, msg models.OutboxMessage) (templateData, error) {
+	cat, err := catalog()
+	if err != nil {
+		return templateData{}, err
+	}
+	tr := cat.Translator(locale.Lang(lang))
+	d := templateData{
+		Name: r.Name, Event: e.Name, Date: tr.Date(e.Day()),
+		Venue: r.Venue.Name, Address: r.Venue.Address, Site: c.base() + "/",
+	}
+	if e.ReconfirmDeadline != nil {
+		d.Deadline = tr.DateTime(*e.ReconfirmDeadline)
+	}
+	for _, b := range r.Bookings {
+		waitlisted := b.Status == models.BookingWaitlisted
+		d.Programme = append(d.Programme, item(tr, b.Session, waitlisted, b.Position))
+		d.Waiting = d.Waiting || waitlisted
+	}
+	if msg.Kind == models.MailPromoted {
+		id, err := strconv.ParseUint(msg.Payload, 10, 64)
+		if err != nil {
+			return templateData{}, fmt.Errorf("promoted session %q: %w", msg.Payload, err)
+		}
+		se, err := c.Store.Session(ctx, uint(id))
+		if err != nil {
+			return templateData{}, err
+		}
+		d.Session = item(tr, se, false, 0)
+	}
+	return d, nil
+}
+
+func item(tr *locale.Translator, se models.Session, waitlisted bool, position int) programmeItem {
+	it := programmeItem{Title: se.Title, Waitlisted: waitlisted, Position: position}
+	if !se.StartsAt().IsZero() {
+		it.Time = tr.TimeRange(se.StartsAt(), se.EndsAt())
+	}
+	if se.Room != nil {
+		it.Room = se.Room.Name
+	}
+	return it
+}
+
+func langOf(l string) string {
+	if l == "en" {
+		return "en"
+	}
+	return "nl"
+}
+
+// render executes the template for kind in lang. A template starts with "Subject: …" and a
+// blank line; the rest is the body.
+func render(lang, kind string, data templateData) (subject, text string, err error) {
+	all, err := parsedTemplates()
+	if err != nil {
+		return "", "", err
+	}
+	name := lang + "/" + kind
+	t, ok := all[name]
+	if !ok {
+		return "", "", fmt.Errorf("no mail template %s", name)
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		return "", "", err
+	}
+	head, body, ok := strings.Cut(buf.String(), "\n\n")
+	subject, found := strings.CutPrefix(head, "Subject: ")
+	if !ok || !found || strings.Contains(subject, "\n") {
+		return "", "", fmt.Errorf("template %s: want a Subject line and a blank line first", name)
+	}
+	return strings.TrimSpace(subject), strings.TrimSpace(body) + "\n", nil
+}
