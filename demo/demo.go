@@ -16,6 +16,8 @@ type Options struct {
 	Scale int
 	// Now decides the event date: the first Wednesday of February at least a month ahead.
 	Now time.Time
+	// NoRegistrations leaves out the few hundred demo attendees (a load test starts empty).
+	NoRegistrations bool
 }
 
 // LoadIfEmpty loads the demo event when the database holds no event yet, and reports whether
@@ -38,9 +40,14 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}
+	day := EventDate(opts.Now)
 	event, err := s.CreateEvent(ctx, models.EventInput{
 		Name: EventName, Theme: EventTheme, Description: EventDescription,
-		Date: EventDate(opts.Now).Format(time.DateOnly), Timezone: models.DefaultTimezone,
+		Date: day.Format(time.DateOnly), Timezone: models.DefaultTimezone,
+		// Registration is open now and closes at five the afternoon before; a week before the
+		// day everyone is asked whether they are still coming.
+		RegistrationClosesAt: day.AddDate(0, 0, -1).Format("2006-01-02") + "T17:00",
+		WaitlistAfterClose:   true, PrivacyVersion: "2026-11", StillComingDays: 7,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)
@@ -90,7 +97,10 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 			return fmt.Errorf("demo session %q: %w", ss.Title, err)
 		}
 	}
-	return nil
+	if opts.NoRegistrations {
+		return nil
+	}
+	return loadRegistrations(ctx, s, event, 2013)
 }
 
 // EventDate is the first Wednesday of February that lies at least 30 days after now: the

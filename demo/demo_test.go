@@ -66,6 +66,9 @@ func TestLoadIfEmpty(t *testing.T) {
 		if twoSlot == 0 {
 			t.Error("no session spans two slots")
 		}
+		// A few hundred attendees: some sessions nearly full, at least one with a waiting list,
+		// and none of their e-mails waiting to be sent. (Capacities were scaled by 3 above, so
+		// this checks the unscaled demo in its own store below.)
 		// A second start finds the event and loads nothing.
 		loaded, err = demo.LoadIfEmpty(ctx, s, demo.Options{Now: now})
 		if err != nil || loaded {
@@ -74,5 +77,58 @@ func TestLoadIfEmpty(t *testing.T) {
 		if got, _ := s.SessionsOfEvent(ctx, e.ID); len(got) != len(demo.Sessions) {
 			t.Errorf("sessions after second load = %d, want %d", len(got), len(demo.Sessions))
 		}
+	})
+}
+
+func TestDemoRegistrations(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		now, _ := time.Parse(time.DateOnly, "2026-11-22")
+		if err := demo.Load(ctx, s, demo.Options{Now: now}); err != nil {
+			t.Fatal(err)
+		}
+		var registrations int64
+		s.DB().Model(&models.Registration{}).Count(&registrations)
+		if registrations < 200 || registrations > 500 {
+			t.Errorf("demo registrations = %d, want a few hundred", registrations)
+		}
+		e, _ := s.CurrentEvent(ctx)
+		venues, _ := s.Venues(ctx, e.ID)
+		waitlists, nearlyFull := 0, 0
+		for _, v := range venues {
+			if v.Registered > v.Capacity {
+				t.Errorf("venue %s has %d registered for %d seats", v.Slug, v.Registered, v.Capacity)
+			}
+			lines, err := s.WaitlistCounts(ctx, v.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sessions, _ := s.SessionsOfVenue(ctx, v.ID)
+			for _, se := range sessions {
+				if se.Confirmed > se.Capacity() {
+					t.Errorf("session %q has %d seats taken of %d", se.Title, se.Confirmed, se.Capacity())
+				}
+				if lines[se.ID] > 0 {
+					waitlists++
+				}
+				if se.Capacity() > 0 && se.Confirmed*10 >= se.Capacity()*9 {
+					nearlyFull++
+				}
+			}
+		}
+		if waitlists == 0 {
+			t.Error("no session has a waiting list, want at least one")
+		}
+		if nearlyFull < 3 {
+			t.Errorf("sessions at least 90%% full = %d, want several", nearlyFull)
+		}
+		stats, err := s.Outbox(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stats.Pending != 0 {
+			t.Errorf("demo left %d e-mails to send, want 0", stats.Pending)
+		}
+		t.Logf("demo: %d registrations, %d sessions with a waiting list, %d at least 90%% full", registrations, waitlists, nearlyFull)
 	})
 }

@@ -21,14 +21,16 @@ type EventJSON struct {
 
 // VenueJSON is one venue with its rooms and slots.
 type VenueJSON struct {
-	Slug      string     `json:"slug"`
-	Name      string     `json:"name"`
-	City      string     `json:"city"`
-	Address   string     `json:"address"`
-	Capacity  int        `json:"capacity"`
-	RouteHint string     `json:"route_hint"`
-	Rooms     []RoomJSON `json:"rooms"`
-	Slots     []SlotJSON `json:"slots"`
+	Slug       string     `json:"slug"`
+	Name       string     `json:"name"`
+	City       string     `json:"city"`
+	Address    string     `json:"address"`
+	Capacity   int        `json:"capacity"`
+	Registered int        `json:"registered"`
+	Remaining  int        `json:"remaining"`
+	RouteHint  string     `json:"route_hint"`
+	Rooms      []RoomJSON `json:"rooms"`
+	Slots      []SlotJSON `json:"slots"`
 }
 
 // RoomJSON is one room.
@@ -48,17 +50,20 @@ type SlotJSON struct {
 
 // SessionJSON is one session as GET /api/v1/venues/{slug}/sessions gives it.
 type SessionJSON struct {
-	ID       uint          `json:"id"`
-	Title    string        `json:"title"`
-	Format   string        `json:"format"`
-	Track    string        `json:"track"`
-	Abstract string        `json:"abstract"`
-	Room     *RoomRefJSON  `json:"room"`
-	SlotIDs  []uint        `json:"slot_ids"`
-	Start    *string       `json:"start"`
-	End      *string       `json:"end"`
-	Capacity int           `json:"capacity"`
-	Speakers []SpeakerJSON `json:"speakers"`
+	ID         uint          `json:"id"`
+	Title      string        `json:"title"`
+	Format     string        `json:"format"`
+	Track      string        `json:"track"`
+	Abstract   string        `json:"abstract"`
+	Room       *RoomRefJSON  `json:"room"`
+	SlotIDs    []uint        `json:"slot_ids"`
+	Start      *string       `json:"start"`
+	End        *string       `json:"end"`
+	Capacity   int           `json:"capacity"`
+	Confirmed  int           `json:"confirmed"`
+	Waitlisted int           `json:"waitlisted"`
+	Remaining  int           `json:"remaining"`
+	Speakers   []SpeakerJSON `json:"speakers"`
 }
 
 // RoomRefJSON names the room a session takes place in.
@@ -89,7 +94,7 @@ func (h *Handler) getEvent(c *gin.Context) {
 	out := EventJSON{Name: event.Name, Theme: event.Theme, Date: event.Date, Timezone: event.Timezone, Venues: []VenueJSON{}}
 	for _, v := range venues {
 		vj := VenueJSON{Slug: v.Slug, Name: v.Name, City: v.City, Address: v.Address, Capacity: v.Capacity,
-			RouteHint: v.RouteHint, Rooms: []RoomJSON{}, Slots: []SlotJSON{}}
+			Registered: v.Registered, Remaining: v.SeatsLeft(), RouteHint: v.RouteHint, Rooms: []RoomJSON{}, Slots: []SlotJSON{}}
 		for _, r := range v.Rooms {
 			vj.Rooms = append(vj.Rooms, RoomJSON{ID: r.ID, Name: r.Name, Capacity: r.Capacity, Accessibility: r.Accessibility})
 		}
@@ -118,16 +123,24 @@ func (h *Handler) listVenueSessions(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	lines, err := h.store.WaitlistCounts(ctx, venue.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
 	out := make([]SessionJSON, 0, len(sessions))
 	for _, s := range sessions {
-		out = append(out, sessionJSON(s, event.Location()))
+		sj := sessionJSON(s, event.Location())
+		sj.Waitlisted = lines[s.ID]
+		out = append(out, sj)
 	}
 	c.JSON(http.StatusOK, out)
 }
 
 func sessionJSON(s models.Session, loc *time.Location) SessionJSON {
 	sj := SessionJSON{ID: s.ID, Title: s.Title, Format: s.Format, Track: s.Track, Abstract: s.Abstract,
-		SlotIDs: s.SlotIDs(), Capacity: s.Capacity(), Speakers: []SpeakerJSON{}}
+		SlotIDs: s.SlotIDs(), Capacity: s.Capacity(), Confirmed: s.Confirmed, Remaining: s.SeatsLeft(),
+		Speakers: []SpeakerJSON{}}
 	if s.Room != nil {
 		sj.Room = &RoomRefJSON{ID: s.Room.ID, Name: s.Room.Name}
 	}

@@ -64,7 +64,8 @@ type eventFormData struct {
 	Creating bool
 }
 
-var eventFields = []string{"name", "theme", "date", "timezone", "description"}
+var eventFields = []string{"name", "theme", "date", "timezone", "description", "registration_opens_at",
+	"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline"}
 
 // requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
 // the request may go on.
@@ -87,8 +88,17 @@ func (h *Handler) editEvent(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	loc := event.Location()
 	p.Form = newForm(url.Values{"name": {event.Name}, "theme": {event.Theme}, "date": {event.Date},
-		"timezone": {event.Timezone}, "description": {event.Description}}, eventFields...)
+		"timezone": {event.Timezone}, "description": {event.Description},
+		"registration_opens_at":  {models.FormatLocal(event.RegistrationOpensAt, loc)},
+		"registration_closes_at": {models.FormatLocal(event.RegistrationClosesAt, loc)},
+		"reconfirm_deadline":     {models.FormatLocal(event.ReconfirmDeadline, loc)},
+		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
+	}, eventFields...)
+	if event.WaitlistAfterClose {
+		p.Form.Values.Set("waitlist_after_close", "ja")
+	}
 	if creating {
 		p.Form.Values.Set("timezone", models.DefaultTimezone)
 	}
@@ -102,16 +112,22 @@ func (h *Handler) updateEvent(c *gin.Context) {
 	ctx := c.Request.Context()
 	form := postedForm(c, eventFields...)
 	in := models.EventInput{Name: form.String("name"), Theme: form.String("theme"), Date: form.String("date"),
-		Timezone: form.String("timezone"), Description: form.String("description")}
+		Timezone: form.String("timezone"), Description: form.String("description"),
+		RegistrationOpensAt: form.String("registration_opens_at"), RegistrationClosesAt: form.String("registration_closes_at"),
+		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
+		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja"}
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {
 		h.serverError(c, err)
 		return
 	}
-	if creating {
+	switch {
+	case !form.Valid():
+		form.Merge(in.Validate())
+	case creating:
 		_, err = h.store.CreateEvent(ctx, in)
-	} else {
+	default:
 		_, err = h.store.UpdateEvent(ctx, event.ID, in)
 	}
 	if h.formFailed(c, err, form, "beheer/event_form", func(p Page) any { return eventFormData{Page: p, Creating: creating} }, "beheer.event.title") {

@@ -34,10 +34,21 @@ type Handler struct {
 	secure   bool
 	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
 	loginLimiter *keyedLimiter
+	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
+	linkLimiter *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
 func New(cfg Config) (http.Handler, error) {
+	h, err := newHandler(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return h.sessions.LoadAndSave(h.routes()), nil
+}
+
+// newHandler builds the Handler with all its dependencies; tests use it to look inside.
+func newHandler(cfg Config) (*Handler, error) {
 	catalog, err := locale.Load()
 	if err != nil {
 		return nil, fmt.Errorf("load message catalogues: %w", err)
@@ -72,6 +83,7 @@ func New(cfg Config) (http.Handler, error) {
 		secure:   cfg.SecureCookies,
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
+		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
 	}
-	return sessions.LoadAndSave(h.routes()), nil
+	return h, nil
 }

@@ -119,3 +119,18 @@ func (h *Handler) healthz(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
+
+type privacyData struct {
+	Page
+	Version string
+}
+
+func (h *Handler) showPrivacy(c *gin.Context) {
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("privacy.title"), "")
+	h.render(c, http.StatusOK, "privacy", privacyData{Page: p, Version: event.PrivacyVersion})
+}

@@ -25,6 +25,19 @@ func (h *Handler) routes() http.Handler {
 	r.GET("/programma/:venue", h.showProgramme)
 	r.GET("/sessies/:id", h.showSession)
 	r.POST("/taal", h.switchLanguage)
+	r.GET("/privacy", h.showPrivacy)
+
+	// Attendees: registering, and managing a booking through the personal link
+	r.GET("/aanmelden", h.showRegisterVenues)
+	r.GET("/aanmelden/:venue", h.showRegisterForm)
+	r.POST("/aanmelden/:venue", h.createRegistration)
+	r.GET("/boeking/link", h.showResendLink)
+	r.POST("/boeking/link", h.resendLink)
+	r.GET("/boeking/:token", h.showBooking)
+	r.POST("/boeking/:token/wijzigen", h.changeBooking)
+	r.GET("/boeking/:token/annuleren", h.showCancelBooking)
+	r.POST("/boeking/:token/annuleren", h.cancelBooking)
+	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
 
 	// Organisers: signing in and out
 	r.GET("/beheer/inloggen", h.showLogin)
@@ -60,6 +73,10 @@ func (h *Handler) routes() http.Handler {
 	api.GET("/event", h.getEvent)
 	api.GET("/venues/:slug/sessions", h.listVenueSessions)
 	api.GET("/openapi.json", h.getOpenAPI)
+	api.POST("/registrations", h.createRegistrationAPI)
+	api.GET("/registrations/:id", h.getRegistrationAPI)
+	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
+	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(func(c *gin.Context) {

@@ -31,6 +31,20 @@ func (p Page) T(key string, args ...any) string { return p.tr.T(key, args...) }
 // Date formats a day in the person's language ("woensdag 3 februari 2027").
 func (p Page) Date(t time.Time) string { return p.tr.Date(t) }
 
+// DateTime formats a day and time ("woensdag 3 februari 2027, 10:30"); it takes a time or a
+// pointer to one, and gives "" for nil.
+func (p Page) DateTime(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return p.tr.DateTime(v)
+	case *time.Time:
+		if v != nil {
+			return p.tr.DateTime(*v)
+		}
+	}
+	return ""
+}
+
 // Time formats a clock time ("10:30").
 func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
 
@@ -40,8 +54,8 @@ func (p Page) TimeRange(a, b time.Time) string { return p.tr.TimeRange(a, b) }
 // Format names a session format in the person's language.
 func (p Page) Format(f string) string { return p.tr.T("format." + f) }
 
-// SeatsLeft says how many seats are left, with the right plural.
-func (p Page) SeatsLeft(n int) string { return p.tr.T("venue.seats_left", "Count", n) }
+// SeatsText says how many seats are left, with the right plural.
+func (p Page) SeatsText(n int) string { return p.tr.T("venue.seats_left", "Count", n) }
 
 // Field describes one form field for the "field" partial.
 func (p Page) Field(name, labelKey, kind string, opts ...string) FieldView {

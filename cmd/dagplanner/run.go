@@ -12,10 +12,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/handlers"
+	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -28,6 +30,10 @@ type Config struct {
 	Demo      bool
 	DemoScale int
 	LogFormat string
+	// SMTP is read from DAGPLANNER_SMTP only, never from a flag: a flag's default would be
+	// printed by -h, password and all.
+	SMTP     string
+	MailFrom string
 }
 
 const usage = `Usage:
@@ -80,9 +86,11 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.BoolVar(&cfg.Demo, "demo", envBool(getenv, "DAGPLANNER_DEMO"), "load the demo event when the database holds no event (DAGPLANNER_DEMO)")
 	fs.IntVar(&cfg.DemoScale, "demo-scale", envInt(getenv, "DAGPLANNER_DEMO_SCALE", 1), "multiply the demo's capacities by this factor (DAGPLANNER_DEMO_SCALE)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
+	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
+	cfg.SMTP = getenv("DAGPLANNER_SMTP")
 	if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
 		return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
 	}
@@ -131,7 +139,19 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	go cleanupLoop(ctx, store, log)
+	sender, err := newSender(cfg, log)
+	if err != nil {
+		return err
+	}
+	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL}, Sender: sender, Log: log}
+	// Background loops stop when ctx ends; a mail being sent finishes and records its result
+	// before the store closes.
+	var background sync.WaitGroup
+	defer background.Wait()
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground() // runs before Wait: deferred calls run last-in, first-out
+	background.Go(func() { worker.Run(bgCtx) })
+	background.Go(func() { cleanupLoop(bgCtx, store, log) })
 	log.Info("dagplanner listening", "addr", listener.Addr().String(), "url", cfg.BaseURL, "database", dbKind(cfg.DB))
 
 	errc := make(chan error, 1)
@@ -183,15 +203,37 @@ func dbKind(dsn string) string {
 	return "sqlite:" + dsn
 }
 
-// cleanupLoop removes expired sign-in sessions every hour until ctx ends.
+// newSender sends mail over SMTP when DAGPLANNER_SMTP is set, and writes it to the log
+// otherwise (for trying Dagplanner out; the log then holds personal links).
+func newSender(cfg Config, log *slog.Logger) (mail.Sender, error) {
+	if cfg.SMTP == "" {
+		log.Warn("DAGPLANNER_SMTP is not set: e-mails are written to this log, not sent")
+		return mail.LogSender{Log: log}, nil
+	}
+	s, err := mail.NewSMTPSender(cfg.SMTP, cfg.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("DAGPLANNER_SMTP: %w", err)
+	}
+	log.Info("sending e-mail over SMTP", "smtp", s.String())
+	return s, nil
+}
+
+// cleanupLoop does the periodic chores until ctx ends: every five minutes the no-show jobs
+// (the "still coming?" e-mail and the release after the reconfirmation deadline), and every
+// hour the removal of expired sign-in sessions.
 func cleanupLoop(ctx context.Context, store *models.Store, log *slog.Logger) {
-	t := time.NewTicker(time.Hour)
+	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
-	for {
+	for i := 1; ; i++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+		if err := store.RunNoShowJobs(ctx); err != nil && ctx.Err() == nil {
+			log.Error("no-show jobs", "err", err)
+		}
+		if i%12 == 0 {
 			if err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
 				log.Error("delete expired sessions", "err", err)
 			}

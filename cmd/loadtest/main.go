@@ -1,0 +1,412 @@
+// Command loadtest fires a registration rush at a fresh Dagplanner and checks the result:
+// throughput, latency, server memory, and that nothing was overbooked, lost or invented.
+//
+//	go run ./cmd/loadtest -n 10000 -c 200
+//
+// It builds and starts its own server (a separate process, so its memory can be measured)
+// on a fresh SQLite demo database in a temp dir, unless -db names a postgres:// database.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+type config struct {
+	n, c, scale int
+	db, bin     string
+	seed        uint64
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.n, "n", 10000, "attendees registering")
+	flag.IntVar(&cfg.c, "c", 200, "concurrent clients")
+	flag.IntVar(&cfg.scale, "scale", 20, "demo capacity multiplier (--demo-scale), so 10,000 people fit the venues")
+	flag.StringVar(&cfg.db, "db", "", "database for the server (default: a fresh SQLite file in a temp dir)")
+	flag.StringVar(&cfg.bin, "bin", "", "dagplanner binary (default: go build ./cmd/dagplanner)")
+	flag.Uint64Var(&cfg.seed, "seed", 1, "seed for the attendees' choices")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "loadtest:", err)
+		os.Exit(1)
+	}
+}
+
+// sessionInfo is what the generator needs of a session.
+type sessionInfo struct {
+	ID       uint   `json:"id"`
+	Title    string `json:"title"`
+	SlotIDs  []uint `json:"slot_ids"`
+	Capacity int    `json:"capacity"`
+	Confirm  int    `json:"confirmed"`
+	Waiting  int    `json:"waitlisted"`
+}
+
+type venueInfo struct {
+	Slug     string `json:"slug"`
+	Capacity int    `json:"capacity"`
+	Slots    []struct {
+		ID uint `json:"id"`
+	} `json:"slots"`
+	Registered int `json:"registered"`
+}
+
+type ack struct {
+	id       uint
+	token    string
+	sessions []uint
+}
+
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	dir, err := os.MkdirTemp("", "dagplanner-loadtest-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if cfg.bin == "" {
+		cfg.bin = filepath.Join(dir, "dagplanner")
+		build := exec.CommandContext(ctx, "go", "build", "-o", cfg.bin, "./cmd/dagplanner")
+		build.Stderr = os.Stderr
+		if err := build.Run(); err != nil {
+			return fmt.Errorf("build server: %w", err)
+		}
+	}
+	if cfg.db == "" {
+		cfg.db = filepath.Join(dir, "loadtest.db")
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	server := exec.CommandContext(ctx, cfg.bin, "--demo", "--demo-scale", strconv.Itoa(cfg.scale),
+		"--db", cfg.db, "--addr", addr, "--log-format", "json")
+	server.Env = append(os.Environ(), "DAGPLANNER_LOG_LEVEL=warn")
+	server.Stdout, server.Stderr = io.Discard, os.Stderr
+	if err := server.Start(); err != nil {
+		return fmt.Errorf("start server: %w", err)
+	}
+	defer func() {
+		server.Process.Signal(os.Interrupt)
+		server.Wait()
+	}()
+	base := "http://" + addr
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+		MaxIdleConns: cfg.c * 2, MaxIdleConnsPerHost: cfg.c * 2, IdleConnTimeout: time.Minute}}
+	if err := waitHealthy(ctx, client, base); err != nil {
+		return err
+	}
+	venues, sessions, err := fetchProgramme(client, base)
+	if err != nil {
+		return err
+	}
+	rssBefore := peakRSS(server.Process.Pid)
+
+	jobs := make(chan int)
+	var mu sync.Mutex
+	var latencies []time.Duration
+	var acks []ack
+	statuses := map[int]int{}
+	var wg sync.WaitGroup
+	start := time.Now()
+	for w := 0; w < cfg.c; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				body, chosen := attendee(cfg.seed, i, venues, sessions)
+				t0 := time.Now()
+				status, a, err := register(client, base, body)
+				d := time.Since(t0)
+				mu.Lock()
+				latencies = append(latencies, d)
+				statuses[status]++
+				if err == nil && status == http.StatusCreated {
+					a.sessions = chosen
+					acks = append(acks, a)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < cfg.n; i++ {
+		select {
+		case jobs <- i:
+		case <-ctx.Done():
+			close(jobs)
+			wg.Wait()
+			return ctx.Err()
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	elapsed := time.Since(start)
+	rss := peakRSS(server.Process.Pid)
+
+	// Check the outcome through the API: nothing overbooked, every acknowledged registration
+	// present with its sessions, and no registration that nobody was told about.
+	venuesAfter, sessionsAfter, err := fetchProgramme(client, base)
+	if err != nil {
+		return err
+	}
+	over, confirmed, waitlisted := 0, 0, 0
+	for _, list := range sessionsAfter {
+		for _, s := range list {
+			if s.Confirm > s.Capacity {
+				over++
+			}
+			confirmed += s.Confirm
+			waitlisted += s.Waiting
+		}
+	}
+	registered := 0
+	for _, v := range venuesAfter {
+		registered += v.Registered
+		if v.Registered > v.Capacity {
+			over++
+		}
+	}
+	missing := 0
+	for _, a := range acks {
+		if !verify(client, base, a) {
+			missing++
+		}
+	}
+	unacknowledged := registered - len(acks)
+
+	slices.Sort(latencies)
+	fmt.Fprintf(out, "registration rush: %d attendees, %d concurrent clients, demo scale %d, %s\n", cfg.n, cfg.c, cfg.scale, dbKind(cfg.db))
+	fmt.Fprintf(out, "  elapsed            %.2f s\n", elapsed.Seconds())
+	fmt.Fprintf(out, "  registrations/s    %.0f\n", float64(len(latencies))/elapsed.Seconds())
+	fmt.Fprintf(out, "  latency p50        %.1f ms\n", ms(percentile(latencies, 50)))
+	fmt.Fprintf(out, "  latency p99        %.1f ms\n", ms(percentile(latencies, 99)))
+	fmt.Fprintf(out, "  latency max        %.1f ms\n", ms(percentile(latencies, 100)))
+	fmt.Fprintf(out, "  responses          %s\n", formatStatuses(statuses))
+	fmt.Fprintf(out, "  confirmed seats    %d\n", confirmed)
+	fmt.Fprintf(out, "  waitlisted         %d\n", waitlisted)
+	fmt.Fprintf(out, "  over capacity      %d sessions or venues (must be 0)\n", over)
+	fmt.Fprintf(out, "  acknowledged but missing from the database   %d (must be 0)\n", missing)
+	fmt.Fprintf(out, "  in the database without an acknowledgement   %d (must be 0)\n", unacknowledged)
+	fmt.Fprintf(out, "  server peak RSS    %.0f MB (%.0f MB before the rush)\n", float64(rss)/1e6, float64(rssBefore)/1e6)
+	if over != 0 || missing != 0 || unacknowledged != 0 {
+		return errors.New("the rush broke an invariant")
+	}
+	return nil
+}
+
+// attendee makes attendee i's registration: 55% go to the first venue, and per slot most
+// people pick one of the first few sessions (a skewed, Zipf-like popularity), some none.
+func attendee(seed uint64, i int, venues []venueInfo, sessions map[string][]sessionInfo) ([]byte, []uint) {
+	rng := rand.New(rand.NewPCG(seed, uint64(i)))
+	v := venues[0]
+	if rng.Float64() >= 0.55 && len(venues) > 1 {
+		v = venues[1]
+	}
+	taken := map[uint]bool{}
+	var chosen []uint
+	for _, sl := range v.Slots {
+		if taken[sl.ID] || rng.Float64() < 0.1 {
+			continue
+		}
+		var options []sessionInfo
+		for _, s := range sessions[v.Slug] {
+			if len(s.SlotIDs) > 0 && s.SlotIDs[0] == sl.ID {
+				options = append(options, s)
+			}
+		}
+		if len(options) == 0 {
+			continue
+		}
+		// Zipf-like: option k is chosen with weight 1/(k+1).
+		total := 0.0
+		for k := range options {
+			total += 1 / float64(k+1)
+		}
+		r := rng.Float64() * total
+		pick := options[len(options)-1]
+		for k, o := range options {
+			r -= 1 / float64(k+1)
+			if r <= 0 {
+				pick = o
+				break
+			}
+		}
+		chosen = append(chosen, pick.ID)
+		for _, id := range pick.SlotIDs {
+			taken[id] = true
+		}
+	}
+	body, _ := json.Marshal(map[string]any{
+		"name": fmt.Sprintf("Deelnemer %d", i), "email": fmt.Sprintf("deelnemer%d@loadtest.example", i),
+		"organisation": "Gemeente Loadtest", "venue": v.Slug, "sessions": chosen, "consent": true,
+	})
+	return body, chosen
+}
+
+func register(client *http.Client, base string, body []byte) (int, ack, error) {
+	resp, err := client.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, ack{}, err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID          uint   `json:"id"`
+		ManageToken string `json:"manage_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return resp.StatusCode, ack{}, err
+	}
+	return resp.StatusCode, ack{id: out.ID, token: out.ManageToken}, nil
+}
+
+// verify checks that an acknowledged registration exists with every session it chose.
+func verify(client *http.Client, base string, a ack) bool {
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/registrations/"+strconv.Itoa(int(a.id)), nil)
+	req.Header.Set("Authorization", "Bearer "+a.token)
+	resp, err := client.Do(req)
+	if err != nil {
+		return false
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Status   string `json:"status"`
+		Sessions []struct {
+			ID uint `json:"id"`
+		} `json:"sessions"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&out) != nil || out.Status != "active" {
+		return false
+	}
+	for _, id := range a.sessions {
+		if !slices.ContainsFunc(out.Sessions, func(s struct {
+			ID uint `json:"id"`
+		}) bool {
+			return s.ID == id
+		}) {
+			return false
+		}
+	}
+	return true
+}
+
+func fetchProgramme(client *http.Client, base string) ([]venueInfo, map[string][]sessionInfo, error) {
+	var event struct {
+		Venues []venueInfo `json:"venues"`
+	}
+	if err := getJSON(client, base+"/api/v1/event", &event); err != nil {
+		return nil, nil, err
+	}
+	sessions := map[string][]sessionInfo{}
+	for _, v := range event.Venues {
+		var list []sessionInfo
+		if err := getJSON(client, base+"/api/v1/venues/"+v.Slug+"/sessions", &list); err != nil {
+			return nil, nil, err
+		}
+		sessions[v.Slug] = list
+	}
+	return event.Venues, sessions, nil
+}
+
+func getJSON(client *http.Client, url string, v any) error {
+	resp, err := client.Get(url)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("GET %s: %s", url, resp.Status)
+	}
+	return json.NewDecoder(resp.Body).Decode(v)
+}
+
+func waitHealthy(ctx context.Context, client *http.Client, base string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		resp, err := client.Get(base + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return errors.New("server did not become healthy within 60 s")
+}
+
+func freeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// peakRSS reads the process's high-water mark of resident memory (VmHWM), in bytes.
+func peakRSS(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			return kb * 1024
+		}
+	}
+	return 0
+}
+
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	i := int(float64(len(sorted)-1) * p / 100)
+	return sorted[i]
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func formatStatuses(m map[int]int) string {
+	var keys []int
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d×%d", m[k], k))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func dbKind(dsn string) string {
+	if strings.HasPrefix(dsn, "postgres") {
+		return "PostgreSQL"
+	}
+	return "SQLite"
+}

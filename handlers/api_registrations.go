@@ -1,0 +1,213 @@
+package handlers
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// maxJSONBody bounds request bodies; a registration is well under a kilobyte.
+const maxJSONBody = 64 << 10
+
+// RegistrationRequest is the body of POST /api/v1/registrations.
+type RegistrationRequest struct {
+	Name          string `json:"name"`
+	Email         string `json:"email"`
+	Organisation  string `json:"organisation"`
+	JobTitle      string `json:"job_title"`
+	Dietary       string `json:"dietary"`
+	Accessibility string `json:"accessibility"`
+	Lang          string `json:"lang"`
+	Venue         string `json:"venue"`
+	Sessions      []uint `json:"sessions"`
+	Waitlist      []uint `json:"waitlist"`
+	Consent       bool   `json:"consent"`
+}
+
+// ChangeRequest is the body of PATCH /api/v1/registrations/{id}.
+type ChangeRequest struct {
+	Sessions []uint `json:"sessions"`
+	Waitlist []uint `json:"waitlist"`
+}
+
+// RegistrationJSON is a registration as the API returns it.
+type RegistrationJSON struct {
+	ID            uint          `json:"id"`
+	ManageToken   string        `json:"manage_token,omitempty"`
+	Name          string        `json:"name"`
+	Email         string        `json:"email"`
+	Organisation  string        `json:"organisation"`
+	Venue         string        `json:"venue"`
+	Status        string        `json:"status"`
+	TicketVersion int           `json:"ticket_version"`
+	Sessions      []BookingJSON `json:"sessions"`
+	TicketURL     string        `json:"ticket_url"`
+}
+
+// BookingJSON is one session of a registration: a seat, or a place in the waiting list.
+type BookingJSON struct {
+	ID       uint   `json:"id"`
+	Status   string `json:"status"`
+	Position int    `json:"position"`
+}
+
+// decodeJSON reads a JSON body strictly: one object, known fields, right types. It answers
+// 400 (or 413) itself and reports false when the body is unusable.
+func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody+1))
+	if err != nil {
+		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
+		return false
+	}
+	if len(body) > maxJSONBody {
+		h.apiError(c, http.StatusRequestEntityTooLarge, "too_large", h.tr(c).T("api.too_large"), nil)
+		return false
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil || dec.More() {
+		fields := map[string]string{}
+		var typeErr *json.UnmarshalTypeError
+		if errors.As(err, &typeErr) && typeErr.Field != "" {
+			fields[typeErr.Field] = h.tr(c).T("api.wrong_type")
+		}
+		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), fields)
+		return false
+	}
+	return true
+}
+
+// problemFields translates validation problems into the API's per-field messages.
+func (h *Handler) problemFields(c *gin.Context, p models.Problems) map[string]string {
+	out := map[string]string{}
+	for field, pr := range p {
+		out[field] = h.tr(c).T(pr.Key, pr.Args...)
+	}
+	return out
+}
+
+// registrationError answers an error from registering or changing a registration.
+func (h *Handler) registrationError(c *gin.Context, err error) {
+	tr := h.tr(c)
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), h.problemFields(c, verr.Problems))
+	case errors.Is(err, models.ErrAlreadyRegistered):
+		h.apiError(c, http.StatusConflict, "already_registered", tr.T("register.already_registered"), map[string]string{"email": tr.T("register.already_registered")})
+	case errors.Is(err, models.ErrVenueFull):
+		h.apiError(c, http.StatusConflict, "venue_full", tr.T("register.venue_full"), map[string]string{"venue": tr.T("register.venue_full")})
+	case errors.Is(err, models.ErrRegistrationClosed):
+		h.apiError(c, http.StatusForbidden, "registration_closed", tr.T("register.closed"), nil)
+	case errors.Is(err, models.ErrNotFound):
+		h.notFound(c)
+	case errors.Is(err, models.ErrConflict):
+		h.apiError(c, http.StatusConflict, "cancelled", tr.T("booking.cancelled_already"), nil)
+	default:
+		h.serverError(c, err)
+	}
+}
+
+func (h *Handler) createRegistrationAPI(c *gin.Context) {
+	var req RegistrationRequest
+	if !h.decodeJSON(c, &req) {
+		return
+	}
+	lang := req.Lang
+	if lang == "" {
+		lang = string(h.tr(c).Lang())
+	}
+	res, err := h.store.Register(c.Request.Context(), models.RegistrationInput{
+		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
+		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
+		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
+	})
+	if err != nil {
+		h.registrationError(c, err)
+		return
+	}
+	out := registrationJSON(res.Registration)
+	out.ManageToken = res.Token
+	out.TicketURL = "/boeking/" + res.Token
+	c.Header("Location", "/api/v1/registrations/"+strconv.Itoa(int(res.Registration.ID)))
+	c.JSON(http.StatusCreated, out)
+}
+
+func registrationJSON(r models.Registration) RegistrationJSON {
+	out := RegistrationJSON{ID: r.ID, Name: r.Name, Email: r.Email, Organisation: r.Organisation, Venue: r.Venue.Slug,
+		Status: r.Status, TicketVersion: r.TicketVersion, Sessions: []BookingJSON{}}
+	for _, b := range r.Bookings {
+		out.Sessions = append(out.Sessions, BookingJSON{ID: b.SessionID, Status: b.Status, Position: b.Position})
+	}
+	return out
+}
+
+// authorisedRegistration checks the bearer token against the registration in the path. A
+// missing or wrong token answers 404, exactly like an unknown id, so ids cannot be probed.
+func (h *Handler) authorisedRegistration(c *gin.Context) (models.Registration, string, bool) {
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if !ok || err != nil {
+		h.notFound(c)
+		return models.Registration{}, "", false
+	}
+	r, err := h.store.RegistrationByToken(c.Request.Context(), strings.TrimSpace(token))
+	if errors.Is(err, models.ErrNotFound) || (err == nil && r.ID != uint(id)) {
+		h.notFound(c)
+		return models.Registration{}, "", false
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return models.Registration{}, "", false
+	}
+	return r, strings.TrimSpace(token), true
+}
+
+func (h *Handler) getRegistrationAPI(c *gin.Context) {
+	r, token, ok := h.authorisedRegistration(c)
+	if !ok {
+		return
+	}
+	out := registrationJSON(r)
+	out.TicketURL = "/boeking/" + token
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handler) changeRegistrationAPI(c *gin.Context) {
+	r, token, ok := h.authorisedRegistration(c)
+	if !ok {
+		return
+	}
+	var req ChangeRequest
+	if !h.decodeJSON(c, &req) {
+		return
+	}
+	updated, err := h.store.ChangeSessions(c.Request.Context(), r.ID, req.Sessions, req.Waitlist)
+	if err != nil {
+		h.registrationError(c, err)
+		return
+	}
+	out := registrationJSON(updated)
+	out.TicketURL = "/boeking/" + token
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handler) cancelRegistrationAPI(c *gin.Context) {
+	r, _, ok := h.authorisedRegistration(c)
+	if !ok {
+		return
+	}
+	if err := h.store.Cancel(c.Request.Context(), r.ID); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,211 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// The booking pages are reached through the personal link /boeking/TOKEN. Every page
+// behind it looks the token up afresh; an unknown token is a plain 404.
+
+type bookingData struct {
+	Page
+	Token        string
+	Registration models.Registration
+	Event        models.Event
+	Change       registerData // the form to change sessions
+}
+
+// bookingFromLink loads the registration of the token in the path.
+func (h *Handler) bookingFromLink(c *gin.Context) (models.Registration, bool) {
+	r, err := h.store.RegistrationByToken(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		h.fail(c, err)
+		return models.Registration{}, false
+	}
+	return r, true
+}
+
+func (h *Handler) showBooking(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	h.renderBooking(c, http.StatusOK, r, nil)
+}
+
+func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registration, form *Form) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	venue, err := h.store.Venue(ctx, r.VenueID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("booking.title"), "register")
+	var chosen, waiting []uint
+	if form == nil {
+		form = newForm(nil, "sessions", "waitlist")
+		for _, b := range r.Bookings {
+			if b.Status == models.BookingWaitlisted && h.holdsSeatInSlot(r, b) {
+				waiting = append(waiting, b.SessionID)
+			} else {
+				chosen = append(chosen, b.SessionID)
+			}
+		}
+	} else {
+		chosen, waiting = choicesFromForm(form, venue)
+	}
+	p.Form = form
+	change, err := h.registrationForm(c, p, venue, form, chosen, waiting)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	change.Action = "/boeking/" + c.Param("token") + "/wijzigen"
+	h.render(c, status, "booking", bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change})
+}
+
+// holdsSeatInSlot reports whether the registration has a seat in a session that shares a
+// slot with the waitlisted booking b: then b was a "wait for this one" choice.
+func (h *Handler) holdsSeatInSlot(r models.Registration, b models.Booking) bool {
+	slots := map[uint]bool{}
+	for _, ss := range b.Session.Slots {
+		slots[ss.SlotID] = true
+	}
+	for _, o := range r.Bookings {
+		if o.ID == b.ID || o.Status != models.BookingConfirmed {
+			continue
+		}
+		for _, ss := range o.Session.Slots {
+			if slots[ss.SlotID] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (h *Handler) changeBooking(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	venue, err := h.store.Venue(ctx, r.VenueID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := postedForm(c, "sessions", "waitlist")
+	sessions, waitlist := choicesFromForm(form, venue)
+	if form.Valid() {
+		_, err = h.store.ChangeSessions(ctx, r.ID, sessions, waitlist)
+	}
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		form.Merge(verr.Problems)
+	case errors.Is(err, models.ErrRegistrationClosed):
+		form.Problems.Add("sessions", "register.closed")
+	case errors.Is(err, models.ErrConflict):
+		form.Problems.Add("sessions", "booking.cancelled_already")
+	case err != nil:
+		h.serverError(c, err)
+		return
+	}
+	if !form.Valid() {
+		h.renderBooking(c, http.StatusUnprocessableEntity, r, form)
+		return
+	}
+	h.setFlash(c, "booking.changed")
+	c.Redirect(http.StatusSeeOther, "/boeking/"+c.Param("token"))
+}
+
+type cancelData struct {
+	Page
+	Token        string
+	Registration models.Registration
+}
+
+// showCancelBooking asks for one click to confirm. The link in e-mails points here rather
+// than cancelling on GET, because mail scanners open links before people do.
+func (h *Handler) showCancelBooking(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	p := h.page(c, h.tr(c).T("booking.cancel_title"), "register")
+	h.render(c, http.StatusOK, "booking_cancel", cancelData{Page: p, Token: c.Param("token"), Registration: r})
+}
+
+func (h *Handler) cancelBooking(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	if err := h.store.Cancel(c.Request.Context(), r.ID); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.setFlash(c, "booking.cancelled")
+	c.Redirect(http.StatusSeeOther, "/boeking/"+c.Param("token"))
+}
+
+func (h *Handler) reconfirmBooking(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	if err := h.store.Reconfirm(c.Request.Context(), r.ID); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.setFlash(c, "booking.reconfirmed")
+	c.Redirect(http.StatusSeeOther, "/boeking/"+c.Param("token"))
+}
+
+type resendData struct {
+	Page
+	Sent bool
+}
+
+func (h *Handler) showResendLink(c *gin.Context) {
+	p := h.page(c, h.tr(c).T("resend.title"), "register")
+	p.Form = newForm(nil, "email")
+	p.Form.Values.Set("email", c.Query("email"))
+	h.render(c, http.StatusOK, "resend_link", resendData{Page: p})
+}
+
+// resendLink answers the same whether or not the address is registered.
+func (h *Handler) resendLink(c *gin.Context) {
+	ctx := c.Request.Context()
+	form := postedForm(c, "email")
+	p := h.page(c, h.tr(c).T("resend.title"), "register")
+	p.Form = form
+	if pr, bad := models.EmailProblem(form.String("email")); bad {
+		form.Problems.Add("email", pr.Key)
+		h.render(c, http.StatusUnprocessableEntity, "resend_link", resendData{Page: p})
+		return
+	}
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if h.linkLimiter.Allow(models.NormalizeEmail(form.String("email"))) {
+		if err := h.store.ResendLink(ctx, event.ID, form.String("email")); err != nil {
+			h.serverError(c, err)
+			return
+		}
+	}
+	h.render(c, http.StatusOK, "resend_link", resendData{Page: p, Sent: true})
+}

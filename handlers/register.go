@@ -1,0 +1,229 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/schedule"
+)
+
+var registrationFields = []string{"sessions", "waitlist", "name", "email", "organisation", "job_title", "dietary", "accessibility", "consent"}
+
+type registerVenuesData struct {
+	Page
+	Event  models.Event
+	Venues []models.Venue
+	Window registrationWindow
+}
+
+// registrationWindow tells a page whether registration is open, and if not, why.
+type registrationWindow struct {
+	Open, WaitlistOnly bool
+	OpensAt, ClosesAt  *time.Time
+}
+
+func windowOf(e models.Event, now time.Time) registrationWindow {
+	open, waitlistOnly := e.RegistrationOpen(now)
+	return registrationWindow{Open: open, WaitlistOnly: waitlistOnly, OpensAt: e.RegistrationOpensAt, ClosesAt: e.RegistrationClosesAt}
+}
+
+// NotYetOpen reports whether registration will open later.
+func (w registrationWindow) NotYetOpen() bool {
+	return !w.Open && !w.WaitlistOnly && w.OpensAt != nil && time.Now().Before(*w.OpensAt)
+}
+
+func (h *Handler) showRegisterVenues(c *gin.Context) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("register.title"), "register")
+	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event, Venues: venues, Window: windowOf(event, time.Now())})
+}
+
+type registerData struct {
+	Page
+	Event     models.Event
+	Venue     models.Venue
+	Window    registrationWindow
+	Slots     []slotChoice
+	Duplicate bool // the address is already registered: offer the link again
+	Action    string
+}
+
+// slotChoice is one time slot of the form, with the sessions that start in it.
+type slotChoice struct {
+	Slot       models.Slot
+	Sessions   []sessionChoice
+	Continuing []*models.Session // two-slot sessions from the slot before
+	Full       []sessionChoice   // sessions one may wait for while keeping another seat
+}
+
+type sessionChoice struct {
+	Session    *models.Session
+	SeatsLeft  int
+	Waitlisted int
+	Checked    bool // chosen for a seat
+	Waiting    bool // chosen for the waiting list
+}
+
+// FieldName is the form field of the slot's radio group.
+func (s slotChoice) FieldName() string { return "slot-" + strconv.Itoa(int(s.Slot.ID)) }
+
+// WaitlistName is the form field of the slot's waiting-list choice.
+func (s slotChoice) WaitlistName() string { return "wachtlijst-" + strconv.Itoa(int(s.Slot.ID)) }
+
+// NoneChecked reports whether "no session" is the choice in this slot.
+func (s slotChoice) NoneChecked() bool {
+	for _, c := range s.Sessions {
+		if c.Checked {
+			return false
+		}
+	}
+	return true
+}
+
+// registrationForm gathers what the form shows for a venue: its slots with their sessions,
+// seats left and waiting lists, and which choices are checked.
+func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, form *Form, chosen, waiting []uint) (registerData, error) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		return registerData{}, err
+	}
+	sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
+	if err != nil {
+		return registerData{}, err
+	}
+	lines, err := h.store.WaitlistCounts(ctx, venue.ID)
+	if err != nil {
+		return registerData{}, err
+	}
+	grid := schedule.NewGrid(venue, sessions)
+	d := registerData{Page: p, Event: event, Venue: venue, Window: windowOf(event, time.Now()),
+		Action: "/aanmelden/" + venue.Slug}
+	for _, row := range grid.Rows {
+		sc := slotChoice{Slot: row.Slot}
+		for _, s := range row.Starting {
+			choice := sessionChoice{Session: s, SeatsLeft: s.SeatsLeft(), Waitlisted: lines[s.ID],
+				Checked: contains(idStrings(chosen), strconv.Itoa(int(s.ID))), Waiting: contains(idStrings(waiting), strconv.Itoa(int(s.ID)))}
+			sc.Sessions = append(sc.Sessions, choice)
+			if choice.SeatsLeft == 0 {
+				sc.Full = append(sc.Full, choice)
+			}
+		}
+		for _, s := range sessions {
+			if len(s.Slots) > 1 && s.Slots[1].SlotID == row.Slot.ID {
+				sc.Continuing = append(sc.Continuing, &s)
+			}
+		}
+		d.Slots = append(d.Slots, sc)
+	}
+	return d, nil
+}
+
+func idStrings(ids []uint) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strconv.Itoa(int(id))
+	}
+	return out
+}
+
+func (h *Handler) showRegisterForm(c *gin.Context) {
+	venue, err := h.store.VenueBySlug(c.Request.Context(), c.Param("venue"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.Name), "register")
+	p.Form = newForm(nil, registrationFields...)
+	d, err := h.registrationForm(c, p, venue, p.Form, nil, nil)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.render(c, http.StatusOK, "register", d)
+}
+
+// choicesFromForm reads one radio group and one waiting-list choice per slot of the venue.
+func choicesFromForm(form *Form, venue models.Venue) (sessions, waitlist []uint) {
+	for _, sl := range venue.Slots {
+		sc := slotChoice{Slot: sl}
+		if id := form.ID(sc.FieldName()); id != 0 {
+			sessions = append(sessions, id)
+		}
+		if id := form.ID(sc.WaitlistName()); id != 0 {
+			waitlist = append(waitlist, id)
+		}
+	}
+	return sessions, waitlist
+}
+
+func (h *Handler) createRegistration(c *gin.Context) {
+	ctx := c.Request.Context()
+	venue, err := h.store.VenueBySlug(ctx, c.Param("venue"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := postedForm(c, registrationFields...)
+	sessions, waitlist := choicesFromForm(form, venue)
+	in := models.RegistrationInput{
+		Name: form.String("name"), Email: form.String("email"), Organisation: form.String("organisation"),
+		JobTitle: form.String("job_title"), Dietary: form.String("dietary"), Accessibility: form.String("accessibility"),
+		Lang: string(h.tr(c).Lang()), Venue: venue.Slug, Sessions: sessions, Waitlist: waitlist,
+		Consent: form.String("consent") == "ja",
+	}
+	var res models.RegistrationResult
+	duplicate := false
+	if form.Valid() {
+		res, err = h.store.Register(ctx, in)
+		switch {
+		case errors.Is(err, models.ErrAlreadyRegistered):
+			form.Problems.Add("email", "register.already_registered")
+			duplicate, err = true, nil
+		case errors.Is(err, models.ErrVenueFull):
+			form.Problems.Add("sessions", "register.venue_full")
+			err = nil
+		case errors.Is(err, models.ErrRegistrationClosed):
+			form.Problems.Add("sessions", "register.closed")
+			err = nil
+		}
+	} else {
+		form.Merge(in.Validate())
+	}
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		form.Merge(verr.Problems)
+	} else if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if !form.Valid() {
+		p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.Name), "register")
+		p.Form = form
+		d, derr := h.registrationForm(c, p, venue, form, sessions, waitlist)
+		if derr != nil {
+			h.serverError(c, derr)
+			return
+		}
+		d.Duplicate = duplicate
+		h.render(c, http.StatusUnprocessableEntity, "register", d)
+		return
+	}
+	h.setFlash(c, "register.done")
+	c.Redirect(http.StatusSeeOther, "/boeking/"+res.Token)
+}
