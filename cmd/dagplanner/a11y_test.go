@@ -1,0 +1,296 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/ambtenaar20/dagplanner/browsertest"
+)
+
+// TestAccessibility runs axe-core (WCAG 2.0 and 2.1, A and AA) on every page of the public site
+// and the organisers' area, in Dutch and English, with the demo loaded and signed in as its
+// admin. Set DAGPLANNER_SCREENSHOTS to a folder to keep screenshots of a few pages.
+func TestAccessibility(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	srv := startDemo(t)
+	ids := demoIDs(t, srv)
+	pages := []string{
+		"/",
+		"/programma/zwolle",
+		"/programma/rotterdam",
+		"/sessies/" + ids.session,
+		"/beheer/inloggen",
+		"/bestaat-niet",
+		"/beheer",
+		"/beheer/evenement",
+		"/beheer/locaties/nieuw",
+		"/beheer/locaties/" + ids.venue,
+		"/beheer/locaties/" + ids.venue + "/bewerken",
+		"/beheer/locaties/" + ids.venue + "/zalen/nieuw",
+		"/beheer/zalen/" + ids.room,
+		"/beheer/locaties/" + ids.venue + "/tijdvakken/nieuw",
+		"/beheer/tijdvakken/" + ids.slot,
+		"/beheer/sessies",
+		"/beheer/sessies/nieuw",
+		"/beheer/sessies/" + ids.session,
+	}
+
+	ctx := browsertest.New(t)
+	password := demoPassword(t, srv.Out.String())
+	for _, lang := range []string{"nl", "en"} {
+		t.Run(lang, func(t *testing.T) {
+			setLanguage(t, ctx, srv.URL, lang)
+
+			// A failed log-in re-renders the form with an error summary and field errors.
+			signIn(t, ctx, srv.URL, demoEmail, "niet het goede wachtwoord", ".error-summary")
+			assertNoAxeViolationsHere(t, ctx, "failed log-in")
+			assertLang(t, ctx, "failed log-in", lang)
+			signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+
+			for _, p := range pages {
+				browsertest.AssertNoAxeViolations(t, ctx, srv.URL+p)
+				assertLang(t, ctx, p, lang)
+				// A lost sign-in would send the organiser pages to the log-in form, and axe
+				// would then check that form instead, without a word.
+				if at, err := chromedp.Run(timeout(ctx), chromedp.Location()); err != nil || at != srv.URL+p {
+					t.Errorf("loading %s ended at %s (%v), want the page itself", p, at, err)
+				}
+			}
+
+			// An organiser form re-rendered with its problems, as the browser submitted it.
+			err := chromedp.Do(timeout(ctx),
+				chromedp.Navigate(srv.URL+"/beheer/locaties/nieuw"),
+				chromedp.Click(`main form button[type="submit"]`),
+				chromedp.WaitVisible(".error-summary"),
+			)
+			if err != nil {
+				t.Fatalf("submit the empty venue form: %v", err)
+			}
+			assertNoAxeViolationsHere(t, ctx, "venue form with errors")
+
+			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" && lang == "nl" {
+				browsertest.Screenshot(t, ctx, filepath.Join(dir, lang+"-venue-form-errors.png"))
+				for name, p := range map[string]string{"home": "/", "programme": "/programma/zwolle", "session": "/sessies/" + ids.session, "venue-form": "/beheer/locaties/" + ids.venue + "/bewerken", "dashboard": "/beheer", "sessions": "/beheer/sessies", "session-form": "/beheer/sessies/" + ids.session} {
+					navigate(t, ctx, srv.URL+p)
+					browsertest.Screenshot(t, ctx, filepath.Join(dir, lang+"-"+name+".png"))
+				}
+			}
+		})
+	}
+
+	t.Run("phone", func(t *testing.T) {
+		phone := browsertest.NewWithSize(t, 390, 844)
+		for _, lang := range []string{"nl", "en"} {
+			setLanguage(t, phone, srv.URL, lang)
+			for _, p := range []string{"/", "/programma/zwolle", "/programma/rotterdam"} {
+				browsertest.AssertNoAxeViolations(t, phone, srv.URL+p)
+				assertLang(t, phone, p, lang)
+			}
+			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+				viewportScreenshot(t, phone, filepath.Join(dir, lang+"-phone-programme.png"))
+			}
+		}
+	})
+
+	t.Run("keyboard language switch", func(t *testing.T) {
+		setLanguage(t, ctx, srv.URL, "nl")
+		navigate(t, ctx, srv.URL+"/programma/zwolle")
+		assertLang(t, ctx, "/programma/zwolle", "nl")
+		const onSwitch = `document.activeElement !== null && document.activeElement.matches('.lang-switch button')`
+		found := false
+		for range 20 {
+			if err := chromedp.Do(timeout(ctx), chromedp.KeyEvent(kb.Tab)); err != nil {
+				t.Fatalf("press Tab: %v", err)
+			}
+			on, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](onSwitch))
+			if err != nil {
+				t.Fatalf("read the focused element: %v", err)
+			}
+			if on {
+				found = true
+				break
+			}
+		}
+		if !found {
+			t.Fatal("20 presses of Tab never reached the language switch")
+		}
+		outline, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](
+			`(s => s.outlineStyle + ' ' + s.outlineWidth)(getComputedStyle(document.activeElement))`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.HasPrefix(outline, "none") || strings.HasSuffix(outline, " 0px") {
+			t.Errorf("the focused language switch has outline %q, want a visible focus ring", outline)
+		}
+		if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+			viewportScreenshot(t, ctx, filepath.Join(dir, "focus-language-switch.png"))
+		}
+		err = chromedp.Do(timeout(ctx),
+			chromedp.KeyEvent(kb.Enter),
+			chromedp.WaitReady(`html[lang="en"]`),
+		)
+		if err != nil {
+			t.Fatalf("press Enter on the language switch: %v", err)
+		}
+		url, err := chromedp.Run(timeout(ctx), chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := srv.URL + "/programma/zwolle"; url != want {
+			t.Errorf("after switching the language the browser is at %s, want %s (the same page)", url, want)
+		}
+	})
+}
+
+// ids holds the database ids of one demo venue, and a room, slot and session in it.
+type ids struct{ venue, room, slot, session string }
+
+// demoIDs signs in over HTTP and reads the ids from the organisers' pages.
+func demoIDs(t *testing.T, srv *testServer) ids {
+	t.Helper()
+	c := newClient(t)
+	login(t, c, srv.URL, demoEmail, demoPassword(t, srv.Out.String()))
+	var out ids
+	_, dashboard := get(t, c, srv.URL, "/beheer")
+	out.venue = firstMatch(t, regexp.MustCompile(`href="/beheer/locaties/(\d+)"`), dashboard, "venue link")
+	status, venue := get(t, c, srv.URL, "/beheer/locaties/"+out.venue)
+	if status != http.StatusOK {
+		t.Fatalf("GET /beheer/locaties/%s = %d, want 200", out.venue, status)
+	}
+	out.room = firstMatch(t, regexp.MustCompile(`href="/beheer/zalen/(\d+)"`), venue, "room link")
+	out.slot = firstMatch(t, regexp.MustCompile(`href="/beheer/tijdvakken/(\d+)"`), venue, "slot link")
+	out.session = firstMatch(t, regexp.MustCompile(`href="/beheer/sessies/(\d+)"`), venue, "session link")
+	return out
+}
+
+// timeout bounds one browser step, so a page that never loads fails instead of hanging.
+func timeout(ctx context.Context) context.Context {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	context.AfterFunc(ctx, cancel) // released when the step's deadline passes or the browser stops
+	return ctx
+}
+
+func navigate(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(timeout(ctx), chromedp.Navigate(url), chromedp.WaitReady("body")); err != nil {
+		t.Fatalf("load %s: %v", url, err)
+	}
+}
+
+// setLanguage sets the cookie that the language switch sets, for the whole site.
+func setLanguage(t *testing.T, ctx context.Context, base, lang string) {
+	t.Helper()
+	err := chromedp.Do(timeout(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.SetCookie, network.SetCookieParams{Name: "lang", Value: lang, URL: base + "/"})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("set the lang cookie: %v", err)
+	}
+}
+
+// signIn fills in and submits the log-in form, then waits until waitFor appears.
+func signIn(t *testing.T, ctx context.Context, base, email, password, waitFor string) {
+	t.Helper()
+	err := chromedp.Do(timeout(ctx),
+		chromedp.Navigate(base+"/beheer/inloggen"),
+		chromedp.SendKeys("#veld-email", email),
+		chromedp.SendKeys("#veld-password", password),
+		chromedp.Click(`main form button[type="submit"]`),
+		chromedp.WaitVisible(waitFor),
+	)
+	if err != nil {
+		t.Fatalf("sign in as %s in the browser (waiting for %s): %v", email, waitFor, err)
+	}
+}
+
+// assertLang checks the page's html lang attribute.
+func assertLang(t *testing.T, ctx context.Context, what, want string) {
+	t.Helper()
+	got, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](`document.documentElement.lang`))
+	if err != nil {
+		t.Fatalf("%s: read html lang: %v", what, err)
+	}
+	if got != want {
+		t.Errorf("%s: html lang = %q, want %q", what, got, want)
+	}
+}
+
+// axeScript runs the same axe-core rules as browsertest.Axe.
+const axeScript = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}, resultTypes: ['violations']})
+	.then(r => r.violations.map(v => ({
+		id: v.id,
+		impact: v.impact || '',
+		help: v.help,
+		helpUrl: v.helpUrl,
+		nodes: v.nodes.map(n => ({
+			target: n.target.map(s => Array.isArray(s) ? s.join(' >>> ') : String(s)),
+			html: n.html,
+			failureSummary: n.failureSummary || ''
+		}))
+	})))`
+
+// assertNoAxeViolationsHere is browsertest.AssertNoAxeViolations on the page the tab shows
+// now, without loading it again: for a page that a form's POST rendered.
+func assertNoAxeViolationsHere(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	source, err := os.ReadFile(filepath.Join("..", "..", "browsertest", "axe.min.js"))
+	if err != nil {
+		t.Fatalf("read axe-core: %v", err)
+	}
+	ctx = timeout(ctx)
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	// The page's CSP was in force when it loaded; inject axe as a script with no CSP check.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(source))); err != nil {
+		t.Fatalf("%s: inject axe-core: %v", what, err)
+	}
+	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]browsertest.Violation](axeScript,
+		func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+	if err != nil {
+		t.Fatalf("%s: run axe-core: %v", what, err)
+	}
+	for _, v := range violations {
+		t.Errorf("%s", browsertest.FormatViolation(url+" ("+what+")", v))
+	}
+}
+
+// viewportScreenshot saves a PNG of what the window shows, which is easier to read than a whole
+// phone-width page.
+func viewportScreenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(timeout(ctx), chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

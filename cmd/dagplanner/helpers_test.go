@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer that the server goroutine writes to while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// envMap turns a map into a getenv function, so tests never read the real environment.
+func envMap(m map[string]string) func(string) string {
+	return func(key string) string { return m[key] }
+}
+
+// testServer is one run of the whole program, serving HTTP on a free port.
+type testServer struct {
+	URL    string      // e.g. http://127.0.0.1:41234
+	Out    *syncBuffer // everything run wrote to stdout: log lines and the demo message
+	cancel context.CancelFunc
+	done   chan error
+	once   sync.Once
+	err    error
+}
+
+// The text handler quotes the message: msg="dagplanner listening" addr=127.0.0.1:41234.
+var listeningRE = regexp.MustCompile(`dagplanner listening"? addr=(\S+)`)
+
+// startServer runs the program with --addr 127.0.0.1:0 and the given extra arguments, waits
+// until /healthz answers 200 and stops the program when the test ends.
+func startServer(t *testing.T, args ...string) *testServer {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &testServer{Out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	argv := append([]string{"--addr", "127.0.0.1:0"}, args...)
+	go func() { s.done <- run(ctx, argv, envMap(nil), strings.NewReader(""), s.Out) }()
+	t.Cleanup(func() {
+		if err := s.Stop(); err != nil {
+			t.Errorf("run returned %v after the context ended, want nil", err)
+		}
+	})
+
+	// Starting includes migrations and, with --demo, loading the demo: allow generously.
+	deadline := time.Now().Add(60 * time.Second)
+	for s.URL == "" {
+		if m := listeningRE.FindStringSubmatch(s.Out.String()); m != nil {
+			s.URL = "http://" + m[1]
+			break
+		}
+		select {
+		case err := <-s.done:
+			s.done <- err // Stop reads it again
+			t.Fatalf("run ended before listening: %v\noutput:\n%s", err, s.Out.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no %q log line within 60s; output:\n%s", "dagplanner listening", s.Out.String())
+		}
+	}
+	for {
+		resp, err := http.Get(s.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return s
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("GET /healthz never answered 200 (last: %v, %v)", resp, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// Stop ends the program's context and returns what run returned; later calls return the same.
+func (s *testServer) Stop() error {
+	s.once.Do(func() {
+		s.cancel()
+		select {
+		case s.err = <-s.done:
+		case <-time.After(30 * time.Second):
+			s.err = errors.New("run did not return within 30s of the context ending")
+		}
+	})
+	return s.err
+}
+
+// startDemo starts the program on a fresh SQLite file with the demo loaded.
+func startDemo(t *testing.T) *testServer {
+	t.Helper()
+	return startServer(t, "--db", filepath.Join(t.TempDir(), "e2e.db"), "--demo")
+}
+
+var demoPasswordRE = regexp.MustCompile(`(?m)^\s*password:\s*(\S+)\s*$`)
+
+// demoPassword returns the one-time admin password the demo printed.
+func demoPassword(t *testing.T, out string) string {
+	t.Helper()
+	m := demoPasswordRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no demo password in the output:\n%s", out)
+	}
+	return m[1]
+}
+
+const demoEmail = "demo@dagplanner.example"
+
+// newClient returns an HTTP client that keeps cookies, as a browser would.
+func newClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second}
+}
+
+// get fetches base+path and returns the status and body.
+func get(t *testing.T, c *http.Client, base, path string) (int, string) {
+	t.Helper()
+	resp, err := c.Get(base + path)
+	if err != nil {
+		t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: read body: %v", path, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// postForm posts a form with the server's own Origin, as a browser on the site would, and
+// follows the redirect; it returns the final status and body.
+func postForm(t *testing.T, c *http.Client, base, path string, form url.Values) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", base)
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("POST %s: read body: %v", path, err)
+	}
+	return resp.StatusCode, string(body)
+}
+
+// login signs in over HTTP and fails the test unless it lands on the organisers' dashboard.
+func login(t *testing.T, c *http.Client, base, email, password string) {
+	t.Helper()
+	status, body := postForm(t, c, base, "/beheer/inloggen", url.Values{"email": {email}, "password": {password}})
+	if status != http.StatusOK {
+		t.Fatalf("log in as %s: status %d, want 200 (the dashboard after the redirect)\n%s", email, status, body)
+	}
+}
+
+// firstMatch returns the first submatch of re in s, failing the test when there is none.
+func firstMatch(t *testing.T, re *regexp.Regexp, s, what string) string {
+	t.Helper()
+	m := re.FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("no %s (%s) in the page", what, re)
+	}
+	return m[1]
+}

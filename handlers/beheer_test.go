@@ -1,0 +1,1312 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
+)
+
+// Tests of the organiser area (/beheer): signing in and out, cross-origin refusal, who may
+// reach which page, the forms' validation and the happy paths.
+
+const (
+	bhSessionCookie = "dagplanner_session"
+	bhMsgSaved      = "De wijzigingen zijn opgeslagen."
+	bhMsgForbidden  = "Geen toegang"
+)
+
+// ---------------------------------------------------------------- 1. signing in and out
+
+func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
+	ts := newTestServer(t)
+	resp, body := ts.get(t, "/beheer")
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("GET /beheer without a session: status got %d, want %d; body:\n%s", got, want, body)
+	}
+	if got, want := resp.Header.Get("Location"), "/beheer/inloggen?terug=/beheer"; got != want {
+		t.Errorf("GET /beheer without a session: Location got %q, want %q", got, want)
+	}
+	resp, body = ts.get(t, "/beheer/inloggen?terug=/beheer")
+	if got, want := resp.StatusCode, http.StatusOK; got != want {
+		t.Fatalf("GET log-in page: status got %d, want %d", got, want)
+	}
+	if want := `name="terug" value="/beheer"`; !strings.Contains(body, want) {
+		t.Errorf("log-in page does not carry the way back; want %q in the form", want)
+	}
+}
+
+func TestLoginRefusesWrongCredentials(t *testing.T) {
+	ts := newTestServer(t)
+	const email = "organisator@example.nl"
+	if _, err := ts.Store.CreateUser(context.Background(), models.UserInput{
+		Email: email, Password: testPassword, Role: models.RoleOrganiser,
+	}); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, email, password string
+		field, wantMsg        string
+	}{
+		{"wrong password", email, "niet het goede wachtwoord", "email", "Het e-mailadres of wachtwoord klopt niet."},
+		{"unknown address", "onbekend@example.nl", "geheim-wachtwoord-123", "email", "Het e-mailadres of wachtwoord klopt niet."},
+		{"no address", "", "geheim-wachtwoord-123", "email", "Vul dit veld in."},
+		{"no password", email, "", "password", "Vul dit veld in."},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sessionsBefore := bhCount(t, ts, "web_sessions")
+			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {tc.email}, "password": {tc.password}, "terug": {"/beheer/sessies"}})
+			if got, want := resp.StatusCode, http.StatusUnprocessableEntity; got != want {
+				t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+			}
+			bhCheckProblem(t, body, tc.field, tc.wantMsg)
+			if got, want := bhFieldValue(t, body, "email"), tc.email; got != want {
+				t.Errorf("e-mail field value got %q, want the typed %q", got, want)
+			}
+			if got := bhFieldValue(t, body, "password"); got != "" {
+				t.Errorf("password field value got %q, want it empty", got)
+			}
+			if tc.password != "" && strings.Contains(body, tc.password) {
+				t.Errorf("the page echoes the typed password %q", tc.password)
+			}
+			if want := `name="terug" value="/beheer/sessies"`; !strings.Contains(body, want) {
+				t.Errorf("the way back is lost; want %q in the page", want)
+			}
+			if c := bhCookie(resp, bhSessionCookie); c != nil {
+				t.Errorf("a failed log-in set a session cookie %q", c.Value)
+			}
+			if got, want := bhCount(t, ts, "web_sessions"), sessionsBefore; got != want {
+				t.Errorf("web sessions after a failed log-in: got %d, want %d", got, want)
+			}
+		})
+	}
+}
+
+func TestLoginSessionCookie(t *testing.T) {
+	tests := []struct {
+		name       string
+		secure     bool
+		wantSecure bool
+	}{
+		{"default config", false, false},
+		{"SecureCookies", true, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ts := bhNewServer(t, Config{SecureCookies: tc.secure})
+			email := bhCreateUser(t, ts, models.RoleAdmin, "")
+			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {"/beheer/sessies"}})
+			if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+				t.Fatalf("log-in status got %d, want %d; body:\n%s", got, want, body)
+			}
+			if got, want := resp.Header.Get("Location"), "/beheer/sessies"; got != want {
+				t.Errorf("log-in Location got %q, want %q (the way back)", got, want)
+			}
+			c := bhCookie(resp, bhSessionCookie)
+			if c == nil {
+				t.Fatalf("log-in set no %s cookie; Set-Cookie: %q", bhSessionCookie, resp.Header.Values("Set-Cookie"))
+			}
+			if c.Value == "" {
+				t.Errorf("session cookie value is empty")
+			}
+			if !c.HttpOnly {
+				t.Errorf("session cookie HttpOnly got false, want true")
+			}
+			if got, want := c.SameSite, http.SameSiteLaxMode; got != want {
+				t.Errorf("session cookie SameSite got %v, want %v (Lax)", got, want)
+			}
+			if got, want := c.Secure, tc.wantSecure; got != want {
+				t.Errorf("session cookie Secure got %v, want %v", got, want)
+			}
+			if got, want := bhCount(t, ts, "web_sessions"), int64(1); got != want {
+				t.Errorf("web sessions after log-in: got %d, want %d", got, want)
+			}
+
+			// The language cookie follows the same setting.
+			resp, _ = ts.postForm(t, "/taal", url.Values{"lang": {"en"}, "terug": {"/programma"}})
+			lc := bhCookie(resp, langCookie)
+			if lc == nil {
+				t.Fatalf("POST /taal set no %s cookie", langCookie)
+			}
+			if got, want := lc.Secure, tc.wantSecure; got != want {
+				t.Errorf("language cookie Secure got %v, want %v", got, want)
+			}
+			if !lc.HttpOnly || lc.SameSite != http.SameSiteLaxMode {
+				t.Errorf("language cookie got HttpOnly=%v SameSite=%v, want true and Lax", lc.HttpOnly, lc.SameSite)
+			}
+		})
+	}
+}
+
+// TestLoginReturnsOnlyToThisSite checks the way back after log-in (and after switching
+// language) can never send someone to another site.
+func TestLoginReturnsOnlyToThisSite(t *testing.T) {
+	ts := newTestServer(t)
+	tests := []struct{ terug, wantLogin, wantLang string }{
+		{"/beheer/sessies", "/beheer/sessies", "/beheer/sessies"},
+		{"", "/beheer", "/"},
+		{"//evil.example/beheer", "/beheer", "/"},
+		{"https://evil.example/", "/beheer", "/"},
+		{`/\evil.example`, "/beheer", "/"},
+		{"beheer", "/beheer", "/"},
+	}
+	for _, tc := range tests {
+		t.Run("terug="+tc.terug, func(t *testing.T) {
+			ts.Client = bhNewClient(t)
+			email := bhCreateUser(t, ts, models.RoleOrganiser, "")
+			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {tc.terug}})
+			bhExpectRedirect(t, resp, body, tc.wantLogin)
+			resp, body = ts.postForm(t, "/taal", url.Values{"lang": {"en"}, "terug": {tc.terug}})
+			bhExpectRedirect(t, resp, body, tc.wantLang)
+		})
+	}
+}
+
+// TestLoginRenewsSessionToken plants a session token in the browser before log-in, as an
+// attacker who fixes the victim's session would; after log-in the token must be new and the
+// planted one worthless.
+func TestLoginRenewsSessionToken(t *testing.T) {
+	ts := newTestServer(t)
+	const planted = "geplant-token-van-een-aanvaller-0123456789"
+	data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"geplant": "ja"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Store.WebSessions().Commit(planted, data, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	bhSetSessionCookie(t, ts, ts.Client, planted)
+
+	email := bhCreateUser(t, ts, models.RoleOrganiser, "")
+	resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}})
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("log-in status got %d, want %d; body:\n%s", got, want, body)
+	}
+	c := bhCookie(resp, bhSessionCookie)
+	if c == nil {
+		t.Fatalf("log-in set no session cookie")
+	}
+	if c.Value == planted {
+		t.Fatalf("session token after log-in got the planted %q, want a fresh one", c.Value)
+	}
+	if got := bhCountWhere(t, ts, "web_sessions", "token = ?", planted); got != 0 {
+		t.Errorf("planted session rows after log-in: got %d, want 0", got)
+	}
+	if resp, _ := ts.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /beheer with the new token: status got %d, want %d", resp.StatusCode, http.StatusOK)
+	}
+
+	// The attacker, who kept the planted token, is not signed in.
+	attacker := bhWithClient(t, ts)
+	bhSetSessionCookie(t, attacker, attacker.Client, planted)
+	resp, _ = attacker.get(t, "/beheer")
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Errorf("GET /beheer with the planted token: status got %d, want %d", got, want)
+	}
+
+	// Signing in again, as someone else, renews the token once more.
+	second := bhCreateUser(t, ts, models.RoleAdmin, "")
+	resp, _ = ts.postForm(t, "/beheer/inloggen", url.Values{"email": {second}, "password": {testPassword}})
+	c2 := bhCookie(resp, bhSessionCookie)
+	if resp.StatusCode != http.StatusSeeOther || c2 == nil {
+		t.Fatalf("second log-in: status %d, cookie %v; want 303 and a cookie", resp.StatusCode, c2)
+	}
+	if c2.Value == c.Value {
+		t.Errorf("second log-in kept token %q, want a fresh one", c2.Value)
+	}
+}
+
+func TestLogoutEndsSession(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	old := bhJarSessionToken(t, ts)
+	if old == "" {
+		t.Fatal("no session cookie in the jar after log-in")
+	}
+	if resp, _ := ts.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /beheer signed in: status got %d, want %d", resp.StatusCode, http.StatusOK)
+	}
+
+	resp, body := ts.postForm(t, "/beheer/uitloggen", nil)
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("log-out status got %d, want %d; body:\n%s", got, want, body)
+	}
+	if got, want := resp.Header.Get("Location"), "/"; got != want {
+		t.Errorf("log-out Location got %q, want %q", got, want)
+	}
+	if got := bhCountWhere(t, ts, "web_sessions", "token = ?", old); got != 0 {
+		t.Errorf("session rows for the old token after log-out: got %d, want 0", got)
+	}
+
+	resp, _ = ts.get(t, "/beheer")
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Errorf("GET /beheer after log-out: status got %d, want %d", got, want)
+	}
+	if got, want := resp.Header.Get("Location"), "/beheer/inloggen?terug=/beheer"; got != want {
+		t.Errorf("GET /beheer after log-out: Location got %q, want %q", got, want)
+	}
+
+	// Replaying the old cookie from another browser does not bring the session back.
+	replay := bhWithClient(t, ts)
+	bhSetSessionCookie(t, replay, replay.Client, old)
+	resp, _ = replay.get(t, "/beheer")
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Errorf("GET /beheer replaying the old cookie: status got %d, want %d", got, want)
+	}
+	if got, want := resp.Header.Get("Location"), "/beheer/inloggen?terug=/beheer"; got != want {
+		t.Errorf("GET /beheer replaying the old cookie: Location got %q, want %q", got, want)
+	}
+}
+
+// ---------------------------------------------------------------- 2. cross-origin requests
+
+func TestCrossOriginPostsRefused(t *testing.T) {
+	ts := newTestServer(t)
+	admin := bhWithClient(t, ts)
+	admin.loginAs(t, models.RoleAdmin, "")
+	adminToken := bhJarSessionToken(t, admin)
+	email := bhCreateUser(t, ts, models.RoleOrganiser, "")
+
+	origins := []struct {
+		name    string
+		headers []string
+	}{
+		{"Sec-Fetch-Site cross-site", []string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}},
+		{"Sec-Fetch-Site same-site", []string{"Origin", "https://sub.example", "Sec-Fetch-Site", "same-site"}},
+		{"foreign Origin only", []string{"Origin", "https://evil.example"}},
+	}
+	targets := []struct {
+		name     string
+		signedIn bool
+		path     string
+		form     url.Values
+	}{
+		{"new venue", true, "/beheer/locaties/nieuw", bhVenueForm("utrecht")},
+		{"log-out", true, "/beheer/uitloggen", url.Values{}},
+		{"log-in", false, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}}},
+		{"language", false, "/taal", url.Values{"lang": {"en"}, "terug": {"/"}}},
+	}
+	for _, o := range origins {
+		for _, tg := range targets {
+			t.Run(o.name+"/"+tg.name, func(t *testing.T) {
+				client := bhWithClient(t, ts)
+				if tg.signedIn {
+					client = admin
+				}
+				before := bhSnapshot(t, ts)
+				sessionsBefore := bhCount(t, ts, "web_sessions")
+				resp, body := client.post(t, tg.path, tg.form, o.headers...)
+				if got, want := resp.StatusCode, http.StatusForbidden; got != want {
+					t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+				}
+				if want := "Verzoek geweigerd"; !strings.Contains(body, want) {
+					t.Errorf("refusal page lacks %q", want)
+				}
+				if got := bhSnapshot(t, ts); got != before {
+					t.Errorf("a refused request changed the data:\nbefore %s\nafter  %s", before, got)
+				}
+				if got := bhCount(t, ts, "web_sessions"); got != sessionsBefore {
+					t.Errorf("web sessions: got %d, want %d", got, sessionsBefore)
+				}
+				if lc := bhCookie(resp, langCookie); lc != nil {
+					t.Errorf("a refused request set the language cookie to %q", lc.Value)
+				}
+				if c := bhCookie(resp, bhSessionCookie); c != nil && (!tg.signedIn || c.Value != adminToken) {
+					t.Errorf("a refused request set session cookie %q (MaxAge %d)", c.Value, c.MaxAge)
+				}
+			})
+		}
+	}
+	// After all that the admin is still signed in: the cross-origin log-outs did nothing.
+	if resp, _ := admin.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
+		t.Errorf("admin after refused cross-origin log-outs: GET /beheer status got %d, want %d", resp.StatusCode, http.StatusOK)
+	}
+	if got := bhCountWhere(t, ts, "venues", "slug = ?", "utrecht"); got != 0 {
+		t.Errorf("venues with slug utrecht: got %d, want 0", got)
+	}
+}
+
+// ---------------------------------------------------------------- 3. roles
+
+// bhRoute is one organiser route with real ids filled in. scope says who may use it: "event"
+// (event-wide organisers only), "zwolle" or "rotterdam" (that venue's organisers) or "any"
+// (every organiser).
+type bhRoute struct {
+	method, pattern, path string
+	scope                 string
+	form                  url.Values // what a POST sends: valid, so only the role check stops it
+}
+
+func (r bhRoute) String() string { return r.method + " " + r.path }
+
+func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
+	t.Helper()
+	var routes []bhRoute
+	add := func(method, pattern, scope string, form url.Values) {
+		path := pattern
+		switch scope {
+		case "zwolle", "rotterdam":
+			v, room, slot, session := d.zwolle, d.zwolleRoom, d.zwolleSlot, d.zwolleSession
+			if scope == "rotterdam" {
+				v, room, slot, session = d.rotterdam, d.rotterdamRoom, d.rotterdamSlot, d.rotterdamSession
+			}
+			path = strings.NewReplacer(":venue", bhID(v.ID), ":room", bhID(room.ID), ":slot", bhID(slot.ID), ":session", bhID(session.ID)).Replace(pattern)
+			if form != nil && form.Has("venue") {
+				form.Set("venue", bhID(v.ID))
+			}
+			if form != nil && form.Has("slug") {
+				form.Set("slug", v.Slug)
+			}
+		}
+		routes = append(routes, bhRoute{method: method, pattern: pattern, path: path, scope: scope, form: form})
+	}
+	add("GET", "/beheer", "any", nil)
+	add("GET", "/beheer/evenement", "event", nil)
+	add("POST", "/beheer/evenement", "event", url.Values{"name": {"Gekaapt evenement"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}})
+	add("GET", "/beheer/locaties/nieuw", "event", nil)
+	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))
+	add("GET", "/beheer/sessies", "any", nil)
+	add("GET", "/beheer/sessies/nieuw", "any", nil)
+	add("POST", "/beheer/sessies/nieuw", "any", url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {bhID(d.rotterdam.ID)}})
+	for _, scope := range []string{"zwolle", "rotterdam"} {
+		add("GET", "/beheer/locaties/:venue", scope, nil)
+		add("GET", "/beheer/locaties/:venue/bewerken", scope, nil)
+		add("POST", "/beheer/locaties/:venue/bewerken", scope, bhVenueForm(""))
+		add("GET", "/beheer/locaties/:venue/zalen/nieuw", scope, nil)
+		add("POST", "/beheer/locaties/:venue/zalen/nieuw", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
+		add("GET", "/beheer/zalen/:room", scope, nil)
+		add("POST", "/beheer/zalen/:room", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
+		add("GET", "/beheer/locaties/:venue/tijdvakken/nieuw", scope, nil)
+		add("POST", "/beheer/locaties/:venue/tijdvakken/nieuw", scope, url.Values{"start": {"18:00"}, "end": {"19:00"}})
+		add("GET", "/beheer/tijdvakken/:slot", scope, nil)
+		add("POST", "/beheer/tijdvakken/:slot", scope, url.Values{"start": {"18:00"}, "end": {"19:00"}})
+		add("GET", "/beheer/sessies/:session", scope, nil)
+		add("POST", "/beheer/sessies/:session", scope, url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {""}})
+	}
+	return routes
+}
+
+// TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
+// routes.go registers (other than signing in and out) is in bhOrganiserRoutes.
+func TestOrganiserRouteTableIsComplete(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	tested := map[string]bool{}
+	for _, r := range bhOrganiserRoutes(t, d) {
+		tested[r.method+" "+r.pattern] = true
+	}
+	registered := map[string]bool{}
+	for _, r := range (&Handler{}).routes().(*gin.Engine).Routes() {
+		if !strings.HasPrefix(r.Path, "/beheer") || r.Path == "/beheer/inloggen" || r.Path == "/beheer/uitloggen" {
+			continue
+		}
+		key := r.Method + " " + r.Path
+		registered[key] = true
+		if !tested[key] {
+			t.Errorf("route %s is registered in routes.go but missing from bhOrganiserRoutes", key)
+		}
+	}
+	for key := range tested {
+		if !registered[key] {
+			t.Errorf("bhOrganiserRoutes tests %s, which routes.go does not register", key)
+		}
+	}
+}
+
+func TestOrganiserRoutesNeedSignIn(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	before := bhSnapshot(t, ts)
+	for _, r := range bhOrganiserRoutes(t, d) {
+		t.Run(r.String(), func(t *testing.T) {
+			resp, body := bhRequest(t, ts, r)
+			if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+				t.Fatalf("anonymous: status got %d, want %d; body:\n%s", got, want, body)
+			}
+			if got, want := resp.Header.Get("Location"), "/beheer/inloggen?terug="+r.path; got != want {
+				t.Errorf("anonymous: Location got %q, want %q", got, want)
+			}
+		})
+	}
+	if got := bhSnapshot(t, ts); got != before {
+		t.Errorf("anonymous requests changed the data:\nbefore %s\nafter  %s", before, got)
+	}
+}
+
+func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	before := bhSnapshot(t, ts)
+	roles := []struct{ role, venue string }{
+		{models.RoleReviewer, ""},
+		{models.RoleDoor, "zwolle"},
+		{models.RoleDoor, "rotterdam"},
+	}
+	for _, role := range roles {
+		t.Run(role.role+"@"+role.venue, func(t *testing.T) {
+			ts.Client = bhNewClient(t)
+			ts.loginAs(t, role.role, role.venue)
+			for _, r := range bhOrganiserRoutes(t, d) {
+				t.Run(r.String(), func(t *testing.T) {
+					resp, body := bhRequest(t, ts, r)
+					if got, want := resp.StatusCode, http.StatusForbidden; got != want {
+						t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+					}
+					if !strings.Contains(body, bhMsgForbidden) {
+						t.Errorf("403 page lacks %q", bhMsgForbidden)
+					}
+				})
+			}
+		})
+	}
+	if got := bhSnapshot(t, ts); got != before {
+		t.Errorf("refused requests changed the data:\nbefore %s\nafter  %s", before, got)
+	}
+}
+
+func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleOrganiser, "zwolle")
+	before := bhSnapshot(t, ts)
+	for _, r := range bhOrganiserRoutes(t, d) {
+		var want int
+		switch {
+		case r.scope == "event" || r.scope == "rotterdam":
+			want = http.StatusForbidden
+		case r.method == http.MethodGet:
+			want = http.StatusOK
+		default:
+			continue // a zwolle organiser's own writes are tested with the forms
+		}
+		t.Run(r.String(), func(t *testing.T) {
+			resp, body := bhRequest(t, ts, r)
+			if got := resp.StatusCode; got != want {
+				t.Fatalf("zwolle organiser: status got %d, want %d; body:\n%s", got, want, body)
+			}
+			if want == http.StatusForbidden && !strings.Contains(body, bhMsgForbidden) {
+				t.Errorf("403 page lacks %q", bhMsgForbidden)
+			}
+		})
+	}
+	if got := bhSnapshot(t, ts); got != before {
+		t.Errorf("a zwolle organiser changed data elsewhere:\nbefore %s\nafter  %s", before, got)
+	}
+
+	t.Run("dashboard lists only zwolle", func(t *testing.T) {
+		_, body := ts.get(t, "/beheer")
+		if want := `href="/beheer/locaties/` + bhID(d.zwolle.ID) + `"`; !strings.Contains(body, want) {
+			t.Errorf("dashboard lacks a link to zwolle (%s)", want)
+		}
+		if notWant := `href="/beheer/locaties/` + bhID(d.rotterdam.ID) + `"`; strings.Contains(body, notWant) {
+			t.Errorf("dashboard links to rotterdam (%s)", notWant)
+		}
+		if strings.Contains(body, `href="/beheer/locaties/nieuw"`) {
+			t.Errorf("dashboard offers to add a venue to a venue-scoped organiser")
+		}
+	})
+
+	t.Run("session list shows only zwolle's sessions", func(t *testing.T) {
+		_, body := ts.get(t, "/beheer/sessies")
+		if !strings.Contains(body, html.EscapeString(d.zwolleSession.Title)) {
+			t.Errorf("session list lacks zwolle's %q", d.zwolleSession.Title)
+		}
+		if strings.Contains(body, `href="/beheer/sessies/`+bhID(d.rotterdamSession.ID)+`"`) {
+			t.Errorf("session list links to rotterdam's session %d", d.rotterdamSession.ID)
+		}
+	})
+
+	// Placing a session at another venue, new or moved, is refused on the venue field.
+	free, freeSlot := bhFreePlace(t, ts, d.rotterdam, 1)
+	placeAtRotterdam := url.Values{"title": {"Sessie in Rotterdam"}, "format": {"workshop"}, "slot_count": {"1"},
+		"venue": {bhID(d.rotterdam.ID)}, "room": {bhID(free.ID)}, "slot": {bhID(freeSlot.ID)}}
+	tests := []struct {
+		name, path string
+		form       url.Values
+	}{
+		{"new session at rotterdam", "/beheer/sessies/nieuw", placeAtRotterdam},
+		{"move own session to rotterdam", "/beheer/sessies/" + bhID(d.zwolleSession.ID), placeAtRotterdam},
+		{"new unplaced session", "/beheer/sessies/nieuw", url.Values{"title": {"Zwevende sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {""}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := bhSnapshot(t, ts)
+			resp, body := ts.postForm(t, tc.path, tc.form)
+			if got, want := resp.StatusCode, http.StatusUnprocessableEntity; got != want {
+				t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+			}
+			bhCheckProblem(t, body, "venue", "Je account hoort bij een andere locatie.")
+			if got := bhSnapshot(t, ts); got != before {
+				t.Errorf("the refused session was written:\nbefore %s\nafter  %s", before, got)
+			}
+		})
+	}
+
+	t.Run("own venue works", func(t *testing.T) {
+		room, slot := bhFreePlace(t, ts, d.zwolle, 1)
+		resp, body := ts.postForm(t, "/beheer/sessies/nieuw", url.Values{"title": {"Zwolse sessie"}, "format": {"discussion"},
+			"slot_count": {"1"}, "venue": {bhID(d.zwolle.ID)}, "room": {bhID(room.ID)}, "slot": {bhID(slot.ID)}})
+		if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+			t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+		}
+		if got := bhCountWhere(t, ts, "sessions", "title = ? AND venue_id = ?", "Zwolse sessie", d.zwolle.ID); got != 1 {
+			t.Errorf("sessions titled %q at zwolle: got %d, want 1", "Zwolse sessie", got)
+		}
+	})
+}
+
+func TestAdminReachesEveryOrganiserPage(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	for _, path := range []string{"/beheer/locaties/abc", "/beheer/locaties/0", "/beheer/locaties/999999", "/beheer/zalen/999999",
+		"/beheer/tijdvakken/-1", "/beheer/sessies/999999", "/beheer/locaties/999999/zalen/nieuw"} {
+		t.Run("GET "+path, func(t *testing.T) {
+			if resp, body := ts.get(t, path); resp.StatusCode != http.StatusNotFound {
+				t.Errorf("admin: status got %d, want %d; body:\n%s", resp.StatusCode, http.StatusNotFound, body)
+			}
+		})
+	}
+	for _, r := range bhOrganiserRoutes(t, d) {
+		if r.method != http.MethodGet {
+			continue
+		}
+		t.Run(r.String(), func(t *testing.T) {
+			resp, body := bhRequest(t, ts, r)
+			if got, want := resp.StatusCode, http.StatusOK; got != want {
+				t.Fatalf("admin: status got %d, want %d; body:\n%s", got, want, body)
+			}
+		})
+	}
+}
+
+// ---------------------------------------------------------------- 4. validation
+
+// bhFormCase is one invalid submission: what is sent, which field must carry which message,
+// and (when kept is set) the text that must come back in the field.
+type bhFormCase struct {
+	name    string
+	path    string
+	change  url.Values // fields to set on top of the valid base form
+	headers []string
+	field   string
+	wantMsg string
+	kept    string // "" means: do not check the value
+}
+
+func bhRunFormCases(t *testing.T, ts *testServer, base func() url.Values, cases []bhFormCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			form := base()
+			for k, v := range tc.change {
+				form[k] = v
+			}
+			before := bhSnapshot(t, ts)
+			resp, body := ts.postForm(t, tc.path, form, tc.headers...)
+			if got, want := resp.StatusCode, http.StatusUnprocessableEntity; got != want {
+				t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+			}
+			bhCheckProblem(t, body, tc.field, tc.wantMsg)
+			if tc.kept != "" {
+				if got := bhFieldValue(t, body, tc.field); got != tc.kept {
+					t.Errorf("field %s value got %q, want the typed %q", tc.field, got, tc.kept)
+				}
+			}
+			if got := bhSnapshot(t, ts); got != before {
+				t.Errorf("an invalid form changed the data:\nbefore %s\nafter  %s", before, got)
+			}
+		})
+	}
+}
+
+func TestEventFormValidation(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	long := strings.Repeat("a", 201)
+	base := func() url.Values {
+		return url.Values{"name": {"Dag van de Ambtenaar"}, "theme": {"Samen"}, "date": {"2027-02-03"},
+			"timezone": {"Europe/Amsterdam"}, "description": {"Een dag vol workshops."}}
+	}
+	const p = "/beheer/evenement"
+	bhRunFormCases(t, ts, base, []bhFormCase{
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "blank name", path: p, change: url.Values{"name": {"   "}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "theme too long", path: p, change: url.Values{"theme": {long}}, field: "theme", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "empty date", path: p, change: url.Values{"date": {""}}, field: "date", wantMsg: "Vul dit veld in."},
+		{name: "date in words", path: p, change: url.Values{"date": {"3 februari 2027"}}, field: "date",
+			wantMsg: "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2027-02-03.", kept: "3 februari 2027"},
+		{name: "unknown time zone", path: p, change: url.Values{"timezone": {"Mars/Olympus_Mons"}}, field: "timezone",
+			wantMsg: "Dit is geen bekende tijdzone. Gebruik bijvoorbeeld Europe/Amsterdam.", kept: "Mars/Olympus_Mons"},
+		{name: "description too long", path: p, change: url.Values{"description": {strings.Repeat("b", 4001)}}, field: "description",
+			wantMsg: "Maximaal 4000 tekens.", kept: strings.Repeat("b", 4001)},
+		{name: "english: empty name", path: p, change: url.Values{"name": {""}}, headers: []string{"Accept-Language", "en"},
+			field: "name", wantMsg: "Please fill in this field."},
+	})
+}
+
+func bhVenueForm(slug string) url.Values {
+	return url.Values{"name": {"Stadskantoor"}, "slug": {slug}, "city": {"Utrecht"}, "address": {"Stadsplateau 1, 3521 AZ Utrecht"},
+		"capacity": {"300"}, "route_hint": {"Naast station Utrecht Centraal."}, "accessibility": {"Rolstoeltoegankelijk."}}
+}
+
+func TestVenueFormValidation(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	long := strings.Repeat("L", 201)
+	en := []string{"Accept-Language", "en"}
+	const p = "/beheer/locaties/nieuw"
+	edit := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/bewerken"
+	bhRunFormCases(t, ts, func() url.Values { return bhVenueForm("utrecht") }, []bhFormCase{
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "name with newline", path: p, change: url.Values{"name": {"Stads\nkantoor"}}, field: "name", wantMsg: "Gebruik geen onzichtbare stuurtekens."},
+		{name: "empty city", path: p, change: url.Values{"city": {""}}, field: "city", wantMsg: "Vul dit veld in."},
+		{name: "empty address", path: p, change: url.Values{"address": {""}}, field: "address", wantMsg: "Vul dit veld in."},
+		{name: "empty slug", path: p, change: url.Values{"slug": {""}}, field: "slug", wantMsg: "Vul dit veld in."},
+		{name: "slug with capitals and space", path: p, change: url.Values{"slug": {"Den Haag"}}, field: "slug",
+			wantMsg: "Gebruik alleen kleine letters, cijfers en streepjes, bijvoorbeeld den-haag.", kept: "Den Haag"},
+		{name: "slug taken", path: p, change: url.Values{"slug": {"zwolle"}}, field: "slug",
+			wantMsg: "Deze korte naam is al in gebruik bij een andere locatie.", kept: "zwolle"},
+		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: "Vul dit veld in."},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-5"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-5"},
+		{name: "zero capacity", path: p, change: url.Values{"capacity": {"0"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "0"},
+		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
+		{name: "route hint too long", path: p, change: url.Values{"route_hint": {strings.Repeat("r", 501)}}, field: "route_hint",
+			wantMsg: "Maximaal 500 tekens.", kept: strings.Repeat("r", 501)},
+		{name: "english: empty name", path: p, change: url.Values{"name": {""}}, headers: en, field: "name", wantMsg: "Please fill in this field."},
+		{name: "english: name too long", path: p, change: url.Values{"name": {long}}, headers: en, field: "name", wantMsg: "Use at most 200 characters.", kept: long},
+		{name: "english: capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, headers: en, field: "capacity",
+			wantMsg: "Enter a whole number, for example 40.", kept: "veertig"},
+		{name: "english: negative capacity", path: p, change: url.Values{"capacity": {"-5"}}, headers: en, field: "capacity",
+			wantMsg: "Enter a number greater than 0.", kept: "-5"},
+		{name: "edit: capacity in words", path: edit, change: url.Values{"slug": {"zwolle"}, "capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "edit: slug of the other venue", path: edit, change: url.Values{"slug": {"rotterdam"}}, field: "slug",
+			wantMsg: "Deze korte naam is al in gebruik bij een andere locatie.", kept: "rotterdam"},
+	})
+
+	t.Run("english page", func(t *testing.T) {
+		form := bhVenueForm("utrecht")
+		form.Set("name", "")
+		_, body := ts.postForm(t, p, form, en...)
+		for _, want := range []string{`<html lang="en"`, "Something went wrong. Please check the fields below."} {
+			if !strings.Contains(body, want) {
+				t.Errorf("English page lacks %q", want)
+			}
+		}
+		if strings.Contains(body, "Vul dit veld in.") {
+			t.Errorf("English page shows the Dutch message")
+		}
+	})
+}
+
+func TestRoomFormValidation(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	p := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/zalen/nieuw"
+	edit := "/beheer/zalen/" + bhID(d.zwolleRoom.ID)
+	long := strings.Repeat("z", 101)
+	bhRunFormCases(t, ts, func() url.Values {
+		return url.Values{"name": {"Nieuwe kamer"}, "capacity": {"40"}, "accessibility": {"Rolstoeltoegankelijk"}}
+	}, []bhFormCase{
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 100 tekens.", kept: long},
+		{name: "name taken at this venue", path: p, change: url.Values{"name": {d.zwolleRoom.Name}}, field: "name",
+			wantMsg: "Op deze locatie is al een zaal met deze naam.", kept: d.zwolleRoom.Name},
+		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: "Vul dit veld in."},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-1"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-1"},
+		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "capacity with decimals", path: p, change: url.Values{"capacity": {"40.5"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "40.5"},
+		{name: "capacity too large", path: p, change: url.Values{"capacity": {"10001"}}, field: "capacity", wantMsg: "Maximaal 10000.", kept: "10001"},
+		{name: "edit: capacity in words", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "edit: negative capacity", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"-40"}}, field: "capacity",
+			wantMsg: "Vul een getal groter dan 0 in.", kept: "-40"},
+		{name: "edit: empty name", path: edit, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+	})
+	if r, err := ts.Store.Room(context.Background(), d.zwolleRoom.ID); err != nil || r.Capacity != d.zwolleRoom.Capacity || r.Name != d.zwolleRoom.Name {
+		t.Errorf("room after invalid edits: got %+v (err %v), want name %q capacity %d", r, err, d.zwolleRoom.Name, d.zwolleRoom.Capacity)
+	}
+}
+
+func TestSlotFormValidation(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	p := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/tijdvakken/nieuw"
+	first, second := d.zwolle.Slots[0], d.zwolle.Slots[1] // 10:00–11:00 and 11:15–12:15
+	zone := d.event.Location()
+	during := first.StartsAt.In(zone).Add(30 * time.Minute).Format("15:04")
+	duringEnd := first.EndsAt.In(zone).Add(30 * time.Minute).Format("15:04")
+	const overlap = "Dit tijdvak overlapt met een ander tijdvak op deze locatie."
+	bhRunFormCases(t, ts, func() url.Values { return url.Values{"start": {"16:00"}, "end": {"17:00"}} }, []bhFormCase{
+		{name: "empty start", path: p, change: url.Values{"start": {""}}, field: "start", wantMsg: "Vul dit veld in."},
+		{name: "empty end", path: p, change: url.Values{"end": {""}}, field: "end", wantMsg: "Vul dit veld in."},
+		{name: "start in words", path: p, change: url.Values{"start": {"half elf"}}, field: "start",
+			wantMsg: "Vul een tijd in als uu:mm, bijvoorbeeld 10:30.", kept: "half elf"},
+		{name: "hour 25", path: p, change: url.Values{"end": {"25:00"}}, field: "end", wantMsg: "Vul een tijd in als uu:mm, bijvoorbeeld 10:30.", kept: "25:00"},
+		{name: "end before start", path: p, change: url.Values{"start": {"17:00"}, "end": {"16:00"}}, field: "end",
+			wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "16:00"},
+		{name: "end equals start", path: p, change: url.Values{"start": {"17:00"}, "end": {"17:00"}}, field: "end",
+			wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "17:00"},
+		{name: "overlaps a slot of the venue", path: p, change: url.Values{"start": {during}, "end": {duringEnd}}, field: "start",
+			wantMsg: overlap, kept: during},
+		{name: "encloses a slot of the venue", path: p, change: url.Values{"start": {"09:00"}, "end": {"18:00"}}, field: "start",
+			wantMsg: overlap, kept: "09:00"},
+		{name: "edit: moved onto the previous slot", path: "/beheer/tijdvakken/" + bhID(second.ID),
+			change: url.Values{"start": {during}, "end": {duringEnd}}, field: "start", wantMsg: overlap, kept: during},
+		{name: "edit: end before start", path: "/beheer/tijdvakken/" + bhID(second.ID),
+			change: url.Values{"start": {"12:15"}, "end": {"11:15"}}, field: "end", wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "11:15"},
+	})
+
+	// The same times at the other venue are fine: each venue keeps its own timetable.
+	t.Run("same times at another venue", func(t *testing.T) {
+		rotterdamSlots := bhCountWhere(t, ts, "slots", "venue_id = ?", d.rotterdam.ID)
+		resp, body := ts.postForm(t, "/beheer/locaties/"+bhID(d.rotterdam.ID)+"/tijdvakken/nieuw",
+			url.Values{"start": {"16:00"}, "end": {"17:00"}})
+		if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+			t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+		}
+		if got, want := bhCountWhere(t, ts, "slots", "venue_id = ?", d.rotterdam.ID), rotterdamSlots+1; got != want {
+			t.Errorf("rotterdam slots: got %d, want %d", got, want)
+		}
+	})
+}
+
+func TestSessionFormValidation(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	const p = "/beheer/sessies/nieuw"
+	long := strings.Repeat("s", 201)
+	taken := d.zwolleSession // its room and first slot are taken
+	freeRoom, freeSlot := bhFreePlace(t, ts, d.zwolle, 1)
+	z := bhID(d.zwolle.ID)
+	edit := "/beheer/sessies/" + bhID(d.rotterdamSession.ID)
+	bhRunFormCases(t, ts, func() url.Values {
+		return url.Values{"title": {"Nieuwe sessie"}, "format": {"workshop"}, "track": {"Samenwerken"}, "abstract": {"Kort."},
+			"speakers": {"Fatma Öztürk; Gemeente Den Haag"}, "slot_count": {"1"}, "venue": {""}, "room": {""}, "slot": {""}, "capacity": {""}}
+	}, []bhFormCase{
+		{name: "empty title", path: p, change: url.Values{"title": {""}}, field: "title", wantMsg: "Vul dit veld in."},
+		{name: "title too long", path: p, change: url.Values{"title": {long}}, field: "title", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "unknown format", path: p, change: url.Values{"format": {"keynote"}}, field: "format", wantMsg: "Kies een van de mogelijkheden."},
+		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-3"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-3"},
+		{name: "three slots", path: p, change: url.Values{"slot_count": {"3"}}, field: "slot_count", wantMsg: "Een sessie duurt één of twee tijdvakken."},
+		{name: "speaker without a name", path: p, change: url.Values{"speakers": {"; Gemeente Utrecht"}}, field: "speakers",
+			wantMsg: "Vul dit veld in.", kept: "; Gemeente Utrecht"},
+		{name: "room without slot", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)}}, field: "room",
+			wantMsg: "Kies een zaal én een tijdvak, of geen van beide."},
+		{name: "room at another venue", path: p, change: url.Values{"venue": {z}, "room": {bhID(d.rotterdamRoom.ID)}, "slot": {bhID(freeSlot.ID)}},
+			field: "room", wantMsg: "Deze zaal hoort niet bij de gekozen locatie."},
+		{name: "room already taken", path: p, change: url.Values{"venue": {z}, "room": {bhID(*taken.RoomID)}, "slot": {bhID(taken.Slots[0].SlotID)}},
+			field: "room", wantMsg: "Deze zaal is in dit tijdvak al bezet door een andere sessie."},
+		{name: "capacity above the room's", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)}, "slot": {bhID(freeSlot.ID)},
+			"capacity": {strconv.Itoa(freeRoom.Capacity + 1)}}, field: "capacity",
+			wantMsg: "Het aantal plaatsen is groter dan in de zaal past.", kept: strconv.Itoa(freeRoom.Capacity + 1)},
+		{name: "two slots from the last slot", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)},
+			"slot": {bhID(d.zwolle.Slots[len(d.zwolle.Slots)-1].ID)}, "slot_count": {"2"}}, field: "slot_count",
+			wantMsg: "Na dit tijdvak zijn niet genoeg tijdvakken over voor deze lengte."},
+		{name: "edit: empty title", path: edit, change: url.Values{"title": {""}}, field: "title", wantMsg: "Vul dit veld in."},
+		{name: "edit: capacity in words", path: edit, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
+			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+		{name: "english: room already taken", path: p, headers: []string{"Accept-Language", "en"},
+			change: url.Values{"venue": {z}, "room": {bhID(*taken.RoomID)}, "slot": {bhID(taken.Slots[0].SlotID)}}, field: "room",
+			wantMsg: "Another session already uses this room in this time slot."},
+	})
+}
+
+// TestFormsEscapeTypedMarkup re-renders forms holding markup and checks it comes back as
+// text, not as elements.
+func TestFormsEscapeTypedMarkup(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleAdmin, "")
+	const attack = `"><script>alert('xss')</script><img src=x onerror=alert(1)>`
+	const textareaAttack = `</textarea><script>alert("xss")</script>`
+	tests := []struct {
+		name, path string
+		form       url.Values
+		field      string // a field that holds the markup
+		typed      string
+	}{
+		{"venue name", "/beheer/locaties/nieuw", url.Values{"name": {attack}, "slug": {"xss"}, "city": {"X"}, "address": {"Y"}, "capacity": {"veertig"}}, "name", attack},
+		{"venue route hint", "/beheer/locaties/nieuw", url.Values{"name": {"X"}, "slug": {"xss"}, "city": {"X"}, "address": {"Y"}, "capacity": {"veertig"}, "route_hint": {textareaAttack}}, "route_hint", textareaAttack},
+		{"room name", "/beheer/locaties/" + bhID(d.zwolle.ID) + "/zalen/nieuw", url.Values{"name": {attack}, "capacity": {"-1"}}, "name", attack},
+		{"slot start", "/beheer/locaties/" + bhID(d.zwolle.ID) + "/tijdvakken/nieuw", url.Values{"start": {attack}, "end": {"17:00"}}, "start", attack},
+		{"session title", "/beheer/sessies/nieuw", url.Values{"title": {attack}, "format": {"workshop"}, "slot_count": {"1"}, "capacity": {"veertig"}}, "title", attack},
+		{"session abstract", "/beheer/sessies/nieuw", url.Values{"title": {"T"}, "abstract": {textareaAttack}, "format": {"workshop"}, "slot_count": {"1"}, "capacity": {"veertig"}}, "abstract", textareaAttack},
+		{"event description", "/beheer/evenement", url.Values{"name": {""}, "date": {"2027-02-03"}, "description": {textareaAttack}}, "description", textareaAttack},
+		{"log-in e-mail", "/beheer/inloggen", url.Values{"email": {attack}, "password": {"fout wachtwoord!"}}, "email", attack},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			before := bhSnapshot(t, ts)
+			resp, body := ts.postForm(t, tc.path, tc.form)
+			if got, want := resp.StatusCode, http.StatusUnprocessableEntity; got != want {
+				t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
+			}
+			for _, bad := range []string{"<script>alert", "<img src=x"} {
+				if strings.Contains(body, bad) {
+					t.Errorf("the page contains the raw markup %q", bad)
+				}
+			}
+			if got := bhFieldValue(t, body, tc.field); got != tc.typed {
+				t.Errorf("field %s value got %q, want the typed %q", tc.field, got, tc.typed)
+			}
+			if got := bhSnapshot(t, ts); got != before {
+				t.Errorf("an invalid form changed the data")
+			}
+		})
+	}
+}
+
+// ---------------------------------------------------------------- 5. happy paths
+
+func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	ctx := context.Background()
+
+	// A venue.
+	venueForm := url.Values{"name": {"Stadhuis Den Haag"}, "slug": {"den-haag"}, "city": {"Den Haag"},
+		"address": {"Spui 70, 2511 BT Den Haag"}, "capacity": {"250"}, "route_hint": {"Tram 1 tot halte Spui."}, "accessibility": {"Lift aanwezig."}}
+	resp, body := ts.postForm(t, "/beheer/locaties/nieuw", venueForm)
+	bhExpectRedirect(t, resp, body, "")
+	venue, err := ts.Store.VenueBySlug(ctx, "den-haag")
+	if err != nil {
+		t.Fatalf("venue den-haag after creating it: %v", err)
+	}
+	venuePage := "/beheer/locaties/" + bhID(venue.ID)
+	if got, want := resp.Header.Get("Location"), venuePage; got != want {
+		t.Errorf("create venue: Location got %q, want %q", got, want)
+	}
+	if venue.Name != "Stadhuis Den Haag" || venue.City != "Den Haag" || venue.Capacity != 250 {
+		t.Errorf("stored venue got %+v, want the typed name, city and capacity 250", venue)
+	}
+	bhExpectFlash(t, ts, venuePage)
+
+	// A room.
+	resp, body = ts.postForm(t, venuePage+"/zalen/nieuw", url.Values{"name": {"Haagse Zaal"}, "capacity": {"40"}, "accessibility": {"Ringleiding"}})
+	bhExpectRedirect(t, resp, body, venuePage)
+	venue = bhReloadVenue(t, ts, venue.ID)
+	if len(venue.Rooms) != 1 || venue.Rooms[0].Name != "Haagse Zaal" || venue.Rooms[0].Capacity != 40 {
+		t.Fatalf("rooms after adding one: got %+v, want one Haagse Zaal for 40", venue.Rooms)
+	}
+	room := venue.Rooms[0]
+	bhExpectFlash(t, ts, venuePage)
+
+	// Two slots.
+	for _, sl := range [][2]string{{"10:00", "11:00"}, {"11:15", "12:15"}} {
+		resp, body = ts.postForm(t, venuePage+"/tijdvakken/nieuw", url.Values{"start": {sl[0]}, "end": {sl[1]}})
+		bhExpectRedirect(t, resp, body, venuePage)
+	}
+	bhExpectFlash(t, ts, venuePage)
+	venue = bhReloadVenue(t, ts, venue.ID)
+	if got, want := len(venue.Slots), 2; got != want {
+		t.Fatalf("slots after adding two: got %d, want %d", got, want)
+	}
+	event, err := ts.Store.CurrentEvent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := venue.Slots[0].StartsAt.In(event.Location()).Format("15:04"), "10:00"; got != want {
+		t.Errorf("first slot starts at %s, want %s", got, want)
+	}
+	if got, want := venue.Slots[1].EndsAt.In(event.Location()).Format("15:04"), "12:15"; got != want {
+		t.Errorf("second slot ends at %s, want %s", got, want)
+	}
+
+	// A two-slot session.
+	const title = "Samen bouwen aan een open Den Haag"
+	resp, body = ts.postForm(t, "/beheer/sessies/nieuw", url.Values{"title": {title}, "format": {"workshop"}, "track": {"Open overheid"},
+		"abstract": {"Een middag samen werken."}, "speakers": {"Fatma Öztürk; Gemeente Den Haag\nJan de Vries"},
+		"venue": {bhID(venue.ID)}, "room": {bhID(room.ID)}, "slot": {bhID(venue.Slots[0].ID)}, "slot_count": {"2"}, "capacity": {"30"}})
+	bhExpectRedirect(t, resp, body, "/beheer/sessies")
+	bhExpectFlash(t, ts, "/beheer/sessies")
+	sessions, err := ts.Store.SessionsOfVenue(ctx, venue.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sessions) != 1 {
+		t.Fatalf("sessions at den-haag: got %d, want 1", len(sessions))
+	}
+	s := sessions[0]
+	if s.Title != title || s.RoomID == nil || *s.RoomID != room.ID || s.CapacityLimit != 30 {
+		t.Errorf("stored session got title %q room %v limit %d, want %q, room %d, limit 30", s.Title, s.RoomID, s.CapacityLimit, title, room.ID)
+	}
+	if got, want := s.SlotIDs(), []uint{venue.Slots[0].ID, venue.Slots[1].ID}; !slices.Equal(got, want) {
+		t.Errorf("session slots got %v, want %v", got, want)
+	}
+	if got, want := len(s.Speakers), 2; got != want {
+		t.Errorf("speakers got %d, want %d", got, want)
+	} else if s.Speakers[0].Name != "Fatma Öztürk" || s.Speakers[0].Organisation != "Gemeente Den Haag" || s.Speakers[1].Name != "Jan de Vries" {
+		t.Errorf("speakers got %+v, want Fatma Öztürk (Gemeente Den Haag) and Jan de Vries", s.Speakers)
+	}
+
+	// The room grows.
+	resp, body = ts.postForm(t, "/beheer/zalen/"+bhID(room.ID), url.Values{"name": {"Haagse Zaal"}, "capacity": {"55"}, "accessibility": {"Ringleiding"}})
+	bhExpectRedirect(t, resp, body, venuePage)
+	bhExpectFlash(t, ts, venuePage)
+	if r, err := ts.Store.Room(ctx, room.ID); err != nil || r.Capacity != 55 {
+		t.Errorf("room after edit: got %+v (err %v), want capacity 55", r, err)
+	}
+	if _, body := ts.get(t, "/beheer/zalen/"+bhID(room.ID)); bhFieldValue(t, body, "capacity") != "55" {
+		t.Errorf("room form after edit: capacity field got %q, want %q", bhFieldValue(t, body, "capacity"), "55")
+	}
+
+	// The public programme shows it, over two rows, to anyone.
+	visitor := bhWithClient(t, ts)
+	resp, body = visitor.get(t, "/programma/den-haag")
+	if got, want := resp.StatusCode, http.StatusOK; got != want {
+		t.Fatalf("GET /programma/den-haag: status got %d, want %d", got, want)
+	}
+	for _, want := range []string{title, `href="/sessies/` + bhID(s.ID) + `"`, "Fatma Öztürk", "Haagse Zaal", `rowspan="2"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("public programme lacks %q", want)
+		}
+	}
+}
+
+// ---------------------------------------------------------------- helpers
+
+// bhDemo holds the demo data the tests point at.
+type bhDemo struct {
+	event                           models.Event
+	zwolle, rotterdam               models.Venue
+	zwolleRoom, rotterdamRoom       models.Room
+	zwolleSlot, rotterdamSlot       models.Slot
+	zwolleSession, rotterdamSession models.Session
+}
+
+func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
+	t.Helper()
+	ctx := context.Background()
+	var d bhDemo
+	var err error
+	if d.event, err = ts.Store.CurrentEvent(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range []struct {
+		slug    string
+		venue   *models.Venue
+		room    *models.Room
+		slot    *models.Slot
+		session *models.Session
+	}{
+		{"zwolle", &d.zwolle, &d.zwolleRoom, &d.zwolleSlot, &d.zwolleSession},
+		{"rotterdam", &d.rotterdam, &d.rotterdamRoom, &d.rotterdamSlot, &d.rotterdamSession},
+	} {
+		v, err := ts.Store.VenueBySlug(ctx, x.slug)
+		if err != nil {
+			t.Fatalf("demo venue %s: %v", x.slug, err)
+		}
+		if len(v.Rooms) == 0 || len(v.Slots) < 2 {
+			t.Fatalf("demo venue %s: %d rooms and %d slots, want some rooms and at least 2 slots", x.slug, len(v.Rooms), len(v.Slots))
+		}
+		sessions, err := ts.Store.SessionsOfVenue(ctx, v.ID)
+		if err != nil || len(sessions) == 0 {
+			t.Fatalf("demo sessions at %s: %d (err %v), want some", x.slug, len(sessions), err)
+		}
+		*x.venue, *x.room, *x.slot, *x.session = v, v.Rooms[0], v.Slots[0], sessions[0]
+		if !sessions[0].Placed() {
+			t.Fatalf("demo session %q at %s is not placed", sessions[0].Title, x.slug)
+		}
+	}
+	return d
+}
+
+// bhFreePlace finds a room of v that is free for n consecutive slots, and the first of them.
+func bhFreePlace(t *testing.T, ts *testServer, v models.Venue, n int) (models.Room, models.Slot) {
+	t.Helper()
+	var taken []models.SessionSlot
+	if err := ts.Store.DB().Where("room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", v.ID).Find(&taken).Error; err != nil {
+		t.Fatal(err)
+	}
+	busy := map[[2]uint]bool{}
+	for _, ss := range taken {
+		busy[[2]uint{ss.RoomID, ss.SlotID}] = true
+	}
+	for _, r := range v.Rooms {
+	slots:
+		for i := 0; i+n <= len(v.Slots); i++ {
+			for _, sl := range v.Slots[i : i+n] {
+				if busy[[2]uint{r.ID, sl.ID}] {
+					continue slots
+				}
+			}
+			return r, v.Slots[i]
+		}
+	}
+	t.Fatalf("no room at %s is free for %d slots", v.Slug, n)
+	return models.Room{}, models.Slot{}
+}
+
+func bhReloadVenue(t *testing.T, ts *testServer, id uint) models.Venue {
+	t.Helper()
+	v, err := ts.Store.Venue(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func bhID(id uint) string { return strconv.FormatUint(uint64(id), 10) }
+
+// bhRequest sends r as a same-origin browser request.
+func bhRequest(t *testing.T, ts *testServer, r bhRoute) (*http.Response, string) {
+	t.Helper()
+	if r.method == http.MethodGet {
+		return ts.get(t, r.path)
+	}
+	form := url.Values{}
+	for k, v := range r.form {
+		form[k] = slices.Clone(v)
+	}
+	return ts.postForm(t, r.path, form)
+}
+
+// bhNewServer starts the site on a fresh demo database with cfg (its Store and Logger are
+// filled in), for tests that need a configuration newTestServer does not give.
+func bhNewServer(t *testing.T, cfg Config) *testServer {
+	t.Helper()
+	store := modelstest.SQLite(t)
+	if err := demo.Load(context.Background(), store, demo.Options{Now: testNow}); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	cfg.Store = store
+	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := New(cfg)
+	if err != nil {
+		t.Fatalf("handlers.New: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &testServer{URL: srv.URL, Store: store, Client: bhNewClient(t)}
+}
+
+// bhNewClient is a browser of its own: a fresh cookie jar, redirects not followed.
+func bhNewClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+// bhWithClient returns a view of ts with a browser of its own (a fresh cookie jar).
+func bhWithClient(t *testing.T, ts *testServer) *testServer {
+	t.Helper()
+	other := *ts
+	other.Client = bhNewClient(t)
+	return &other
+}
+
+// bhCreateUser adds an account with testPassword and returns its e-mail address.
+func bhCreateUser(t *testing.T, ts *testServer, role, venueSlug string) string {
+	t.Helper()
+	email := fmt.Sprintf("bh-%s-%d@example.nl", role, userSeq.Add(1))
+	if _, err := ts.Store.CreateUser(context.Background(), models.UserInput{Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug}); err != nil {
+		t.Fatalf("create user %s: %v", email, err)
+	}
+	return email
+}
+
+func bhCookie(resp *http.Response, name string) *http.Cookie {
+	for _, c := range resp.Cookies() {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+func bhSetSessionCookie(t *testing.T, ts *testServer, client *http.Client, token string) {
+	t.Helper()
+	u, err := url.Parse(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client.Jar.SetCookies(u, []*http.Cookie{{Name: bhSessionCookie, Value: token, Path: "/"}})
+}
+
+func bhJarSessionToken(t *testing.T, ts *testServer) string {
+	t.Helper()
+	u, err := url.Parse(ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ts.Client.Jar.Cookies(u) {
+		if c.Name == bhSessionCookie {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func bhCount(t *testing.T, ts *testServer, table string) int64 {
+	t.Helper()
+	var n int64
+	if err := ts.Store.DB().Table(table).Count(&n).Error; err != nil {
+		t.Fatalf("count %s: %v", table, err)
+	}
+	return n
+}
+
+func bhCountWhere(t *testing.T, ts *testServer, table, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := ts.Store.DB().Table(table).Where(where, args...).Count(&n).Error; err != nil {
+		t.Fatalf("count %s where %s: %v", table, where, err)
+	}
+	return n
+}
+
+// bhSnapshot dumps every row of the event's tables, so a test can tell whether anything was
+// written. Accounts and web sessions are left out: signing in changes them.
+func bhSnapshot(t *testing.T, ts *testServer) string {
+	t.Helper()
+	var b strings.Builder
+	for _, tbl := range []struct{ name, order string }{
+		{"events", "id"}, {"venues", "id"}, {"rooms", "id"}, {"slots", "id"}, {"sessions", "id"},
+		{"session_slots", "session_id, slot_id"}, {"speakers", "id"}, {"session_speakers", "session_id, speaker_id"},
+	} {
+		var rows []map[string]any
+		if err := ts.Store.DB().Table(tbl.name).Order(tbl.order).Find(&rows).Error; err != nil {
+			t.Fatalf("snapshot %s: %v", tbl.name, err)
+		}
+		fmt.Fprintf(&b, "%s(%d): %v\n", tbl.name, len(rows), rows)
+	}
+	return b.String()
+}
+
+func bhExpectRedirect(t *testing.T, resp *http.Response, body, wantLocation string) {
+	t.Helper()
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("%s %s: status got %d, want %d; body:\n%s", resp.Request.Method, resp.Request.URL.Path, got, want, body)
+	}
+	if wantLocation != "" {
+		if got := resp.Header.Get("Location"); got != wantLocation {
+			t.Errorf("%s %s: Location got %q, want %q", resp.Request.Method, resp.Request.URL.Path, got, wantLocation)
+		}
+	}
+}
+
+// bhExpectFlash checks that the page shows the "saved" message once, and not again on reload.
+func bhExpectFlash(t *testing.T, ts *testServer, path string) {
+	t.Helper()
+	resp, body := ts.get(t, path)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s after saving: status got %d, want %d", path, resp.StatusCode, http.StatusOK)
+	}
+	if !strings.Contains(body, bhMsgSaved) {
+		t.Errorf("GET %s after saving: the flash %q is missing", path, bhMsgSaved)
+	}
+	if _, body := ts.get(t, path); strings.Contains(body, bhMsgSaved) {
+		t.Errorf("GET %s again: the flash %q is shown twice", path, bhMsgSaved)
+	}
+}
+
+// bhFieldTag returns the opening tag of the form control with id, or "".
+func bhFieldTag(body, id string) string {
+	re := regexp.MustCompile(`<(?:input|textarea|select)\b[^>]*\bid="` + regexp.QuoteMeta(id) + `"[^>]*>`)
+	return re.FindString(body)
+}
+
+// bhFieldValue returns what a form field holds, unescaped: an input's value, a textarea's
+// text or a select's selected option.
+func bhFieldValue(t *testing.T, body, field string) string {
+	t.Helper()
+	id := "veld-" + field
+	tag := bhFieldTag(body, id)
+	switch {
+	case tag == "":
+		t.Errorf("no form field with id=%q in the page", id)
+		return ""
+	case strings.HasPrefix(tag, "<textarea"):
+		rest := body[strings.Index(body, tag)+len(tag):]
+		end := strings.Index(rest, "</textarea>")
+		if end < 0 {
+			t.Errorf("textarea %s is not closed", id)
+			return ""
+		}
+		return html.UnescapeString(rest[:end])
+	case strings.HasPrefix(tag, "<select"):
+		rest := body[strings.Index(body, tag)+len(tag):]
+		rest = rest[:strings.Index(rest, "</select>")]
+		m := regexp.MustCompile(`<option value="([^"]*)" selected>`).FindStringSubmatch(rest)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	default:
+		m := regexp.MustCompile(`\bvalue="([^"]*)"`).FindStringSubmatch(tag)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+}
+
+// bhCheckProblem checks that field shows wantMsg next to it, is marked aria-invalid, points
+// at the message with aria-describedby, and that the error summary links to it.
+func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
+	t.Helper()
+	id := "veld-" + field
+	tag := bhFieldTag(body, id)
+	if tag == "" {
+		t.Errorf("no form field with id=%q in the page", id)
+		return
+	}
+	if !strings.Contains(tag, `aria-invalid="true"`) {
+		t.Errorf("field %s: got tag %s, want aria-invalid=\"true\"", field, tag)
+	}
+	if m := regexp.MustCompile(`aria-describedby="([^"]*)"`).FindStringSubmatch(tag); m == nil || !slices.Contains(strings.Fields(m[1]), id+"-error") {
+		t.Errorf("field %s: got tag %s, want aria-describedby to name %s-error", field, tag, id)
+	}
+	m := regexp.MustCompile(`<div class="utrecht-form-field-error-message" id="` + regexp.QuoteMeta(id) + `-error">([^<]*)</div>`).FindStringSubmatch(body)
+	if m == nil {
+		t.Errorf("field %s: no error message next to it; want %q", field, wantMsg)
+	} else if got := html.UnescapeString(m[1]); got != wantMsg {
+		t.Errorf("field %s: message got %q, want %q", field, got, wantMsg)
+	}
+	sm := regexp.MustCompile(`<a class="utrecht-link" href="#` + regexp.QuoteMeta(id) + `">([^<]*)</a>`).FindStringSubmatch(body)
+	if sm == nil {
+		t.Errorf("error summary has no link to #%s", id)
+	} else if got := html.UnescapeString(sm[1]); got != wantMsg {
+		t.Errorf("error summary link to #%s: text got %q, want %q", id, got, wantMsg)
+	}
+	if !strings.Contains(body, `class="utrecht-alert utrecht-alert--error error-summary" role="alert"`) {
+		t.Errorf("the page has no error summary")
+	}
+}

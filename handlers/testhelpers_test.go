@@ -1,0 +1,183 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
+)
+
+// testNow is the frozen "today" the demo is loaded with; the demo event then falls on
+// Wednesday 3 February 2027.
+var testNow = time.Date(2026, time.November, 22, 12, 0, 0, 0, time.UTC)
+
+// testPassword is the password of every account loginAs creates.
+const testPassword = "een lang wachtwoord"
+
+// testServer is the whole site behind a real HTTP server, on a real database with the demo
+// event loaded.
+type testServer struct {
+	URL    string
+	Store  *models.Store
+	Client *http.Client // keeps cookies, never follows redirects
+	server *httptest.Server
+}
+
+// newTestServer starts the site on a fresh SQLite database holding the demo event.
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, newDemoStore(t), false)
+}
+
+// newDemoStore opens a fresh SQLite database holding the demo event.
+func newDemoStore(t *testing.T) *models.Store {
+	t.Helper()
+	store := modelstest.SQLite(t)
+	if err := demo.Load(context.Background(), store, demo.Options{Now: testNow}); err != nil {
+		t.Fatalf("load demo: %v", err)
+	}
+	return store
+}
+
+// discardLogger drops every log line.
+func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// newTestServerWith starts the site on store, which the caller has filled (or not).
+func newTestServerWith(t *testing.T, store *models.Store, secureCookies bool) *testServer {
+	t.Helper()
+	logger := discardLogger()
+	if testing.Verbose() {
+		logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	}
+	h, err := New(Config{Store: store, Logger: logger, SecureCookies: secureCookies})
+	if err != nil {
+		t.Fatalf("handlers.New: %v", err)
+	}
+	return serve(t, store, h)
+}
+
+// serve puts h behind a real HTTP server on a loopback port.
+func serve(t *testing.T, store *models.Store, h http.Handler) *testServer {
+	t.Helper()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	ts := &testServer{URL: srv.URL, Store: store, server: srv}
+	ts.Client = ts.newClient(t)
+	return ts
+}
+
+// newClient returns another browser: its own cookie jar, no redirects followed.
+func (ts *testServer) newClient(t *testing.T) *http.Client {
+	t.Helper()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{
+		Jar:     jar,
+		Timeout: 30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+}
+
+// do sends req with the headers (name/value pairs) and returns the response with its body read.
+func (ts *testServer) do(t *testing.T, req *http.Request, headers ...string) (*http.Response, string) {
+	t.Helper()
+	if len(headers)%2 != 0 {
+		t.Fatalf("headers must be name/value pairs, got %q", headers)
+	}
+	for i := 0; i < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.Client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("%s %s: read body: %v", req.Method, req.URL, err)
+	}
+	return resp, string(body)
+}
+
+// get fetches path; headers are name/value pairs.
+func (ts *testServer) get(t *testing.T, path string, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ts.do(t, req, headers...)
+}
+
+// postForm posts form to path the way a browser does from a page of this site
+// (Origin and Sec-Fetch-Site: same-origin); headers, name/value pairs, override those.
+func (ts *testServer) postForm(t *testing.T, path string, form url.Values, headers ...string) (*http.Response, string) {
+	t.Helper()
+	hdrs := append([]string{"Origin", ts.URL, "Sec-Fetch-Site", "same-origin"}, headers...)
+	return ts.post(t, path, form, hdrs...)
+}
+
+// postFormCrossOrigin posts form to path as a browser does when another site's page submits it.
+func (ts *testServer) postFormCrossOrigin(t *testing.T, path string, form url.Values, headers ...string) (*http.Response, string) {
+	t.Helper()
+	hdrs := append([]string{"Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"}, headers...)
+	return ts.post(t, path, form, hdrs...)
+}
+
+func (ts *testServer) post(t *testing.T, path string, form url.Values, headers ...string) (*http.Response, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, ts.URL+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return ts.do(t, req, headers...)
+}
+
+var userSeq atomic.Int64
+
+// loginAs creates an account with role (limited to venueSlug unless it is "") and signs
+// ts.Client in with it. It returns the account.
+func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) models.User {
+	t.Helper()
+	email := fmt.Sprintf("%s-%d@example.nl", role, userSeq.Add(1))
+	u, err := ts.Store.CreateUser(context.Background(), models.UserInput{
+		Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug,
+	})
+	if err != nil {
+		t.Fatalf("create user %s (%s, venue %q): %v", email, role, venueSlug, err)
+	}
+	resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}})
+	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
+		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)
+	}
+	if got, want := resp.Header.Get("Location"), "/beheer"; got != want {
+		t.Fatalf("log in as %s: Location got %q, want %q", role, got, want)
+	}
+	return u
+}
+
+// testLogWriter sends log lines to t.Log.
+type testLogWriter struct{ t *testing.T }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
