@@ -68,12 +68,12 @@ type loginData struct {
 
 func (h *Handler) showLogin(c *gin.Context) {
 	p := h.page(c, h.tr(c).T("login.title"), "beheer")
-	p.Form = newForm(nil, "email", "password")
+	p.Form = newForm(nil, "email:login.email", "password:login.password")
 	h.render(c, http.StatusOK, "login", loginData{Page: p, Back: localPath(c.Query("terug"))})
 }
 
 func (h *Handler) login(c *gin.Context) {
-	form := postedForm(c, "email", "password")
+	form := postedForm(c, "email:login.email", "password:login.password")
 	email, password := form.String("email"), form.String("password")
 	if email == "" {
 		form.Problems.Add("email", "form.required")

@@ -64,8 +64,11 @@ type eventFormData struct {
 	Creating bool
 }
 
-var eventFields = []string{"name", "theme", "date", "timezone", "description", "registration_opens_at",
-	"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline"}
+var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "date:beheer.event.date",
+	"timezone:beheer.event.timezone", "description:beheer.event.description",
+	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
+	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
+	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline"}
 
 // requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
 // the request may go on.

@@ -10,7 +10,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var roomFields = []string{"name", "capacity", "accessibility"}
+var roomFields = []string{"name:beheer.room.name", "capacity:beheer.room.capacity", "accessibility:room.accessibility"}
 
 type roomFormData struct {
 	Page

@@ -12,7 +12,9 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var sessionFields = []string{"title", "format", "track", "abstract", "speakers", "venue", "room", "slot", "slot_count", "capacity"}
+var sessionFields = []string{"title:beheer.session.title_field", "format:beheer.session.format", "track:beheer.session.track",
+	"abstract:beheer.session.abstract", "speakers:beheer.session.speakers", "venue:beheer.session.venue",
+	"room:beheer.session.room", "slot:beheer.session.slot", "slot_count:beheer.session.length", "capacity:beheer.session.capacity"}
 
 type sessionListData struct {
 	Page

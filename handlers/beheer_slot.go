@@ -11,7 +11,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var slotFields = []string{"start", "end"}
+var slotFields = []string{"start:beheer.slot.start", "end:beheer.slot.end"}
 
 type slotFormData struct {
 	Page

@@ -1300,11 +1300,19 @@ func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
 	} else if got := html.UnescapeString(m[1]); got != wantMsg {
 		t.Errorf("field %s: message got %q, want %q", field, got, wantMsg)
 	}
+	// The summary link names the field (WCAG 2.4.4): "Label: message".
+	label := ""
+	if lm := regexp.MustCompile(`<label class="utrecht-form-label[^"]*" for="` + regexp.QuoteMeta(id) + `">([^<]*)`).FindStringSubmatch(body); lm != nil {
+		label = strings.TrimSpace(html.UnescapeString(lm[1]))
+	}
+	if label == "" {
+		t.Errorf("field %s: no label in the page", field)
+	}
 	sm := regexp.MustCompile(`<a class="utrecht-link" href="#` + regexp.QuoteMeta(id) + `">([^<]*)</a>`).FindStringSubmatch(body)
 	if sm == nil {
 		t.Errorf("error summary has no link to #%s", id)
-	} else if got := html.UnescapeString(sm[1]); got != wantMsg {
-		t.Errorf("error summary link to #%s: text got %q, want %q", id, got, wantMsg)
+	} else if got, want := html.UnescapeString(sm[1]), label+": "+wantMsg; got != want {
+		t.Errorf("error summary link to #%s: text got %q, want %q", id, got, want)
 	}
 	if !strings.Contains(body, `class="utrecht-alert utrecht-alert--error error-summary" role="alert"`) {
 		t.Errorf("the page has no error summary")

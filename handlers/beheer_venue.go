@@ -10,7 +10,9 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var venueFields = []string{"name", "slug", "city", "address", "capacity", "route_hint", "accessibility"}
+var venueFields = []string{"name:beheer.venue.name", "slug:beheer.venue.slug", "city:beheer.venue.city",
+	"address:beheer.venue.address", "capacity:beheer.venue.capacity", "route_hint:beheer.venue.route_hint",
+	"accessibility:beheer.venue.accessibility"}
 
 type venueFormData struct {
 	Page

@@ -12,6 +12,8 @@ import (
 // The booking pages are reached through the personal link /boeking/TOKEN. Every page
 // behind it looks the token up afresh; an unknown token is a plain 404.
 
+var changeFields = []string{"sessions:register.step_sessions", "waitlist:register.waitlist_label"}
+
 type bookingData struct {
 	Page
 	Token        string
@@ -53,7 +55,7 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 	p := h.page(c, h.tr(c).T("booking.title"), "register")
 	var chosen, waiting []uint
 	if form == nil {
-		form = newForm(nil, "sessions", "waitlist")
+		form = newForm(nil, changeFields...)
 		for _, b := range r.Bookings {
 			if b.Status == models.BookingWaitlisted && h.holdsSeatInSlot(r, b) {
 				waiting = append(waiting, b.SessionID)
@@ -105,7 +107,7 @@ func (h *Handler) changeBooking(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	form := postedForm(c, "sessions", "waitlist")
+	form := postedForm(c, changeFields...)
 	sessions, waitlist := choicesFromForm(form, venue)
 	if form.Valid() {
 		_, err = h.store.ChangeSessions(ctx, r.ID, sessions, waitlist)
@@ -180,7 +182,7 @@ type resendData struct {
 
 func (h *Handler) showResendLink(c *gin.Context) {
 	p := h.page(c, h.tr(c).T("resend.title"), "register")
-	p.Form = newForm(nil, "email")
+	p.Form = newForm(nil, "email:register.email")
 	p.Form.Values.Set("email", c.Query("email"))
 	h.render(c, http.StatusOK, "resend_link", resendData{Page: p})
 }
@@ -188,7 +190,7 @@ func (h *Handler) showResendLink(c *gin.Context) {
 // resendLink answers the same whether or not the address is registered.
 func (h *Handler) resendLink(c *gin.Context) {
 	ctx := c.Request.Context()
-	form := postedForm(c, "email")
+	form := postedForm(c, "email:register.email")
 	p := h.page(c, h.tr(c).T("resend.title"), "register")
 	p.Form = form
 	if pr, bad := models.EmailProblem(form.String("email")); bad {

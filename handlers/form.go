@@ -15,14 +15,25 @@ import (
 type Form struct {
 	Values   url.Values
 	Problems models.Problems
-	Order    []string // field names in the order they appear, for the error summary
+	Order    []string          // field names in the order they appear, for the error summary
+	Labels   map[string]string // field name → label message key, so the summary names each field
 }
 
-func newForm(values url.Values, order ...string) *Form {
+// newForm starts a form. Each field is given as "name:label.key", in the order the page shows
+// them; the error summary lists problems in that order, each with its field's label.
+func newForm(values url.Values, fields ...string) *Form {
 	if values == nil {
 		values = url.Values{}
 	}
-	return &Form{Values: values, Problems: models.Problems{}, Order: order}
+	f := &Form{Values: values, Problems: models.Problems{}, Labels: map[string]string{}}
+	for _, field := range fields {
+		name, label, _ := strings.Cut(field, ":")
+		f.Order = append(f.Order, name)
+		if label != "" {
+			f.Labels[name] = label
+		}
+	}
+	return f
 }
 
 // postedForm reads the request body; the fields named in order come first in the summary.

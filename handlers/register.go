@@ -12,7 +12,9 @@ import (
 	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
-var registrationFields = []string{"sessions", "waitlist", "name", "email", "organisation", "job_title", "dietary", "accessibility", "consent"}
+var registrationFields = []string{"sessions:register.step_sessions", "waitlist:register.waitlist_label",
+	"name:register.name", "email:register.email", "organisation:register.organisation", "job_title:register.job_title",
+	"dietary:register.dietary", "accessibility:register.accessibility", "consent:register.consent_short"}
 
 type registerVenuesData struct {
 	Page

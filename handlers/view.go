@@ -70,6 +70,9 @@ func (p Page) Field(name, labelKey, kind string, opts ...string) FieldView {
 			f.Autocomplete = strings.TrimPrefix(o, "autocomplete:")
 		}
 	}
+	if !f.Required && kind != "checkbox" {
+		f.Optional = p.T("form.optional")
+	}
 	if p.Form != nil {
 		f.Value = p.Form.Values.Get(name)
 		if pr, ok := p.Form.Problems[name]; ok {
@@ -95,15 +98,22 @@ func (p Page) ErrorList() []FieldView {
 		return nil
 	}
 	var out []FieldView
+	entry := func(name string) FieldView {
+		pr := p.Form.Problems[name]
+		f := FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)}
+		if key, ok := p.Form.Labels[name]; ok {
+			f.Label = p.T(key)
+		}
+		return f
+	}
 	for _, name := range p.Form.Order {
-		if pr, ok := p.Form.Problems[name]; ok {
-			out = append(out, FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)})
+		if _, ok := p.Form.Problems[name]; ok {
+			out = append(out, entry(name))
 		}
 	}
 	for _, name := range p.Form.Problems.Fields() {
 		if !contains(p.Form.Order, name) {
-			pr := p.Form.Problems[name]
-			out = append(out, FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)})
+			out = append(out, entry(name))
 		}
 	}
 	return out
@@ -121,6 +131,7 @@ func contains(list []string, s string) bool {
 // FieldView is one rendered form field.
 type FieldView struct {
 	ID, Name, Label, Kind, Value, Hint, Error, Autocomplete string
+	Optional                                                string // "(niet verplicht)" after the label
 	Required                                                bool
 	Options                                                 []Option
 }
