@@ -17,6 +17,7 @@ type dashboardData struct {
 	Venues   []models.Venue
 	Sessions int
 	Unplaced int
+	Outbox   models.OutboxStats
 }
 
 func (h *Handler) showDashboard(c *gin.Context) {
@@ -47,6 +48,10 @@ func (h *Handler) showDashboard(c *gin.Context) {
 		if p.User.CanManageVenue(v.ID) {
 			data.Venues = append(data.Venues, v)
 		}
+	}
+	if data.Outbox, err = h.store.Outbox(ctx); err != nil {
+		h.serverError(c, err)
+		return
 	}
 	for _, s := range sessions {
 		if s.VenueID == nil || p.User.CanManageVenue(*s.VenueID) {
@@ -137,6 +142,29 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		return
 	}
 	h.setFlash(c, "beheer.saved")
+	c.Redirect(http.StatusSeeOther, "/beheer")
+}
+
+// sendReminders queues the "still coming?" e-mail to every attendee now, once per event.
+func (h *Handler) sendReminders(c *gin.Context) {
+	if !h.requireEventManager(c) {
+		return
+	}
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	n, err := h.store.SendReminders(c.Request.Context(), event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if n == 0 {
+		h.setFlash(c, "beheer.reminders_already")
+	} else {
+		h.setFlash(c, "beheer.reminders_queued", "Count", n)
+	}
 	c.Redirect(http.StatusSeeOther, "/beheer")
 }
 

@@ -382,6 +382,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("GET", "/beheer", "any", nil)
 	add("GET", "/beheer/evenement", "event", nil)
 	add("POST", "/beheer/evenement", "event", url.Values{"name": {"Gekaapt evenement"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}})
+	add("POST", "/beheer/herinnering", "event", url.Values{})
 	add("GET", "/beheer/locaties/nieuw", "event", nil)
 	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))
 	add("GET", "/beheer/sessies", "any", nil)
@@ -1316,5 +1317,36 @@ func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
 	}
 	if !strings.Contains(body, `class="utrecht-alert utrecht-alert--error error-summary" role="alert"`) {
 		t.Errorf("the page has no error summary")
+	}
+}
+
+func TestSendRemindersOnce(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	var active int64
+	ts.Store.DB().Model(&models.Registration{}).Where("status = ?", models.RegistrationActive).Count(&active)
+	countReminders := func() int64 {
+		var n int64
+		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind = ?", models.MailReminder).Count(&n)
+		return n
+	}
+	resp, body := ts.postForm(t, "/beheer/herinnering", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status got %d, want 303; body:\n%s", resp.StatusCode, body)
+	}
+	if got := countReminders(); got != active || active == 0 {
+		t.Errorf("reminders queued = %d, want one per active registration (%d)", got, active)
+	}
+	_, page := ts.get(t, "/beheer")
+	if !strings.Contains(page, fmt.Sprintf("gaat naar %d deelnemers", active)) {
+		t.Errorf("dashboard after sending: no confirmation naming %d attendees", active)
+	}
+	ts.postForm(t, "/beheer/herinnering", url.Values{})
+	if got := countReminders(); got != active {
+		t.Errorf("reminders after pressing twice = %d, want still %d", got, active)
+	}
+	_, page = ts.get(t, "/beheer")
+	if !strings.Contains(page, "al eerder verstuurd") {
+		t.Error("dashboard after pressing twice: no message that the mail was already sent")
 	}
 }

@@ -21,8 +21,9 @@ type venueFormData struct {
 
 type venueAdminData struct {
 	Page
-	Venue    models.Venue
-	Sessions []models.Session
+	Venue      models.Venue
+	Sessions   []models.Session
+	Waitlisted map[uint]int
 }
 
 func (h *Handler) showVenueAdmin(c *gin.Context) {
@@ -39,8 +40,13 @@ func (h *Handler) showVenueAdmin(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	lines, err := h.store.WaitlistCounts(c.Request.Context(), v.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
 	p := h.page(c, v.Name, "beheer")
-	h.render(c, http.StatusOK, "beheer/venue", venueAdminData{Page: p, Venue: v, Sessions: sessions})
+	h.render(c, http.StatusOK, "beheer/venue", venueAdminData{Page: p, Venue: v, Sessions: sessions, Waitlisted: lines})
 }
 
 func (h *Handler) newVenue(c *gin.Context) {

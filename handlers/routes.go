@@ -49,6 +49,7 @@ func (h *Handler) routes() http.Handler {
 	b.GET("", h.showDashboard)
 	b.GET("/evenement", h.editEvent)
 	b.POST("/evenement", h.updateEvent)
+	b.POST("/herinnering", h.sendReminders)
 	b.GET("/locaties/nieuw", h.newVenue)
 	b.POST("/locaties/nieuw", h.createVenue)
 	b.GET("/locaties/:venue", h.showVenueAdmin)

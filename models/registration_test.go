@@ -438,3 +438,53 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 		}
 	})
 }
+
+// TestTwoProcessesOnOnePostgres runs two stores — two connection pools, as two Dagplanner
+// processes have — against one PostgreSQL database, racing for the last seats.
+func TestTwoProcessesOnOnePostgres(t *testing.T) {
+	dsn := modelstest.PostgresDSN(t)
+	a, err := models.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, err := models.Open(ctx, dsn) // migrating an up-to-date database again is a no-op
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	f := newFixture(t, a)
+	last := session(t, a, f, "Laatste plaatsen", f.big, f.s1, 1, 7)
+	must(a.UpdateVenue(ctx, f.venue.ID, models.VenueInput{Slug: "zwolle", Name: "Provinciehuis", City: "Zwolle", Address: "Luttenbergstraat 2", Capacity: 50}))
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	refused := 0
+	for i := range 60 {
+		store := a
+		if i%2 == 1 {
+			store = b
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := store.Register(ctx, attendee(i, last.ID))
+			if errors.Is(err, models.ErrVenueFull) {
+				mu.Lock()
+				refused++
+				mu.Unlock()
+			} else if err != nil {
+				t.Errorf("register %d: %v", i, err)
+			}
+		}()
+	}
+	wg.Wait()
+	var confirmed, waitlisted int64
+	a.DB().Model(&models.Booking{}).Where("session_id = ? AND status = ?", last.ID, models.BookingConfirmed).Count(&confirmed)
+	a.DB().Model(&models.Booking{}).Where("session_id = ? AND status = ?", last.ID, models.BookingWaitlisted).Count(&waitlisted)
+	if confirmed != 7 || waitlisted != 43 || refused != 10 {
+		t.Errorf("confirmed %d, waitlisted %d, refused as full %d; want 7, 43 and 10", confirmed, waitlisted, refused)
+	}
+	if v := must(b.Venue(ctx, f.venue.ID)); v.Registered != 50 {
+		t.Errorf("venue registered = %d, want 50", v.Registered)
+	}
+}
