@@ -73,6 +73,11 @@ func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
+	// Decoding null into a struct succeeds and leaves it empty; only an object is a request.
+	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] != '{' {
+		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
+		return false
+	}
 	if err := dec.Decode(v); err != nil || dec.More() {
 		fields := map[string]string{}
 		var typeErr *json.UnmarshalTypeError
@@ -153,7 +158,8 @@ func registrationJSON(r models.Registration) RegistrationJSON {
 // authorisedRegistration checks the bearer token against the registration in the path. A
 // missing or wrong token answers 404, exactly like an unknown id, so ids cannot be probed.
 func (h *Handler) authorisedRegistration(c *gin.Context) (models.Registration, string, bool) {
-	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	scheme, token, ok := strings.Cut(c.GetHeader("Authorization"), " ")
+	ok = ok && strings.EqualFold(scheme, "Bearer") // the scheme is case-insensitive (RFC 9110)
 	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if !ok || err != nil {
 		h.notFound(c)
