@@ -40,7 +40,7 @@ type jobResult struct {
 // SQLite, writes that arrive together share one commit (see groupCommit).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if !s.sqlite {
-		return s.db.WithContext(ctx).Transaction(fn)
+		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
 	job := &writeJob{ctx: ctx, fn: fn, done: make(chan jobResult, 1)}
 	g := &s.group
@@ -72,7 +72,7 @@ func (s *Store) commitNextBatch() {
 	g.mu.Unlock()
 
 	errs := make([]error, len(batch))
-	commitErr := s.db.Transaction(func(tx *gorm.DB) error {
+	commitErr := s.wdb.Transaction(func(tx *gorm.DB) error {
 		for i, job := range batch {
 			errs[i] = runInSavepoint(tx, job)
 		}

@@ -61,7 +61,7 @@ func (s *Store) ReleaseUnconfirmed(ctx context.Context, eventID uint) (int, erro
 			return err
 		}
 		for _, id := range ids {
-			if err := cancelTx(tx, now, id, MailReleased); err != nil {
+			if err := s.cancelTx(ctx, tx, now, id, MailReleased); err != nil {
 				return err
 			}
 		}

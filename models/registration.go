@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
@@ -149,59 +150,62 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	var res RegistrationResult
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
-		var venue Venue
-		if err := tx.Where("slug = ?", in.Venue).First(&venue).Error; err != nil {
-			if errors.Is(err, gorm.ErrRecordNotFound) {
-				return invalid(Problems{"venue": {Key: "form.unknown_venue"}})
-			}
-			return err
-		}
+		var venueID, eventID uint
 		var event Event
-		if err := tx.First(&event, venue.EventID).Error; err != nil {
+		var opens, closes sql.NullTime
+		err := inTx(ctx, tx, s.stmts.venueForRegistration).QueryRowContext(ctx, in.Venue).
+			Scan(&venueID, &eventID, &opens, &closes, &event.WaitlistAfterClose, &event.PrivacyVersion)
+		if errors.Is(err, sql.ErrNoRows) {
+			return invalid(Problems{"venue": {Key: "form.unknown_venue"}})
+		}
+		if err != nil {
 			return err
 		}
+		event.RegistrationOpensAt, event.RegistrationClosesAt = nullTime(opens), nullTime(closes)
 		open, waitlistOnly := event.RegistrationOpen(now)
 		if !open && !waitlistOnly {
 			return ErrRegistrationClosed
 		}
-		plan, err := planChoices(tx, venue.ID, nil, in.Sessions, in.Waitlist)
+		plan, err := s.planChoices(ctx, tx, venueID, in.Sessions, in.Waitlist)
 		if err != nil {
 			return err
 		}
 		email := NormalizeEmail(in.Email)
 		r := Registration{
-			EventID: event.ID, VenueID: venue.ID, ActiveEmail: &email, Email: strings.TrimSpace(in.Email),
+			EventID: eventID, VenueID: venueID, ActiveEmail: &email, Email: strings.TrimSpace(in.Email),
 			Name: strings.TrimSpace(in.Name), Organisation: strings.TrimSpace(in.Organisation),
 			JobTitle: strings.TrimSpace(in.JobTitle), Dietary: strings.TrimSpace(in.Dietary),
 			Accessibility: strings.TrimSpace(in.Accessibility), Lang: langOrDutch(in.Lang),
 			ConsentVersion: event.PrivacyVersion, ConsentAt: now, Status: RegistrationActive, TicketVersion: 1,
+			CreatedAt: now, UpdatedAt: now,
 		}
-		if err := tx.Omit("Venue", "Bookings").Create(&r).Error; err != nil {
-			if isUniqueViolation(err) {
-				return ErrAlreadyRegistered
-			}
-			return err
+		err = inTx(ctx, tx, s.stmts.insertRegistration).QueryRowContext(ctx, r.EventID, r.VenueID, email, r.Email, r.Name,
+			r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status, now, now).Scan(&r.ID)
+		if isUniqueErr(err) {
+			return ErrAlreadyRegistered
 		}
-		took := tx.Model(&Venue{}).Where("id = ? AND registered < capacity", venue.ID).
-			UpdateColumn("registered", gorm.Expr("registered + 1"))
-		if took.Error != nil {
-			return took.Error
-		}
-		if took.RowsAffected == 0 {
-			return ErrVenueFull
-		}
-		if err := applyPlan(tx, r.ID, plan, !waitlistOnly, now); err != nil {
-			return err
-		}
-		token, err := newAccessToken(tx, r.ID)
 		if err != nil {
 			return err
 		}
-		if err := enqueue(tx, now, MailConfirmation, r, ""); err != nil {
+		took, err := inTx(ctx, tx, s.stmts.takeVenueSeat).ExecContext(ctx, venueID)
+		if err != nil {
+			return err
+		}
+		if n, _ := took.RowsAffected(); n == 0 {
+			return ErrVenueFull
+		}
+		if err := s.applyPlan(ctx, tx, r.ID, plan, !waitlistOnly, now); err != nil {
+			return err
+		}
+		token, err := s.newAccessToken(ctx, tx, r.ID, now)
+		if err != nil {
+			return err
+		}
+		if _, err := inTx(ctx, tx, s.stmts.insertOutbox).ExecContext(ctx, MailConfirmation, r.Email, r.Lang, r.ID, now, now); err != nil {
 			return err
 		}
 		res.Token = token
-		r.Venue = venue
+		r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
 		res.Registration = r
 		return nil
 	})
@@ -210,14 +214,46 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	}
 	// The bookings are read after the commit, outside the serialised write, and without the
 	// sessions' details: the caller needs only their status and place in line.
-	if err := s.db.WithContext(ctx).Where("registration_id = ?", res.Registration.ID).Order("id").
-		Find(&res.Registration.Bookings).Error; err != nil {
+	if res.Registration.Bookings, err = s.bookingsWithPositions(ctx, res.Registration.ID); err != nil {
 		return RegistrationResult{}, fmt.Errorf("register: read bookings: %w", err)
 	}
-	if err := s.fillPositions(ctx, res.Registration.Bookings); err != nil {
-		return RegistrationResult{}, err
-	}
 	return res, nil
+}
+
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// bookingsWithPositions reads a registration's bookings with each one's place in line.
+func (s *Store) bookingsWithPositions(ctx context.Context, regID uint) ([]Booking, error) {
+	rows, err := s.stmts.bookingsOf.QueryContext(ctx, regID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Booking
+	for rows.Next() {
+		b := Booking{RegistrationID: regID}
+		if err := rows.Scan(&b.ID, &b.SessionID, &b.Status); err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i, b := range out {
+		if b.Status == BookingWaitlisted {
+			if err := s.stmts.waitlistPosition.QueryRowContext(ctx, b.SessionID, b.ID).Scan(&out[i].Position); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
 }
 
 func langOrDutch(l string) string {
@@ -237,23 +273,34 @@ type choicePlan struct {
 
 // planChoices checks that every chosen session exists, is placed at the venue, and that no
 // two chosen sessions (nor two waiting-list choices) share a slot.
-func planChoices(tx *gorm.DB, venueID uint, _ []Booking, sessions, waitlist []uint) (choicePlan, error) {
-	plan := choicePlan{sessions: dedupe(sessions), waitlist: dedupe(waitlist)}
-	all := append(slices.Clone(plan.sessions), plan.waitlist...)
-	slots, err := slotsOfSessions(tx, all)
-	if err != nil {
-		return plan, err
-	}
-	plan.slots = slots
-	var found []Session
-	if len(all) > 0 {
-		if err := tx.Select("id", "venue_id", "room_id").Where("id IN ?", all).Find(&found).Error; err != nil {
+func (s *Store) planChoices(ctx context.Context, tx *gorm.DB, venueID uint, sessions, waitlist []uint) (choicePlan, error) {
+	plan := choicePlan{sessions: dedupe(sessions), waitlist: dedupe(waitlist), slots: map[uint][]uint{}}
+	atVenue := map[uint]bool{}
+	placement := inTx(ctx, tx, s.stmts.sessionPlacement)
+	for _, id := range append(slices.Clone(plan.sessions), plan.waitlist...) {
+		if _, seen := atVenue[id]; seen {
+			continue
+		}
+		rows, err := placement.QueryContext(ctx, id)
+		if err != nil {
 			return plan, err
 		}
-	}
-	atVenue := map[uint]bool{}
-	for _, se := range found {
-		atVenue[se.ID] = se.VenueID != nil && *se.VenueID == venueID && se.RoomID != nil && len(slots[se.ID]) > 0
+		ok := true
+		for rows.Next() {
+			var slotID uint
+			var at, room sql.NullInt64
+			if err := rows.Scan(&slotID, &at, &room); err != nil {
+				rows.Close()
+				return plan, err
+			}
+			ok = ok && at.Valid && uint(at.Int64) == venueID && room.Valid
+			plan.slots[id] = append(plan.slots[id], slotID)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return plan, err
+		}
+		atVenue[id] = ok && len(plan.slots[id]) > 0
 	}
 	p := Problems{}
 	check := func(field string, ids []uint) {
@@ -263,7 +310,7 @@ func planChoices(tx *gorm.DB, venueID uint, _ []Booking, sessions, waitlist []ui
 				p.Add(field, "form.session_not_at_venue", "ID", id)
 				continue
 			}
-			for _, sl := range slots[id] {
+			for _, sl := range plan.slots[id] {
 				if other, clash := used[sl]; clash && other != id {
 					p.Add(field, "form.sessions_same_slot")
 				}
@@ -309,67 +356,58 @@ func slotsOfSessions(tx *gorm.DB, ids []uint) (map[uint][]uint, error) {
 
 // applyPlan books the plan's sessions for a registration that has none of them yet. With
 // seats false (registration closed, waiting lists still open) everything goes on the lists.
-func applyPlan(tx *gorm.DB, regID uint, plan choicePlan, seats bool, now time.Time) error {
+func (s *Store) applyPlan(ctx context.Context, tx *gorm.DB, regID uint, plan choicePlan, seats bool, now time.Time) error {
 	for _, id := range plan.sessions {
-		if err := book(tx, regID, id, seats); err != nil {
+		if _, err := s.book(ctx, tx, regID, id, seats, now); err != nil {
 			return err
 		}
 	}
 	for _, id := range plan.waitlist {
-		got := false
-		if seats {
-			var err error
-			if got, err = takeSeat(tx, id); err != nil {
-				return err
-			}
-		}
-		if !got {
-			if err := tx.Create(&Booking{RegistrationID: regID, SessionID: id, Status: BookingWaitlisted}).Error; err != nil {
-				return err
-			}
-			continue
-		}
-		// The session they wanted to wait for had a seat after all: take it, and give up
-		// what they held in its slots.
-		if err := tx.Create(&Booking{RegistrationID: regID, SessionID: id, Status: BookingConfirmed}).Error; err != nil {
+		got, err := s.book(ctx, tx, regID, id, seats, now)
+		if err != nil || !got {
 			return err
 		}
+		// The session they wanted to wait for had a seat after all: they keep it, and give
+		// up what they held in its slots.
 		freed, err := releaseOverlapping(tx, regID, id, plan.slots[id])
 		if err != nil {
 			return err
 		}
-		if err := promote(tx, now, freed...); err != nil {
+		if err := s.promote(ctx, tx, now, freed...); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// book gives the registration a seat in the session if one is free, else a waiting-list place.
-func book(tx *gorm.DB, regID, sessionID uint, seats bool) error {
-	status := BookingWaitlisted
+// book gives the registration a seat in the session if one is free, else a waiting-list
+// place, and reports whether it got a seat.
+func (s *Store) book(ctx context.Context, tx *gorm.DB, regID, sessionID uint, seats bool, now time.Time) (bool, error) {
+	got := false
 	if seats {
-		got, err := takeSeat(tx, sessionID)
-		if err != nil {
-			return err
-		}
-		if got {
-			status = BookingConfirmed
+		var err error
+		if got, err = s.takeSeat(ctx, tx, sessionID); err != nil {
+			return false, err
 		}
 	}
-	return tx.Create(&Booking{RegistrationID: regID, SessionID: sessionID, Status: status}).Error
+	status := BookingWaitlisted
+	if got {
+		status = BookingConfirmed
+	}
+	_, err := inTx(ctx, tx, s.stmts.insertBooking).ExecContext(ctx, regID, sessionID, status, now)
+	return got, err
 }
 
 // takeSeat claims one seat in a session if one is free. The check and the claim are one
 // conditional UPDATE, so concurrent transactions — in this process or another, on SQLite or
 // on PostgreSQL, where the row lock makes the second re-read the count — can never overbook.
-func takeSeat(tx *gorm.DB, sessionID uint) (bool, error) {
-	res := tx.Exec(`UPDATE sessions SET confirmed = confirmed + 1
-		WHERE id = ? AND confirmed < (
-			SELECT CASE WHEN sessions.capacity_limit > 0 AND sessions.capacity_limit < rooms.capacity
-			            THEN sessions.capacity_limit ELSE rooms.capacity END
-			FROM rooms WHERE rooms.id = sessions.room_id)`, sessionID)
-	return res.RowsAffected == 1, res.Error
+func (s *Store) takeSeat(ctx context.Context, tx *gorm.DB, sessionID uint) (bool, error) {
+	res, err := inTx(ctx, tx, s.stmts.takeSeat).ExecContext(ctx, sessionID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
 }
 
 // giveBackSeat returns one seat to a session.
@@ -410,7 +448,7 @@ func removeBookings(tx *gorm.DB, bookings []Booking) ([]uint, error) {
 // promote fills free seats in the given sessions from their waiting lists, first come first
 // served. A promoted person gives up what they held in the same slots, which may free a seat
 // elsewhere; the queue follows that cascade to its end. Each promoted person gets an e-mail.
-func promote(tx *gorm.DB, now time.Time, sessionIDs ...uint) error {
+func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, sessionIDs ...uint) error {
 	queue := slices.Clone(sessionIDs)
 	for steps := 0; len(queue) > 0; steps++ {
 		if steps > 100000 {
@@ -426,7 +464,7 @@ func promote(tx *gorm.DB, now time.Time, sessionIDs ...uint) error {
 		if err != nil {
 			return err
 		}
-		got, err := takeSeat(tx, sessionID)
+		got, err := s.takeSeat(ctx, tx, sessionID)
 		if err != nil {
 			return err
 		}
@@ -460,22 +498,22 @@ func promote(tx *gorm.DB, now time.Time, sessionIDs ...uint) error {
 }
 
 // promoteRoom fills seats that a room change may have freed in its sessions.
-func promoteRoom(tx *gorm.DB, roomID uint, now time.Time) error {
+func (s *Store) promoteRoom(ctx context.Context, tx *gorm.DB, roomID uint, now time.Time) error {
 	var ids []uint
 	if err := tx.Model(&Session{}).Where("room_id = ?", roomID).Pluck("id", &ids).Error; err != nil {
 		return err
 	}
-	return promote(tx, now.UTC(), ids...)
+	return s.promote(ctx, tx, now.UTC(), ids...)
 }
 
 // newAccessToken creates a personal link token of 256 random bits and stores its hash.
-func newAccessToken(tx *gorm.DB, regID uint) (string, error) {
+func (s *Store) newAccessToken(ctx context.Context, tx *gorm.DB, regID uint, now time.Time) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", err
 	}
 	token := base64.RawURLEncoding.EncodeToString(b[:])
-	if err := tx.Create(&AccessToken{Hash: hashToken(token), RegistrationID: regID}).Error; err != nil {
+	if _, err := inTx(ctx, tx, s.stmts.insertToken).ExecContext(ctx, hashToken(token), regID, now); err != nil {
 		return "", err
 	}
 	return token, nil

@@ -59,7 +59,7 @@ func (s *Store) RegistrationByToken(ctx context.Context, token string) (Registra
 
 // NewAccessToken creates another personal link for a registration (for an e-mail).
 func (s *Store) NewAccessToken(ctx context.Context, regID uint) (string, error) {
-	return newAccessToken(s.db.WithContext(ctx), regID)
+	return s.newAccessToken(ctx, s.db.WithContext(ctx), regID, s.now().UTC())
 }
 
 // ChangeSessions replaces an active registration's choices: bookings that stay keep their
@@ -82,7 +82,7 @@ func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitli
 		if !open && !waitlistOnly {
 			return ErrRegistrationClosed
 		}
-		plan, err := planChoices(tx, r.VenueID, r.Bookings, sessions, waitlist)
+		plan, err := s.planChoices(ctx, tx, r.VenueID, sessions, waitlist)
 		if err != nil {
 			return err
 		}
@@ -111,10 +111,10 @@ func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitli
 				fresh.waitlist = append(fresh.waitlist, id)
 			}
 		}
-		if err := applyPlan(tx, r.ID, fresh, !waitlistOnly, now); err != nil {
+		if err := s.applyPlan(ctx, tx, r.ID, fresh, !waitlistOnly, now); err != nil {
 			return err
 		}
-		if err := promote(tx, now, freed...); err != nil {
+		if err := s.promote(ctx, tx, now, freed...); err != nil {
 			return err
 		}
 		return enqueue(tx, now, MailChanged, r, "")
@@ -133,7 +133,7 @@ func (s *Store) Cancel(ctx context.Context, regID uint) error {
 
 func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return cancelTx(tx, s.now().UTC(), regID, mail)
+		return s.cancelTx(ctx, tx, s.now().UTC(), regID, mail)
 	})
 	if err != nil {
 		return fmt.Errorf("cancel registration %d: %w", regID, err)
@@ -141,7 +141,7 @@ func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
 	return nil
 }
 
-func cancelTx(tx *gorm.DB, now time.Time, regID uint, mail string) error {
+func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID uint, mail string) error {
 	var r Registration
 	if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
 		return notFound(err, "registration", regID)
@@ -163,7 +163,7 @@ func cancelTx(tx *gorm.DB, now time.Time, regID uint, mail string) error {
 	if err != nil {
 		return err
 	}
-	if err := promote(tx, now, freed...); err != nil {
+	if err := s.promote(ctx, tx, now, freed...); err != nil {
 		return err
 	}
 	return enqueue(tx, now, mail, r, "")

@@ -83,7 +83,7 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 			return err
 		}
 		// A bigger room may free seats for people on the waiting lists of its sessions.
-		return promoteRoom(tx, r.ID, s.now())
+		return s.promoteRoom(ctx, tx, r.ID, s.now())
 	})
 	if isUniqueViolation(err) {
 		return Room{}, invalid(Problems{"name": {Key: "form.name_taken"}})

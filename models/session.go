@@ -246,7 +246,7 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 			return err
 		}
 		// A higher limit or a bigger room may free seats for the waiting list.
-		return promote(tx, s.now().UTC(), se.ID)
+		return s.promote(ctx, tx, s.now().UTC(), se.ID)
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("update session %d: %w", id, err)

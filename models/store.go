@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"runtime"
 	"strings"
 	"time"
 
@@ -27,10 +28,15 @@ var ErrInvalidCredentials = errors.New("invalid e-mail address or password")
 
 // Store gives access to Dagplanner's database. It is safe for concurrent use.
 type Store struct {
-	db     *gorm.DB
+	db *gorm.DB
+	// wdb is the connection writes go through. On SQLite it is a single connection: SQLite
+	// has one writer at a time anyway, and one connection keeps its page cache and prepared
+	// statements warm. On PostgreSQL it is the same pool as db.
+	wdb    *gorm.DB
 	now    func() time.Time
 	sqlite bool
 	group  groupCommit // batches concurrent writes on SQLite; see write
+	stmts  statements  // the registration rush's prepared statements
 }
 
 // Open connects to the database named by dsn and brings its schema up to date. A dsn that
@@ -41,7 +47,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{
+	config := &gorm.Config{
 		Logger:                 logger.Discard,
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
@@ -49,16 +55,50 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		// few statements thousands of times.
 		PrepareStmt: true,
 		NowFunc:     func() time.Time { return time.Now().UTC() },
-	})
+	}
+	db, err := gorm.Open(dialector, config)
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, now: time.Now, sqlite: !IsPostgres(dsn)}
+	s := &Store{db: db, wdb: db, now: time.Now, sqlite: !IsPostgres(dsn)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
+	if s.sqlite {
+		if err := s.openWriter(dialector, config); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
+	if err := s.prepareStatements(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// openWriter gives SQLite writes their own single connection and bounds the read pool, so a
+// rush of requests cannot open hundreds of connections, each with its own cache.
+func (s *Store) openWriter(dialector gorm.Dialector, config *gorm.Config) error {
+	readers, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	readers.SetMaxOpenConns(max(8, 4*runtime.NumCPU()))
+	readers.SetMaxIdleConns(max(8, 4*runtime.NumCPU()))
+	wdb, err := gorm.Open(dialector, config)
+	if err != nil {
+		return fmt.Errorf("open database writer: %w", err)
+	}
+	writer, err := wdb.DB()
+	if err != nil {
+		return err
+	}
+	writer.SetMaxOpenConns(1)
+	writer.SetMaxIdleConns(1)
+	s.wdb = wdb
+	return nil
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database.
@@ -100,6 +140,12 @@ func sqliteDSN(dsn string) string {
 
 // Close releases the database connections.
 func (s *Store) Close() error {
+	s.closeStatements()
+	if s.wdb != nil && s.wdb != s.db {
+		if w, err := s.wdb.DB(); err == nil {
+			w.Close()
+		}
+	}
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

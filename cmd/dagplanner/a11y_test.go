@@ -29,11 +29,19 @@ func TestAccessibility(t *testing.T) {
 	}
 	srv := startDemo(t)
 	ids := demoIDs(t, srv)
+	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
 	pages := []string{
 		"/",
 		"/programma/zwolle",
 		"/programma/rotterdam",
 		"/sessies/" + ids.session,
+		"/aanmelden",
+		"/aanmelden/zwolle",
+		"/aanmelden/rotterdam",
+		"/privacy",
+		"/boeking/link",
+		booking,
+		booking + "/annuleren",
 		"/beheer/inloggen",
 		"/bestaat-niet",
 		"/beheer",
@@ -83,6 +91,26 @@ func TestAccessibility(t *testing.T) {
 			}
 			assertNoAxeViolationsHere(t, ctx, "venue form with errors")
 
+			// Asking for the personal link again: first without an address, then with one.
+			err = chromedp.Do(timeout(ctx),
+				chromedp.Navigate(srv.URL+"/boeking/link"),
+				chromedp.Click(`main form button[type="submit"]`),
+				chromedp.WaitVisible(".error-summary"),
+			)
+			if err != nil {
+				t.Fatalf("submit the empty resend-link form: %v", err)
+			}
+			assertNoAxeViolationsHere(t, ctx, "resend-link form with errors")
+			err = chromedp.Do(timeout(ctx),
+				chromedp.SendKeys("#veld-email", "a11y@example.org"),
+				chromedp.Click(`main form button[type="submit"]`),
+				chromedp.WaitVisible("main .utrecht-alert--ok"),
+			)
+			if err != nil {
+				t.Fatalf("submit the resend-link form: %v", err)
+			}
+			assertNoAxeViolationsHere(t, ctx, "resend-link form sent")
+
 			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" && lang == "nl" {
 				browsertest.Screenshot(t, ctx, filepath.Join(dir, lang+"-venue-form-errors.png"))
 				for name, p := range map[string]string{"home": "/", "programme": "/programma/zwolle", "session": "/sessies/" + ids.session, "venue-form": "/beheer/locaties/" + ids.venue + "/bewerken", "dashboard": "/beheer", "sessions": "/beheer/sessies", "session-form": "/beheer/sessies/" + ids.session} {
@@ -97,12 +125,21 @@ func TestAccessibility(t *testing.T) {
 		phone := browsertest.NewWithSize(t, 390, 844)
 		for _, lang := range []string{"nl", "en"} {
 			setLanguage(t, phone, srv.URL, lang)
-			for _, p := range []string{"/", "/programma/zwolle", "/programma/rotterdam"} {
+			for _, p := range []string{"/", "/programma/zwolle", "/programma/rotterdam", "/aanmelden", booking} {
 				browsertest.AssertNoAxeViolations(t, phone, srv.URL+p)
 				assertLang(t, phone, p, lang)
 			}
 			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+				navigate(t, phone, srv.URL+"/programma/zwolle")
 				viewportScreenshot(t, phone, filepath.Join(dir, lang+"-phone-programme.png"))
+			}
+			// The registration form last, so the screenshots show it.
+			browsertest.AssertNoAxeViolations(t, phone, srv.URL+"/aanmelden/zwolle")
+			assertLang(t, phone, "/aanmelden/zwolle", lang)
+			assertNoSidewaysScroll(t, phone, "/aanmelden/zwolle")
+			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+				viewportScreenshot(t, phone, filepath.Join(dir, lang+"-phone-register.png"))
+				browsertest.Screenshot(t, phone, filepath.Join(dir, lang+"-phone-register-full.png"))
 			}
 		}
 	})
@@ -276,6 +313,21 @@ func assertNoAxeViolationsHere(t *testing.T, ctx context.Context, what string) {
 	}
 	for _, v := range violations {
 		t.Errorf("%s", browsertest.FormatViolation(url+" ("+what+")", v))
+	}
+}
+
+// assertNoSidewaysScroll checks that the page fits the width of the window, as WCAG 1.4.10
+// (reflow) asks at 320 CSS pixels and a phone needs at 390.
+func assertNoSidewaysScroll(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	wide, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]string](`[...document.querySelectorAll('body *')]
+		.filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+		.slice(0, 5).map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : ''))`))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if len(wide) > 0 {
+		t.Errorf("%s: elements wider than the window, so the page scrolls sideways: %q", what, wide)
 	}
 }
 

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -195,4 +196,31 @@ func firstMatch(t *testing.T, re *regexp.Regexp, s, what string) string {
 		t.Fatalf("no %s (%s) in the page", what, re)
 	}
 	return m[1]
+}
+
+// registerViaAPI registers email at the Zwolle venue through the JSON API, for the given
+// session ids, and returns the token of the personal link /boeking/TOKEN.
+func registerViaAPI(t *testing.T, base, email string, sessions ...int) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"name": "Test Deelnemer", "email": email, "organisation": "Gemeente Test",
+		"venue": "zwolle", "sessions": sessions, "consent": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST /api/v1/registrations: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ManageToken string `json:"manage_token"`
+	}
+	if resp.StatusCode != http.StatusCreated {
+		text, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /api/v1/registrations for %s = %d, want 201\n%s", email, resp.StatusCode, text)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.ManageToken == "" {
+		t.Fatalf("POST /api/v1/registrations: no manage_token in the answer (%v)", err)
+	}
+	return out.ManageToken
 }

@@ -29,7 +29,9 @@ type Config struct {
 	BaseURL   string
 	Demo      bool
 	DemoScale int
-	LogFormat string
+	// DemoRegistrations adds a few hundred fictional attendees to the demo.
+	DemoRegistrations bool
+	LogFormat         string
 	// SMTP is read from DAGPLANNER_SMTP only, never from a flag: a flag's default would be
 	// printed by -h, password and all.
 	SMTP     string
@@ -84,6 +86,7 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "DAGPLANNER_BASE_URL", "http://localhost:8080"), "public URL; https:// makes cookies Secure (DAGPLANNER_BASE_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool(getenv, "DAGPLANNER_DEMO"), "load the demo event when the database holds no event (DAGPLANNER_DEMO)")
+	fs.BoolVar(&cfg.DemoRegistrations, "demo-registrations", true, "with --demo: add a few hundred fictional registrations")
 	fs.IntVar(&cfg.DemoScale, "demo-scale", envInt(getenv, "DAGPLANNER_DEMO_SCALE", 1), "multiply the demo's capacities by this factor (DAGPLANNER_DEMO_SCALE)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
@@ -177,7 +180,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 // creates an admin with a random password that is printed once, so a newcomer can look
 // around the organiser area. The password is written to stdout, never to the log.
 func loadDemo(ctx context.Context, store *models.Store, cfg Config, stdout io.Writer) error {
-	loaded, err := demo.LoadIfEmpty(ctx, store, demo.Options{Scale: cfg.DemoScale})
+	loaded, err := demo.LoadIfEmpty(ctx, store, demo.Options{Scale: cfg.DemoScale, NoRegistrations: !cfg.DemoRegistrations})
 	if err != nil {
 		return fmt.Errorf("load demo: %w", err)
 	}

@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/mattn/go-sqlite3"
+	"gorm.io/gorm"
+)
+
+// statements are the registration rush's statements, prepared once on the writer's pool and
+// bound to each transaction with StmtContext. (gorm's own statement cache prepares statements
+// inside a transaction, where database/sql cannot reuse them in the next one.)
+type statements struct {
+	venueForRegistration *sql.Stmt
+	sessionPlacement     *sql.Stmt
+	insertRegistration   *sql.Stmt
+	takeVenueSeat        *sql.Stmt
+	takeSeat             *sql.Stmt
+	insertBooking        *sql.Stmt
+	insertToken          *sql.Stmt
+	insertOutbox         *sql.Stmt
+	bookingsOf           *sql.Stmt
+	waitlistPosition     *sql.Stmt
+}
+
+func (s *Store) prepareStatements(ctx context.Context) error {
+	writer, err := s.wdb.DB()
+	if err != nil {
+		return err
+	}
+	reader, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	prep := func(db *sql.DB, query string) *sql.Stmt {
+		if err != nil {
+			return nil
+		}
+		var st *sql.Stmt
+		st, err = db.PrepareContext(ctx, s.rebind(query))
+		if err != nil {
+			err = fmt.Errorf("prepare %q: %w", query, err)
+		}
+		return st
+	}
+	s.stmts = statements{
+		venueForRegistration: prep(writer, `SELECT v.id, v.event_id, e.registration_opens_at, e.registration_closes_at,
+			e.waitlist_after_close, e.privacy_version FROM venues v JOIN events e ON e.id = v.event_id WHERE v.slug = ?`),
+		sessionPlacement: prep(writer, `SELECT ss.slot_id, s.venue_id, s.room_id FROM session_slots ss
+			JOIN sessions s ON s.id = ss.session_id WHERE ss.session_id = ?`),
+		insertRegistration: prep(writer, `INSERT INTO registrations (event_id, venue_id, active_email, email, name,
+			organisation, job_title, dietary, accessibility, lang, consent_version, consent_at, status, ticket_version,
+			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`),
+		takeVenueSeat: prep(writer, `UPDATE venues SET registered = registered + 1 WHERE id = ? AND registered < capacity`),
+		takeSeat: prep(writer, `UPDATE sessions SET confirmed = confirmed + 1
+			WHERE id = ? AND confirmed < (
+				SELECT CASE WHEN sessions.capacity_limit > 0 AND sessions.capacity_limit < rooms.capacity
+				            THEN sessions.capacity_limit ELSE rooms.capacity END
+				FROM rooms WHERE rooms.id = sessions.room_id)`),
+		insertBooking: prep(writer, `INSERT INTO bookings (registration_id, session_id, status, created_at) VALUES (?, ?, ?, ?)`),
+		insertToken:   prep(writer, `INSERT INTO access_tokens (hash, registration_id, created_at) VALUES (?, ?, ?)`),
+		insertOutbox: prep(writer, `INSERT INTO outbox_messages (kind, recipient, lang, registration_id, payload, attempts,
+			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, '', 0, ?, '', ?)`),
+		bookingsOf:       prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
+		waitlistPosition: prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
+	}
+	return err
+}
+
+// rebind turns ? placeholders into PostgreSQL's $1, $2, ...
+func (s *Store) rebind(query string) string {
+	if s.sqlite {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// inTx binds a prepared statement to the transaction that tx runs in.
+func inTx(ctx context.Context, tx *gorm.DB, st *sql.Stmt) *sql.Stmt {
+	if t, ok := tx.Statement.ConnPool.(interface {
+		StmtContext(context.Context, *sql.Stmt) *sql.Stmt
+	}); ok {
+		return t.StmtContext(ctx, st)
+	}
+	return st
+}
+
+// isUniqueErr reports a unique-constraint violation from either database driver.
+func isUniqueErr(err error) bool {
+	var lite sqlite3.Error
+	if errors.As(err, &lite) {
+		return lite.ExtendedCode == sqlite3.ErrConstraintUnique || lite.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23505"
+	}
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+func (s *Store) closeStatements() {
+	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
+		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
+		s.stmts.bookingsOf, s.stmts.waitlistPosition} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
