@@ -77,17 +77,19 @@ type Composer struct {
 
 // templateData is what the e-mail templates see.
 type templateData struct {
-	Name      string
-	Event     string
-	Date      string // the event day, e.g. "woensdag 3 februari 2027"
-	Venue     string
-	Address   string
-	Link      string // the personal link; empty for kinds without one
-	Site      string // the public site
-	Programme []programmeItem
-	Waiting   bool          // some of the programme is on a waiting list
-	Session   programmeItem // the session a promoted attendee now has a seat in
-	Deadline  string        // the reconfirmation deadline; empty when there is none
+	Name    string
+	Event   string
+	Date    string // the event day, e.g. "woensdag 3 februari 2027"
+	Venue   string
+	Address string
+	Link    string // the personal link; empty for kinds without one
+	// CancelLink opens the page where one click cancels: the "I can't come after all" link.
+	CancelLink string
+	Site       string // the public site
+	Programme  []programmeItem
+	Waiting    bool          // some of the programme is on a waiting list
+	Session    programmeItem // the session a promoted attendee now has a seat in
+	Deadline   string        // the reconfirmation deadline; empty when there is none
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -125,6 +127,7 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 			return Message{}, fmt.Errorf("compose %s mail %d: personal link: %w", msg.Kind, msg.ID, err)
 		}
 		data.Link = c.base() + "/boeking/" + token
+		data.CancelLink = data.Link + "/annuleren"
 	}
 	subject, text, err := render(lang, msg.Kind, data)
 	if err != nil {

@@ -219,3 +219,15 @@ func TestCompose(t *testing.T) {
 		}
 	})
 }
+
+func TestReminderHasOneClickCancelLink(t *testing.T) {
+	for _, lang := range Langs {
+		_, text, err := render(lang, "reminder", templateData{Name: "Zoë", Event: "Dag", Link: "https://x.example/boeking/T", CancelLink: "https://x.example/boeking/T/annuleren"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(text, "https://x.example/boeking/T/annuleren") {
+			t.Errorf("%s reminder: no one-click cancel link in\n%s", lang, text)
+		}
+	}
+}
