@@ -79,15 +79,8 @@ type SpeakerJSON struct {
 }
 
 func (h *Handler) getEvent(c *gin.Context) {
-	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
+	event, venues, ok := h.eventAndVenues(c)
+	if !ok {
 		return
 	}
 	loc := event.Location()

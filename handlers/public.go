@@ -11,6 +11,23 @@ import (
 	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
+// eventAndVenues loads the current event and its venues, answering the request itself
+// (404 or 500) and reporting false when it cannot.
+func (h *Handler) eventAndVenues(c *gin.Context) (models.Event, []models.Venue, bool) {
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return models.Event{}, nil, false
+	}
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return models.Event{}, nil, false
+	}
+	return event, venues, true
+}
+
 type homeData struct {
 	Page
 	Event  models.Event
@@ -19,15 +36,8 @@ type homeData struct {
 }
 
 func (h *Handler) showHome(c *gin.Context) {
-	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
+	event, venues, ok := h.eventAndVenues(c)
+	if !ok {
 		return
 	}
 	p := h.page(c, "", "home")
@@ -37,15 +47,8 @@ func (h *Handler) showHome(c *gin.Context) {
 // showProgrammeIndex sends people to the programme of the first venue; the programme page
 // itself links to the others.
 func (h *Handler) showProgrammeIndex(c *gin.Context) {
-	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
+	_, venues, ok := h.eventAndVenues(c)
+	if !ok {
 		return
 	}
 	if len(venues) == 0 {
@@ -70,14 +73,8 @@ func (h *Handler) showProgramme(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
+	event, venues, ok := h.eventAndVenues(c)
+	if !ok {
 		return
 	}
 	sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)

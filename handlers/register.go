@@ -40,15 +40,8 @@ func (w registrationWindow) NotYetOpen() bool {
 }
 
 func (h *Handler) showRegisterVenues(c *gin.Context) {
-	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
+	event, venues, ok := h.eventAndVenues(c)
+	if !ok {
 		return
 	}
 	p := h.page(c, h.tr(c).T("register.title"), "register")
