@@ -15,6 +15,7 @@ import (
 var migrations = []*gormigrate.Migration{
 	{ID: "2026112201_initial_schema", Migrate: migrateInitialSchema},
 	{ID: "2026112202_registrations", Migrate: migrateRegistrations},
+	{ID: "2026112203_event_keys", Migrate: migrateEventKeys},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -223,4 +224,16 @@ func migrateRegistrations(tx *gorm.DB) error {
 		CreatedAt      time.Time
 	}
 	return m.CreateTable(&Registration{}, &Booking{}, &AccessToken{}, &OutboxMessage{})
+}
+
+func migrateEventKeys(tx *gorm.DB) error {
+	type Event struct{ ID uint }
+	type EventKey struct {
+		EventID    uint   `gorm:"primaryKey"`
+		Event      Event  `gorm:"constraint:OnDelete:CASCADE"`
+		PublicKey  []byte `gorm:"not null"`
+		PrivateKey []byte `gorm:"not null"`
+		CreatedAt  time.Time
+	}
+	return tx.Migrator().CreateTable(&EventKey{})
 }

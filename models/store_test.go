@@ -1,9 +1,12 @@
 package models_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
@@ -322,6 +325,34 @@ func TestUsers(t *testing.T) {
 		}
 		if door.CanManageVenue(f.venue.ID) {
 			t.Error("door account may manage its venue, want not")
+		}
+	})
+}
+
+func TestEventKeyIsCreatedOnceAndKept(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		var wg sync.WaitGroup
+		keys := make([]models.EventKey, 8)
+		for i := range keys {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				keys[i] = must(s.EventKey(ctx, f.event.ID))
+			}()
+		}
+		wg.Wait()
+		for i, k := range keys {
+			if !bytes.Equal(k.PublicKey, keys[0].PublicKey) || len(k.PrivateKey) != ed25519.PrivateKeySize {
+				t.Fatalf("key %d differs from key 0 or is malformed; want one key for the event", i)
+			}
+		}
+		msg := []byte("ticket")
+		if !ed25519.Verify(keys[0].PublicKey, msg, ed25519.Sign(keys[0].PrivateKey, msg)) {
+			t.Error("the stored private and public keys do not belong together")
+		}
+		if got := len(keys[0].KeyID()); got != 16 {
+			t.Errorf("KeyID length = %d, want 16 hex characters", got)
 		}
 	})
 }
