@@ -61,6 +61,7 @@ type registerData struct {
 // slotChoice is one time slot of the form, with the sessions that start in it.
 type slotChoice struct {
 	Slot       models.Slot
+	Error      string // what is wrong with the choice in this slot, translated
 	Sessions   []sessionChoice
 	Continuing []*models.Session // two-slot sessions from the slot before
 	Full       []sessionChoice   // sessions one may wait for while keeping another seat
@@ -111,6 +112,11 @@ func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, f
 		Action: "/aanmelden/" + venue.Slug}
 	for _, row := range grid.Rows {
 		sc := slotChoice{Slot: row.Slot}
+		if pr, bad := form.Problems[sc.FieldName()]; bad {
+			sc.Error = p.T(pr.Key, pr.Args...)
+		} else if pr, bad := form.Problems[sc.WaitlistName()]; bad {
+			sc.Error = p.T(pr.Key, pr.Args...)
+		}
 		for _, s := range row.Starting {
 			choice := sessionChoice{Session: s, SeatsLeft: s.SeatsLeft(), Waitlisted: lines[s.ID],
 				Checked: contains(idStrings(chosen), strconv.Itoa(int(s.ID))), Waiting: contains(idStrings(waiting), strconv.Itoa(int(s.ID)))}

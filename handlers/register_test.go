@@ -611,6 +611,12 @@ func TestRegisterTamperedChoices(t *testing.T) {
 				wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 				wantContains(t, "tampered choice", body, tc.want, `name="name" value="Jan Jansen"`)
 				wantTranslated(t, "tampered choice", body)
+				if strings.HasPrefix(tc.want, `href="#veld-`+slotField(slot)) {
+					// The slot's own fieldset shows the problem, and its radios point at it.
+					wantContains(t, "slot fieldset", body,
+						`id="`+slotField(slot)+`-error">`+msg.invalidChoice+"</p>",
+						`aria-describedby="`+slotField(slot)+`-error" aria-invalid="true"`)
+				}
 				if got := registrationCount(t, ts); got != regs {
 					t.Errorf("registrations: got %d, want %d", got, regs)
 				}

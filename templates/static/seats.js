@@ -26,5 +26,19 @@
       })
       .catch(function () { /* offline for a moment: keep the last numbers */ });
   }
-  setInterval(refresh, 15000);
+  function refreshVenue() {
+    var el = document.querySelector('[data-seats-venue="' + slug + '"]');
+    if (!el) return;
+    fetch("/api/v1/event", { headers: { "Accept": "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : { venues: [] }; })
+      .then(function (event) {
+        (event.venues || []).forEach(function (v) {
+          if (v.slug !== slug) return;
+          var t = text.left(v.remaining);
+          if (el.textContent !== t) el.textContent = t;
+        });
+      })
+      .catch(function () { /* offline for a moment: keep the last number */ });
+  }
+  setInterval(function () { refresh(); refreshVenue(); }, 15000);
 })();
