@@ -16,6 +16,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112201_initial_schema", Migrate: migrateInitialSchema},
 	{ID: "2026112202_registrations", Migrate: migrateRegistrations},
 	{ID: "2026112203_event_keys", Migrate: migrateEventKeys},
+	{ID: "2026112204_badges_printed", Migrate: migrateBadgesPrinted},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -236,4 +237,12 @@ func migrateEventKeys(tx *gorm.DB) error {
 		CreatedAt  time.Time
 	}
 	return tx.Migrator().CreateTable(&EventKey{})
+}
+
+func migrateBadgesPrinted(tx *gorm.DB) error {
+	type Venue struct {
+		ID              uint
+		BadgesPrintedAt *time.Time
+	}
+	return tx.Migrator().AddColumn(&Venue{}, "BadgesPrintedAt")
 }

@@ -488,3 +488,30 @@ func TestTwoProcessesOnOnePostgres(t *testing.T) {
 		t.Errorf("venue registered = %d, want 50", v.Registered)
 	}
 }
+
+func TestAttendeesSinceLastBadgePrint(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		t0 := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return t0 })
+		early := must(s.Register(ctx, attendee(1)))
+		cancelled := must(s.Register(ctx, attendee(2)))
+		if err := s.Cancel(ctx, cancelled.Registration.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkBadgesPrinted(ctx, f.venue.ID, t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+		s.SetClock(func() time.Time { return t0.Add(time.Hour) })
+		late := must(s.Register(ctx, attendee(3)))
+		all := must(s.Attendees(ctx, f.venue.ID, nil))
+		if len(all) != 2 || all[0].ID != early.Registration.ID || all[1].ID != late.Registration.ID {
+			t.Errorf("attendees = %d, want the 2 active ones in order", len(all))
+		}
+		v := must(s.Venue(ctx, f.venue.ID))
+		fresh := must(s.Attendees(ctx, f.venue.ID, v.BadgesPrintedAt))
+		if len(fresh) != 1 || fresh[0].ID != late.Registration.ID {
+			t.Errorf("attendees since the last print = %d, want only the late one", len(fresh))
+		}
+	})
+}

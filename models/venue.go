@@ -25,10 +25,13 @@ type Venue struct {
 	// Registered counts active registrations; it only changes through conditional updates
 	// in the registration transactions, which is what keeps the venue from overbooking.
 	Registered int `gorm:"not null;default:0"`
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Rooms      []Room `gorm:"constraint:OnDelete:CASCADE"`
-	Slots      []Slot `gorm:"constraint:OnDelete:CASCADE"`
+	// BadgesPrintedAt is when name badges were last printed, so the next print can be
+	// limited to the people who registered since.
+	BadgesPrintedAt *time.Time
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+	Rooms           []Room `gorm:"constraint:OnDelete:CASCADE"`
+	Slots           []Slot `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // SeatsLeft is how many more people may register for the venue.
