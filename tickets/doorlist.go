@@ -1,0 +1,104 @@
+package tickets
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// DoorListEntry is one attendee on a door list.
+type DoorListEntry struct {
+	Name, Organisation, Code string
+}
+
+// DoorListData is everything printed on the door list of one venue.
+type DoorListData struct {
+	Event, Date, Venue string
+	Entries            []DoorListEntry
+	Labels             Labels
+}
+
+// Door list geometry, in millimetres.
+const (
+	listMargin  = 15.0
+	listTop     = listMargin + 27 // first row
+	rowH        = 8.0
+	rowsPerPage = 29 // (pageH - listMargin - 8 - listTop) / rowH
+	boxSize     = 4.5
+	nameX       = listMargin + 10
+	orgX        = nameX + 78
+	codeX       = pageW - listMargin - 27
+)
+
+// DoorList writes the door list in d to w: every attendee alphabetically by last
+// name with organisation, ticket code and a box to tick, a header on every page.
+func (r *Renderer) DoorList(w io.Writer, d DoorListData) error {
+	entries := append([]DoorListEntry(nil), d.Entries...)
+	sortByLastName(len(entries), func(i int) string { return entries[i].Name },
+		func(i, j int) { entries[i], entries[j] = entries[j], entries[i] })
+
+	c := r.newDoc(d.Event + " – " + d.Venue + " – " + d.Labels.DoorList)
+	pages := max((len(entries)+rowsPerPage-1)/rowsPerPage, 1)
+	for p := 0; p < pages; p++ {
+		c.pdf.AddPage()
+		c.listHeader(d, p+1, pages, len(entries))
+		for i := 0; i < rowsPerPage && p*rowsPerPage+i < len(entries); i++ {
+			c.listRow(entries[p*rowsPerPage+i], listTop+float64(i)*rowH, i%2 == 1)
+		}
+	}
+	return output(c, w, "door list for "+d.Venue)
+}
+
+func (c *doc) listHeader(d DoorListData, page, pages, n int) {
+	L := d.Labels
+	right := pageW - listMargin
+	y := listMargin + 5
+	c.textColor(ink)
+	c.font("B", 15)
+	c.text(listMargin, y, c.fit(c.clean(L.DoorList+" · "+d.Venue), 140))
+	c.textColor(muted)
+	c.font("", 9)
+	c.textRight(right, y, c.clean(fmt.Sprintf(L.PageOf, page, pages)))
+	c.font("", 10)
+	c.text(listMargin, y+6, c.fit(c.clean(d.Event+" · "+d.Date+" · "+fmt.Sprintf(L.Attendees, n)), right-listMargin))
+
+	y = listTop - 3.5
+	c.font("B", 8)
+	c.text(listMargin, y, c.clean(strings.ToUpper(L.Present)))
+	c.text(nameX, y, c.clean(strings.ToUpper(L.Name)))
+	c.text(orgX, y, c.clean(strings.ToUpper(L.Organisation)))
+	c.text(codeX, y, c.clean(strings.ToUpper(L.Code)))
+	c.hline(listMargin, right, listTop-0.5, faint, 0.3)
+}
+
+// listRow draws one attendee in the row starting at y, on a tint if shaded.
+func (c *doc) listRow(e DoorListEntry, y float64, shaded bool) {
+	if shaded {
+		c.pdf.SetFillColor(tint.r, tint.g, tint.b)
+		c.pdf.Rect(listMargin, y, pageW-2*listMargin, rowH, "F")
+	}
+	base := y + rowH/2 + 1.4
+	c.pdf.SetDrawColor(ink.r, ink.g, ink.b)
+	c.pdf.SetLineWidth(0.3)
+	c.pdf.Rect(listMargin+1, y+(rowH-boxSize)/2, boxSize, boxSize, "D")
+
+	// "Berg, Jan van den": the last name, which the list is sorted by, in bold.
+	last, given, parts := splitName(e.Name)
+	rest := strings.TrimSpace(given + " " + parts)
+	nameW := orgX - nameX - 3
+	c.textColor(ink)
+	c.font("B", 10.5)
+	last = c.fit(c.clean(last), nameW)
+	c.text(nameX, base, last)
+	if rest != "" {
+		lw := c.width(last)
+		c.font("", 10.5)
+		c.text(nameX+lw, base, c.fit(c.clean(", "+rest), nameW-lw))
+	}
+	c.textColor(muted)
+	c.font("", 9.5)
+	c.text(orgX, base, c.fit(c.clean(e.Organisation), codeX-orgX-3))
+	c.textColor(ink)
+	c.font("B", 10.5)
+	c.text(codeX, base, c.clean(e.Code))
+}
