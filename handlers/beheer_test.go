@@ -392,6 +392,8 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("GET", "/beheer/locaties/:venue", scope, nil)
 		add("GET", "/beheer/locaties/:venue/bewerken", scope, nil)
 		add("POST", "/beheer/locaties/:venue/bewerken", scope, bhVenueForm(""))
+		add("POST", "/beheer/locaties/:venue/badges.pdf", scope, url.Values{"alleen": {"alle"}})
+		add("GET", "/beheer/locaties/:venue/deurlijst.pdf", scope, nil)
 		add("GET", "/beheer/locaties/:venue/zalen/nieuw", scope, nil)
 		add("POST", "/beheer/locaties/:venue/zalen/nieuw", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
 		add("GET", "/beheer/zalen/:room", scope, nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/templates"
+	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
 // Config holds what the handlers depend on.
@@ -31,6 +32,7 @@ type Handler struct {
 	catalog  *locale.Catalog
 	sessions *scs.SessionManager
 	cop      *http.CrossOriginProtection
+	tickets  *tickets.Renderer
 	secure   bool
 	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
 	loginLimiter *keyedLimiter
@@ -57,6 +59,10 @@ func newHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	renderer, err := tickets.NewRenderer()
+	if err != nil {
+		return nil, fmt.Errorf("prepare ticket fonts: %w", err)
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -80,6 +86,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		catalog:  catalog,
 		sessions: sessions,
 		cop:      http.NewCrossOriginProtection(),
+		tickets:  renderer,
 		secure:   cfg.SecureCookies,
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),

@@ -38,6 +38,7 @@ func (h *Handler) routes() http.Handler {
 	r.GET("/boeking/:token/annuleren", h.showCancelBooking)
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
+	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
 
 	// Organisers: signing in and out
 	r.GET("/beheer/inloggen", h.showLogin)
@@ -55,6 +56,8 @@ func (h *Handler) routes() http.Handler {
 	b.GET("/locaties/:venue", h.showVenueAdmin)
 	b.GET("/locaties/:venue/bewerken", h.editVenue)
 	b.POST("/locaties/:venue/bewerken", h.updateVenue)
+	b.POST("/locaties/:venue/badges.pdf", h.badgesPDF)
+	b.GET("/locaties/:venue/deurlijst.pdf", h.doorListPDF)
 	b.GET("/locaties/:venue/zalen/nieuw", h.newRoom)
 	b.POST("/locaties/:venue/zalen/nieuw", h.createRoom)
 	b.GET("/zalen/:room", h.editRoom)
@@ -72,12 +75,14 @@ func (h *Handler) routes() http.Handler {
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)
+	api.GET("/event/keys", h.getEventKeys)
 	api.GET("/venues/:slug/sessions", h.listVenueSessions)
 	api.GET("/openapi.json", h.getOpenAPI)
 	api.POST("/registrations", h.createRegistrationAPI)
 	api.GET("/registrations/:id", h.getRegistrationAPI)
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
+	api.GET("/registrations/:id/ticket.pdf", h.getTicketAPI)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(func(c *gin.Context) {

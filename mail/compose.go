@@ -14,6 +14,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
 // Kinds lists every kind of outbox message; each has a template in every language.
@@ -70,6 +71,9 @@ var catalog = sync.OnceValues(locale.Load)
 // Composer writes the e-mail for an outbox message from the registration as it is now.
 type Composer struct {
 	Store *models.Store
+	// Tickets, when set, renders the PDF ticket attached to the e-mails that change what an
+	// attendee holds (confirmation, change, promotion).
+	Tickets *tickets.Renderer
 	// BaseURL is the public address of the site, e.g. https://dagplanner.example; a trailing
 	// slash is ignored.
 	BaseURL string
@@ -133,7 +137,7 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
 	}
-	return Message{
+	m := Message{
 		To:      msg.Recipient,
 		Subject: subject,
 		Text:    text,
@@ -142,7 +146,37 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 			"Auto-Submitted":   "auto-generated",
 			"Content-Language": lang,
 		},
-	}, nil
+	}
+	if withTicket[msg.Kind] && c.Tickets != nil && r.Status == models.RegistrationActive {
+		pdf, err := c.ticketPDF(ctx, event, r, lang)
+		if err != nil {
+			return Message{}, fmt.Errorf("compose %s mail %d: ticket: %w", msg.Kind, msg.ID, err)
+		}
+		m.Attachments = []Attachment{{Name: "ticket-" + r.Venue.Slug + ".pdf", ContentType: "application/pdf", Data: pdf}}
+	}
+	return m, nil
+}
+
+// withTicket lists the kinds whose e-mail carries the ticket as it is now: a new ticket
+// replaces the old one whenever the booking changes.
+var withTicket = map[string]bool{models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true}
+
+// ticketPDF renders the registration's current ticket.
+func (c *Composer) ticketPDF(ctx context.Context, event models.Event, r models.Registration, lang string) ([]byte, error) {
+	key, err := c.Store.EventKey(ctx, event.ID)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := catalog()
+	if err != nil {
+		return nil, err
+	}
+	data := tickets.Issue(tickets.NewSigner(key.PrivateKey), event, r.Venue, r, cat.Translator(locale.Lang(lang)))
+	var buf bytes.Buffer
+	if err := c.Tickets.Ticket(&buf, data); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // MessageID is the Message-ID header of an outbox message, the same on every attempt so a

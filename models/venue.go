@@ -48,6 +48,10 @@ type VenueInput struct {
 	Capacity      int
 }
 
+// MaxSlugLength keeps venue slugs short: a slug is part of every ticket's QR code, and a
+// shorter code is one a cheap phone camera reads from further away.
+const MaxSlugLength = 20
+
 var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // Validate reports what is wrong with the input.
@@ -56,8 +60,8 @@ func (in VenueInput) Validate() Problems {
 	switch {
 	case in.Slug == "":
 		p.Add("slug", "form.required")
-	case len(in.Slug) > 60:
-		p.Add("slug", "form.too_long", "Max", 60)
+	case len(in.Slug) > MaxSlugLength:
+		p.Add("slug", "form.too_long", "Max", MaxSlugLength)
 	case !slugPattern.MatchString(in.Slug):
 		p.Add("slug", "form.invalid_slug")
 	}

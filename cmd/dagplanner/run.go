@@ -19,6 +19,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/handlers"
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
 // Config is everything the server needs to start; flags fill it, with defaults from the
@@ -146,7 +147,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL}, Sender: sender, Log: log}
+	renderer, err := tickets.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("prepare ticket fonts: %w", err)
+	}
+	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
 	// Background loops stop when ctx ends; a mail being sent finishes and records its result
 	// before the store closes.
 	var background sync.WaitGroup

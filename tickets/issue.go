@@ -1,0 +1,69 @@
+package tickets
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Dates formats days and times in the reader's language; *locale.Translator is one.
+type Dates interface {
+	Date(time.Time) string
+	TimeRange(a, b time.Time) string
+}
+
+// LabelsFor returns the documents' fixed texts in a language ("nl" or "en").
+func LabelsFor(lang string) Labels {
+	if lang == "en" {
+		return EnglishLabels()
+	}
+	return DutchLabels()
+}
+
+// TicketFor is the signed ticket of a registration in its current version.
+func TicketFor(r models.Registration, venueSlug string) Ticket {
+	return Ticket{ID: uint32(r.ID), Venue: venueSlug, Version: uint16(r.TicketVersion)}
+}
+
+// Issue gathers what a registration's ticket shows. The registration must have its bookings
+// loaded with their sessions, rooms and slots, as Store.Registration and Store.Attendees do.
+func Issue(signer Signer, e models.Event, v models.Venue, r models.Registration, d Dates) TicketData {
+	payload := signer.Payload(TicketFor(r, v.Slug))
+	data := TicketData{
+		Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Address: v.Address, RouteHint: v.RouteHint,
+		Name: r.Name, Organisation: r.Organisation, Payload: payload, Code: ShortCode(payload),
+		Labels: LabelsFor(r.Lang),
+	}
+	bookings := slices.Clone(r.Bookings)
+	slices.SortFunc(bookings, func(a, b models.Booking) int { return a.Session.StartsAt().Compare(b.Session.StartsAt()) })
+	for _, b := range bookings {
+		line := ProgrammeLine{Time: d.TimeRange(b.Session.StartsAt(), b.Session.EndsAt()), Title: b.Session.Title,
+			Waitlisted: b.Status == models.BookingWaitlisted, Position: b.Position}
+		if b.Session.Room != nil {
+			line.Room = b.Session.Room.Name
+		}
+		data.Programme = append(data.Programme, line)
+	}
+	return data
+}
+
+// BadgesFor gathers a venue's name badges, in the organisers' language.
+func BadgesFor(signer Signer, e models.Event, v models.Venue, regs []models.Registration, lang string) BadgeSheetData {
+	data := BadgeSheetData{Event: e.Name, Venue: v.Name, Labels: LabelsFor(lang)}
+	for _, r := range regs {
+		payload := signer.Payload(TicketFor(r, v.Slug))
+		data.Badges = append(data.Badges, Badge{Name: r.Name, Organisation: r.Organisation, Payload: payload, Code: ShortCode(payload)})
+	}
+	return data
+}
+
+// DoorListFor gathers a venue's paper door list, in the organisers' language.
+func DoorListFor(signer Signer, e models.Event, v models.Venue, regs []models.Registration, d Dates, lang string) DoorListData {
+	data := DoorListData{Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Labels: LabelsFor(lang)}
+	for _, r := range regs {
+		payload := signer.Payload(TicketFor(r, v.Slug))
+		data.Entries = append(data.Entries, DoorListEntry{Name: r.Name, Organisation: r.Organisation, Code: ShortCode(payload)})
+	}
+	return data
+}
