@@ -123,6 +123,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		registeredBefore += v.Registered
 	}
 	rssBefore := peakRSS(server.Process.Pid)
+	serverCPUBefore := cpuTime(server.Process.Pid)
+	clientCPUBefore := cpuTime(os.Getpid())
 
 	jobs := make(chan int)
 	var mu sync.Mutex
@@ -164,6 +166,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	rss := peakRSS(server.Process.Pid)
+	serverCPU := cpuTime(server.Process.Pid) - serverCPUBefore
+	clientCPU := cpuTime(os.Getpid()) - clientCPUBefore
 
 	// Check the outcome through the API: nothing overbooked, every acknowledged registration
 	// present with its sessions, and no registration that nobody was told about.
@@ -210,6 +214,8 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	fmt.Fprintf(out, "  acknowledged but missing from the database   %d (must be 0)\n", missing)
 	fmt.Fprintf(out, "  in the database without an acknowledgement   %d (must be 0)\n", unacknowledged)
 	fmt.Fprintf(out, "  server peak RSS    %.0f MB (%.0f MB before the rush)\n", float64(rss)/1e6, float64(rssBefore)/1e6)
+	fmt.Fprintf(out, "  CPU per registration  server %.0f µs, load generator %.0f µs\n",
+		float64(serverCPU.Microseconds())/float64(cfg.n), float64(clientCPU.Microseconds())/float64(cfg.n))
 	if over != 0 || missing != 0 || unacknowledged != 0 {
 		return errors.New("the rush broke an invariant")
 	}
@@ -382,6 +388,23 @@ func peakRSS(pid int) int64 {
 		}
 	}
 	return 0
+}
+
+// cpuTime reads a process's user plus system CPU time from /proc/PID/stat.
+func cpuTime(pid int) time.Duration {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the command name (which may hold spaces) start after the last ')'.
+	fields := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
+	if len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticksPerSecond = 100 // USER_HZ on Linux
+	return time.Duration(utime+stime) * time.Second / ticksPerSecond
 }
 
 func percentile(sorted []time.Duration, p float64) time.Duration {
