@@ -2,8 +2,10 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"gorm.io/gorm"
 )
@@ -13,64 +15,86 @@ import (
 // rewriting the same index pages. Group commit runs the writes that are waiting anyway in one
 // transaction, each in its own savepoint, so that a write that fails rolls back alone.
 //
-// There is no background goroutine: the first writer to arrive leads, commits one batch, and
-// hands the lead to the next waiting writer, so no request waits behind the whole rush.
+// One goroutine does all SQLite writes and drains the queue batch after batch. (Handing the
+// writing from request to request instead left the writer idle whenever the next one waited
+// behind hundreds of runnable goroutines in the scheduler.) It starts with the first write,
+// not in Open, and Close stops it.
 
 // maxBatch bounds how many writes share one commit.
 const maxBatch = 128
 
+// ErrClosed reports a write to a store that has been closed.
+var ErrClosed = errors.New("store closed")
+
 type groupCommit struct {
-	mu      sync.Mutex
-	queue   []*writeJob
-	leading bool
+	start   sync.Once
+	jobs    chan *writeJob
+	quit    chan struct{}
+	stopped chan struct{}
+	stop    sync.Once
+
+	commits       int         // commits so far; only the write loop touches it
+	checkpointing atomic.Bool // a checkpoint is running
 }
 
 type writeJob struct {
 	ctx  context.Context
 	fn   func(tx *gorm.DB) error
-	done chan jobResult
+	done chan error
 }
 
-type jobResult struct {
-	err  error
-	lead bool // not a result: the job's goroutine is to lead the next batch
+func newGroupCommit() groupCommit {
+	return groupCommit{jobs: make(chan *writeJob, maxBatch), quit: make(chan struct{}), stopped: make(chan struct{})}
 }
 
 // write runs fn in a transaction. On PostgreSQL every write has its own transaction; on
-// SQLite, writes that arrive together share one commit (see groupCommit).
+// SQLite, writes that arrive together share one commit.
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if !s.sqlite {
 		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan jobResult, 1)}
 	g := &s.group
-	g.mu.Lock()
-	g.queue = append(g.queue, job)
-	lead := !g.leading
-	g.leading = true
-	g.mu.Unlock()
+	g.start.Do(func() { go s.writeLoop() })
+	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	select {
+	case g.jobs <- job:
+	case <-g.quit:
+		return ErrClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	// Once queued, the job runs (or sees its cancelled context); wait for its outcome.
+	return <-job.done
+}
+
+// writeLoop commits the queued writes in batches until Close.
+func (s *Store) writeLoop() {
+	g := &s.group
+	defer close(g.stopped)
 	for {
-		if lead {
-			s.commitNextBatch()
+		var batch []*writeJob
+		select {
+		case job := <-g.jobs:
+			batch = append(batch, job)
+		case <-g.quit:
+			s.failQueued(ErrClosed)
+			return
 		}
-		res := <-job.done
-		if !res.lead {
-			return res.err
+	more:
+		for len(batch) < maxBatch {
+			select {
+			case job := <-g.jobs:
+				batch = append(batch, job)
+			default:
+				break more
+			}
 		}
-		lead = true
+		s.commitBatch(batch)
 	}
 }
 
-// commitNextBatch commits the writes queued so far, then passes the lead on to the first
-// writer still waiting, or gives it up when none is.
-func (s *Store) commitNextBatch() {
-	g := &s.group
-	g.mu.Lock()
-	n := min(len(g.queue), maxBatch)
-	batch := g.queue[:n:n]
-	g.queue = g.queue[n:]
-	g.mu.Unlock()
-
+// commitBatch runs every job in its own savepoint of one transaction and reports each outcome.
+func (s *Store) commitBatch(batch []*writeJob) {
 	errs := make([]error, len(batch))
 	commitErr := s.wdb.Transaction(func(tx *gorm.DB) error {
 		for i, job := range batch {
@@ -82,16 +106,51 @@ func (s *Store) commitNextBatch() {
 		if commitErr != nil {
 			errs[i] = commitErr
 		}
-		job.done <- jobResult{err: errs[i]}
+		job.done <- errs[i]
 	}
+	s.checkpointSoon()
+}
 
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	if len(g.queue) == 0 {
-		g.leading = false
+// checkpointEvery is how many commits may pass between WAL checkpoints.
+const checkpointEvery = 16
+
+// checkpointSoon starts a passive WAL checkpoint on a reading connection every few commits,
+// at most one at a time. Passive checkpoints never block the writer; whatever they cannot
+// copy yet, the next one does.
+func (s *Store) checkpointSoon() {
+	g := &s.group
+	g.commits++
+	if g.commits%checkpointEvery != 0 || !g.checkpointing.CompareAndSwap(false, true) {
 		return
 	}
-	g.queue[0].done <- jobResult{lead: true}
+	go func() {
+		defer g.checkpointing.Store(false)
+		var result struct{ Busy, Log, Checkpointed int }
+		s.db.Raw("PRAGMA wal_checkpoint(PASSIVE)").Scan(&result) // read to the end; see openWriter
+	}()
+}
+
+// failQueued answers the writes still queued when the store closes.
+func (s *Store) failQueued(err error) {
+	for {
+		select {
+		case job := <-s.group.jobs:
+			job.done <- err
+		default:
+			return
+		}
+	}
+}
+
+// stopWriter ends the write loop, if it was started, and waits for it.
+func (s *Store) stopWriter() {
+	g := &s.group
+	g.stop.Do(func() { close(g.quit) })
+	started := true
+	g.start.Do(func() { started = false })
+	if started {
+		<-g.stopped
+	}
 }
 
 // runInSavepoint runs one job as a nested transaction (a savepoint): on an error or a panic
@@ -105,5 +164,9 @@ func runInSavepoint(tx *gorm.DB, job *writeJob) (err error) {
 			err = fmt.Errorf("write panicked: %v", v)
 		}
 	}()
-	return tx.WithContext(job.ctx).Transaction(job.fn)
+	// A started write runs to its end without watching for cancellation: with a cancellable
+	// context, the SQLite driver runs every statement on a goroutine of its own and waits for
+	// it, and under load that wait dwarfed the statements themselves. A job whose context was
+	// cancelled before it started is skipped above.
+	return tx.WithContext(context.WithoutCancel(job.ctx)).Transaction(job.fn)
 }

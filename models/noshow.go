@@ -41,6 +41,7 @@ func (s *Store) SendReminders(ctx context.Context, eventID uint) (int, error) {
 func (s *Store) ReleaseUnconfirmed(ctx context.Context, eventID uint) (int, error) {
 	released := 0
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		var e Event
 		if err := tx.First(&e, eventID).Error; err != nil {

@@ -149,6 +149,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	}
 	var res RegistrationResult
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		var venueID, eventID uint
 		var event Event
@@ -230,6 +231,9 @@ func nullTime(t sql.NullTime) *time.Time {
 
 // bookingsWithPositions reads a registration's bookings with each one's place in line.
 func (s *Store) bookingsWithPositions(ctx context.Context, regID uint) ([]Booking, error) {
+	// A few index lookups: not worth the driver's goroutine per statement that a cancellable
+	// context costs (see runInSavepoint).
+	ctx = context.WithoutCancel(ctx)
 	rows, err := s.stmts.bookingsOf.QueryContext(ctx, regID)
 	if err != nil {
 		return nil, err

@@ -66,6 +66,7 @@ func (s *Store) NewAccessToken(ctx context.Context, regID uint) (string, error) 
 // seat or their place in line; dropped seats go to the next in line at once.
 func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitlist []uint) (Registration, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		var r Registration
 		if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
@@ -133,6 +134,7 @@ func (s *Store) Cancel(ctx context.Context, regID uint) error {
 
 func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		return s.cancelTx(ctx, tx, s.now().UTC(), regID, mail)
 	})
 	if err != nil {

@@ -75,6 +75,7 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 	}
 	var r Room
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		if err := tx.First(&r, id).Error; err != nil {
 			return notFound(err, "room", id)
 		}

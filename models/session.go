@@ -238,6 +238,7 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 		return Session{}, err
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
 		var se Session
 		if err := tx.First(&se, id).Error; err != nil {
 			return notFound(err, "session", id)

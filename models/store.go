@@ -60,7 +60,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, wdb: db, now: time.Now, sqlite: !IsPostgres(dsn)}
+	s := &Store{db: db, wdb: db, now: time.Now, sqlite: !IsPostgres(dsn), group: newGroupCommit()}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -97,6 +97,15 @@ func (s *Store) openWriter(dialector gorm.Dialector, config *gorm.Config) error 
 	}
 	writer.SetMaxOpenConns(1)
 	writer.SetMaxIdleConns(1)
+	// The writer never checkpoints the WAL itself: a checkpoint copies pages back into the
+	// database file and fsyncs, which would stall every write behind it. Checkpoints run on
+	// a reading connection instead (see checkpointSoon).
+	// PRAGMAs that answer with a row are read to the end: a statement left mid-result keeps
+	// a read transaction open on its connection, which would then see an old snapshot.
+	var pages int
+	if err := wdb.Raw("PRAGMA wal_autocheckpoint = 0").Scan(&pages).Error; err != nil {
+		return fmt.Errorf("configure database writer: %w", err)
+	}
 	s.wdb = wdb
 	return nil
 }
@@ -140,6 +149,7 @@ func sqliteDSN(dsn string) string {
 
 // Close releases the database connections.
 func (s *Store) Close() error {
+	s.stopWriter()
 	s.closeStatements()
 	if s.wdb != nil && s.wdb != s.db {
 		if w, err := s.wdb.DB(); err == nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -355,4 +356,20 @@ func TestEventKeyIsCreatedOnceAndKept(t *testing.T) {
 			t.Errorf("KeyID length = %d, want 16 hex characters", got)
 		}
 	})
+}
+
+// TestReadsSeeEveryCommit writes well past the point where the store starts checkpointing the
+// WAL, reading each write back at once on the reading connections.
+func TestReadsSeeEveryCommit(t *testing.T) {
+	s := modelstest.SQLite(t)
+	f := newFixture(t, s)
+	for i := range 100 {
+		r, err := s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: fmt.Sprintf("Zaal %d", i), Capacity: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Room(ctx, r.ID); err != nil {
+			t.Fatalf("room %d written, then read back: %v", i, err)
+		}
+	}
 }
