@@ -98,7 +98,7 @@ func (s *Store) commitBatch(batch []*writeJob) {
 	errs := make([]error, len(batch))
 	commitErr := s.wdb.Transaction(func(tx *gorm.DB) error {
 		for i, job := range batch {
-			errs[i] = runInSavepoint(tx, job)
+			errs[i] = s.runInSavepoint(tx, job)
 		}
 		return nil
 	})
@@ -153,20 +153,35 @@ func (s *Store) stopWriter() {
 	}
 }
 
-// runInSavepoint runs one job as a nested transaction (a savepoint): on an error or a panic
-// only that job's changes are rolled back.
-func runInSavepoint(tx *gorm.DB, job *writeJob) (err error) {
+// runInSavepoint runs one job inside a savepoint of the batch's transaction: on an error or a
+// panic only that job's changes are rolled back. The writer runs jobs one after another, so
+// one savepoint name serves them all, and its three statements are prepared once. (gorm's own
+// nested transactions name each savepoint afresh, and its statement cache would keep every
+// one of those names.)
+func (s *Store) runInSavepoint(tx *gorm.DB, job *writeJob) (err error) {
 	if err := job.ctx.Err(); err != nil {
+		return err
+	}
+	// A started write runs to its end without watching for cancellation: with a cancellable
+	// context, the SQLite driver runs every statement on a goroutine of its own and waits for
+	// it, and under load that wait dwarfed the statements themselves. A job whose context was
+	// cancelled before it started is skipped above.
+	ctx := context.WithoutCancel(job.ctx)
+	if _, err := inTx(ctx, tx, s.stmts.savepoint).ExecContext(ctx); err != nil {
 		return err
 	}
 	defer func() {
 		if v := recover(); v != nil {
 			err = fmt.Errorf("write panicked: %v", v)
 		}
+		if err != nil {
+			if _, rbErr := inTx(ctx, tx, s.stmts.rollbackToSavepoint).ExecContext(ctx); rbErr != nil {
+				err = errors.Join(err, rbErr)
+			}
+		}
+		if _, relErr := inTx(ctx, tx, s.stmts.releaseSavepoint).ExecContext(ctx); relErr != nil && err == nil {
+			err = relErr
+		}
 	}()
-	// A started write runs to its end without watching for cancellation: with a cancellable
-	// context, the SQLite driver runs every statement on a goroutine of its own and waits for
-	// it, and under load that wait dwarfed the statements themselves. A job whose context was
-	// cancelled before it started is skipped above.
-	return tx.WithContext(context.WithoutCancel(job.ctx)).Transaction(job.fn)
+	return job.fn(tx.WithContext(ctx))
 }

@@ -27,6 +27,9 @@ type statements struct {
 	insertOutbox         *sql.Stmt
 	bookingsOf           *sql.Stmt
 	waitlistPosition     *sql.Stmt
+	savepoint            *sql.Stmt
+	releaseSavepoint     *sql.Stmt
+	rollbackToSavepoint  *sql.Stmt
 }
 
 func (s *Store) prepareStatements(ctx context.Context) error {
@@ -67,8 +70,11 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		insertToken:   prep(writer, `INSERT INTO access_tokens (hash, registration_id, created_at) VALUES (?, ?, ?)`),
 		insertOutbox: prep(writer, `INSERT INTO outbox_messages (kind, recipient, lang, registration_id, payload, attempts,
 			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, '', 0, ?, '', ?)`),
-		bookingsOf:       prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
-		waitlistPosition: prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
+		bookingsOf:          prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
+		waitlistPosition:    prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
+		savepoint:           prep(writer, `SAVEPOINT write_job`),
+		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
+		rollbackToSavepoint: prep(writer, `ROLLBACK TO SAVEPOINT write_job`),
 	}
 	return err
 }
@@ -117,7 +123,7 @@ func isUniqueErr(err error) bool {
 func (s *Store) closeStatements() {
 	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
 		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
-		s.stmts.bookingsOf, s.stmts.waitlistPosition} {
+		s.stmts.bookingsOf, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint} {
 		if st != nil {
 			st.Close()
 		}
