@@ -10,20 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"image"
-	"image/png"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/makiuchi-d/gozxing"
-	multiqr "github.com/makiuchi-d/gozxing/multi/qrcode"
-	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
@@ -34,126 +27,8 @@ import (
 // The PDF helpers below are copied from tickets/tools_test.go: test helpers cannot be
 // imported across packages.
 
-// needPDFTool skips the test if a Debian tool is missing.
-func needPDFTool(t *testing.T, name string) {
-	t.Helper()
-	if _, err := exec.LookPath(name); err != nil {
-		t.Skipf("%s not installed (Debian: poppler-utils, zbar-tools)", name)
-	}
-}
-
-// savePDF writes pdf to the test's temp dir and returns its path.
-func savePDF(t *testing.T, pdf []byte) string {
-	t.Helper()
-	path := filepath.Join(t.TempDir(), "doc.pdf")
-	if err := os.WriteFile(path, pdf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	return path
-}
-
-// pdfToText returns the text of pdf as pdftotext -layout sees it.
-func pdfToText(t *testing.T, pdf []byte, args ...string) string {
-	t.Helper()
-	needPDFTool(t, "pdftotext")
-	args = append(append([]string{"-layout", "-enc", "UTF-8"}, args...), savePDF(t, pdf), "-")
-	out, err := exec.Command("pdftotext", args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftotext: %v\n%s", err, out)
-	}
-	return string(out)
-}
-
-// pdfPageCount returns the number of pages pdfinfo reports.
-func pdfPageCount(t *testing.T, pdf []byte) int {
-	t.Helper()
-	needPDFTool(t, "pdfinfo")
-	out, err := exec.Command("pdfinfo", savePDF(t, pdf)).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdfinfo: %v\n%s", err, out)
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		var n int
-		if _, err := fmt.Sscanf(line, "Pages: %d", &n); err == nil {
-			return n
-		}
-	}
-	t.Fatalf("pdfinfo gave no page count:\n%s", out)
-	return 0
-}
-
-// rasterisePDF renders one page of pdf at dpi with pdftoppm.
-func rasterisePDF(t *testing.T, pdf []byte, page, dpi int) image.Image {
-	t.Helper()
-	needPDFTool(t, "pdftoppm")
-	prefix := filepath.Join(t.TempDir(), "page")
-	p := strconv.Itoa(page)
-	out, err := exec.Command("pdftoppm", "-r", strconv.Itoa(dpi), "-png", "-f", p, "-l", p, "-singlefile",
-		savePDF(t, pdf), prefix).CombinedOutput()
-	if err != nil {
-		t.Fatalf("pdftoppm: %v\n%s", err, out)
-	}
-	f, err := os.Open(prefix + ".png")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return img
-}
-
-// decodeQRImage decodes the single QR code in img with gozxing, and with zbarimg when
-// gozxing's detector misses it (it does, rarely, on valid symbols).
-func decodeQRImage(t *testing.T, img image.Image) string {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_TRY_HARDER: true,
-	})
-	if err == nil {
-		return res.GetText()
-	}
-	if _, lookErr := exec.LookPath("zbarimg"); lookErr != nil {
-		t.Fatalf("decode QR with gozxing: %v (zbarimg not installed)", err)
-	}
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, img); err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "qr.png")
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	out, zerr := exec.Command("zbarimg", "-q", "--raw", "-Sdisable", "-Sqrcode.enable", path).Output()
-	if zerr != nil {
-		t.Fatalf("decode QR: gozxing: %v; zbarimg: %v", err, zerr)
-	}
-	t.Logf("gozxing could not read a QR code (%v); zbarimg could", err)
-	return strings.TrimSuffix(string(out), "\n")
-}
-
-// countQRs returns how many QR codes gozxing's multi reader finds in img.
-func countQRs(t *testing.T, img image.Image) int {
-	t.Helper()
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, map[gozxing.DecodeHintType]interface{}{
-		gozxing.DecodeHintType_TRY_HARDER: true,
-	})
-	var nf gozxing.NotFoundException
-	if err != nil && !errors.As(err, &nf) {
-		t.Fatalf("decode QRs: %v", err)
-	}
-	return len(res)
-}
+// countQRs returns how many QR codes are found in img.
+func countQRs(t *testing.T, img image.Image) int { return len(ticketstest.DecodeQRs(t, img)) }
 
 // badgeCell returns cell c (0 to 7) of a badge sheet page rasterised at dpi: 2 × 4 badges
 // of 95 × 65 mm centred on A4.
@@ -161,9 +36,7 @@ func badgeCell(img image.Image, c, dpi int) image.Image {
 	dpmm := float64(dpi) / 25.4
 	x, y := 10+float64(c%2)*95, 18.5+float64(c/2)*65
 	r := image.Rect(int(x*dpmm), int(y*dpmm), int((x+95)*dpmm), int((y+65)*dpmm))
-	return img.(interface {
-		SubImage(image.Rectangle) image.Image
-	}).SubImage(r)
+	return ticketstest.Crop(img, r)
 }
 
 // squashSpace removes all white space, since pdftotext -layout may split or pad lines.
@@ -263,10 +136,10 @@ func TestTicketRoundTrip(t *testing.T) {
 			if got, want := resp.Header.Get("Cache-Control"), "no-store"; got != want {
 				t.Errorf("Cache-Control got %q, want %q", got, want)
 			}
-			if got, want := pdfPageCount(t, pdf), 1; got != want {
+			if got, want := ticketstest.PDFPages(t, pdf), 1; got != want {
 				t.Errorf("pages got %d, want %d", got, want)
 			}
-			layout := pdfToText(t, pdf)
+			layout := ticketstest.PDFText(t, pdf)
 			if !strings.Contains(layout, tc.name) {
 				t.Errorf("ticket text lacks the name %q exactly:\n%s", tc.name, layout)
 			}
@@ -279,7 +152,7 @@ func TestTicketRoundTrip(t *testing.T) {
 			}
 
 			// The QR code, read by a real decoder, verified with only the published key.
-			payload := decodeQRImage(t, rasterisePDF(t, pdf, 1, 150))
+			payload := ticketstest.DecodeQR(t, ticketstest.Rasterise(t, pdf, 1, 150))
 			decoded, err := verifier.Verify(payload)
 			if err != nil {
 				t.Fatalf("Verify(%q) with the published key: %v", payload, err)
@@ -322,10 +195,10 @@ func TestTicketRoundTrip(t *testing.T) {
 			wantContains(t, "booking page", page, `href="`+link+`"`)
 			resp, body = ts.get(t, link)
 			linked := wantPDF(t, resp, body, "ticket-zwolle.pdf")
-			if !strings.Contains(pdfToText(t, linked), tc.name) {
+			if !strings.Contains(ticketstest.PDFText(t, linked), tc.name) {
 				t.Errorf("ticket behind the booking link lacks the name %q", tc.name)
 			}
-			if got := decodeQRImage(t, rasterisePDF(t, linked, 1, 150)); got != payload {
+			if got := ticketstest.DecodeQR(t, ticketstest.Rasterise(t, linked, 1, 150)); got != payload {
 				t.Errorf("QR of the booking link's ticket got %q, want the API ticket's %q", got, payload)
 			}
 		})
@@ -340,7 +213,7 @@ func TestTicketRefused(t *testing.T) {
 
 	resp, body := ts.getWithToken(t, ticketPath(a.ID), a.ManageToken)
 	pdf := wantPDF(t, resp, body, "ticket-zwolle.pdf")
-	decoded, err := tickets.NewVerifier(pub).Verify(decodeQRImage(t, rasterisePDF(t, pdf, 1, 150)))
+	decoded, err := tickets.NewVerifier(pub).Verify(ticketstest.DecodeQR(t, ticketstest.Rasterise(t, pdf, 1, 150)))
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -475,22 +348,22 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 
 	resp, body := admin.postForm(t, badgesPath, url.Values{"alleen": {"alle"}})
 	sheet := wantPDF(t, resp, body, "badges-zwolle.pdf")
-	if got, want := pdfPageCount(t, sheet), (active+7)/8; got != want {
+	if got, want := ticketstest.PDFPages(t, sheet), (active+7)/8; got != want {
 		t.Errorf("badge sheet pages got %d, want %d for %d attendees", got, want, active)
 	}
 	if testVenue(t, ts, "zwolle").BadgesPrintedAt == nil {
 		t.Errorf("BadgesPrintedAt got nil after printing, want the time of the print")
 	}
-	first := squashSpace(pdfToText(t, sheet, "-f", "1", "-l", "1"))
+	first := squashSpace(ticketstest.PDFText(t, sheet, "-f", "1", "-l", "1"))
 	for _, name := range names[:8] {
 		if !strings.Contains(first, squashSpace(name)) {
 			t.Errorf("badge page 1 lacks %q:\n%s", name, first)
 		}
 	}
 	const dpi = 150
-	img := rasterisePDF(t, sheet, 1, dpi)
+	img := ticketstest.Rasterise(t, sheet, 1, dpi)
 	for c := range 8 {
-		payload := decodeQRImage(t, badgeCell(img, c, dpi))
+		payload := ticketstest.DecodeQR(t, badgeCell(img, c, dpi))
 		got, err := verifier.Verify(payload)
 		if err != nil {
 			t.Errorf("badge %d: Verify(%q) = %v", c, payload, err)
@@ -512,10 +385,10 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	newcomer := apiRegister(t, ts, registrationBody(t, nil, func(m map[string]any) { m["name"] = "Ÿsbrand Østergaard-Ñúñez" }))
 	resp, body = admin.postForm(t, badgesPath, url.Values{"alleen": {"nieuw"}})
 	onlyNew := wantPDF(t, resp, body, "badges-zwolle.pdf")
-	if got := pdfPageCount(t, onlyNew); got != 1 {
+	if got := ticketstest.PDFPages(t, onlyNew); got != 1 {
 		t.Errorf("new badges: pages got %d, want 1", got)
 	}
-	newText := squashSpace(pdfToText(t, onlyNew))
+	newText := squashSpace(ticketstest.PDFText(t, onlyNew))
 	if !strings.Contains(newText, squashSpace(newcomer.Name)) {
 		t.Errorf("new badges lack %q:\n%s", newcomer.Name, newText)
 	}
@@ -524,8 +397,8 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 			t.Errorf("new badges hold %q, who was printed before", name)
 		}
 	}
-	newImg := rasterisePDF(t, onlyNew, 1, dpi)
-	if got, err := verifier.Verify(decodeQRImage(t, badgeCell(newImg, 0, dpi))); err != nil || got != (tickets.Ticket{ID: uint32(newcomer.ID), Venue: "zwolle", Version: 1}) {
+	newImg := ticketstest.Rasterise(t, onlyNew, 1, dpi)
+	if got, err := verifier.Verify(ticketstest.DecodeQR(t, badgeCell(newImg, 0, dpi))); err != nil || got != (tickets.Ticket{ID: uint32(newcomer.ID), Venue: "zwolle", Version: 1}) {
 		t.Errorf("new badge QR: got %+v (%v), want registration %d at zwolle, version 1", got, err, newcomer.ID)
 	}
 	if n := countQRs(t, newImg); n != 1 {
@@ -550,7 +423,7 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	}
 	tickets.SortByLastName(names)
 	resp, body = admin.get(t, doorListPath)
-	list := pdfToText(t, wantPDF(t, resp, body, "deurlijst-zwolle.pdf"))
+	list := ticketstest.PDFText(t, wantPDF(t, resp, body, "deurlijst-zwolle.pdf"))
 	if want := fmt.Sprintf("%d deelnemers", len(attendees)); !strings.Contains(list, want) {
 		t.Errorf("door list lacks %q", want)
 	}

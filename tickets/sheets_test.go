@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
+
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -92,7 +94,7 @@ func TestBadges(t *testing.T) {
 		t.Fatalf("Badges() error = %v", err)
 	}
 	t.Logf("700 badges: %d bytes", buf.Len())
-	if got, want := pdfPages(t, buf.Bytes()), 88; got != want {
+	if got, want := ticketstest.PDFPages(t, buf.Bytes()), 88; got != want {
 		t.Errorf("pages = %d, want %d", got, want)
 	}
 
@@ -102,7 +104,7 @@ func TestBadges(t *testing.T) {
 		names[i] = b.Name
 	}
 	tickets.SortByLastName(names)
-	text := squash(pdfText(t, buf.Bytes(), "-f", "1", "-l", "1"))
+	text := squash(ticketstest.PDFText(t, buf.Bytes(), "-f", "1", "-l", "1"))
 	for _, name := range names[:8] {
 		if !strings.Contains(text, squash(name)) {
 			t.Errorf("page 1 lacks %q:\n%s", name, text)
@@ -116,7 +118,7 @@ func TestBadges(t *testing.T) {
 	// Every QR code on a sampled page decodes to the payload of the badge in its
 	// cell, which also checks the order.
 	for _, page := range []int{1, 44, 88} {
-		img := rasterise(t, buf.Bytes(), page, 150)
+		img := ticketstest.Rasterise(t, buf.Bytes(), page, 150)
 		cells := 8
 		if page == 88 {
 			cells = 700 - 87*8
@@ -125,7 +127,7 @@ func TestBadges(t *testing.T) {
 			const dpmm = 150 / 25.4
 			x, y := 10+float64(c%2)*95, 18.5+float64(c/2)*65
 			r := image.Rect(int(x*dpmm), int(y*dpmm), int((x+95)*dpmm), int((y+65)*dpmm))
-			got := decodeQR(t, crop(img, r))
+			got := ticketstest.DecodeQR(t, ticketstest.Crop(img, r))
 			want := byName[names[(page-1)*8+c]]
 			if got != want.Payload {
 				t.Errorf("page %d cell %d: QR = %q, want the payload of %q", page, c, got, want.Name)
@@ -135,7 +137,7 @@ func TestBadges(t *testing.T) {
 			}
 		}
 		if page == 1 {
-			if all := decodeQRs(t, img); len(all) != 8 {
+			if all := ticketstest.DecodeQRs(t, img); len(all) != 8 {
 				t.Logf("multi-reader found %d of 8 QR codes on page 1", len(all))
 			}
 		}
@@ -163,10 +165,10 @@ func TestDoorList(t *testing.T) {
 	if err != nil {
 		t.Fatalf("DoorList() error = %v", err)
 	}
-	if got, want := pdfPages(t, buf.Bytes()), 3; got != want {
+	if got, want := ticketstest.PDFPages(t, buf.Bytes()), 3; got != want {
 		t.Errorf("pages = %d, want %d", got, want)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := ticketstest.PDFText(t, buf.Bytes())
 	for _, s := range []string{"Deurlijst · Zwolle", "pagina 1 van 3", "pagina 3 van 3", "73 deelnemers", "BINNEN"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("door list lacks %q", s)

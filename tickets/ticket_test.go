@@ -6,6 +6,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
+
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -51,10 +53,10 @@ func TestTicketRoundTrip(t *testing.T) {
 			if err := r.Ticket(&buf, d); err != nil {
 				t.Fatalf("Ticket() error = %v", err)
 			}
-			if n := pdfPages(t, buf.Bytes()); n != 1 {
+			if n := ticketstest.PDFPages(t, buf.Bytes()); n != 1 {
 				t.Errorf("pages = %d, want 1", n)
 			}
-			text := squash(pdfText(t, buf.Bytes()))
+			text := squash(ticketstest.PDFText(t, buf.Bytes()))
 			for _, s := range []string{name, d.Organisation, d.Venue, d.Address, d.Code, d.Event,
 				"wachtlijst,plaats4", d.Programme[0].Title, d.Programme[1].Title, d.Programme[2].Room} {
 				if !strings.Contains(text, squash(s)) {
@@ -62,8 +64,8 @@ func TestTicketRoundTrip(t *testing.T) {
 				}
 			}
 
-			img := rasterise(t, buf.Bytes(), 1, 150)
-			got := decodeQR(t, img)
+			img := ticketstest.Rasterise(t, buf.Bytes(), 1, 150)
+			got := ticketstest.DecodeQR(t, img)
 			if got != d.Payload {
 				t.Fatalf("QR = %q, want %q", got, d.Payload)
 			}
@@ -83,7 +85,7 @@ func TestTicketEnglishAndEmptyProgramme(t *testing.T) {
 	if err := newRenderer(t).Ticket(&buf, d); err != nil {
 		t.Fatal(err)
 	}
-	text := pdfText(t, buf.Bytes())
+	text := ticketstest.PDFText(t, buf.Bytes())
 	for _, s := range []string{"Your programme", "You have not chosen any sessions yet.", "TICKET CODE", "Ada Lovelace"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("pdftotext output lacks %q:\n%s", s, text)
@@ -107,7 +109,7 @@ func TestTicketMissingGlyphs(t *testing.T) {
 			if err := r.Ticket(&buf, d); err != nil {
 				t.Fatalf("Ticket() error = %v", err)
 			}
-			if text := pdfText(t, buf.Bytes()); !strings.Contains(text, tc.want) {
+			if text := ticketstest.PDFText(t, buf.Bytes()); !strings.Contains(text, tc.want) {
 				t.Errorf("pdftotext output lacks %q:\n%s", tc.want, text)
 			}
 		})
@@ -138,7 +140,7 @@ func TestTicketConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	for i, pdf := range texts {
-		if text := pdfText(t, []byte(pdf)); !strings.Contains(text, names[i%len(names)]) {
+		if text := ticketstest.PDFText(t, []byte(pdf)); !strings.Contains(text, names[i%len(names)]) {
 			t.Errorf("ticket %d lacks %q:\n%s", i, names[i%len(names)], text)
 		}
 	}
