@@ -27,16 +27,18 @@ type registerVenuesData struct {
 type registrationWindow struct {
 	Open, WaitlistOnly bool
 	OpensAt, ClosesAt  *time.Time
+	now                time.Time // the store's clock when the page was made
 }
 
 func windowOf(e models.Event, now time.Time) registrationWindow {
 	open, waitlistOnly := e.RegistrationOpen(now)
-	return registrationWindow{Open: open, WaitlistOnly: waitlistOnly, OpensAt: e.RegistrationOpensAt, ClosesAt: e.RegistrationClosesAt}
+	return registrationWindow{Open: open, WaitlistOnly: waitlistOnly, OpensAt: e.RegistrationOpensAt,
+		ClosesAt: e.RegistrationClosesAt, now: now}
 }
 
 // NotYetOpen reports whether registration will open later.
 func (w registrationWindow) NotYetOpen() bool {
-	return !w.Open && !w.WaitlistOnly && w.OpensAt != nil && time.Now().Before(*w.OpensAt)
+	return !w.Open && !w.WaitlistOnly && w.OpensAt != nil && w.now.Before(*w.OpensAt)
 }
 
 func (h *Handler) showRegisterVenues(c *gin.Context) {
@@ -45,7 +47,7 @@ func (h *Handler) showRegisterVenues(c *gin.Context) {
 		return
 	}
 	p := h.page(c, h.tr(c).T("register.title"), "register")
-	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event, Venues: venues, Window: windowOf(event, time.Now())})
+	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event, Venues: venues, Window: windowOf(event, h.store.Now())})
 }
 
 type registerData struct {
@@ -108,7 +110,7 @@ func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, f
 		return registerData{}, err
 	}
 	grid := schedule.NewGrid(venue, sessions)
-	d := registerData{Page: p, Event: event, Venue: venue, Window: windowOf(event, time.Now()),
+	d := registerData{Page: p, Event: event, Venue: venue, Window: windowOf(event, h.store.Now()),
 		Action: "/aanmelden/" + venue.Slug}
 	for _, row := range grid.Rows {
 		sc := slotChoice{Slot: row.Slot}

@@ -924,3 +924,24 @@ func closeRegistration(t *testing.T, ts *testServer, waitlist bool) {
 		t.Fatalf("close registration: %v", err)
 	}
 }
+
+// TestRegistrationWindowFollowsStoreClock checks that the page tells the same story as the
+// store enforces: both go by the store's clock.
+func TestRegistrationWindowFollowsStoreClock(t *testing.T) {
+	ts := newTestServer(t)
+	opens := time.Date(2027, 1, 5, 8, 0, 0, 0, time.UTC) // 09:00 in Amsterdam
+	if err := ts.Store.DB().Model(&models.Event{}).Where("1 = 1").Update("registration_opens_at", opens).Error; err != nil {
+		t.Fatal(err)
+	}
+	ts.Store.SetClock(func() time.Time { return opens.Add(-time.Hour) })
+	_, body := ts.get(t, "/aanmelden/zwolle")
+	wantContains(t, "before opening", body, "Aanmelden kan vanaf dinsdag 5 januari 2027, 09:00.")
+	if strings.Contains(body, `name="name"`) {
+		t.Error("the form is shown before registration opens, want only the notice")
+	}
+	ts.Store.SetClock(func() time.Time { return opens.Add(time.Hour) })
+	_, body = ts.get(t, "/aanmelden/zwolle")
+	if !strings.Contains(body, `name="name"`) || strings.Contains(body, "Aanmelden kan vanaf") {
+		t.Error("after opening: want the form and no 'opens at' notice")
+	}
+}

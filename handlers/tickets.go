@@ -136,7 +136,7 @@ func (h *Handler) venueDocumentData(c *gin.Context, onlyNew bool) (models.Event,
 // badgesPDF prints name badges for a venue and records when; alleen=nieuw limits them to the
 // people who registered since the last print. It is a POST because it records the print.
 func (h *Handler) badgesPDF(c *gin.Context) {
-	printedAt := time.Now()
+	printedAt := h.store.Now()
 	event, signer, v, regs, ok := h.venueDocumentData(c, c.PostForm("alleen") == "nieuw")
 	if !ok {
 		return

@@ -172,6 +172,9 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
+// Now is the store's clock: the time the registration window and the jobs go by.
+func (s *Store) Now() time.Time { return s.now() }
+
 // SetClock replaces the store's clock; tests use it to freeze time.
 func (s *Store) SetClock(now func() time.Time) { s.now = now }
 
