@@ -142,8 +142,28 @@ func Axe(t testing.TB, ctx context.Context, url string) []Violation {
 		t.Fatalf("browsertest: load %s: %v", url, err)
 	}
 
+	return AxeHere(t, ctx, url)
+}
+
+// AxeHere runs axe-core with the WCAG 2.0/2.1 A and AA rules on the page the tab of ctx
+// shows now, without loading it again: for a page that a form's POST rendered. label names
+// the page in failures.
+func AxeHere(t testing.TB, ctx context.Context, label string) []Violation {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(ctx, actionTimeout)
+	defer cancel()
+
+	// The page's Content-Security-Policy was in force when it loaded; axe is injected
+	// through the DevTools protocol, which the policy must not stop either.
+	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		_, err := cdp.Call(ctx, t, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("browsertest: %s: %v", label, err)
+	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
-		t.Fatalf("browsertest: inject axe-core into %s: %v", url, err)
+		t.Fatalf("browsertest: inject axe-core into %s: %v", label, err)
 	}
 
 	tags := `'` + strings.Join(axeTags, `','`) + `'`
@@ -162,12 +182,25 @@ func Axe(t testing.TB, ctx context.Context, url string) []Violation {
 	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]Violation](script,
 		func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
 	if err != nil {
-		t.Fatalf("browsertest: run axe-core on %s: %v", url, err)
+		t.Fatalf("browsertest: run axe-core on %s: %v", label, err)
 	}
 	if violations == nil {
 		violations = []Violation{}
 	}
 	return violations
+}
+
+// AssertNoAxeViolationsHere runs AxeHere and reports each violation with t.Errorf, naming
+// the page by its current URL and what.
+func AssertNoAxeViolationsHere(t testing.TB, ctx context.Context, what string) {
+	t.Helper()
+	url, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatalf("browsertest: %s: %v", what, err)
+	}
+	for _, v := range AxeHere(t, ctx, url+" ("+what+")") {
+		t.Errorf("%s", FormatViolation(url+" ("+what+")", v))
+	}
 }
 
 // AssertNoAxeViolations runs Axe on url and reports each violation with

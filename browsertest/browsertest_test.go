@@ -151,6 +151,25 @@ func TestAxe(t *testing.T) {
 		}
 	})
 
+	t.Run("AxeHere checks the page as it stands, without reloading it", func(t *testing.T) {
+		if vs := Axe(t, ctx, srv.URL+"/good"); len(vs) != 0 {
+			t.Fatalf("good page: got %v, want no violations", ids(vs))
+		}
+		// Change the page in place: only a check of the page as it stands can see this.
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](
+			`document.querySelector('main').insertAdjacentHTML('beforeend', '<img id="added" src="data:,">')`)); err != nil {
+			t.Fatal(err)
+		}
+		if v := find(AxeHere(t, ctx, "good page, changed"), "image-alt"); v == nil {
+			t.Error("AxeHere after adding an image without alt: rule image-alt not reported")
+		}
+		rec := &recorder{TB: t}
+		AssertNoAxeViolationsHere(rec, ctx, "changed")
+		if all := strings.Join(rec.errors, "\n"); !strings.Contains(all, srv.URL+"/good (changed)") || !strings.Contains(all, `"image-alt"`) {
+			t.Errorf("AssertNoAxeViolationsHere errors = %q, want the page's URL, the label and the rule", rec.errors)
+		}
+	})
+
 	t.Run("AssertNoAxeViolations reports each violation", func(t *testing.T) {
 		rec := &recorder{TB: t}
 		AssertNoAxeViolations(rec, ctx, srv.URL+"/bad")

@@ -12,8 +12,6 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/page"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -66,7 +64,7 @@ func TestAccessibility(t *testing.T) {
 
 			// A failed log-in re-renders the form with an error summary and field errors.
 			signIn(t, ctx, srv.URL, demoEmail, "niet het goede wachtwoord", ".error-summary")
-			assertNoAxeViolationsHere(t, ctx, "failed log-in")
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "failed log-in")
 			assertLang(t, ctx, "failed log-in", lang)
 			signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
 
@@ -89,7 +87,7 @@ func TestAccessibility(t *testing.T) {
 			if err != nil {
 				t.Fatalf("submit the empty venue form: %v", err)
 			}
-			assertNoAxeViolationsHere(t, ctx, "venue form with errors")
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "venue form with errors")
 
 			// Asking for the personal link again: first without an address, then with one.
 			err = chromedp.Do(timeout(ctx),
@@ -100,7 +98,7 @@ func TestAccessibility(t *testing.T) {
 			if err != nil {
 				t.Fatalf("submit the empty resend-link form: %v", err)
 			}
-			assertNoAxeViolationsHere(t, ctx, "resend-link form with errors")
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "resend-link form with errors")
 			err = chromedp.Do(timeout(ctx),
 				chromedp.SendKeys("#veld-email", "a11y@example.org"),
 				chromedp.Click(`main form button[type="submit"]`),
@@ -109,7 +107,7 @@ func TestAccessibility(t *testing.T) {
 			if err != nil {
 				t.Fatalf("submit the resend-link form: %v", err)
 			}
-			assertNoAxeViolationsHere(t, ctx, "resend-link form sent")
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "resend-link form sent")
 
 			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" && lang == "nl" {
 				browsertest.Screenshot(t, ctx, filepath.Join(dir, lang+"-venue-form-errors.png"))
@@ -265,54 +263,6 @@ func assertLang(t *testing.T, ctx context.Context, what, want string) {
 	}
 	if got != want {
 		t.Errorf("%s: html lang = %q, want %q", what, got, want)
-	}
-}
-
-// axeScript runs the same axe-core rules as browsertest.Axe.
-const axeScript = `axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a','wcag2aa','wcag21a','wcag21aa']}, resultTypes: ['violations']})
-	.then(r => r.violations.map(v => ({
-		id: v.id,
-		impact: v.impact || '',
-		help: v.help,
-		helpUrl: v.helpUrl,
-		nodes: v.nodes.map(n => ({
-			target: n.target.map(s => Array.isArray(s) ? s.join(' >>> ') : String(s)),
-			html: n.html,
-			failureSummary: n.failureSummary || ''
-		}))
-	})))`
-
-// assertNoAxeViolationsHere is browsertest.AssertNoAxeViolations on the page the tab shows
-// now, without loading it again: for a page that a form's POST rendered.
-func assertNoAxeViolationsHere(t *testing.T, ctx context.Context, what string) {
-	t.Helper()
-	source, err := os.ReadFile(filepath.Join("..", "..", "browsertest", "axe.min.js"))
-	if err != nil {
-		t.Fatalf("read axe-core: %v", err)
-	}
-	ctx = timeout(ctx)
-	url, err := chromedp.Run(ctx, chromedp.Location())
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	err = chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, page.SetBypassCSP, page.SetBypassCSPParams{Enabled: true})
-		return err
-	}))
-	if err != nil {
-		t.Fatalf("%s: %v", what, err)
-	}
-	// The page's CSP was in force when it loaded; inject axe as a script with no CSP check.
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[chromedp.Void](string(source))); err != nil {
-		t.Fatalf("%s: inject axe-core: %v", what, err)
-	}
-	violations, err := chromedp.Run(ctx, chromedp.Evaluate[[]browsertest.Violation](axeScript,
-		func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
-	if err != nil {
-		t.Fatalf("%s: run axe-core: %v", what, err)
-	}
-	for _, v := range violations {
-		t.Errorf("%s", browsertest.FormatViolation(url+" ("+what+")", v))
 	}
 }
 

@@ -98,7 +98,7 @@ func registerByKeyboard(t *testing.T, ctx context.Context, base, lang, email str
 	tabTo(t, ctx, `main a[href="/aanmelden/zwolle"]`)
 	pressAndWait(t, ctx, kb.Enter, `form[data-live-seats="zwolle"]`)
 	assertAt(t, ctx, base+"/aanmelden/zwolle")
-	assertNoAxeViolationsHere(t, ctx, "registration form")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "registration form")
 	shot("register-form")
 
 	// Two sessions, picked with the arrow keys: each radio group is one Tab stop.
@@ -121,7 +121,7 @@ func registerByKeyboard(t *testing.T, ctx context.Context, base, lang, email str
 	keys(t, ctx, "Gemeente Ølst & Wijhe")
 	tabTo(t, ctx, `form[data-live-seats] button[type="submit"]`)
 	pressAndWait(t, ctx, kb.Enter, ".error-summary")
-	assertNoAxeViolationsHere(t, ctx, "registration form with errors")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "registration form with errors")
 	shot("register-form-errors")
 	checkErrorSummary(t, ctx, []string{"#veld-name", "#veld-consent"})
 	for sel, want := range map[string]string{"#veld-email": email, "#veld-organisation": "Gemeente Ølst & Wijhe", "#veld-name": ""} {
@@ -162,13 +162,13 @@ func registerByKeyboard(t *testing.T, ctx context.Context, base, lang, email str
 	if name, err := chromedp.Run(timeout(ctx), chromedp.Text(".facts dd")); err != nil || name != zoe {
 		t.Errorf("the booking page shows the name %q (%v), want exactly %q", name, err, zoe)
 	}
-	assertNoAxeViolationsHere(t, ctx, "booking page")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "booking page")
 	shot("booking")
 
 	tabTo(t, ctx, `main a[href$="/annuleren"]`)
 	pressAndWait(t, ctx, kb.Enter, `form[action$="/annuleren"] button[type="submit"]`)
 	assertAt(t, ctx, booking+"/annuleren")
-	assertNoAxeViolationsHere(t, ctx, "cancel confirmation")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "cancel confirmation")
 	if text := pageText(t, ctx); !strings.Contains(text, zoe) {
 		t.Errorf("the cancel page does not name %q:\n%s", zoe, text)
 	}
@@ -182,7 +182,7 @@ func registerByKeyboard(t *testing.T, ctx context.Context, base, lang, email str
 			t.Errorf("after cancelling the page does not say %q:\n%s", want, text)
 		}
 	}
-	assertNoAxeViolationsHere(t, ctx, "cancelled booking")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "cancelled booking")
 }
 
 // checkErrorSummary checks that a refused form puts the keyboard on its error summary, which
@@ -270,7 +270,7 @@ func TestLiveSeatCounts(t *testing.T) {
 	if err != nil || !still {
 		t.Errorf("after the refresh the chosen radio lost its focus or its check (%v)", err)
 	}
-	assertNoAxeViolationsHere(t, ctx, "form after a live seat update")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "form after a live seat update")
 }
 
 // keys types into whatever has the focus, one key event per character.
