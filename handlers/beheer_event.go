@@ -198,7 +198,17 @@ func (h *Handler) paramID(c *gin.Context, name string) (uint, bool) {
 	return uint(id), true
 }
 
-// managedVenue loads the venue named in the path and checks the account may manage it.
+// venueFromPath loads the venue whose id is in the path and checks the account may manage
+// it; when not, it has answered (404 or 403) and reports false.
+func (h *Handler) venueFromPath(c *gin.Context) (models.Venue, bool) {
+	id, ok := h.paramID(c, "venue")
+	if !ok {
+		return models.Venue{}, false
+	}
+	return h.managedVenue(c, id)
+}
+
+// managedVenue loads a venue by id and checks the account may manage it.
 func (h *Handler) managedVenue(c *gin.Context, venueID uint) (models.Venue, bool) {
 	v, err := h.store.Venue(c.Request.Context(), venueID)
 	if err != nil {

@@ -19,11 +19,7 @@ type roomFormData struct {
 }
 
 func (h *Handler) newRoom(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}
@@ -33,11 +29,7 @@ func (h *Handler) newRoom(c *gin.Context) {
 }
 
 func (h *Handler) createRoom(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}

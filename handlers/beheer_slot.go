@@ -20,11 +20,7 @@ type slotFormData struct {
 }
 
 func (h *Handler) newSlot(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}
@@ -34,11 +30,7 @@ func (h *Handler) newSlot(c *gin.Context) {
 }
 
 func (h *Handler) createSlot(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}

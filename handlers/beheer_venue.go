@@ -27,11 +27,7 @@ type venueAdminData struct {
 }
 
 func (h *Handler) showVenueAdmin(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}
@@ -84,11 +80,7 @@ func (h *Handler) createVenue(c *gin.Context) {
 }
 
 func (h *Handler) editVenue(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}
@@ -99,11 +91,7 @@ func (h *Handler) editVenue(c *gin.Context) {
 }
 
 func (h *Handler) updateVenue(c *gin.Context) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}

@@ -105,11 +105,7 @@ func (h *Handler) getEventKeys(c *gin.Context) {
 // venueDocumentData loads what badges and door lists need: the event, its signer, the venue
 // the organiser may manage, and its attendees (all, or only those since the last badge print).
 func (h *Handler) venueDocumentData(c *gin.Context, onlyNew bool) (models.Event, tickets.Signer, models.Venue, []models.Registration, bool) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
-	}
-	v, ok := h.managedVenue(c, id)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
 	}
@@ -119,18 +115,20 @@ func (h *Handler) venueDocumentData(c *gin.Context, onlyNew bool) (models.Event,
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
 	}
 	signer, _, err := h.signer(c, event.ID)
-	if err == nil {
-		var since *time.Time
-		if onlyNew {
-			since = v.BadgesPrintedAt
-		}
-		var regs []models.Registration
-		if regs, err = h.store.Attendees(c.Request.Context(), v.ID, since); err == nil {
-			return event, signer, v, regs, true
-		}
+	if err != nil {
+		h.serverError(c, err)
+		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
 	}
-	h.serverError(c, err)
-	return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
+	var since *time.Time
+	if onlyNew {
+		since = v.BadgesPrintedAt
+	}
+	regs, err := h.store.Attendees(c.Request.Context(), v.ID, since)
+	if err != nil {
+		h.serverError(c, err)
+		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
+	}
+	return event, signer, v, regs, true
 }
 
 // badgesPDF prints name badges for a venue and records when; alleen=nieuw limits them to the
