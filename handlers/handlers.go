@@ -22,6 +22,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookies marks cookies Secure; set it whenever Dagplanner is served over TLS.
 	SecureCookies bool
+	// Tickets renders PDF tickets, badges and door lists; nil makes one. The server shares
+	// one with the mail worker, so the fonts are prepared once.
+	Tickets *tickets.Renderer
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -59,9 +62,11 @@ func newHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	renderer, err := tickets.NewRenderer()
-	if err != nil {
-		return nil, fmt.Errorf("prepare ticket fonts: %w", err)
+	renderer := cfg.Tickets
+	if renderer == nil {
+		if renderer, err = tickets.NewRenderer(); err != nil {
+			return nil, fmt.Errorf("prepare ticket fonts: %w", err)
+		}
 	}
 	logger := cfg.Logger
 	if logger == nil {

@@ -127,7 +127,12 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 			return err
 		}
 	}
-	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
+	renderer, err := tickets.NewRenderer()
+	if err != nil {
+		return fmt.Errorf("prepare ticket fonts: %w", err)
+	}
+	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer,
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
 	if err != nil {
 		return err
 	}
@@ -146,10 +151,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	sender, err := newSender(cfg, log)
 	if err != nil {
 		return err
-	}
-	renderer, err := tickets.NewRenderer()
-	if err != nil {
-		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
 	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
 	// Background loops stop when ctx ends; a mail being sent finishes and records its result
