@@ -1,0 +1,1 @@
+// Service worker of the scan page (placeholder).
