@@ -9,6 +9,12 @@ set -euo pipefail
 UTRECHT_CSS="@utrecht/component-library-css@9.0.4"
 VOORBEELD_TOKENS="@nl-design-system-unstable/voorbeeld-design-tokens@7.4.1"
 AXE_CORE="axe-core@4.14.1"
+# Decoders of the door's scan page (/deur): the BarcodeDetector ponyfill, the zxing-cpp
+# WebAssembly reader it loads (its version must be the one the ponyfill was built for:
+# see ZXING_WASM_VERSION in the ponyfill), and jsQR as the fallback without WebAssembly.
+BARCODE_DETECTOR="barcode-detector@3.2.2"
+ZXING_WASM="zxing-wasm@3.1.3"
+JSQR="jsqr@1.4.0"
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 tmp="$(mktemp -d)"
@@ -31,6 +37,9 @@ put() {
 fetch "$UTRECHT_CSS" utrecht
 fetch "$VOORBEELD_TOKENS" tokens
 fetch "$AXE_CORE" axe
+fetch "$BARCODE_DETECTOR" barcode-detector
+fetch "$ZXING_WASM" zxing-wasm
+fetch "$JSQR" jsqr
 
 put "$tmp/utrecht/package/dist/index.css" templates/static/vendor/utrecht/index.css
 put "$tmp/utrecht/package/LICENSE.md"     templates/static/vendor/utrecht/LICENSE.md
@@ -43,6 +52,14 @@ put "$tmp/axe/package/axe.min.js"         browsertest/axe.min.js
 cat "$tmp/axe/package/LICENSE" "$tmp/axe/package/LICENSE-3RD-PARTY.txt" > "$tmp/AXE-LICENSE.txt"
 put "$tmp/AXE-LICENSE.txt"                browsertest/AXE-LICENSE.txt
 
+door=templates/static/vendor/door
+put "$tmp/barcode-detector/package/dist/iife/ponyfill.js" $door/barcode-detector.js
+put "$tmp/barcode-detector/package/LICENSE"                $door/barcode-detector.LICENSE
+put "$tmp/zxing-wasm/package/dist/reader/zxing_reader.wasm" $door/zxing_reader.wasm
+put "$tmp/zxing-wasm/package/LICENSE"                      $door/zxing-wasm.LICENSE
+put "$tmp/jsqr/package/dist/jsQR.js"                       $door/jsQR.js
+put "$tmp/jsqr/package/LICENSE"                            $door/jsqr.LICENSE
+
 cd "$repo"
 sha256sum \
   templates/static/vendor/utrecht/index.css \
@@ -50,4 +67,10 @@ sha256sum \
   templates/static/vendor/voorbeeld-tokens/theme.css \
   templates/static/vendor/voorbeeld-tokens/LICENSE.md \
   browsertest/axe.min.js \
-  browsertest/AXE-LICENSE.txt
+  browsertest/AXE-LICENSE.txt \
+  $door/barcode-detector.js \
+  $door/barcode-detector.LICENSE \
+  $door/zxing_reader.wasm \
+  $door/zxing-wasm.LICENSE \
+  $door/jsQR.js \
+  $door/jsqr.LICENSE
