@@ -113,6 +113,9 @@ func (h *Handler) login(c *gin.Context) {
 	back := localPath(form.String("terug"))
 	if back == "/" {
 		back = "/beheer"
+		if user.Role == models.RoleDoor {
+			back = "/deur" // door staff have nothing to do in the organiser area
+		}
 	}
 	c.Redirect(http.StatusSeeOther, back)
 }

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -37,6 +38,11 @@ type Handler struct {
 	cop      *http.CrossOriginProtection
 	tickets  *tickets.Renderer
 	secure   bool
+	// keys caches each event's *eventKeys by event id.
+	keys sync.Map
+	// codeFills limits how often a venue's ticket codes are worked out again for a code
+	// typed at the door that the code book does not know.
+	codeFills *keyedLimiter
 	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
 	loginLimiter *keyedLimiter
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
@@ -96,6 +102,7 @@ func newHandler(cfg Config) (*Handler, error) {
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
+		codeFills:    newKeyedLimiter(2*time.Second, 1),
 	}
 	return h, nil
 }

@@ -40,6 +40,11 @@ func (h *Handler) routes() http.Handler {
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
 
+	// Door staff: the scan page, installable and working offline
+	r.GET("/deur", h.showDoor)
+	r.GET("/deur/sw.js", h.doorServiceWorker)
+	r.GET("/deur/manifest.webmanifest", h.doorManifest)
+
 	// Organisers: signing in and out
 	r.GET("/beheer/inloggen", h.showLogin)
 	r.POST("/beheer/inloggen", h.login)
@@ -83,6 +88,10 @@ func (h *Handler) routes() http.Handler {
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
 	api.GET("/registrations/:id/ticket.pdf", h.getTicketAPI)
+	api.GET("/door", h.getDoor)
+	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
+	api.POST("/checkins", h.createCheckIn)
+	api.DELETE("/checkins/:id", h.undoCheckIn)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(func(c *gin.Context) {

@@ -167,7 +167,11 @@ func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) model
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
 		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)
 	}
-	if got, want := resp.Header.Get("Location"), "/beheer"; got != want {
+	want := "/beheer"
+	if role == models.RoleDoor {
+		want = "/deur" // door staff go straight to the scan page
+	}
+	if got := resp.Header.Get("Location"); got != want {
 		t.Fatalf("log in as %s: Location got %q, want %q", role, got, want)
 	}
 	return u

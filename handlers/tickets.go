@@ -15,13 +15,35 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
-// signer loads the event's key pair (creating it on first use) and returns its signer.
-func (h *Handler) signer(c *gin.Context, eventID uint) (tickets.Signer, models.EventKey, error) {
+// eventKeys is an event's key pair with what is made from it. A key pair never changes once
+// made, so it is loaded from the database once per process.
+type eventKeys struct {
+	key    models.EventKey
+	signer tickets.Signer
+	codes  *tickets.CodeBook
+}
+
+// keysOf loads the event's key pair (creating it on first use), once per process.
+func (h *Handler) keysOf(c *gin.Context, eventID uint) (*eventKeys, error) {
+	if k, ok := h.keys.Load(eventID); ok {
+		return k.(*eventKeys), nil
+	}
 	key, err := h.store.EventKey(c.Request.Context(), eventID)
+	if err != nil {
+		return nil, err
+	}
+	signer := tickets.NewSigner(key.PrivateKey)
+	k, _ := h.keys.LoadOrStore(eventID, &eventKeys{key: key, signer: signer, codes: tickets.NewCodeBook(signer)})
+	return k.(*eventKeys), nil
+}
+
+// signer returns the event's signer and key pair.
+func (h *Handler) signer(c *gin.Context, eventID uint) (tickets.Signer, models.EventKey, error) {
+	k, err := h.keysOf(c, eventID)
 	if err != nil {
 		return tickets.Signer{}, models.EventKey{}, err
 	}
-	return tickets.NewSigner(key.PrivateKey), key, nil
+	return k.signer, k.key, nil
 }
 
 // sendPDF renders into a buffer first, so an error never leaves half a PDF on the wire.

@@ -17,6 +17,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112202_registrations", Migrate: migrateRegistrations},
 	{ID: "2026112203_event_keys", Migrate: migrateEventKeys},
 	{ID: "2026112204_badges_printed", Migrate: migrateBadgesPrinted},
+	{ID: "2026112205_door_check_in", Migrate: migrateDoorCheckIn},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -245,4 +246,54 @@ func migrateBadgesPrinted(tx *gorm.DB) error {
 		BadgesPrintedAt *time.Time
 	}
 	return tx.Migrator().AddColumn(&Venue{}, "BadgesPrintedAt")
+}
+
+func migrateDoorCheckIn(tx *gorm.DB) error {
+	type Venue struct{ ID uint }
+	type Registration struct{ ID uint }
+	type DeviceToken struct {
+		ID         uint
+		Name       string `gorm:"size:100;not null"`
+		Role       string `gorm:"size:20;not null"`
+		VenueID    uint   `gorm:"not null;index"`
+		Venue      Venue  `gorm:"constraint:OnDelete:CASCADE"`
+		Hash       string `gorm:"size:64;not null;uniqueIndex"`
+		CreatedAt  time.Time
+		RevokedAt  *time.Time
+		LastUsedAt *time.Time
+	}
+	type CheckIn struct {
+		ID             uint
+		VenueID        uint         `gorm:"not null;index"`
+		Venue          Venue        `gorm:"constraint:OnDelete:CASCADE"`
+		RegistrationID uint         `gorm:"not null;index"`
+		Registration   Registration `gorm:"constraint:OnDelete:CASCADE"`
+		CheckedInAt    time.Time    `gorm:"not null;index"`
+		ReceivedAt     time.Time    `gorm:"not null"`
+		Door           string       `gorm:"size:254;not null"`
+		DeviceTokenID  *uint
+		UserID         *uint
+		ScanID         *string `gorm:"size:64;uniqueIndex"`
+		Offline        bool    `gorm:"not null;default:false"`
+		UndoneAt       *time.Time
+		UndoneBy       string `gorm:"size:254;not null;default:''"`
+	}
+	type CheckInConflict struct {
+		ID             uint
+		VenueID        uint         `gorm:"not null;index"`
+		Venue          Venue        `gorm:"constraint:OnDelete:CASCADE"`
+		RegistrationID uint         `gorm:"not null;index"`
+		Registration   Registration `gorm:"constraint:OnDelete:CASCADE"`
+		CheckInID      uint         `gorm:"not null"`
+		Door           string       `gorm:"size:254;not null"`
+		ScannedAt      time.Time    `gorm:"not null"`
+		ScanID         *string      `gorm:"size:64;uniqueIndex"`
+		CreatedAt      time.Time
+	}
+	if err := tx.Migrator().CreateTable(&DeviceToken{}, &CheckIn{}, &CheckInConflict{}); err != nil {
+		return err
+	}
+	// One check-in that counts per registration; undone ones stay as the log. Both SQLite
+	// and PostgreSQL have partial indexes.
+	return tx.Exec("CREATE UNIQUE INDEX idx_check_ins_one_active ON check_ins (registration_id) WHERE undone_at IS NULL").Error
 }

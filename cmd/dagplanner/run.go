@@ -41,8 +41,10 @@ type Config struct {
 
 const usage = `Usage:
   dagplanner [serve] [flags]        run the web server
-  dagplanner user add [flags]       create an organiser account
-Run "dagplanner serve -h" or "dagplanner user add -h" for the flags.`
+  dagplanner user add [flags]       create an organiser or door account
+  dagplanner token add [flags]      make a door device's token; prints only the token
+  dagplanner token revoke [flags]   stop a door device's tokens from working
+Run "dagplanner serve -h", "dagplanner user add -h" or "dagplanner token add -h" for the flags.`
 
 // run is main without the process around it, so that tests can start the whole program.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -53,6 +55,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		case "user":
 			if len(args) > 1 && args[1] == "add" {
 				return addUser(ctx, args[2:], getenv, stdin, stdout)
+			}
+		case "token":
+			if len(args) > 1 && args[1] == "add" {
+				return addToken(ctx, args[2:], getenv, stdout)
+			}
+			if len(args) > 1 && args[1] == "revoke" {
+				return revokeToken(ctx, args[2:], getenv, stdout)
 			}
 		}
 		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)

@@ -1,0 +1,425 @@
+package handlers
+
+import (
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
+)
+
+// doorPrincipal is who scans at a door: a paired device, or a signed-in account.
+type doorPrincipal struct {
+	Venue         models.Venue
+	Door          string // the door's name: the device's name, or the account's address
+	DeviceTokenID *uint
+	UserID        *uint
+}
+
+// doorPrincipal identifies the door a request comes from: a device token
+// ("Authorization: Bearer dpd_…") or the session of a door, organiser or admin account.
+// Accounts for every venue name the venue with ?venue=SLUG. It answers 401/403/400 itself.
+func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
+	tr := h.tr(c)
+	ctx := c.Request.Context()
+	wanted := c.Query("venue")
+	if auth := c.GetHeader("Authorization"); auth != "" {
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		dev, err := h.store.DeviceTokenBySecret(ctx, strings.TrimSpace(token))
+		if !ok || errors.Is(err, models.ErrNotFound) {
+			h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("checkin.unauthorized"), nil)
+			return doorPrincipal{}, false
+		}
+		if err != nil {
+			h.serverError(c, err)
+			return doorPrincipal{}, false
+		}
+		if wanted != "" && wanted != dev.Venue.Slug {
+			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
+			return doorPrincipal{}, false
+		}
+		if err := h.store.TouchDeviceToken(ctx, dev); err != nil {
+			h.log.Warn("record device use", "device", dev.ID, "err", err)
+		}
+		return doorPrincipal{Venue: dev.Venue, Door: dev.Name, DeviceTokenID: &dev.ID}, true
+	}
+	u, ok := h.currentUser(c)
+	if !ok {
+		h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("checkin.unauthorized"), nil)
+		return doorPrincipal{}, false
+	}
+	if u.Role != models.RoleDoor && u.Role != models.RoleAdmin && u.Role != models.RoleOrganiser {
+		h.apiError(c, http.StatusForbidden, "forbidden", tr.T("error.forbidden"), nil)
+		return doorPrincipal{}, false
+	}
+	var venue models.Venue
+	var err error
+	switch {
+	case u.VenueID != nil:
+		venue, err = h.store.Venue(ctx, *u.VenueID)
+		if err == nil && wanted != "" && wanted != venue.Slug {
+			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
+			return doorPrincipal{}, false
+		}
+	case wanted == "":
+		h.apiError(c, http.StatusBadRequest, "venue_required", tr.T("checkin.venue_required"), map[string]string{"venue": tr.T("checkin.venue_required")})
+		return doorPrincipal{}, false
+	default:
+		venue, err = h.store.VenueBySlug(ctx, wanted)
+	}
+	if err != nil {
+		h.fail(c, err)
+		return doorPrincipal{}, false
+	}
+	return doorPrincipal{Venue: venue, Door: u.Email, UserID: &u.ID}, true
+}
+
+// DoorJSON tells a scanning device where it stands.
+type DoorJSON struct {
+	Venue VenueRefJSON `json:"venue"`
+	Door  string       `json:"door"`
+	Event struct {
+		Name string `json:"name"`
+		Date string `json:"date"`
+	} `json:"event"`
+}
+
+// VenueRefJSON names a venue.
+type VenueRefJSON struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+}
+
+func (h *Handler) getDoor(c *gin.Context) {
+	p, ok := h.doorPrincipal(c)
+	if !ok {
+		return
+	}
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	out := DoorJSON{Venue: VenueRefJSON{Slug: p.Venue.Slug, Name: p.Venue.Name}, Door: p.Door}
+	out.Event.Name, out.Event.Date = event.Name, event.Date
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, out)
+}
+
+// CheckInListJSON is a door's offline copy of its venue's check-in list.
+type CheckInListJSON struct {
+	Venue       VenueRefJSON      `json:"venue"`
+	Venues      map[string]string `json:"venues"`
+	Keys        []EventKeyJSON    `json:"keys"`
+	GeneratedAt string            `json:"generated_at"`
+	Attendees   []DoorEntryJSON   `json:"attendees"`
+}
+
+// DoorEntryJSON is one attendee in a door's list.
+type DoorEntryJSON struct {
+	ID           uint              `json:"id"`
+	Version      int               `json:"version"`
+	Status       string            `json:"status"`
+	Code         string            `json:"code"`
+	Name         string            `json:"name"`
+	Organisation string            `json:"organisation"`
+	Session      *FirstSessionJSON `json:"session"`
+	CheckIn      *CheckInRefJSON   `json:"checkin"`
+}
+
+// FirstSessionJSON is an attendee's first session of the day.
+type FirstSessionJSON struct {
+	Title    string `json:"title"`
+	Room     string `json:"room"`
+	StartsAt string `json:"starts_at"`
+}
+
+// CheckInRefJSON is a check-in as a door's list shows it.
+type CheckInRefJSON struct {
+	ID          uint   `json:"id"`
+	CheckedInAt string `json:"checked_in_at"`
+	Door        string `json:"door"`
+}
+
+func firstSessionJSON(f *models.FirstSession) *FirstSessionJSON {
+	if f == nil {
+		return nil
+	}
+	return &FirstSessionJSON{Title: f.Title, Room: f.Room, StartsAt: f.StartsAt.UTC().Format(time.RFC3339)}
+}
+
+func (h *Handler) getCheckInList(c *gin.Context) {
+	p, ok := h.doorPrincipal(c)
+	if !ok {
+		return
+	}
+	if c.Param("slug") != p.Venue.Slug {
+		h.apiError(c, http.StatusForbidden, "forbidden", h.tr(c).T("checkin.other_venue"), nil)
+		return
+	}
+	ctx := c.Request.Context()
+	keys, err := h.keysOf(c, p.Venue.EventID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	venues, err := h.store.Venues(ctx, p.Venue.EventID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	entries, err := h.store.DoorList(ctx, p.Venue.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	out := CheckInListJSON{
+		Venue: VenueRefJSON{Slug: p.Venue.Slug, Name: p.Venue.Name}, Venues: map[string]string{},
+		Keys: []EventKeyJSON{{KeyID: keys.key.KeyID(), Algorithm: "Ed25519",
+			PublicKey: base64.StdEncoding.EncodeToString(keys.key.PublicKey), PayloadFormat: "DP1"}},
+		GeneratedAt: h.store.Now().UTC().Format(time.RFC3339),
+		Attendees:   make([]DoorEntryJSON, 0, len(entries)),
+	}
+	for _, v := range venues {
+		out.Venues[v.Slug] = v.Name
+	}
+	for _, e := range entries {
+		t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: p.Venue.Slug, Version: uint16(e.TicketVersion)}
+		j := DoorEntryJSON{ID: e.RegistrationID, Version: e.TicketVersion, Status: e.Status, Code: keys.codes.Code(t),
+			Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session)}
+		if e.CheckIn != nil {
+			j.CheckIn = &CheckInRefJSON{ID: e.CheckIn.ID, CheckedInAt: e.CheckIn.CheckedInAt.UTC().Format(time.RFC3339), Door: e.CheckIn.Door}
+		}
+		out.Attendees = append(out.Attendees, j)
+	}
+	// Names of attendees: never kept by a shared cache.
+	c.Header("Cache-Control", "private, no-store")
+	c.JSON(http.StatusOK, out)
+}
+
+// CheckInRequest is the body of POST /api/v1/checkins: a code read from a QR code or typed,
+// or a registration found by name.
+type CheckInRequest struct {
+	Code         string     `json:"code"`
+	Registration uint       `json:"registration"`
+	ScanID       string     `json:"scan_id"`
+	ScannedAt    *time.Time `json:"scanned_at"`
+}
+
+// CheckInJSON is the answer to a scan.
+type CheckInJSON struct {
+	Result           string            `json:"result"`
+	Message          string            `json:"message"`
+	ID               uint              `json:"id,omitempty"`
+	Registration     uint              `json:"registration,omitempty"`
+	Attendee         *AttendeeJSON     `json:"attendee,omitempty"`
+	Session          *FirstSessionJSON `json:"session,omitempty"`
+	Venue            string            `json:"venue,omitempty"`
+	VenueName        string            `json:"venue_name,omitempty"`
+	CheckedInAt      string            `json:"checked_in_at,omitempty"`
+	FirstCheckedInAt string            `json:"first_checked_in_at,omitempty"`
+	Door             string            `json:"door,omitempty"`
+	Conflict         bool              `json:"conflict"`
+}
+
+// AttendeeJSON is who a verified ticket belongs to.
+type AttendeeJSON struct {
+	Name         string `json:"name"`
+	Organisation string `json:"organisation"`
+}
+
+func (h *Handler) createCheckIn(c *gin.Context) {
+	p, ok := h.doorPrincipal(c)
+	if !ok {
+		return
+	}
+	var req CheckInRequest
+	if !h.decodeJSON(c, &req) {
+		return
+	}
+	tr := h.tr(c)
+	if fields := validateCheckIn(req, tr.T); len(fields) > 0 {
+		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), fields)
+		return
+	}
+	ticket, ok, err := h.ticketFromScan(c, p, req)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	answer := func(out CheckInJSON) {
+		out.Message = h.checkInMessage(c, out)
+		c.JSON(http.StatusOK, out)
+	}
+	if !ok {
+		answer(CheckInJSON{Result: models.CheckInInvalid})
+		return
+	}
+	if ticket.Venue != p.Venue.Slug {
+		out := CheckInJSON{Result: models.CheckInWrongVenue, Venue: ticket.Venue}
+		if v, err := h.store.VenueBySlug(c.Request.Context(), ticket.Venue); err == nil {
+			out.VenueName = v.Name
+		}
+		answer(out)
+		return
+	}
+	now := h.store.Now()
+	if req.ScannedAt != nil && req.ScannedAt.After(now) {
+		req.ScannedAt = &now // a device clock ahead of ours cannot make a scan come later
+	}
+	outcome, err := h.store.CheckIn(c.Request.Context(), models.CheckInInput{
+		VenueID: p.Venue.ID, RegistrationID: uint(ticket.ID), TicketVersion: int(ticket.Version),
+		Door: p.Door, DeviceTokenID: p.DeviceTokenID, UserID: p.UserID, ScanID: req.ScanID, ScannedAt: req.ScannedAt,
+	})
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	out := CheckInJSON{Result: outcome.Result, Venue: p.Venue.Slug, VenueName: p.Venue.Name, Conflict: outcome.Conflict}
+	if outcome.Result == models.CheckInInvalid || outcome.Result == models.CheckInWrongVenue {
+		// A name search hit at another venue, or a registration that no longer exists.
+		answer(CheckInJSON{Result: models.CheckInInvalid})
+		return
+	}
+	r := outcome.Registration
+	out.Registration = r.ID
+	out.Attendee = &AttendeeJSON{Name: r.Name, Organisation: r.Organisation}
+	if outcome.Result == models.CheckInAdmitted || outcome.Result == models.CheckInAlreadyIn {
+		scanned := now
+		if req.ScannedAt != nil {
+			scanned = *req.ScannedAt
+		}
+		if outcome.Result == models.CheckInAdmitted {
+			scanned = outcome.CheckIn.CheckedInAt
+		}
+		out.ID = outcome.CheckIn.ID
+		out.CheckedInAt = scanned.UTC().Format(time.RFC3339)
+		out.FirstCheckedInAt = outcome.CheckIn.CheckedInAt.UTC().Format(time.RFC3339)
+		out.Door = outcome.CheckIn.Door
+		first, ok, err := h.store.FirstSessionOf(c.Request.Context(), r.ID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		if ok {
+			out.Session = firstSessionJSON(&first)
+		}
+	}
+	answer(out)
+}
+
+// validateCheckIn checks the request's shape; the code itself is judged by the scan.
+func validateCheckIn(req CheckInRequest, t func(string, ...any) string) map[string]string {
+	fields := map[string]string{}
+	code := strings.TrimSpace(req.Code)
+	switch {
+	case code == "" && req.Registration == 0:
+		fields["code"] = t("checkin.code_required")
+	case code != "" && req.Registration != 0:
+		fields["registration"] = t("checkin.code_or_registration")
+	}
+	if len(req.ScanID) > models.MaxScanIDLength {
+		fields["scan_id"] = t("form.too_long", "Max", models.MaxScanIDLength)
+	} else if strings.IndexFunc(req.ScanID, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
+		fields["scan_id"] = t("checkin.bad_scan_id")
+	}
+	return fields
+}
+
+// ticketFromScan reads the ticket a scan names: a signed QR payload, a short code typed from
+// the paper, or a registration picked by name. ok is false when it names no ticket.
+func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInRequest) (tickets.Ticket, bool, error) {
+	if req.Registration != 0 {
+		if req.Registration > 1<<32-1 {
+			return tickets.Ticket{}, false, nil
+		}
+		return tickets.Ticket{ID: uint32(req.Registration), Venue: p.Venue.Slug}, true, nil
+	}
+	keys, err := h.keysOf(c, p.Venue.EventID)
+	if err != nil {
+		return tickets.Ticket{}, false, err
+	}
+	// Handheld scanners may add a line end; QR payloads are upper case.
+	code := strings.TrimSpace(req.Code)
+	if strings.HasPrefix(code, "DP1") {
+		t, err := tickets.NewVerifier(keys.key.PublicKey).Verify(code)
+		return t, err == nil, nil
+	}
+	code = tickets.NormalizeCode(code)
+	if t, ok := keys.codes.Lookup(code); ok {
+		return t, true, nil
+	}
+	// Not in the book yet: work out this venue's codes (at most every two seconds per venue,
+	// since it signs every ticket) and look again.
+	if !h.codeFills.Allow(p.Venue.Slug) {
+		return tickets.Ticket{}, false, nil
+	}
+	versions, err := h.store.VenueTickets(c.Request.Context(), p.Venue.ID)
+	if err != nil {
+		return tickets.Ticket{}, false, err
+	}
+	for id, version := range versions {
+		for v := 1; v <= version; v++ { // older versions too, to tell "superseded" from "unknown"
+			keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: p.Venue.Slug, Version: uint16(v)})
+		}
+	}
+	t, ok := keys.codes.Lookup(code)
+	return t, ok, nil
+}
+
+// checkInMessage is the answer in words, in the door's language.
+func (h *Handler) checkInMessage(c *gin.Context, out CheckInJSON) string {
+	tr := h.tr(c)
+	switch out.Result {
+	case models.CheckInAdmitted:
+		return tr.T("checkin.admitted", "Name", out.Attendee.Name)
+	case models.CheckInAlreadyIn:
+		at, _ := time.Parse(time.RFC3339, out.FirstCheckedInAt)
+		return tr.T("checkin.already", "Name", out.Attendee.Name, "Time", tr.Time(at), "Door", out.Door)
+	case models.CheckInWrongVenue:
+		name := out.VenueName
+		if name == "" {
+			name = out.Venue
+		}
+		return tr.T("checkin.wrong_venue", "Venue", name)
+	case models.CheckInCancelled:
+		return tr.T("checkin.cancelled", "Name", out.Attendee.Name)
+	case models.CheckInSuperseded:
+		return tr.T("checkin.superseded", "Name", out.Attendee.Name)
+	default:
+		return tr.T("checkin.invalid")
+	}
+}
+
+// UndoJSON answers DELETE /api/v1/checkins/{id}.
+type UndoJSON struct {
+	ID       uint   `json:"id"`
+	UndoneAt string `json:"undone_at"`
+}
+
+func (h *Handler) undoCheckIn(c *gin.Context) {
+	p, ok := h.doorPrincipal(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
+	if err != nil || id == 0 {
+		h.notFound(c)
+		return
+	}
+	ci, err := h.store.UndoCheckIn(c.Request.Context(), uint(id), p.Venue.ID, p.Door)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	h.log.Info("check-in undone", "checkin", ci.ID, "registration", ci.RegistrationID, "venue", p.Venue.Slug,
+		"by", p.Door, "request_id", c.GetString(ctxRequestID))
+	c.JSON(http.StatusOK, UndoJSON{ID: ci.ID, UndoneAt: ci.UndoneAt.UTC().Format(time.RFC3339)})
+}
