@@ -79,6 +79,22 @@ func New(t testing.TB) context.Context {
 // for example NewWithSize(t, 390, 844) for a phone.
 func NewWithSize(t testing.TB, width, height int) context.Context {
 	t.Helper()
+	return NewWithOptions(t, width, height)
+}
+
+// FakeCamera returns the Chromium options that replace the camera by the Y4M video at path
+// (YUV4MPEG2, C420) and grant pages camera access without asking, for NewWithOptions.
+func FakeCamera(path string) []chromedp.ExecAllocatorOption {
+	return []chromedp.ExecAllocatorOption{
+		chromedp.Flag("use-fake-device-for-media-stream", true),
+		chromedp.Flag("use-fake-ui-for-media-stream", true),
+		chromedp.Flag("use-file-for-fake-video-capture", path),
+	}
+}
+
+// NewWithOptions is NewWithSize with extra Chromium options, such as those of FakeCamera.
+func NewWithOptions(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
+	t.Helper()
 
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
@@ -104,6 +120,7 @@ func NewWithSize(t testing.TB, width, height int) context.Context {
 		// user data directory, and removes it (after it kills Chromium's
 		// leftover helper processes) when the browser stops.
 	)
+	opts = append(opts, extra...)
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {

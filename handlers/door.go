@@ -3,28 +3,65 @@ package handlers
 import (
 	"io/fs"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/templates"
 )
 
-// doorCSP is the site's policy plus 'wasm-unsafe-eval', which the zxing WebAssembly decoder
-// of the scan page needs; it applies to the door's own responses only.
-const doorCSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; manifest-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+// doorMessages are the catalogue keys the scan page's script needs, each with the names of
+// its template arguments. They are rendered with placeholders ("{Name}") that door.js fills in.
+var doorMessages = map[string][]string{
+	"door.status_online": nil, "door.status_offline": nil, "door.status_connecting": nil,
+	"door.waiting_one": {"N"}, "door.waiting_other": {"N"}, "door.list_updated": {"Time"},
+	"door.no_list": nil, "door.paired_as": {"Venue", "Door"},
+	"door.ready": nil, "door.ready_hint": nil,
+	"door.kind_admitted": nil, "door.kind_warning": nil, "door.kind_refused": nil, "door.kind_info": nil,
+	"door.welcome": {"Name"}, "door.first_session": {"Title", "Time", "Room"}, "door.first_session_no_room": {"Title", "Time"},
+	"door.already": {"Time", "Door"}, "door.already_no_door": {"Time"}, "door.wrong_venue": {"Venue"}, "door.cancelled": nil,
+	"door.superseded": nil, "door.invalid": nil, "door.checked_offline": nil,
+	"door.undo": nil, "door.undone": {"Name"}, "door.undo_failed": nil,
+	"door.camera_start": nil, "door.camera_stop": nil, "door.camera_unavailable": nil,
+	"door.search_none": nil, "door.search_count_one": nil, "door.search_count_other": {"N"},
+	"door.search_in": nil, "door.search_cancelled": nil,
+	"door.pair_failed": nil, "door.pair_offline": nil, "door.unpaired": nil, "door.server_error": {"Message"},
+	"door.sync_conflicts": {"N"},
+}
 
 type doorData struct {
 	Page
+	// Messages holds the script's strings in the page's language, keyed by catalogue key.
+	Messages map[string]string
+	// LoginURL signs a door or organiser account in and comes back to this page.
+	LoginURL string
 }
 
-// showDoor renders the scan page for door staff.
+// showDoor renders the scan page for door staff. The page itself holds nothing secret: the
+// script pairs the device and asks the API for the venue, its check-in list and the answers.
 func (h *Handler) showDoor(c *gin.Context) {
-	c.Header("Content-Security-Policy", doorCSP)
+	setDoorCSP(c)
 	p := h.page(c, h.tr(c).T("door.title"), "door")
-	h.render(c, http.StatusOK, "door", doorData{Page: p})
+	back := "/deur"
+	if slug := c.Query("locatie"); slug != "" {
+		// Keep the venue of an organiser's door page across the language switch and log-in.
+		back += "?locatie=" + url.QueryEscape(slug)
+	}
+	p.Path = back
+	msgs := make(map[string]string, len(doorMessages))
+	for key, names := range doorMessages {
+		args := make([]any, 0, 2*len(names))
+		for _, n := range names {
+			args = append(args, n, "{"+n+"}")
+		}
+		msgs[key] = p.T(key, args...)
+	}
+	h.render(c, http.StatusOK, "door", doorData{Page: p, Messages: msgs, LoginURL: "/beheer/inloggen?terug=" + url.QueryEscape(back)})
 }
 
-// doorServiceWorker serves the scan page's service worker from /deur, so its scope can be /deur.
+// doorServiceWorker serves the scan page's service worker from /deur, so that it may control
+// /deur itself (Service-Worker-Allowed) and keep the page working offline.
 func (h *Handler) doorServiceWorker(c *gin.Context) {
 	c.Header("Service-Worker-Allowed", "/deur")
 	h.serveDoorFile(c, "door/sw.js", "text/javascript; charset=utf-8")
@@ -35,13 +72,27 @@ func (h *Handler) doorManifest(c *gin.Context) {
 	h.serveDoorFile(c, "door/manifest.webmanifest", "application/manifest+json")
 }
 
+// serveDoorFile answers with one embedded static file; no-cache makes browsers check for a
+// new service worker or manifest on every load.
 func (h *Handler) serveDoorFile(c *gin.Context, name, contentType string) {
 	b, err := fs.ReadFile(templates.Static(), name)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	c.Header("Content-Security-Policy", doorCSP)
+	setDoorCSP(c)
 	c.Header("Cache-Control", "no-cache")
 	c.Data(http.StatusOK, contentType, b)
+}
+
+// setDoorCSP adds 'wasm-unsafe-eval' to the site's script-src for the door's responses only:
+// the zxing WebAssembly decoder cannot be compiled without it. Everything else of the site's
+// policy stays as securityHeaders set it.
+func setDoorCSP(c *gin.Context) {
+	hdr := c.Writer.Header()
+	csp := hdr.Get("Content-Security-Policy")
+	if csp == "" || strings.Contains(csp, "'wasm-unsafe-eval'") {
+		return
+	}
+	hdr.Set("Content-Security-Policy", strings.Replace(csp, "script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1))
 }
