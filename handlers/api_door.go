@@ -32,7 +32,7 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 	wanted := c.Query("venue")
 	if auth := c.GetHeader("Authorization"); auth != "" {
 		token, ok := strings.CutPrefix(auth, "Bearer ")
-		dev, err := h.store.DeviceTokenBySecret(ctx, strings.TrimSpace(token))
+		dev, err := h.devices.lookup(ctx, h.store, strings.TrimSpace(token))
 		if !ok || errors.Is(err, models.ErrNotFound) {
 			h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("checkin.unauthorized"), nil)
 			return doorPrincipal{}, false
@@ -44,9 +44,6 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 		if wanted != "" && wanted != dev.Venue.Slug {
 			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
 			return doorPrincipal{}, false
-		}
-		if err := h.store.TouchDeviceToken(ctx, dev); err != nil {
-			h.log.Warn("record device use", "device", dev.ID, "err", err)
 		}
 		return doorPrincipal{Venue: dev.Venue, Door: dev.Name, DeviceTokenID: &dev.ID}, true
 	}

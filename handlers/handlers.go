@@ -38,6 +38,8 @@ type Handler struct {
 	cop      *http.CrossOriginProtection
 	tickets  *tickets.Renderer
 	secure   bool
+	// devices caches device tokens for a few seconds; see deviceTTL.
+	devices *deviceCache
 	// keys caches each event's *eventKeys by event id.
 	keys sync.Map
 	// codeFills limits how often a venue's ticket codes are worked out again for a code
@@ -103,6 +105,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
 		codeFills:    newKeyedLimiter(2*time.Second, 1),
+		devices:      newDeviceCache(),
 	}
 	return h, nil
 }

@@ -2,8 +2,10 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -89,7 +91,63 @@ const MaxScanIDLength = 64
 
 // CheckIn records a scan. Two doors scanning the same ticket at once get one admitted and one
 // already_checked_in; a scan sent again with the same ScanID gets its first answer again.
+//
+// The common case, a valid ticket scanned for the first time, is one read and one conditional
+// insert; anything else (a second scan, an offline scan that meets another, a cancelled or
+// superseded ticket) takes the careful path, which looks at everything inside the transaction.
 func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, error) {
+	var r Registration
+	err := s.stmts.scanTarget.QueryRowContext(ctx, in.RegistrationID).
+		Scan(&r.VenueID, &r.Status, &r.TicketVersion, &r.Name, &r.Organisation)
+	if errors.Is(err, sql.ErrNoRows) {
+		return CheckInOutcome{Result: CheckInInvalid}, nil
+	}
+	if err != nil {
+		return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
+	}
+	r.ID = in.RegistrationID
+	if r.VenueID == in.VenueID && r.Status == RegistrationActive && (in.TicketVersion == 0 || in.TicketVersion >= r.TicketVersion) {
+		scan := s.newCheckIn(in)
+		version := in.TicketVersion
+		if version == 0 {
+			version = math.MaxInt32 // found by name: any version
+		}
+		var id uint
+		err := s.write(ctx, func(tx *gorm.DB) error {
+			id = 0
+			err := inTx(ctx, tx, s.stmts.insertCheckIn).QueryRowContext(ctx, scan.VenueID, scan.RegistrationID,
+				scan.CheckedInAt, scan.ReceivedAt, scan.Door, scan.DeviceTokenID, scan.UserID, scan.ScanID, scan.Offline,
+				r.ID, in.VenueID, version).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				return nil
+			}
+			return err
+		})
+		if err != nil {
+			return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
+		}
+		if id != 0 {
+			scan.ID = id
+			return CheckInOutcome{Result: CheckInAdmitted, Registration: r, CheckIn: scan}, nil
+		}
+		// Nothing inserted. For a scan made online that is nearly always a second scan of
+		// someone who is in: say so without queueing behind the writes.
+		if in.ScannedAt == nil {
+			var first CheckIn
+			err := s.db.WithContext(ctx).Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&first).Error
+			if err == nil {
+				result := CheckInAlreadyIn
+				if first.ScanID != nil && *first.ScanID == in.ScanID {
+					result = CheckInAdmitted // this very scan, sent again
+				}
+				return CheckInOutcome{Result: result, Registration: r, CheckIn: first}, nil
+			}
+			if !errors.Is(err, gorm.ErrRecordNotFound) {
+				return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
+			}
+		}
+	}
+
 	var out CheckInOutcome
 	write := func() error {
 		return s.write(ctx, func(tx *gorm.DB) error {
@@ -97,7 +155,7 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 			return s.checkIn(tx, in, &out)
 		})
 	}
-	err := write()
+	err = write()
 	if isUniqueViolation(err) {
 		// Another process checked the same person in between our read and our insert
 		// (PostgreSQL); the second try sees that check-in.
@@ -107,6 +165,21 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 		return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
 	}
 	return out, nil
+}
+
+// newCheckIn is the check-in a scan makes if it is admitted.
+func (s *Store) newCheckIn(in CheckInInput) CheckIn {
+	now := s.now().UTC()
+	c := CheckIn{VenueID: in.VenueID, RegistrationID: in.RegistrationID, CheckedInAt: now, ReceivedAt: now, Door: in.Door,
+		DeviceTokenID: in.DeviceTokenID, UserID: in.UserID}
+	if in.ScanID != "" {
+		c.ScanID = &in.ScanID
+	}
+	if in.ScannedAt != nil {
+		c.CheckedInAt = in.ScannedAt.UTC()
+		c.Offline = true
+	}
+	return c
 }
 
 func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error {
@@ -139,15 +212,7 @@ func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error
 		return nil
 	}
 
-	scan := CheckIn{VenueID: in.VenueID, RegistrationID: r.ID, CheckedInAt: now, ReceivedAt: now, Door: in.Door,
-		DeviceTokenID: in.DeviceTokenID, UserID: in.UserID}
-	if in.ScanID != "" {
-		scan.ScanID = &in.ScanID
-	}
-	if in.ScannedAt != nil {
-		scan.CheckedInAt = in.ScannedAt.UTC()
-		scan.Offline = true
-	}
+	scan := s.newCheckIn(in)
 
 	var first CheckIn
 	err = tx.Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&first).Error
@@ -276,12 +341,16 @@ const firstSessionsQuery = `SELECT b.registration_id, s.title, COALESCE(r.name, 
 
 // FirstSessionOf returns the attendee's first confirmed session; ok is false when they have none.
 func (s *Store) FirstSessionOf(ctx context.Context, regID uint) (FirstSession, bool, error) {
-	m, err := s.firstSessions(ctx, "b.registration_id = ?", regID)
-	if err != nil {
-		return FirstSession{}, false, err
+	var id uint
+	var f FirstSession
+	err := s.stmts.firstSession.QueryRowContext(ctx, BookingConfirmed, regID).Scan(&id, &f.Title, &f.Room, &f.StartsAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return FirstSession{}, false, nil
 	}
-	f, ok := m[regID]
-	return f, ok, nil
+	if err != nil {
+		return FirstSession{}, false, fmt.Errorf("first session of registration %d: %w", regID, err)
+	}
+	return f, true, nil
 }
 
 func (s *Store) firstSessions(ctx context.Context, where string, arg any) (map[uint]FirstSession, error) {

@@ -100,13 +100,9 @@ func (s *Store) DeviceTokenBySecret(ctx context.Context, token string) (DeviceTo
 	return t, nil
 }
 
-// TouchDeviceToken records that a device was seen, at most once a minute per device so a
-// busy door does not turn every scan into a write.
+// TouchDeviceToken records that a device was seen now.
 func (s *Store) TouchDeviceToken(ctx context.Context, t DeviceToken) error {
 	now := s.now().UTC()
-	if t.LastUsedAt != nil && now.Sub(*t.LastUsedAt) < time.Minute {
-		return nil
-	}
 	return s.db.WithContext(ctx).Model(&DeviceToken{}).Where("id = ?", t.ID).Update("last_used_at", now).Error
 }
 

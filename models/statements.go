@@ -30,6 +30,11 @@ type statements struct {
 	savepoint            *sql.Stmt
 	releaseSavepoint     *sql.Stmt
 	rollbackToSavepoint  *sql.Stmt
+
+	// The doors' statements: see checkin.go.
+	scanTarget    *sql.Stmt
+	firstSession  *sql.Stmt
+	insertCheckIn *sql.Stmt
 }
 
 func (s *Store) prepareStatements(ctx context.Context) error {
@@ -75,6 +80,17 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		savepoint:           prep(writer, `SAVEPOINT write_job`),
 		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
 		rollbackToSavepoint: prep(writer, `ROLLBACK TO SAVEPOINT write_job`),
+
+		scanTarget:   prep(reader, `SELECT venue_id, status, ticket_version, name, organisation FROM registrations WHERE id = ?`),
+		firstSession: prep(reader, firstSessionsQuery+`b.registration_id = ? ORDER BY sl.starts_at LIMIT 1`),
+		// A check-in goes in only for an active registration whose ticket is current, and
+		// only if the registration has no check-in yet and the scan id is new (the unique
+		// indexes); anything else inserts nothing and takes the careful path.
+		insertCheckIn: prep(writer, `INSERT INTO check_ins (venue_id, registration_id, checked_in_at, received_at, door,
+			device_token_id, user_id, scan_id, offline, undone_by)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, '' WHERE EXISTS (
+				SELECT 1 FROM registrations WHERE id = ? AND venue_id = ? AND status = 'active' AND ticket_version <= ?)
+			ON CONFLICT DO NOTHING RETURNING id`),
 	}
 	return err
 }

@@ -3,6 +3,11 @@
 //
 //	go run ./cmd/loadtest -n 10000 -c 200
 //
+// With -scenario checkin it measures the doors instead: many doors of one venue scanning
+// tickets at once (see checkin.go).
+//
+//	go run ./cmd/loadtest -scenario checkin -n 12000 -c 50
+//
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir, unless -db names a postgres:// database.
 package main
@@ -30,15 +35,21 @@ import (
 )
 
 type config struct {
+	scenario    string
 	n, c, scale int
+	tickets     int
+	rate        float64
 	db, bin     string
 	seed        uint64
 }
 
 func main() {
 	var cfg config
-	flag.IntVar(&cfg.n, "n", 10000, "attendees registering")
-	flag.IntVar(&cfg.c, "c", 200, "concurrent clients")
+	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees) or checkin (doors scanning)")
+	flag.IntVar(&cfg.n, "n", 10000, "attendees registering, or tickets scanned")
+	flag.IntVar(&cfg.c, "c", 200, "concurrent clients (doors, for checkin)")
+	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open")
+	flag.Float64Var(&cfg.rate, "rate", 0, "checkin: scans per second offered by all doors together (0: each door scans again as soon as it has its answer)")
 	flag.IntVar(&cfg.scale, "scale", 20, "demo capacity multiplier (--demo-scale), so 10,000 people fit the venues")
 	flag.StringVar(&cfg.db, "db", "", "database for the server (default: a fresh SQLite file in a temp dir)")
 	flag.StringVar(&cfg.bin, "bin", "", "dagplanner binary (default: go build ./cmd/dagplanner)")
@@ -46,7 +57,14 @@ func main() {
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, cfg, os.Stdout); err != nil {
+	runScenario := run
+	if cfg.scenario == "checkin" {
+		runScenario = runCheckIns
+	} else if cfg.scenario != "registration" {
+		fmt.Fprintf(os.Stderr, "loadtest: unknown scenario %q\n", cfg.scenario)
+		os.Exit(2)
+	}
+	if err := runScenario(ctx, cfg, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "loadtest:", err)
 		os.Exit(1)
 	}
@@ -77,18 +95,15 @@ type ack struct {
 	sessions []uint
 }
 
-func run(ctx context.Context, cfg config, out io.Writer) error {
-	dir, err := os.MkdirTemp("", "dagplanner-loadtest-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
+// startServer builds (unless cfg.bin is set) and starts a server on a fresh demo database in
+// dir, and waits until it is healthy. stop ends it.
+func startServer(ctx context.Context, cfg *config, dir string) (base string, server *exec.Cmd, client *http.Client, stop func(), err error) {
 	if cfg.bin == "" {
 		cfg.bin = filepath.Join(dir, "dagplanner")
 		build := exec.CommandContext(ctx, "go", "build", "-o", cfg.bin, "./cmd/dagplanner")
 		build.Stderr = os.Stderr
 		if err := build.Run(); err != nil {
-			return fmt.Errorf("build server: %w", err)
+			return "", nil, nil, nil, fmt.Errorf("build server: %w", err)
 		}
 	}
 	if cfg.db == "" {
@@ -96,24 +111,39 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	addr, err := freeAddr()
 	if err != nil {
-		return err
+		return "", nil, nil, nil, err
 	}
-	server := exec.CommandContext(ctx, cfg.bin, "--demo", "--demo-scale", strconv.Itoa(cfg.scale), "--demo-registrations=false",
+	server = exec.CommandContext(ctx, cfg.bin, "--demo", "--demo-scale", strconv.Itoa(cfg.scale), "--demo-registrations=false",
 		"--db", cfg.db, "--addr", addr, "--log-format", "json")
 	server.Stdout, server.Stderr = nil, os.Stderr // nil is /dev/null: no pipe to copy the log through
 	if err := server.Start(); err != nil {
-		return fmt.Errorf("start server: %w", err)
+		return "", nil, nil, nil, fmt.Errorf("start server: %w", err)
 	}
-	defer func() {
+	stop = func() {
 		server.Process.Signal(os.Interrupt)
 		server.Wait()
-	}()
-	base := "http://" + addr
-	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
+	}
+	base = "http://" + addr
+	client = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
 		MaxIdleConns: cfg.c * 2, MaxIdleConnsPerHost: cfg.c * 2, IdleConnTimeout: time.Minute}}
 	if err := waitHealthy(ctx, client, base); err != nil {
+		stop()
+		return "", nil, nil, nil, err
+	}
+	return base, server, client, stop, nil
+}
+
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	dir, err := os.MkdirTemp("", "dagplanner-loadtest-")
+	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(dir)
+	base, server, client, stop, err := startServer(ctx, &cfg, dir)
+	if err != nil {
+		return err
+	}
+	defer stop()
 	venues, sessions, err := fetchProgramme(client, base)
 	if err != nil {
 		return err
