@@ -365,11 +365,12 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		path := pattern
 		switch scope {
 		case "zwolle", "rotterdam":
-			v, room, slot, session := d.zwolle, d.zwolleRoom, d.zwolleSlot, d.zwolleSession
+			v, room, slot, session, device := d.zwolle, d.zwolleRoom, d.zwolleSlot, d.zwolleSession, d.zwolleDevice
 			if scope == "rotterdam" {
-				v, room, slot, session = d.rotterdam, d.rotterdamRoom, d.rotterdamSlot, d.rotterdamSession
+				v, room, slot, session, device = d.rotterdam, d.rotterdamRoom, d.rotterdamSlot, d.rotterdamSession, d.rotterdamDevice
 			}
-			path = strings.NewReplacer(":venue", bhID(v.ID), ":room", bhID(room.ID), ":slot", bhID(slot.ID), ":session", bhID(session.ID)).Replace(pattern)
+			path = strings.NewReplacer(":venue", bhID(v.ID), ":room", bhID(room.ID), ":slot", bhID(slot.ID), ":session", bhID(session.ID),
+				":device", bhID(device.ID)).Replace(pattern)
 			if form != nil && form.Has("venue") {
 				form.Set("venue", bhID(v.ID))
 			}
@@ -385,6 +386,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("POST", "/beheer/herinnering", "event", url.Values{})
 	add("GET", "/beheer/locaties/nieuw", "event", nil)
 	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))
+	add("GET", "/beheer/binnenkomst", "any", nil)
 	add("GET", "/beheer/sessies", "any", nil)
 	add("GET", "/beheer/sessies/nieuw", "any", nil)
 	add("POST", "/beheer/sessies/nieuw", "any", url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {bhID(d.rotterdam.ID)}})
@@ -394,6 +396,11 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("POST", "/beheer/locaties/:venue/bewerken", scope, bhVenueForm(""))
 		add("POST", "/beheer/locaties/:venue/badges.pdf", scope, url.Values{"alleen": {"alle"}})
 		add("GET", "/beheer/locaties/:venue/deurlijst.pdf", scope, nil)
+		add("GET", "/beheer/locaties/:venue/apparaten", scope, nil)
+		add("POST", "/beheer/locaties/:venue/apparaten", scope, url.Values{"name": {"Gekaapte ingang"}})
+		add("GET", "/beheer/apparaten/:device/koppelen", scope, nil)
+		add("POST", "/beheer/apparaten/:device/intrekken", scope, url.Values{})
+		add("GET", "/beheer/locaties/:venue/binnenkomst", scope, nil)
 		add("GET", "/beheer/locaties/:venue/zalen/nieuw", scope, nil)
 		add("POST", "/beheer/locaties/:venue/zalen/nieuw", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
 		add("GET", "/beheer/zalen/:room", scope, nil)
@@ -1008,6 +1015,7 @@ type bhDemo struct {
 	zwolleRoom, rotterdamRoom       models.Room
 	zwolleSlot, rotterdamSlot       models.Slot
 	zwolleSession, rotterdamSession models.Session
+	zwolleDevice, rotterdamDevice   models.DeviceToken
 }
 
 func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
@@ -1040,6 +1048,15 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 			t.Fatalf("demo sessions at %s: %d (err %v), want some", x.slug, len(sessions), err)
 		}
 		*x.venue, *x.room, *x.slot, *x.session = v, v.Rooms[0], v.Slots[0], sessions[0]
+		dev, _, err := ts.Store.CreateDeviceToken(ctx, models.DeviceTokenInput{Name: "Ingang " + x.slug, Role: models.RoleDoor, VenueSlug: x.slug})
+		if err != nil {
+			t.Fatalf("device token at %s: %v", x.slug, err)
+		}
+		if x.slug == "zwolle" {
+			d.zwolleDevice = dev
+		} else {
+			d.rotterdamDevice = dev
+		}
 		if !sessions[0].Placed() {
 			t.Fatalf("demo session %q at %s is not placed", sessions[0].Title, x.slug)
 		}
@@ -1203,6 +1220,7 @@ func bhSnapshot(t *testing.T, ts *testServer) string {
 	for _, tbl := range []struct{ name, order string }{
 		{"events", "id"}, {"venues", "id"}, {"rooms", "id"}, {"slots", "id"}, {"sessions", "id"},
 		{"session_slots", "session_id, slot_id"}, {"speakers", "id"}, {"session_speakers", "session_id, speaker_id"},
+		{"device_tokens", "id"},
 	} {
 		var rows []map[string]any
 		if err := ts.Store.DB().Table(tbl.name).Order(tbl.order).Find(&rows).Error; err != nil {

@@ -23,6 +23,9 @@ type Config struct {
 	Logger *slog.Logger
 	// SecureCookies marks cookies Secure; set it whenever Dagplanner is served over TLS.
 	SecureCookies bool
+	// BaseURL is the site's public address, for links shown to be opened elsewhere (a
+	// device's pairing link); empty means the address the request came in on.
+	BaseURL string
 	// Tickets renders PDF tickets, badges and door lists; nil makes one. The server shares
 	// one with the mail worker, so the fonts are prepared once.
 	Tickets *tickets.Renderer
@@ -38,6 +41,7 @@ type Handler struct {
 	cop      *http.CrossOriginProtection
 	tickets  *tickets.Renderer
 	secure   bool
+	base     string
 	// devices caches device tokens for a few seconds; see deviceTTL.
 	devices *deviceCache
 	// keys caches each event's *eventKeys by event id.
@@ -101,6 +105,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		cop:      http.NewCrossOriginProtection(),
 		tickets:  renderer,
 		secure:   cfg.SecureCookies,
+		base:     cfg.BaseURL,
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),

@@ -440,7 +440,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkEveryFieldSet(t, h, "secure")
+	checkEveryFieldSet(t, h, "secure", "base", "keys")
 	ts := serve(t, store, hh)
 	ctx := context.Background()
 	ses := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")
@@ -457,7 +457,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		"/", "/programma/zwolle", "/programma/rotterdam",
 		fmt.Sprintf("/sessies/%d", ses.ID), fmt.Sprintf("/sessies/%d", unplaced.ID),
 		"/sessies/abc", "/bestaat-niet", "/beheer/inloggen",
-		"/api/v1/event", "/api/v1/venues/atlantis/sessions", "/api/v1/whatever",
+		"/api/v1/event", "/api/v1/venues/atlantis/sessions", "/api/v1/whatever", "/deur",
 	}
 	// The organisers' pages, which all answer 200 to an admin.
 	adminGets := []string{
@@ -467,6 +467,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		fmt.Sprintf("/beheer/locaties/%d/tijdvakken/nieuw", v), fmt.Sprintf("/beheer/tijdvakken/%d", slot),
 		"/beheer/sessies", "/beheer/sessies/nieuw", fmt.Sprintf("/beheer/sessies/%d", ses.ID),
 		fmt.Sprintf("/beheer/sessies/%d", unplaced.ID),
+		"/beheer/binnenkomst", fmt.Sprintf("/beheer/locaties/%d/binnenkomst", v), fmt.Sprintf("/beheer/locaties/%d/apparaten", v),
 	}
 	// Empty and nonsensical forms, so every page also renders its problems.
 	badForm := url.Values{"capacity": {"-3"}, "start": {"25:00"}, "end": {"nu"}, "date": {"gisteren"},
@@ -475,7 +476,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		"/beheer/evenement", "/beheer/locaties/nieuw", fmt.Sprintf("/beheer/locaties/%d/bewerken", v),
 		fmt.Sprintf("/beheer/locaties/%d/zalen/nieuw", v), fmt.Sprintf("/beheer/zalen/%d", room),
 		fmt.Sprintf("/beheer/locaties/%d/tijdvakken/nieuw", v), fmt.Sprintf("/beheer/tijdvakken/%d", slot),
-		"/beheer/sessies/nieuw", fmt.Sprintf("/beheer/sessies/%d", ses.ID),
+		"/beheer/sessies/nieuw", fmt.Sprintf("/beheer/sessies/%d", ses.ID), fmt.Sprintf("/beheer/locaties/%d/apparaten", v),
 	}
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {

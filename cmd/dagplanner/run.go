@@ -140,7 +140,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
-	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer,
+	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
 	if err != nil {
 		return err
