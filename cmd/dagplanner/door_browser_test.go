@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
+	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -145,4 +147,108 @@ func flip(c byte) string {
 		return "B"
 	}
 	return "A"
+}
+
+// TestDoorOffline pairs the page, lets it keep its copy of the list and the key, switches the
+// browser's network off, scans, reloads (the service worker serves the page), and switches the
+// network on again: the queued scan reaches the server exactly once.
+func TestDoorOffline(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	srv := startServer(t, "--db", db, "--demo")
+	token := newDoorToken(t, db, "zwolle")
+	olga := registerAttendee(t, srv.URL, "zwolle", "Olga Offline")
+	wil := registerAttendee(t, srv.URL, "zwolle", "Wil Wachtrij")
+
+	ctx := browsertest.New(t)
+	openDoor(t, ctx, srv.URL, token)
+	// The service worker must control the page, with the page and scripts in its cache.
+	waitJS(t, ctx, `navigator.serviceWorker.controller`, "the service worker to control the page")
+
+	online := goOffline(t, ctx)
+	logAt := len(srv.Out.String()) // the browser's requests from here on must all fail
+	got := typeCode(t, ctx, olga.Payload)
+	if got.Result != "admitted" || !strings.Contains(got.Text, "Welkom, "+olga.Name) || !strings.Contains(got.Text, "Offline gecontroleerd") {
+		t.Fatalf("offline scan: the page says %q (%s), want admitted with %q, checked offline", got.Text, got.Result, olga.Name)
+	}
+	waitJS(t, ctx, `document.getElementById('door-net').dataset.net === 'offline'`, "the page to say it is offline")
+	if n := waitingCount(t, ctx); n != 1 {
+		t.Errorf("after one offline scan the page says %d scans wait, want 1", n)
+	}
+	if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+		viewportScreenshot(t, ctx, filepath.Join(dir, "door-offline.png"))
+	}
+
+	// A reload without network: the service worker serves the page, IndexedDB the queue.
+	if err := chromedp.Do(doorStep(ctx), chromedp.Reload()); err != nil {
+		t.Fatalf("reload while offline: %v", err)
+	}
+	waitJS(t, ctx, scanReady+` && document.getElementById('door-waiting').dataset.count === '1'`, "the reloaded page with its queue")
+	got = typeCode(t, ctx, olga.Payload)
+	if got.Result != "warning" || !strings.Contains(got.Text, "via "+doorName) {
+		t.Errorf("offline rescan of a queued ticket: the page says %q (%s), want already checked in via %s", got.Text, got.Result, doorName)
+	}
+	// Typed code, offline, then undone before it was ever sent: it leaves the queue.
+	got = typeCode(t, ctx, tickets.ShortCode(wil.Payload))
+	if got.Result != "admitted" || waitingCount(t, ctx) != 2 {
+		t.Fatalf("offline typed code: the page says %q (%s) with %d waiting, want admitted with 2 waiting", got.Text, got.Result, waitingCount(t, ctx))
+	}
+	before := got.Seq
+	if err := chromedp.Do(doorStep(ctx), chromedp.Click("#door-undo")); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextAnswer(t, ctx, before); got.Result != "info" || waitingCount(t, ctx) != 1 {
+		t.Errorf("offline Undo: the page says %q (%s) with %d waiting, want undone with 1 waiting", got.Text, got.Result, waitingCount(t, ctx))
+	}
+
+	// Offline must have meant offline: the page came from the service worker and no scan
+	// reached the server. (A GET of the list may slip out while the emulation is torn down
+	// for the reload, and arrive cancelled; it changes nothing.)
+	if lines := offlineLeaks(srv.Out.String()[logAt:]); len(lines) > 0 {
+		t.Errorf("while the browser was offline the server still got %d requests:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+
+	online()
+	waitJS(t, ctx, `document.getElementById('door-waiting').dataset.count === '0' && document.getElementById('door-net').dataset.net === 'online'`, "the queue to be sent")
+	if e := serverEntry(t, srv.URL, token, olga.ID); e.CheckIn == nil || e.CheckIn.Door != doorName {
+		t.Errorf("after the network came back the server has check-in %+v for %s, want one at %q", e.CheckIn, olga.Name, doorName)
+	}
+	if e := serverEntry(t, srv.URL, token, wil.ID); e.CheckIn != nil {
+		t.Errorf("the scan undone offline reached the server anyway: %+v", e.CheckIn)
+	}
+
+	// Exactly once in the database: stop the server and count the rows.
+	if err := srv.Stop(); err != nil {
+		t.Fatalf("run returned %v after the context ended, want nil", err)
+	}
+	s, err := models.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for who, want := range map[attendee]int64{olga: 1, wil: 0} {
+		var n int64
+		if err := s.DB().Model(&models.CheckIn{}).Where("registration_id = ?", who.ID).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Errorf("%s has %d check-in rows in the database, want %d", who.Name, n, want)
+		}
+	}
+}
+
+// offlineLeaks picks the requests out of the server's log that an offline scan page must
+// not make: a scan, or the page and its files instead of the service worker's copies.
+func offlineLeaks(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "msg=request ") && (strings.Contains(l, "method=POST") || strings.Contains(l, "method=DELETE") ||
+			strings.Contains(l, "path=/deur") || strings.Contains(l, "path=/static/")) {
+			lines = append(lines, l)
+		}
+	}
+	return lines
 }

@@ -280,29 +280,98 @@ func typeCode(t testing.TB, ctx context.Context, text string) doorAnswer {
 	return nextAnswer(t, ctx, before)
 }
 
-// setOffline switches the browser's network off or on, for the page and its service worker.
-func setOffline(t testing.TB, ctx context.Context, offline bool) {
+// legacyConditions are the parameters of Network.emulateNetworkConditions, which cdproto no
+// longer lists but Chromium still runs. It is the one that takes a service worker offline:
+// emulateNetworkConditionsByRule, sent to the worker, leaves its fetches alone.
+type legacyConditions struct {
+	Offline            bool    `json:"offline"`
+	Latency            float64 `json:"latency"`
+	DownloadThroughput float64 `json:"downloadThroughput"`
+	UploadThroughput   float64 `json:"uploadThroughput"`
+}
+
+var emulateNetworkConditions = cdp.Command[legacyConditions, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+
+// goOffline switches the browser's network off for the page (its requests fail and
+// navigator.onLine is false) and for its service worker, a target with its own network, and
+// returns the function that switches it on again. The test stays attached to the worker
+// while it is offline: the emulation lasts as long as that session, and DevTools keeps the
+// worker from being stopped for idleness meanwhile.
+func goOffline(t testing.TB, ctx context.Context) (online func()) {
 	t.Helper()
-	err := chromedp.Do(doorStep(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+	page := func(offline bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				EmulateOfflineServiceWorker: &offline,
+				MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
+			})
+			if err != nil {
+				return fmt.Errorf("emulate network conditions: %w", err)
+			}
+			// navigator.onLine and the online and offline events.
+			_, err = cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{
+				Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
 			return err
-		}
-		_, err := cdp.Call(ctx, tg, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
-			EmulateOfflineServiceWorker: &offline,
-			MatchedNetworkConditions:    []*network.Conditions{{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}},
 		})
-		if err != nil {
-			return fmt.Errorf("emulate network conditions: %w", err)
-		}
-		if _, err := cdp.Call(ctx, tg, network.OverrideNetworkState, network.OverrideNetworkStateParams{
-			Offline: offline, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
-			return fmt.Errorf("override network state: %w", err)
-		}
-		return nil
-	}))
-	if err != nil {
-		t.Fatalf("switch the network %s: %v", map[bool]string{true: "off", false: "on"}[offline], err)
 	}
+	worker := func(offline bool) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			if _, err := cdp.Call(ctx, tg, network.Enable, network.EnableParams{}); err != nil {
+				return err
+			}
+			_, err := cdp.Call(ctx, tg, emulateNetworkConditions, legacyConditions{Offline: offline, DownloadThroughput: -1, UploadThroughput: -1})
+			return err
+		})
+	}
+
+	targets, err := chromedp.Targets(doorStep(ctx))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var workers []context.Context
+	var detach []context.CancelFunc
+	for _, ti := range targets {
+		if ti.Type != "service_worker" {
+			continue
+		}
+		sw, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(ti.TargetID), chromedp.WithDetachOnCancel())
+		detach = append(detach, cancel)
+		if err := chromedp.Do(doorStep(sw), worker(true)); err != nil {
+			t.Fatalf("take the service worker offline: %v", err)
+		}
+		workers = append(workers, sw)
+	}
+	if len(workers) == 0 {
+		t.Fatal("go offline: no service worker is running")
+	}
+	if err := chromedp.Do(doorStep(ctx), page(true)); err != nil {
+		t.Fatalf("take the page offline: %v", err)
+	}
+	done := false
+	back := func() {
+		if done {
+			return
+		}
+		done = true
+		for i, sw := range workers {
+			if err := chromedp.Do(doorStep(sw), worker(false)); err != nil {
+				t.Errorf("bring the service worker online: %v", err)
+			}
+			detach[i]()
+		}
+		if err := chromedp.Do(doorStep(ctx), page(false)); err != nil {
+			t.Fatalf("bring the page online: %v", err)
+		}
+	}
+	t.Cleanup(func() {
+		for _, cancel := range detach {
+			cancel()
+		}
+	})
+	return back
 }
 
 // waitingCount reads how many scans the page says wait to be sent.
