@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -54,6 +56,8 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/sessies",
 		"/beheer/sessies/nieuw",
 		"/beheer/sessies/" + ids.session,
+		"/beheer/binnenkomst",
+		"/beheer/locaties/" + ids.venue + "/apparaten",
 	}
 
 	ctx := browsertest.New(t)
@@ -76,6 +80,30 @@ func TestAccessibility(t *testing.T) {
 				if at, err := chromedp.Run(timeout(ctx), chromedp.Location()); err != nil || at != srv.URL+p {
 					t.Errorf("loading %s ended at %s (%v), want the page itself", p, at, err)
 				}
+			}
+
+			// Pairing a door device shows its code and QR code once; a few scans with it fill
+			// the arrivals page's chart and lists.
+			if lang == "nl" {
+				err := chromedp.Do(timeout(ctx),
+					chromedp.Navigate(srv.URL+"/beheer/locaties/"+ids.venue+"/apparaten"),
+					chromedp.SendKeys("#veld-name", "Ingang Oost"),
+					chromedp.Click(`main form button[type="submit"]`),
+					chromedp.WaitVisible(".pairing-qr img"),
+				)
+				if err != nil {
+					t.Fatalf("pair a door device: %v", err)
+				}
+				browsertest.AssertNoAxeViolationsHere(t, ctx, "device pairing page")
+				token, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](`[...document.querySelectorAll(".pairing-token")].map(e => e.textContent).find(t => t.startsWith("dpd_")) || ""`))
+				if err != nil || token == "" {
+					t.Fatalf("no device code on the pairing page (%v)", err)
+				}
+				scanSome(t, srv.URL, token, 5)
+			}
+			browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/locaties/"+ids.venue+"/binnenkomst")
+			if n, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[int](`document.querySelectorAll(".arrivals-chart rect").length`)); err != nil || n == 0 {
+				t.Errorf("arrivals page has no bars in its chart (%v)", err)
 			}
 
 			// An organiser form re-rendered with its problems, as the browser submitted it.
@@ -294,5 +322,55 @@ func viewportScreenshot(t *testing.T, ctx context.Context, path string) {
 	}
 	if err := os.WriteFile(path, png, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// scanSome checks in the first n attendees of the device's venue, picked by name.
+func scanSome(t *testing.T, base, token string, n int) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/door", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	var door struct {
+		Venue struct{ Slug string } `json:"venue"`
+	}
+	getJSONWith(t, req, &door)
+	req, _ = http.NewRequest(http.MethodGet, base+"/api/v1/venues/"+door.Venue.Slug+"/checkin-list", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	var list struct {
+		Attendees []struct {
+			ID     uint   `json:"id"`
+			Status string `json:"status"`
+		} `json:"attendees"`
+	}
+	getJSONWith(t, req, &list)
+	done := 0
+	for _, a := range list.Attendees {
+		if done == n || a.Status != "active" {
+			continue
+		}
+		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/checkins", strings.NewReader(fmt.Sprintf(`{"registration": %d}`, a.ID)))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", "application/json")
+		var out struct{ Result string }
+		getJSONWith(t, req, &out)
+		if out.Result != "admitted" {
+			t.Fatalf("check in %d: %q, want admitted", a.ID, out.Result)
+		}
+		done++
+	}
+}
+
+func getJSONWith(t *testing.T, req *http.Request, v any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s %s: %s", req.Method, req.URL, resp.Status)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 }
