@@ -93,7 +93,13 @@ func TestDoorKeyboardWedge(t *testing.T) {
 		}
 	}
 	check("first scan", anna.Payload, "admitted", "Welkom, "+anna.Name, "Gemeente "+anna.Name)
+	if !visible(t, ctx, "#door-undo") {
+		t.Error("after an admission the Undo button is not shown")
+	}
 	check("second scan", anna.Payload, "warning", "Al binnen sinds", "via "+doorName)
+	if visible(t, ctx, "#door-undo") {
+		t.Error("after an already-checked-in answer the Undo button is still shown")
+	}
 
 	// The code printed on Bram's ticket, typed in lower case with a space, as people do.
 	code := tickets.ShortCode(bram.Payload)
@@ -251,4 +257,85 @@ func offlineLeaks(out string) []string {
 		}
 	}
 	return lines
+}
+
+// TestDoorAccessibility runs axe-core on every state of the scan page (pairing, a refused
+// code, ready, admitted, already checked in, refused, search results), in Dutch and English,
+// on a laptop and at phone size, and checks that the words follow the page's language.
+func TestDoorAccessibility(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	srv := startServer(t, "--db", db, "--demo")
+	token := newDoorToken(t, db, "zwolle")
+	words := map[string]struct{ welcome, already, invalid string }{
+		"nl": {"Welkom, ", "Al binnen sinds", "Ongeldig ticket"},
+		"en": {"Welcome, ", "Already checked in at", "Invalid ticket"},
+	}
+	sizes := []struct {
+		name          string
+		width, height int
+	}{{"laptop", 1280, 900}, {"phone", 390, 844}}
+	for _, size := range sizes {
+		t.Run(size.name, func(t *testing.T) {
+			ctx := browsertest.NewWithSize(t, size.width, size.height)
+			for _, lang := range []string{"nl", "en"} {
+				who := registerAttendee(t, srv.URL, "zwolle", "Axel "+size.name+" "+lang)
+				setLanguage(t, ctx, srv.URL, lang)
+				navigate(t, ctx, srv.URL+"/deur")
+				waitJS(t, ctx, `document.getElementById('door').dataset.state === 'pair'`, "the pairing screen")
+				assertLang(t, ctx, "/deur", lang)
+				state := func(what string) {
+					t.Helper()
+					browsertest.AssertNoAxeViolationsHere(t, ctx, lang+" "+size.name+": "+what)
+					if size.name == "phone" {
+						assertNoSidewaysScroll(t, ctx, "/deur "+what)
+					}
+					if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+						viewportScreenshot(t, ctx, filepath.Join(dir, "door-"+size.name+"-"+lang+"-"+strings.ReplaceAll(what, " ", "-")+".png"))
+					}
+				}
+				state("pairing")
+
+				err := chromedp.Do(doorStep(ctx), chromedp.SendKeys("#door-token", "dpd_bestaatniet"), chromedp.Click(`#door-pair-form button[type="submit"]`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				waitJS(t, ctx, `!document.getElementById('door-pair-problem').hidden`, "the refused device code")
+				state("pairing refused")
+				err = chromedp.Do(doorStep(ctx), chromedp.SendKeys("#door-token", token), chromedp.Click(`#door-pair-form button[type="submit"]`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				waitJS(t, ctx, scanReady, "the paired scan page")
+				state("ready")
+
+				w := words[lang]
+				for _, step := range []struct{ what, text, result, says string }{
+					{"admitted", who.Payload, "admitted", w.welcome + who.Name},
+					{"already in", who.Payload, "warning", w.already},
+					{"refused", "hallo", "refused", w.invalid},
+				} {
+					got := typeCode(t, ctx, step.text)
+					if got.Result != step.result || !strings.Contains(got.Text, step.says) {
+						t.Errorf("%s %s: the page says %q (%s), want %s with %q", lang, step.what, got.Text, got.Result, step.result, step.says)
+					}
+					state(step.what)
+				}
+				if err := chromedp.Do(doorStep(ctx), chromedp.SendKeys("#door-search", "axel")); err != nil {
+					t.Fatal(err)
+				}
+				waitJS(t, ctx, `document.querySelectorAll('#door-results button').length > 0`, "search results")
+				state("search results")
+
+				// Back to the pairing screen for the next language.
+				if err := chromedp.Do(doorStep(ctx), chromedp.Click("#door-unpair")); err != nil {
+					t.Fatal(err)
+				}
+				waitJS(t, ctx, `document.getElementById('door').dataset.state === 'pair'`, "the pairing screen after unpairing")
+			}
+		})
+	}
 }

@@ -384,3 +384,13 @@ func waitingCount(t testing.TB, ctx context.Context) int {
 	n, _ := strconv.Atoi(s)
 	return n
 }
+
+// visible reports whether the element takes up space on the page (hidden ones do not).
+func visible(t testing.TB, ctx context.Context, sel string) bool {
+	t.Helper()
+	v, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[bool](`(e => !!e && e.getClientRects().length > 0)(document.querySelector('`+sel+`'))`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}

@@ -42,12 +42,10 @@
     var n = S.queue.length;
     E.waiting.textContent = n === 0 ? "" : n === 1 ? t("door.waiting_one", { N: 1 }) : t("door.waiting_other", { N: n });
     E.waiting.dataset.count = String(n);
-    var fresh = S.listAt ? t("door.list_updated", { Time: time(new Date(S.listAt).toISOString()) }) : (S.door ? t("door.no_list") : "");
+    var fresh = !S.door ? "" : S.listAt ? t("door.list_updated", { Time: time(new Date(S.listAt).toISOString()) }) : t("door.no_list");
     if (S.conflicts) fresh += " " + t("door.sync_conflicts", { N: S.conflicts });
     E.fresh.textContent = fresh;
-    if (S.door) {
-      E.where.textContent = S.door.door ? t("door.paired_as", { Venue: S.door.venue.name, Door: S.door.door }) : S.door.venue.name;
-    }
+    E.where.textContent = !S.door ? "" : S.door.door ? t("door.paired_as", { Venue: S.door.venue.name, Door: S.door.door }) : S.door.venue.name;
   }
   S.onChange = renderStatus;
 
@@ -70,14 +68,20 @@
     E.pairProblem.hidden = !problem;
     renderStatus();
   }
-  S.onUnpaired = function () { showPair(t("door.unpaired")); };
+  S.onUnpaired = function () {
+    S.forget();
+    showPair(t("door.unpaired"));
+  };
 
   function connect() {
     return S.connect().then(function (r) {
       if (r === "paired") showScan();
       else if (r === "offline") {
         if (S.door) showScan(); else showPair(t("door.pair_offline"));
-      } else if (r.status === 401) showPair(S.token ? t("door.pair_failed") : "");
+      } else if (r.status === 401) {
+        if (S.door) S.forget();
+        showPair(S.token ? t("door.pair_failed") : "");
+      }
       else showPair(r.problem || t("door.server_error", { Message: r.status }));
     });
   }
@@ -405,7 +409,7 @@
   });
   E.unpair.addEventListener("click", function () {
     S.setToken("");
-    S.door = null;
+    S.forget();
     showPair("");
   });
 

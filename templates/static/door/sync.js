@@ -115,6 +115,18 @@
     }, function () { return "offline"; });
   }
 
+  // forget removes the door and its list (names of attendees) from the device, when it is
+  // unpaired or the server no longer accepts it. Waiting scans stay until they are sent.
+  function forget() {
+    var slug = S.door && S.door.venue.slug;
+    S.door = null;
+    S.list = null;
+    S.listAt = 0;
+    D.store.del(doorKey());
+    if (slug) D.store.del("list:" + slug);
+    S.onChange();
+  }
+
   function refreshKeys() {
     return api("GET", "/api/v1/event/keys", null, 8000).then(function (res) {
       if (res.status === 200 && res.data.keys && res.data.keys.length) {
@@ -244,6 +256,7 @@
   S.setToken = setToken;
   S.api = api;
   S.load = load;
+  S.forget = forget;
   S.connect = connect;
   S.refreshList = refreshList;
   S.flush = flush;
