@@ -300,14 +300,18 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		out.CheckedInAt = scanned.UTC().Format(time.RFC3339)
 		out.FirstCheckedInAt = outcome.CheckIn.CheckedInAt.UTC().Format(time.RFC3339)
 		out.Door = outcome.CheckIn.Door
-		first, ok, err := h.store.FirstSessionOf(c.Request.Context(), r.ID)
-		if err != nil {
-			h.serverError(c, err)
-			return
+		first := outcome.Session
+		if first == nil {
+			f, ok, err := h.store.FirstSessionOf(c.Request.Context(), r.ID)
+			if err != nil {
+				h.serverError(c, err)
+				return
+			}
+			if ok {
+				first = &f
+			}
 		}
-		if ok {
-			out.Session = firstSessionJSON(&first)
-		}
+		out.Session = firstSessionJSON(first)
 	}
 	answer(out)
 }

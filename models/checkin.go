@@ -84,6 +84,8 @@ type CheckInOutcome struct {
 	CheckIn CheckIn
 	// Conflict is set when an offline scan met a check-in at another door.
 	Conflict bool
+	// Session is the attendee's first session, when the common case already read it.
+	Session *FirstSession
 }
 
 // MaxScanIDLength bounds a device's scan id.
@@ -97,8 +99,10 @@ const MaxScanIDLength = 64
 // superseded ticket) takes the careful path, which looks at everything inside the transaction.
 func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, error) {
 	var r Registration
+	var title, room sql.NullString
+	var startsAt sql.NullTime
 	err := s.stmts.scanTarget.QueryRowContext(ctx, in.RegistrationID).
-		Scan(&r.VenueID, &r.Status, &r.TicketVersion, &r.Name, &r.Organisation)
+		Scan(&r.VenueID, &r.Status, &r.TicketVersion, &r.Name, &r.Organisation, &title, &room, &startsAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return CheckInOutcome{Result: CheckInInvalid}, nil
 	}
@@ -106,6 +110,10 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 		return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
 	}
 	r.ID = in.RegistrationID
+	var first *FirstSession
+	if title.Valid && startsAt.Valid {
+		first = &FirstSession{Title: title.String, Room: room.String, StartsAt: startsAt.Time}
+	}
 	if r.VenueID == in.VenueID && r.Status == RegistrationActive && (in.TicketVersion == 0 || in.TicketVersion >= r.TicketVersion) {
 		scan := s.newCheckIn(in)
 		version := in.TicketVersion
@@ -128,19 +136,19 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 		}
 		if id != 0 {
 			scan.ID = id
-			return CheckInOutcome{Result: CheckInAdmitted, Registration: r, CheckIn: scan}, nil
+			return CheckInOutcome{Result: CheckInAdmitted, Registration: r, CheckIn: scan, Session: first}, nil
 		}
 		// Nothing inserted. For a scan made online that is nearly always a second scan of
 		// someone who is in: say so without queueing behind the writes.
 		if in.ScannedAt == nil {
-			var first CheckIn
-			err := s.db.WithContext(ctx).Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&first).Error
+			var firstIn CheckIn
+			err := s.db.WithContext(ctx).Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&firstIn).Error
 			if err == nil {
 				result := CheckInAlreadyIn
-				if first.ScanID != nil && *first.ScanID == in.ScanID {
+				if firstIn.ScanID != nil && *firstIn.ScanID == in.ScanID {
 					result = CheckInAdmitted // this very scan, sent again
 				}
-				return CheckInOutcome{Result: result, Registration: r, CheckIn: first}, nil
+				return CheckInOutcome{Result: result, Registration: r, CheckIn: firstIn, Session: first}, nil
 			}
 			if !errors.Is(err, gorm.ErrRecordNotFound) {
 				return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)

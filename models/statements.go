@@ -81,7 +81,16 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
 		rollbackToSavepoint: prep(writer, `ROLLBACK TO SAVEPOINT write_job`),
 
-		scanTarget:   prep(reader, `SELECT venue_id, status, ticket_version, name, organisation FROM registrations WHERE id = ?`),
+		// The registration a scan names, with its first confirmed session for the welcome.
+		scanTarget: prep(reader, `SELECT r.venue_id, r.status, r.ticket_version, r.name, r.organisation,
+			s.title, COALESCE(rm.name, ''), sl.starts_at
+			FROM registrations r
+			LEFT JOIN bookings b ON b.registration_id = r.id AND b.status = 'confirmed'
+			LEFT JOIN sessions s ON s.id = b.session_id
+			LEFT JOIN session_slots ss ON ss.session_id = s.id
+			LEFT JOIN slots sl ON sl.id = ss.slot_id
+			LEFT JOIN rooms rm ON rm.id = ss.room_id
+			WHERE r.id = ? ORDER BY sl.starts_at IS NULL, sl.starts_at LIMIT 1`),
 		firstSession: prep(reader, firstSessionsQuery+`b.registration_id = ? ORDER BY sl.starts_at LIMIT 1`),
 		// A check-in goes in only for an active registration whose ticket is current, and
 		// only if the registration has no check-in yet and the scan id is new (the unique
