@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
@@ -338,4 +344,207 @@ func TestDoorAccessibility(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestDoorTicketJS checks the scan page's own ticket code (ticket.js, used offline) against
+// the Go code it ports: every payload the Go verifier accepts, the page accepts with the same
+// ticket, and every one it refuses (forged, altered, malformed) the page refuses too; typed
+// codes normalise alike; and the offline answers follow the server's rules.
+func TestDoorTicketJS(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	t.Parallel()
+	srv := startServer(t, "--db", filepath.Join(t.TempDir(), "e2e.db"))
+	ctx := browsertest.New(t)
+	navigate(t, ctx, srv.URL+"/deur")
+	waitJS(t, ctx, `window.DagplannerDoor && DagplannerDoor.ticket`, "ticket.js")
+
+	priv := ed25519.NewKeyFromSeed([]byte(strings.Repeat("k", ed25519.SeedSize)))
+	otherKey := ed25519.NewKeyFromSeed([]byte(strings.Repeat("o", ed25519.SeedSize)))
+	pub := priv.Public().(ed25519.PublicKey)
+	signer, other := tickets.NewSigner(priv), tickets.NewSigner(otherKey)
+	var cases []string
+	for _, tk := range []tickets.Ticket{
+		{ID: 1, Venue: "zwolle", Version: 1},
+		{ID: 0, Venue: "a", Version: 0},
+		{ID: 1<<32 - 1, Venue: "abcdefghij-123456789", Version: 1<<16 - 1},
+		{ID: 123456, Venue: "rotterdam", Version: 7},
+	} {
+		p := signer.Payload(tk)
+		cases = append(cases, p, other.Payload(tk), strings.ToLower(p), p[:len(p)-1], p+"X", p+"_")
+		for _, i := range []int{0, 3, 50, 104, len(p) - 1} {
+			cases = append(cases, p[:i]+flip(p[i])+p[i+1:])
+		}
+	}
+	cases = append(cases, "DP1"+strings.Repeat(":", 102)+"ZWOLLE", "DP1"+strings.Repeat("0", 102)+"ZWOLLE", "", "DP1", "hallo")
+
+	type jsTicket struct {
+		OK      bool   `json:"ok"`
+		ID      uint32 `json:"id"`
+		Version uint16 `json:"version"`
+		Venue   string `json:"venue"`
+	}
+	in, _ := json.Marshal(cases)
+	script := fmt.Sprintf(`(async (cases, pub) => {
+		const T = DagplannerDoor.ticket, out = [];
+		for (const c of cases) {
+			const d = T.decode(c);
+			out.push(d ? {ok: await T.verify([{alg: 'Ed25519', public_key: pub}], d), id: d.id, version: d.version, venue: d.venue} : {ok: false});
+		}
+		return out;
+	})(%s, %q)`, in, base64.StdEncoding.EncodeToString(pub))
+	got, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[[]jsTicket](script, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+	if err != nil {
+		t.Fatalf("run ticket.js: %v", err)
+	}
+	verifier := tickets.NewVerifier(pub)
+	for i, c := range cases {
+		want, err := verifier.Verify(c)
+		if err != nil {
+			if got[i].OK {
+				t.Errorf("ticket.js accepts %q as %+v; the Go verifier refuses it (%v)", c, got[i], err)
+			}
+			continue
+		}
+		if !got[i].OK || got[i].ID != want.ID || got[i].Version != want.Version || got[i].Venue != want.Venue {
+			t.Errorf("ticket.js reads %q as %+v, want %+v", c, got[i], want)
+		}
+	}
+
+	typed := []string{"7km3p x4a9c", "S Z B G U O 0 Q", "ab–cd—ef.gh/ij_kl", "  nv2kj-w52ca\t", "äbc", "12345-678901", ""}
+	in, _ = json.Marshal(typed)
+	norm, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[[]string](fmt.Sprintf(`%s.map(s => DagplannerDoor.ticket.normalizeCode(s))`, in)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range typed {
+		if want := tickets.NormalizeCode(s); norm[i] != want {
+			t.Errorf("normalizeCode(%q) = %q in ticket.js, %q in Go", s, norm[i], want)
+		}
+	}
+
+	// The offline answers, from a list as the API gives it.
+	decide := `(() => {
+		const T = DagplannerDoor.ticket;
+		const list = T.indexList({venues: {zwolle: 'Provinciehuis Overijssel', rotterdam: 'Stadhuis Rotterdam'}, attendees: [
+			{id: 1, version: 1, status: 'active', code: 'AAAAA-AAAAA', name: 'Een'},
+			{id: 2, version: 2, status: 'active', code: 'CCCCC-CCCCC', name: 'Twee'},
+			{id: 3, version: 1, status: 'cancelled', code: 'DDDDD-DDDDD', name: 'Drie'},
+			{id: 4, version: 1, status: 'active', code: 'EEEEE-EEEEE', name: 'Vier', checkin: {checked_in_at: '2027-02-03T08:12:00Z', door: 'Ingang West'}},
+			{id: 5, version: 1, status: 'active', code: 'FFFFF-FFFFF', name: 'Vijf'}]});
+		const queued = {5: {scanned_at: '2027-02-03T08:30:00Z', door: 'Ingang Oost'}};
+		const r = input => { const a = T.decide(input, list, 'zwolle', queued); return [a.result, a.venue_name || (a.attendee && a.attendee.name) || '', a.door || ''].join('|'); };
+		return [
+			r({ticket: {id: 1, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 2, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 2, version: 2, venue: 'zwolle'}}),
+			r({ticket: {id: 3, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 4, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 5, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 9, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 1, version: 1, venue: 'rotterdam'}}),
+			r({code: 'CCCCC-CCCCC'}),
+			r({code: 'XXXXX-XXXXX'}),
+			r({registration: 3}),
+			r({registration: 4}),
+		];
+	})()`
+	outcomes, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[[]string](decide))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"admitted|Een|", "superseded|Twee|", "admitted|Twee|", "cancelled|Drie|", "already_checked_in|Vier|Ingang West",
+		"already_checked_in|Vijf|Ingang Oost", "invalid||", "wrong_venue|Stadhuis Rotterdam|", "admitted|Twee|", "invalid||",
+		"cancelled|Drie|", "already_checked_in|Vier|Ingang West",
+	}
+	for i := range max(len(want), len(outcomes)) {
+		var g, w string
+		if i < len(outcomes) {
+			g = outcomes[i]
+		}
+		if i < len(want) {
+			w = want[i]
+		}
+		if g != w {
+			t.Errorf("offline answer %d = %q, want %q", i+1, g, w)
+		}
+	}
+}
+
+// BenchmarkDoorOffline measures, in the page, how long the scan page takes while offline from
+// the decoded text to the answer on screen (performance.now() around dagplannerDoor.handle,
+// which resolves once the answer element is updated). Each iteration is one scan, in turn:
+// a QR payload that is admitted (signature verified, the check-in written to IndexedDB; then
+// undone, outside the timing), a QR payload already queued (orange), and a typed code.
+// It reports the page's p50 and p99 in ms; ns/op includes the DevTools round trip.
+//
+//	go test -run '^$' -bench BenchmarkDoorOffline -benchtime 300x ./cmd/dagplanner/
+func BenchmarkDoorOffline(b *testing.B) {
+	db := filepath.Join(b.TempDir(), "bench.db")
+	base := startBenchServer(b, db)
+	token := newDoorToken(b, db, "zwolle")
+	admit := registerAttendee(b, base, "zwolle", "Bea Benchmark")
+	queued := registerAttendee(b, base, "zwolle", "Quinten Queued")
+	typed := registerAttendee(b, base, "zwolle", "Tessa Typed")
+	ctx := browsertest.New(b)
+	openDoor(b, ctx, base, token)
+	waitJS(b, ctx, `navigator.serviceWorker.controller`, "the service worker")
+	goOffline(b, ctx)
+	if got := typeCode(b, ctx, queued.Payload); got.Result != "admitted" {
+		b.Fatalf("offline scan of %s: %q (%s), want admitted", queued.Name, got.Text, got.Result)
+	}
+
+	kinds := []struct{ name, text, result string }{
+		{"admitted", admit.Payload, "admitted"},
+		{"already", queued.Payload, "already_checked_in"},
+		{"typed", tickets.ShortCode(typed.Payload), "admitted"},
+	}
+	type timing struct {
+		MS     float64 `json:"ms"`
+		Result string  `json:"result"`
+	}
+	var all []float64
+	per := map[string][]float64{}
+	i := 0
+	for b.Loop() {
+		k := kinds[i%len(kinds)]
+		i++
+		script := fmt.Sprintf(`(async text => {
+			const t0 = performance.now();
+			const a = await dagplannerDoor.handle(text);
+			const ms = performance.now() - t0;
+			if (a && a.result === 'admitted') await dagplannerDoor.undo();
+			return {ms, result: a ? a.result : ''};
+		})(%q)`, k.text)
+		got, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[timing](script, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got.Result != k.result {
+			b.Fatalf("%s scan answered %q, want %q", k.name, got.Result, k.result)
+		}
+		all = append(all, got.MS)
+		per[k.name] = append(per[k.name], got.MS)
+	}
+	b.StopTimer()
+	p50, p99 := percentile(all, 50), percentile(all, 99)
+	b.ReportMetric(p50, "p50-ms")
+	b.ReportMetric(p99, "p99-ms")
+	for _, k := range kinds {
+		b.Logf("%-8s n=%d p50=%.2f ms p99=%.2f ms", k.name, len(per[k.name]), percentile(per[k.name], 50), percentile(per[k.name], 99))
+	}
+	b.Logf("all      n=%d p50=%.2f ms p99=%.2f ms (target: 50 ms)", len(all), p50, p99)
+}
+
+// percentile returns the p-th percentile of xs (nearest rank).
+func percentile(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	rank := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(rank, 0)]
 }

@@ -394,3 +394,31 @@ func visible(t testing.TB, ctx context.Context, sel string) bool {
 	}
 	return v
 }
+
+// startBenchServer is startServer for a benchmark: it runs the program with the demo on a
+// fresh SQLite file and stops it when the benchmark ends. (startServer takes a *testing.T.)
+func startBenchServer(b *testing.B, db string) string {
+	b.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--addr", "127.0.0.1:0", "--db", db, "--demo"}, envMap(nil), strings.NewReader(""), out)
+	}()
+	b.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			b.Errorf("run returned %v after the context ended, want nil", err)
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if m := listeningRE.FindStringSubmatch(out.String()); m != nil {
+			return "http://" + m[1]
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("the server did not start within 60s:\n%s", out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
