@@ -147,29 +147,32 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	if err := invalid(in.Validate()); err != nil {
 		return RegistrationResult{}, err
 	}
+	// The venue, the registration window and the choices are checked before queueing for the
+	// writer, on the readers: under a rush the writer does nothing but write. (An organiser
+	// moving a session in the same instant is as if the attendee had been a moment quicker.)
+	var venueID, eventID uint
+	var event Event
+	var opens, closes sql.NullTime
+	err := s.stmts.venueForRegistration.QueryRowContext(context.WithoutCancel(ctx), in.Venue).
+		Scan(&venueID, &eventID, &opens, &closes, &event.WaitlistAfterClose, &event.PrivacyVersion)
+	if errors.Is(err, sql.ErrNoRows) {
+		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), invalid(Problems{"venue": {Key: "form.unknown_venue"}}))
+	}
+	if err != nil {
+		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
+	}
+	event.RegistrationOpensAt, event.RegistrationClosesAt = nullTime(opens), nullTime(closes)
+	plan, err := s.planChoices(context.WithoutCancel(ctx), nil, venueID, in.Sessions, in.Waitlist)
+	if err != nil {
+		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
+	}
 	var res RegistrationResult
-	err := s.write(ctx, func(tx *gorm.DB) error {
+	err = s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		now := s.now().UTC()
-		var venueID, eventID uint
-		var event Event
-		var opens, closes sql.NullTime
-		err := inTx(ctx, tx, s.stmts.venueForRegistration).QueryRowContext(ctx, in.Venue).
-			Scan(&venueID, &eventID, &opens, &closes, &event.WaitlistAfterClose, &event.PrivacyVersion)
-		if errors.Is(err, sql.ErrNoRows) {
-			return invalid(Problems{"venue": {Key: "form.unknown_venue"}})
-		}
-		if err != nil {
-			return err
-		}
-		event.RegistrationOpensAt, event.RegistrationClosesAt = nullTime(opens), nullTime(closes)
 		open, waitlistOnly := event.RegistrationOpen(now)
 		if !open && !waitlistOnly {
 			return ErrRegistrationClosed
-		}
-		plan, err := s.planChoices(ctx, tx, venueID, in.Sessions, in.Waitlist)
-		if err != nil {
-			return err
 		}
 		email := NormalizeEmail(in.Email)
 		r := Registration{
@@ -277,10 +280,14 @@ type choicePlan struct {
 
 // planChoices checks that every chosen session exists, is placed at the venue, and that no
 // two chosen sessions (nor two waiting-list choices) share a slot.
+// With tx nil it reads outside any transaction.
 func (s *Store) planChoices(ctx context.Context, tx *gorm.DB, venueID uint, sessions, waitlist []uint) (choicePlan, error) {
 	plan := choicePlan{sessions: dedupe(sessions), waitlist: dedupe(waitlist), slots: map[uint][]uint{}}
 	atVenue := map[uint]bool{}
-	placement := inTx(ctx, tx, s.stmts.sessionPlacement)
+	placement := s.stmts.sessionPlacementRead
+	if tx != nil {
+		placement = inTx(ctx, tx, s.stmts.sessionPlacement)
+	}
 	for _, id := range append(slices.Clone(plan.sessions), plan.waitlist...) {
 		if _, seen := atVenue[id]; seen {
 			continue

@@ -19,6 +19,9 @@ import (
 type statements struct {
 	venueForRegistration *sql.Stmt
 	sessionPlacement     *sql.Stmt
+	// sessionPlacementRead is sessionPlacement on the readers, for checking a registration's
+	// choices before it queues for the writer.
+	sessionPlacementRead *sql.Stmt
 	insertRegistration   *sql.Stmt
 	takeVenueSeat        *sql.Stmt
 	takeSeat             *sql.Stmt
@@ -58,9 +61,11 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		return st
 	}
 	s.stmts = statements{
-		venueForRegistration: prep(writer, `SELECT v.id, v.event_id, e.registration_opens_at, e.registration_closes_at,
+		venueForRegistration: prep(reader, `SELECT v.id, v.event_id, e.registration_opens_at, e.registration_closes_at,
 			e.waitlist_after_close, e.privacy_version FROM venues v JOIN events e ON e.id = v.event_id WHERE v.slug = ?`),
 		sessionPlacement: prep(writer, `SELECT ss.slot_id, s.venue_id, s.room_id FROM session_slots ss
+			JOIN sessions s ON s.id = ss.session_id WHERE ss.session_id = ?`),
+		sessionPlacementRead: prep(reader, `SELECT ss.slot_id, s.venue_id, s.room_id FROM session_slots ss
 			JOIN sessions s ON s.id = ss.session_id WHERE ss.session_id = ?`),
 		insertRegistration: prep(writer, `INSERT INTO registrations (event_id, venue_id, active_email, email, name,
 			organisation, job_title, dietary, accessibility, lang, consent_version, consent_at, status, ticket_version,
@@ -148,7 +153,8 @@ func isUniqueErr(err error) bool {
 func (s *Store) closeStatements() {
 	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
 		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
-		s.stmts.bookingsOf, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint} {
+		s.stmts.bookingsOf, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
+		s.stmts.sessionPlacementRead, s.stmts.scanTarget, s.stmts.firstSession, s.stmts.insertCheckIn} {
 		if st != nil {
 			st.Close()
 		}
