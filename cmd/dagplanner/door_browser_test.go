@@ -12,9 +12,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
@@ -79,7 +81,8 @@ func TestDoorKeyboardWedge(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "e2e.db")
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
-	anna := registerAttendee(t, srv.URL, "zwolle", "Anna Scanner")
+	session := firstOpenSession(t, srv.URL, "zwolle")
+	anna := registerAttendee(t, srv.URL, "zwolle", "Anna Scanner", session.ID)
 	bram := registerAttendee(t, srv.URL, "zwolle", "Bram Typer")
 	rob := registerAttendee(t, srv.URL, "rotterdam", "Rob Rotterdam")
 
@@ -98,7 +101,12 @@ func TestDoorKeyboardWedge(t *testing.T) {
 			}
 		}
 	}
-	check("first scan", anna.Payload, "admitted", "Welkom, "+anna.Name, "Gemeente "+anna.Name)
+	amsterdam, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("first scan", anna.Payload, "admitted", "Welkom, "+anna.Name, "Gemeente "+anna.Name,
+		"Eerste sessie: "+session.Title+", "+session.Start.In(amsterdam).Format("15:04")+", "+session.Room.Name)
 	if !visible(t, ctx, "#door-undo") {
 		t.Error("after an admission the Undo button is not shown")
 	}
@@ -107,16 +115,26 @@ func TestDoorKeyboardWedge(t *testing.T) {
 		t.Error("after an already-checked-in answer the Undo button is still shown")
 	}
 
-	// The code printed on Bram's ticket, typed in lower case with a space, as people do.
+	// The code printed on Bram's ticket, typed in lower case with a space, as people do, while
+	// the focus is on the sound checkbox: the keystrokes must land in the code field.
 	code := tickets.ShortCode(bram.Payload)
 	typed := strings.ToLower(strings.Replace(code, "-", " ", 1))
-	check("typed code", typed, "admitted", "Welkom, "+bram.Name)
+	before := currentAnswer(t, ctx).Seq
+	if err := chromedp.Do(doorStep(ctx), chromedp.Focus("#door-sound"), chromedp.KeyEvent(typed+kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextAnswer(t, ctx, before); got.Result != "admitted" || !strings.Contains(got.Text, "Welkom, "+bram.Name) {
+		t.Errorf("typed code: the answer is %q (%s), want admitted for %s", got.Text, got.Result, bram.Name)
+	}
+	if on, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[bool](`document.getElementById('door-sound').checked`)); err != nil || !on {
+		t.Errorf("typing while the sound checkbox had the focus switched the sound off (%v)", err)
+	}
 	if e := serverEntry(t, srv.URL, token, bram.ID); e.CheckIn == nil {
 		t.Fatalf("the server has no check-in for %s after the typed code", bram.Name)
 	}
 
 	// Undo takes Bram's check-in back on the server.
-	before := currentAnswer(t, ctx).Seq
+	before = currentAnswer(t, ctx).Seq
 	if err := chromedp.Do(doorStep(ctx), chromedp.Click("#door-undo")); err != nil {
 		t.Fatal(err)
 	}

@@ -50,13 +50,13 @@ type attendee struct {
 	Manage  string // the token of the personal link, which also authorises the API
 }
 
-// registerAttendee registers name at venue through the JSON API and reads the QR code of the
-// ticket PDF that the attendee downloads, as the door will see it.
-func registerAttendee(t testing.TB, base, venue, name string) attendee {
+// registerAttendee registers name at venue, for the sessions given, through the JSON API and
+// reads the QR code of the ticket PDF that the attendee downloads, as the door will see it.
+func registerAttendee(t testing.TB, base, venue, name string, sessions ...int) attendee {
 	t.Helper()
 	email := strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.org"
 	body, _ := json.Marshal(map[string]any{"name": name, "email": email, "organisation": "Gemeente " + name,
-		"venue": venue, "sessions": []int{}, "consent": true})
+		"venue": venue, "sessions": append([]int{}, sessions...), "consent": true})
 	resp, err := http.Post(base+"/api/v1/registrations", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatalf("POST /api/v1/registrations: %v", err)
@@ -79,6 +79,36 @@ func registerAttendee(t testing.TB, base, venue, name string) attendee {
 		t.Fatalf("the ticket of %s holds QR text %q, want a DP1 payload", name, payload)
 	}
 	return attendee{ID: reg.ID, Name: name, Payload: payload, Manage: reg.ManageToken}
+}
+
+// openSession is a session of a venue with seats left, as the public API lists it.
+type openSession struct {
+	ID    int    `json:"id"`
+	Title string `json:"title"`
+	Room  struct {
+		Name string `json:"name"`
+	} `json:"room"`
+	Start     time.Time `json:"start"`
+	Remaining int       `json:"remaining"`
+}
+
+// firstOpenSession returns the earliest session at venue that has seats left.
+func firstOpenSession(t testing.TB, base, venue string) openSession {
+	t.Helper()
+	var all []openSession
+	if err := json.Unmarshal(fetch(t, base+"/api/v1/venues/"+venue+"/sessions", ""), &all); err != nil {
+		t.Fatal(err)
+	}
+	var first *openSession
+	for i, s := range all {
+		if s.Remaining > 0 && s.Room.Name != "" && (first == nil || s.Start.Before(first.Start)) {
+			first = &all[i]
+		}
+	}
+	if first == nil {
+		t.Fatalf("no session with seats left at %s", venue)
+	}
+	return *first
 }
 
 // cancelRegistration cancels through the API with the registration's own link token.

@@ -56,6 +56,12 @@
     E.pair.hidden = true;
     E.scan.hidden = false;
     renderStatus();
+    focusScanField();
+  }
+
+  // focusScanField readies the code field for the next scan where there is a keyboard or a
+  // handheld scanner; on a touch screen the on-screen keyboard would cover the answer.
+  function focusScanField() {
     if (window.matchMedia && matchMedia("(pointer: fine)").matches) E.code.focus();
   }
 
@@ -282,6 +288,7 @@
       S.note({ result: "undone", registration: it.registration });
       last = null;
       E.undo.hidden = true;
+      focusScanField(); // the Undo button that had the focus is gone
       paint("info", t("door.kind_info"), t("door.undone", { Name: it.name }), "", "");
     }, function () {
       E.undo.disabled = false;
@@ -364,6 +371,7 @@
     if (!b) return;
     E.search.value = "";
     search();
+    focusScanField(); // the result that had the focus is gone
     handle({ registration: b.dataset.registration }).then(function () { E.answer.scrollIntoView({ block: "nearest" }); });
   });
 
