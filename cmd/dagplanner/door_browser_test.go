@@ -68,6 +68,24 @@ func TestDoorCamera(t *testing.T) {
 	if entry.CheckIn == nil || entry.CheckIn.Door != doorName {
 		t.Errorf("the server's list has check-in %+v for %s, want one at %q", entry.CheckIn, who.Name, doorName)
 	}
+
+	// A browser without WebAssembly falls back to jsQR; the same ticket is now already in.
+	if err := chromedp.Do(doorStep(ctx), chromedp.Reload()); err != nil {
+		t.Fatal(err)
+	}
+	waitJS(t, ctx, scanReady, "the reloaded scan page")
+	before = currentAnswer(t, ctx).Seq
+	err = chromedp.Do(doorStep(ctx), chromedp.Evaluate[chromedp.Void](`delete window.BarcodeDetector; window.WebAssembly = undefined`), chromedp.Click("#door-camera"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nextAnswer(t, ctx, before)
+	if got.Result != "warning" || !strings.Contains(got.Text, who.Name) {
+		t.Errorf("jsQR: after showing the ticket again the page says %q (%s), want already checked in for %s", got.Text, got.Result, who.Name)
+	}
+	if decoder, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[string](`dagplannerDoor.decoder()`)); err != nil || decoder != "jsqr" {
+		t.Errorf("without WebAssembly the camera used decoder %q (%v), want jsqr", decoder, err)
+	}
 }
 
 // TestDoorKeyboardWedge types into the scan page's field as a handheld scanner does (the QR
@@ -565,4 +583,38 @@ func percentile(xs []float64, p float64) float64 {
 	slices.Sort(s)
 	rank := int(math.Ceil(p/100*float64(len(s)))) - 1
 	return s[max(rank, 0)]
+}
+
+// TestDoorSignedIn scans as a signed-in organiser instead of a paired device: without a venue
+// the page shows the server's reason, and /deur?locatie=zwolle scans for Zwolle, with every
+// API call naming the venue.
+func TestDoorSignedIn(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "e2e.db")
+	srv := startServer(t, "--db", db, "--demo")
+	token := newDoorToken(t, db, "zwolle")
+	ida := registerAttendee(t, srv.URL, "zwolle", "Ida Ingelogd")
+
+	ctx := browsertest.New(t)
+	setLanguage(t, ctx, srv.URL, "nl")
+	signIn(t, ctx, srv.URL, demoEmail, demoPassword(t, srv.Out.String()), `main a[href="/beheer/sessies"]`)
+	navigate(t, ctx, srv.URL+"/deur")
+	waitJS(t, ctx, `document.getElementById('door').dataset.state === 'pair' && !document.getElementById('door-pair-problem').hidden`,
+		"the pairing screen with the reason")
+
+	navigate(t, ctx, srv.URL+"/deur?locatie=zwolle")
+	waitJS(t, ctx, scanReady, "the scan page for Zwolle")
+	where, err := chromedp.Run(doorStep(ctx), chromedp.Text("#door-where"))
+	if err != nil || !strings.Contains(where, "Provinciehuis Overijssel") || !strings.Contains(where, demoEmail) {
+		t.Errorf("the scan page says it scans at %q (%v), want Provinciehuis Overijssel as %s", where, err, demoEmail)
+	}
+	if got := typeCode(t, ctx, ida.Payload); got.Result != "admitted" || !strings.Contains(got.Text, ida.Name) {
+		t.Errorf("signed-in scan: the page says %q (%s), want admitted for %s", got.Text, got.Result, ida.Name)
+	}
+	if e := serverEntry(t, srv.URL, token, ida.ID); e.CheckIn == nil || e.CheckIn.Door != demoEmail {
+		t.Errorf("the server has check-in %+v for %s, want one made by %s", e.CheckIn, ida.Name, demoEmail)
+	}
 }

@@ -208,7 +208,10 @@
     }
     var body = what.registration ? { registration: what.registration } : { code: what.payload || what.text };
     body.scan_id = S.scanID();
-    if (navigator.onLine === false) S.online = false;
+    if (navigator.onLine === false && S.online) {
+      S.online = false;
+      renderStatus();
+    }
     if (!S.online) return checkOffline(what, body);
     return S.api("POST", "/api/v1/checkins", body, 3000).then(function (res) {
       if (res.status === 200) {
@@ -387,9 +390,13 @@
     E.camera.setAttribute("aria-pressed", "true");
     E.camera.textContent = t("door.camera_stop");
     D.camera.start(E.video, function (text) {
-      // The camera sees the same ticket many times a second: answer it once.
+      // The camera sees the same ticket many times a second: answer it once, and again only
+      // after it has been out of view for 4 s.
       var now = Date.now();
-      if (text === lastCamera.text && now - lastCamera.at < 4000) return;
+      if (text === lastCamera.text && now - lastCamera.at < 4000) {
+        lastCamera.at = now;
+        return;
+      }
       lastCamera = { text: text, at: now };
       handle(text);
     }).catch(function () {
