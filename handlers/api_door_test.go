@@ -149,12 +149,18 @@ func TestCheckInAPI(t *testing.T) {
 		t.Run("superseded", func(t *testing.T) {
 			r := regs[2]
 			old := f.payload(r, f.zwolle)
-			if err := store.DB().Model(&models.Registration{}).Where("id = ?", r.ID).Update("ticket_version", 2).Error; err != nil {
+			// The attendee drops their sessions: the programme on the ticket changes.
+			changed, err := store.ChangeSessions(ctx, r.ID, nil, nil)
+			if err != nil {
 				t.Fatal(err)
 			}
-			wantResult(t, "version 1 of a version 2 ticket", f.scan(t, "Ingang Oost", map[string]any{"code": old}), models.CheckInSuperseded)
-			r.TicketVersion = 2
-			wantResult(t, "version 2", f.scan(t, "Ingang Oost", map[string]any{"code": f.payload(r, f.zwolle)}), models.CheckInAdmitted)
+			if changed.TicketVersion != r.TicketVersion+1 {
+				t.Fatalf("ticket version after a change: %d, want %d", changed.TicketVersion, r.TicketVersion+1)
+			}
+			wantResult(t, "the ticket from before the change", f.scan(t, "Ingang Oost", map[string]any{"code": old}), models.CheckInSuperseded)
+			typedOld := tickets.ShortCode(old)
+			wantResult(t, "the old ticket's typed code", f.scan(t, "Ingang Oost", map[string]any{"code": typedOld}), models.CheckInSuperseded)
+			wantResult(t, "the new ticket", f.scan(t, "Ingang Oost", map[string]any{"code": f.payload(changed, f.zwolle)}), models.CheckInAdmitted)
 		})
 
 		t.Run("invalid", func(t *testing.T) {

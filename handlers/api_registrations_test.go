@@ -246,6 +246,9 @@ func TestAPIRegistrationLifecycle(t *testing.T) {
 	decodeStrict(t, b, &changed)
 	wantSessions(t, "PATCH", changed.Sessions, BookingJSON{ID: replacement.ID, Status: models.BookingConfirmed})
 	wantSessions(t, "GET after PATCH", apiRegistration(t, ts, created.ID, token).Sessions, changed.Sessions...)
+	if changed.TicketVersion != 2 {
+		t.Errorf("after PATCH: ticket_version %d, want 2 (the programme on the ticket changed)", changed.TicketVersion)
+	}
 	for _, c := range []struct {
 		id   uint
 		want int
@@ -286,8 +289,8 @@ func TestAPIRegistrationLifecycle(t *testing.T) {
 		t.Errorf("DELETE: body got %q, want none", b)
 	}
 	after := apiRegistration(t, ts, created.ID, token)
-	if after.Status != models.RegistrationCancelled || len(after.Sessions) != 0 || after.TicketVersion != 2 {
-		t.Errorf("after DELETE: got status %q, %d sessions, ticket_version %d; want cancelled, none, 2",
+	if after.Status != models.RegistrationCancelled || len(after.Sessions) != 0 || after.TicketVersion != 3 {
+		t.Errorf("after DELETE: got status %q, %d sessions, ticket_version %d; want cancelled, none, 3",
 			after.Status, len(after.Sessions), after.TicketVersion)
 	}
 	if got := sessionCounter(t, ts, replacement.ID); got != replacementBefore {

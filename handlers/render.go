@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -45,6 +46,13 @@ func (h *Handler) notFound(c *gin.Context) {
 
 // serverError logs err with the request id and shows a calm page that names the id.
 func (h *Handler) serverError(c *gin.Context, err error) {
+	if errors.Is(err, context.Canceled) && c.Request.Context().Err() != nil {
+		// The client went away (a page reloaded mid-request): nothing failed on our side and
+		// nobody reads the answer.
+		h.log.Info("request cancelled by the client", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path)
+		c.AbortWithStatus(499)
+		return
+	}
 	if err != nil {
 		h.log.Error("server error", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
 	}

@@ -118,6 +118,14 @@ func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitli
 		if err := s.promote(ctx, tx, now, freed...); err != nil {
 			return err
 		}
+		if len(dropped) > 0 || len(fresh.sessions) > 0 || len(fresh.waitlist) > 0 {
+			// The ticket lists the programme, so a changed programme is a new ticket version:
+			// at the door the old printout is "superseded" and the e-mail brings the new one.
+			if err := tx.Model(&Registration{}).Where("id = ?", r.ID).
+				Update("ticket_version", gorm.Expr("ticket_version + 1")).Error; err != nil {
+				return err
+			}
+		}
 		return enqueue(tx, now, MailChanged, r, "")
 	})
 	if err != nil {
