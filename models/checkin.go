@@ -124,6 +124,8 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 		}
 		var id uint
 		err := s.write(ctx, func(tx *gorm.DB) error {
+			// The job's own context: it cannot be cancelled halfway through a shared batch.
+			ctx := tx.Statement.Context
 			id = 0
 			err := inTx(ctx, tx, s.stmts.insertCheckIn).QueryRowContext(ctx, scan.VenueID, scan.RegistrationID,
 				scan.CheckedInAt, scan.ReceivedAt, scan.Door, scan.DeviceTokenID, scan.UserID, scan.ScanID, scan.Offline,
