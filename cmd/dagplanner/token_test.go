@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// tokenLine is all that "token add" may print: the token and a line end, so that
+// TOKEN=$(dagplanner token add …) works.
+var tokenLine = regexp.MustCompile(`^dpd_[a-z2-7]{52}\n$`)
+
+func TestTokenAddAndRevoke(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "doors.db")
+	store, err := models.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.Load(ctx, store, demo.Options{NoRegistrations: true}); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+
+	var out syncBuffer
+	args := []string{"token", "add", "--db", db, "--role", "door", "--venue", "zwolle", "--name", "Ingang Oost"}
+	if err := run(ctx, args, envMap(nil), strings.NewReader(""), &out); err != nil {
+		t.Fatalf("token add: %v", err)
+	}
+	if !tokenLine.MatchString(out.String()) {
+		t.Fatalf("token add printed %q, want only the token on one line", out.String())
+	}
+	token := strings.TrimSpace(out.String())
+
+	store, err = models.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	dev, err := store.DeviceTokenBySecret(ctx, token)
+	if err != nil || dev.Name != "Ingang Oost" || dev.Venue.Slug != "zwolle" || dev.Role != models.RoleDoor {
+		t.Fatalf("the printed token gives device %+v (%v), want Ingang Oost at zwolle", dev, err)
+	}
+
+	out = syncBuffer{}
+	if err := run(ctx, []string{"token", "revoke", "--db", db, "--venue", "zwolle", "--name", "Ingang Oost"}, envMap(nil), strings.NewReader(""), &out); err != nil {
+		t.Fatalf("token revoke: %v", err)
+	}
+	if _, err := store.DeviceTokenBySecret(ctx, token); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("after revoke the token still works (%v)", err)
+	}
+
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		wantErr string
+	}{
+		{"organiser role", []string{"token", "add", "--db", db, "--role", "organiser", "--venue", "zwolle", "--name", "X"}, "--role must be door"},
+		{"no venue", []string{"token", "add", "--db", db, "--role", "door", "--name", "X"}, "--venue"},
+		{"unknown venue", []string{"token", "add", "--db", db, "--role", "door", "--venue", "atlantis", "--name", "X"}, "--venue names no venue"},
+		{"no name", []string{"token", "add", "--db", db, "--role", "door", "--venue", "zwolle"}, "--name is required"},
+		{"revoke unknown", []string{"token", "revoke", "--db", db, "--venue", "zwolle", "--name", "Nergens"}, "no active token"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out syncBuffer
+			err := run(ctx, tc.args, envMap(nil), strings.NewReader(""), &out)
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("run(%q) = %v, want an error containing %q", tc.args, err, tc.wantErr)
+			}
+			if strings.Contains(out.String(), "dpd_") {
+				t.Errorf("a failed token add printed a token: %q", out.String())
+			}
+		})
+	}
+}
