@@ -292,26 +292,18 @@ func (s *Store) planChoices(ctx context.Context, tx *gorm.DB, venueID uint, sess
 		if _, seen := atVenue[id]; seen {
 			continue
 		}
-		rows, err := placement.QueryContext(ctx, id)
+		var pl sessionPlacement
+		var err error
+		if tx == nil {
+			pl, err = s.placements.get(ctx, placement, id)
+		} else {
+			pl, err = readPlacement(ctx, placement, id)
+		}
 		if err != nil {
 			return plan, err
 		}
-		ok := true
-		for rows.Next() {
-			var slotID uint
-			var at, room sql.NullInt64
-			if err := rows.Scan(&slotID, &at, &room); err != nil {
-				rows.Close()
-				return plan, err
-			}
-			ok = ok && at.Valid && uint(at.Int64) == venueID && room.Valid
-			plan.slots[id] = append(plan.slots[id], slotID)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return plan, err
-		}
-		atVenue[id] = ok && len(plan.slots[id]) > 0
+		plan.slots[id] = pl.slots
+		atVenue[id] = pl.placedAt(venueID)
 	}
 	p := Problems{}
 	check := func(field string, ids []uint) {

@@ -346,7 +346,13 @@ func TestTokensAreStoredHashed(t *testing.T) {
 		if r.Name != "Zoë Ångström-Ñúñez" || r.Organisation != "<script>alert(1)</script>" {
 			t.Errorf("stored %q / %q, want the input exactly", r.Name, r.Organisation)
 		}
-		for _, bad := range []string{"", "x", res.Token[:len(res.Token)-1] + "A", strings.Repeat("a", 43)} {
+		// Change the first character: it carries six bits of the secret, while the last one of
+		// 43 carries only four, so some changes to it decode to the same bytes.
+		first := "A"
+		if res.Token[0] == 'A' {
+			first = "B"
+		}
+		for _, bad := range []string{"", "x", first + res.Token[1:], strings.Repeat("a", 43)} {
 			if _, err := s.RegistrationByToken(ctx, bad); !errors.Is(err, models.ErrNotFound) {
 				t.Errorf("token %q: err = %v, want ErrNotFound", bad, err)
 			}

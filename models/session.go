@@ -249,6 +249,7 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 		// A higher limit or a bigger room may free seats for the waiting list.
 		return s.promote(ctx, tx, s.now().UTC(), se.ID)
 	})
+	s.placements.forget() // the session may have moved
 	if err != nil {
 		return Session{}, fmt.Errorf("update session %d: %w", id, err)
 	}

@@ -37,6 +37,8 @@ type Store struct {
 	sqlite bool
 	group  groupCommit // batches concurrent writes on SQLite; see write
 	stmts  statements  // the registration rush's prepared statements
+	// placements remembers where sessions are, for checking registrations' choices.
+	placements placementCache
 }
 
 // Open connects to the database named by dsn and brings its schema up to date. A dsn that
