@@ -85,7 +85,10 @@ func runCheckIns(ctx context.Context, cfg config, out io.Writer) error {
 		payloads[i] = body
 	}
 
-	// The doors open.
+	// The doors open, each door connected already.
+	if err := connectClients(client, base, cfg.c); err != nil {
+		return err
+	}
 	type scan struct {
 		i   int
 		due time.Time // when the scan should start; latency counts from here, so a slow server cannot hide its queue
