@@ -1,0 +1,94 @@
+// Package photo checks uploaded photos and re-encodes them: only JPEG and PNG are taken, a
+// photo is decoded in full (so a broken file is refused), scaled down to fit MaxSide, and
+// written anew, which also drops whatever else the file carried (EXIF, comments, trailing
+// data).
+package photo
+
+import (
+	"bytes"
+	"errors"
+	"image"
+	"image/jpeg"
+	"image/png"
+
+	"golang.org/x/image/draw"
+)
+
+// Limits of an upload.
+const (
+	// MaxBytes is the largest file accepted.
+	MaxBytes = 5 << 20
+	// MaxSide is the longest side of a stored photo, in pixels.
+	MaxSide = 800
+	// MaxPixels bounds the decoded size, so a small file that claims a huge image cannot
+	// make the server allocate gigabytes.
+	MaxPixels = 25_000_000
+)
+
+// Errors that explain why a photo was refused.
+var (
+	ErrTooLarge   = errors.New("photo file too large")
+	ErrNotAnImage = errors.New("not a JPEG or PNG image")
+	ErrTooManyPx  = errors.New("photo has too many pixels")
+	ErrBroken     = errors.New("photo cannot be read")
+)
+
+// Photo is a checked and re-encoded image.
+type Photo struct {
+	Data          []byte
+	ContentType   string // image/jpeg or image/png
+	Width, Height int
+}
+
+// Normalize checks data and returns it re-encoded in its own format, at most MaxSide pixels
+// on its longest side.
+func Normalize(data []byte) (Photo, error) {
+	if len(data) > MaxBytes {
+		return Photo{}, ErrTooLarge
+	}
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil || (format != "jpeg" && format != "png") {
+		return Photo{}, ErrNotAnImage
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels {
+		return Photo{}, ErrTooManyPx
+	}
+	var img image.Image
+	if format == "png" {
+		img, err = png.Decode(bytes.NewReader(data))
+	} else {
+		img, err = jpeg.Decode(bytes.NewReader(data))
+	}
+	if err != nil {
+		return Photo{}, ErrBroken
+	}
+	img = fit(img, MaxSide)
+	var buf bytes.Buffer
+	out := Photo{ContentType: "image/" + format, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()}
+	if format == "png" {
+		err = png.Encode(&buf, img)
+	} else {
+		err = jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85})
+	}
+	if err != nil {
+		return Photo{}, err
+	}
+	out.Data = buf.Bytes()
+	return out, nil
+}
+
+// fit scales img down so that neither side exceeds side; a smaller image is only copied.
+func fit(img image.Image, side int) image.Image {
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > side || h > side {
+		if w >= h {
+			h, w = max(1, h*side/w), side
+		} else {
+			w, h = max(1, w*side/h), side
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)
+	return dst
+}

@@ -1,0 +1,128 @@
+package photo
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"image/png"
+	"testing"
+)
+
+// picture draws a w×h image with a red left half and a blue right half.
+func picture(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := color.RGBA{R: 220, A: 255}
+			if x >= w/2 {
+				c = color.RGBA{B: 220, A: 255}
+			}
+			img.Set(x, y, c)
+		}
+	}
+	return img
+}
+
+func encodePNG(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func encodeJPEG(t *testing.T, img image.Image) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// claimSize rewrites a PNG's header to claim w×h pixels, with a correct checksum.
+func claimSize(data []byte, w, h int) []byte {
+	out := bytes.Clone(data)
+	ihdr := out[12:29] // "IHDR" and its 13 bytes
+	binary.BigEndian.PutUint32(ihdr[4:], uint32(w))
+	binary.BigEndian.PutUint32(ihdr[8:], uint32(h))
+	binary.BigEndian.PutUint32(out[29:], crc32.ChecksumIEEE(ihdr))
+	return out
+}
+
+func halve(data []byte) []byte { return data[:len(data)/2] }
+
+func TestNormalizeAcceptsAndReencodes(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		data          []byte
+		contentType   string
+		width, height int
+	}{
+		{"small png kept at its size", encodePNG(t, picture(120, 90)), "image/png", 120, 90},
+		{"wide jpeg scaled to 800", encodeJPEG(t, picture(1600, 900)), "image/jpeg", 800, 450},
+		{"tall png scaled to 800", encodePNG(t, picture(500, 2000)), "image/png", 200, 800},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// Trailing bytes after the image are dropped by re-encoding.
+			data := append(tc.data, []byte("<script>alert(1)</script>")...)
+			got, err := Normalize(data)
+			if err != nil {
+				t.Fatalf("Normalize: %v", err)
+			}
+			if got.ContentType != tc.contentType || got.Width != tc.width || got.Height != tc.height {
+				t.Errorf("got %s %d×%d, want %s %d×%d", got.ContentType, got.Width, got.Height, tc.contentType, tc.width, tc.height)
+			}
+			img, format, err := image.Decode(bytes.NewReader(got.Data))
+			if err != nil {
+				t.Fatalf("decode the stored bytes: %v", err)
+			}
+			if "image/"+format != tc.contentType || img.Bounds().Dx() != tc.width || img.Bounds().Dy() != tc.height {
+				t.Errorf("stored bytes decode as %s %v, want %s %d×%d", format, img.Bounds(), tc.contentType, tc.width, tc.height)
+			}
+			if bytes.Contains(got.Data, []byte("<script>")) {
+				t.Error("the re-encoded photo still carries the trailing bytes")
+			}
+			// The picture survives: red on the left, blue on the right.
+			left := color.RGBAModel.Convert(img.At(tc.width/8, tc.height/2)).(color.RGBA)
+			right := color.RGBAModel.Convert(img.At(tc.width*7/8, tc.height/2)).(color.RGBA)
+			if left.R < 180 || left.B > 60 || right.B < 180 || right.R > 60 {
+				t.Errorf("colours got left %v right %v, want red and blue", left, right)
+			}
+		})
+	}
+}
+
+func TestNormalizeRefuses(t *testing.T) {
+	// A PNG whose header claims 20000×20000 pixels: a few hundred bytes that would need 1.6 GB.
+	huge := claimSize(encodePNG(t, picture(2, 2)), 20000, 20000)
+	full := encodePNG(t, picture(300, 300))
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want error
+	}{
+		{"text file", []byte("this is not a photo, just a .png name\n"), ErrNotAnImage},
+		{"empty", nil, ErrNotAnImage},
+		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), ErrNotAnImage},
+		{"huge image", huge, ErrTooManyPx},
+		{"truncated png", full[:len(full)/2], ErrBroken},
+		{"truncated jpeg", halve(encodeJPEG(t, picture(300, 300))), ErrBroken},
+		{"file over 5 MB", append(encodeJPEG(t, picture(10, 10)), make([]byte, MaxBytes)...), ErrTooLarge},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Normalize(tc.data)
+			if !errors.Is(err, tc.want) {
+				t.Errorf("Normalize = %v, want %v", err, tc.want)
+			}
+			if got.Data != nil {
+				t.Errorf("Normalize returned %d bytes with the error, want none", len(got.Data))
+			}
+		})
+	}
+}
