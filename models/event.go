@@ -36,9 +36,13 @@ type Event struct {
 	// by then that they are still coming.
 	ReconfirmDeadline   *time.Time
 	ReconfirmReleasedAt *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
-	Venues              []Venue `gorm:"constraint:OnDelete:CASCADE"`
+	// The call for proposals is open from ProposalsOpenAt until ProposalsCloseAt (the
+	// deadline; nil means no deadline). Without an opening time the call is closed.
+	ProposalsOpenAt  *time.Time
+	ProposalsCloseAt *time.Time
+	CreatedAt        time.Time
+	UpdatedAt        time.Time
+	Venues           []Venue `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -84,6 +88,9 @@ type EventInput struct {
 	PrivacyVersion       string
 	StillComingDays      int
 	ReconfirmDeadline    string
+
+	ProposalsOpenAt  string
+	ProposalsCloseAt string
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -144,6 +151,17 @@ func (in EventInput) Validate() Problems {
 	if opens != nil && closes != nil && !closes.After(*opens) {
 		p.Add("registration_closes_at", "form.closes_before_opens")
 	}
+	callOpens, okCallOpens := parseLocal(in.ProposalsOpenAt, loc)
+	callCloses, okCallCloses := parseLocal(in.ProposalsCloseAt, loc)
+	if !okCallOpens {
+		p.Add("proposals_open_at", "form.invalid_datetime")
+	}
+	if !okCallCloses {
+		p.Add("proposals_close_at", "form.invalid_datetime")
+	}
+	if callOpens != nil && callCloses != nil && !callCloses.After(*callOpens) {
+		p.Add("proposals_close_at", "form.closes_before_opens")
+	}
 	if _, ok := parseLocal(in.ReconfirmDeadline, loc); !ok {
 		p.Add("reconfirm_deadline", "form.invalid_datetime")
 	}
@@ -190,7 +208,8 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		old := e
 		in.apply(&e)
 		if err := tx.Model(&e).Select("name", "theme", "description", "date", "timezone", "registration_opens_at",
-			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline").
+			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
+			"proposals_open_at", "proposals_close_at").
 			Updates(&e).Error; err != nil {
 			return err
 		}
@@ -215,6 +234,8 @@ func (in EventInput) apply(e *Event) {
 	e.RegistrationOpensAt, _ = parseLocal(in.RegistrationOpensAt, loc)
 	e.RegistrationClosesAt, _ = parseLocal(in.RegistrationClosesAt, loc)
 	e.ReconfirmDeadline, _ = parseLocal(in.ReconfirmDeadline, loc)
+	e.ProposalsOpenAt, _ = parseLocal(in.ProposalsOpenAt, loc)
+	e.ProposalsCloseAt, _ = parseLocal(in.ProposalsCloseAt, loc)
 	e.WaitlistAfterClose = in.WaitlistAfterClose
 	e.PrivacyVersion = strings.TrimSpace(in.PrivacyVersion)
 	if e.PrivacyVersion == "" {

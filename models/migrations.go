@@ -18,6 +18,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112203_event_keys", Migrate: migrateEventKeys},
 	{ID: "2026112204_badges_printed", Migrate: migrateBadgesPrinted},
 	{ID: "2026112205_door_check_in", Migrate: migrateDoorCheckIn},
+	{ID: "2026112206_call_for_proposals", Migrate: migrateCallForProposals},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -296,4 +297,96 @@ func migrateDoorCheckIn(tx *gorm.DB) error {
 	// One check-in that counts per registration; undone ones stay as the log. Both SQLite
 	// and PostgreSQL have partial indexes.
 	return tx.Exec("CREATE UNIQUE INDEX idx_check_ins_one_active ON check_ins (registration_id) WHERE undone_at IS NULL").Error
+}
+
+func migrateCallForProposals(tx *gorm.DB) error {
+	type Event struct {
+		ID               uint
+		ProposalsOpenAt  *time.Time
+		ProposalsCloseAt *time.Time
+	}
+	type OutboxMessage struct {
+		ID         uint
+		ProposalID *uint `gorm:"index"`
+	}
+	m := tx.Migrator()
+	for _, col := range []string{"ProposalsOpenAt", "ProposalsCloseAt"} {
+		if err := m.AddColumn(&Event{}, col); err != nil {
+			return err
+		}
+	}
+	if err := m.AddColumn(&OutboxMessage{}, "ProposalID"); err != nil {
+		return err
+	}
+	if err := m.CreateIndex(&OutboxMessage{}, "ProposalID"); err != nil {
+		return err
+	}
+	type Venue struct{ ID uint }
+	type Slot struct{ ID uint }
+	type Proposal struct {
+		ID                  uint
+		EventID             uint   `gorm:"not null;index"`
+		Event               Event  `gorm:"constraint:OnDelete:CASCADE"`
+		Status              string `gorm:"size:20;not null;index"`
+		Title               string `gorm:"size:200;not null"`
+		Summary             string `gorm:"size:500;not null"`
+		Description         string `gorm:"size:4000;not null"`
+		Format              string `gorm:"size:20;not null"`
+		SlotCount           int    `gorm:"not null"`
+		MaxParticipants     int    `gorm:"not null"`
+		Audience            string `gorm:"size:200;not null;default:''"`
+		Level               string `gorm:"size:20;not null;default:''"`
+		Needs               string `gorm:"size:4000;not null;default:'[]'"`
+		SpeakerName         string `gorm:"size:200;not null"`
+		SpeakerEmail        string `gorm:"size:254;not null"`
+		SpeakerOrganisation string `gorm:"size:200;not null"`
+		SpeakerBio          string `gorm:"size:1000;not null;default:''"`
+		HasPhoto            bool   `gorm:"not null;default:false"`
+		Lang                string `gorm:"size:5;not null"`
+		ConsentAt           time.Time
+		WithdrawnAt         *time.Time
+		CreatedAt           time.Time
+		UpdatedAt           time.Time
+	}
+	type ProposalVenue struct {
+		ProposalID uint     `gorm:"primaryKey"`
+		Proposal   Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		VenueID    uint     `gorm:"primaryKey;index"`
+		Venue      Venue    `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type ProposalSlot struct {
+		ProposalID uint     `gorm:"primaryKey"`
+		Proposal   Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		SlotID     uint     `gorm:"primaryKey;index"`
+		Slot       Slot     `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type CoSpeaker struct {
+		ID           uint
+		ProposalID   uint     `gorm:"not null;uniqueIndex:idx_co_speakers_proposal_email"`
+		Proposal     Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		EmailKey     string   `gorm:"size:254;not null;uniqueIndex:idx_co_speakers_proposal_email"`
+		Email        string   `gorm:"size:254;not null"`
+		Name         string   `gorm:"size:200;not null;default:''"`
+		Organisation string   `gorm:"size:200;not null;default:''"`
+		Bio          string   `gorm:"size:1000;not null;default:''"`
+		ConfirmedAt  *time.Time
+		CreatedAt    time.Time
+		UpdatedAt    time.Time
+	}
+	type ProposalPhoto struct {
+		ProposalID  uint     `gorm:"primaryKey"`
+		Proposal    Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		ContentType string   `gorm:"size:20;not null"`
+		Data        []byte   `gorm:"not null"`
+		CreatedAt   time.Time
+	}
+	type ProposalToken struct {
+		Hash        string     `gorm:"size:64;primaryKey"`
+		ProposalID  uint       `gorm:"not null;index"`
+		Proposal    Proposal   `gorm:"constraint:OnDelete:CASCADE"`
+		CoSpeakerID *uint      `gorm:"index"`
+		CoSpeaker   *CoSpeaker `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt   time.Time
+	}
+	return m.CreateTable(&Proposal{}, &ProposalVenue{}, &ProposalSlot{}, &CoSpeaker{}, &ProposalPhoto{}, &ProposalToken{})
 }

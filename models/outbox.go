@@ -18,6 +18,9 @@ const (
 	MailLink         = "link"
 	MailReminder     = "reminder" // "still coming?" before the event
 	MailReleased     = "released" // seats released after the reconfirmation deadline
+
+	MailProposalReceived = "proposal_received" // to the speaker, with the link to edit the proposal
+	MailCoSpeakerInvite  = "cospeaker_invite"  // to a co-speaker, with the link to confirm; Payload is the co-speaker id
 )
 
 // OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as
@@ -29,6 +32,8 @@ type OutboxMessage struct {
 	Recipient      string `gorm:"size:254;not null"`
 	Lang           string `gorm:"size:5;not null"`
 	RegistrationID *uint  `gorm:"index"`
+	// ProposalID is set instead of RegistrationID for the call for proposals' e-mails.
+	ProposalID *uint `gorm:"index"`
 	// Payload holds what the message needs beyond the registration, e.g. the promoted session.
 	Payload       string    `gorm:"size:4000;not null;default:''"`
 	Attempts      int       `gorm:"not null;default:0"`
