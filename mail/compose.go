@@ -17,7 +17,8 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
-// Kinds lists every kind of outbox message; each has a template in every language.
+// Kinds lists every kind of registration e-mail in the outbox; each has a template in every
+// language. The call for proposals has its own, ProposalKinds.
 var Kinds = []string{
 	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
 	models.MailLink, models.MailReminder, models.MailReleased,
@@ -106,6 +107,9 @@ type programmeItem struct {
 // Compose writes the e-mail for msg. For kinds with a personal link it creates a fresh
 // token: the e-mail is the only place the token is ever written down.
 func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	if msg.ProposalID != nil {
+		return c.composeProposal(ctx, msg)
+	}
 	if msg.RegistrationID == nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: no registration", msg.Kind, msg.ID)
 	}
@@ -141,11 +145,7 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 		To:      msg.Recipient,
 		Subject: subject,
 		Text:    text,
-		Headers: map[string]string{
-			"Message-ID":       MessageID(msg.ID),
-			"Auto-Submitted":   "auto-generated",
-			"Content-Language": lang,
-		},
+		Headers: headers(msg.ID, lang),
 	}
 	if withTicket[msg.Kind] && c.Tickets != nil && r.Status == models.RegistrationActive {
 		pdf, err := c.ticketPDF(ctx, event, r, lang)
@@ -177,6 +177,15 @@ func (c *Composer) ticketPDF(ctx context.Context, event models.Event, r models.R
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// headers are the extra header fields of every e-mail.
+func headers(outboxID uint, lang string) map[string]string {
+	return map[string]string{
+		"Message-ID":       MessageID(outboxID),
+		"Auto-Submitted":   "auto-generated",
+		"Content-Language": lang,
+	}
 }
 
 // MessageID is the Message-ID header of an outbox message, the same on every attempt so a
@@ -252,7 +261,7 @@ func langOf(l string) string {
 
 // render executes the template for kind in lang. A template starts with "Subject: …" and a
 // blank line; the rest is the body.
-func render(lang, kind string, data templateData) (subject, text string, err error) {
+func render(lang, kind string, data any) (subject, text string, err error) {
 	all, err := parsedTemplates()
 	if err != nil {
 		return "", "", err
