@@ -201,6 +201,9 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
+// maxOfflineAge is how old an offline scan may say it is: a door is offline for hours at most.
+const maxOfflineAge = 24 * time.Hour
+
 // CheckInRequest is the body of POST /api/v1/checkins: a code read from a QR code or typed,
 // or a registration found by name.
 type CheckInRequest struct {
@@ -268,13 +271,19 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		return
 	}
 	now := h.store.Now()
-	if req.ScannedAt != nil && req.ScannedAt.After(now) {
-		req.ScannedAt = &now // a device clock ahead of ours cannot make a scan come later
+	if req.ScannedAt != nil && (req.ScannedAt.After(now) || req.ScannedAt.Before(now.Add(-maxOfflineAge))) {
+		// A device clock ahead of ours cannot make a scan come later, nor one that was reset to
+		// 1970 make it come first: such a scan counts as made now.
+		req.ScannedAt = &now
 	}
 	outcome, err := h.store.CheckIn(c.Request.Context(), models.CheckInInput{
 		VenueID: p.Venue.ID, RegistrationID: uint(ticket.ID), TicketVersion: int(ticket.Version),
 		Door: p.Door, DeviceTokenID: p.DeviceTokenID, UserID: p.UserID, ScanID: req.ScanID, ScannedAt: req.ScannedAt,
 	})
+	if errors.Is(err, models.ErrScanIDReused) {
+		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), map[string]string{"scan_id": tr.T("checkin.scan_id_reused")})
+		return
+	}
 	if err != nil {
 		h.serverError(c, err)
 		return

@@ -473,3 +473,96 @@ func TestCheckInList(t *testing.T) {
 		}
 	})
 }
+
+// TestCheckInScanIDs covers what door apps do with their own scan ids: number them per device,
+// resend them, and undo.
+func TestCheckInScanIDs(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+		f := newDoorFixture(t, store)
+		z := f.attendees(t, f.zwolle, 3)
+		r := f.attendees(t, f.rotterdam, 1)[0]
+
+		// Two devices both number their first scan "1": each gets its own attendee.
+		atRotterdam := f.scan(t, "Rotterdam Hal", map[string]any{"code": f.payload(r, f.rotterdam), "scan_id": "1"})
+		atZwolle := f.scan(t, "Ingang Oost", map[string]any{"code": f.payload(z[0], f.zwolle), "scan_id": "1"})
+		wantResult(t, "scan 1 at Rotterdam", atRotterdam, models.CheckInAdmitted)
+		wantResult(t, "scan 1 at Zwolle", atZwolle, models.CheckInAdmitted)
+		if atZwolle.Registration != z[0].ID || atZwolle.Attendee.Name != z[0].Name {
+			t.Errorf("zwolle's scan 1 answered for %d %q, want %d %q", atZwolle.Registration, atZwolle.Attendee.Name, z[0].ID, z[0].Name)
+		}
+		if n := countRows(t, f.ts, &models.CheckIn{}, "registration_id = ? AND undone_at IS NULL", z[0].ID); n != 1 {
+			t.Errorf("zwolle attendee check-ins: %d, want 1", n)
+		}
+
+		// One device using one scan id for two tickets is a mistake the API names.
+		raw, _ := json.Marshal(map[string]any{"code": f.payload(z[1], f.zwolle), "scan_id": "1"})
+		resp, b := f.ts.apiCall(t, http.MethodPost, "/api/v1/checkins", string(raw), f.tokens["Ingang Oost"])
+		wantAPIStatus(t, resp, b, http.StatusUnprocessableEntity)
+		wantAPIError(t, b, "invalid", "scan_id")
+		if n := countRows(t, f.ts, &models.CheckIn{}, "registration_id = ?", z[1].ID); n != 0 {
+			t.Errorf("a refused scan stored %d check-ins", n)
+		}
+
+		// Undone, then the same scan arrives again (its answer was lost): nobody is checked in.
+		scan := map[string]any{"code": f.payload(z[2], f.zwolle), "scan_id": "2", "scanned_at": store.Now().UTC().Format(time.RFC3339)}
+		first := f.scan(t, "Ingang Oost", scan)
+		wantResult(t, "offline scan", first, models.CheckInAdmitted)
+		resp, b = f.ts.apiCall(t, http.MethodDelete, fmt.Sprintf("/api/v1/checkins/%d", first.ID), "", f.tokens["Ingang Oost"])
+		wantAPIStatus(t, resp, b, http.StatusOK)
+		again := f.scan(t, "Ingang Oost", scan)
+		if again.ID != first.ID {
+			t.Errorf("the repeated scan got check-in %d, want its first answer %d", again.ID, first.ID)
+		}
+		if n := countRows(t, f.ts, &models.CheckIn{}, "registration_id = ? AND undone_at IS NULL", z[2].ID); n != 0 {
+			t.Errorf("after undo and a repeat: %d active check-ins, want 0", n)
+		}
+		// Scanning the ticket anew is a new check-in.
+		wantResult(t, "a new scan after undo", f.scan(t, "Ingang Oost", map[string]any{"code": f.payload(z[2], f.zwolle), "scan_id": "3"}), models.CheckInAdmitted)
+	})
+}
+
+// TestCheckInOfflineRace sends two offline scans of one ticket at the same moment, both earlier
+// than the online check-in: the earliest must win, every time, on both databases.
+func TestCheckInOfflineRace(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+		f := newDoorFixture(t, store)
+		now := store.Now().UTC().Truncate(time.Second)
+		for round, reg := range f.attendees(t, f.zwolle, 8) {
+			code := f.payload(reg, f.zwolle)
+			wantResult(t, "online scan", f.scan(t, "Ingang Oost", map[string]any{"code": code}), models.CheckInAdmitted)
+			earliest := now.Add(-10 * time.Minute).Format(time.RFC3339)
+			var wg sync.WaitGroup
+			for i, at := range []string{earliest, now.Add(-5 * time.Minute).Format(time.RFC3339)} {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					f.scan(t, "Ingang West", map[string]any{"code": code, "scan_id": fmt.Sprintf("r%d-%d", round, i), "scanned_at": at})
+				}()
+			}
+			wg.Wait()
+			var in models.CheckIn
+			if err := store.DB().Where("registration_id = ? AND undone_at IS NULL", reg.ID).First(&in).Error; err != nil {
+				t.Fatal(err)
+			}
+			if got := in.CheckedInAt.UTC().Format(time.RFC3339); got != earliest {
+				t.Errorf("round %d: the check-in that counts is from %s, want the earliest scan, %s", round, got, earliest)
+			}
+			if n := countRows(t, f.ts, &models.CheckInConflict{}, "registration_id = ?", reg.ID); n != 2 {
+				t.Errorf("round %d: %d conflicts, want 2", round, n)
+			}
+		}
+	})
+}
+
+// TestCheckInDeviceClock: a device whose clock was reset cannot make its scan the first.
+func TestCheckInDeviceClock(t *testing.T) {
+	f := newDoorFixture(t, modelstest.SQLite(t))
+	reg := f.attendees(t, f.zwolle, 1)[0]
+	code := f.payload(reg, f.zwolle)
+	wantResult(t, "online scan", f.scan(t, "Ingang Oost", map[string]any{"code": code}), models.CheckInAdmitted)
+	late := f.scan(t, "Ingang West", map[string]any{"code": code, "scan_id": "x", "scanned_at": "1970-01-01T00:00:00Z"})
+	wantResult(t, "scan from a device set to 1970", late, models.CheckInAlreadyIn)
+	if late.Door != "Ingang Oost" {
+		t.Errorf("the first door is now %q, want Ingang Oost", late.Door)
+	}
+}

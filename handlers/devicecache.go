@@ -19,6 +19,9 @@ const deviceTTL = 10 * time.Second
 type deviceCache struct {
 	mu      sync.Mutex
 	entries map[[32]byte]deviceEntry
+	// forgets counts revocations, so a lookup that read a token before it was revoked does
+	// not put it back in the cache after.
+	forgets uint64
 }
 
 type deviceEntry struct {
@@ -36,6 +39,7 @@ func (d *deviceCache) lookup(ctx context.Context, store *models.Store, secret st
 	now := time.Now()
 	d.mu.Lock()
 	e, ok := d.entries[key]
+	forgets := d.forgets
 	d.mu.Unlock()
 	if ok && now.Before(e.until) {
 		return e.token, nil
@@ -52,7 +56,9 @@ func (d *deviceCache) lookup(ctx context.Context, store *models.Store, secret st
 	if len(d.entries) >= maxTrackedKeys {
 		d.entries = map[[32]byte]deviceEntry{}
 	}
-	d.entries[key] = deviceEntry{token: t, until: now.Add(deviceTTL)}
+	if d.forgets == forgets {
+		d.entries[key] = deviceEntry{token: t, until: now.Add(deviceTTL)}
+	}
 	d.mu.Unlock()
 	return t, nil
 }
@@ -61,6 +67,7 @@ func (d *deviceCache) lookup(ctx context.Context, store *models.Store, secret st
 func (d *deviceCache) forget(id uint) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	d.forgets++
 	for k, e := range d.entries {
 		if e.token.ID == id {
 			delete(d.entries, k)

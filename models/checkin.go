@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // CheckIn records that an attendee came in at a door. A registration has at most one check-in
@@ -88,8 +89,28 @@ type CheckInOutcome struct {
 	Session *FirstSession
 }
 
-// MaxScanIDLength bounds a device's scan id.
-const MaxScanIDLength = 64
+// MaxScanIDLength bounds a device's scan id. The stored id is prefixed with the door's own
+// (see scanKey), within the column's 64 characters.
+const MaxScanIDLength = 48
+
+// ErrScanIDReused reports a scan id that the same door already used for another attendee.
+var ErrScanIDReused = errors.New("scan id already used for another ticket")
+
+// scanKey is the scan id as stored: a device numbers its own scans, so two doors may well both
+// send "17". Prefixed with the door, a scan id is unique per door.
+func scanKey(in CheckInInput) string {
+	if in.ScanID == "" {
+		return ""
+	}
+	switch {
+	case in.DeviceTokenID != nil:
+		return fmt.Sprintf("d%d:%s", *in.DeviceTokenID, in.ScanID)
+	case in.UserID != nil:
+		return fmt.Sprintf("u%d:%s", *in.UserID, in.ScanID)
+	default:
+		return "-:" + in.ScanID
+	}
+}
 
 // CheckIn records a scan. Two doors scanning the same ticket at once get one admitted and one
 // already_checked_in; a scan sent again with the same ScanID gets its first answer again.
@@ -142,17 +163,14 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 			scan.ID = id
 			return CheckInOutcome{Result: CheckInAdmitted, Registration: r, CheckIn: scan, Session: first}, nil
 		}
-		// Nothing inserted. For a scan made online that is nearly always a second scan of
-		// someone who is in: say so without queueing behind the writes.
-		if in.ScannedAt == nil {
+		// Nothing inserted. For a scan made online without a scan id that is a second scan of
+		// someone who is in: say so without queueing behind the writes. (A scan with an id may
+		// be a repeat, which must get its first answer: the careful path knows.)
+		if in.ScannedAt == nil && in.ScanID == "" {
 			var firstIn CheckIn
 			err := s.db.WithContext(ctx).Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&firstIn).Error
 			if err == nil {
-				result := CheckInAlreadyIn
-				if firstIn.ScanID != nil && *firstIn.ScanID == in.ScanID {
-					result = CheckInAdmitted // this very scan, sent again
-				}
-				return CheckInOutcome{Result: result, Registration: r, CheckIn: firstIn, Session: first}, nil
+				return CheckInOutcome{Result: CheckInAlreadyIn, Registration: r, CheckIn: firstIn, Session: first}, nil
 			}
 			if !errors.Is(err, gorm.ErrRecordNotFound) {
 				return CheckInOutcome{}, fmt.Errorf("check in registration %d: %w", in.RegistrationID, err)
@@ -184,8 +202,8 @@ func (s *Store) newCheckIn(in CheckInInput) CheckIn {
 	now := s.now().UTC()
 	c := CheckIn{VenueID: in.VenueID, RegistrationID: in.RegistrationID, CheckedInAt: now, ReceivedAt: now, Door: in.Door,
 		DeviceTokenID: in.DeviceTokenID, UserID: in.UserID}
-	if in.ScanID != "" {
-		c.ScanID = &in.ScanID
+	if key := scanKey(in); key != "" {
+		c.ScanID = &key
 	}
 	if in.ScannedAt != nil {
 		c.CheckedInAt = in.ScannedAt.UTC()
@@ -196,8 +214,8 @@ func (s *Store) newCheckIn(in CheckInInput) CheckIn {
 
 func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error {
 	now := s.now().UTC()
-	if in.ScanID != "" {
-		if done, err := s.repeatedScan(tx, in.ScanID, out); done || err != nil {
+	if key := scanKey(in); key != "" {
+		if done, err := s.repeatedScan(tx, key, in.RegistrationID, out); done || err != nil {
 			return err
 		}
 	}
@@ -227,7 +245,13 @@ func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error
 	scan := s.newCheckIn(in)
 
 	var first CheckIn
-	err = tx.Where("registration_id = ? AND undone_at IS NULL", r.ID).Take(&first).Error
+	q := tx.Where("registration_id = ? AND undone_at IS NULL", r.ID)
+	if !s.sqlite {
+		// Two offline scans of one ticket arriving together must compare against the check-in
+		// as it is, not as it was (SQLite has one writer and needs no lock).
+		q = q.Clauses(clause.Locking{Strength: "UPDATE"})
+	}
+	err = q.Take(&first).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		if err := tx.Create(&scan).Error; err != nil {
 			return err
@@ -276,11 +300,15 @@ func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error
 	return nil
 }
 
-// repeatedScan answers a scan id seen before with its first answer; done is false for a new one.
-func (s *Store) repeatedScan(tx *gorm.DB, scanID string, out *CheckInOutcome) (done bool, err error) {
+// repeatedScan answers a scan id seen before with its first answer, even when that check-in
+// was undone since: a repeat changes nothing. done is false for a new scan id.
+func (s *Store) repeatedScan(tx *gorm.DB, key string, regID uint, out *CheckInOutcome) (done bool, err error) {
 	var c CheckIn
-	err = tx.Where("scan_id = ?", scanID).Take(&c).Error
+	err = tx.Where("scan_id = ?", key).Take(&c).Error
 	if err == nil {
+		if c.RegistrationID != regID {
+			return false, ErrScanIDReused
+		}
 		var conflicts int64
 		if err := tx.Model(&CheckInConflict{}).Where("check_in_id = ?", c.ID).Count(&conflicts).Error; err != nil {
 			return false, err
@@ -292,12 +320,15 @@ func (s *Store) repeatedScan(tx *gorm.DB, scanID string, out *CheckInOutcome) (d
 		return false, err
 	}
 	var lost CheckInConflict
-	err = tx.Where("scan_id = ?", scanID).Take(&lost).Error
+	err = tx.Where("scan_id = ?", key).Take(&lost).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return false, nil
 	}
 	if err != nil {
 		return false, err
+	}
+	if lost.RegistrationID != regID {
+		return false, ErrScanIDReused
 	}
 	if err := tx.Take(&out.CheckIn, lost.CheckInID).Error; err != nil {
 		return false, err
@@ -324,10 +355,10 @@ func (s *Store) UndoCheckIn(ctx context.Context, id, venueID uint, by string) (C
 		}
 		now := s.now().UTC()
 		c.UndoneAt, c.UndoneBy = &now, by
-		// The scan id is freed too: scanning the same ticket again later is a new check-in.
-		c.ScanID = nil
+		// The scan id stays: the same scan sent again (a lost answer) must not check the person
+		// in again. Scanning the ticket anew is a new scan id, and a new check-in.
 		return tx.Model(&CheckIn{}).Where("id = ?", id).
-			Updates(map[string]any{"undone_at": now, "undone_by": by, "scan_id": nil}).Error
+			Updates(map[string]any{"undone_at": now, "undone_by": by}).Error
 	})
 	if err != nil {
 		return CheckIn{}, notFound(err, "check-in", id)

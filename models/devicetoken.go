@@ -125,7 +125,8 @@ func (s *Store) DeviceToken(ctx context.Context, id uint) (DeviceToken, error) {
 	return t, nil
 }
 
-// RevokeDeviceToken stops a token from working, at once. Revoking twice keeps the first time.
+// RevokeDeviceToken stops a token from working. Servers cache tokens for a few seconds (see
+// handlers.deviceTTL); the one that revokes forgets it at once. Revoking twice keeps the first time.
 func (s *Store) RevokeDeviceToken(ctx context.Context, id uint) error {
 	res := s.db.WithContext(ctx).Model(&DeviceToken{}).Where("id = ? AND revoked_at IS NULL", id).
 		Update("revoked_at", s.now().UTC())

@@ -227,13 +227,14 @@
       showProblem(t("door.server_error", { Message: (res.data.error && res.data.error.message) || res.status }));
       return null;
     }, function () {
-      return checkOffline(what, body);
+      // The request may have reached the server and only its answer got lost.
+      return checkOffline(what, body, true);
     });
   }
 
   // checkOffline decides with the device's copy of the list and queues an admission. The
   // queued scan keeps the scan_id of a request that may have reached the server after all.
-  function checkOffline(what, body) {
+  function checkOffline(what, body, tried) {
     if (!S.list) {
       showProblem(t("door.no_list"));
       return Promise.resolve(null);
@@ -256,7 +257,7 @@
       a.checked_in_at = now;
       return S.enqueue({
         scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
-        scanned_at: now, door: (S.door && S.door.door) || ""
+        scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried
       }).then(function () { return a; });
     }).then(function (a) {
       show(a, true);
@@ -280,7 +281,9 @@
     E.undo.disabled = true;
     var done;
     if (it.scanID && S.isQueued(it.scanID)) {
-      done = S.dequeue(it.scanID);
+      // Never sent: it just leaves the queue. Sent once without an answer: the server may
+      // have it, so it goes out marked, and the check-in it makes is undone at once.
+      done = S.wasTried(it.scanID) ? S.markUndo(it.scanID) : S.dequeue(it.scanID);
     } else {
       var id = it.id || S.sent[it.scanID];
       done = !id ? Promise.reject(new Error("nothing to undo")) : S.api("DELETE", "/api/v1/checkins/" + id, null, 8000).then(function (res) {

@@ -190,7 +190,7 @@
   // queued maps registration ids to the scans waiting on this device.
   function queued() {
     var out = {};
-    S.queue.forEach(function (q) { out[q.registration] = q; });
+    S.queue.forEach(function (q) { if (!q.undo) out[q.registration] = q; });
     return out;
   }
 
@@ -210,7 +210,20 @@
   }
 
   function isQueued(scanID) {
-    return S.queue.some(function (q) { return q.scan_id === scanID; });
+    return S.queue.some(function (q) { return q.scan_id === scanID && !q.undo; });
+  }
+
+  // wasTried reports whether a queued scan was sent once and its answer lost.
+  function wasTried(scanID) {
+    return S.queue.some(function (q) { return q.scan_id === scanID && q.tried; });
+  }
+
+  // markUndo keeps a queued scan to send, marked to be undone as soon as the server has it.
+  function markUndo(scanID) {
+    var item = S.queue.filter(function (q) { return q.scan_id === scanID; })[0];
+    if (!item) return Promise.resolve();
+    item.undo = true;
+    return D.store.queueAdd(item).then(function () { S.onChange(); });
   }
 
   var flushing = null;
@@ -235,8 +248,18 @@
   function send(item) {
     return api("POST", "/api/v1/checkins", item.body, 10000, item.venue_param).then(function (res) {
       if (res.status === 200) {
-        S.sent[item.scan_id] = res.data.id;
-        if (res.data.result !== "admitted") S.conflicts++;
+        var admitted = res.data.result === "admitted";
+        if (item.undo && admitted && res.data.id) {
+          // Undone on the device before the server had it: undo it there too, then let go.
+          return api("DELETE", "/api/v1/checkins/" + res.data.id, null, 10000, item.venue_param).then(function (del) {
+            if (del.status === 200 || del.status === 404) return dequeue(item.scan_id);
+            throw new Error("undo: " + del.status);
+          });
+        }
+        // Only this device's own check-in may be undone from here: an "already checked in"
+        // answer carries another door's check-in.
+        if (admitted) S.sent[item.scan_id] = res.data.id;
+        else if (!item.undo) S.conflicts++;
         return dequeue(item.scan_id);
       }
       if (res.status === 401) {
@@ -265,6 +288,8 @@
   S.enqueue = enqueue;
   S.dequeue = dequeue;
   S.isQueued = isQueued;
+  S.wasTried = wasTried;
+  S.markUndo = markUndo;
   S.scanID = scanID;
   D.sync = S;
 })(window.DagplannerDoor = window.DagplannerDoor || {});
