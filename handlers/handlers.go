@@ -46,8 +46,8 @@ type Handler struct {
 	devices *deviceCache
 	// keys caches each event's *eventKeys by event id.
 	keys sync.Map
-	// codeFills limits how often a venue's ticket codes are worked out again for a code
-	// typed at the door that the code book does not know.
+	// codeFills limits how often a code typed at the door that the code book does not know
+	// makes it read the venue's tickets again (only new tickets are then signed).
 	codeFills *keyedLimiter
 	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
 	loginLimiter *keyedLimiter
@@ -109,7 +109,7 @@ func newHandler(cfg Config) (*Handler, error) {
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
-		codeFills:    newKeyedLimiter(2*time.Second, 1),
+		codeFills:    newKeyedLimiter(200*time.Millisecond, 5),
 		devices:      newDeviceCache(),
 	}
 	return h, nil

@@ -266,7 +266,13 @@
         S.onUnpaired();
         throw new Error("not paired");
       }
-      // Any other answer: keep the scan and try again later.
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        // The server refused the scan itself (say a scan id this device reused): sending it
+        // again cannot help. It is counted with the scans that need a look.
+        S.conflicts++;
+        return dequeue(item.scan_id);
+      }
+      // A server error or no answer: keep the scan and try again later.
     });
   }
 
