@@ -99,6 +99,15 @@ func TestDoorOfflineFiles(t *testing.T) {
 		}
 	}
 
+	// The page names its manifest and stylesheet in its head, where browsers look for them.
+	_, page := ts.get(t, "/deur")
+	head, _, _ := strings.Cut(page, "</head>")
+	for _, want := range []string{`<link rel="manifest" href="/deur/manifest.webmanifest">`, `<link rel="stylesheet" href="/static/door/door.css">`} {
+		if !strings.Contains(head, want) {
+			t.Errorf("the head of /deur lacks %s", want)
+		}
+	}
+
 	resp, body := ts.get(t, "/deur/manifest.webmanifest")
 	if ct := resp.Header.Get("Content-Type"); resp.StatusCode != http.StatusOK || ct != "application/manifest+json" {
 		t.Fatalf("GET /deur/manifest.webmanifest = %d %q, want 200 application/manifest+json", resp.StatusCode, ct)

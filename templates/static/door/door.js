@@ -447,11 +447,6 @@
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/deur/sw.js", { scope: "/deur" }).catch(function () { /* works online without */ });
   }
-  var manifest = document.createElement("link");
-  manifest.rel = "manifest";
-  manifest.href = "/deur/manifest.webmanifest";
-  document.head.appendChild(manifest);
-
   var ready = S.load().then(connect);
 
   // A small hook for tests and benchmarks: handle resolves once the answer is on screen.
