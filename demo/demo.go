@@ -41,6 +41,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		opts.Now = time.Now()
 	}
 	day := EventDate(opts.Now)
+	callOpens, callCloses := callWindow(opts)
 	event, err := s.CreateEvent(ctx, models.EventInput{
 		Name: EventName, Theme: EventTheme, Description: EventDescription,
 		Date: day.Format(time.DateOnly), Timezone: models.DefaultTimezone,
@@ -48,6 +49,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		// day everyone is asked whether they are still coming.
 		RegistrationClosesAt: day.AddDate(0, 0, -1).Format("2006-01-02") + "T17:00",
 		WaitlistAfterClose:   true, PrivacyVersion: "2026-11", StillComingDays: 7,
+		ProposalsOpenAt: callOpens, ProposalsCloseAt: callCloses,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)
@@ -96,6 +98,9 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		if _, err := s.CreateSession(ctx, event.ID, in); err != nil {
 			return fmt.Errorf("demo session %q: %w", ss.Title, err)
 		}
+	}
+	if err := loadProposals(ctx, s, event); err != nil {
+		return err
 	}
 	if opts.NoRegistrations {
 		return nil

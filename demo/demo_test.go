@@ -132,3 +132,59 @@ func TestDemoRegistrations(t *testing.T) {
 		t.Logf("demo: %d registrations, %d sessions with a waiting list, %d at least 90%% full", registrations, waitlists, nearlyFull)
 	})
 }
+
+func TestDemoCallForProposals(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		if err := demo.Load(ctx, s, demo.Options{Now: now, NoRegistrations: true}); err != nil {
+			t.Fatal(err)
+		}
+		e, err := s.CurrentEvent(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !e.CallOpen(now) || e.ProposalsCloseAt == nil || !e.ProposalsCloseAt.Before(e.Day()) {
+			t.Errorf("call for proposals %v – %v: want open now and closing before the day", e.ProposalsOpenAt, e.ProposalsCloseAt)
+		}
+		proposals, err := s.ProposalsOfEvent(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(proposals) != len(demo.Proposals) || len(proposals) < 12 {
+			t.Fatalf("proposals: got %d, want the %d demo proposals (a dozen)", len(proposals), len(demo.Proposals))
+		}
+		status := map[string]int{}
+		withCo, withAvailability, either := 0, 0, 0
+		for i, p := range proposals {
+			status[p.Status]++
+			if len(p.CoSpeakers) > 0 {
+				withCo++
+			}
+			if len(p.Availability) > 0 {
+				withAvailability++
+			}
+			if len(p.Venues) == 0 {
+				either++
+			}
+			if p.Title != demo.Proposals[i].Title || len(p.CoSpeakers) != len(demo.Proposals[i].CoSpeakers) {
+				t.Errorf("proposal %d: got %q with %d co-speakers, want %q with %d", i, p.Title, len(p.CoSpeakers),
+					demo.Proposals[i].Title, len(demo.Proposals[i].CoSpeakers))
+			}
+		}
+		if status[models.ProposalWithdrawn] != 2 || status[models.ProposalSubmitted] != len(proposals)-2 {
+			t.Errorf("statuses got %v, want 2 withdrawn and the rest submitted", status)
+		}
+		if withCo < 2 || withAvailability != len(proposals) || either == 0 {
+			t.Errorf("got %d with co-speakers, %d with availability, %d for either venue; want ≥2, all, ≥1", withCo, withAvailability, either)
+		}
+		st, err := s.Outbox(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Pending != 0 {
+			t.Errorf("outbox: %d demo e-mails pending, want none (they are discarded)", st.Pending)
+		}
+	})
+}
