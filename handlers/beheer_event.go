@@ -73,7 +73,8 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	"timezone:beheer.event.timezone", "description:beheer.event.description",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
-	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline"}
+	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
+	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at"}
 
 // requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
 // the request may go on.
@@ -102,6 +103,8 @@ func (h *Handler) editEvent(c *gin.Context) {
 		"registration_opens_at":  {models.FormatLocal(event.RegistrationOpensAt, loc)},
 		"registration_closes_at": {models.FormatLocal(event.RegistrationClosesAt, loc)},
 		"reconfirm_deadline":     {models.FormatLocal(event.ReconfirmDeadline, loc)},
+		"proposals_open_at":      {models.FormatLocal(event.ProposalsOpenAt, loc)},
+		"proposals_close_at":     {models.FormatLocal(event.ProposalsCloseAt, loc)},
 		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
 	}, eventFields...)
 	if event.WaitlistAfterClose {
@@ -123,7 +126,8 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		Timezone: form.String("timezone"), Description: form.String("description"),
 		RegistrationOpensAt: form.String("registration_opens_at"), RegistrationClosesAt: form.String("registration_closes_at"),
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
-		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja"}
+		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
+		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at")}
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {

@@ -40,6 +40,16 @@ func (h *Handler) routes() http.Handler {
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
 
+	// Speakers: the call for proposals, and their proposal through the personal link
+	r.GET("/voorstellen", h.showProposalForm)
+	r.POST("/voorstellen", h.createProposal)
+	r.GET("/voorstel/:token", h.showProposal)
+	r.POST("/voorstel/:token", h.updateProposal)
+	r.POST("/voorstel/:token/intrekken", h.withdrawProposal)
+	r.GET("/voorstel/:token/foto", h.showProposalPhoto)
+	r.GET("/voorstellen/medespreker/:token", h.showCoSpeaker)
+	r.POST("/voorstellen/medespreker/:token", h.confirmCoSpeaker)
+
 	// Door staff: the scan page, installable and working offline
 	r.GET("/deur", h.showDoor)
 	r.GET("/deur/sw.js", h.doorServiceWorker)
@@ -94,6 +104,10 @@ func (h *Handler) routes() http.Handler {
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
 	api.GET("/registrations/:id/ticket.pdf", h.getTicketAPI)
+	api.POST("/proposals", h.createProposalAPI)
+	api.GET("/proposals/:id", h.getProposalAPI)
+	api.PATCH("/proposals/:id", h.changeProposalAPI)
+	api.DELETE("/proposals/:id", h.withdrawProposalAPI)
 	api.GET("/door", h.getDoor)
 	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
 	api.POST("/checkins", h.createCheckIn)

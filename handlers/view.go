@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -90,6 +91,19 @@ func (p Page) Select(name, labelKey string, options []Option, opts ...string) Fi
 		f.Options = append(f.Options, o)
 	}
 	return f
+}
+
+// Need names a proposal's need: a tick-box need in the person's language, free text as typed.
+func (p Page) Need(n string) string {
+	if slices.Contains(models.ProposalNeeds, n) {
+		return p.tr.T("proposal.need." + n)
+	}
+	return n
+}
+
+// Checked reports whether a field with several values (check boxes) holds value.
+func (p Page) Checked(name, value string) bool {
+	return p.Form != nil && contains(p.Form.Values[name], value)
 }
 
 // ErrorList lists the form's problems as links to their fields, in form order.

@@ -1,0 +1,179 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// The pages behind a speaker's personal link /voorstel/TOKEN and a co-speaker's link
+// /voorstellen/medespreker/TOKEN. Every page looks the token up afresh; an unknown token is a
+// plain 404.
+
+// proposalFromLink loads the proposal of the speaker's token in the path.
+func (h *Handler) proposalFromLink(c *gin.Context) (models.Proposal, bool) {
+	p, err := h.store.ProposalByToken(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		h.fail(c, err)
+		return models.Proposal{}, false
+	}
+	return p, true
+}
+
+func (h *Handler) showProposal(c *gin.Context) {
+	p, ok := h.proposalFromLink(c)
+	if !ok {
+		return
+	}
+	h.renderProposal(c, http.StatusOK, p, newForm(proposalValues(p), proposalFields...))
+}
+
+// renderProposal shows the speaker's page: the form while the proposal may change, and the
+// proposal as it stands otherwise.
+func (h *Handler) renderProposal(c *gin.Context, status int, prop models.Proposal, form *Form) {
+	p := h.page(c, h.tr(c).T("proposal.yours_title"), "proposals")
+	p.Form = form
+	d, err := h.proposalPage(c, p)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	d.Token, d.Proposal = c.Param("token"), &prop
+	d.Action = "/voorstel/" + d.Token
+	d.Editable = d.Open && prop.Status == models.ProposalSubmitted
+	h.render(c, status, "proposal", d)
+}
+
+func (h *Handler) updateProposal(c *gin.Context) {
+	prop, ok := h.proposalFromLink(c)
+	if !ok {
+		return
+	}
+	form, ph := h.postedProposal(c)
+	in := proposalFromForm(form, prop.Lang)
+	if ph != nil {
+		in.Photo, in.PhotoType = ph.Data, ph.ContentType
+	}
+	var err error
+	if form.Valid() {
+		_, err = h.store.UpdateProposal(c.Request.Context(), prop.ID, in)
+	} else {
+		form.Merge(formProblems(in.Validate()))
+	}
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		form.Merge(formProblems(verr.Problems))
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+		h.setFlash(c, "proposal.read_only_now")
+		c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
+		return
+	case err != nil:
+		h.fail(c, err)
+		return
+	case form.Valid():
+		h.setFlash(c, "proposal.saved")
+		c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
+		return
+	}
+	h.renderProposal(c, http.StatusUnprocessableEntity, prop, form)
+}
+
+func (h *Handler) withdrawProposal(c *gin.Context) {
+	prop, ok := h.proposalFromLink(c)
+	if !ok {
+		return
+	}
+	_, err := h.store.WithdrawProposal(c.Request.Context(), prop.ID)
+	switch {
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+		h.setFlash(c, "proposal.read_only_now")
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.setFlash(c, "proposal.withdrawn_done")
+	}
+	c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
+}
+
+// showProposalPhoto serves the speaker's photo, only to the speaker for now.
+func (h *Handler) showProposalPhoto(c *gin.Context) {
+	prop, ok := h.proposalFromLink(c)
+	if !ok {
+		return
+	}
+	ph, err := h.store.ProposalPhoto(c.Request.Context(), prop.ID)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, no-store")
+	c.Data(http.StatusOK, ph.ContentType, ph.Data)
+}
+
+var coSpeakerFields = []string{"name:proposal.co_name", "organisation:proposal.co_organisation", "bio:proposal.co_bio"}
+
+// coSpeakerData is a co-speaker's page: the proposal they are named on, and their profile.
+type coSpeakerData struct {
+	Page
+	CoSpeaker models.CoSpeaker
+	Proposal  models.Proposal
+	Event     models.Event
+	Token     string
+	Editable  bool
+}
+
+func (h *Handler) renderCoSpeaker(c *gin.Context, status int, form *Form) {
+	ctx := c.Request.Context()
+	co, prop, err := h.store.CoSpeakerByToken(ctx, c.Param("token"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	event, err := h.store.EventOfProposal(ctx, prop)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	p := h.page(c, h.tr(c).T("proposal.co_title"), "proposals")
+	if form == nil {
+		form = newForm(url.Values{"name": {co.Name}, "organisation": {co.Organisation}, "bio": {co.Bio}}, coSpeakerFields...)
+	}
+	p.Form = form
+	editable := event.CallOpen(h.store.Now()) && prop.Status == models.ProposalSubmitted
+	h.render(c, status, "cospeaker", coSpeakerData{Page: p, CoSpeaker: co, Proposal: prop, Event: event,
+		Token: c.Param("token"), Editable: editable})
+}
+
+func (h *Handler) showCoSpeaker(c *gin.Context) { h.renderCoSpeaker(c, http.StatusOK, nil) }
+
+func (h *Handler) confirmCoSpeaker(c *gin.Context) {
+	co, _, err := h.store.CoSpeakerByToken(c.Request.Context(), c.Param("token"))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	form := postedForm(c, coSpeakerFields...)
+	in := models.CoSpeakerInput{Name: form.String("name"), Organisation: form.String("organisation"), Bio: form.String("bio")}
+	_, err = h.store.ConfirmCoSpeaker(c.Request.Context(), co.ID, in)
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		form.Merge(verr.Problems)
+		h.renderCoSpeaker(c, http.StatusUnprocessableEntity, form)
+		return
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+		h.setFlash(c, "proposal.read_only_now")
+	case err != nil:
+		h.fail(c, err)
+		return
+	default:
+		h.setFlash(c, "proposal.co_confirmed")
+	}
+	c.Redirect(http.StatusSeeOther, "/voorstellen/medespreker/"+c.Param("token"))
+}
