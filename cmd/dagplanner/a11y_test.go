@@ -30,6 +30,8 @@ func TestAccessibility(t *testing.T) {
 	srv := startDemo(t)
 	ids := demoIDs(t, srv)
 	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
+	proposal := "/voorstel/" + proposeViaAPI(t, srv.URL, "a11y.spreker@example.org", "a11y.mede@example.org")
+	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -42,6 +44,9 @@ func TestAccessibility(t *testing.T) {
 		"/boeking/link",
 		booking,
 		booking + "/annuleren",
+		"/voorstellen",
+		proposal,
+		coSpeaker,
 		"/beheer/inloggen",
 		"/bestaat-niet",
 		"/beheer",
@@ -116,6 +121,17 @@ func TestAccessibility(t *testing.T) {
 				t.Fatalf("submit the empty venue form: %v", err)
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "venue form with errors")
+
+			// The proposal form refused, with its error summary and field errors.
+			err = chromedp.Do(timeout(ctx),
+				chromedp.Navigate(srv.URL+"/voorstellen"),
+				chromedp.Click(`main form button[type="submit"]`),
+				chromedp.WaitVisible(".error-summary"),
+			)
+			if err != nil {
+				t.Fatalf("submit the empty proposal form: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "proposal form with errors")
 
 			// Asking for the personal link again: first without an address, then with one.
 			err = chromedp.Do(timeout(ctx),

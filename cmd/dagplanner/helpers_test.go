@@ -224,3 +224,32 @@ func registerViaAPI(t *testing.T, base, email string, sessions ...int) string {
 	}
 	return out.ManageToken
 }
+
+// proposeViaAPI submits a proposal by email through the JSON API, naming the co-speakers,
+// and returns its edit token, the token of the personal link /voorstel/TOKEN.
+func proposeViaAPI(t *testing.T, base, email string, coSpeakers ...string) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"title": "Toegankelijk schrijven", "summary": "Kort.", "description": "Lang.",
+		"format": "workshop", "slots": 1, "max_participants": 20, "venues": []string{"zwolle"}, "needs": []string{"projector", "Een ringleiding"},
+		"speaker":     map[string]any{"name": "Test Spreker", "email": email, "organisation": "Gemeente Test", "bio": "Een korte bio."},
+		"co_speakers": coSpeakers, "consent": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(base+"/api/v1/proposals", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST /api/v1/proposals: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		EditToken string `json:"edit_token"`
+	}
+	if resp.StatusCode != http.StatusCreated {
+		text, _ := io.ReadAll(resp.Body)
+		t.Fatalf("POST /api/v1/proposals for %s = %d, want 201\n%s", email, resp.StatusCode, text)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || out.EditToken == "" {
+		t.Fatalf("POST /api/v1/proposals: no edit_token in the answer (%v)", err)
+	}
+	return out.EditToken
+}
