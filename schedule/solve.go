@@ -1,0 +1,298 @@
+package schedule
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Unplaced is a session the planner could not place, and why.
+type Unplaced struct {
+	Session int
+	Reason  string
+}
+
+// Result is a plan with its score and an explanation of what could not be placed.
+type Result struct {
+	Plan       Plan
+	Score      Score
+	Unplaced   []Unplaced
+	Iterations int
+}
+
+// Explain says in a sentence what was not placed and why ("" when everything was).
+func (r Result) Explain(pr Problem) string {
+	if len(r.Unplaced) == 0 {
+		return ""
+	}
+	why := map[string][]string{}
+	var reasons []string
+	for _, u := range r.Unplaced {
+		if _, ok := why[u.Reason]; !ok {
+			reasons = append(reasons, u.Reason)
+		}
+		why[u.Reason] = append(why[u.Reason], fmt.Sprintf("%q", pr.Sessions[u.Session].Title))
+	}
+	var parts []string
+	for _, r := range reasons {
+		parts = append(parts, fmt.Sprintf("%s: %s", r, strings.Join(why[r], ", ")))
+	}
+	return fmt.Sprintf("%d sessions could not be placed. %s.", len(r.Unplaced), strings.Join(parts, "; "))
+}
+
+// candidates lists, per session, every place the static rules allow (all of them for a
+// pinned session's own place only).
+func (pr Problem) candidates() [][]Place {
+	out := make([][]Place, len(pr.Sessions))
+	for i, s := range pr.Sessions {
+		if s.Pinned != nil {
+			out[i] = []Place{*s.Pinned}
+			continue
+		}
+		for v, venue := range pr.Venues {
+			for r := range venue.Rooms {
+				for k := range venue.Slots {
+					pl := Place{v, r, k}
+					if pr.staticReason(s, pl) == "" {
+						out[i] = append(out[i], pl)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// popularity counts the wishes for each session.
+func (pr Problem) popularity() []int {
+	out := make([]int, len(pr.Sessions))
+	for _, ws := range pr.Wishes {
+		for _, w := range ws {
+			out[w]++
+		}
+	}
+	return out
+}
+
+// Greedy is the baseline: pinned sessions first, then the most wished-for first, each in
+// the biggest room free for it (on ties the earliest slot, then the first venue).
+func (pr Problem) Greedy() Result {
+	if err := pr.Check(); err != nil {
+		return Result{Plan: Plan{Places: make([]*Place, len(pr.Sessions))}, Unplaced: allUnplaced(pr, err.Error())}
+	}
+	cands := pr.candidates()
+	b := newBoard(&pr, Plan{Places: make([]*Place, len(pr.Sessions))})
+	pop := pr.popularity()
+	order := make([]int, len(pr.Sessions))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(x, y int) bool {
+		i, j := order[x], order[y]
+		if (pr.Sessions[i].Pinned != nil) != (pr.Sessions[j].Pinned != nil) {
+			return pr.Sessions[i].Pinned != nil
+		}
+		return pop[i] > pop[j]
+	})
+	var unplaced []Unplaced
+	for _, i := range order {
+		best := -1
+		for c, pl := range cands[i] {
+			if b.dynamicReason(i, pl) != "" {
+				continue
+			}
+			if best < 0 || pr.roomCap(pl) > pr.roomCap(cands[i][best]) {
+				best = c
+			}
+		}
+		if best < 0 {
+			unplaced = append(unplaced, Unplaced{i, pr.whyUnplaced(b, i, cands[i])})
+			continue
+		}
+		pl := cands[i][best]
+		b.place(i, &pl)
+	}
+	return Result{Plan: b.plan, Score: pr.Evaluate(b.plan), Unplaced: unplaced}
+}
+
+func allUnplaced(pr Problem, reason string) []Unplaced {
+	out := make([]Unplaced, len(pr.Sessions))
+	for i := range out {
+		out[i] = Unplaced{i, reason}
+	}
+	return out
+}
+
+func (pr Problem) roomCap(pl Place) int { return pr.Venues[pl.Venue].Rooms[pl.Room].Capacity }
+
+// whyUnplaced explains why session i has no place on board b.
+func (pr Problem) whyUnplaced(b *board, i int, cands []Place) string {
+	s := pr.Sessions[i]
+	if s.Pinned != nil {
+		if why := pr.staticReason(s, *s.Pinned); why != "" {
+			return "its pinned place has " + why
+		}
+		return "its pinned place clashes: " + b.dynamicReason(i, *s.Pinned)
+	}
+	if len(cands) == 0 {
+		// Name the rule that rules out the most places.
+		count := map[string]int{}
+		top := ""
+		for v, venue := range pr.Venues {
+			for r := range venue.Rooms {
+				for k := range venue.Slots {
+					why := pr.staticReason(s, Place{v, r, k})
+					count[why]++
+					if top == "" || count[why] > count[top] {
+						top = why
+					}
+				}
+			}
+		}
+		if top == "" {
+			return "there is no room or slot at all"
+		}
+		return "every place has " + top
+	}
+	return "every place it could go is taken, or its speakers are elsewhere then"
+}
+
+// Options steer Solve.
+type Options struct {
+	Seed uint64
+	// Iterations bounds the search; the same seed and iterations give the same plan.
+	Iterations int
+	// TimeLimit stops the search early (then the plan depends on the machine's speed too).
+	TimeLimit time.Duration
+}
+
+// objective ranks plans: placing sessions first, then attendable wishes, then fewer people
+// than seats.
+func objective(s Score) float64 {
+	return -100000*float64(s.Unplaced) + 100*float64(s.Attendable) - 10*float64(s.Overflow)
+}
+
+// Solve places the sessions: it starts from Greedy and improves by moving and swapping
+// sessions (simulated annealing), never breaking a hard rule and never moving a pinned
+// session. It returns the best plan it saw.
+func (pr Problem) Solve(opt Options) Result {
+	start := time.Now()
+	if err := pr.Check(); err != nil {
+		return Result{Plan: Plan{Places: make([]*Place, len(pr.Sessions))}, Unplaced: allUnplaced(pr, err.Error())}
+	}
+	if opt.Iterations <= 0 {
+		opt.Iterations = 200000
+	}
+	greedy := pr.Greedy()
+	cands := pr.candidates()
+	b := newBoard(&pr, greedy.Plan.clone())
+	e := newEvaluator(&pr, &b.plan)
+	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
+	var movable []int
+	for i, s := range pr.Sessions {
+		if s.Pinned == nil && len(cands[i]) > 0 {
+			movable = append(movable, i)
+		}
+	}
+	best := b.plan.clone()
+	bestScore := e.score
+	cur := objective(e.score)
+	iter := 0
+	const t0, t1 = 60.0, 0.5 // temperature, in objective units, falling geometrically
+	for ; iter < opt.Iterations && len(movable) > 0; iter++ {
+		if opt.TimeLimit > 0 && iter%256 == 0 && time.Since(start) > opt.TimeLimit {
+			break
+		}
+		temp := t0 * math.Pow(t1/t0, float64(iter)/float64(opt.Iterations))
+		i := movable[rng.IntN(len(movable))]
+		pl := cands[i][rng.IntN(len(cands[i]))]
+		old := b.plan.Places[i]
+		if old != nil && *old == pl {
+			continue
+		}
+		// The session in the way, if there is exactly one and it may move, swaps into i's
+		// old place.
+		other := -1
+		for k := pl.Slot; k < pl.Slot+pr.Sessions[i].Length; k++ {
+			if o := b.room[pl.Venue][pl.Room][k]; o >= 0 && o != i {
+				if other >= 0 && other != o {
+					other = -2
+					break
+				}
+				other = o
+			}
+		}
+		if other == -2 || other >= 0 && (pr.Sessions[other].Pinned != nil ||
+			old != nil && pr.staticReason(pr.Sessions[other], *old) != "") {
+			continue
+		}
+		moved := []int{i}
+		before := []*Place{old}
+		to := []*Place{{pl.Venue, pl.Room, pl.Slot}}
+		if other >= 0 {
+			// It swaps into i's old place; when i had none it is bumped off the board, and
+			// may come back later (a chain of moves that way places sessions that fit
+			// nowhere free).
+			var otherTo *Place
+			if old != nil {
+				otherTo = &Place{old.Venue, old.Room, old.Slot}
+			}
+			moved = append(moved, other)
+			before = append(before, b.plan.Places[other])
+			to = append(to, otherTo)
+		}
+		// Take the movers off the board, then put each in its new place only if the board as
+		// it is then allows it (so two movers cannot land on each other); if one cannot go,
+		// all go back.
+		for _, s := range moved {
+			b.place(s, nil)
+		}
+		ok := true
+		for k, s := range moved {
+			if to[k] != nil && b.dynamicReason(s, *to[k]) != "" {
+				ok = false
+				break
+			}
+			b.place(s, to[k])
+		}
+		if !ok {
+			for _, s := range moved {
+				b.place(s, nil)
+			}
+			for k, s := range moved {
+				b.place(s, before[k])
+			}
+			continue
+		}
+		e.moved(moved, before)
+		next := objective(e.score)
+		if next >= cur || rng.Float64() < math.Exp((next-cur)/temp) {
+			cur = next
+			if objective(e.score) > objective(bestScore) {
+				best, bestScore = b.plan.clone(), e.score
+			}
+			continue
+		}
+		// Undo.
+		after := make([]*Place, len(moved))
+		for k, s := range moved {
+			after[k] = b.plan.Places[s]
+			b.place(s, nil)
+		}
+		for k, s := range moved {
+			b.place(s, before[k])
+		}
+		e.moved(moved, after)
+	}
+	res := Result{Plan: best, Score: pr.Evaluate(best), Iterations: iter}
+	fb := newBoard(&pr, best.clone())
+	for i := range pr.Sessions {
+		if best.Places[i] == nil {
+			res.Unplaced = append(res.Unplaced, Unplaced{i, pr.whyUnplaced(fb, i, cands[i])})
+		}
+	}
+	return res
+}
