@@ -22,8 +22,8 @@ type Tier struct {
 // The tiers of issue #7's benchmarks.
 var (
 	SmallTier     = Tier{"small", 1, 3, 4, 12, 0, 12, 100, 4}
-	RealisticTier = Tier{"realistic", 2, 9, 4, 60, 0.10, 54, 700, 5}
-	StressTier    = Tier{"stress", 3, 9, 5, 120, 0.10, 110, 2000, 5}
+	RealisticTier = Tier{"realistic", 2, 10, 4, 60, 0.10, 54, 700, 5}
+	StressTier    = Tier{"stress", 3, 10, 5, 120, 0.10, 110, 2000, 5}
 )
 
 var cities = []string{"Zwolle", "Rotterdam", "Utrecht", "Groningen"}
@@ -62,34 +62,27 @@ func Generate(t Tier, seed uint64) Problem {
 		return 90 * time.Minute
 	}
 	for s := range t.Speakers {
-		sp := Speaker{Name: fmt.Sprintf("Spreker %d", s+1), Unavailable: map[SlotRef]bool{}}
-		if rng.Float64() < 0.2 { // one in five cannot come in the morning or the afternoon
-			from, to := 0, t.Slots/2
-			if rng.IntN(2) == 1 {
-				from, to = t.Slots/2, t.Slots
-			}
-			for v := range t.Venues {
-				for k := from; k < to; k++ {
-					sp.Unavailable[SlotRef{v, k}] = true
-				}
-			}
-		}
-		pr.Speakers = append(pr.Speakers, sp)
+		pr.Speakers = append(pr.Speakers, Speaker{Name: fmt.Sprintf("Spreker %d", s+1), Unavailable: map[SlotRef]bool{}})
 	}
 	tracks := 4
 	track := make([]int, t.Sessions)
+	sessionsOf := make([]int, t.Speakers)
 	for i := range t.Sessions {
 		s := Session{Title: fmt.Sprintf("Sessie %d", i+1), Length: 1}
 		if rng.Float64() < t.TwoSlotShare {
 			s.Length = 2
 		}
 		// Every speaker gives a session; the sessions left over go to speakers who give two.
+		// Some sessions have a second speaker, who then gives two sessions at most.
 		s.Speakers = []int{i % t.Speakers}
 		if rng.Float64() < 0.15 && t.Speakers > 1 {
 			co := rng.IntN(t.Speakers)
-			if co != s.Speakers[0] {
+			if co != s.Speakers[0] && sessionsOf[co] < 2 {
 				s.Speakers = append(s.Speakers, co)
 			}
+		}
+		for _, sp := range s.Speakers {
+			sessionsOf[sp]++
 		}
 		if t.Venues > 1 && rng.Float64() < 0.3 {
 			s.Venues = []int{rng.IntN(t.Venues)}
@@ -99,6 +92,21 @@ func Generate(t Tier, seed uint64) Problem {
 		}
 		track[i] = rng.IntN(tracks)
 		pr.Sessions = append(pr.Sessions, s)
+	}
+	// One in five speakers with a single session cannot come in the morning or the afternoon.
+	for sp := range pr.Speakers {
+		if sessionsOf[sp] != 1 || rng.Float64() >= 0.2 {
+			continue
+		}
+		from, to := 0, t.Slots/2
+		if rng.IntN(2) == 1 {
+			from, to = t.Slots/2, t.Slots
+		}
+		for v := range t.Venues {
+			for k := from; k < to; k++ {
+				pr.Speakers[sp].Unavailable[SlotRef{v, k}] = true
+			}
+		}
 	}
 	// Popularity: Zipf-like over a random order of the sessions.
 	order := rng.Perm(t.Sessions)

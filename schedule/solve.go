@@ -179,7 +179,7 @@ func objective(s Score) float64 {
 // sessions (simulated annealing), never breaking a hard rule and never moving a pinned
 // session. It returns the best plan it saw.
 func (pr Problem) Solve(opt Options) Result {
-	start := time.Now()
+	began := time.Now()
 	if err := pr.Check(); err != nil {
 		return Result{Plan: Plan{Places: make([]*Place, len(pr.Sessions))}, Unplaced: allUnplaced(pr, err.Error())}
 	}
@@ -188,7 +188,16 @@ func (pr Problem) Solve(opt Options) Result {
 	}
 	greedy := pr.Greedy()
 	cands := pr.candidates()
-	b := newBoard(&pr, greedy.Plan.clone())
+	// Start from the better of the greedy plan and the constructed one, each with what it
+	// left out pushed in where possible.
+	var b *board
+	for _, start := range []Plan{greedy.Plan, pr.construct(cands)} {
+		c := newBoard(&pr, start.clone())
+		pr.repair(c, cands)
+		if b == nil || objective(pr.Evaluate(c.plan)) > objective(pr.Evaluate(b.plan)) {
+			b = c
+		}
+	}
 	e := newEvaluator(&pr, &b.plan)
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x5eed))
 	var movable []int
@@ -201,9 +210,9 @@ func (pr Problem) Solve(opt Options) Result {
 	bestScore := e.score
 	cur := objective(e.score)
 	iter := 0
-	const t0, t1 = 60.0, 0.5 // temperature, in objective units, falling geometrically
+	const t0, t1 = 60.0, 0.5 // temperature, in objective units (100 is one wish), falling geometrically
 	for ; iter < opt.Iterations && len(movable) > 0; iter++ {
-		if opt.TimeLimit > 0 && iter%256 == 0 && time.Since(start) > opt.TimeLimit {
+		if opt.TimeLimit > 0 && iter%256 == 0 && time.Since(began) > opt.TimeLimit {
 			break
 		}
 		temp := t0 * math.Pow(t1/t0, float64(iter)/float64(opt.Iterations))
@@ -287,12 +296,89 @@ func (pr Problem) Solve(opt Options) Result {
 		}
 		e.moved(moved, after)
 	}
-	res := Result{Plan: best, Score: pr.Evaluate(best), Iterations: iter}
+	// The search may have left a session out that now fits with a little pushing.
 	fb := newBoard(&pr, best.clone())
+	if pr.repair(fb, cands) > 0 && objective(pr.Evaluate(fb.plan)) > objective(pr.Evaluate(best)) {
+		best = fb.plan.clone()
+	}
+	fb = newBoard(&pr, best.clone())
+	res := Result{Plan: best, Score: pr.Evaluate(best), Iterations: iter}
 	for i := range pr.Sessions {
 		if best.Places[i] == nil {
 			res.Unplaced = append(res.Unplaced, Unplaced{i, pr.whyUnplaced(fb, i, cands[i])})
 		}
 	}
 	return res
+}
+
+// repair places unplaced sessions by moving what is in the way elsewhere: for each place an
+// unplaced session could have, it takes the sessions there off the board, puts the session
+// in, and looks for a free place for each of them. It keeps the first such change that works
+// and reports how many sessions it placed.
+func (pr Problem) repair(b *board, cands [][]Place) int {
+	placed := 0
+	for i := range pr.Sessions {
+		if b.plan.Places[i] != nil || pr.Sessions[i].Pinned != nil {
+			continue
+		}
+		for _, pl := range cands[i] {
+			if pr.tryEject(b, cands, i, pl) {
+				placed++
+				break
+			}
+		}
+	}
+	return placed
+}
+
+// tryEject puts unplaced session i at pl, moving the movable sessions in its way to free
+// places; it changes nothing when that is not possible.
+func (pr Problem) tryEject(b *board, cands [][]Place, i int, pl Place) bool {
+	var inWay []int
+	for k := pl.Slot; k < pl.Slot+pr.Sessions[i].Length; k++ {
+		if o := b.room[pl.Venue][pl.Room][k]; o >= 0 && !containsInt(inWay, o) {
+			if pr.Sessions[o].Pinned != nil {
+				return false
+			}
+			inWay = append(inWay, o)
+		}
+	}
+	was := make([]*Place, len(inWay))
+	for k, o := range inWay {
+		was[k] = b.plan.Places[o]
+		b.place(o, nil)
+	}
+	undo := func(moved []int) {
+		for _, o := range moved {
+			b.place(o, nil)
+		}
+		b.place(i, nil)
+		for k, o := range inWay {
+			b.place(o, was[k])
+		}
+	}
+	if b.dynamicReason(i, pl) != "" {
+		undo(nil)
+		return false
+	}
+	p := pl
+	b.place(i, &p)
+	var moved []int
+	for _, o := range inWay {
+		found := false
+		for _, q := range cands[o] {
+			if b.dynamicReason(o, q) == "" {
+				qq := q
+				b.place(o, &qq)
+				moved = append(moved, o)
+				found = true
+				break
+			}
+		}
+		if !found {
+			undo(moved)
+			return false
+		}
+	}
+	return true
 }
