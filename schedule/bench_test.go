@@ -18,7 +18,7 @@ func BenchmarkPlanner(b *testing.B) {
 		iterations int
 		limit      time.Duration
 	}{
-		{SmallTier, 20000, time.Second},
+		{SmallTier, smallIterations, time.Second},
 		{RealisticTier, 60000, 5 * time.Second},
 		{StressTier, 60000, 10 * time.Second},
 	} {

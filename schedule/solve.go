@@ -210,7 +210,7 @@ func (pr Problem) Solve(opt Options) Result {
 	bestScore := e.score
 	cur := objective(e.score)
 	iter := 0
-	const t0, t1 = 60.0, 0.5 // temperature, in objective units (100 is one wish), falling geometrically
+	const t0, t1 = 400.0, 2.0 // temperature, in objective units (100 is one wish), falling geometrically
 	for ; iter < opt.Iterations && len(movable) > 0; iter++ {
 		if opt.TimeLimit > 0 && iter%256 == 0 && time.Since(began) > opt.TimeLimit {
 			break
