@@ -424,3 +424,16 @@ func TestEventFormSetsCallForProposals(t *testing.T) {
 		t.Error("the event form does not show the stored deadline")
 	}
 }
+
+func TestHomeInvitesProposalsWhileTheCallIsOpen(t *testing.T) {
+	ts := newTestServer(t)
+	_, body := ts.get(t, "/")
+	if !strings.Contains(body, `href="/voorstellen"`) {
+		t.Error("the home page does not link to /voorstellen while the call is open")
+	}
+	ts.Store.SetClock(func() time.Time { return *testEvent(t, ts).ProposalsCloseAt })
+	_, body = ts.get(t, "/")
+	if strings.Contains(body, `href="/voorstellen"`) {
+		t.Error("the home page links to /voorstellen after the deadline")
+	}
+}

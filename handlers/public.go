@@ -33,6 +33,8 @@ type homeData struct {
 	Event  models.Event
 	Day    time.Time
 	Venues []models.Venue
+	// CallOpen shows the invitation to propose a session.
+	CallOpen bool
 }
 
 func (h *Handler) showHome(c *gin.Context) {
@@ -41,7 +43,8 @@ func (h *Handler) showHome(c *gin.Context) {
 		return
 	}
 	p := h.page(c, "", "home")
-	h.render(c, http.StatusOK, "home", homeData{Page: p, Event: event, Day: event.Day(), Venues: venues})
+	h.render(c, http.StatusOK, "home", homeData{Page: p, Event: event, Day: event.Day(), Venues: venues,
+		CallOpen: event.CallOpen(h.store.Now())})
 }
 
 // showProgrammeIndex sends people to the programme of the first venue; the programme page
