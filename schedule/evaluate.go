@@ -42,6 +42,9 @@ type evaluator struct {
 	seenSession  []int
 	touched      []int
 	affected     []int
+	fresh        []int // the touched attendees' new sets, one after the other
+	starts       []int // where each touched attendee's new set starts in fresh
+	scratchSet   []int
 }
 
 func newEvaluator(pr *Problem, plan *Plan) *evaluator {
@@ -144,7 +147,17 @@ func (e *evaluator) moved(ss []int, before []*Place) {
 			}
 		}
 	}
-	// Overflow can change for any session an affected attendee chose, before or after.
+	// Each touched attendee's new set, worked out with the new places.
+	fresh := e.fresh[:0]
+	starts := e.starts[:0]
+	for _, a := range touched {
+		starts = append(starts, len(fresh))
+		e.scratchSet = e.attendable(a, e.scratchSet)
+		fresh = append(fresh, e.scratchSet...)
+	}
+	starts = append(starts, len(fresh))
+	// Demand changes only for the sessions in an old or a new set, and overflow also for
+	// the sessions that moved.
 	affected := e.affected[:0]
 	add := func(s int) {
 		if e.seenSession[s] != e.gen {
@@ -152,15 +165,18 @@ func (e *evaluator) moved(ss []int, before []*Place) {
 			affected = append(affected, s)
 		}
 	}
+	for _, s := range ss {
+		add(s)
+	}
 	for _, a := range touched {
 		for _, s := range e.chosen[a] {
 			add(s)
 		}
 	}
-	for _, s := range ss {
+	for _, s := range fresh {
 		add(s)
 	}
-	// Take the old overflow out with the old places, then recount with the new ones.
+	// Take the old overflow out with the old places and demand, then put the new in.
 	var nowBuf [4]*Place
 	now := nowBuf[:0]
 	for k, s := range ss {
@@ -180,16 +196,21 @@ func (e *evaluator) moved(ss []int, before []*Place) {
 			}
 		}
 	}
-	for _, a := range touched {
-		e.recount(a)
+	for x, a := range touched {
 		for _, s := range e.chosen[a] {
-			add(s)
+			e.demand[s]--
+		}
+		e.score.Attendable -= len(e.chosen[a])
+		e.chosen[a] = append(e.chosen[a][:0], fresh[starts[x]:starts[x+1]]...)
+		e.score.Attendable += len(e.chosen[a])
+		for _, s := range e.chosen[a] {
+			e.demand[s]++
 		}
 	}
 	for _, s := range affected {
 		e.score.Overflow += e.overflow(s)
 	}
-	e.touched, e.affected = touched, affected
+	e.touched, e.affected, e.fresh, e.starts = touched, affected, fresh, starts
 }
 
 // Evaluate scores a plan.
