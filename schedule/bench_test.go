@@ -19,7 +19,7 @@ func BenchmarkPlanner(b *testing.B) {
 		limit      time.Duration
 	}{
 		{SmallTier, smallIterations, time.Second},
-		{RealisticTier, 400000, 5 * time.Second},
+		{RealisticTier, 300000, 5 * time.Second},
 		{StressTier, 400000, 10 * time.Second},
 	} {
 		for seed := uint64(1); seed <= 5; seed++ {
