@@ -293,6 +293,12 @@ func TestDoorOffline(t *testing.T) {
 func offlineLeaks(out string) []string {
 	var lines []string
 	for _, l := range strings.Split(out, "\n") {
+		// Chromium checks the service worker script itself for an update on reload, and that
+		// check is not held back by the offline emulation (seen on a busy machine); it
+		// serves no page and carries no scan.
+		if strings.Contains(l, "path=/deur/sw.js") {
+			continue
+		}
 		if strings.Contains(l, "msg=request ") && (strings.Contains(l, "method=POST") || strings.Contains(l, "method=DELETE") ||
 			strings.Contains(l, "path=/deur") || strings.Contains(l, "path=/static/")) {
 			lines = append(lines, l)
