@@ -145,11 +145,11 @@ type CheckInRefJSON struct {
 	Door        string `json:"door"`
 }
 
-func firstSessionJSON(f *models.FirstSession) *FirstSessionJSON {
+func firstSessionJSON(f *models.FirstSession, loc *time.Location) *FirstSessionJSON {
 	if f == nil {
 		return nil
 	}
-	return &FirstSessionJSON{Title: f.Title, Room: f.Room, StartsAt: f.StartsAt.UTC().Format(time.RFC3339)}
+	return &FirstSessionJSON{Title: f.Title, Room: f.Room, StartsAt: rfc3339(f.StartsAt, loc)}
 }
 
 func (h *Handler) getCheckInList(c *gin.Context) {
@@ -181,7 +181,7 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 		Venue: VenueRefJSON{Slug: p.Venue.Slug, Name: p.Venue.Name}, Venues: map[string]string{},
 		Keys: []EventKeyJSON{{KeyID: keys.key.KeyID(), Algorithm: "Ed25519",
 			PublicKey: base64.StdEncoding.EncodeToString(keys.key.PublicKey), PayloadFormat: "DP1"}},
-		GeneratedAt: h.store.Now().UTC().Format(time.RFC3339),
+		GeneratedAt: rfc3339(h.store.Now(), keys.loc),
 		Attendees:   make([]DoorEntryJSON, 0, len(entries)),
 	}
 	for _, v := range venues {
@@ -190,9 +190,9 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 	for _, e := range entries {
 		t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: p.Venue.Slug, Version: uint16(e.TicketVersion)}
 		j := DoorEntryJSON{ID: e.RegistrationID, Version: e.TicketVersion, Status: e.Status, Code: keys.codes.Code(t),
-			Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session)}
+			Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session, keys.loc)}
 		if e.CheckIn != nil {
-			j.CheckIn = &CheckInRefJSON{ID: e.CheckIn.ID, CheckedInAt: e.CheckIn.CheckedInAt.UTC().Format(time.RFC3339), Door: e.CheckIn.Door}
+			j.CheckIn = &CheckInRefJSON{ID: e.CheckIn.ID, CheckedInAt: rfc3339(e.CheckIn.CheckedInAt, keys.loc), Door: e.CheckIn.Door}
 		}
 		out.Attendees = append(out.Attendees, j)
 	}
@@ -306,8 +306,12 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 			scanned = outcome.CheckIn.CheckedInAt
 		}
 		out.ID = outcome.CheckIn.ID
-		out.CheckedInAt = scanned.UTC().Format(time.RFC3339)
-		out.FirstCheckedInAt = outcome.CheckIn.CheckedInAt.UTC().Format(time.RFC3339)
+		loc := time.UTC
+		if keys, err := h.keysOf(c, p.Venue.EventID); err == nil {
+			loc = keys.loc
+		}
+		out.CheckedInAt = rfc3339(scanned, loc)
+		out.FirstCheckedInAt = rfc3339(outcome.CheckIn.CheckedInAt, loc)
 		out.Door = outcome.CheckIn.Door
 		first := outcome.Session
 		if first == nil {
@@ -320,7 +324,7 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 				first = &f
 			}
 		}
-		out.Session = firstSessionJSON(first)
+		out.Session = firstSessionJSON(first, loc)
 	}
 	answer(out)
 }
@@ -431,5 +435,9 @@ func (h *Handler) undoCheckIn(c *gin.Context) {
 	}
 	h.log.Info("check-in undone", "checkin", ci.ID, "registration", ci.RegistrationID, "venue", p.Venue.Slug,
 		"by", p.Door, "request_id", c.GetString(ctxRequestID))
-	c.JSON(http.StatusOK, UndoJSON{ID: ci.ID, UndoneAt: ci.UndoneAt.UTC().Format(time.RFC3339)})
+	loc := time.UTC
+	if keys, err := h.keysOf(c, p.Venue.EventID); err == nil {
+		loc = keys.loc
+	}
+	c.JSON(http.StatusOK, UndoJSON{ID: ci.ID, UndoneAt: rfc3339(*ci.UndoneAt, loc)})
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
@@ -109,6 +110,14 @@ func TestCheckInAPI(t *testing.T) {
 			}
 			if !strings.Contains(got.Message, r.Name) {
 				t.Errorf("message %q does not greet %q", got.Message, r.Name)
+			}
+			// Times carry the event's offset, like the rest of the API.
+			for _, ts := range []string{got.CheckedInAt, got.Session.StartsAt} {
+				at, err := time.Parse(time.RFC3339, ts)
+				_, want := at.In(locale.Zone()).Zone()
+				if _, off := at.Zone(); err != nil || off != want {
+					t.Errorf("time %q: want the event's offset (%d s)", ts, want)
+				}
 			}
 			// A scanner's trailing line end and spaces do not matter.
 			again := f.scan(t, "Ingang West", map[string]any{"code": " " + f.payload(r, f.zwolle) + "\r\n"})
@@ -281,7 +290,7 @@ func TestCheckInOffline(t *testing.T) {
 		west := map[string]any{"code": code, "scan_id": "west-0001", "scanned_at": early}
 		got := f.scan(t, "Ingang West", west)
 		wantResult(t, "earlier offline scan", got, models.CheckInAdmitted)
-		if !got.Conflict || got.FirstCheckedInAt != early || got.Door != "Ingang West" {
+		if !got.Conflict || !sameInstant(got.FirstCheckedInAt, early) || got.Door != "Ingang West" {
 			t.Errorf("earlier offline scan: %+v, want a conflict won by Ingang West at %s", got, early)
 		}
 		// Sent again (the answer was lost): same answer, nothing new stored.
@@ -565,4 +574,11 @@ func TestCheckInDeviceClock(t *testing.T) {
 	if late.Door != "Ingang Oost" {
 		t.Errorf("the first door is now %q, want Ingang Oost", late.Door)
 	}
+}
+
+// sameInstant reports whether two RFC 3339 times name the same moment, whatever their offsets.
+func sameInstant(a, b string) bool {
+	ta, errA := time.Parse(time.RFC3339, a)
+	tb, errB := time.Parse(time.RFC3339, b)
+	return errA == nil && errB == nil && ta.Equal(tb)
 }

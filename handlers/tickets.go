@@ -21,6 +21,8 @@ type eventKeys struct {
 	key    models.EventKey
 	signer tickets.Signer
 	codes  *tickets.CodeBook
+	// loc is the event's time zone, for the door API's times (read with the key).
+	loc *time.Location
 }
 
 // keysOf loads the event's key pair (creating it on first use), once per process.
@@ -33,7 +35,11 @@ func (h *Handler) keysOf(c *gin.Context, eventID uint) (*eventKeys, error) {
 		return nil, err
 	}
 	signer := tickets.NewSigner(key.PrivateKey)
-	k, _ := h.keys.LoadOrStore(eventID, &eventKeys{key: key, signer: signer, codes: tickets.NewCodeBook(signer)})
+	loc := time.UTC
+	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil && e.ID == eventID {
+		loc = e.Location()
+	}
+	k, _ := h.keys.LoadOrStore(eventID, &eventKeys{key: key, signer: signer, codes: tickets.NewCodeBook(signer), loc: loc})
 	return k.(*eventKeys), nil
 }
 
