@@ -27,7 +27,7 @@ var doorMessages = map[string][]string{
 	"door.search_none": nil, "door.search_count_one": nil, "door.search_count_other": {"N"},
 	"door.search_in": nil, "door.search_cancelled": nil,
 	"door.pair_failed": nil, "door.pair_offline": nil, "door.unpaired": nil, "door.server_error": {"Message"},
-	"door.sync_conflicts": {"N"},
+	"door.sync_conflicts": {"N"}, "door.checking": nil,
 }
 
 type doorData struct {

@@ -213,7 +213,18 @@
       renderStatus();
     }
     if (!S.online) return checkOffline(what, body);
-    return S.api("POST", "/api/v1/checkins", body, 3000).then(function (res) {
+    // A slow answer (the server far away, the network poor) shows it is being checked, so a
+    // scan is not repeated in the meantime; a quick one never flickers.
+    var slow = setTimeout(function () {
+      E.answer.setAttribute("aria-busy", "true");
+      E.kind.textContent = t("door.checking");
+    }, 300);
+    var done = function (x) {
+      clearTimeout(slow);
+      E.answer.removeAttribute("aria-busy");
+      return x;
+    };
+    return S.api("POST", "/api/v1/checkins", body, 3000).then(done, function (err) { done(); throw err; }).then(function (res) {
       if (res.status === 200) {
         res.data.scan_id = body.scan_id;
         S.note(res.data);
