@@ -28,7 +28,7 @@ func (h *Handler) requestID(c *gin.Context) {
 	c.Header("X-Request-Id", id)
 	start := time.Now()
 	c.Next()
-	h.log.Info("request", "id", id, "method", c.Request.Method, "path", c.Request.URL.Path,
+	h.log.Info("request", "id", id, "method", c.Request.Method, "path", loggedPath(c),
 		"status", c.Writer.Status(), "duration", time.Since(start))
 }
 
@@ -75,7 +75,7 @@ func (h *Handler) tr(c *gin.Context) *locale.Translator {
 // so forms need no hidden token.
 func (h *Handler) crossOriginProtection(c *gin.Context) {
 	if err := h.cop.Check(c.Request); err != nil {
-		h.log.Warn("cross-origin request refused", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "origin", c.GetHeader("Origin"))
+		h.log.Warn("cross-origin request refused", "id", c.GetString(ctxRequestID), "path", loggedPath(c), "origin", c.GetHeader("Origin"))
 		if isAPI(c) {
 			h.apiError(c, http.StatusForbidden, "cross_origin", h.tr(c).T("error.cross_origin.body"), nil)
 		} else {
@@ -111,4 +111,16 @@ func localPath(p string) string {
 		return "/"
 	}
 	return p
+}
+
+// loggedPath is the path as the log may show it: the route's pattern when it has parameters
+// ("/boeking/:token"), so personal links never land in a log, and the path itself otherwise.
+func loggedPath(c *gin.Context) string {
+	if pattern := c.FullPath(); pattern != "" {
+		return pattern
+	}
+	if strings.HasPrefix(c.Request.URL.Path, "/static/") {
+		return c.Request.URL.Path
+	}
+	return "(no route)"
 }

@@ -82,10 +82,16 @@ func (h *Handler) showProposalForm(c *gin.Context) {
 	h.render(c, http.StatusOK, "proposal_form", d)
 }
 
+// maxProposalBody bounds a proposal form with its photo; beyond 1 MB in memory the parts go
+// to temporary files.
+const maxProposalBody = 32 << 20
+
 // postedProposal reads the multipart form with its optional photo. A photo that is too
 // large, not an image or broken is a problem on the photo field; nothing is kept of it.
 func (h *Handler) postedProposal(c *gin.Context) (*Form, *photo.Photo) {
-	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, photo.MaxBytes+1<<20)
+	// Phone photos are often 7 to 12 MB: the body may be much larger than a photo we take, so
+	// that the form's text is read and kept and only the photo is refused.
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxProposalBody)
 	err := c.Request.ParseMultipartForm(1 << 20)
 	form := newForm(c.Request.PostForm, proposalFields...)
 	var tooBig *http.MaxBytesError

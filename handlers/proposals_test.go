@@ -256,6 +256,8 @@ func TestProposalPhotoRefused(t *testing.T) {
 		{"huge image", "groot.png", claimPixels(pngBytes(t, testPhoto(2, 2)), 30000, 30000), "te veel pixels"},
 		{"truncated image", "half.png", good[:len(good)/2], "beschadigd of niet compleet"},
 		{"file over 5 MB", "zwaar.jpg", big, "hoogstens 5 MB"},
+		// A phone photo of 7 MB: the form's text must survive it.
+		{"phone photo of 7 MB", "telefoon.jpg", append(jpegBytes(t, testPhoto(50, 50)), bytes.Repeat([]byte{0}, 7<<20)...), "hoogstens 5 MB"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := countRows(t, ts, &models.Proposal{}, "1 = 1")

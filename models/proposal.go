@@ -1,6 +1,7 @@
 package models
 
 import (
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
@@ -33,6 +34,7 @@ var ProposalNeeds = []string{"projector", "flipover", "laptop", "accessibility"}
 const (
 	MaxCoSpeakers       = 5
 	MaxProposalNeeds    = 10
+	maxNeedsStored      = 4000
 	MaxNeedLength       = 200
 	MaxProposalVenues   = 10
 	MaxAvailability     = 50
@@ -229,6 +231,13 @@ func (in ProposalInput) Validate() Problems {
 		p.checkLine("needs", n, false, MaxNeedLength)
 		if strings.TrimSpace(n) == "" {
 			p.Add("needs", "proposal.empty_need")
+		}
+	}
+	// The needs are stored as JSON in a 4,000-character column, where < > & take six
+	// characters each: the list as stored must fit.
+	if _, taken := p["needs"]; !taken {
+		if enc, _ := json.Marshal(in.Needs); len(enc) > maxNeedsStored {
+			p.Add("needs", "form.too_long", "Max", maxNeedsStored)
 		}
 	}
 	if !in.Consent {

@@ -266,3 +266,20 @@ func TestCallWindowInEventForm(t *testing.T) {
 		t.Error("an event without an opening time has its call open")
 	}
 }
+
+// TestProposalNeedsFitTheirColumn: needs full of characters that JSON writes long (& < >)
+// are refused by validation on both databases, instead of overflowing the column on one.
+func TestProposalNeedsFitTheirColumn(t *testing.T) {
+	in := proposalInput()
+	in.Needs = nil
+	for range models.MaxProposalNeeds {
+		in.Needs = append(in.Needs, strings.Repeat("&", models.MaxNeedLength))
+	}
+	if p := in.Validate(); p["needs"].Key != "form.too_long" {
+		t.Errorf("ten needs of %d ampersands: problems %v, want needs too long", models.MaxNeedLength, p)
+	}
+	in.Needs = []string{"beamer", "flip-over & stiften"}
+	if p := in.Validate(); p["needs"].Key != "" {
+		t.Errorf("ordinary needs: problem %v", p["needs"])
+	}
+}

@@ -23,7 +23,12 @@ const (
 	// MaxPixels bounds the decoded size, so a small file that claims a huge image cannot
 	// make the server allocate gigabytes.
 	MaxPixels = 25_000_000
+	// MaxLongSide bounds either side: a 1 × 25,000,000 strip is within MaxPixels but no photo.
+	MaxLongSide = 10_000
 )
+
+// decoding admits two photos at a time to decoding and scaling.
+var decoding = make(chan struct{}, 2)
 
 // Errors that explain why a photo was refused.
 var (
@@ -50,9 +55,12 @@ func Normalize(data []byte) (Photo, error) {
 	if err != nil || (format != "jpeg" && format != "png") {
 		return Photo{}, ErrNotAnImage
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels {
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels || max(cfg.Width, cfg.Height) > MaxLongSide {
 		return Photo{}, ErrTooManyPx
 	}
+	// Decoding takes up to a hundred megabytes; a few uploads at once must not add up.
+	decoding <- struct{}{}
+	defer func() { <-decoding }()
 	var img image.Image
 	if format == "png" {
 		img, err = png.Decode(bytes.NewReader(data))
@@ -87,6 +95,13 @@ func fit(img image.Image, side int) image.Image {
 		} else {
 			w, h = max(1, w*side/h), side
 		}
+	}
+	// Catmull-Rom's working tables grow with the source's size, so a big photo is first
+	// brought down to twice the target with a cheap filter.
+	if b.Dx() > 2*w && b.Dy() > 2*h {
+		mid := image.NewRGBA(image.Rect(0, 0, 2*w, 2*h))
+		draw.ApproxBiLinear.Scale(mid, mid.Bounds(), img, b, draw.Src, nil)
+		img, b = mid, mid.Bounds()
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Src, nil)

@@ -111,6 +111,9 @@ func TestNormalizeRefuses(t *testing.T) {
 		{"empty", nil, ErrNotAnImage},
 		{"gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), ErrNotAnImage},
 		{"huge image", huge, ErrTooManyPx},
+		// Within MaxPixels but a strip no camera makes; scaling it took gigabytes.
+		{"1 × 25,000,000 strip", claimSize(encodePNG(t, picture(2, 2)), 1, 25_000_000), ErrTooManyPx},
+		{"20,000 × 1,000 strip", claimSize(encodePNG(t, picture(2, 2)), 20000, 1000), ErrTooManyPx},
 		{"truncated png", full[:len(full)/2], ErrBroken},
 		{"truncated jpeg", halve(encodeJPEG(t, picture(300, 300))), ErrBroken},
 		{"file over 5 MB", append(encodeJPEG(t, picture(10, 10)), make([]byte, MaxBytes)...), ErrTooLarge},
@@ -124,5 +127,17 @@ func TestNormalizeRefuses(t *testing.T) {
 				t.Errorf("Normalize returned %d bytes with the error, want none", len(got.Data))
 			}
 		})
+	}
+}
+
+// TestNormalizeScalesBigPhotosInTwoSteps: a camera-sized photo comes out at MaxSide with its
+// proportions, through the cheap first step and the fine second one.
+func TestNormalizeScalesBigPhotosInTwoSteps(t *testing.T) {
+	got, err := Normalize(encodePNG(t, picture(4000, 3000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Width != MaxSide || got.Height != MaxSide*3/4 {
+		t.Errorf("4000×3000 came out %d×%d, want %d×%d", got.Width, got.Height, MaxSide, MaxSide*3/4)
 	}
 }
