@@ -268,6 +268,10 @@ func TestAPIProposalCallClosed(t *testing.T) {
 			resp, b = ts.apiCall(t, http.MethodPatch, path, `{"title": "Te laat"}`, p.EditToken)
 			wantAPIStatus(t, resp, b, http.StatusForbidden)
 			wantAPIError(t, b, "call_closed", "")
+			// A change that would be invalid too is still told first that the call is closed.
+			resp, b = ts.apiCall(t, http.MethodPatch, path, `{"slots": 3}`, p.EditToken)
+			wantAPIStatus(t, resp, b, http.StatusForbidden)
+			wantAPIError(t, b, "call_closed", "")
 			resp, b = ts.apiCall(t, http.MethodDelete, path, "", p.EditToken)
 			wantAPIStatus(t, resp, b, http.StatusForbidden)
 			resp, b = ts.apiCall(t, http.MethodGet, path, "", p.EditToken)

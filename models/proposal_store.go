@@ -317,13 +317,15 @@ func (s *Store) openProposal(tx *gorm.DB, id uint, now time.Time) (Proposal, err
 // UpdateProposal replaces a proposal's details while the call is open. New co-speakers are
 // invited; the photo changes only when the input says so.
 func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (Proposal, error) {
-	if err := invalid(in.Validate()); err != nil {
-		return Proposal{}, err
-	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		p, err := s.openProposal(tx, id, now)
 		if err != nil {
+			return err
+		}
+		// After the deadline the answer is "closed", whatever was sent: the input is judged
+		// only while it could still be taken.
+		if err := invalid(in.Validate()); err != nil {
 			return err
 		}
 		venues, slots, err := resolvePlaces(tx, p.EventID, in)
@@ -382,9 +384,6 @@ func (s *Store) WithdrawProposal(ctx context.Context, id uint) (Proposal, error)
 // ConfirmCoSpeaker records a co-speaker's profile and that they confirmed, while the call
 // is open and the proposal is not withdrawn.
 func (s *Store) ConfirmCoSpeaker(ctx context.Context, id uint, in CoSpeakerInput) (CoSpeaker, error) {
-	if err := invalid(in.Validate()); err != nil {
-		return CoSpeaker{}, err
-	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		var c CoSpeaker
@@ -392,6 +391,9 @@ func (s *Store) ConfirmCoSpeaker(ctx context.Context, id uint, in CoSpeakerInput
 			return notFound(err, "co-speaker", id)
 		}
 		if _, err := s.openProposal(tx, c.ProposalID, now); err != nil {
+			return err
+		}
+		if err := invalid(in.Validate()); err != nil {
 			return err
 		}
 		return tx.Model(&c).Updates(map[string]any{"name": in.Name, "organisation": in.Organisation, "bio": in.Bio,
