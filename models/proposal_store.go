@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -332,8 +333,16 @@ func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (
 		if err != nil {
 			return err
 		}
+		oldEmail := p.SpeakerEmail
 		in.apply(&p)
 		p.UpdatedAt = now
+		if !strings.EqualFold(p.SpeakerEmail, oldEmail) {
+			// A corrected address gets the personal link too: the first one may never have
+			// arrived.
+			if err := enqueueProposal(tx, now, MailProposalReceived, p, p.SpeakerEmail, ""); err != nil {
+				return err
+			}
+		}
 		switch {
 		case in.Photo != nil:
 			if err := tx.Delete(&ProposalPhoto{}, "proposal_id = ?", p.ID).Error; err != nil {

@@ -212,6 +212,18 @@ func TestUpdateAndWithdrawProposal(t *testing.T) {
 		if _, err := s.ProposalPhoto(ctx, id); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("ProposalPhoto after removal = %v, want ErrNotFound", err)
 		}
+		// A corrected address gets the link too; the same address in other letters does not.
+		in.RemovePhoto = false
+		in.Speaker.Email = strings.ToUpper(in.Speaker.Email)
+		must(s.UpdateProposal(ctx, id, in))
+		if got := proposalMails(t, s, id); len(got) != 4 {
+			t.Errorf("after changing only the letters of the address: outbox %q, want no new mail", got)
+		}
+		in.Speaker.Email = "nieuw.adres@example.nl"
+		must(s.UpdateProposal(ctx, id, in))
+		if got := proposalMails(t, s, id); len(got) != 5 || !strings.HasPrefix(got[4], "proposal_received nieuw.adres@example.nl") {
+			t.Errorf("after correcting the address: outbox %q, want the link sent to nieuw.adres@example.nl", got)
+		}
 
 		// After the deadline nothing changes any more.
 		s.SetClock(func() time.Time { return deadline })
