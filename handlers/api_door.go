@@ -306,10 +306,7 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 			scanned = outcome.CheckIn.CheckedInAt
 		}
 		out.ID = outcome.CheckIn.ID
-		loc := time.UTC
-		if keys, err := h.keysOf(c, p.Venue.EventID); err == nil {
-			loc = keys.loc
-		}
+		loc := h.eventZone(c, p.Venue.EventID)
 		out.CheckedInAt = rfc3339(scanned, loc)
 		out.FirstCheckedInAt = rfc3339(outcome.CheckIn.CheckedInAt, loc)
 		out.Door = outcome.CheckIn.Door
@@ -435,9 +432,13 @@ func (h *Handler) undoCheckIn(c *gin.Context) {
 	}
 	h.log.Info("check-in undone", "checkin", ci.ID, "registration", ci.RegistrationID, "venue", p.Venue.Slug,
 		"by", p.Door, "request_id", c.GetString(ctxRequestID))
-	loc := time.UTC
-	if keys, err := h.keysOf(c, p.Venue.EventID); err == nil {
-		loc = keys.loc
+	c.JSON(http.StatusOK, UndoJSON{ID: ci.ID, UndoneAt: rfc3339(*ci.UndoneAt, h.eventZone(c, p.Venue.EventID))})
+}
+
+// eventZone is the event's time zone, for the door API's times; UTC if the key cannot be read.
+func (h *Handler) eventZone(c *gin.Context, eventID uint) *time.Location {
+	if keys, err := h.keysOf(c, eventID); err == nil {
+		return keys.loc
 	}
-	c.JSON(http.StatusOK, UndoJSON{ID: ci.ID, UndoneAt: rfc3339(*ci.UndoneAt, loc)})
+	return time.UTC
 }

@@ -11,8 +11,8 @@ type Score struct {
 	// Overflow is the number of expected attendees beyond their room's seats, over all
 	// sessions. A session's expected attendance is the attendees whose attendable set has it.
 	Overflow int
-	// SeatsShort is, per venue and slot, the expected attendance beyond the seats of all its
-	// rooms together; its sum is given here, the detail by SeatsShortBySlot.
+	// SeatsShort is the expected attendance beyond the seats of all a venue's rooms together,
+	// summed over every venue and slot.
 	SeatsShort int
 	// Unplaced is the number of sessions without a place.
 	Unplaced int
@@ -213,23 +213,14 @@ func (e *evaluator) moved(ss []int, before []*Place) {
 	e.touched, e.affected, e.fresh, e.starts = touched, affected, fresh, starts
 }
 
-// Evaluate scores a plan.
+// Evaluate scores a plan. It only reads the plan.
 func (pr Problem) Evaluate(plan Plan) Score {
-	p := plan.clone()
-	e := newEvaluator(&pr, &p)
+	e := newEvaluator(&pr, &plan)
 	s := e.score
-	s.SeatsShort = 0
-	for _, short := range pr.seatsShort(p, e.demand) {
+	for _, short := range pr.seatsShort(plan, e.demand) {
 		s.SeatsShort += short
 	}
 	return s
-}
-
-// SeatsShortBySlot gives, per venue and slot, the expected attendance beyond all its seats.
-func (pr Problem) SeatsShortBySlot(plan Plan) map[SlotRef]int {
-	p := plan.clone()
-	e := newEvaluator(&pr, &p)
-	return pr.seatsShort(p, e.demand)
 }
 
 func (pr Problem) seatsShort(plan Plan, demand []int) map[SlotRef]int {
