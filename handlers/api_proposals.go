@@ -112,6 +112,10 @@ func (h *Handler) createProposalAPI(c *gin.Context) {
 	if in.Lang == "" {
 		in.Lang = string(h.tr(c).Lang())
 	}
+	if problems := in.Validate(); len(problems) == 0 && !h.allowProposal(c, in.Speaker.Email) {
+		h.apiError(c, http.StatusTooManyRequests, "too_many_requests", h.tr(c).T("proposal.api_too_many"), nil)
+		return
+	}
 	res, err := h.store.SubmitProposal(c.Request.Context(), in)
 	if err != nil {
 		h.proposalError(c, err)

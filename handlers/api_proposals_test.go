@@ -1,7 +1,9 @@
 package handlers
 
 import (
+	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
@@ -292,4 +294,55 @@ func TestAPIProposalCallClosed(t *testing.T) {
 	if e := wantAPIError(t, b, "call_closed", ""); !strings.Contains(e.Message, "closed") {
 		t.Errorf("English message got %q, want it to say the call is closed", e.Message)
 	}
+}
+
+// TestProposalSubmissionsLimited checks that one client cannot submit proposals without end,
+// each of which mails addresses it chose, and that a refusal stores nothing.
+func TestProposalSubmissionsLimited(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	count := func() int {
+		t.Helper()
+		ps, err := ts.Store.ProposalsOfEvent(ctx, testEvent(t, ts).ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	before := count()
+	for i := range 10 {
+		apiSubmit(t, ts, proposalBody(t, func(m map[string]any) {
+			m["speaker"].(map[string]any)["email"] = fmt.Sprintf("spreker%d@example.nl", i)
+		}))
+	}
+	// A forged X-Forwarded-For must not make the client look new: no proxy is trusted.
+	body := proposalBody(t, func(m map[string]any) { m["speaker"].(map[string]any)["email"] = "nieuw@example.nl" })
+	req, err := http.NewRequest(http.MethodPost, ts.URL+"/api/v1/proposals", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, page := ts.do(t, req, "X-Forwarded-For", "203.0.113.99")
+	wantAPIStatus(t, resp, []byte(page), http.StatusTooManyRequests)
+	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Wacht een paar minuten") {
+		t.Errorf("body got %s, want the too_many_requests code and a Dutch explanation", b)
+	}
+
+	// The form says the same, keeps what was typed, and stores nothing.
+	values := proposalValuesFor("nog.een@example.nl")
+	values.Set("title", "Mijn getypte titel")
+	fresp, page := ts.postMultipart(t, "/voorstellen", values, "", nil)
+	wantStatus(t, fresp, page, http.StatusTooManyRequests)
+	for _, want := range []string{"Wacht een paar minuten", `value="Mijn getypte titel"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("form page lacks %q", want)
+		}
+	}
+	if got := count(); got != before+10 {
+		t.Errorf("proposals got %d, want %d: a refused submission was stored", got, before+10)
+	}
+
+	// An invalid submission is answered 422 as ever: typing errors never hit the limit.
+	resp, b := ts.apiCall(t, http.MethodPost, "/api/v1/proposals", proposalBody(t, func(m map[string]any) { m["title"] = "" }), "")
+	wantAPIStatus(t, resp, b, http.StatusUnprocessableEntity)
 }

@@ -10,7 +10,11 @@ import (
 
 // ginRoutes lists every route routes() registers, as gin sees them.
 func ginRoutes() gin.RoutesInfo {
-	return (&Handler{}).routes().(*gin.Engine).Routes()
+	r, err := (&Handler{}).routes()
+	if err != nil {
+		panic(err) // no proxies are configured, so this cannot happen
+	}
+	return r.(*gin.Engine).Routes()
 }
 
 // newHandlerForTest builds the handler as New does and also hands back the *Handler, so a
@@ -20,7 +24,11 @@ func newHandlerForTest(cfg Config) (*Handler, http.Handler, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return h, h.sessions.LoadAndSave(h.routes()), nil
+	routes, err := h.routes()
+	if err != nil {
+		return nil, nil, err
+	}
+	return h, h.sessions.LoadAndSave(routes), nil
 }
 
 // missingMessages lists the "lang:key" message keys the handler asked for but the catalogues lack.

@@ -29,6 +29,10 @@ type Config struct {
 	// Tickets renders PDF tickets, badges and door lists; nil makes one. The server shares
 	// one with the mail worker, so the fonts are prepared once.
 	Tickets *tickets.Renderer
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies whose
+	// X-Forwarded-For header names the client. Empty trusts none: the client is the peer
+	// address, so nobody can dodge a rate limit by sending the header themselves.
+	TrustedProxies []string
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -53,6 +57,10 @@ type Handler struct {
 	loginLimiter *keyedLimiter
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
 	linkLimiter *keyedLimiter
+	// proposalLimiter slows submissions per client and per speaker address: each proposal
+	// sends up to six e-mails to addresses the submitter chooses.
+	proposalLimiter *keyedLimiter
+	trustedProxies  []string
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -61,7 +69,11 @@ func New(cfg Config) (http.Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	return h.sessions.LoadAndSave(h.routes()), nil
+	routes, err := h.routes()
+	if err != nil {
+		return nil, err
+	}
+	return h.sessions.LoadAndSave(routes), nil
 }
 
 // newHandler builds the Handler with all its dependencies; tests use it to look inside.
@@ -109,6 +121,10 @@ func newHandler(cfg Config) (*Handler, error) {
 
 		loginLimiter: newKeyedLimiter(30*time.Second, 10),
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
+		// Ten at once, then one every three minutes: a team entering its proposals one
+		// after another never notices; a script sending mail through us soon does.
+		proposalLimiter: newKeyedLimiter(3*time.Minute, 10),
+		trustedProxies:  cfg.TrustedProxies,
 		codeFills:    newKeyedLimiter(200*time.Millisecond, 5),
 		devices:      newDeviceCache(),
 	}

@@ -218,10 +218,14 @@ func (h *Handler) createProposal(c *gin.Context) {
 	status := http.StatusUnprocessableEntity
 	var res models.ProposalResult
 	var err error
-	if form.Valid() {
-		res, err = h.store.SubmitProposal(c.Request.Context(), in)
-	} else {
+	switch {
+	case !form.Valid():
 		form.Merge(formProblems(in.Validate()))
+	case len(in.Validate()) == 0 && !h.allowProposal(c, in.Speaker.Email):
+		status = http.StatusTooManyRequests
+		form.Problems.Add("speaker_email", "proposal.too_many")
+	default:
+		res, err = h.store.SubmitProposal(c.Request.Context(), in)
 	}
 	var verr *models.ValidationError
 	switch {
@@ -245,4 +249,17 @@ func (h *Handler) createProposal(c *gin.Context) {
 		return
 	}
 	h.render(c, status, "proposal_form", d)
+}
+
+// allowProposal applies the submission limit to the client's address and to the speaker's
+// e-mail address, so neither a script nor a spoofed sender can make us mail many people.
+// Only well-formed submissions count: correcting typing errors never uses up the limit.
+func (h *Handler) allowProposal(c *gin.Context, speakerEmail string) bool {
+	byClient := h.proposalLimiter.Allow("ip:" + c.ClientIP())
+	bySpeaker := h.proposalLimiter.Allow("mail:" + models.NormalizeEmail(speakerEmail))
+	if !byClient || !bySpeaker {
+		h.log.Warn("proposal submissions limited", "id", c.GetString(ctxRequestID))
+		return false
+	}
+	return true
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -10,9 +11,12 @@ import (
 )
 
 // routes lists every route of the site in one place.
-func (h *Handler) routes() http.Handler {
+func (h *Handler) routes() (http.Handler, error) {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	if err := r.SetTrustedProxies(h.trustedProxies); err != nil {
+		return nil, fmt.Errorf("trusted proxies: %w", err)
+	}
 	r.HandleMethodNotAllowed = true
 	r.Use(h.requestID, h.recoverPanic, securityHeaders, h.language, h.crossOriginProtection)
 
@@ -121,5 +125,5 @@ func (h *Handler) routes() http.Handler {
 		}
 		h.errorPage(c, http.StatusMethodNotAllowed, "error.method_not_allowed_page")
 	})
-	return r
+	return r, nil
 }

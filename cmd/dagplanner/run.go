@@ -37,6 +37,8 @@ type Config struct {
 	// printed by -h, password and all.
 	SMTP     string
 	MailFrom string
+	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
+	TrustedProxies []string
 }
 
 const usage = `Usage:
@@ -99,11 +101,23 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.BoolVar(&cfg.DemoRegistrations, "demo-registrations", true, "with --demo: add a few hundred fictional registrations")
 	fs.IntVar(&cfg.DemoScale, "demo-scale", envInt(getenv, "DAGPLANNER_DEMO_SCALE", 1), "multiply the demo's capacities by this factor (DAGPLANNER_DEMO_SCALE)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
+	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
 	cfg.SMTP = getenv("DAGPLANNER_SMTP")
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return Config{}, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
+	}
 	if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
 		return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
 	}
@@ -141,7 +155,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://")})
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies})
 	if err != nil {
 		return err
 	}

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"html"
+	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -266,4 +268,28 @@ func demoSessionCount(venue string) int {
 		}
 	}
 	return n
+}
+
+func TestServeFlagsTrustedProxies(t *testing.T) {
+	env := func(k string) string {
+		if k == "DAGPLANNER_TRUSTED_PROXIES" {
+			return "10.0.0.0/8, 192.0.2.7"
+		}
+		return ""
+	}
+	cfg, err := parseServeFlags(nil, env, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"10.0.0.0/8", "192.0.2.7"}; !slices.Equal(cfg.TrustedProxies, want) {
+		t.Errorf("trusted proxies got %q, want %q", cfg.TrustedProxies, want)
+	}
+	cfg, err = parseServeFlags(nil, func(string) string { return "" }, io.Discard)
+	if err != nil || len(cfg.TrustedProxies) != 0 {
+		t.Errorf("default got %q, %v; want no trusted proxy", cfg.TrustedProxies, err)
+	}
+	_, err = parseServeFlags([]string{"--trusted-proxies", "proxy.example.nl"}, func(string) string { return "" }, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "proxy.example.nl") {
+		t.Errorf("a host name got %v, want an error naming it", err)
+	}
 }
