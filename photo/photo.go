@@ -1,7 +1,7 @@
 // Package photo checks uploaded photos and re-encodes them: only JPEG and PNG are taken, a
 // photo is decoded in full (so a broken file is refused), scaled down to fit MaxSide, and
 // written anew, which also drops whatever else the file carried (EXIF, comments, trailing
-// data).
+// data). A JPEG's EXIF orientation is applied to the pixels first, so portraits stay upright.
 package photo
 
 import (
@@ -70,7 +70,11 @@ func Normalize(data []byte) (Photo, error) {
 	if err != nil {
 		return Photo{}, ErrBroken
 	}
-	img = fit(img, MaxSide)
+	upright := fit(img, MaxSide)
+	if format == "jpeg" {
+		upright = orient(upright, jpegOrientation(data))
+	}
+	img = upright
 	var buf bytes.Buffer
 	out := Photo{ContentType: "image/" + format, Width: img.Bounds().Dx(), Height: img.Bounds().Dy()}
 	if format == "png" {
@@ -86,7 +90,7 @@ func Normalize(data []byte) (Photo, error) {
 }
 
 // fit scales img down so that neither side exceeds side; a smaller image is only copied.
-func fit(img image.Image, side int) image.Image {
+func fit(img image.Image, side int) *image.RGBA {
 	b := img.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w > side || h > side {

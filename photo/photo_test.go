@@ -141,3 +141,129 @@ func TestNormalizeScalesBigPhotosInTwoSteps(t *testing.T) {
 		t.Errorf("4000×3000 came out %d×%d, want %d×%d", got.Width, got.Height, MaxSide, MaxSide*3/4)
 	}
 }
+
+// quadrants draws a w×h image with red, green, blue and white quarters (clockwise from the
+// top left), so that every turn and mirror gives a different picture.
+func quadrants(w, h int) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := range h {
+		for x := range w {
+			c := [2][2]color.RGBA{
+				{{R: 255, A: 255}, {G: 255, A: 255}},
+				{{B: 255, A: 255}, {R: 255, G: 255, B: 255, A: 255}},
+			}[y*2/h][x*2/w]
+			img.Set(x, y, c)
+		}
+	}
+	return img
+}
+
+// withOrientation puts an EXIF block with orientation o right after a JPEG's start marker,
+// in big-endian ("MM") or little-endian ("II") byte order as a camera would.
+func withOrientation(data []byte, o uint16, bigEndian bool) []byte {
+	var order binary.AppendByteOrder = binary.LittleEndian
+	tiff := []byte("II")
+	if bigEndian {
+		order, tiff = binary.BigEndian, []byte("MM")
+	}
+	tiff = order.AppendUint16(tiff, 42)
+	tiff = order.AppendUint32(tiff, 8) // the first directory follows the header
+	tiff = order.AppendUint16(tiff, 1) // one entry
+	tiff = order.AppendUint16(tiff, 0x0112)
+	tiff = order.AppendUint16(tiff, 3) // SHORT
+	tiff = order.AppendUint32(tiff, 1)
+	tiff = order.AppendUint16(tiff, o)
+	tiff = order.AppendUint16(tiff, 0)
+	tiff = order.AppendUint32(tiff, 0) // no next directory
+	body := append([]byte("Exif\x00\x00"), tiff...)
+	seg := []byte{0xFF, 0xE1}
+	seg = binary.BigEndian.AppendUint16(seg, uint16(len(body)+2))
+	seg = append(seg, body...)
+	out := append([]byte{}, data[:2]...)
+	out = append(out, seg...)
+	return append(out, data[2:]...)
+}
+
+// colourName names the nearest of the four quadrant colours.
+func colourName(c color.Color) string {
+	r, g, b, _ := c.RGBA()
+	hi := func(v uint32) bool { return v > 0x8000 }
+	switch {
+	case hi(r) && hi(g) && hi(b):
+		return "white"
+	case hi(r):
+		return "red"
+	case hi(g):
+		return "green"
+	case hi(b):
+		return "blue"
+	}
+	return "dark"
+}
+
+func TestNormalizeTurnsJPEGsUpright(t *testing.T) {
+	src := encodeJPEG(t, quadrants(80, 40))
+	// The corners as a viewer that honours EXIF shows them (top left, top right, bottom
+	// left, bottom right), straight from the EXIF specification's eight orientations.
+	cases := []struct {
+		o       uint16
+		w, h    int
+		corners [4]string
+	}{
+		{1, 80, 40, [4]string{"red", "green", "blue", "white"}},
+		{2, 80, 40, [4]string{"green", "red", "white", "blue"}},
+		{3, 80, 40, [4]string{"white", "blue", "green", "red"}},
+		{4, 80, 40, [4]string{"blue", "white", "red", "green"}},
+		{5, 40, 80, [4]string{"red", "blue", "green", "white"}},
+		{6, 40, 80, [4]string{"blue", "red", "white", "green"}},
+		{7, 40, 80, [4]string{"white", "green", "blue", "red"}},
+		{8, 40, 80, [4]string{"green", "white", "red", "blue"}},
+	}
+	for _, tc := range cases {
+		for _, bigEndian := range []bool{true, false} {
+			p, err := Normalize(withOrientation(src, tc.o, bigEndian))
+			if err != nil {
+				t.Fatalf("orientation %d: %v", tc.o, err)
+			}
+			img, err := jpeg.Decode(bytes.NewReader(p.Data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := img.Bounds()
+			if b.Dx() != tc.w || b.Dy() != tc.h || p.Width != tc.w || p.Height != tc.h {
+				t.Errorf("orientation %d: size got %d×%d (said %d×%d), want %d×%d", tc.o, b.Dx(), b.Dy(), p.Width, p.Height, tc.w, tc.h)
+				continue
+			}
+			w, h := b.Dx(), b.Dy()
+			got := [4]string{
+				colourName(img.At(w/4, h/4)), colourName(img.At(3*w/4, h/4)),
+				colourName(img.At(w/4, 3*h/4)), colourName(img.At(3*w/4, 3*h/4)),
+			}
+			if got != tc.corners {
+				t.Errorf("orientation %d (big endian %v): corners got %v, want %v", tc.o, bigEndian, got, tc.corners)
+			}
+		}
+	}
+}
+
+func TestJPEGOrientationToleratesBrokenEXIF(t *testing.T) {
+	good := withOrientation(encodeJPEG(t, quadrants(8, 4)), 6, true)
+	if o := jpegOrientation(good); o != 6 {
+		t.Fatalf("orientation got %d, want 6", o)
+	}
+	// Every truncation of the header area, and a directory pointing outside the block,
+	// reads as upright rather than panicking.
+	for n := 0; n < 60; n++ {
+		if o := jpegOrientation(good[:n]); o != 1 && o != 6 {
+			t.Errorf("truncated to %d bytes: orientation %d", n, o)
+		}
+	}
+	bad := bytes.Clone(good)
+	binary.BigEndian.PutUint32(bad[4+6+4+4:], 0xFFFFFF00) // the directory offset
+	if o := jpegOrientation(bad); o != 1 {
+		t.Errorf("a wild directory offset got %d, want 1", o)
+	}
+	if o := jpegOrientation(withOrientation(encodeJPEG(t, quadrants(8, 4)), 9, false)); o != 1 {
+		t.Errorf("orientation 9 got %d, want 1", o)
+	}
+}
