@@ -125,8 +125,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		// after another never notices; a script sending mail through us soon does.
 		proposalLimiter: newKeyedLimiter(3*time.Minute, 10),
 		trustedProxies:  cfg.TrustedProxies,
-		codeFills:    newKeyedLimiter(200*time.Millisecond, 5),
-		devices:      newDeviceCache(),
+		codeFills:       newKeyedLimiter(200*time.Millisecond, 5),
+		devices:         newDeviceCache(),
 	}
 	return h, nil
 }
