@@ -21,7 +21,7 @@ import (
 // language. The call for proposals has its own, ProposalKinds.
 var Kinds = []string{
 	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
-	models.MailLink, models.MailReminder, models.MailReleased,
+	models.MailLink, models.MailReminder, models.MailReleased, models.MailScheduleChanged,
 }
 
 // Langs lists the languages e-mails are written in.
@@ -36,7 +36,7 @@ var ErrSuperseded = errors.New("message superseded by a cancellation")
 // a cancelled registration has nothing left to manage.
 var withLink = map[string]bool{
 	models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
-	models.MailLink: true, models.MailReminder: true,
+	models.MailLink: true, models.MailReminder: true, models.MailScheduleChanged: true,
 }
 
 //go:embed templates
@@ -95,6 +95,7 @@ type templateData struct {
 	Waiting    bool          // some of the programme is on a waiting list
 	Session    programmeItem // the session a promoted attendee now has a seat in
 	Deadline   string        // the reconfirmation deadline; empty when there is none
+	Version    string        // the schedule's version number, in a schedule_changed e-mail
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -109,6 +110,9 @@ type programmeItem struct {
 func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
 	if msg.ProposalID != nil {
 		return c.composeProposal(ctx, msg)
+	}
+	if msg.Kind == models.MailSpeakerSchedule {
+		return c.composeSpeakerSchedule(ctx, msg)
 	}
 	if msg.RegistrationID == nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: no registration", msg.Kind, msg.ID)
@@ -226,6 +230,9 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 		waitlisted := b.Status == models.BookingWaitlisted
 		d.Programme = append(d.Programme, item(tr, b.Session, waitlisted, b.Position))
 		d.Waiting = d.Waiting || waitlisted
+	}
+	if msg.Kind == models.MailScheduleChanged {
+		d.Version = msg.Payload
 	}
 	if msg.Kind == models.MailPromoted {
 		id, err := strconv.ParseUint(msg.Payload, 10, 64)

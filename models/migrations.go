@@ -19,6 +19,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112204_badges_printed", Migrate: migrateBadgesPrinted},
 	{ID: "2026112205_door_check_in", Migrate: migrateDoorCheckIn},
 	{ID: "2026112206_call_for_proposals", Migrate: migrateCallForProposals},
+	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -389,4 +390,21 @@ func migrateCallForProposals(tx *gorm.DB) error {
 		CreatedAt   time.Time
 	}
 	return m.CreateTable(&Proposal{}, &ProposalVenue{}, &ProposalSlot{}, &CoSpeaker{}, &ProposalPhoto{}, &ProposalToken{})
+}
+
+func migrateScheduleVersions(tx *gorm.DB) error {
+	type Event struct{ ID uint }
+	type User struct{ ID uint }
+	type ScheduleVersion struct {
+		ID          uint
+		EventID     uint  `gorm:"not null;uniqueIndex:idx_schedule_versions_event_number"`
+		Event       Event `gorm:"constraint:OnDelete:CASCADE"`
+		Number      int   `gorm:"not null;uniqueIndex:idx_schedule_versions_event_number"`
+		PublishedAt time.Time
+		PublishedBy *uint
+		User        *User  `gorm:"foreignKey:PublishedBy;constraint:OnDelete:SET NULL"`
+		Sessions    string `gorm:"not null"`
+		Changes     string `gorm:"not null"`
+	}
+	return tx.Migrator().CreateTable(&ScheduleVersion{})
 }

@@ -21,6 +21,13 @@ const (
 
 	MailProposalReceived = "proposal_received" // to the speaker, with the link to edit the proposal
 	MailCoSpeakerInvite  = "cospeaker_invite"  // to a co-speaker, with the link to confirm; Payload is the co-speaker id
+
+	// MailScheduleChanged tells an attendee that a published schedule changed one of their
+	// sessions, with their programme as it now is; Payload is the version number.
+	MailScheduleChanged = "schedule_changed"
+	// MailSpeakerSchedule tells a speaker where and when their sessions are in a new version;
+	// Payload is "<version number>:<speaker id>".
+	MailSpeakerSchedule = "speaker_schedule"
 )
 
 // OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as

@@ -165,7 +165,12 @@ func (in SessionInput) Validate() Problems {
 }
 
 func (s *Store) sessionQuery(ctx context.Context) *gorm.DB {
-	return s.db.WithContext(ctx).
+	return withSessionDetails(s.db.WithContext(ctx))
+}
+
+// withSessionDetails loads a session's venue, room, slots (by time) and speakers with it.
+func withSessionDetails(db *gorm.DB) *gorm.DB {
+	return db.
 		Preload("Venue").Preload("Room").Preload("Speakers", func(db *gorm.DB) *gorm.DB { return db.Order("id") }).
 		Preload("Slots", func(db *gorm.DB) *gorm.DB {
 			return db.Joins("Slot").Order(clause.OrderByColumn{Column: clause.Column{Table: "Slot", Name: "starts_at"}})

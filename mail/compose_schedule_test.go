@@ -1,0 +1,58 @@
+package mail
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
+)
+
+// TestComposeScheduleChange publishes a schedule, moves a session, publishes v2, and reads
+// the e-mails an attendee of the moved session and its speaker then get.
+func TestComposeScheduleChange(t *testing.T) {
+	s := modelstest.SQLite(t)
+	f := newFixture(t, s)
+	c := &Composer{Store: s, BaseURL: "https://dagplanner.example"}
+	anna := must(s.Register(ctx, person("Anna de Vries", "anna@example.nl", "nl", f.openData.ID)))
+	must(s.PublishSchedule(ctx, f.event.ID, nil))
+
+	// Open data moves from 10:00 to 11:15 (room A is free then once AI en de Woo is off)
+	// and gets a speaker with an address, who speaks English.
+	must(s.UpdateSession(ctx, f.ai.ID, models.SessionInput{Title: f.ai.Title, Format: f.ai.Format, SlotCount: 1}))
+	roomA, slot2 := *f.openData.RoomID, f.ai.Slots[0].SlotID
+	must(s.UpdateSession(ctx, f.openData.ID, models.SessionInput{Title: f.openData.Title, Format: "workshop",
+		VenueID: f.venue.ID, RoomID: roomA, FirstSlotID: slot2, SlotCount: 1,
+		Speakers: []models.SpeakerInput{{Name: "Sam Spreker", Organisation: "Rijkswaterstaat"}}}))
+	if err := s.DB().Model(&models.Speaker{}).Where("name = ?", "Sam Spreker").Update("email", "sam@example.nl").Error; err != nil {
+		t.Fatal(err)
+	}
+	must(s.PublishSchedule(ctx, f.event.ID, nil))
+
+	msg := lastOutbox(t, s, anna.Registration.ID, models.MailScheduleChanged)
+	m := must(c.Compose(ctx, msg))
+	if m.To != "anna@example.nl" || m.Subject != "Het programma van Dag van de Test is gewijzigd" {
+		t.Errorf("attendee got To %q Subject %q", m.To, m.Subject)
+	}
+	contains(t, "attendee's e-mail", m.Text, "Hallo Anna de Vries,", "(versie 2)",
+		"- 11:15–12:15  Open data in de praktijk, Zaal A\n")
+	if r := must(s.RegistrationByToken(ctx, tokenIn(t, m.Text))); r.ID != anna.Registration.ID {
+		t.Errorf("the link opens registration %d, want %d", r.ID, anna.Registration.ID)
+	}
+
+	var toSpeaker models.OutboxMessage
+	if err := s.DB().Where("kind = ?", models.MailSpeakerSchedule).First(&toSpeaker).Error; err != nil {
+		t.Fatalf("no e-mail to the speaker: %v", err)
+	}
+	toSpeaker.Lang = "en"
+	m = must(c.Compose(ctx, toSpeaker))
+	if m.To != "sam@example.nl" || m.Subject != "Your session in the programme of Dag van de Test" {
+		t.Errorf("speaker got To %q Subject %q", m.To, m.Subject)
+	}
+	contains(t, "speaker's e-mail", m.Text, "Hello Sam Spreker,", "version 2",
+		"- 11:15–12:15  Open data in de praktijk, Zaal A, Stadskantoor Utrecht (Utrecht)\n",
+		"https://dagplanner.example/programma")
+	if strings.Contains(m.Text, "<no value>") {
+		t.Errorf("speaker's e-mail has an empty placeholder:\n%s", m.Text)
+	}
+}
