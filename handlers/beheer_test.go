@@ -383,6 +383,8 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("GET", "/beheer/evenement", "event", nil)
 	add("POST", "/beheer/evenement", "event", url.Values{"name": {"Gekaapt evenement"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}})
 	add("POST", "/beheer/herinnering", "event", url.Values{})
+	add("GET", "/beheer/programma", "event", nil)
+	add("POST", "/beheer/programma/publiceren", "event", url.Values{})
 	add("GET", "/beheer/locaties/nieuw", "event", nil)
 	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))
 	add("GET", "/beheer/binnenkomst", "any", nil)

@@ -96,6 +96,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/sessies/nieuw", h.createSession)
 	b.GET("/sessies/:session", h.editSession)
 	b.POST("/sessies/:session", h.updateSession)
+	b.GET("/programma", h.showPublishing)
+	b.POST("/programma/publiceren", h.publishSchedule)
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
