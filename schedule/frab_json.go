@@ -79,14 +79,15 @@ type jsonEvent struct {
 	Abstract         string       `json:"abstract"`
 	Description      string       `json:"description"`
 	RecordingLicense string       `json:"recording_license"`
-	DoNotRecord      bool         `json:"do_not_record"`
 	Persons          []jsonPerson `json:"persons"`
 	Links            []any        `json:"links"`
 	Attachments      []any        `json:"attachments"`
 }
 
+// jsonPerson has name and public_name (frab's older field, which some apps still read)
+// but no numeric id: the schema takes a person as either frab's (id and public_name) or
+// pretalx's (name), not both.
 type jsonPerson struct {
-	ID           uint   `json:"id"`
 	GUID         string `json:"guid"`
 	Name         string `json:"name"`
 	PublicName   string `json:"public_name"`
@@ -121,7 +122,7 @@ func WriteFrabJSON(w io.Writer, p Programme, venueSlug string) error {
 				Persons: []jsonPerson{}, Links: []any{}, Attachments: []any{},
 			}
 			for _, sp := range e.Persons {
-				je.Persons = append(je.Persons, jsonPerson{ID: sp.ID, GUID: sp.GUID, Name: sp.Name, PublicName: sp.Name, Organisation: sp.Organisation})
+				je.Persons = append(je.Persons, jsonPerson{GUID: sp.GUID, Name: sp.Name, PublicName: sp.Name, Organisation: sp.Organisation})
 			}
 			events = append(events, je)
 		}

@@ -217,8 +217,12 @@ func TestFrabJSON(t *testing.T) {
 		}
 	}
 	persons, _ := e["persons"].([]any)
-	if len(persons) != 1 || persons[0].(map[string]any)["public_name"] != "Jan de Vries" {
-		t.Errorf("persons = %v", e["persons"])
+	if len(persons) != 1 {
+		t.Fatalf("persons = %v, want Jan de Vries", e["persons"])
+	}
+	// Both names, but no numeric id: the schema takes a frab person or a pretalx one, not both.
+	if p := persons[0].(map[string]any); p["name"] != "Jan de Vries" || p["public_name"] != "Jan de Vries" || p["id"] != nil {
+		t.Errorf("person = %v, want name and public_name Jan de Vries and no id", p)
 	}
 	if rooms := c.Days[0].Rooms["Kamer 5 (Rotterdam)"]; len(rooms) != 1 || rooms[0]["track"] != nil {
 		t.Errorf("Kamer 5 = %v, want one event with track null", rooms)
