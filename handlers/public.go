@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -66,7 +67,11 @@ type programmeData struct {
 	Event  models.Event
 	Venue  models.Venue
 	Venues []models.Venue
-	Grid   schedule.Grid
+	// Timetable is the latest published version; until the first is published, Grid shows
+	// the timetable as it stands.
+	Timetable *schedule.Timetable
+	Version   *models.ScheduleVersion
+	Grid      schedule.Grid
 }
 
 func (h *Handler) showProgramme(c *gin.Context) {
@@ -80,15 +85,30 @@ func (h *Handler) showProgramme(c *gin.Context) {
 	if !ok {
 		return
 	}
-	sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
-	if err != nil {
+	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
+	data := programmeData{Page: p, Event: event, Venue: venue, Venues: venues}
+	version, err := h.store.LatestScheduleVersion(ctx, event.ID)
+	switch {
+	case err == nil:
+		prog := schedule.FromVersion(event, venues, version, h.baseURL(c))
+		tt, err := schedule.NewTimetable(prog, venue.Slug, schedule.Filter{Format: c.Query("format"), Track: c.Query("track")})
+		if err != nil {
+			h.fail(c, err)
+			return
+		}
+		data.Timetable, data.Version = &tt, &version
+	case errors.Is(err, models.ErrNotFound):
+		sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		data.Grid = schedule.NewGrid(venue, sessions)
+	default:
 		h.serverError(c, err)
 		return
 	}
-	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
-	h.render(c, http.StatusOK, "programme", programmeData{
-		Page: p, Event: event, Venue: venue, Venues: venues, Grid: schedule.NewGrid(venue, sessions),
-	})
+	h.render(c, http.StatusOK, "programme", data)
 }
 
 type sessionData struct {

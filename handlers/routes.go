@@ -27,6 +27,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/", h.showHome)
 	r.GET("/programma", h.showProgrammeIndex)
 	r.GET("/programma/:venue", h.showProgramme)
+	r.GET("/programma/:venue/deurbordjes.pdf", h.venueDoorSignsPDF)
 	r.GET("/sessies/:id", h.showSession)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
@@ -42,6 +43,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/boeking/:token/annuleren", h.showCancelBooking)
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
+	r.GET("/boeking/:token/programma.ics", h.personalICal)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
 
 	// Speakers: the call for proposals, and their proposal through the personal link
@@ -104,6 +106,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/event", h.getEvent)
 	api.GET("/event/keys", h.getEventKeys)
 	api.GET("/venues/:slug/sessions", h.listVenueSessions)
+	api.GET("/venues/:slug/schedule.xml", h.venueScheduleXML)
+	api.GET("/venues/:slug/schedule.json", h.venueScheduleJSON)
+	api.GET("/venues/:slug/schedule.ics", h.venueScheduleICal)
+	api.GET("/venues/:slug/schedule.pdf", h.venueSchedulePDF)
+	api.GET("/programme.json", h.openDataJSON)
+	api.GET("/programme.csv", h.openDataCSV)
 	api.GET("/openapi.json", h.getOpenAPI)
 	api.POST("/registrations", h.createRegistrationAPI)
 	api.GET("/registrations/:id", h.getRegistrationAPI)

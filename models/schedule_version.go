@@ -55,6 +55,7 @@ type PublishedSession struct {
 
 // PublishedSpeaker is a speaker as the schedule names them.
 type PublishedSpeaker struct {
+	ID           uint   `json:"id"`
 	Name         string `json:"name"`
 	Organisation string `json:"organisation"`
 }
@@ -108,7 +109,7 @@ func snapshot(sessions []Session) []PublishedSession {
 			ps.RoomName = se.Room.Name
 		}
 		for _, sp := range se.Speakers {
-			ps.Speakers = append(ps.Speakers, PublishedSpeaker{Name: sp.Name, Organisation: sp.Organisation})
+			ps.Speakers = append(ps.Speakers, PublishedSpeaker{ID: sp.ID, Name: sp.Name, Organisation: sp.Organisation})
 		}
 		out = append(out, ps)
 	}

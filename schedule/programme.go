@@ -281,3 +281,22 @@ func Slugify(s string, minLen int, suffix string) string {
 	}
 	return out
 }
+
+// FromVersion builds the programme as published in version v: its sessions and places come
+// from the version, the venues, rooms and slots from the event as it is.
+func FromVersion(e models.Event, venues []models.Venue, v models.ScheduleVersion, baseURL string) Programme {
+	sessions := make([]models.Session, 0, len(v.Sessions))
+	for _, ps := range v.Sessions {
+		venueID, roomID := ps.VenueID, ps.RoomID
+		s := models.Session{ID: ps.SessionID, Title: ps.Title, Abstract: ps.Abstract, Format: ps.Format, Track: ps.Track,
+			VenueID: &venueID, RoomID: &roomID}
+		for _, id := range ps.SlotIDs {
+			s.Slots = append(s.Slots, models.SessionSlot{SessionID: ps.SessionID, SlotID: id, RoomID: roomID})
+		}
+		for _, sp := range ps.Speakers {
+			s.Speakers = append(s.Speakers, models.Speaker{ID: sp.ID, Name: sp.Name, Organisation: sp.Organisation})
+		}
+		sessions = append(sessions, s)
+	}
+	return FromModels(e, venues, sessions, Publication{Version: v.Number, PublishedAt: v.PublishedAt, BaseURL: baseURL})
+}

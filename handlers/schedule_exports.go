@@ -1,0 +1,133 @@
+package handlers
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/schedule"
+)
+
+// publishedProgramme is the latest published version of the current event's programme. No
+// version yet is a 404 that says the programme is not published.
+func (h *Handler) publishedProgramme(c *gin.Context) (schedule.Programme, bool) {
+	ctx := c.Request.Context()
+	event, venues, ok := h.eventAndVenues(c)
+	if !ok {
+		return schedule.Programme{}, false
+	}
+	v, err := h.store.LatestScheduleVersion(ctx, event.ID)
+	if errors.Is(err, models.ErrNotFound) {
+		if isAPI(c) {
+			h.apiError(c, http.StatusNotFound, "not_published", h.tr(c).T("schedule.not_published"), nil)
+		} else {
+			h.errorPage(c, http.StatusNotFound, "schedule.not_published_page")
+		}
+		return schedule.Programme{}, false
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return schedule.Programme{}, false
+	}
+	return schedule.FromVersion(event, venues, v, h.baseURL(c)), true
+}
+
+// writeExport renders an export into a buffer first, so a failure never leaves half a file,
+// and answers an unknown venue with 404.
+func (h *Handler) writeExport(c *gin.Context, contentType, filename string, write func(io.Writer) error) {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		h.fail(c, err)
+		return
+	}
+	if filename != "" {
+		c.Header("Content-Disposition", `inline; filename="`+filename+`"`)
+	}
+	c.Data(http.StatusOK, contentType, buf.Bytes())
+}
+
+func (h *Handler) venueScheduleXML(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		h.writeExport(c, "application/xml; charset=utf-8", "", func(w io.Writer) error {
+			return schedule.WriteFrabXML(w, p, c.Param("slug"))
+		})
+	}
+}
+
+func (h *Handler) venueScheduleJSON(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		h.writeExport(c, "application/json; charset=utf-8", "", func(w io.Writer) error {
+			return schedule.WriteFrabJSON(w, p, c.Param("slug"))
+		})
+	}
+}
+
+func (h *Handler) venueScheduleICal(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		h.writeExport(c, "text/calendar; charset=utf-8", "programma-"+c.Param("slug")+".ics", func(w io.Writer) error {
+			return schedule.WriteVenueICal(w, p, c.Param("slug"))
+		})
+	}
+}
+
+func (h *Handler) venueSchedulePDF(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		h.writeExport(c, "application/pdf", "programma-"+c.Param("slug")+".pdf", func(w io.Writer) error {
+			return schedule.VenueProgrammePDF(w, p, c.Param("slug"), h.tr(c))
+		})
+	}
+}
+
+func (h *Handler) venueDoorSignsPDF(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		h.writeExport(c, "application/pdf", "deurbordjes-"+c.Param("venue")+".pdf", func(w io.Writer) error {
+			return schedule.DoorSignsPDF(w, p, c.Param("venue"), h.tr(c))
+		})
+	}
+}
+
+// openData serves the whole programme as open data, with its licence also in a Link header.
+func (h *Handler) openDataJSON(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		c.Header("Link", "<"+p.Licence.URL+`>; rel="license"`)
+		h.writeExport(c, "application/json; charset=utf-8", "", func(w io.Writer) error {
+			return schedule.WriteOpenDataJSON(w, p)
+		})
+	}
+}
+
+func (h *Handler) openDataCSV(c *gin.Context) {
+	if p, ok := h.publishedProgramme(c); ok {
+		c.Header("Link", "<"+p.Licence.URL+`>; rel="license"`)
+		h.writeExport(c, "text/csv; charset=utf-8", "programma.csv", func(w io.Writer) error {
+			return schedule.WriteOpenDataCSV(w, p)
+		})
+	}
+}
+
+// personalICal is an attendee's own calendar: the sessions they have a seat in, as
+// published. The personal link is the address, so a calendar app can subscribe to it.
+func (h *Handler) personalICal(c *gin.Context) {
+	r, ok := h.bookingFromLink(c)
+	if !ok {
+		return
+	}
+	p, ok := h.publishedProgramme(c)
+	if !ok {
+		return
+	}
+	var ids []uint
+	for _, b := range r.Bookings {
+		if b.Status == models.BookingConfirmed {
+			ids = append(ids, b.SessionID)
+		}
+	}
+	name := h.tr(c).T("schedule.personal_calendar", "Event", p.EventName)
+	h.writeExport(c, "text/calendar; charset=utf-8", "mijn-programma.ics", func(w io.Writer) error {
+		return schedule.WritePersonalICal(w, p, ids, name)
+	})
+}
