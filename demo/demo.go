@@ -99,6 +99,11 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 			return fmt.Errorf("demo session %q: %w", ss.Title, err)
 		}
 	}
+	// The demo's timetable is published, so every schedule export works from the start;
+	// registrations come after it, as they would.
+	if _, err := s.PublishSchedule(ctx, event.ID, nil); err != nil {
+		return fmt.Errorf("demo schedule: %w", err)
+	}
 	if err := loadProposals(ctx, s, event); err != nil {
 		return err
 	}

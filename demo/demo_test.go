@@ -66,6 +66,11 @@ func TestLoadIfEmpty(t *testing.T) {
 		if twoSlot == 0 {
 			t.Error("no session spans two slots")
 		}
+		// The timetable is published as version 1, with every session in it.
+		v, err := s.LatestScheduleVersion(ctx, e.ID)
+		if err != nil || v.Number != 1 || len(v.Sessions) != len(demo.Sessions) {
+			t.Errorf("published version got v%d with %d sessions (%v), want v1 with %d", v.Number, len(v.Sessions), err, len(demo.Sessions))
+		}
 		// A few hundred attendees: some sessions nearly full, at least one with a waiting list,
 		// and none of their e-mails waiting to be sent. (Capacities were scaled by 3 above, so
 		// this checks the unscaled demo in its own store below.)

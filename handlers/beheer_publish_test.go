@@ -27,6 +27,10 @@ func TestPublishSchedulePage(t *testing.T) {
 		}
 	}
 
+	// Start from an unpublished timetable (the demo ships with version 1).
+	if err := ts.Store.DB().Where("event_id = ?", event.ID).Delete(&models.ScheduleVersion{}).Error; err != nil {
+		t.Fatal(err)
+	}
 	resp, body := ts.get(t, "/beheer/programma")
 	wantStatus(t, resp, body, http.StatusOK)
 	for _, want := range []string{"Het programma is nog niet gepubliceerd.", "Toegevoegd", "Publiceer versie 1", placed.Title} {

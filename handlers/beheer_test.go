@@ -994,7 +994,9 @@ func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
 		t.Errorf("room form after edit: capacity field got %q, want %q", bhFieldValue(t, body, "capacity"), "55")
 	}
 
-	// The public programme shows it, over two rows, to anyone.
+	// Once published, the public programme shows it, over two rows, to anyone.
+	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
+	bhExpectRedirect(t, resp, body, "/beheer/programma")
 	visitor := bhWithClient(t, ts)
 	resp, body = visitor.get(t, "/programma/den-haag")
 	if got, want := resp.StatusCode, http.StatusOK; got != want {

@@ -99,6 +99,10 @@ func addPlacedSession(t *testing.T, ts *testServer, title string, speakers ...mo
 	if err != nil {
 		t.Fatalf("create session %q: %v", title, err)
 	}
+	// The public programme shows the published version: publish the new session.
+	if _, err := ts.Store.PublishSchedule(ctx, testEvent(t, ts).ID, nil); err != nil {
+		t.Fatalf("publish the schedule: %v", err)
+	}
 	return s
 }
 
@@ -440,7 +444,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkEveryFieldSet(t, h, "secure", "base", "keys")
+	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies")
 	ts := serve(t, store, hh)
 	ctx := context.Background()
 	ses := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")

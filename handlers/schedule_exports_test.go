@@ -37,7 +37,11 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 	event := testEvent(t, ts)
 	session := placedAt(t, ts, "zwolle")
 
-	// Before the first version, the exports say the programme is not published.
+	// The demo ships published; without a version, the exports say the programme is not
+	// published.
+	if err := ts.Store.DB().Where("event_id = ?", event.ID).Delete(&models.ScheduleVersion{}).Error; err != nil {
+		t.Fatal(err)
+	}
 	resp, body := ts.get(t, "/api/v1/venues/zwolle/schedule.xml")
 	wantStatus(t, resp, body, http.StatusNotFound)
 	if !strings.Contains(body, `"not_published"`) {
