@@ -21,6 +21,8 @@ const (
 
 	MailProposalReceived = "proposal_received" // to the speaker, with the link to edit the proposal
 	MailCoSpeakerInvite  = "cospeaker_invite"  // to a co-speaker, with the link to confirm; Payload is the co-speaker id
+
+	MailBallot = "ballot" // to a voter, with the personal ballot link; Payload is the voter id
 )
 
 // OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as
