@@ -26,12 +26,12 @@ func TestTemplatesExistInEveryLanguage(t *testing.T) {
 		if !slices.Contains(Langs, lang) {
 			t.Errorf("%s: language %q is not in Langs %q", p, lang, Langs)
 		}
-		if !slices.Contains(Kinds, kind) && !slices.Contains(ProposalKinds, kind) {
-			t.Errorf("%s: kind %q is not in Kinds %q nor ProposalKinds %q", p, kind, Kinds, ProposalKinds)
+		if !slices.Contains(Kinds, kind) && !slices.Contains(ProposalKinds, kind) && !slices.Contains(VoteKinds, kind) {
+			t.Errorf("%s: kind %q is not in Kinds %q, ProposalKinds %q nor VoteKinds %q", p, kind, Kinds, ProposalKinds, VoteKinds)
 		}
 	}
 	for _, lang := range Langs {
-		for _, kind := range slices.Concat(Kinds, ProposalKinds) {
+		for _, kind := range slices.Concat(Kinds, ProposalKinds, VoteKinds) {
 			if p := "templates/" + lang + "/" + kind + ".txt"; !have[p] {
 				t.Errorf("template %s is missing", p)
 			}
