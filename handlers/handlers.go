@@ -53,6 +53,10 @@ type Handler struct {
 	loginLimiter *keyedLimiter
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
 	linkLimiter *keyedLimiter
+	// ballotClients and ballotAddresses limit ballot-link requests per client and per
+	// address (open voting), so the form cannot be used to flood inboxes.
+	ballotClients   *keyedLimiter
+	ballotAddresses *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -111,6 +115,9 @@ func newHandler(cfg Config) (*Handler, error) {
 		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
 		codeFills:    newKeyedLimiter(200*time.Millisecond, 5),
 		devices:      newDeviceCache(),
+
+		ballotClients:   newKeyedLimiter(6*time.Second, 20),
+		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 	}
 	return h, nil
 }
