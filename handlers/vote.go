@@ -282,6 +282,9 @@ func votingFromForm(form *Form, in *models.EventInput) {
 	in.VotingEnabled = form.String("voting_enabled") == "ja"
 	in.VotingOpensAt, in.VotingClosesAt = form.String("voting_opens_at"), form.String("voting_closes_at")
 	in.VotesPerVoter = form.Int("votes_per_voter", false)
+	if in.VotesPerVoter == 0 && strings.TrimSpace(form.String("votes_per_voter")) == "0" {
+		in.VotesPerVoter = -1 // typed 0: out of range, where an empty field means the default
+	}
 	in.VotingDomains = form.String("voting_domains")
 	in.VotingCountsPublic = form.String("voting_counts_public") == "ja"
 }

@@ -389,6 +389,10 @@ func TestEventFormSetsVoting(t *testing.T) {
 	if testEvent(t, ts).VotingEnabled {
 		t.Fatal("refused settings switched voting on")
 	}
+	form.Set("votes_per_voter", "0")
+	resp, body = ts.postForm(t, "/beheer/evenement", form)
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantContains(t, "zero votes", body, `href="#veld-votes_per_voter"`, "Vul een getal in van 1 tot en met 50.")
 	form.Set("voting_closes_at", "2027-01-20T17:00")
 	form.Set("votes_per_voter", "3")
 	form.Set("voting_domains", "@Rijksoverheid.nl\nminbzk.nl")

@@ -211,6 +211,23 @@ func TestVotingAccessibility(t *testing.T) {
 		})
 	}
 
+	// The organisers' settings, also refused with an invalid domain.
+	signIn(t, ctx, srv.URL, demoEmail, demoPassword(t, srv.Out.String()), `main a[href="/beheer/sessies"]`)
+	for _, lang := range []string{"nl", "en"} {
+		setLanguage(t, ctx, srv.URL, lang)
+		browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/evenement")
+		err := chromedp.Do(timeout(ctx),
+			chromedp.SetValue("#veld-voting_domains", "rijksoverheid.nl, niet_goed"),
+			chromedp.Click(`main form button[type="submit"]`),
+			chromedp.WaitVisible(".error-summary"),
+		)
+		if err != nil {
+			t.Fatalf("submit an invalid domain: %v", err)
+		}
+		checkErrorSummary(t, ctx, []string{"#veld-voting_domains"})
+		browsertest.AssertNoAxeViolationsHere(t, ctx, "event form with an invalid domain")
+	}
+
 	// Voting closes: the counts are public, and a ballot not used says it closed.
 	setVoting(t, db, time.Now().Add(-time.Second), 3, "example.nl\nexample.org")
 	for _, lang := range []string{"nl", "en"} {
