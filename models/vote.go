@@ -208,7 +208,7 @@ func ballotProblems(ids []uint, limit int) Problems {
 	case len(ids) == 0:
 		p.Add("votes", "vote.none_chosen")
 	case len(ids) > limit:
-		p.Add("votes", "vote.too_many", "Max", limit, "Count", len(ids))
+		p.Add("votes", "vote.too_many", "Max", limit, "Chosen", len(ids))
 	}
 	return p
 }
