@@ -74,7 +74,11 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
 	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
-	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at"}
+	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at",
+	// Open voting
+	"voting_enabled:vote.settings.enabled", "voting_opens_at:vote.settings.opens_at", "voting_closes_at:vote.settings.closes_at",
+	"votes_per_voter:vote.settings.votes_per_voter", "voting_domains:vote.settings.domains",
+	"voting_counts_public:vote.settings.counts_public"}
 
 // requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
 // the request may go on.
@@ -110,6 +114,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 	if event.WaitlistAfterClose {
 		p.Form.Values.Set("waitlist_after_close", "ja")
 	}
+	setVotingValues(p.Form.Values, event)
 	if creating {
 		p.Form.Values.Set("timezone", models.DefaultTimezone)
 	}
@@ -128,6 +133,7 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
 		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at")}
+	votingFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {

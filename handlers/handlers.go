@@ -61,6 +61,10 @@ type Handler struct {
 	// sends up to six e-mails to addresses the submitter chooses.
 	proposalLimiter *keyedLimiter
 	trustedProxies  []string
+	// ballotClients and ballotAddresses limit ballot-link requests per client and per
+	// address (open voting), so the form cannot be used to flood inboxes.
+	ballotClients   *keyedLimiter
+	ballotAddresses *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -127,6 +131,9 @@ func newHandler(cfg Config) (*Handler, error) {
 		trustedProxies:  cfg.TrustedProxies,
 		codeFills:       newKeyedLimiter(200*time.Millisecond, 5),
 		devices:         newDeviceCache(),
+
+		ballotClients:   newKeyedLimiter(6*time.Second, 20),
+		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 	}
 	return h, nil
 }

@@ -56,6 +56,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/voorstellen/medespreker/:token", h.showCoSpeaker)
 	r.POST("/voorstellen/medespreker/:token", h.confirmCoSpeaker)
 
+	// Open voting on proposals: asking for a ballot link, and voting through it
+	r.GET("/stemmen", h.showVoting)
+	r.POST("/stemmen", h.requestBallot)
+	r.GET("/stemmen/stembiljet/:token", h.showBallot)
+	r.POST("/stemmen/stembiljet/:token", h.castVotes)
+
 	// Door staff: the scan page, installable and working offline
 	r.GET("/deur", h.showDoor)
 	r.GET("/deur/sw.js", h.doorServiceWorker)

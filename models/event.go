@@ -40,9 +40,18 @@ type Event struct {
 	// deadline; nil means no deadline). Without an opening time the call is closed.
 	ProposalsOpenAt  *time.Time
 	ProposalsCloseAt *time.Time
-	CreatedAt        time.Time
-	UpdatedAt        time.Time
-	Venues           []Venue `gorm:"constraint:OnDelete:CASCADE"`
+	// Open voting on proposals (see vote.go): switched on by the organisers, open from
+	// VotingOpensAt until VotingClosesAt, at most VotesPerVoter votes per voter, and only
+	// for addresses in VotingDomains (newline-separated; empty means anyone).
+	VotingEnabled      bool `gorm:"not null;default:false"`
+	VotingOpensAt      *time.Time
+	VotingClosesAt     *time.Time
+	VotesPerVoter      int    `gorm:"not null;default:5"`
+	VotingDomains      string `gorm:"size:2000;not null;default:''"`
+	VotingCountsPublic bool   `gorm:"not null;default:false"`
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
+	Venues             []Venue `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -91,6 +100,15 @@ type EventInput struct {
 
 	ProposalsOpenAt  string
 	ProposalsCloseAt string
+
+	// Open voting. VotesPerVoter 0 means the default; VotingDomains is free text, the
+	// domains separated by commas or newlines.
+	VotingEnabled      bool
+	VotingOpensAt      string
+	VotingClosesAt     string
+	VotesPerVoter      int
+	VotingDomains      string
+	VotingCountsPublic bool
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -165,6 +183,7 @@ func (in EventInput) Validate() Problems {
 	if _, ok := parseLocal(in.ReconfirmDeadline, loc); !ok {
 		p.Add("reconfirm_deadline", "form.invalid_datetime")
 	}
+	in.validateVoting(p, loc)
 	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
 		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
@@ -207,10 +226,10 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
-		if err := tx.Model(&e).Select("name", "theme", "description", "date", "timezone", "registration_opens_at",
+		columns := append([]string{"name", "theme", "description", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
-			"proposals_open_at", "proposals_close_at").
-			Updates(&e).Error; err != nil {
+			"proposals_open_at", "proposals_close_at"}, votingColumns...)
+		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
 		return moveSlots(tx, old, e)
@@ -236,6 +255,7 @@ func (in EventInput) apply(e *Event) {
 	e.ReconfirmDeadline, _ = parseLocal(in.ReconfirmDeadline, loc)
 	e.ProposalsOpenAt, _ = parseLocal(in.ProposalsOpenAt, loc)
 	e.ProposalsCloseAt, _ = parseLocal(in.ProposalsCloseAt, loc)
+	in.applyVoting(e, loc)
 	e.WaitlistAfterClose = in.WaitlistAfterClose
 	e.PrivacyVersion = strings.TrimSpace(in.PrivacyVersion)
 	if e.PrivacyVersion == "" {

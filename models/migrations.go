@@ -19,6 +19,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112204_badges_printed", Migrate: migrateBadgesPrinted},
 	{ID: "2026112205_door_check_in", Migrate: migrateDoorCheckIn},
 	{ID: "2026112206_call_for_proposals", Migrate: migrateCallForProposals},
+	{ID: "2026112301_open_voting", Migrate: migrateOpenVoting},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 }
 
@@ -407,4 +408,50 @@ func migrateScheduleVersions(tx *gorm.DB) error {
 		Changes     string `gorm:"not null"`
 	}
 	return tx.Migrator().CreateTable(&ScheduleVersion{})
+}
+
+// migrateOpenVoting adds open voting on proposals: the event's voting settings, the voters
+// (pseudonymous: a keyed hash of the address, never the address), their personal links and
+// their votes.
+func migrateOpenVoting(tx *gorm.DB) error {
+	type Event struct {
+		ID                 uint
+		VotingEnabled      bool `gorm:"not null;default:false"`
+		VotingOpensAt      *time.Time
+		VotingClosesAt     *time.Time
+		VotesPerVoter      int    `gorm:"not null;default:5"`
+		VotingDomains      string `gorm:"size:2000;not null;default:''"`
+		VotingCountsPublic bool   `gorm:"not null;default:false"`
+	}
+	m := tx.Migrator()
+	for _, col := range []string{"VotingEnabled", "VotingOpensAt", "VotingClosesAt", "VotesPerVoter", "VotingDomains", "VotingCountsPublic"} {
+		if err := m.AddColumn(&Event{}, col); err != nil {
+			return err
+		}
+	}
+	type Proposal struct{ ID uint }
+	type Voter struct {
+		ID         uint
+		EventID    uint   `gorm:"not null;uniqueIndex:idx_voters_event_email"`
+		Event      Event  `gorm:"constraint:OnDelete:CASCADE"`
+		EmailHash  string `gorm:"size:64;not null;uniqueIndex:idx_voters_event_email"`
+		Lang       string `gorm:"size:5;not null"`
+		VerifiedAt *time.Time
+		VotedAt    *time.Time
+		CreatedAt  time.Time
+	}
+	type VoterToken struct {
+		Hash      string `gorm:"size:64;primaryKey"`
+		VoterID   uint   `gorm:"not null;index"`
+		Voter     Voter  `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt time.Time
+	}
+	type Vote struct {
+		VoterID    uint     `gorm:"primaryKey"`
+		Voter      Voter    `gorm:"constraint:OnDelete:CASCADE"`
+		ProposalID uint     `gorm:"primaryKey;index"`
+		Proposal   Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt  time.Time
+	}
+	return m.CreateTable(&Voter{}, &VoterToken{}, &Vote{})
 }

@@ -28,6 +28,7 @@ const (
 	// MailSpeakerSchedule tells a speaker where and when their sessions are in a new version;
 	// Payload is "<version number>:<speaker id>".
 	MailSpeakerSchedule = "speaker_schedule"
+	MailBallot          = "ballot" // to a voter, with the personal ballot link; Payload is the voter id
 )
 
 // OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as
