@@ -426,7 +426,7 @@ func TestOrganiserRouteTableIsComplete(t *testing.T) {
 	}
 	registered := map[string]bool{}
 	for _, r := range (&Handler{}).routes().(*gin.Engine).Routes() {
-		if !strings.HasPrefix(r.Path, "/beheer") || r.Path == "/beheer/inloggen" || r.Path == "/beheer/uitloggen" {
+		if !strings.HasPrefix(r.Path, "/beheer") || r.Path == "/beheer/inloggen" || r.Path == "/beheer/uitloggen" || isReviewRoute(r.Path) {
 			continue
 		}
 		key := r.Method + " " + r.Path

@@ -288,7 +288,7 @@ func TestTracks(t *testing.T) {
 		}
 		zorg := must(s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "Zorg"}))
 		_, err := s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "Zorg"})
-		wantProblem(t, err, "name", "form.name_taken")
+		wantProblem(t, err, "name", "track.name_taken")
 		_, err = s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: strings.Repeat("x", 101)})
 		wantProblem(t, err, "name", "form.too_long")
 		_, err = s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "   "})
@@ -306,7 +306,7 @@ func TestTracks(t *testing.T) {
 
 		// A rename follows into the proposals; a clash with another track changes nothing.
 		_, err = s.RenameTrack(ctx, data.ID, models.TrackInput{Name: "Zorg"})
-		wantProblem(t, err, "name", "form.name_taken")
+		wantProblem(t, err, "name", "track.name_taken")
 		must(s.RenameTrack(ctx, data.ID, models.TrackInput{Name: "Data"}))
 		if p := must(s.Proposal(ctx, f.props[0].ID)); p.Track != "Data" {
 			t.Errorf("after the rename the proposal's track is %q, want Data", p.Track)

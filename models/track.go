@@ -55,7 +55,7 @@ func (s *Store) Track(ctx context.Context, id uint) (Track, error) {
 }
 
 // trackTaken is the problem of a name the event already has.
-func trackTaken() error { return invalid(Problems{"name": {Key: "form.name_taken"}}) }
+func trackTaken() error { return invalid(Problems{"name": {Key: "track.name_taken"}}) }
 
 // CreateTrack adds a track to an event. A name the event already has is a problem on "name".
 func (s *Store) CreateTrack(ctx context.Context, eventID uint, in TrackInput) (Track, error) {
