@@ -102,7 +102,9 @@ func (d trackListData) RenameField(t models.Track) FieldView {
 	return f
 }
 
-func (h *Handler) listTracks(c *gin.Context) { h.renderTracks(c, http.StatusOK, newForm(nil, trackFields...), 0) }
+func (h *Handler) listTracks(c *gin.Context) {
+	h.renderTracks(c, http.StatusOK, newForm(nil, trackFields...), 0)
+}
 
 func (h *Handler) renderTracks(c *gin.Context, status int, form *Form, renameID uint) {
 	ctx := c.Request.Context()
