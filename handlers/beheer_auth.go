@@ -113,8 +113,11 @@ func (h *Handler) login(c *gin.Context) {
 	back := localPath(form.String("terug"))
 	if back == "/" {
 		back = "/beheer"
-		if user.Role == models.RoleDoor {
+		switch user.Role {
+		case models.RoleDoor:
 			back = "/deur" // door staff have nothing to do in the organiser area
+		case models.RoleReviewer:
+			back = "/beheer/voorstellen" // all a reviewer may use
 		}
 	}
 	c.Redirect(http.StatusSeeOther, back)

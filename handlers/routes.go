@@ -107,6 +107,19 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
 
+	// Reviewers and organisers: reviewing proposals; organisers also decide and keep the tracks
+	rv := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser, models.RoleReviewer))
+	rv.GET("/voorstellen", h.listProposalsReview)
+	rv.GET("/voorstellen/:proposal", h.showProposalReview)
+	rv.GET("/voorstellen/:proposal/foto", h.showProposalPhotoReview)
+	rv.POST("/voorstellen/:proposal/beoordeling", h.saveReview)
+	rv.POST("/voorstellen/:proposal/besluit", h.requireDecider, h.decideProposal)
+	rv.POST("/voorstellen/:proposal/thema", h.requireDecider, h.setProposalTrack)
+	rv.GET("/themas", h.requireDecider, h.listTracks)
+	rv.POST("/themas", h.requireDecider, h.createTrack)
+	rv.POST("/themas/:track", h.requireDecider, h.renameTrack)
+	rv.POST("/themas/:track/verwijderen", h.requireDecider, h.deleteTrack)
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)

@@ -168,8 +168,11 @@ func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) model
 		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)
 	}
 	want := "/beheer"
-	if role == models.RoleDoor {
+	switch role {
+	case models.RoleDoor:
 		want = "/deur" // door staff go straight to the scan page
+	case models.RoleReviewer:
+		want = "/beheer/voorstellen" // reviewers to the proposals
 	}
 	if got := resp.Header.Get("Location"); got != want {
 		t.Fatalf("log in as %s: Location got %q, want %q", role, got, want)

@@ -20,6 +20,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112205_door_check_in", Migrate: migrateDoorCheckIn},
 	{ID: "2026112206_call_for_proposals", Migrate: migrateCallForProposals},
 	{ID: "2026112301_open_voting", Migrate: migrateOpenVoting},
+	{ID: "2026112302_review", Migrate: migrateReview},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 }
 
@@ -454,4 +455,44 @@ func migrateOpenVoting(tx *gorm.DB) error {
 		CreatedAt  time.Time
 	}
 	return m.CreateTable(&Voter{}, &VoterToken{}, &Vote{})
+}
+
+// migrateReview adds reviews of proposals, the event's tracks, and the organisers' decision.
+// A proposal's track is the track's name, as a session's is, so it can be copied to the
+// session once the proposal is confirmed.
+func migrateReview(tx *gorm.DB) error {
+	type Event struct{ ID uint }
+	type User struct{ ID uint }
+	type Proposal struct {
+		ID        uint
+		Track     string `gorm:"size:100;not null;default:''"`
+		DecidedAt *time.Time
+		DecidedBy *uint
+	}
+	m := tx.Migrator()
+	for _, col := range []string{"Track", "DecidedAt", "DecidedBy"} {
+		if err := m.AddColumn(&Proposal{}, col); err != nil {
+			return err
+		}
+	}
+	type Review struct {
+		ID         uint
+		ProposalID uint     `gorm:"not null;uniqueIndex:idx_reviews_proposal_user"`
+		Proposal   Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		UserID     uint     `gorm:"not null;uniqueIndex:idx_reviews_proposal_user;index"`
+		User       User     `gorm:"constraint:OnDelete:CASCADE"`
+		Score      int      `gorm:"not null;check:chk_reviews_score,score BETWEEN 1 AND 5"`
+		Comment    string   `gorm:"size:2000;not null;default:''"`
+		CreatedAt  time.Time
+		UpdatedAt  time.Time
+	}
+	type Track struct {
+		ID        uint
+		EventID   uint   `gorm:"not null;uniqueIndex:idx_tracks_event_name"`
+		Event     Event  `gorm:"constraint:OnDelete:CASCADE"`
+		Name      string `gorm:"size:100;not null;uniqueIndex:idx_tracks_event_name"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	return m.CreateTable(&Review{}, &Track{})
 }

@@ -85,8 +85,14 @@ type Proposal struct {
 	Lang                string   `gorm:"size:5;not null"`
 	ConsentAt           time.Time
 	WithdrawnAt         *time.Time
-	CreatedAt           time.Time
-	UpdatedAt           time.Time
+	// Track is the name of one of the event's tracks, or "" for none.
+	Track string `gorm:"size:100;not null;default:''"`
+	// DecidedAt and DecidedBy (a user id) record the organisers' last decision; both are nil
+	// while the proposal is undecided.
+	DecidedAt *time.Time
+	DecidedBy *uint
+	CreatedAt time.Time
+	UpdatedAt time.Time
 	// Venues are the preferred venues; none means either.
 	Venues []ProposalVenue `gorm:"constraint:OnDelete:CASCADE"`
 	// Availability lists the slots the speakers can give the session in.

@@ -32,6 +32,7 @@ func TestAccessibility(t *testing.T) {
 	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
 	proposal := "/voorstel/" + proposeViaAPI(t, srv.URL, "a11y.spreker@example.org", "a11y.mede@example.org")
 	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
+	reviewed := firstProposalPath(t, srv)
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -63,6 +64,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/sessies/" + ids.session,
 		"/beheer/binnenkomst",
 		"/beheer/locaties/" + ids.venue + "/apparaten",
+		"/beheer/voorstellen",
+		"/beheer/voorstellen?status=withdrawn&sorteer=gemiddelde&richting=af",
+		reviewed,
+		"/beheer/themas",
 	}
 
 	ctx := browsertest.New(t)
@@ -132,6 +137,9 @@ func TestAccessibility(t *testing.T) {
 				t.Fatalf("submit the empty proposal form: %v", err)
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "proposal form with errors")
+
+			// The review's forms refused: no score, no track name.
+			reviewFormsWithErrors(t, ctx, srv.URL, reviewed)
 
 			// Asking for the personal link again: first without an address, then with one.
 			err = chromedp.Do(timeout(ctx),
