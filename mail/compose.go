@@ -107,6 +107,9 @@ type programmeItem struct {
 // Compose writes the e-mail for msg. For kinds with a personal link it creates a fresh
 // token: the e-mail is the only place the token is ever written down.
 func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	if msg.Kind == models.MailDecision {
+		return c.composeDecision(ctx, msg)
+	}
 	if msg.ProposalID != nil {
 		return c.composeProposal(ctx, msg)
 	}
