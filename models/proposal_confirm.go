@@ -209,3 +209,22 @@ func (s *Store) ProposalByLink(ctx context.Context, token string) (Proposal, *Co
 	}
 	return p, &c, nil
 }
+
+// SpeakerStatus is the status a proposal's speakers may see. A decision stays hidden until
+// its e-mail has gone to the outbox: until then the proposal reads as submitted, so no
+// speaker learns of a decision from their page before the organisers send it.
+func (s *Store) SpeakerStatus(ctx context.Context, p Proposal) (string, error) {
+	if p.Status != ProposalAccepted && p.Status != ProposalRejected && p.Status != ProposalReserve {
+		return p.Status, nil
+	}
+	var told []string
+	err := s.db.WithContext(ctx).Model(&DecisionMail{}).Where("proposal_id = ? AND queued_at IS NOT NULL", p.ID).
+		Order("id DESC").Limit(1).Pluck("decision", &told).Error
+	if err != nil {
+		return "", fmt.Errorf("decision told to the speaker of proposal %d: %w", p.ID, err)
+	}
+	if len(told) == 1 && told[0] == p.Status {
+		return p.Status, nil
+	}
+	return ProposalSubmitted, nil
+}
