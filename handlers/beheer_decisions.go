@@ -28,7 +28,8 @@ type decisionGroup struct {
 type draftView struct {
 	models.DecisionMail
 	Subject, Body string
-	// TemplateChanged: the template was edited after this draft was made.
+	// TemplateChanged: composed now, the draft would read differently (its template or the
+	// proposal changed since it was made).
 	TemplateChanged bool
 }
 
@@ -76,6 +77,7 @@ func (h *Handler) renderDecisionOutbox(c *gin.Context, status int, event models.
 		h.serverError(c, err)
 		return
 	}
+	recompose := mail.DecisionComposer(event, templates)
 	p := h.page(c, h.tr(c).T("decision.outbox_title"), "beheer")
 	d := decisionOutboxData{Page: p, Queued: box.Queued, Waiting: len(box.Waiting)}
 	if errorKey != "" {
@@ -95,8 +97,9 @@ func (h *Handler) renderDecisionOutbox(c *gin.Context, status int, event models.
 			}
 			v := draftView{DecisionMail: m}
 			v.Subject, v.Body = m.Text(link)
-			for _, t := range templates {
-				v.TemplateChanged = v.TemplateChanged || t.Decision == m.Decision && t.Lang == m.Lang && t.UpdatedAt.After(m.CreatedAt)
+			if !m.Stale {
+				subject, body, err := recompose(m.Proposal)
+				v.TemplateChanged = err != nil || subject != m.Subject || body != m.Body
 			}
 			g.Drafts = append(g.Drafts, v)
 			d.DraftIDs = append(d.DraftIDs, m.ID)
