@@ -39,8 +39,11 @@ type decisionOutboxData struct {
 	DraftIDs []uint
 	Waiting  int
 	Stale    int
-	Queued   []models.DecisionMail
-	Error    string
+	// ToPrepare counts the decisions "prepare" makes a draft for: those without one, and
+	// those whose draft is stale.
+	ToPrepare int
+	Queued    []models.DecisionMail
+	Error     string
 }
 
 // decisionEvent checks the account may handle decisions and returns the current event.
@@ -109,6 +112,7 @@ func (h *Handler) renderDecisionOutbox(c *gin.Context, status int, event models.
 		}
 		d.Groups = append(d.Groups, g)
 	}
+	d.ToPrepare = d.Waiting + d.Stale
 	h.render(c, status, "beheer/decisions", d)
 }
 
