@@ -217,6 +217,12 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	}
 	resp, body = ts.postForm(t, "/voorstel/"+token+"/bevestigen", nil)
 	wantStatus(t, resp, body, http.StatusConflict)
+	apiPath := "/api/v1/proposals/" + idString(accepted.ID)
+	resp, b := ts.apiCall(t, http.MethodGet, apiPath, "", token)
+	wantAPIStatus(t, resp, b, http.StatusOK)
+	if !strings.Contains(string(b), `"status":"submitted"`) {
+		t.Errorf("the API shows the decision before its e-mail went out: %s", b)
+	}
 
 	org := ts.withNewClient(t)
 	org.loginAs(t, models.RoleOrganiser, "")
@@ -265,6 +271,10 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", "Naar de verzendrij", "reserve@example.nl")
 	if n := len(decisionMessages(t, ts)); n != 2 {
 		t.Fatalf("%d decision mails in the outbox after sending, want 2", n)
+	}
+
+	if _, b = ts.apiCall(t, http.MethodGet, apiPath, "", token); !strings.Contains(string(b), `"status":"accepted"`) {
+		t.Errorf("the API does not show the decision once its e-mail went out: %s", b)
 	}
 
 	// The speaker opens the confirm link from the e-mail: a page with one button.
