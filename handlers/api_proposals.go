@@ -79,7 +79,12 @@ func (h *Handler) proposalJSON(c *gin.Context, p models.Proposal) (ProposalJSON,
 	if err != nil {
 		return ProposalJSON{}, err
 	}
-	out := ProposalJSON{ID: p.ID, Status: p.Status, ProposalRequest: requestOf(p), HasPhoto: p.HasPhoto,
+	// The speaker sees a decision only once its e-mail has gone out, as on their page.
+	status, err := h.store.SpeakerStatus(c.Request.Context(), p)
+	if err != nil {
+		return ProposalJSON{}, err
+	}
+	out := ProposalJSON{ID: p.ID, Status: status, ProposalRequest: requestOf(p), HasPhoto: p.HasPhoto,
 		Editable:  event.CallOpen(h.store.Now()) && p.Status == models.ProposalSubmitted,
 		CreatedAt: p.CreatedAt.In(event.Location()).Format(time.RFC3339),
 		UpdatedAt: p.UpdatedAt.In(event.Location()).Format(time.RFC3339)}

@@ -229,7 +229,7 @@ func parseSpeakers(text string) []models.SpeakerInput {
 
 func sessionValues(s models.Session) url.Values {
 	v := url.Values{"title": {s.Title}, "format": {s.Format}, "track": {s.Track}, "abstract": {s.Abstract},
-		"slot_count": {strconv.Itoa(max(len(s.Slots), 1))}}
+		"slot_count": {strconv.Itoa(max(s.SlotCount, len(s.Slots), 1))}}
 	if s.CapacityLimit > 0 {
 		v.Set("capacity", strconv.Itoa(s.CapacityLimit))
 	}

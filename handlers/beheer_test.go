@@ -384,6 +384,28 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("POST", "/beheer/evenement", "event", url.Values{"name": {"Gekaapt evenement"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}})
 	add("POST", "/beheer/herinnering", "event", url.Values{})
 	add("GET", "/beheer/programma", "event", nil)
+	// The decision e-mails: event-wide organisers only.
+	for _, r := range []struct{ method, pattern, path string }{
+		{"GET", "/beheer/besluiten", ""},
+		{"POST", "/beheer/besluiten/voorbereiden", ""},
+		{"POST", "/beheer/besluiten/verzenden", ""},
+		{"POST", "/beheer/besluiten/weggooien", ""},
+		{"POST", "/beheer/besluiten/concepten/:draft/weggooien", "/beheer/besluiten/concepten/1/weggooien"},
+		{"GET", "/beheer/besluiten/sjablonen", ""},
+		{"GET", "/beheer/besluiten/sjablonen/:decision/:lang", "/beheer/besluiten/sjablonen/accepted/nl"},
+		{"POST", "/beheer/besluiten/sjablonen/:decision/:lang", "/beheer/besluiten/sjablonen/accepted/nl"},
+		{"POST", "/beheer/besluiten/sjablonen/:decision/:lang/standaard", "/beheer/besluiten/sjablonen/accepted/nl/standaard"},
+	} {
+		path := r.path
+		if path == "" {
+			path = r.pattern
+		}
+		var form url.Values
+		if r.method == "POST" {
+			form = url.Values{"subject": {"Gekaapt"}, "body": {"Gekaapt {{.ConfirmLink}}"}}
+		}
+		routes = append(routes, bhRoute{method: r.method, pattern: r.pattern, path: path, scope: "event", form: form})
+	}
 	add("POST", "/beheer/programma/publiceren", "event", url.Values{})
 	add("GET", "/beheer/locaties/nieuw", "event", nil)
 	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))

@@ -37,9 +37,22 @@ func (h *Handler) showProposal(c *gin.Context) {
 func (h *Handler) renderProposal(c *gin.Context, status int, prop models.Proposal, form *Form) {
 	p := h.page(c, h.tr(c).T("proposal.yours_title"), "proposals")
 	p.Form = form
-	d, err := h.proposalPage(c, p)
+	event, err := h.store.EventOfProposal(c.Request.Context(), prop)
 	if err != nil {
 		h.fail(c, err)
+		return
+	}
+	d, err := h.proposalPageFor(c, p, event)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	if d.Session, err = h.speakerSession(c, prop); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if d.Status, err = h.store.SpeakerStatus(c.Request.Context(), prop); err != nil {
+		h.serverError(c, err)
 		return
 	}
 	d.Token, d.Proposal = c.Param("token"), &prop
@@ -126,6 +139,8 @@ type coSpeakerData struct {
 	Event     models.Event
 	Token     string
 	Editable  bool
+	// Session is what the confirmed proposal became; only a confirmed co-speaker sees it.
+	Session *models.Session
 }
 
 func (h *Handler) renderCoSpeaker(c *gin.Context, status int, form *Form) {
@@ -146,8 +161,14 @@ func (h *Handler) renderCoSpeaker(c *gin.Context, status int, form *Form) {
 	}
 	p.Form = form
 	editable := event.CallOpen(h.store.Now()) && prop.Status == models.ProposalSubmitted
-	h.render(c, status, "cospeaker", coSpeakerData{Page: p, CoSpeaker: co, Proposal: prop, Event: event,
-		Token: c.Param("token"), Editable: editable})
+	d := coSpeakerData{Page: p, CoSpeaker: co, Proposal: prop, Event: event, Token: c.Param("token"), Editable: editable}
+	if co.ConfirmedAt != nil {
+		if d.Session, err = h.speakerSession(c, prop); err != nil {
+			h.serverError(c, err)
+			return
+		}
+	}
+	h.render(c, status, "cospeaker", d)
 }
 
 func (h *Handler) showCoSpeaker(c *gin.Context) { h.renderCoSpeaker(c, http.StatusOK, nil) }

@@ -42,16 +42,25 @@ type proposalFormData struct {
 	Token    string
 	Proposal *models.Proposal
 	Editable bool
+	// Session is what a confirmed proposal became: place, time and sign-ups.
+	Session *models.Session
+	// Status is the proposal's status as its speaker may see it (models.Store.SpeakerStatus).
+	Status string
 }
 
 // proposalPage gathers what the proposal form shows: the call's window, the venues with
 // their slots, and the choices of format and level.
 func (h *Handler) proposalPage(c *gin.Context, p Page) (proposalFormData, error) {
-	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.store.CurrentEvent(c.Request.Context())
 	if err != nil {
 		return proposalFormData{}, err
 	}
+	return h.proposalPageFor(c, p, event)
+}
+
+// proposalPageFor is proposalPage for a given event: a proposal's own.
+func (h *Handler) proposalPageFor(c *gin.Context, p Page, event models.Event) (proposalFormData, error) {
+	ctx := c.Request.Context()
 	venues, err := h.store.Venues(ctx, event.ID)
 	if err != nil {
 		return proposalFormData{}, err

@@ -55,6 +55,13 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/voorstel/:token/foto", h.showProposalPhoto)
 	r.GET("/voorstellen/medespreker/:token", h.showCoSpeaker)
 	r.POST("/voorstellen/medespreker/:token", h.confirmCoSpeaker)
+	// --- Decisions (issue #6 points 4 and 5): one-click answer, participants list ---
+	r.GET("/voorstel/:token/bevestigen", h.showConfirmProposal)
+	r.POST("/voorstel/:token/bevestigen", h.confirmProposal)
+	r.GET("/voorstel/:token/afzeggen", h.showDeclineProposal)
+	r.POST("/voorstel/:token/afzeggen", h.declineProposal)
+	r.GET("/voorstel/:token/deelnemers.csv", h.downloadParticipants)
+	// --- end decisions ---
 
 	// Open voting on proposals: asking for a ballot link, and voting through it
 	r.GET("/stemmen", h.showVoting)
@@ -119,6 +126,17 @@ func (h *Handler) routes() (http.Handler, error) {
 	rv.POST("/themas", h.requireDecider, h.createTrack)
 	rv.POST("/themas/:track", h.requireDecider, h.renameTrack)
 	rv.POST("/themas/:track/verwijderen", h.requireDecider, h.deleteTrack)
+	// --- Decisions (issue #6 point 4): templates and the decision outbox ---
+	b.GET("/besluiten", h.showDecisionOutbox)
+	b.POST("/besluiten/voorbereiden", h.prepareDecisionMails)
+	b.POST("/besluiten/verzenden", h.sendDecisionMails)
+	b.POST("/besluiten/weggooien", h.discardDecisionDrafts)
+	b.POST("/besluiten/concepten/:draft/weggooien", h.discardDecisionDraft)
+	b.GET("/besluiten/sjablonen", h.listDecisionTemplates)
+	b.GET("/besluiten/sjablonen/:decision/:lang", h.editDecisionTemplate)
+	b.POST("/besluiten/sjablonen/:decision/:lang", h.saveDecisionTemplate)
+	b.POST("/besluiten/sjablonen/:decision/:lang/standaard", h.resetDecisionTemplate)
+	// --- end decisions ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")

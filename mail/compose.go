@@ -111,6 +111,9 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}
+	if msg.Kind == models.MailDecision {
+		return c.composeDecision(ctx, msg)
+	}
 	if msg.ProposalID != nil {
 		return c.composeProposal(ctx, msg)
 	}

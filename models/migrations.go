@@ -21,6 +21,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112206_call_for_proposals", Migrate: migrateCallForProposals},
 	{ID: "2026112301_open_voting", Migrate: migrateOpenVoting},
 	{ID: "2026112302_review", Migrate: migrateReview},
+	{ID: "2026112303_decisions", Migrate: migrateDecisions},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 }
 
@@ -495,4 +496,80 @@ func migrateReview(tx *gorm.DB) error {
 		UpdatedAt time.Time
 	}
 	return m.CreateTable(&Review{}, &Track{})
+}
+
+// --- Decisions (issue #6 points 4 and 5) ---
+
+// migrateDecisions adds the decision e-mails' templates and drafts, and what a confirmed
+// proposal hands its session: the length in slots, the proposal it came from, the venue
+// wishes and the speakers' availability.
+func migrateDecisions(tx *gorm.DB) error {
+	type Event struct{ ID uint }
+	type Venue struct{ ID uint }
+	type Slot struct{ ID uint }
+	type Proposal struct{ ID uint }
+	type Session struct {
+		ID        uint
+		SlotCount int `gorm:"not null;default:1"`
+	}
+	m := tx.Migrator()
+	if err := m.AddColumn(&Session{}, "SlotCount"); err != nil {
+		return err
+	}
+	// Written out, because gorm's SQLite migrator cannot add a column with a foreign key.
+	if err := tx.Exec("ALTER TABLE sessions ADD COLUMN proposal_id bigint REFERENCES proposals(id) ON DELETE SET NULL").Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("CREATE UNIQUE INDEX idx_sessions_proposal_id ON sessions (proposal_id)").Error; err != nil {
+		return err
+	}
+	// A placed session's length is the number of slots it fills.
+	if err := tx.Exec(`UPDATE sessions SET slot_count = (SELECT COUNT(*) FROM session_slots WHERE session_slots.session_id = sessions.id)
+		WHERE EXISTS (SELECT 1 FROM session_slots WHERE session_slots.session_id = sessions.id)`).Error; err != nil {
+		return err
+	}
+	type SessionVenue struct {
+		SessionID uint    `gorm:"primaryKey"`
+		Session   Session `gorm:"constraint:OnDelete:CASCADE"`
+		VenueID   uint    `gorm:"primaryKey;index"`
+		Venue     Venue   `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type SessionAvailability struct {
+		SessionID uint    `gorm:"primaryKey"`
+		Session   Session `gorm:"constraint:OnDelete:CASCADE"`
+		SlotID    uint    `gorm:"primaryKey;index"`
+		Slot      Slot    `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type DecisionTemplate struct {
+		ID        uint
+		EventID   uint   `gorm:"not null;uniqueIndex:idx_decision_templates_key"`
+		Event     Event  `gorm:"constraint:OnDelete:CASCADE"`
+		Decision  string `gorm:"size:20;not null;uniqueIndex:idx_decision_templates_key"`
+		Lang      string `gorm:"size:5;not null;uniqueIndex:idx_decision_templates_key"`
+		Subject   string `gorm:"size:400;not null"`
+		Body      string `gorm:"size:10000;not null"`
+		CreatedAt time.Time
+		UpdatedAt time.Time
+	}
+	type DecisionMail struct {
+		ID         uint
+		ProposalID uint     `gorm:"not null;index"`
+		Proposal   Proposal `gorm:"constraint:OnDelete:CASCADE"`
+		Decision   string   `gorm:"size:20;not null"`
+		Lang       string   `gorm:"size:5;not null"`
+		Recipient  string   `gorm:"size:254;not null"`
+		Subject    string   `gorm:"size:1000;not null"`
+		Body       string   `gorm:"size:40000;not null"`
+		CreatedAt  time.Time
+		QueuedAt   *time.Time `gorm:"index"`
+	}
+	if err := m.CreateTable(&SessionVenue{}, &DecisionTemplate{}, &DecisionMail{}); err != nil {
+		return err
+	}
+	if err := tx.Table("session_availability").Migrator().CreateTable(&SessionAvailability{}); err != nil {
+		return err
+	}
+	// At most one draft per proposal waits for review: two organisers preparing at once
+	// cannot leave two.
+	return tx.Exec("CREATE UNIQUE INDEX idx_decision_mails_one_draft ON decision_mails (proposal_id) WHERE queued_at IS NULL").Error
 }

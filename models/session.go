@@ -28,6 +28,13 @@ type Session struct {
 	// CapacityLimit, when above zero, caps the session below its room's capacity
 	// (a hands-on workshop in a big hall); zero means "as many as the room holds".
 	CapacityLimit int `gorm:"not null;default:0"`
+	// SlotCount is the session's length in consecutive slots (1 or 2): what a placed session
+	// fills, and what the planner must find for an unplaced one.
+	SlotCount int `gorm:"not null;default:1"`
+	// ProposalID is the call for proposals' proposal the session came from, if any; one
+	// session per proposal. Its venue wishes and speakers' availability are SessionVenue
+	// and SessionAvailability.
+	ProposalID *uint `gorm:"uniqueIndex"`
 	// Confirmed counts confirmed bookings; only conditional updates change it.
 	Confirmed int `gorm:"not null;default:0"`
 	// Waitlisted is filled by queries that count the waiting list; it is not stored.
@@ -271,14 +278,15 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 	se.Abstract = strings.TrimSpace(in.Abstract)
 	se.Track = strings.TrimSpace(in.Track)
 	se.CapacityLimit = in.CapacityLimit
+	se.SlotCount = in.SlotCount
 	se.VenueID, se.RoomID = placement.venueID, placement.roomID
 	if se.ID == 0 {
 		if err := tx.Omit("Venue", "Room", "Slots", "Speakers").Create(se).Error; err != nil {
 			return err
 		}
-	} else if err := tx.Model(se).Select("title", "format", "abstract", "track", "capacity_limit", "venue_id", "room_id").
+	} else if err := tx.Model(se).Select("title", "format", "abstract", "track", "capacity_limit", "slot_count", "venue_id", "room_id").
 		Updates(map[string]any{"title": se.Title, "format": se.Format, "abstract": se.Abstract, "track": se.Track,
-			"capacity_limit": se.CapacityLimit, "venue_id": se.VenueID, "room_id": se.RoomID}).Error; err != nil {
+			"capacity_limit": se.CapacityLimit, "slot_count": se.SlotCount, "venue_id": se.VenueID, "room_id": se.RoomID}).Error; err != nil {
 		return err
 	}
 	if err := tx.Where("session_id = ?", se.ID).Delete(&SessionSlot{}).Error; err != nil {
