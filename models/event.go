@@ -15,6 +15,9 @@ const DefaultTimezone = "Europe/Amsterdam"
 
 // Event is one conference day, held at one or more venues at once.
 type Event struct {
+	// TravelMinutes is the time a speaker needs between venues in different cities; the
+	// planner and the board keep it free between their sessions.
+	TravelMinutes int `gorm:"not null;default:90"`
 	ID          uint
 	Name        string `gorm:"size:200;not null"`
 	Theme       string `gorm:"size:200;not null;default:''"`

@@ -23,6 +23,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112302_review", Migrate: migrateReview},
 	{ID: "2026112303_decisions", Migrate: migrateDecisions},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
+	{ID: "2026112305_planning", Migrate: migratePlanning},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -572,4 +573,21 @@ func migrateDecisions(tx *gorm.DB) error {
 	// At most one draft per proposal waits for review: two organisers preparing at once
 	// cannot leave two.
 	return tx.Exec("CREATE UNIQUE INDEX idx_decision_mails_one_draft ON decision_mails (proposal_id) WHERE queued_at IS NULL").Error
+}
+
+// migratePlanning adds what the timetabler needs beyond the sessions' wishes: pinned sessions
+// and the travel time between cities.
+func migratePlanning(tx *gorm.DB) error {
+	type Session struct {
+		ID     uint
+		Pinned bool `gorm:"not null;default:false"`
+	}
+	type Event struct {
+		ID            uint
+		TravelMinutes int `gorm:"not null;default:90"`
+	}
+	if err := tx.Migrator().AddColumn(&Session{}, "Pinned"); err != nil {
+		return err
+	}
+	return tx.Migrator().AddColumn(&Event{}, "TravelMinutes")
 }

@@ -35,6 +35,8 @@ type Session struct {
 	// session per proposal. Its venue wishes and speakers' availability are SessionVenue
 	// and SessionAvailability.
 	ProposalID *uint `gorm:"uniqueIndex"`
+	// Pinned keeps the session where an organiser put it: the automatic planner never moves it.
+	Pinned bool `gorm:"not null;default:false"`
 	// Confirmed counts confirmed bookings; only conditional updates change it.
 	Confirmed int `gorm:"not null;default:0"`
 	// Waitlisted is filled by queries that count the waiting list; it is not stored.

@@ -14,6 +14,11 @@ import (
 //   - no speaker in two places at once, with travel time between cities;
 //   - pinned sessions stay where they are.
 
+// MaxChangeover is the longest gap between two slots that a two-slot session runs on
+// through, as the changeover between sessions; a longer gap (lunch) is a break that would
+// split it.
+const MaxChangeover = 15 * time.Minute
+
 // interval returns when a session placed at pl runs.
 func (pr Problem) interval(s Session, pl Place) (start, end time.Time) {
 	slots := pr.Venues[pl.Venue].Slots
@@ -35,7 +40,7 @@ func (pr Problem) staticReason(s Session, pl Place) string {
 	if v.Rooms[pl.Room].Capacity < s.MinSeats {
 		return "a room too small"
 	}
-	if s.Length == 2 && !v.Slots[pl.Slot].End.Equal(v.Slots[pl.Slot+1].Start) {
+	if s.Length == 2 && v.Slots[pl.Slot+1].Start.Sub(v.Slots[pl.Slot].End) > MaxChangeover {
 		return "a break between its two slots"
 	}
 	for k := pl.Slot; k < pl.Slot+s.Length; k++ {

@@ -1,0 +1,207 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// DefaultTravelMinutes is the time a speaker needs between venues in different cities, unless
+// the organisers set another: Zwolle to Rotterdam is about an hour and a half by train.
+const DefaultTravelMinutes = 90
+
+// PlanningData is everything the timetabler needs about an event's sessions: where they are,
+// what they wish, and who wants to go to what.
+type PlanningData struct {
+	Event  Event
+	Venues []Venue // with rooms and slots
+	// Sessions are all the event's sessions, placed or not, with venue, room, slots and
+	// speakers.
+	Sessions []Session
+	// VenueWishes and Availability are per session id: the venues its speakers chose (none:
+	// either) and the slots they can do (none: any).
+	VenueWishes  map[uint][]uint
+	Availability map[uint][]uint
+	// Interests lists, per attendee, the session ids they want to attend: each voter's votes
+	// (for proposals that became sessions) and each registration's chosen sessions.
+	Interests [][]uint
+}
+
+// TravelTime is the time a speaker needs between venues in different cities.
+func (e Event) TravelTime() time.Duration {
+	return time.Duration(e.TravelMinutes) * time.Minute
+}
+
+// PlanningData reads what the timetabler needs for the event.
+func (s *Store) PlanningData(ctx context.Context, eventID uint) (PlanningData, error) {
+	var d PlanningData
+	var err error
+	if err = s.db.WithContext(ctx).First(&d.Event, eventID).Error; err != nil {
+		return d, notFound(err, "event", eventID)
+	}
+	if d.Venues, err = s.Venues(ctx, eventID); err != nil {
+		return d, err
+	}
+	if d.Sessions, err = s.SessionsOfEvent(ctx, eventID); err != nil {
+		return d, err
+	}
+	db := s.db.WithContext(ctx)
+	sessionIDs := db.Model(&Session{}).Select("id").Where("event_id = ?", eventID)
+	var venues []SessionVenue
+	if err := db.Where("session_id IN (?)", sessionIDs).Order("session_id, venue_id").Find(&venues).Error; err != nil {
+		return d, fmt.Errorf("venue wishes: %w", err)
+	}
+	d.VenueWishes = map[uint][]uint{}
+	for _, v := range venues {
+		d.VenueWishes[v.SessionID] = append(d.VenueWishes[v.SessionID], v.VenueID)
+	}
+	var avail []SessionAvailability
+	if err := db.Where("session_id IN (?)", sessionIDs).Order("session_id, slot_id").Find(&avail).Error; err != nil {
+		return d, fmt.Errorf("availability: %w", err)
+	}
+	d.Availability = map[uint][]uint{}
+	for _, a := range avail {
+		d.Availability[a.SessionID] = append(d.Availability[a.SessionID], a.SlotID)
+	}
+	if d.Interests, err = s.interests(ctx, eventID, d.Sessions); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// interests gathers the attendees' wishes: votes for proposals that became sessions, then
+// registrations' bookings (seats and waiting lists alike: both are wishes).
+func (s *Store) interests(ctx context.Context, eventID uint, sessions []Session) ([][]uint, error) {
+	byProposal := map[uint]uint{}
+	for _, se := range sessions {
+		if se.ProposalID != nil {
+			byProposal[*se.ProposalID] = se.ID
+		}
+	}
+	voters, err := s.VoterInterests(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	var out [][]uint
+	for _, proposals := range voters {
+		var wish []uint
+		for _, p := range proposals {
+			if id, ok := byProposal[p]; ok {
+				wish = append(wish, id)
+			}
+		}
+		if len(wish) > 0 {
+			out = append(out, wish)
+		}
+	}
+	var rows []struct {
+		RegistrationID uint
+		SessionID      uint
+	}
+	err = s.db.WithContext(ctx).Table("bookings").Select("bookings.registration_id, bookings.session_id").
+		Joins("JOIN registrations ON registrations.id = bookings.registration_id").
+		Where("registrations.event_id = ? AND registrations.status = ?", eventID, RegistrationActive).
+		Order("bookings.registration_id, bookings.session_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("registrations' wishes: %w", err)
+	}
+	for i, r := range rows {
+		if i == 0 || rows[i-1].RegistrationID != r.RegistrationID {
+			out = append(out, nil)
+		}
+		out[len(out)-1] = append(out[len(out)-1], r.SessionID)
+	}
+	return out, nil
+}
+
+// Placement puts a session in a room from a first slot on, for its length; RoomID zero takes
+// it off the timetable.
+type Placement struct {
+	SessionID   uint
+	VenueID     uint
+	RoomID      uint
+	FirstSlotID uint
+}
+
+// ApplyPlacements moves sessions in one transaction, so a plan is applied whole or not at
+// all: sessions may swap rooms, since every moved session leaves its place before any takes
+// a new one. Each session keeps its length; a pinned session cannot be moved. Waiting lists
+// move up where a session got a bigger room.
+func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Placement) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		ctx := tx.Statement.Context
+		ids := make([]uint, len(moves))
+		for i, m := range moves {
+			ids[i] = m.SessionID
+		}
+		var sessions []Session
+		if err := tx.Where("event_id = ? AND id IN ?", eventID, ids).Find(&sessions).Error; err != nil {
+			return err
+		}
+		byID := map[uint]Session{}
+		for _, se := range sessions {
+			byID[se.ID] = se
+		}
+		for _, m := range moves {
+			se, ok := byID[m.SessionID]
+			if !ok {
+				return fmt.Errorf("session %d: %w", m.SessionID, ErrNotFound)
+			}
+			if se.Pinned {
+				return fmt.Errorf("session %d is pinned: %w", m.SessionID, ErrConflict)
+			}
+		}
+		if err := tx.Where("session_id IN ?", ids).Delete(&SessionSlot{}).Error; err != nil {
+			return err
+		}
+		for _, m := range moves {
+			se := byID[m.SessionID]
+			in := SessionInput{VenueID: m.VenueID, RoomID: m.RoomID, FirstSlotID: m.FirstSlotID, SlotCount: max(se.SlotCount, 1),
+				CapacityLimit: se.CapacityLimit}
+			if m.RoomID == 0 {
+				in.FirstSlotID = 0
+			}
+			pl, err := resolvePlacement(tx, eventID, in)
+			if err != nil {
+				return fmt.Errorf("session %d: %w", m.SessionID, err)
+			}
+			if err := tx.Model(&Session{}).Where("id = ?", se.ID).
+				Updates(map[string]any{"venue_id": pl.venueID, "room_id": pl.roomID, "updated_at": s.now().UTC()}).Error; err != nil {
+				return err
+			}
+			for _, slotID := range pl.slotIDs {
+				err := tx.Create(&SessionSlot{SessionID: se.ID, SlotID: slotID, RoomID: *pl.roomID}).Error
+				if isUniqueViolation(err) {
+					return fmt.Errorf("session %d: %w", se.ID, invalid(Problems{"room": {Key: "form.room_taken"}}))
+				}
+				if err != nil {
+					return err
+				}
+			}
+		}
+		return s.promote(ctx, tx, s.now().UTC(), ids...)
+	})
+	s.placements.forget()
+	if err != nil {
+		return fmt.Errorf("apply %d placements: %w", len(moves), err)
+	}
+	return nil
+}
+
+// SetPinned pins a session to its place, so the automatic planner leaves it there, or
+// unpins it.
+func (s *Store) SetPinned(ctx context.Context, sessionID uint, pinned bool) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&Session{}).Where("id = ?", sessionID).Update("pinned", pinned)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return fmt.Errorf("session %d: %w", sessionID, ErrNotFound)
+		}
+		return res.Error
+	})
+	if err != nil {
+		return fmt.Errorf("pin session %d: %w", sessionID, err)
+	}
+	return nil
+}

@@ -1,0 +1,144 @@
+package schedule
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// Index maps a Problem built by FromPlanning back to the database's ids.
+type Index struct {
+	Sessions []uint   // problem session → session id
+	Venues   []uint   // problem venue → venue id
+	Rooms    [][]uint // [venue][room] → room id
+	Slots    [][]uint // [venue][slot] → slot id
+}
+
+// FromPlanning builds the planning problem of an event and its current timetable as a plan:
+//   - venues with their rooms (by capacity) and slots (by time);
+//   - every session with its length, speakers, venue wishes and room size (its capacity
+//     limit); a pinned session keeps its place;
+//   - speakers, one per person across sessions, unavailable in the slots their sessions'
+//     availability leaves out;
+//   - the attendees' wishes (votes and registrations);
+//   - the event's travel time between different cities.
+func FromPlanning(d models.PlanningData) (Problem, Plan, Index) {
+	var pr Problem
+	var ix Index
+	venueAt := map[uint]int{}
+	roomAt := map[uint][2]int{}
+	slotAt := map[uint][2]int{}
+	for vi, v := range d.Venues {
+		venueAt[v.ID] = vi
+		pv := Venue{Name: v.Name, City: v.City}
+		rooms := slices.Clone(v.Rooms)
+		slices.SortStableFunc(rooms, func(a, b models.Room) int { return b.Capacity - a.Capacity })
+		var roomIDs, slotIDs []uint
+		for ri, r := range rooms {
+			pv.Rooms = append(pv.Rooms, Room{Name: r.Name, Capacity: r.Capacity})
+			roomAt[r.ID] = [2]int{vi, ri}
+			roomIDs = append(roomIDs, r.ID)
+		}
+		slots := slices.Clone(v.Slots)
+		slices.SortStableFunc(slots, func(a, b models.Slot) int { return a.StartsAt.Compare(b.StartsAt) })
+		for si, sl := range slots {
+			pv.Slots = append(pv.Slots, Slot{Start: sl.StartsAt, End: sl.EndsAt})
+			slotAt[sl.ID] = [2]int{vi, si}
+			slotIDs = append(slotIDs, sl.ID)
+		}
+		pr.Venues = append(pr.Venues, pv)
+		ix.Venues = append(ix.Venues, v.ID)
+		ix.Rooms = append(ix.Rooms, roomIDs)
+		ix.Slots = append(ix.Slots, slotIDs)
+	}
+
+	speakerAt := map[uint]int{}
+	sessionAt := map[uint]int{}
+	plan := Plan{}
+	for _, se := range d.Sessions {
+		s := Session{Title: se.Title, Length: max(se.SlotCount, 1), MinSeats: se.CapacityLimit}
+		if se.Placed() && len(se.Slots) != s.Length {
+			s.Length = len(se.Slots) // the timetable is the truth for a placed session
+		}
+		for _, v := range d.VenueWishes[se.ID] {
+			if vi, ok := venueAt[v]; ok {
+				s.Venues = append(s.Venues, vi)
+			}
+		}
+		var place *Place
+		if se.Placed() {
+			r, okRoom := roomAt[*se.RoomID]
+			k, okSlot := slotAt[se.Slots[0].SlotID]
+			if okRoom && okSlot && r[0] == k[0] {
+				place = &Place{Venue: r[0], Room: r[1], Slot: k[1]}
+			}
+		}
+		if se.Pinned && place != nil {
+			pinned := *place
+			s.Pinned = &pinned
+		}
+		// The speakers cannot do the slots the availability leaves out.
+		var unavailable []SlotRef
+		if avail := d.Availability[se.ID]; len(avail) > 0 {
+			for slotID, at := range slotAt {
+				if !slices.Contains(avail, slotID) {
+					unavailable = append(unavailable, SlotRef{Venue: at[0], Slot: at[1]})
+				}
+			}
+		}
+		for _, sp := range se.Speakers {
+			i, ok := speakerAt[sp.ID]
+			if !ok {
+				i = len(pr.Speakers)
+				speakerAt[sp.ID] = i
+				pr.Speakers = append(pr.Speakers, Speaker{Name: sp.Name, Unavailable: map[SlotRef]bool{}})
+			}
+			for _, ref := range unavailable {
+				pr.Speakers[i].Unavailable[ref] = true
+			}
+			s.Speakers = append(s.Speakers, i)
+		}
+		sessionAt[se.ID] = len(pr.Sessions)
+		pr.Sessions = append(pr.Sessions, s)
+		ix.Sessions = append(ix.Sessions, se.ID)
+		plan.Places = append(plan.Places, place)
+	}
+	for _, wish := range d.Interests {
+		var w []int
+		for _, id := range wish {
+			if i, ok := sessionAt[id]; ok && !slices.Contains(w, i) {
+				w = append(w, i)
+			}
+		}
+		if len(w) > 0 {
+			pr.Wishes = append(pr.Wishes, w)
+		}
+	}
+	travel := d.Event.TravelTime()
+	pr.Travel = func(from, to string) time.Duration {
+		if from == to {
+			return 0
+		}
+		return travel
+	}
+	return pr, plan, ix
+}
+
+// Placements turns a plan into the moves that make the timetable so: one per session whose
+// place differs from before (nil places take a session off the timetable).
+func (ix Index) Placements(before, after Plan) []models.Placement {
+	var out []models.Placement
+	for i, pl := range after.Places {
+		old := before.Places[i]
+		if (pl == nil) == (old == nil) && (pl == nil || *pl == *old) {
+			continue
+		}
+		m := models.Placement{SessionID: ix.Sessions[i]}
+		if pl != nil {
+			m.VenueID, m.RoomID, m.FirstSlotID = ix.Venues[pl.Venue], ix.Rooms[pl.Venue][pl.Room], ix.Slots[pl.Venue][pl.Slot]
+		}
+		out = append(out, m)
+	}
+	return out
+}
