@@ -18,10 +18,10 @@ type Event struct {
 	// TravelMinutes is the time a speaker needs between venues in different cities; the
 	// planner and the board keep it free between their sessions.
 	TravelMinutes int `gorm:"not null;default:90"`
-	ID          uint
-	Name        string `gorm:"size:200;not null"`
-	Theme       string `gorm:"size:200;not null;default:''"`
-	Description string `gorm:"size:4000;not null;default:''"`
+	ID            uint
+	Name          string `gorm:"size:200;not null"`
+	Theme         string `gorm:"size:200;not null;default:''"`
+	Description   string `gorm:"size:4000;not null;default:''"`
 	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
 	Date     string `gorm:"size:10;not null"`
 	Timezone string `gorm:"size:64;not null"`
