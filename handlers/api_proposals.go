@@ -103,6 +103,8 @@ func (h *Handler) proposalError(c *gin.Context, err error) {
 		h.apiError(c, http.StatusForbidden, "call_closed", tr.T("proposal.api_call_closed"), nil)
 	case errors.Is(err, models.ErrWithdrawn):
 		h.apiError(c, http.StatusConflict, "withdrawn", tr.T("proposal.api_withdrawn"), nil)
+	case errors.Is(err, models.ErrSpeakerAnswered):
+		h.apiError(c, http.StatusConflict, "answered", tr.T("proposal.api_answered"), nil)
 	default:
 		h.fail(c, err)
 	}

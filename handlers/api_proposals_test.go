@@ -346,3 +346,29 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	resp, b := ts.apiCall(t, http.MethodPost, "/api/v1/proposals", proposalBody(t, func(m map[string]any) { m["title"] = "" }), "")
 	wantAPIStatus(t, resp, b, http.StatusUnprocessableEntity)
 }
+
+// TestAPIAnsweredProposalIsSettled: after the speaker confirmed, the API refuses changes and
+// withdrawal with 409 "answered", and the web page no longer offers them.
+func TestAPIAnsweredProposalIsSettled(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	p := apiSubmit(t, ts, proposalBody(t, nil))
+	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", p.ID).Update("status", models.ProposalAccepted).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Store.ConfirmProposal(ctx, p.ID); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/proposals/" + strconv.Itoa(int(p.ID))
+	for _, method := range []string{http.MethodPatch, http.MethodDelete} {
+		resp, b := ts.apiCall(t, method, path, `{"title": "Te laat"}`, p.EditToken)
+		wantAPIStatus(t, resp, b, http.StatusConflict)
+		if !strings.Contains(string(b), `"answered"`) {
+			t.Errorf("%s got %s, want code answered", method, b)
+		}
+	}
+	got, err := ts.Store.Proposal(ctx, p.ID)
+	if err != nil || got.Status != models.ProposalConfirmed || got.Title != p.Title {
+		t.Errorf("proposal is now %q %q (%v), want confirmed and unchanged", got.Status, got.Title, err)
+	}
+}

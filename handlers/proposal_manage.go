@@ -81,7 +81,7 @@ func (h *Handler) updateProposal(c *gin.Context) {
 	switch {
 	case errors.As(err, &verr):
 		form.Merge(formProblems(verr.Problems))
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
 		h.setFlash(c, "proposal.read_only_now")
 		c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
 		return
@@ -103,7 +103,7 @@ func (h *Handler) withdrawProposal(c *gin.Context) {
 	}
 	_, err := h.store.WithdrawProposal(c.Request.Context(), prop.ID)
 	switch {
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
 		h.setFlash(c, "proposal.read_only_now")
 	case err != nil:
 		h.fail(c, err)
@@ -188,7 +188,7 @@ func (h *Handler) confirmCoSpeaker(c *gin.Context) {
 		form.Merge(verr.Problems)
 		h.renderCoSpeaker(c, http.StatusUnprocessableEntity, form)
 		return
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn):
+	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
 		h.setFlash(c, "proposal.read_only_now")
 	case err != nil:
 		h.fail(c, err)

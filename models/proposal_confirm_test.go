@@ -110,3 +110,37 @@ func TestDeclineProposal(t *testing.T) {
 		}
 	})
 }
+
+// TestAnsweredProposalIsSettled: once the speaker confirmed (their session exists) or
+// declined, neither they nor a co-speaker can change or withdraw the proposal, even while the
+// call is open, and nothing changes.
+func TestAnsweredProposalIsSettled(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		for _, answer := range []string{models.ProposalConfirmed, models.ProposalDeclined} {
+			p := must(s.SubmitProposal(ctx, proposalInput())).Proposal
+			setStatus(t, s, p.ID, models.ProposalAccepted)
+			if answer == models.ProposalConfirmed {
+				must(s.ConfirmProposal(ctx, p.ID))
+			} else {
+				must(s.DeclineProposal(ctx, p.ID))
+			}
+			changed := proposalInput()
+			changed.Title = "Stiekem een andere titel"
+			if _, err := s.UpdateProposal(ctx, p.ID, changed); !errors.Is(err, models.ErrSpeakerAnswered) {
+				t.Errorf("%s: changing got %v, want ErrSpeakerAnswered", answer, err)
+			}
+			if _, err := s.WithdrawProposal(ctx, p.ID); !errors.Is(err, models.ErrSpeakerAnswered) {
+				t.Errorf("%s: withdrawing got %v, want ErrSpeakerAnswered", answer, err)
+			}
+			if _, err := s.ConfirmCoSpeaker(ctx, p.CoSpeakers[0].ID, models.CoSpeakerInput{Name: "Laat", Organisation: "Te"}); !errors.Is(err, models.ErrSpeakerAnswered) {
+				t.Errorf("%s: a co-speaker confirming got %v, want ErrSpeakerAnswered", answer, err)
+			}
+			got := must(s.Proposal(ctx, p.ID))
+			if got.Status != answer || got.Title != p.Title {
+				t.Errorf("%s: proposal is now %q %q, want unchanged", answer, got.Status, got.Title)
+			}
+		}
+	})
+}

@@ -296,7 +296,7 @@ func (s *Store) EventOfProposal(ctx context.Context, p Proposal) (Event, error) 
 }
 
 // openProposal loads a proposal for a change in tx and checks it may still change: the call
-// is open and the speaker has not withdrawn it.
+// is open, and the speaker has neither withdrawn it nor answered a decision on it.
 func (s *Store) openProposal(tx *gorm.DB, id uint, now time.Time) (Proposal, error) {
 	var p Proposal
 	if err := tx.First(&p, id).Error; err != nil {
@@ -311,6 +311,11 @@ func (s *Store) openProposal(tx *gorm.DB, id uint, now time.Time) (Proposal, err
 	}
 	if p.Status == ProposalWithdrawn {
 		return Proposal{}, ErrWithdrawn
+	}
+	// Once the speaker has confirmed (their session exists) or declined, the proposal is
+	// settled: a change or withdrawal would no longer reach the session.
+	if p.Status == ProposalConfirmed || p.Status == ProposalDeclined {
+		return Proposal{}, ErrSpeakerAnswered
 	}
 	return p, nil
 }
