@@ -50,6 +50,10 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		RegistrationClosesAt: day.AddDate(0, 0, -1).Format("2006-01-02") + "T17:00",
 		WaitlistAfterClose:   true, PrivacyVersion: "2026-11", StillComingDays: 7,
 		ProposalsOpenAt: callOpens, ProposalsCloseAt: callCloses,
+		// Colleagues vote on the proposals while the call is open; the counts are public
+		// once it closes.
+		VotingEnabled: true, VotingOpensAt: callOpens, VotingClosesAt: callCloses, VotesPerVoter: 5,
+		VotingCountsPublic: true,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)

@@ -178,8 +178,35 @@ func TestDemoCallForProposals(t *testing.T) {
 					demo.Proposals[i].Title, len(demo.Proposals[i].CoSpeakers))
 			}
 		}
-		if status[models.ProposalWithdrawn] != 2 || status[models.ProposalSubmitted] != len(proposals)-2 {
-			t.Errorf("statuses got %v, want 2 withdrawn and the rest submitted", status)
+		decided, nDecided := map[string]int{}, 0
+		for _, d := range demo.Decisions {
+			if d.Status != "" {
+				decided[d.Status]++
+				nDecided++
+			}
+		}
+		if status[models.ProposalWithdrawn] != 2 || status[models.ProposalAccepted] != decided[models.ProposalAccepted] ||
+			status[models.ProposalReserve] != 1 || status[models.ProposalRejected] != 1 ||
+			status[models.ProposalSubmitted] != len(proposals)-2-nDecided {
+			t.Errorf("statuses got %v, want 2 withdrawn, the decisions %v, and the rest submitted", status, decided)
+		}
+		// Colleagues have voted: every voter's set is within the limit, and the counts show
+		// favourites.
+		interests, err := s.VoterInterests(ctx, e.ID)
+		if err != nil || len(interests) != demo.Voters {
+			t.Fatalf("voters got %d (%v), want %d", len(interests), err, demo.Voters)
+		}
+		for _, set := range interests {
+			if len(set) == 0 || len(set) > 5 {
+				t.Errorf("a voter chose %d proposals, want 1 to 5", len(set))
+			}
+		}
+		counts, err := s.VoteCounts(ctx, e.ID)
+		if err != nil || len(counts) < 3 {
+			t.Errorf("vote counts got %v (%v), want votes on at least 3 proposals", counts, err)
+		}
+		if !e.VotingEnabled {
+			t.Error("voting is off in the demo")
 		}
 		if withCo < 2 || withAvailability != len(proposals) || either == 0 {
 			t.Errorf("got %d with co-speakers, %d with availability, %d for either venue; want ≥2, all, ≥1", withCo, withAvailability, either)

@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -115,7 +116,8 @@ func loadProposals(ctx context.Context, s *models.Store, event models.Event) err
 	if err != nil {
 		return err
 	}
-	for _, ps := range Proposals {
+	ids := make([]uint, len(Proposals))
+	for n, ps := range Proposals {
 		in := models.ProposalInput{
 			Title: ps.Title, Summary: ps.Summary, Description: ps.Description, Format: ps.Format, Slots: ps.Slots,
 			MaxParticipants: ps.MaxParticipants, Audience: ps.Audience, Level: ps.Level, Venues: ps.Venues,
@@ -137,12 +139,103 @@ func loadProposals(ctx context.Context, s *models.Store, event models.Event) err
 		if err != nil {
 			return fmt.Errorf("demo proposal %q: %w", ps.Title, err)
 		}
+		ids[n] = res.Proposal.ID
 		if ps.Withdrawn {
 			if _, err := s.WithdrawProposal(ctx, res.Proposal.ID); err != nil {
 				return fmt.Errorf("withdraw demo proposal %q: %w", ps.Title, err)
 			}
 		}
 	}
+	if err := loadReviewStates(ctx, s, event, ids); err != nil {
+		return err
+	}
+	if err := loadVotes(ctx, s, event); err != nil {
+		return err
+	}
 	_, err = s.DiscardPendingMail(ctx, "demo data: not sent")
 	return err
+}
+
+// Tracks are the demo's themes. Decisions says which proposals (by index into Proposals) the
+// organisers have already put in a track and decided on, so a newcomer finds every state:
+// undecided, accepted, reserve and rejected. Their decision e-mails are not prepared yet: that
+// is the next step to try, at /beheer/besluiten.
+var (
+	Tracks    = []string{"Samen met de samenleving", "Heldere taal", "Werken in de overheid"}
+	Decisions = []struct {
+		Proposal int
+		Track    string
+		Status   string
+	}{
+		{0, "Samen met de samenleving", models.ProposalAccepted},
+		{1, "Heldere taal", models.ProposalAccepted},
+		{2, "Werken in de overheid", models.ProposalReserve},
+		{3, "Werken in de overheid", models.ProposalRejected},
+		{4, "Samen met de samenleving", ""},
+	}
+)
+
+func loadReviewStates(ctx context.Context, s *models.Store, event models.Event, ids []uint) error {
+	for _, name := range Tracks {
+		if _, err := s.CreateTrack(ctx, event.ID, models.TrackInput{Name: name}); err != nil {
+			return fmt.Errorf("demo track %q: %w", name, err)
+		}
+	}
+	for _, d := range Decisions {
+		if Proposals[d.Proposal].Withdrawn {
+			return fmt.Errorf("demo decision on withdrawn proposal %d", d.Proposal)
+		}
+		if _, err := s.SetProposalTrack(ctx, ids[d.Proposal], d.Track); err != nil {
+			return fmt.Errorf("demo track of proposal %d: %w", d.Proposal, err)
+		}
+		if d.Status == "" {
+			continue
+		}
+		if _, err := s.DecideProposal(ctx, ids[d.Proposal], d.Status, 0); err != nil {
+			return fmt.Errorf("demo decision on proposal %d: %w", d.Proposal, err)
+		}
+	}
+	return nil
+}
+
+// Voters is how many colleagues have voted in the demo.
+const Voters = 40
+
+// loadVotes lets Voters colleagues vote, each for one to five proposals with a few
+// favourites, as the planner's interest data.
+func loadVotes(ctx context.Context, s *models.Store, event models.Event) error {
+	open, err := s.VotingProposals(ctx, event.ID)
+	if err != nil || len(open) == 0 {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(2013, 6))
+	for v := range Voters {
+		email := fmt.Sprintf("collega%02d@example.org", v+1)
+		if err := s.RequestBallot(ctx, email, "nl"); err != nil {
+			return fmt.Errorf("demo ballot %s: %w", email, err)
+		}
+		voter, err := s.VoterByEmail(ctx, event.ID, email)
+		if err != nil {
+			return err
+		}
+		token, err := s.NewVoterToken(ctx, voter.ID)
+		if err != nil {
+			return err
+		}
+		chosen := map[uint]bool{}
+		for range 1 + rng.IntN(5) {
+			// Skewed: the first proposals are the favourites.
+			i := min(int(rng.ExpFloat64()*float64(len(open))/3), len(open)-1)
+			chosen[open[i].ID] = true
+		}
+		var choice []uint
+		for id := range chosen {
+			choice = append(choice, id)
+		}
+		slices.Sort(choice)
+		if _, err := s.CastVotes(ctx, token, choice); err != nil {
+			return fmt.Errorf("demo votes of %s: %w", email, err)
+		}
+	}
+	return nil
 }

@@ -51,9 +51,9 @@ func rvLoadDemo(t *testing.T, ts *testServer) rvDemo {
 		switch {
 		case p.Status == models.ProposalWithdrawn && d.withdrawn.ID == 0:
 			d.withdrawn = p
-		case p.Status == models.ProposalSubmitted && d.open.ID == 0:
+		case p.Status == models.ProposalSubmitted && p.Track == "" && d.open.ID == 0:
 			d.open = p
-		case p.Status == models.ProposalSubmitted && d.other.ID == 0:
+		case p.Status == models.ProposalSubmitted && p.Track == "" && d.other.ID == 0:
 			d.other = p
 		}
 	}

@@ -17,7 +17,7 @@ import (
 func TestReviewersSeeVoteCounts(t *testing.T) {
 	ts := newTestServer(t)
 	prop, others := voteFixture(t, ts)
-	enableVoting(t, ts, 2, "", false)
+	enableVoting(t, ts, 2, "", false) // also clears the demo's votes
 	for i, ids := range [][]uint{{prop.ID, others[0]}, {prop.ID}} {
 		voter := bhWithClient(t, ts)
 		email := fmt.Sprintf("kiezer%d@example.nl", i)

@@ -202,6 +202,11 @@ func TestDecisionTemplateEditor(t *testing.T) {
 func TestDecisionOutboxToSession(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := context.Background()
+	// Start without the demo's decisions, so the outbox holds only this test's two.
+	if err := ts.Store.DB().Model(&models.Proposal{}).Where("status IN ?", models.DecisionStatuses).
+		Update("status", models.ProposalSubmitted).Error; err != nil {
+		t.Fatal(err)
+	}
 	accepted, token := proposeByForm(t, ts, "ja@example.nl", tricky, "nl", "mede@example.nl")
 	coLink, _ := mailLink(t, ts, accepted.ID, models.MailCoSpeakerInvite, "mede@example.nl")
 	resp, body := ts.postForm(t, coLink, url.Values{"name": {"Mette Mede"}, "organisation": {"Logius"}})

@@ -22,8 +22,27 @@ var votingNow = testNow.Add(24 * time.Hour)
 
 // enableVoting switches voting on for the demo event, open from a day before votingNow
 // until a day after it, with limit votes each for the given domains.
+// clearDemoVoting turns voting off and removes the demo's voters, votes and ballot e-mails,
+// so a test starts from a call without voting.
+func clearDemoVoting(t *testing.T, ts *testServer) {
+	t.Helper()
+	db := ts.Store.DB()
+	for _, step := range []error{
+		db.Where("1 = 1").Delete(&models.Vote{}).Error,
+		db.Where("1 = 1").Delete(&models.VoterToken{}).Error,
+		db.Where("1 = 1").Delete(&models.Voter{}).Error,
+		db.Where("kind = ?", models.MailBallot).Delete(&models.OutboxMessage{}).Error,
+		db.Model(&models.Event{}).Where("1 = 1").Update("voting_enabled", false).Error,
+	} {
+		if step != nil {
+			t.Fatal(step)
+		}
+	}
+}
+
 func enableVoting(t *testing.T, ts *testServer, limit int, domains string, countsPublic bool) models.Event {
 	t.Helper()
+	clearDemoVoting(t, ts)
 	ts.Store.SetClock(func() time.Time { return votingNow })
 	e := testEvent(t, ts)
 	err := ts.Store.DB().Model(&models.Event{}).Where("id = ?", e.ID).Updates(map[string]any{
@@ -113,6 +132,7 @@ func idValues(ids ...uint) url.Values {
 
 func TestVotingOffIsNotFound(t *testing.T) {
 	ts := newTestServer(t)
+	clearDemoVoting(t, ts)
 	for _, path := range []string{"/stemmen", "/stemmen/stembiljet/" + strings.Repeat("A", 43)} {
 		resp, body := ts.get(t, path)
 		wantStatus(t, resp, body, http.StatusNotFound)
@@ -370,6 +390,7 @@ func TestBallot(t *testing.T) {
 
 func TestEventFormSetsVoting(t *testing.T) {
 	ts := newTestServer(t)
+	clearDemoVoting(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	resp, body := ts.get(t, "/beheer/evenement")
 	wantStatus(t, resp, body, http.StatusOK)

@@ -277,3 +277,17 @@ func (s *Store) VoterInterests(ctx context.Context, eventID uint) ([][]uint, err
 	}
 	return out, nil
 }
+
+// VoterByEmail finds the voter who asked for a ballot with email, by its pseudonym as
+// RequestBallot stores it.
+func (s *Store) VoterByEmail(ctx context.Context, eventID uint, email string) (Voter, error) {
+	hash, err := s.voterHash(ctx, eventID, email)
+	if err != nil {
+		return Voter{}, err
+	}
+	var v Voter
+	if err := s.db.WithContext(ctx).Where("event_id = ? AND email_hash = ?", eventID, hash).First(&v).Error; err != nil {
+		return Voter{}, notFound(err, "voter of event", eventID)
+	}
+	return v, nil
+}
