@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"cmp"
 	"errors"
 	"net/http"
 	"net/url"
@@ -75,6 +76,7 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
 	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
 	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at",
+	"travel_minutes:beheer.event.travel_minutes",
 	// Open voting
 	"voting_enabled:vote.settings.enabled", "voting_opens_at:vote.settings.opens_at", "voting_closes_at:vote.settings.closes_at",
 	"votes_per_voter:vote.settings.votes_per_voter", "voting_domains:vote.settings.domains",
@@ -110,6 +112,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 		"proposals_open_at":      {models.FormatLocal(event.ProposalsOpenAt, loc)},
 		"proposals_close_at":     {models.FormatLocal(event.ProposalsCloseAt, loc)},
 		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
+		"travel_minutes": {strconv.Itoa(cmp.Or(event.TravelMinutes, models.DefaultTravelMinutes))},
 	}, eventFields...)
 	if event.WaitlistAfterClose {
 		p.Form.Values.Set("waitlist_after_close", "ja")
@@ -132,7 +135,8 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		RegistrationOpensAt: form.String("registration_opens_at"), RegistrationClosesAt: form.String("registration_closes_at"),
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
-		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at")}
+		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at"),
+		TravelMinutes: form.Int("travel_minutes", false)}
 	votingFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
 )
@@ -79,5 +80,39 @@ func TestPublishSchedulePage(t *testing.T) {
 	_, body = ts.get(t, "/beheer/programma")
 	if !strings.Contains(body, "Versie 2, ") || !strings.Contains(body, "Gepubliceerd: versie 2,") {
 		t.Error("version 2 is not listed")
+	}
+}
+
+func TestEventFormSetsTravelTime(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	if got := testEvent(t, ts).TravelMinutes; got != models.DefaultTravelMinutes {
+		t.Fatalf("a new event's travel time is %d minutes, want %d", got, models.DefaultTravelMinutes)
+	}
+	resp, body := ts.get(t, "/beheer/evenement")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, `name="travel_minutes"`) || !strings.Contains(body, `value="90"`) {
+		t.Fatal("the event form lacks the travel time, or does not show 90")
+	}
+	// Post the form as it is shown, with another travel time.
+	e := testEvent(t, ts)
+	loc := e.Location()
+	form := url.Values{"name": {e.Name}, "date": {e.Date}, "timezone": {e.Timezone}, "travel_minutes": {"601"},
+		"proposals_open_at": {models.FormatLocal(e.ProposalsOpenAt, loc)}, "proposals_close_at": {models.FormatLocal(e.ProposalsCloseAt, loc)},
+		"registration_closes_at": {models.FormatLocal(e.RegistrationClosesAt, loc)}, "privacy_version": {e.PrivacyVersion}}
+	setVotingValues(form, e)
+	resp, body = ts.postForm(t, "/beheer/evenement", form)
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	if !strings.Contains(body, `href="#veld-travel_minutes"`) || !strings.Contains(body, `value="601"`) {
+		t.Error("601 minutes is not refused on its field with the typed value kept")
+	}
+	if testEvent(t, ts).TravelMinutes != models.DefaultTravelMinutes {
+		t.Error("a refused form changed the travel time")
+	}
+	form.Set("travel_minutes", "120")
+	resp, body = ts.postForm(t, "/beheer/evenement", form)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got := testEvent(t, ts); got.TravelMinutes != 120 || got.TravelTime() != 2*time.Hour {
+		t.Errorf("travel time got %d minutes, want 120", got.TravelMinutes)
 	}
 }

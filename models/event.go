@@ -104,6 +104,10 @@ type EventInput struct {
 	ProposalsOpenAt  string
 	ProposalsCloseAt string
 
+	// TravelMinutes is the time a speaker needs between venues in different cities; 0 keeps
+	// the event's current value (90 minutes for a new event).
+	TravelMinutes int
+
 	// Open voting. VotesPerVoter 0 means the default; VotingDomains is free text, the
 	// domains separated by commas or newlines.
 	VotingEnabled      bool
@@ -191,6 +195,9 @@ func (in EventInput) Validate() Problems {
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
 		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
 	}
+	if in.TravelMinutes < 0 || in.TravelMinutes > 600 {
+		p.Add("travel_minutes", "form.between", "Min", 1, "Max", 600)
+	}
 	return p
 }
 
@@ -231,7 +238,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		in.apply(&e)
 		columns := append([]string{"name", "theme", "description", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
-			"proposals_open_at", "proposals_close_at"}, votingColumns...)
+			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
@@ -265,6 +272,11 @@ func (in EventInput) apply(e *Event) {
 		e.PrivacyVersion = "1"
 	}
 	e.StillComingDays = in.StillComingDays
+	if in.TravelMinutes > 0 {
+		e.TravelMinutes = in.TravelMinutes
+	} else if e.TravelMinutes == 0 {
+		e.TravelMinutes = DefaultTravelMinutes
+	}
 }
 
 // moveSlots keeps every slot at the same wall-clock time when an event changes date or zone.
