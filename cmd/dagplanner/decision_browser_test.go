@@ -43,6 +43,20 @@ func withStore(t *testing.T, db string, fn func(s *models.Store)) {
 	fn(s)
 }
 
+// undoDemoDecisions sets the demo's decided proposals back to submitted, for a test that
+// follows its own decisions from the start.
+func undoDemoDecisions(t *testing.T, db string) {
+	t.Helper()
+	withStore(t, db, func(s *models.Store) {
+		err := s.DB().Model(&models.Proposal{}).
+			Where("status IN ?", []string{models.ProposalAccepted, models.ProposalReserve, models.ProposalRejected}).
+			Update("status", models.ProposalSubmitted).Error
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
 func setStatusIn(t *testing.T, db, editToken, status string) models.Proposal {
 	t.Helper()
 	var p models.Proposal
@@ -69,6 +83,7 @@ func TestDecisionsKeyboardOnly(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "e2e.db")
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
+	undoDemoDecisions(t, db)
 	password := demoPassword(t, srv.Out.String())
 	ctx := browsertest.New(t)
 	setLanguage(t, ctx, srv.URL, "nl")

@@ -75,6 +75,7 @@ func TestReviewKeyboardOnly(t *testing.T) {
 	t.Parallel()
 	db := filepath.Join(t.TempDir(), "e2e.db")
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
+	undoDemoDecisions(t, db)
 	addReviewer(t, db, "anna.beoordelaar@example.nl")
 	addReviewer(t, db, "bert.beoordelaar@example.nl")
 	ctx := browsertest.New(t)
