@@ -197,3 +197,9 @@ func compareIssues(a, b Issue) int {
 	}
 	return cmp.Or(cmp.Compare(a.Venue, b.Venue), cmp.Compare(a.Slot, b.Slot), cmp.Compare(a.Speaker, b.Speaker))
 }
+
+// Demand is, per session, the attendees expected at it: those whose attendable set (as
+// Evaluate counts it) has it. Unplaced sessions expect none.
+func (pr Problem) Demand(plan Plan) []int {
+	return newEvaluator(&pr, &plan).demand
+}
