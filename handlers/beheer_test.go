@@ -434,6 +434,15 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("POST", "/beheer/tijdvakken/:slot", scope, url.Values{"start": {"18:00"}, "end": {"19:00"}})
 		add("GET", "/beheer/sessies/:session", scope, nil)
 		add("POST", "/beheer/sessies/:session", scope, url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {""}})
+		// --- The board (issue #7 point 1) ---
+		session := d.zwolleSession
+		if scope == "rotterdam" {
+			session = d.rotterdamSession
+		}
+		add("GET", "/beheer/rooster/:venue", scope, nil)
+		add("POST", "/beheer/rooster/:venue/verplaatsen", scope, url.Values{"sessie": {bhID(session.ID)}, "plek": {"af"}})
+		add("POST", "/beheer/rooster/:venue/vastzetten", scope, url.Values{"sessie": {bhID(session.ID)}, "vast": {"ja"}})
+		// --- end board ---
 	}
 	return routes
 }

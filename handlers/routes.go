@@ -137,6 +137,11 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/besluiten/sjablonen/:decision/:lang", h.saveDecisionTemplate)
 	b.POST("/besluiten/sjablonen/:decision/:lang/standaard", h.resetDecisionTemplate)
 	// --- end decisions ---
+	// --- The board (issue #7 point 1): rooms × slots per venue, moves, pins, problems ---
+	b.GET("/rooster/:venue", h.showBoard)
+	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
+	b.POST("/rooster/:venue/vastzetten", h.pinSession)
+	// --- end board ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")

@@ -1,0 +1,330 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/schedule"
+)
+
+// boardCase adds sessions to the demo that cause every kind of problem the board shows, in
+// rooms of their own ("Kelder" in Zwolle, "Zolder" in Rotterdam) so the demo's timetable
+// stays as it is.
+type boardCase struct {
+	d                        bhDemo
+	kelder, zolder           models.Room
+	alpha, beta, gamma, tall models.Session
+	split                    models.Session
+	busy                     models.Session // a demo session with demand, in a room made too small
+}
+
+func newBoardCase(t *testing.T, ts *testServer) boardCase {
+	t.Helper()
+	ctx := context.Background()
+	bc := boardCase{d: bhLoadDemo(t, ts)}
+	var err error
+	if bc.kelder, err = ts.Store.CreateRoom(ctx, bc.d.zwolle.ID, models.RoomInput{Name: "Kelder", Capacity: 10}); err != nil {
+		t.Fatal(err)
+	}
+	if bc.zolder, err = ts.Store.CreateRoom(ctx, bc.d.rotterdam.ID, models.RoomInput{Name: "Zolder", Capacity: 10}); err != nil {
+		t.Fatal(err)
+	}
+	// An evening slot after a break, so a two-slot session from the last day slot is split.
+	_, err = ts.Store.CreateSlot(ctx, bc.d.zwolle.ID, models.SlotInput{Start: "21:00", End: "22:00"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	zw, rd := bc.d.zwolle, bc.d.rotterdam
+	create := func(title string, v models.Venue, room models.Room, slot models.Slot, length, limit int, speaker string) models.Session {
+		t.Helper()
+		s, err := ts.Store.CreateSession(ctx, bc.d.event.ID, models.SessionInput{Title: title, Format: "workshop", VenueID: v.ID,
+			RoomID: room.ID, FirstSlotID: slot.ID, SlotCount: length, CapacityLimit: limit,
+			Speakers: []models.SpeakerInput{{Name: speaker, Organisation: "Gemeente"}}})
+		if err != nil {
+			t.Fatalf("create %q: %v", title, err)
+		}
+		return s
+	}
+	// Sanne speaks in Zwolle and in Rotterdam at the same time.
+	bc.alpha = create("Alpha <script>alert(1)</script>", zw, bc.kelder, zw.Slots[0], 1, 0, "Sanne <b>Spreker</b>")
+	bc.beta = create("Beta in Rotterdam", rd, bc.zolder, rd.Slots[0], 1, 0, "Sanne <b>Spreker</b>")
+	// Udo chose Rotterdam and can only do its first slot, but is placed in Zwolle.
+	bc.gamma = create("Gamma ongewenst", zw, bc.kelder, zw.Slots[1], 1, 0, "Udo")
+	for _, row := range []any{&models.SessionVenue{SessionID: bc.gamma.ID, VenueID: rd.ID},
+		&models.SessionAvailability{SessionID: bc.gamma.ID, SlotID: rd.Slots[0].ID}} {
+		if err := ts.Store.DB().Create(row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Two slots across the evening break, in Zwolle's Kelder.
+	last := zw.Slots[len(zw.Slots)-1]
+	bc.split = create("Delta lang", zw, bc.kelder, last, 2, 0, "Dirk")
+	// A limit of 8 in a room that shrinks to 6 afterwards.
+	bc.tall = create("Epsilon groot", rd, bc.zolder, rd.Slots[1], 1, 8, "Eva")
+	if err := ts.Store.DB().Model(&models.Room{}).Where("id = ?", bc.zolder.ID).Update("capacity", 6).Error; err != nil {
+		t.Fatal(err)
+	}
+	// A demo session attendees want, in a room shrunk to one seat; all Zwolle's other rooms
+	// shrink to one seat too, so the venue is short of seats then.
+	d, err := ts.Store.PlanningData(ctx, bc.d.event.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, plan, _ := schedule.FromPlanning(d)
+	demand := pr.Demand(plan)
+	for i, se := range d.Sessions {
+		if se.VenueID != nil && *se.VenueID == zw.ID && demand[i] > 3 && plan.Places[i] != nil && se.CapacityLimit == 0 {
+			bc.busy = se
+			break
+		}
+	}
+	if bc.busy.ID == 0 {
+		t.Fatal("the demo has no session in Zwolle with more than 3 attendees expected")
+	}
+	if err := ts.Store.DB().Model(&models.Room{}).Where("venue_id = ?", zw.ID).Update("capacity", 1).Error; err != nil {
+		t.Fatal(err)
+	}
+	return bc
+}
+
+func TestBoardShowsEveryKindOfProblem(t *testing.T) {
+	ts := newTestServer(t)
+	bc := newBoardCase(t, ts)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	path := "/beheer/rooster/" + bhID(bc.d.zwolle.ID)
+	resp, body := ts.get(t, path)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: status %d; body:\n%s", path, resp.StatusCode, body)
+	}
+	for _, want := range []string{
+		// the grid: rooms with capacity as columns, slots as rows, a two-slot session spanning
+		`<th scope="col">Kelder <span class="board-capacity">(1 plaats)</span></th>`,
+		`id="cel-` + bhID(bc.kelder.ID) + `-` + bhID(bc.d.zwolle.Slots[0].ID) + `"`,
+		`rowspan="2"`,
+		// escaped titles and names
+		"Alpha &lt;script&gt;alert(1)&lt;/script&gt;",
+		"Sanne &lt;b&gt;Spreker&lt;/b&gt;",
+		// every kind, in plain words
+		"Spreker op twee plekken tegelijk:", "reizen tussen de steden kost 90 minuten",
+		"Spreker kan niet:", "Udo kan om",
+		"Locatie niet gekozen:", "een locatie die de sprekers niet kozen",
+		"Sessie van twee tijdvakken onderbroken:", "er zit een pauze van",
+		"Meer belangstelling dan plaatsen:", "Te weinig stoelen op de locatie:",
+		// links to the causes and their cells
+		`href="/beheer/sessies/` + bhID(bc.alpha.ID) + `"`,
+		`href="/beheer/sessies/` + bhID(bc.beta.ID) + `"`,
+		`href="/beheer/rooster/` + bhID(bc.d.rotterdam.ID) + `#cel-` + bhID(bc.zolder.ID) + `-` + bhID(bc.d.rotterdam.Slots[0].ID) + `"`,
+		`href="/beheer/sessies/` + bhID(bc.busy.ID) + `"`,
+		// tabs, move forms, the planner's button
+		`href="/beheer/rooster/` + bhID(bc.d.rotterdam.ID) + `"`, `aria-current="page"`,
+		`action="/beheer/rooster/` + bhID(bc.d.zwolle.ID) + `/verplaatsen"`, `<option value="af"`,
+		`action="/beheer/rooster/plannen"`, "Automatisch plannen",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("board lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<b>Spreker") {
+		t.Error("board shows a title or name unescaped")
+	}
+	// Rotterdam's board has the room too small for its limit, which Zwolle's does not.
+	tooSmall := "Epsilon groot mag 8 deelnemers hebben, maar Zolder heeft maar 6 plaatsen."
+	if strings.Contains(body, tooSmall) {
+		t.Errorf("Zwolle's board shows a problem only at Rotterdam: %q", tooSmall)
+	}
+	_, rotterdam := ts.get(t, "/beheer/rooster/"+bhID(bc.d.rotterdam.ID))
+	for _, want := range []string{"Zaal te klein voor het maximum:", tooSmall, "Spreker op twee plekken tegelijk:"} {
+		if !strings.Contains(rotterdam, want) {
+			t.Errorf("Rotterdam's board lacks %q", want)
+		}
+	}
+}
+
+func TestBoardListsUnplacedSessions(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ctx := context.Background()
+	free, err := ts.Store.CreateSession(ctx, d.event.ID, models.SessionInput{Title: "Nog zonder plek", Format: "workshop", SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	elsewhere, err := ts.Store.CreateSession(ctx, d.event.ID, models.SessionInput{Title: "Alleen Rotterdam", Format: "workshop", SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Store.DB().Create(&models.SessionVenue{SessionID: elsewhere.ID, VenueID: d.rotterdam.ID}).Error; err != nil {
+		t.Fatal(err)
+	}
+	ts.loginAs(t, models.RoleOrganiser, "")
+	_, zwolle := ts.get(t, "/beheer/rooster/"+bhID(d.zwolle.ID))
+	_, rotterdam := ts.get(t, "/beheer/rooster/"+bhID(d.rotterdam.ID))
+	unplaced := func(body string) string {
+		_, after, _ := strings.Cut(body, `id="ongepland"`)
+		before, _, _ := strings.Cut(after, `id="problemen"`)
+		return before
+	}
+	if !strings.Contains(unplaced(zwolle), free.Title) || !strings.Contains(unplaced(rotterdam), free.Title) {
+		t.Errorf("a session without a venue wish is not in both boards' unplaced lists")
+	}
+	if strings.Contains(unplaced(zwolle), elsewhere.Title) {
+		t.Errorf("Zwolle's unplaced list has a session that wants Rotterdam")
+	}
+	if !strings.Contains(unplaced(rotterdam), elsewhere.Title) {
+		t.Errorf("Rotterdam's unplaced list lacks a session that wants Rotterdam")
+	}
+}
+
+// boardFreeCell finds a room and slot at the venue that no session uses.
+func boardFreeCell(t *testing.T, ts *testServer, v models.Venue) (models.Room, models.Slot) {
+	t.Helper()
+	for _, r := range v.Rooms {
+		for _, sl := range v.Slots {
+			if bhCountWhere(t, ts, "session_slots", "room_id = ? AND slot_id = ?", r.ID, sl.ID) == 0 {
+				return r, sl
+			}
+		}
+	}
+	room, err := ts.Store.CreateRoom(context.Background(), v.ID, models.RoomInput{Name: "Extra", Capacity: 30})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return room, v.Slots[0]
+}
+
+func TestBoardMoveWithoutJavaScript(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	ctx := context.Background()
+	path := "/beheer/rooster/" + bhID(d.zwolle.ID)
+	s := d.zwolleSession
+	room, slot := boardFreeCell(t, ts, d.zwolle)
+	if len(s.Slots) > 1 {
+		t.Skip("the demo's first Zwolle session is a two-slot one")
+	}
+
+	t.Run("to a free room", func(t *testing.T) {
+		resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {bhID(room.ID) + "-" + bhID(slot.ID)}})
+		bhExpectRedirect(t, resp, body, path)
+		got, err := ts.Store.Session(ctx, s.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.RoomID == nil || *got.RoomID != room.ID || len(got.Slots) != 1 || got.Slots[0].SlotID != slot.ID {
+			t.Errorf("after the move: room %v, slots %+v; want room %d, slot %d", got.RoomID, got.Slots, room.ID, slot.ID)
+		}
+		if _, page := ts.get(t, path); !strings.Contains(page, "is verplaatst") {
+			t.Error("no flash message after the move")
+		}
+	})
+
+	t.Run("into a taken room", func(t *testing.T) {
+		var taken models.SessionSlot
+		if err := ts.Store.DB().Where("room_id IN ? AND session_id <> ?", roomIDs(d.zwolle), s.ID).First(&taken).Error; err != nil {
+			t.Fatal(err)
+		}
+		before := bhSnapshot(t, ts)
+		resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {bhID(taken.RoomID) + "-" + bhID(taken.SlotID)}})
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("status %d, want 422; body:\n%s", resp.StatusCode, body)
+		}
+		for _, want := range []string{"Dit kan niet", "Er is niets veranderd.", "al bezet door een andere sessie", `href="#sessie-` + bhID(s.ID) + `"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("422 page lacks %q", want)
+			}
+		}
+		if got := bhSnapshot(t, ts); got != before {
+			t.Errorf("a refused move changed the data:\nbefore %s\nafter  %s", before, got)
+		}
+	})
+
+	t.Run("a nonsense place", func(t *testing.T) {
+		before := bhSnapshot(t, ts)
+		resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"<zaal>"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kies een van de") {
+			t.Errorf("status %d, want 422 with a message; body:\n%s", resp.StatusCode, body)
+		}
+		if got := bhSnapshot(t, ts); got != before {
+			t.Errorf("a refused move changed the data")
+		}
+	})
+
+	t.Run("pinned", func(t *testing.T) {
+		resp, body := ts.postForm(t, path+"/vastzetten", url.Values{"sessie": {bhID(s.ID)}, "vast": {"ja"}})
+		bhExpectRedirect(t, resp, body, path)
+		if _, page := ts.get(t, path); !strings.Contains(page, "<strong>Vastgezet</strong>") {
+			t.Error("the board does not mark the pinned session with a text label")
+		}
+		before := bhSnapshot(t, ts)
+		resp, body = ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"af"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "is vastgezet. Maak de sessie eerst los") {
+			t.Errorf("moving a pinned session: status %d, want 422 with a message", resp.StatusCode)
+		}
+		if got := bhSnapshot(t, ts); got != before {
+			t.Errorf("moving a pinned session changed the data")
+		}
+		resp, body = ts.postForm(t, path+"/vastzetten", url.Values{"sessie": {bhID(s.ID)}, "vast": {"nee"}})
+		bhExpectRedirect(t, resp, body, path)
+		resp, body = ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"af"}})
+		bhExpectRedirect(t, resp, body, path)
+		if got, _ := ts.Store.Session(ctx, s.ID); got.Placed() {
+			t.Error("after unpinning, taking the session off the timetable did not")
+		}
+	})
+
+	t.Run("cross-origin", func(t *testing.T) {
+		before := bhSnapshot(t, ts)
+		resp, _ := ts.postFormCrossOrigin(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {bhID(room.ID) + "-" + bhID(slot.ID)}})
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("cross-origin move: status %d, want 403", resp.StatusCode)
+		}
+		if got := bhSnapshot(t, ts); got != before {
+			t.Errorf("a cross-origin move changed the data")
+		}
+	})
+}
+
+func roomIDs(v models.Venue) []uint {
+	var ids []uint
+	for _, r := range v.Rooms {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+func TestBoardVenueOrganiserStaysAtOwnVenue(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleOrganiser, "zwolle")
+	path := "/beheer/rooster/" + bhID(d.zwolle.ID)
+	_, body := ts.get(t, path)
+	if strings.Contains(body, `href="/beheer/rooster/`+bhID(d.rotterdam.ID)+`"`) {
+		t.Error("a Zwolle organiser's board offers Rotterdam's tab")
+	}
+	if strings.Contains(body, `action="/beheer/rooster/plannen"`) {
+		t.Error("a Zwolle organiser is offered automatic planning of the whole event")
+	}
+	room, slot := boardFreeCell(t, ts, d.rotterdam)
+	before := bhSnapshot(t, ts)
+	for name, form := range map[string]url.Values{
+		"own session into Rotterdam": {"sessie": {bhID(d.zwolleSession.ID)}, "plek": {bhID(room.ID) + "-" + bhID(slot.ID)}},
+		"Rotterdam's session off":    {"sessie": {bhID(d.rotterdamSession.ID)}, "plek": {"af"}},
+		"pin Rotterdam's session":    {"sessie": {bhID(d.rotterdamSession.ID)}, "vast": {"ja"}},
+	} {
+		target := path + "/verplaatsen"
+		if form.Has("vast") {
+			target = path + "/vastzetten"
+		}
+		resp, body := ts.postForm(t, target, form)
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: status %d, want 403; body:\n%s", name, resp.StatusCode, body)
+		}
+	}
+	if got := bhSnapshot(t, ts); got != before {
+		t.Errorf("a Zwolle organiser changed Rotterdam's timetable:\nbefore %s\nafter  %s", before, got)
+	}
+}
