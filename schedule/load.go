@@ -142,3 +142,34 @@ func (ix Index) Placements(before, after Plan) []models.Placement {
 	}
 	return out
 }
+
+// PlanOf turns a published version's sessions into a plan of the problem (for minimal
+// change): each session at its published room and first slot; sessions not in it, or whose
+// room or slot no longer exists, are unplaced.
+func (ix Index) PlanOf(published []models.PublishedSession) Plan {
+	plan := Plan{Places: make([]*Place, len(ix.Sessions))}
+	byID := map[uint]models.PublishedSession{}
+	for _, ps := range published {
+		byID[ps.SessionID] = ps
+	}
+	for i, id := range ix.Sessions {
+		ps, ok := byID[id]
+		if !ok || len(ps.SlotIDs) == 0 {
+			continue
+		}
+		v := slices.Index(ix.Venues, ps.VenueID)
+		if v < 0 {
+			continue
+		}
+		r, k := slices.Index(ix.Rooms[v], ps.RoomID), -1
+		for _, id := range ps.SlotIDs { // the earliest of its slots
+			if at := slices.Index(ix.Slots[v], id); at >= 0 && (k < 0 || at < k) {
+				k = at
+			}
+		}
+		if r >= 0 && k >= 0 {
+			plan.Places[i] = &Place{Venue: v, Room: r, Slot: k}
+		}
+	}
+	return plan
+}
