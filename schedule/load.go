@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -172,4 +173,40 @@ func (ix Index) PlanOf(published []models.PublishedSession) Plan {
 		}
 	}
 	return plan
+}
+
+// EventPlan is the planner's answer for an event, with what it takes to apply and report it.
+type EventPlan struct {
+	Problem Problem
+	Index   Index
+	// Before is the timetable as it was; Result.Plan is the new one.
+	Before Plan
+	Result Result
+}
+
+// Moves lists the placements that turn the timetable into the new plan.
+func (ep EventPlan) Moves() []models.Placement {
+	return ep.Index.Placements(ep.Before, ep.Result.Plan)
+}
+
+// PlanEvent runs the planner on an event's planning data. venueID limits it to one venue (0:
+// all); published is the latest published schedule, the reference of minimal change (nil:
+// the current timetable). req's mode, seed and budget are used; its plans and venue are
+// filled in here.
+func PlanEvent(d models.PlanningData, published []models.PublishedSession, venueID uint, req Request) (EventPlan, error) {
+	pr, before, ix := FromPlanning(d)
+	ep := EventPlan{Problem: pr, Index: ix, Before: before}
+	req.Current, req.Reference, req.Venue = before, nil, -1
+	if venueID != 0 {
+		if req.Venue = slices.Index(ix.Venues, venueID); req.Venue < 0 {
+			return ep, fmt.Errorf("venue %d is not one of the event's: %w", venueID, models.ErrNotFound)
+		}
+	}
+	if req.Mode == MinimalChange && published != nil {
+		ref := ix.PlanOf(published)
+		req.Reference = &ref
+	}
+	var err error
+	ep.Result, err = pr.Plan(req)
+	return ep, err
 }

@@ -56,6 +56,10 @@ var ErrInfeasible = errors.New("no plan keeps every hard rule")
 
 // InfeasibleError says why a request has no solution; errors.Is(err, ErrInfeasible) holds.
 type InfeasibleError struct {
+	// Code names the cause for a translated message: "invalid" (the data contradicts itself),
+	// "pinned" (pinned sessions break a rule), "kept" (sessions that may not move break a
+	// rule) or "failed" (no plan found).
+	Code string
 	// Reason is a sentence; Violations lists the hard-rule breaks behind it, if any.
 	Reason     string
 	Violations []string
@@ -89,14 +93,14 @@ func (pr Problem) Plan(req Request) (Result, error) {
 		ref = *req.Reference
 	}
 	if err := pr.Check(); err != nil {
-		return Result{}, &InfeasibleError{Reason: "the planning data is inconsistent: " + err.Error()}
+		return Result{}, &InfeasibleError{Code: "invalid", Reason: "the planning data is inconsistent: " + err.Error()}
 	}
 	pinned := Plan{Places: make([]*Place, len(pr.Sessions))}
 	for i, s := range pr.Sessions {
 		pinned.Places[i] = s.Pinned
 	}
 	if v := pr.Violations(pinned); len(v) > 0 {
-		return Result{}, &InfeasibleError{Reason: "the pinned sessions break hard rules", Violations: v}
+		return Result{}, &InfeasibleError{Code: "pinned", Reason: "the pinned sessions break hard rules", Violations: v}
 	}
 	q, keep := pr.derive(req)
 	fixed := Plan{Places: make([]*Place, len(q.Sessions))}
@@ -104,7 +108,7 @@ func (pr Problem) Plan(req Request) (Result, error) {
 		fixed.Places[k] = s.Pinned
 	}
 	if v := q.Violations(fixed); len(v) > 0 {
-		return Result{}, &InfeasibleError{Reason: "the sessions that stay where they are break hard rules (try minimal change, which repairs them)", Violations: v}
+		return Result{}, &InfeasibleError{Code: "kept", Reason: "the sessions that stay where they are break hard rules (try minimal change, which repairs them)", Violations: v}
 	}
 	opt := Options{Seed: req.Seed, Iterations: req.Iterations, TimeLimit: req.TimeLimit}
 	var sub Result
@@ -128,7 +132,7 @@ func (pr Problem) Plan(req Request) (Result, error) {
 	}
 	if v := pr.Violations(out.Plan); len(v) > 0 {
 		// Never hand out a plan that breaks a rule, whatever went wrong above.
-		return Result{}, &InfeasibleError{Reason: "the planner found no plan that keeps every hard rule", Violations: v}
+		return Result{}, &InfeasibleError{Code: "failed", Reason: "the planner found no plan that keeps every hard rule", Violations: v}
 	}
 	out.Score = pr.Evaluate(out.Plan)
 	for i, pl := range out.Plan.Places {
