@@ -60,9 +60,32 @@ type InfeasibleError struct {
 	// "pinned" (pinned sessions break a rule), "kept" (sessions that may not move break a
 	// rule) or "failed" (no plan found).
 	Code string
-	// Reason is a sentence; Violations lists the hard-rule breaks behind it, if any.
+	// Reason is a sentence; Violations lists the hard-rule breaks behind it, if any, and
+	// Sessions the sessions (indexes) that break them.
 	Reason     string
 	Violations []string
+	Sessions   []int
+}
+
+// infeasible reports the violations of plan (of problem q, whose session k is pr's keep[k];
+// keep nil: the same) as the reason a request has no solution.
+func infeasible(code, reason string, q Problem, plan Plan, keep []int) *InfeasibleError {
+	vs := q.violations(plan)
+	if len(vs) == 0 {
+		return nil
+	}
+	e := &InfeasibleError{Code: code, Reason: reason}
+	for _, v := range vs {
+		e.Violations = append(e.Violations, fmt.Sprintf("%q: %s", q.Sessions[v.session].Title, v.why))
+		i := v.session
+		if keep != nil {
+			i = keep[i]
+		}
+		if !containsInt(e.Sessions, i) {
+			e.Sessions = append(e.Sessions, i)
+		}
+	}
+	return e
 }
 
 func (e *InfeasibleError) Error() string {
@@ -99,16 +122,16 @@ func (pr Problem) Plan(req Request) (Result, error) {
 	for i, s := range pr.Sessions {
 		pinned.Places[i] = s.Pinned
 	}
-	if v := pr.Violations(pinned); len(v) > 0 {
-		return Result{}, &InfeasibleError{Code: "pinned", Reason: "the pinned sessions break hard rules", Violations: v}
+	if err := infeasible("pinned", "the pinned sessions break hard rules", pr, pinned, nil); err != nil {
+		return Result{}, err
 	}
 	q, keep := pr.derive(req)
 	fixed := Plan{Places: make([]*Place, len(q.Sessions))}
 	for k, s := range q.Sessions {
 		fixed.Places[k] = s.Pinned
 	}
-	if v := q.Violations(fixed); len(v) > 0 {
-		return Result{}, &InfeasibleError{Code: "kept", Reason: "the sessions that stay where they are break hard rules (try minimal change, which repairs them)", Violations: v}
+	if err := infeasible("kept", "the sessions that stay where they are break hard rules (try minimal change, which repairs them)", q, fixed, keep); err != nil {
+		return Result{}, err
 	}
 	opt := Options{Seed: req.Seed, Iterations: req.Iterations, TimeLimit: req.TimeLimit}
 	var sub Result
@@ -130,9 +153,9 @@ func (pr Problem) Plan(req Request) (Result, error) {
 	for _, u := range sub.Unplaced {
 		out.Unplaced = append(out.Unplaced, Unplaced{Session: keep[u.Session], Reason: u.Reason, Rule: u.Rule})
 	}
-	if v := pr.Violations(out.Plan); len(v) > 0 {
-		// Never hand out a plan that breaks a rule, whatever went wrong above.
-		return Result{}, &InfeasibleError{Code: "failed", Reason: "the planner found no plan that keeps every hard rule", Violations: v}
+	// Never hand out a plan that breaks a rule, whatever went wrong above.
+	if err := infeasible("failed", "the planner found no plan that keeps every hard rule", pr, out.Plan, nil); err != nil {
+		return Result{}, err
 	}
 	out.Score = pr.Evaluate(out.Plan)
 	for i, pl := range out.Plan.Places {
