@@ -138,6 +138,10 @@ func TestPlanReportsInfeasible(t *testing.T) {
 			if res.Plan.Places != nil {
 				t.Errorf("an infeasible request returned a plan: %v", res.Plan.Places)
 			}
+			var inf *InfeasibleError
+			if errors.As(err, &inf) && tc.want != "inconsistent" && len(inf.Sessions) == 0 {
+				t.Errorf("the infeasible error names no session: %+v", inf)
+			}
 		})
 	}
 
