@@ -203,7 +203,13 @@ func PlanEvent(d models.PlanningData, published []models.PublishedSession, venue
 		}
 	}
 	if req.Mode == MinimalChange && published != nil {
+		// Sessions placed since the publication stay close to where they are now.
 		ref := ix.PlanOf(published)
+		for i, pl := range ref.Places {
+			if pl == nil {
+				ref.Places[i] = before.Places[i]
+			}
+		}
 		req.Reference = &ref
 	}
 	var err error
