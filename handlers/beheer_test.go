@@ -407,6 +407,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		routes = append(routes, bhRoute{method: r.method, pattern: r.pattern, path: path, scope: "event", form: form})
 	}
 	add("POST", "/beheer/programma/publiceren", "event", url.Values{})
+	add("POST", "/beheer/rooster/plannen", "event", url.Values{"venue": {"all"}, "mode": {"all"}, "seed": {"2"}}) // automatic planner
 	add("GET", "/beheer/locaties/nieuw", "event", nil)
 	add("POST", "/beheer/locaties/nieuw", "event", bhVenueForm("gekaapt"))
 	add("GET", "/beheer/binnenkomst", "any", nil)

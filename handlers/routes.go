@@ -113,6 +113,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/sessies/:session", h.updateSession)
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
+	// --- Automatic planner (issue #7 point 2): the board's button ---
+	b.POST("/rooster/plannen", h.planSchedule)
+	// --- end automatic planner ---
 
 	// Reviewers and organisers: reviewing proposals; organisers also decide and keep the tracks
 	rv := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser, models.RoleReviewer))

@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -141,4 +142,77 @@ func (ix Index) Placements(before, after Plan) []models.Placement {
 		out = append(out, m)
 	}
 	return out
+}
+
+// PlanOf turns a published version's sessions into a plan of the problem (for minimal
+// change): each session at its published room and first slot; sessions not in it, or whose
+// room or slot no longer exists, are unplaced.
+func (ix Index) PlanOf(published []models.PublishedSession) Plan {
+	plan := Plan{Places: make([]*Place, len(ix.Sessions))}
+	byID := map[uint]models.PublishedSession{}
+	for _, ps := range published {
+		byID[ps.SessionID] = ps
+	}
+	for i, id := range ix.Sessions {
+		ps, ok := byID[id]
+		if !ok || len(ps.SlotIDs) == 0 {
+			continue
+		}
+		v := slices.Index(ix.Venues, ps.VenueID)
+		if v < 0 {
+			continue
+		}
+		r, k := slices.Index(ix.Rooms[v], ps.RoomID), -1
+		for _, id := range ps.SlotIDs { // the earliest of its slots
+			if at := slices.Index(ix.Slots[v], id); at >= 0 && (k < 0 || at < k) {
+				k = at
+			}
+		}
+		if r >= 0 && k >= 0 {
+			plan.Places[i] = &Place{Venue: v, Room: r, Slot: k}
+		}
+	}
+	return plan
+}
+
+// EventPlan is the planner's answer for an event, with what it takes to apply and report it.
+type EventPlan struct {
+	Problem Problem
+	Index   Index
+	// Before is the timetable as it was; Result.Plan is the new one.
+	Before Plan
+	Result Result
+}
+
+// Moves lists the placements that turn the timetable into the new plan.
+func (ep EventPlan) Moves() []models.Placement {
+	return ep.Index.Placements(ep.Before, ep.Result.Plan)
+}
+
+// PlanEvent runs the planner on an event's planning data. venueID limits it to one venue (0:
+// all); published is the latest published schedule, the reference of minimal change (nil:
+// the current timetable). req's mode, seed and budget are used; its plans and venue are
+// filled in here.
+func PlanEvent(d models.PlanningData, published []models.PublishedSession, venueID uint, req Request) (EventPlan, error) {
+	pr, before, ix := FromPlanning(d)
+	ep := EventPlan{Problem: pr, Index: ix, Before: before}
+	req.Current, req.Reference, req.Venue = before, nil, -1
+	if venueID != 0 {
+		if req.Venue = slices.Index(ix.Venues, venueID); req.Venue < 0 {
+			return ep, fmt.Errorf("venue %d is not one of the event's: %w", venueID, models.ErrNotFound)
+		}
+	}
+	if req.Mode == MinimalChange && published != nil {
+		// Sessions placed since the publication stay close to where they are now.
+		ref := ix.PlanOf(published)
+		for i, pl := range ref.Places {
+			if pl == nil {
+				ref.Places[i] = before.Places[i]
+			}
+		}
+		req.Reference = &ref
+	}
+	var err error
+	ep.Result, err = pr.Plan(req)
+	return ep, err
 }

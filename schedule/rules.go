@@ -136,6 +136,20 @@ func (b *board) dynamicReason(i int, pl Place, skip ...int) string {
 // Violations lists every hard rule a plan breaks. A plan from Solve or Greedy has none.
 func (pr Problem) Violations(plan Plan) []string {
 	var out []string
+	for _, v := range pr.violations(plan) {
+		out = append(out, fmt.Sprintf("%q: %s", pr.Sessions[v.session].Title, v.why))
+	}
+	return out
+}
+
+// violation is one hard rule broken by one session.
+type violation struct {
+	session int
+	why     string
+}
+
+func (pr Problem) violations(plan Plan) []violation {
+	var out []violation
 	b := newBoard(&pr, Plan{Places: make([]*Place, len(pr.Sessions))})
 	for i, pl := range plan.Places {
 		if pl == nil {
@@ -143,20 +157,20 @@ func (pr Problem) Violations(plan Plan) []string {
 		}
 		s := pr.Sessions[i]
 		if why := pr.staticReason(s, *pl); why != "" {
-			out = append(out, fmt.Sprintf("%q: %s", s.Title, why))
+			out = append(out, violation{i, why})
 			continue
 		}
 		if s.Pinned != nil && *s.Pinned != *pl {
-			out = append(out, fmt.Sprintf("%q: moved although pinned", s.Title))
+			out = append(out, violation{i, "moved although pinned"})
 		}
 		if why := b.dynamicReason(i, *pl); why != "" {
-			out = append(out, fmt.Sprintf("%q: %s", s.Title, why))
+			out = append(out, violation{i, why})
 		}
 		b.place(i, pl)
 	}
 	for i, s := range pr.Sessions {
 		if s.Pinned != nil && plan.Places[i] == nil {
-			out = append(out, fmt.Sprintf("%q: unplaced although pinned", s.Title))
+			out = append(out, violation{i, "unplaced although pinned"})
 		}
 	}
 	return out

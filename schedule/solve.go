@@ -9,10 +9,25 @@ import (
 	"time"
 )
 
-// Unplaced is a session the planner could not place, and why.
+// Unplaced is a session the planner could not place, and why: Reason in English, Rule as a
+// short code for a translated message (see Rules).
 type Unplaced struct {
 	Session int
 	Reason  string
+	Rule    string
+}
+
+// Rules are the codes of Unplaced.Rule: the hard rule that kept a session out.
+var Rules = []string{"invalid", "pinned", "venue", "room_too_small", "break", "speaker_unavailable", "no_place", "full"}
+
+// ruleOf names the code of a static reason.
+var ruleOf = map[string]string{
+	"no such venue":                       "no_place",
+	"no such room or slot":                "no_place",
+	"a venue its speakers did not choose": "venue",
+	"a room too small":                    "room_too_small",
+	"a break between its two slots":       "break",
+	"a slot a speaker cannot do":          "speaker_unavailable",
 }
 
 // Result is a plan with its score and an explanation of what could not be placed.
@@ -21,6 +36,9 @@ type Result struct {
 	Score      Score
 	Unplaced   []Unplaced
 	Iterations int
+	// Placed counts the sessions placed that had no place before, Moved those whose place
+	// differs from the reference (Problem.Plan only).
+	Placed, Moved int
 }
 
 // Explain says in a sentence what was not placed and why ("" when everything was).
@@ -109,7 +127,7 @@ func (pr Problem) Greedy() Result {
 			}
 		}
 		if best < 0 {
-			unplaced = append(unplaced, Unplaced{i, pr.whyUnplaced(b, i, cands[i])})
+			unplaced = append(unplaced, pr.whyUnplaced(b, i, cands[i]))
 			continue
 		}
 		pl := cands[i][best]
@@ -121,7 +139,7 @@ func (pr Problem) Greedy() Result {
 func allUnplaced(pr Problem, reason string) []Unplaced {
 	out := make([]Unplaced, len(pr.Sessions))
 	for i := range out {
-		out[i] = Unplaced{i, reason}
+		out[i] = Unplaced{i, reason, "invalid"}
 	}
 	return out
 }
@@ -129,13 +147,13 @@ func allUnplaced(pr Problem, reason string) []Unplaced {
 func (pr Problem) roomCap(pl Place) int { return pr.Venues[pl.Venue].Rooms[pl.Room].Capacity }
 
 // whyUnplaced explains why session i has no place on board b.
-func (pr Problem) whyUnplaced(b *board, i int, cands []Place) string {
+func (pr Problem) whyUnplaced(b *board, i int, cands []Place) Unplaced {
 	s := pr.Sessions[i]
 	if s.Pinned != nil {
 		if why := pr.staticReason(s, *s.Pinned); why != "" {
-			return "its pinned place has " + why
+			return Unplaced{i, "its pinned place has " + why, "pinned"}
 		}
-		return "its pinned place clashes: " + b.dynamicReason(i, *s.Pinned)
+		return Unplaced{i, "its pinned place clashes: " + b.dynamicReason(i, *s.Pinned), "pinned"}
 	}
 	if len(cands) == 0 {
 		// Name the rule that rules out the most places.
@@ -153,11 +171,11 @@ func (pr Problem) whyUnplaced(b *board, i int, cands []Place) string {
 			}
 		}
 		if top == "" {
-			return "there is no room or slot at all"
+			return Unplaced{i, "there is no room or slot at all", "no_place"}
 		}
-		return "every place has " + top
+		return Unplaced{i, "every place has " + top, ruleOf[top]}
 	}
-	return "every place it could go is taken, or its speakers are elsewhere then"
+	return Unplaced{i, "every place it could go is taken, or its speakers are elsewhere then", "full"}
 }
 
 // Options steer Solve.
@@ -179,6 +197,39 @@ func objective(s Score) float64 {
 // sessions (simulated annealing), never breaking a hard rule and never moving a pinned
 // session. It returns the best plan it saw.
 func (pr Problem) Solve(opt Options) Result {
+	return pr.solve(opt, nil, nil)
+}
+
+// Penalties of minimal change, in objective units (100 is one attendable wish): a session in
+// another room at the same time costs less than one at another time or venue, and both cost
+// more than a few wishes gained, so the planner moves a session mainly to place another.
+const (
+	roomMoveCost = 1000
+	timeMoveCost = 5000
+)
+
+// changeCost is what it costs to have session i at pl when the reference has it at ref[i].
+func changeCost(ref []*Place, i int, pl *Place) int {
+	if ref == nil || ref[i] == nil || pl == nil || *ref[i] == *pl {
+		return 0
+	}
+	if ref[i].Venue == pl.Venue && ref[i].Slot == pl.Slot {
+		return roomMoveCost
+	}
+	return timeMoveCost
+}
+
+func changePenalty(ref []*Place, plan Plan) int {
+	pen := 0
+	for i, pl := range plan.Places {
+		pen += changeCost(ref, i, pl)
+	}
+	return pen
+}
+
+// solve is Solve from a given start (nil: the better of Greedy and construct), with a penalty
+// per session whose place differs from ref (nil: none). The start must break no hard rule.
+func (pr Problem) solve(opt Options, start *Plan, ref []*Place) Result {
 	began := time.Now()
 	if err := pr.Check(); err != nil {
 		return Result{Plan: Plan{Places: make([]*Place, len(pr.Sessions))}, Unplaced: allUnplaced(pr, err.Error())}
@@ -186,15 +237,20 @@ func (pr Problem) Solve(opt Options) Result {
 	if opt.Iterations <= 0 {
 		opt.Iterations = 200000
 	}
-	greedy := pr.Greedy()
+	value := func(p Plan) float64 { return objective(pr.Evaluate(p)) - float64(changePenalty(ref, p)) }
 	cands := pr.candidates()
-	// Start from the better of the greedy plan and the constructed one, each with what it
-	// left out pushed in where possible.
+	starts := []Plan{}
+	if start != nil {
+		starts = append(starts, *start)
+	} else {
+		starts = append(starts, pr.Greedy().Plan, pr.construct(cands))
+	}
+	// Start from the best of the starts, each with what it left out pushed in where possible.
 	var b *board
-	for _, start := range []Plan{greedy.Plan, pr.construct(cands)} {
+	for _, start := range starts {
 		c := newBoard(&pr, start.clone())
 		pr.repair(c, cands)
-		if b == nil || objective(pr.Evaluate(c.plan)) > objective(pr.Evaluate(b.plan)) {
+		if b == nil || value(c.plan) > value(b.plan) {
 			b = c
 		}
 	}
@@ -206,9 +262,10 @@ func (pr Problem) Solve(opt Options) Result {
 			movable = append(movable, i)
 		}
 	}
+	pen := changePenalty(ref, b.plan)
 	best := b.plan.clone()
-	bestScore := e.score
-	cur := objective(e.score)
+	bestValue := objective(e.score) - float64(pen)
+	cur := bestValue
 	iter := 0
 	const t0, t1 = 400.0, 2.0 // temperature, in objective units (100 is one wish), falling geometrically
 	for ; iter < opt.Iterations && len(movable) > 0; iter++ {
@@ -277,11 +334,16 @@ func (pr Problem) Solve(opt Options) Result {
 			continue
 		}
 		e.moved(moved, before)
-		next := objective(e.score)
+		dpen := 0
+		for k, s := range moved {
+			dpen += changeCost(ref, s, b.plan.Places[s]) - changeCost(ref, s, before[k])
+		}
+		next := objective(e.score) - float64(pen+dpen)
 		if next >= cur || rng.Float64() < math.Exp((next-cur)/temp) {
 			cur = next
-			if objective(e.score) > objective(bestScore) {
-				best, bestScore = b.plan.clone(), e.score
+			pen += dpen
+			if next > bestValue {
+				best, bestValue = b.plan.clone(), next
 			}
 			continue
 		}
@@ -298,14 +360,14 @@ func (pr Problem) Solve(opt Options) Result {
 	}
 	// The search may have left a session out that now fits with a little pushing.
 	fb := newBoard(&pr, best.clone())
-	if pr.repair(fb, cands) > 0 && objective(pr.Evaluate(fb.plan)) > objective(pr.Evaluate(best)) {
+	if pr.repair(fb, cands) > 0 && value(fb.plan) > value(best) {
 		best = fb.plan.clone()
 	}
 	fb = newBoard(&pr, best.clone())
 	res := Result{Plan: best, Score: pr.Evaluate(best), Iterations: iter}
 	for i := range pr.Sessions {
 		if best.Places[i] == nil {
-			res.Unplaced = append(res.Unplaced, Unplaced{i, pr.whyUnplaced(fb, i, cands[i])})
+			res.Unplaced = append(res.Unplaced, pr.whyUnplaced(fb, i, cands[i]))
 		}
 	}
 	return res

@@ -46,7 +46,9 @@ const usage = `Usage:
   dagplanner user add [flags]       create an organiser or door account
   dagplanner token add [flags]      make a door device's token; prints only the token
   dagplanner token revoke [flags]   stop a door device's tokens from working
-Run "dagplanner serve -h", "dagplanner user add -h" or "dagplanner token add -h" for the flags.`
+  dagplanner schedule plan [flags]  run the automatic planner (a dry run unless --apply)
+Run "dagplanner serve -h", "dagplanner user add -h", "dagplanner token add -h" or
+"dagplanner schedule plan -h" for the flags.`
 
 // run is main without the process around it, so that tests can start the whole program.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
@@ -64,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			}
 			if len(args) > 1 && args[1] == "revoke" {
 				return revokeToken(ctx, args[2:], getenv, stdout)
+			}
+		case "schedule":
+			if len(args) > 1 && args[1] == "plan" {
+				return planSchedule(ctx, args[2:], getenv, stdout)
 			}
 		}
 		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)

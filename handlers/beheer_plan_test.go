@@ -1,0 +1,137 @@
+package handlers
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models"
+)
+
+// bhTimetable describes every session's place, to see whether anything moved.
+func bhTimetable(t *testing.T, ts *testServer, eventID uint) string {
+	t.Helper()
+	sessions, err := ts.Store.SessionsOfEvent(context.Background(), eventID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	id := func(p *uint) uint {
+		if p == nil {
+			return 0
+		}
+		return *p
+	}
+	for _, s := range sessions {
+		fmt.Fprintf(&b, "%d:%d:%d:%v ", s.ID, id(s.VenueID), id(s.RoomID), s.SlotIDs())
+	}
+	return b.String()
+}
+
+func TestPlanScheduleButton(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	ts.loginAs(t, models.RoleOrganiser, "")
+	event := testEvent(t, ts)
+	fresh, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Nieuw op het rooster", Format: models.Formats[0], SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	giant, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "<b>Reuzensessie</b>", Format: models.Formats[0], SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Bigger than any room (more than a form allows).
+	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", giant.ID).Update("capacity_limit", 100000).Error; err != nil {
+		t.Fatal(err)
+	}
+	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// Refused before anything happens: a cross-origin post, an unknown venue, a bad mode.
+	before := bhTimetable(t, ts, event.ID)
+	resp, _ := ts.postFormCrossOrigin(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"unplaced"}})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-origin: status %d, want 403", resp.StatusCode)
+	}
+	resp, body := ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"atlantis"}, "mode": {"unplaced"}})
+	wantStatus(t, resp, body, http.StatusNotFound)
+	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"alles"}, "seed": {"-1"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if _, body = ts.get(t, "/beheer"); !strings.Contains(body, "Het rooster is niet gepland: kies een manier van plannen") {
+		t.Error("a bad mode did not say so")
+	}
+	if got := bhTimetable(t, ts, event.ID); got != before {
+		t.Fatalf("refused requests changed the timetable:\nbefore %s\nafter  %s", before, got)
+	}
+
+	// Planning zwolle places the new session there, leaves the rest and says why the giant
+	// one found no room.
+	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"unplaced"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got, want := resp.Header.Get("Location"), "/beheer/rooster/zwolle"; got != want {
+		t.Errorf("Location %q, want %q", got, want)
+	}
+	_, body = ts.get(t, "/beheer")
+	for _, want := range []string{"Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
+		"1 sessie kon niet worden geplaatst: „&lt;b&gt;Reuzensessie&lt;/b&gt;” (geen zaal groot genoeg)."} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the flash lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "<b>Reuzensessie") {
+		t.Error("a session title is shown unescaped")
+	}
+	se, err := ts.Store.Session(ctx, fresh.ID)
+	if err != nil || !se.Placed() || *se.VenueID != zwolle.ID {
+		t.Errorf("the new session is at venue %v (placed %v, %v), want zwolle", se.VenueID, se.Placed(), err)
+	}
+	if se, _ := ts.Store.Session(ctx, giant.ID); se.Placed() {
+		t.Error("the giant session was squeezed into a room")
+	}
+	after := bhTimetable(t, ts, event.ID)
+	if strings.Count(after, " ") != strings.Count(before, " ") {
+		t.Fatal("planning added or removed sessions")
+	}
+	// Only the new session's entry differs.
+	was := map[string]bool{}
+	for _, f := range strings.Fields(before) {
+		was[f] = true
+	}
+	changed := 0
+	for _, f := range strings.Fields(after) {
+		if !was[f] {
+			changed++
+		}
+	}
+	if changed != 1 {
+		t.Errorf("%d sessions changed place, want only the new one", changed)
+	}
+
+	// A pinned session in a room too small: infeasible, nothing changes, and the flash
+	// names it.
+	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", fresh.ID).Update("capacity_limit", 100000).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.Store.SetPinned(ctx, fresh.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"all"}, "mode": {"all"}, "seed": {"7"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got, want := resp.Header.Get("Location"), "/beheer/rooster/all"; got != want {
+		t.Errorf("Location %q, want %q", got, want)
+	}
+	_, body = ts.get(t, "/beheer")
+	if want := "Er is niets veranderd: vastgezette sessies breken een harde regel"; !strings.Contains(body, want) ||
+		!strings.Contains(body, "Het gaat om: „Nieuw op het rooster”.") {
+		t.Errorf("the infeasible flash lacks %q and the session's title", want)
+	}
+	if got := bhTimetable(t, ts, event.ID); got != after {
+		t.Errorf("an infeasible plan changed the timetable:\nbefore %s\nafter  %s", after, got)
+	}
+}
