@@ -41,7 +41,16 @@ func (h *Handler) planSchedule(c *gin.Context) {
 		}
 		venueID = v.ID
 	}
-	back := "/beheer/rooster/" + slug
+	// Back to the board the button was pressed on (terug, a venue id), or the planned venue's.
+	back := "/beheer"
+	if venueID != 0 {
+		back = "/beheer/rooster/" + strconv.FormatUint(uint64(venueID), 10)
+	}
+	if id, err := strconv.ParseUint(c.PostForm("terug"), 10, 32); err == nil {
+		if v, err := h.store.Venue(ctx, uint(id)); err == nil && v.EventID == event.ID {
+			back = "/beheer/rooster/" + strconv.FormatUint(uint64(v.ID), 10)
+		}
+	}
 	mode, modeErr := schedule.ParseMode(c.PostForm("mode"))
 	seed, seedErr := uint64(1), error(nil)
 	if s := strings.TrimSpace(c.PostForm("seed")); s != "" {

@@ -74,7 +74,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	// one found no room.
 	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"unplaced"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if got, want := resp.Header.Get("Location"), "/beheer/rooster/zwolle"; got != want {
+	if got, want := resp.Header.Get("Location"), "/beheer/rooster/"+bhID(testVenue(t, ts, "zwolle").ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 	_, body = ts.get(t, "/beheer")
@@ -121,9 +121,10 @@ func TestPlanScheduleButton(t *testing.T) {
 	if err := ts.Store.SetPinned(ctx, fresh.ID, true); err != nil {
 		t.Fatal(err)
 	}
-	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"all"}, "mode": {"all"}, "seed": {"7"}})
+	rotterdam := testVenue(t, ts, "rotterdam")
+	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"all"}, "mode": {"all"}, "seed": {"7"}, "terug": {bhID(rotterdam.ID)}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if got, want := resp.Header.Get("Location"), "/beheer/rooster/all"; got != want {
+	if got, want := resp.Header.Get("Location"), "/beheer/rooster/"+bhID(rotterdam.ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 	_, body = ts.get(t, "/beheer")
@@ -133,5 +134,30 @@ func TestPlanScheduleButton(t *testing.T) {
 	}
 	if got := bhTimetable(t, ts, event.ID); got != after {
 		t.Errorf("an infeasible plan changed the timetable:\nbefore %s\nafter  %s", after, got)
+	}
+}
+
+// TestBoardPlanForm: the board's planner form offers the modes and the venue, and posting it
+// as shown plans and comes back to the same board.
+func TestBoardPlanForm(t *testing.T) {
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	board := "/beheer/rooster/" + bhID(testVenue(t, ts, "zwolle").ID)
+	resp, body := ts.get(t, board)
+	wantStatus(t, resp, body, http.StatusOK)
+	for _, want := range []string{`action="/beheer/rooster/plannen"`, `name="terug" value="`+strings.TrimPrefix(board, "/beheer/rooster/")+`"`, `<option value="zwolle" selected>`,
+		`<option value="all">`, `name="mode" value="unplaced" checked`, `name="mode" value="minimal"`, `name="mode" value="all"`, `name="seed"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the board's planner form lacks %s", want)
+		}
+	}
+	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"terug": {strings.TrimPrefix(board, "/beheer/rooster/")}, "venue": {"zwolle"}, "mode": {"minimal"}, "seed": {"1"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got := resp.Header.Get("Location"); got != board {
+		t.Fatalf("Location %q, want the board it came from", got)
+	}
+	_, body = ts.get(t, board)
+	if !strings.Contains(body, "Het rooster is gepland") {
+		t.Error("the board does not show the planner's outcome")
 	}
 }

@@ -44,6 +44,8 @@ var baseFuncs = template.FuncMap{
 		}
 		return m, nil
 	},
+	// list makes a slice of its arguments, to range over a fixed set of choices.
+	"list": func(v ...any) []any { return v },
 }
 
 // Renderer renders named pages; each page has its own template set, parsed once at start-up,
