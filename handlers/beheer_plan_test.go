@@ -145,7 +145,7 @@ func TestBoardPlanForm(t *testing.T) {
 	board := "/beheer/rooster/" + bhID(testVenue(t, ts, "zwolle").ID)
 	resp, body := ts.get(t, board)
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{`action="/beheer/rooster/plannen"`, `name="terug" value="`+strings.TrimPrefix(board, "/beheer/rooster/")+`"`, `<option value="zwolle" selected>`,
+	for _, want := range []string{`action="/beheer/rooster/plannen"`, `name="terug" value="` + strings.TrimPrefix(board, "/beheer/rooster/") + `"`, `<option value="zwolle" selected>`,
 		`<option value="all">`, `name="mode" value="unplaced" checked`, `name="mode" value="minimal"`, `name="mode" value="all"`, `name="seed"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the board's planner form lacks %s", want)
