@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -91,4 +92,56 @@ func TestBoardAccessibility(t *testing.T) {
 			assertLang(t, phone, "board", lang)
 		}
 	})
+}
+
+// TestBoardDragAndDrop drags a session card onto a free room and time in Chromium: the board's
+// script fills in the card's move form and submits it, and the session is then there.
+func TestBoardDragAndDrop(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	srv := startDemo(t)
+	password := demoPassword(t, srv.Out.String())
+	c := newClient(t)
+	login(t, c, srv.URL, demoEmail, password)
+	_, dashboard := get(t, c, srv.URL, "/beheer")
+	venue := firstMatch(t, regexp.MustCompile(`href="/beheer/rooster/(\d+)"`), dashboard, "a board")
+	board := srv.URL + "/beheer/rooster/" + venue
+
+	ctx := browsertest.New(t)
+	signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+	navigate(t, ctx, board)
+	// Drag the first movable card in the grid to a free cell its form offers, with the
+	// events a mouse drag fires.
+	moved, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]string](`(() => {
+		const card = document.querySelector('td [data-session]');
+		const options = [...card.querySelector('select[name=plek]').options].map(o => o.value);
+		const own = card.closest('td').getAttribute('data-place');
+		const cell = [...document.querySelectorAll('td[data-place]')].find(td =>
+			!td.querySelector('.board-card') && options.includes(td.getAttribute('data-place')) && td.getAttribute('data-place') !== own);
+		const dt = new DataTransfer();
+		card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
+		cell.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
+		setTimeout(() => cell.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt})), 0);
+		return [card.getAttribute('data-session'), cell.id];
+	})()`))
+	if err != nil || len(moved) != 2 {
+		t.Fatalf("drag a card onto a free cell: %v (%q)", err, moved)
+	}
+	// The drop submits the move; the board as the server then draws it has the session in
+	// that cell, and the browser is back on the board with the outcome.
+	var cell string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		_, page := get(t, c, srv.URL, "/beheer/rooster/"+venue)
+		cell = regexp.MustCompile(`(?s)<td id="`+moved[1]+`".*?</td>`).FindString(page)
+		if strings.Contains(cell, `id="sessie-`+moved[0]+`"`) {
+			break
+		}
+	}
+	if !strings.Contains(cell, `id="sessie-`+moved[0]+`"`) {
+		t.Fatalf("after the drop, cell %s does not hold session %s:\n%s", moved[1], moved[0], cell)
+	}
+	if err := chromedp.Do(timeout(ctx), chromedp.WaitVisible(`.utrecht-alert--ok`)); err != nil {
+		t.Errorf("the browser does not show the outcome of the move: %v", err)
+	}
 }
