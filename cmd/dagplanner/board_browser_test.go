@@ -133,7 +133,7 @@ func TestBoardDragAndDrop(t *testing.T) {
 	var cell string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		_, page := get(t, c, srv.URL, "/beheer/rooster/"+venue)
-		cell = regexp.MustCompile(`(?s)<td id="`+moved[1]+`".*?</td>`).FindString(page)
+		cell = regexp.MustCompile(`(?s)<td id="` + moved[1] + `".*?</td>`).FindString(page)
 		if strings.Contains(cell, `id="sessie-`+moved[0]+`"`) {
 			break
 		}
