@@ -46,21 +46,8 @@ type decisionOutboxData struct {
 	Error     string
 }
 
-// decisionEvent checks the account may handle decisions and returns the current event.
-func (h *Handler) decisionEvent(c *gin.Context) (models.Event, bool) {
-	if !h.requireEventManager(c) {
-		return models.Event{}, false
-	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return models.Event{}, false
-	}
-	return event, true
-}
-
 func (h *Handler) showDecisionOutbox(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -117,7 +104,7 @@ func (h *Handler) renderDecisionOutbox(c *gin.Context, status int, event models.
 }
 
 func (h *Handler) prepareDecisionMails(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -141,7 +128,7 @@ func (h *Handler) prepareDecisionMails(c *gin.Context) {
 }
 
 func (h *Handler) sendDecisionMails(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -173,7 +160,7 @@ func (h *Handler) sendDecisionMails(c *gin.Context) {
 }
 
 func (h *Handler) discardDecisionDraft(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -190,7 +177,7 @@ func (h *Handler) discardDecisionDraft(c *gin.Context) {
 }
 
 func (h *Handler) discardDecisionDrafts(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -215,7 +202,7 @@ type decisionTemplatesData struct {
 }
 
 func (h *Handler) listDecisionTemplates(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -279,7 +266,7 @@ func (h *Handler) renderDecisionTemplate(c *gin.Context, status int, event model
 }
 
 func (h *Handler) editDecisionTemplate(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -291,7 +278,7 @@ func (h *Handler) editDecisionTemplate(c *gin.Context) {
 }
 
 func (h *Handler) saveDecisionTemplate(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
@@ -317,7 +304,7 @@ func (h *Handler) saveDecisionTemplate(c *gin.Context) {
 }
 
 func (h *Handler) resetDecisionTemplate(c *gin.Context) {
-	event, ok := h.decisionEvent(c)
+	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}

@@ -92,6 +92,20 @@ func (h *Handler) requireEventManager(c *gin.Context) bool {
 	return false
 }
 
+// managedEvent is the current event, for a request by someone who may manage it as a whole;
+// anyone else gets the 403 page and false.
+func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
+	if !h.requireEventManager(c) {
+		return models.Event{}, false
+	}
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return models.Event{}, false
+	}
+	return event, true
+}
+
 func (h *Handler) editEvent(c *gin.Context) {
 	if !h.requireEventManager(c) {
 		return
@@ -161,12 +175,8 @@ func (h *Handler) updateEvent(c *gin.Context) {
 
 // sendReminders queues the "still coming?" e-mail to every attendee now, once per event.
 func (h *Handler) sendReminders(c *gin.Context) {
-	if !h.requireEventManager(c) {
-		return
-	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
+	event, ok := h.managedEvent(c)
+	if !ok {
 		return
 	}
 	n, err := h.store.SendReminders(c.Request.Context(), event.ID)

@@ -22,15 +22,11 @@ const planBudget = 5 * time.Second
 // or "all"; mode: unplaced, all or minimal; seed, default 1), applies its moves in one go and
 // says in a flash what it did. An infeasible request changes nothing and says why.
 func (h *Handler) planSchedule(c *gin.Context) {
-	if !h.requireEventManager(c) {
+	event, ok := h.managedEvent(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	slug := c.PostForm("venue")
 	var venueID uint
 	if slug != "all" {

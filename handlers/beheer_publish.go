@@ -34,15 +34,11 @@ type versionView struct {
 // showPublishing shows how the timetable differs from the published one, and every version
 // with what it changed.
 func (h *Handler) showPublishing(c *gin.Context) {
-	if !h.requireEventManager(c) {
+	event, ok := h.managedEvent(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	pending, err := h.store.UnpublishedChanges(ctx, event.ID)
 	if err != nil {
 		h.serverError(c, err)
@@ -91,15 +87,11 @@ func changeViews(p Page, venues []models.Venue, changes []models.ScheduleChange)
 
 // publishSchedule publishes the timetable as it stands as the next version.
 func (h *Handler) publishSchedule(c *gin.Context) {
-	if !h.requireEventManager(c) {
+	event, ok := h.managedEvent(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	var by *uint
 	if u, ok := h.currentUser(c); ok {
 		by = &u.ID

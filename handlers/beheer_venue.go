@@ -55,18 +55,15 @@ func (h *Handler) newVenue(c *gin.Context) {
 }
 
 func (h *Handler) createVenue(c *gin.Context) {
-	if !h.requireEventManager(c) {
+	event, ok := h.managedEvent(c)
+	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	form := postedForm(c, venueFields...)
 	in := venueInput(form)
 	var v models.Venue
+	var err error
 	if form.Valid() {
 		v, err = h.store.CreateVenue(ctx, event.ID, in)
 	} else {
