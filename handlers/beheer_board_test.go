@@ -269,11 +269,37 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 		}
 		resp, body = ts.postForm(t, path+"/vastzetten", url.Values{"sessie": {bhID(s.ID)}, "vast": {"nee"}})
 		bhExpectRedirect(t, resp, body, path)
-		resp, body = ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"af"}})
+		back := bhID(*s.RoomID) + "-" + bhID(s.Slots[0].SlotID)
+		resp, body = ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {back}})
 		bhExpectRedirect(t, resp, body, path)
-		if got, _ := ts.Store.Session(ctx, s.ID); got.Placed() {
-			t.Error("after unpinning, taking the session off the timetable did not")
+		if got, _ := ts.Store.Session(ctx, s.ID); got.RoomID == nil || *got.RoomID != *s.RoomID {
+			t.Error("after unpinning, the session did not move back to its room")
 		}
+	})
+
+	t.Run("booked sessions keep their time", func(t *testing.T) {
+		booked, err := ts.Store.BookedSessions(ctx, d.zwolle.EventID)
+		if err != nil || booked[s.ID] == 0 {
+			t.Skipf("the demo's first Zwolle session has no bookings (%v)", err)
+		}
+		later := d.zwolle.Slots[len(d.zwolle.Slots)-1]
+		extra, err := ts.Store.CreateRoom(ctx, d.zwolle.ID, models.RoomInput{Name: "Zolder", Capacity: 500})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := bhSnapshot(t, ts)
+		for _, plek := range []string{bhID(extra.ID) + "-" + bhID(later.ID), "af"} {
+			resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {plek}})
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aanmeldingen") {
+				t.Errorf("moving a booked session to %s: status %d, want 422 saying it has bookings", plek, resp.StatusCode)
+			}
+		}
+		if got := bhSnapshot(t, ts); got != before {
+			t.Errorf("a refused move of a booked session changed the data")
+		}
+		// Another room at the same time, with a seat for everyone, is fine.
+		resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {bhID(extra.ID) + "-" + bhID(s.Slots[0].SlotID)}})
+		bhExpectRedirect(t, resp, body, path)
 	})
 
 	t.Run("cross-origin", func(t *testing.T) {

@@ -27,6 +27,9 @@ type PlanningData struct {
 	// Interests lists, per attendee, the session ids they want to attend: each voter's votes
 	// (for proposals that became sessions) and each registration's chosen sessions.
 	Interests [][]uint
+	// Booked counts, per session id, the bookings of active registrations: a booked session
+	// keeps its venue and time (see ApplyPlacements).
+	Booked map[uint]int
 }
 
 // TravelTime is the time a speaker needs between venues in different cities.
@@ -66,6 +69,9 @@ func (s *Store) PlanningData(ctx context.Context, eventID uint) (PlanningData, e
 		d.Availability[a.SessionID] = append(d.Availability[a.SessionID], a.SlotID)
 	}
 	if d.Interests, err = s.interests(ctx, eventID, d.Sessions); err != nil {
+		return d, err
+	}
+	if d.Booked, err = s.BookedSessions(ctx, eventID); err != nil {
 		return d, err
 	}
 	return d, nil
@@ -127,8 +133,9 @@ type Placement struct {
 
 // ApplyPlacements moves sessions in one transaction, so a plan is applied whole or not at
 // all: sessions may swap rooms, since every moved session leaves its place before any takes
-// a new one. Each session keeps its length; a pinned session cannot be moved. Waiting lists
-// move up where a session got a bigger room.
+// a new one. Each session keeps its length; a pinned session cannot be moved; a session people
+// have booked keeps its venue and time and only changes to a room with a seat for everyone
+// who has one. Waiting lists move up where a session got a bigger room.
 func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Placement) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
@@ -144,6 +151,10 @@ func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Place
 		for _, se := range sessions {
 			byID[se.ID] = se
 		}
+		booked, err := bookedSessions(tx, ids)
+		if err != nil {
+			return err
+		}
 		for _, m := range moves {
 			se, ok := byID[m.SessionID]
 			if !ok {
@@ -151,6 +162,9 @@ func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Place
 			}
 			if se.Pinned {
 				return fmt.Errorf("session %d is pinned: %w", m.SessionID, ErrConflict)
+			}
+			if err := keepsBookings(tx, se, m, booked[se.ID]); err != nil {
+				return fmt.Errorf("session %d: %w", se.ID, err)
 			}
 		}
 		if err := tx.Where("session_id IN ?", ids).Delete(&SessionSlot{}).Error; err != nil {
@@ -188,6 +202,68 @@ func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Place
 		return fmt.Errorf("apply %d placements: %w", len(moves), err)
 	}
 	return nil
+}
+
+// bookedSessions counts, per session, the bookings (seats and waiting places) of active
+// registrations.
+func bookedSessions(tx *gorm.DB, ids []uint) (map[uint]int, error) {
+	var rows []struct {
+		SessionID uint
+		N         int
+	}
+	err := tx.Table("bookings").Select("bookings.session_id, COUNT(*) AS n").
+		Joins("JOIN registrations ON registrations.id = bookings.registration_id").
+		Where("bookings.session_id IN ? AND registrations.status = ?", ids, RegistrationActive).
+		Group("bookings.session_id").Scan(&rows).Error
+	out := map[uint]int{}
+	for _, r := range rows {
+		out[r.SessionID] = r.N
+	}
+	return out, err
+}
+
+// keepsBookings refuses a move that would break what people who booked the session hold:
+// they registered for its venue and chose it for its time, so a booked session keeps both,
+// stays on the timetable, and only changes to a room with a seat for everyone who has one.
+func keepsBookings(tx *gorm.DB, se Session, m Placement, bookings int) error {
+	if bookings == 0 {
+		return nil
+	}
+	var slots []uint
+	if err := tx.Model(&SessionSlot{}).Where("session_id = ?", se.ID).Order("slot_id").Pluck("slot_id", &slots).Error; err != nil {
+		return err
+	}
+	if m.RoomID == 0 || se.VenueID == nil || m.VenueID != *se.VenueID || len(slots) == 0 {
+		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Count", bookings}}})
+	}
+	var first Slot
+	if err := tx.Where("venue_id = ?", m.VenueID).Order("starts_at").
+		Where("id IN ?", slots).First(&first).Error; err != nil {
+		return err
+	}
+	if first.ID != m.FirstSlotID {
+		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Count", bookings}}})
+	}
+	var room Room
+	if err := tx.First(&room, m.RoomID).Error; err != nil {
+		return invalid(Problems{"room": {Key: "form.room_not_at_venue"}})
+	}
+	if room.Capacity < se.Confirmed {
+		return invalid(Problems{"room": {Key: "form.booked_room_too_small", Args: []any{"Count", se.Confirmed, "Capacity", room.Capacity}}})
+	}
+	return nil
+}
+
+// BookedSessions counts the bookings (seats and waiting places) per session of the event.
+func (s *Store) BookedSessions(ctx context.Context, eventID uint) (map[uint]int, error) {
+	var ids []uint
+	if err := s.db.WithContext(ctx).Model(&Session{}).Where("event_id = ?", eventID).Pluck("id", &ids).Error; err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return map[uint]int{}, nil
+	}
+	return bookedSessions(s.db.WithContext(ctx), ids)
 }
 
 // SetPinned pins a session to its place, so the automatic planner leaves it there, or

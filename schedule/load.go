@@ -19,7 +19,8 @@ type Index struct {
 // FromPlanning builds the planning problem of an event and its current timetable as a plan:
 //   - venues with their rooms (by capacity) and slots (by time);
 //   - every session with its length, speakers, venue wishes and room size (its capacity
-//     limit); a pinned session keeps its place;
+//     limit, or more if more people have a seat); a pinned session, and one people have
+//     booked, keeps its place;
 //   - speakers, one per person across sessions, unavailable in the slots their sessions'
 //     availability leaves out;
 //   - the attendees' wishes (votes and registrations);
@@ -75,10 +76,13 @@ func FromPlanning(d models.PlanningData) (Problem, Plan, Index) {
 				place = &Place{Venue: r[0], Room: r[1], Slot: k[1]}
 			}
 		}
-		if se.Pinned && place != nil {
+		// A session people have booked stays where they booked it (ApplyPlacements would
+		// refuse to move it in time or venue), so the planner treats it as pinned.
+		if (se.Pinned || d.Booked[se.ID] > 0) && place != nil {
 			pinned := *place
 			s.Pinned = &pinned
 		}
+		s.MinSeats = max(s.MinSeats, se.Confirmed)
 		// The speakers cannot do the slots the availability leaves out.
 		var unavailable []SlotRef
 		if avail := d.Availability[se.ID]; len(avail) > 0 {

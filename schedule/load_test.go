@@ -58,6 +58,50 @@ func TestFromPlanningReadsTheDemo(t *testing.T) {
 		t.Errorf("an unchanged plan gives %d moves, want none", len(moves))
 	}
 
+	// Sessions people booked keep their place: the planner sees them pinned, and the store
+	// refuses to move them to another time or off the timetable.
+	booked := -1
+	for i, se := range d.Sessions {
+		if d.Booked[se.ID] > 0 {
+			if pr.Sessions[i].Pinned == nil || *pr.Sessions[i].Pinned != *plan.Places[i] {
+				t.Errorf("booked session %q is not pinned in the problem", se.Title)
+			}
+			if pr.Sessions[i].MinSeats < se.Confirmed {
+				t.Errorf("booked session %q needs %d seats in the problem, but %d people have one", se.Title, pr.Sessions[i].MinSeats, se.Confirmed)
+			}
+			if booked < 0 && pr.Sessions[i].Length == 1 {
+				booked = i
+			}
+		}
+	}
+	if booked < 0 {
+		t.Fatal("no booked one-slot session in the demo")
+	}
+	pl := *plan.Places[booked]
+	other := (pl.Slot + 1) % len(pr.Venues[pl.Venue].Slots)
+	for name, m := range map[string]models.Placement{
+		"another time":      {SessionID: ix.Sessions[booked], VenueID: ix.Venues[pl.Venue], RoomID: ix.Rooms[pl.Venue][pl.Room], FirstSlotID: ix.Slots[pl.Venue][other]},
+		"off the timetable": {SessionID: ix.Sessions[booked]},
+	} {
+		var verr *models.ValidationError
+		if err := s.ApplyPlacements(ctx, e.ID, []models.Placement{m}); !errors.As(err, &verr) || verr.Problems["room"].Key != "form.booked_keeps_place" {
+			t.Errorf("moving a booked session to %s got %v, want form.booked_keeps_place", name, err)
+		}
+	}
+
+	// Without bookings, sessions move freely.
+	s = modelstest.SQLite(t)
+	if err := demo.Load(ctx, s, demo.Options{Now: now, NoRegistrations: true}); err != nil {
+		t.Fatal(err)
+	}
+	if e, err = s.CurrentEvent(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = s.PlanningData(ctx, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	pr, plan, ix = schedule.FromPlanning(d)
+
 	// Swap two one-slot sessions of the same slot and venue between their rooms, and take
 	// a third off the timetable: the moves apply in one go.
 	a, b := -1, -1

@@ -106,40 +106,50 @@ func TestBoardDragAndDrop(t *testing.T) {
 	login(t, c, srv.URL, demoEmail, password)
 	_, dashboard := get(t, c, srv.URL, "/beheer")
 	venue := firstMatch(t, regexp.MustCompile(`href="/beheer/rooster/(\d+)"`), dashboard, "a board")
-	board := srv.URL + "/beheer/rooster/" + venue
+	// A room of its own with a session nobody has booked yet in its first slot.
+	if status, body := postForm(t, c, srv.URL, "/beheer/locaties/"+venue+"/zalen/nieuw", url.Values{"name": {"Zolder"}, "capacity": {"20"}}); status != http.StatusOK {
+		t.Fatalf("add a room: status %d\n%s", status, body)
+	}
+	_, page := get(t, c, srv.URL, "/beheer/locaties/"+venue)
+	room := firstMatch(t, regexp.MustCompile(`href="/beheer/zalen/(\d+)">Zolder<`), page, "the new room")
+	slots := regexp.MustCompile(`href="/beheer/tijdvakken/(\d+)"`).FindAllStringSubmatch(page, -1)
+	if len(slots) < 2 {
+		t.Fatalf("the venue has %d slots, want at least 2", len(slots))
+	}
+	if status, body := postForm(t, c, srv.URL, "/beheer/sessies/nieuw", url.Values{"title": {"Sleep mij"}, "format": {"workshop"},
+		"slot_count": {"1"}, "venue": {venue}, "room": {room}, "slot": {slots[0][1]}}); status != http.StatusOK {
+		t.Fatalf("add a session: status %d\n%s", status, body)
+	}
+	target := "cel-" + room + "-" + slots[1][1]
 
 	ctx := browsertest.New(t)
 	signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
-	navigate(t, ctx, board)
-	// Drag the first movable card in the grid to a free cell its form offers, with the
-	// events a mouse drag fires.
-	moved, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]string](`(() => {
-		const card = document.querySelector('td [data-session]');
-		const options = [...card.querySelector('select[name=plek]').options].map(o => o.value);
-		const own = card.closest('td').getAttribute('data-place');
-		const cell = [...document.querySelectorAll('td[data-place]')].find(td =>
-			!td.querySelector('.board-card') && options.includes(td.getAttribute('data-place')) && td.getAttribute('data-place') !== own);
+	navigate(t, ctx, srv.URL+"/beheer/rooster/"+venue)
+	// Drag the card onto the room's next slot, with the events a mouse drag fires.
+	id, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](`(() => {
+		const card = [...document.querySelectorAll('[data-session]')].find(el => el.textContent.includes('Sleep mij'));
+		const cell = document.getElementById('`+target+`');
 		const dt = new DataTransfer();
 		card.dispatchEvent(new DragEvent('dragstart', {bubbles: true, dataTransfer: dt}));
 		cell.dispatchEvent(new DragEvent('dragover', {bubbles: true, cancelable: true, dataTransfer: dt}));
 		setTimeout(() => cell.dispatchEvent(new DragEvent('drop', {bubbles: true, cancelable: true, dataTransfer: dt})), 0);
-		return [card.getAttribute('data-session'), cell.id];
+		return card.getAttribute('data-session');
 	})()`))
-	if err != nil || len(moved) != 2 {
-		t.Fatalf("drag a card onto a free cell: %v (%q)", err, moved)
+	if err != nil || id == "" {
+		t.Fatalf("drag the card onto %s: %v", target, err)
 	}
 	// The drop submits the move; the board as the server then draws it has the session in
 	// that cell, and the browser is back on the board with the outcome.
 	var cell string
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		_, page := get(t, c, srv.URL, "/beheer/rooster/"+venue)
-		cell = regexp.MustCompile(`(?s)<td id="` + moved[1] + `".*?</td>`).FindString(page)
-		if strings.Contains(cell, `id="sessie-`+moved[0]+`"`) {
+		cell = regexp.MustCompile(`(?s)<td id="` + target + `".*?</td>`).FindString(page)
+		if strings.Contains(cell, `id="sessie-`+id+`"`) {
 			break
 		}
 	}
-	if !strings.Contains(cell, `id="sessie-`+moved[0]+`"`) {
-		t.Fatalf("after the drop, cell %s does not hold session %s:\n%s", moved[1], moved[0], cell)
+	if !strings.Contains(cell, `id="sessie-`+id+`"`) {
+		t.Fatalf("after the drop, cell %s does not hold session %s:\n%s", target, id, cell)
 	}
 	if err := chromedp.Do(timeout(ctx), chromedp.WaitVisible(`.utrecht-alert--ok`)); err != nil {
 		t.Errorf("the browser does not show the outcome of the move: %v", err)
