@@ -144,3 +144,27 @@ func TestAnsweredProposalIsSettled(t *testing.T) {
 		}
 	})
 }
+
+// TestChangedProposalIsUndecided: a decision was taken on what the speaker wrote then; when
+// they change the proposal (the call still open) it is undecided again, and cannot be
+// confirmed on the strength of the old decision.
+func TestChangedProposalIsUndecided(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		for _, status := range []string{models.ProposalAccepted, models.ProposalReserve, models.ProposalRejected} {
+			p := must(s.SubmitProposal(ctx, proposalInput())).Proposal
+			must(s.DecideProposal(ctx, p.ID, status, 0))
+			changed := proposalInput()
+			changed.Slots, changed.MaxParticipants = 1, 200
+			got := must(s.UpdateProposal(ctx, p.ID, changed))
+			if got.Status != models.ProposalSubmitted || got.DecidedAt != nil || got.DecidedBy != nil || got.MaxParticipants != 200 {
+				t.Errorf("%s, then changed: status %q, decided %v by %v, %d places; want submitted, undecided, 200",
+					status, got.Status, got.DecidedAt, got.DecidedBy, got.MaxParticipants)
+			}
+			if _, err := s.ConfirmProposal(ctx, p.ID); !errors.Is(err, models.ErrProposalStatus) {
+				t.Errorf("%s, then changed: confirming got %v, want ErrProposalStatus", status, err)
+			}
+		}
+	})
+}

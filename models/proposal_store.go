@@ -341,6 +341,11 @@ func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (
 		oldEmail := p.SpeakerEmail
 		in.apply(&p)
 		p.UpdatedAt = now
+		// A decision was taken on what the speaker wrote then: a changed proposal is
+		// undecided again, for the organisers to look at anew.
+		if p.Status == ProposalAccepted || p.Status == ProposalReserve || p.Status == ProposalRejected {
+			p.Status, p.DecidedAt, p.DecidedBy = ProposalSubmitted, nil, nil
+		}
 		if !strings.EqualFold(p.SpeakerEmail, oldEmail) {
 			// A corrected address gets the personal link too: the first one may never have
 			// arrived.
@@ -365,7 +370,7 @@ func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (
 		}
 		if err := tx.Model(&p).Select("title", "summary", "description", "format", "slot_count", "max_participants",
 			"audience", "level", "needs", "speaker_name", "speaker_email", "speaker_organisation", "speaker_bio",
-			"has_photo", "updated_at").Updates(&p).Error; err != nil {
+			"has_photo", "updated_at", "status", "decided_at", "decided_by").Updates(&p).Error; err != nil {
 			return err
 		}
 		if err := replacePlaces(tx, p.ID, venues, slots); err != nil {
