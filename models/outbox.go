@@ -92,8 +92,17 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 
 // MarkSent records that a message went out.
 func (s *Store) MarkSent(ctx context.Context, id uint) error {
-	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).
-		Updates(map[string]any{"sent_at": s.now().UTC(), "locked_until": nil, "last_error": ""}).Error
+	done := forgetBallotAddress(map[string]any{"sent_at": s.now().UTC(), "locked_until": nil, "last_error": ""})
+	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).Updates(done).Error
+}
+
+// forgetBallotAddress adds to a "done" update that a ballot e-mail forgets its address and
+// voter once it is done: voters are pseudonymous, and the outbox row is the only place that
+// ties an address to a voter, and so to their votes.
+func forgetBallotAddress(done map[string]any) map[string]any {
+	done["recipient"] = gorm.Expr("CASE WHEN kind = ? THEN '' ELSE recipient END", MailBallot)
+	done["payload"] = gorm.Expr("CASE WHEN kind = ? THEN '' ELSE payload END", MailBallot)
+	return done
 }
 
 // MarkFailed records a failed attempt; the message is tried again after a back-off that
@@ -113,7 +122,7 @@ func (s *Store) MarkFailed(ctx context.Context, msg OutboxMessage, cause error) 
 // the demo uses it so its fictional attendees get no mail. It reports how many it marked.
 func (s *Store) DiscardPendingMail(ctx context.Context, reason string) (int64, error) {
 	res := s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("sent_at IS NULL").
-		Updates(map[string]any{"sent_at": s.now().UTC(), "last_error": reason})
+		Updates(forgetBallotAddress(map[string]any{"sent_at": s.now().UTC(), "last_error": reason}))
 	return res.RowsAffected, res.Error
 }
 

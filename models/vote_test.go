@@ -270,3 +270,45 @@ func TestConcurrentBallotsCountOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestSentBallotForgetsItsAddress: once a ballot e-mail is done (sent, or discarded), its
+// outbox row no longer ties the address to the voter, so votes stay pseudonymous; other
+// e-mails keep their recipient.
+func TestSentBallotForgetsItsAddress(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		newVotingFixture(t, s)
+		voter, _ := ballot(t, s, "anna@rijksoverheid.nl")
+		ballot(t, s, "bert@minbzk.nl")
+		var msgs []models.OutboxMessage
+		if err := s.DB().Where("kind = ?", models.MailBallot).Order("id").Find(&msgs).Error; err != nil || len(msgs) != 2 {
+			t.Fatalf("ballot mails %d (%v), want 2", len(msgs), err)
+		}
+		if err := s.MarkSent(ctx, msgs[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DiscardPendingMail(ctx, "test"); err != nil {
+			t.Fatal(err)
+		}
+		var after []models.OutboxMessage
+		if err := s.DB().Order("id").Find(&after).Error; err != nil {
+			t.Fatal(err)
+		}
+		others := 0
+		for _, m := range after {
+			switch {
+			case m.Kind == models.MailBallot && (m.Recipient != "" || m.Payload != "" || m.SentAt == nil):
+				t.Errorf("done ballot mail %d still holds %q / %q", m.ID, m.Recipient, m.Payload)
+			case m.Kind != models.MailBallot && m.Recipient == "":
+				t.Errorf("%s mail %d lost its recipient", m.Kind, m.ID)
+			case m.Kind != models.MailBallot:
+				others++
+			}
+		}
+		if others == 0 {
+			t.Error("the fixture queued no other mail to compare with")
+		}
+		if v, err := s.Voter(ctx, voter.ID); err != nil || v.ID != voter.ID {
+			t.Errorf("the voter is gone: %v", err)
+		}
+	})
+}
