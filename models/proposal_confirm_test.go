@@ -168,3 +168,41 @@ func TestChangedProposalIsUndecided(t *testing.T) {
 		}
 	})
 }
+
+// TestTrackChangesReachTheSession: a confirmed proposal's session follows its track when the
+// organisers rename it, delete it, or put the proposal in another.
+func TestTrackChangesReachTheSession(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		a := must(s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "Digitaal"}))
+		must(s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "Participatie"}))
+		p := must(s.SubmitProposal(ctx, proposalInput())).Proposal
+		must(s.SetProposalTrack(ctx, p.ID, "Digitaal"))
+		setStatus(t, s, p.ID, models.ProposalAccepted)
+		must(s.ConfirmProposal(ctx, p.ID))
+		track := func() string { return must(s.SessionOfProposal(ctx, p.ID)).Track }
+		if got := track(); got != "Digitaal" {
+			t.Fatalf("session track %q, want Digitaal", got)
+		}
+		must(s.RenameTrack(ctx, a.ID, models.TrackInput{Name: "Digitale overheid"}))
+		if got := track(); got != "Digitale overheid" {
+			t.Errorf("after renaming the track, session track %q", got)
+		}
+		must(s.SetProposalTrack(ctx, p.ID, "Participatie"))
+		if got := track(); got != "Participatie" {
+			t.Errorf("after moving the proposal, session track %q", got)
+		}
+		tracks := must(s.Tracks(ctx, f.event.ID))
+		for _, tr := range tracks {
+			if tr.Name == "Participatie" {
+				if err := s.DeleteTrack(ctx, tr.ID); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if got := track(); got != "" {
+			t.Errorf("after deleting the track, session track %q, want none", got)
+		}
+	})
+}

@@ -85,8 +85,11 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 		if err := tx.First(&t, id).Error; err != nil {
 			return notFound(err, "track", id)
 		}
-		if err := tx.Model(&Proposal{}).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", name).Error; err != nil {
-			return err
+		// Proposals and sessions name their track: both follow the new name.
+		for _, model := range []any{&Proposal{}, &Session{}} {
+			if err := tx.Model(model).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", name).Error; err != nil {
+				return err
+			}
 		}
 		return tx.Model(&t).Updates(map[string]any{"name": name, "updated_at": s.now().UTC()}).Error
 	})
@@ -99,15 +102,17 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 	return s.Track(ctx, id)
 }
 
-// DeleteTrack removes a track; the proposals that had it are left without one.
+// DeleteTrack removes a track; the proposals and sessions that had it are left without one.
 func (s *Store) DeleteTrack(ctx context.Context, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var t Track
 		if err := tx.First(&t, id).Error; err != nil {
 			return notFound(err, "track", id)
 		}
-		if err := tx.Model(&Proposal{}).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", "").Error; err != nil {
-			return err
+		for _, model := range []any{&Proposal{}, &Session{}} {
+			if err := tx.Model(model).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", "").Error; err != nil {
+				return err
+			}
 		}
 		return tx.Delete(&t).Error
 	})
@@ -137,7 +142,11 @@ func (s *Store) SetProposalTrack(ctx context.Context, id uint, track string) (Pr
 				return invalid(Problems{"track": {Key: "form.invalid_choice"}})
 			}
 		}
-		return tx.Model(&p).UpdateColumn("track", track).Error
+		if err := tx.Model(&p).UpdateColumn("track", track).Error; err != nil {
+			return err
+		}
+		// A confirmed proposal's session carries its track too.
+		return tx.Model(&Session{}).Where("proposal_id = ?", p.ID).UpdateColumn("track", track).Error
 	})
 	if err != nil {
 		return Proposal{}, fmt.Errorf("set track of proposal %d: %w", id, err)
