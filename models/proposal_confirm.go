@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -130,9 +131,7 @@ func createSessionFromProposal(tx *gorm.DB, id uint, now time.Time) error {
 	seen := map[uint]bool{}
 	var speakers []Speaker
 	for _, person := range people {
-		sp := Speaker{}
-		err := tx.Where(Speaker{EventID: person.EventID, Name: person.Name, Organisation: person.Organisation}).
-			Attrs(Speaker{Email: person.Email, Bio: person.Bio}).FirstOrCreate(&sp).Error
+		sp, err := proposalSpeaker(tx, person)
 		if err != nil {
 			return err
 		}
@@ -142,6 +141,30 @@ func createSessionFromProposal(tx *gorm.DB, id uint, now time.Time) error {
 		}
 	}
 	return tx.Model(&se).Association("Speakers").Append(speakers)
+}
+
+// proposalSpeaker finds the speaker record of a person from a proposal: by e-mail address
+// first (one person, one address), then a record with the same name and organisation and no
+// address yet (made in the organisers' session form), which then gets the address; otherwise
+// a new record.
+func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
+	var sp Speaker
+	err := tx.Where("event_id = ? AND email <> '' AND LOWER(email) = LOWER(?)", person.EventID, person.Email).
+		Order("id").Limit(1).Find(&sp).Error
+	if err != nil || sp.ID != 0 {
+		return sp, err
+	}
+	err = tx.Where("event_id = ? AND name = ? AND organisation = ? AND email = ''", person.EventID, person.Name, person.Organisation).
+		Order("id").Limit(1).Find(&sp).Error
+	if err != nil {
+		return sp, err
+	}
+	if sp.ID != 0 {
+		sp.Email, sp.Bio = person.Email, cmp.Or(sp.Bio, person.Bio)
+		return sp, tx.Model(&sp).Updates(map[string]any{"email": sp.Email, "bio": sp.Bio}).Error
+	}
+	sp = person
+	return sp, tx.Create(&sp).Error
 }
 
 // SessionOfProposal returns the session a confirmed proposal became, with its venue, room,

@@ -206,3 +206,30 @@ func TestTrackChangesReachTheSession(t *testing.T) {
 		}
 	})
 }
+
+// TestSpeakersAreMatchedExactly: a form line "Anna" without an organisation is not the
+// proposal speaker Anna of Logius; a speaker is found again by their e-mail address.
+func TestSpeakersAreMatchedExactly(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		in := proposalInput()
+		in.Speaker = models.ProposalSpeaker{Name: "Anna de Vries", Email: "anna@logius.nl", Organisation: "Logius"}
+		in.CoSpeakers = nil
+		p := must(s.SubmitProposal(ctx, in)).Proposal
+		setStatus(t, s, p.ID, models.ProposalAccepted)
+		must(s.ConfirmProposal(ctx, p.ID))
+		fromProposal := must(s.SessionOfProposal(ctx, p.ID)).Speakers[0]
+
+		formSession := must(s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Ander", Format: "workshop", SlotCount: 1,
+			Speakers: []models.SpeakerInput{{Name: "Anna de Vries"}}}))
+		if got := formSession.Speakers[0]; got.ID == fromProposal.ID || got.Email != "" {
+			t.Errorf("a form line without organisation got speaker %d (%q), the proposal's Anna is %d", got.ID, got.Email, fromProposal.ID)
+		}
+		again := must(s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Nog een", Format: "workshop", SlotCount: 1,
+			Speakers: []models.SpeakerInput{{Name: "Anna de Vries", Organisation: "Logius"}}}))
+		if got := again.Speakers[0]; got.ID != fromProposal.ID {
+			t.Errorf("Anna de Vries of Logius got speaker %d, want the proposal's %d", got.ID, fromProposal.ID)
+		}
+	})
+}

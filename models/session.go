@@ -354,7 +354,10 @@ func replaceSpeakers(tx *gorm.DB, se *Session, inputs []SpeakerInput) error {
 	speakers := make([]Speaker, 0, len(inputs))
 	for _, in := range inputs {
 		sp := Speaker{EventID: se.EventID, Name: strings.TrimSpace(in.Name), Organisation: strings.TrimSpace(in.Organisation)}
-		err := tx.Where(Speaker{EventID: sp.EventID, Name: sp.Name, Organisation: sp.Organisation}).FirstOrCreate(&sp).Error
+		// Conditions spelled out: a struct condition would skip an empty organisation and
+		// match anyone of that name.
+		err := tx.Where("event_id = ? AND name = ? AND organisation = ?", sp.EventID, sp.Name, sp.Organisation).
+			Order("id").FirstOrCreate(&sp).Error
 		if err != nil {
 			return err
 		}
