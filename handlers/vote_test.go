@@ -178,7 +178,7 @@ func TestVotingPageShowsProposalsSafely(t *testing.T) {
 	if len(withdrawn) == 0 {
 		t.Fatal("the demo has no withdrawn proposals")
 	}
-	ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", prop.ID).Update("status", models.ProposalRejected)
+	ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", prop.ID).Update("status", models.ProposalDeclined)
 	_, body := ts.get(t, "/stemmen")
 	for _, p := range withdrawn {
 		if strings.Contains(body, p.Title) {
@@ -186,7 +186,7 @@ func TestVotingPageShowsProposalsSafely(t *testing.T) {
 		}
 	}
 	if strings.Contains(body, "&lt;script&gt;") {
-		t.Error("a rejected proposal is listed")
+		t.Error("a proposal its speaker declined is listed")
 	}
 
 	// The home and programme pages link to the voting page.

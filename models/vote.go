@@ -19,8 +19,10 @@ const (
 	maxVotingDomainsText = 2000
 )
 
-// VotableStatuses are the proposal statuses that are shown and may be voted for.
-var VotableStatuses = []string{ProposalSubmitted, ProposalAccepted, ProposalReserve, ProposalConfirmed}
+// VotableStatuses are the proposal statuses that are shown and may be voted for: every
+// proposal its speaker still offers. Decided ones stay too, so the public list never tells
+// a decision before the speaker has heard it.
+var VotableStatuses = []string{ProposalSubmitted, ProposalAccepted, ProposalReserve, ProposalRejected, ProposalConfirmed}
 
 // ErrVotingClosed reports that voting is not open now: not yet, or no longer.
 var ErrVotingClosed = errors.New("voting closed")
