@@ -82,7 +82,7 @@ func (h *Handler) planSchedule(c *gin.Context) {
 		return
 	}
 	moves := ep.Moves()
-	if err := h.store.ApplyPlacements(ctx, event.ID, moves); err != nil {
+	if err := h.store.ApplyPlan(ctx, event.ID, d.Event.TimetableRevision, moves); err != nil {
 		var verr *models.ValidationError
 		if !errors.Is(err, models.ErrConflict) && !errors.As(err, &verr) {
 			h.serverError(c, err)

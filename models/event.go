@@ -18,6 +18,9 @@ type Event struct {
 	// TravelMinutes is the time a speaker needs between venues in different cities; the
 	// planner and the board keep it free between their sessions.
 	TravelMinutes int `gorm:"not null;default:90"`
+	// TimetableRevision goes up with every change to where sessions are, so a plan worked
+	// out on an older timetable is refused rather than applied over the change.
+	TimetableRevision int `gorm:"not null;default:0"`
 	ID            uint
 	Name          string `gorm:"size:200;not null"`
 	Theme         string `gorm:"size:200;not null;default:''"`

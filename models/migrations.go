@@ -575,19 +575,23 @@ func migrateDecisions(tx *gorm.DB) error {
 	return tx.Exec("CREATE UNIQUE INDEX idx_decision_mails_one_draft ON decision_mails (proposal_id) WHERE queued_at IS NULL").Error
 }
 
-// migratePlanning adds what the timetabler needs beyond the sessions' wishes: pinned sessions
-// and the travel time between cities.
+// migratePlanning adds what the timetabler needs beyond the sessions' wishes: pinned sessions,
+// the travel time between cities, and a revision of the timetable that every change raises.
 func migratePlanning(tx *gorm.DB) error {
 	type Session struct {
 		ID     uint
 		Pinned bool `gorm:"not null;default:false"`
 	}
 	type Event struct {
-		ID            uint
-		TravelMinutes int `gorm:"not null;default:90"`
+		ID                uint
+		TravelMinutes     int `gorm:"not null;default:90"`
+		TimetableRevision int `gorm:"not null;default:0"`
 	}
 	if err := tx.Migrator().AddColumn(&Session{}, "Pinned"); err != nil {
 		return err
 	}
-	return tx.Migrator().AddColumn(&Event{}, "TravelMinutes")
+	if err := tx.Migrator().AddColumn(&Event{}, "TravelMinutes"); err != nil {
+		return err
+	}
+	return tx.Migrator().AddColumn(&Event{}, "TimetableRevision")
 }

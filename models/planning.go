@@ -137,8 +137,35 @@ type Placement struct {
 // have booked keeps its venue and time and only changes to a room with a seat for everyone
 // who has one. Waiting lists move up where a session got a bigger room.
 func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Placement) error {
+	return s.applyPlacements(ctx, eventID, nil, moves)
+}
+
+// ApplyPlan applies a plan worked out on the timetable at revision (PlanningData's
+// Event.TimetableRevision). If the timetable has changed since, nothing is applied and the
+// answer is ErrConflict: the plan may clash with the change.
+func (s *Store) ApplyPlan(ctx context.Context, eventID uint, revision int, moves []Placement) error {
+	return s.applyPlacements(ctx, eventID, &revision, moves)
+}
+
+// bumpTimetable raises the event's timetable revision, when given only from that revision.
+func bumpTimetable(tx *gorm.DB, eventID uint, from *int) error {
+	q := tx.Model(&Event{}).Where("id = ?", eventID)
+	if from != nil {
+		q = q.Where("timetable_revision = ?", *from)
+	}
+	res := q.UpdateColumn("timetable_revision", gorm.Expr("timetable_revision + 1"))
+	if res.Error == nil && res.RowsAffected == 0 && from != nil {
+		return fmt.Errorf("the timetable changed while the plan was made: %w", ErrConflict)
+	}
+	return res.Error
+}
+
+func (s *Store) applyPlacements(ctx context.Context, eventID uint, revision *int, moves []Placement) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
+		if err := bumpTimetable(tx, eventID, revision); err != nil {
+			return err
+		}
 		ids := make([]uint, len(moves))
 		for i, m := range moves {
 			ids[i] = m.SessionID
@@ -270,11 +297,14 @@ func (s *Store) BookedSessions(ctx context.Context, eventID uint) (map[uint]int,
 // unpins it.
 func (s *Store) SetPinned(ctx context.Context, sessionID uint, pinned bool) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&Session{}).Where("id = ?", sessionID).Update("pinned", pinned)
-		if res.Error == nil && res.RowsAffected == 0 {
-			return fmt.Errorf("session %d: %w", sessionID, ErrNotFound)
+		var se Session
+		if err := tx.Select("id", "event_id").First(&se, sessionID).Error; err != nil {
+			return notFound(err, "session", sessionID)
 		}
-		return res.Error
+		if err := tx.Model(&se).Update("pinned", pinned).Error; err != nil {
+			return err
+		}
+		return bumpTimetable(tx, se.EventID, nil)
 	})
 	if err != nil {
 		return fmt.Errorf("pin session %d: %w", sessionID, err)

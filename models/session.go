@@ -275,6 +275,9 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 	if err != nil {
 		return err
 	}
+	if err := bumpTimetable(tx, se.EventID, nil); err != nil {
+		return err
+	}
 	se.Title = strings.TrimSpace(in.Title)
 	se.Format = in.Format
 	se.Abstract = strings.TrimSpace(in.Abstract)

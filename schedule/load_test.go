@@ -161,3 +161,50 @@ func TestFromPlanningReadsTheDemo(t *testing.T) {
 		t.Errorf("moving a pinned session got %v, want ErrConflict", err)
 	}
 }
+
+// TestStalePlanIsRefused: a plan worked out before someone changed the timetable is not
+// applied over the change.
+func TestStalePlanIsRefused(t *testing.T) {
+	ctx := context.Background()
+	s := modelstest.SQLite(t)
+	if err := demo.Load(ctx, s, demo.Options{Now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
+		t.Fatal(err)
+	}
+	e, err := s.CurrentEvent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := s.CreateSession(ctx, e.ID, models.SessionInput{Title: "Nog te plannen", Format: "workshop", SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.PlanningData(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr, plan, ix := schedule.FromPlanning(d)
+	res, err := pr.Plan(schedule.Request{Mode: schedule.PlaceUnplaced, Current: plan, Venue: -1, Seed: 1, Iterations: 2000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moves := ix.Placements(plan, res.Plan)
+	if len(moves) == 0 {
+		t.Fatal("the planner placed nothing")
+	}
+	// Meanwhile an organiser pins a placed session: the plan is refused, nothing changes.
+	placed := slices.IndexFunc(plan.Places, func(p *schedule.Place) bool { return p != nil })
+	if err := s.SetPinned(ctx, ix.Sessions[placed], true); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ApplyPlan(ctx, e.ID, d.Event.TimetableRevision, moves); !errors.Is(err, models.ErrConflict) {
+		t.Fatalf("a stale plan got %v, want ErrConflict", err)
+	}
+	if got, _ := s.Session(ctx, fresh.ID); got.Placed() {
+		t.Error("a refused plan placed the new session")
+	}
+	// Worked out again, it applies.
+	d, _ = s.PlanningData(ctx, e.ID)
+	if err := s.ApplyPlan(ctx, e.ID, d.Event.TimetableRevision, moves); err != nil {
+		t.Fatalf("a plan on the current timetable got %v", err)
+	}
+}

@@ -88,7 +88,7 @@ func planSchedule(ctx context.Context, args []string, getenv func(string) string
 		fmt.Fprintf(stdout, "Dry run: nothing changed. Run again with --apply to apply %d change(s).\n", len(moves))
 		return nil
 	}
-	if err := store.ApplyPlacements(ctx, event.ID, moves); err != nil {
+	if err := store.ApplyPlan(ctx, event.ID, d.Event.TimetableRevision, moves); err != nil {
 		return fmt.Errorf("schedule plan: apply: %w", err)
 	}
 	fmt.Fprintf(stdout, "Applied %d change(s) to the timetable.\n", len(moves))
