@@ -21,10 +21,10 @@ type Event struct {
 	// TimetableRevision goes up with every change to where sessions are, so a plan worked
 	// out on an older timetable is refused rather than applied over the change.
 	TimetableRevision int `gorm:"not null;default:0"`
-	ID            uint
-	Name          string `gorm:"size:200;not null"`
-	Theme         string `gorm:"size:200;not null;default:''"`
-	Description   string `gorm:"size:4000;not null;default:''"`
+	ID                uint
+	Name              string `gorm:"size:200;not null"`
+	Theme             string `gorm:"size:200;not null;default:''"`
+	Description       string `gorm:"size:4000;not null;default:''"`
 	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
 	Date     string `gorm:"size:10;not null"`
 	Timezone string `gorm:"size:64;not null"`
