@@ -74,6 +74,9 @@ func (c *Composer) composeDecision(ctx context.Context, msg models.OutboxMessage
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
 	}
 	if d.Proposal.Status != d.Decision {
+		if err := c.Store.ForgetSupersededDecisionMail(ctx, d.ID); err != nil {
+			return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+		}
 		return Message{}, fmt.Errorf("compose %s mail %d: proposal %d is now %s: %w", msg.Kind, msg.ID, d.ProposalID, d.Proposal.Status, ErrSuperseded)
 	}
 	token, err := c.Store.NewProposalToken(ctx, d.ProposalID, nil)

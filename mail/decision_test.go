@@ -86,5 +86,14 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		if got, want := stats(t, s), (models.OutboxStats{Sent: 4}); got != want {
 			t.Errorf("Outbox() = %+v, want %+v", got, want)
 		}
+		// The unsent mail is forgotten: when the organisers go back to "reserve", the
+		// proposal waits for its mail again, and its speaker does not count as told.
+		if err := s.DB().Model(&models.Proposal{}).Where("id = ?", later.ID).Update("status", models.ProposalReserve).Error; err != nil {
+			t.Fatal(err)
+		}
+		box = must(s.DecisionOutbox(ctx, f.event.ID))
+		if len(box.Waiting) != 1 || box.Waiting[0].ID != later.ID {
+			t.Errorf("after the superseded mail, %d decisions wait for a mail, want 1 (the reserve never told)", len(box.Waiting))
+		}
 	})
 }

@@ -239,3 +239,17 @@ func (s *Store) DecisionMail(ctx context.Context, id uint) (DecisionMail, error)
 	}
 	return m, nil
 }
+
+// ForgetSupersededDecisionMail removes a sent-to-outbox decision mail that the worker found
+// outdated (the decision changed before it went out) and so did not send. Without it the
+// proposal would look told: if its decision changed back, nothing would show that its speaker
+// never got an e-mail, and the decision outbox offers it again.
+func (s *Store) ForgetSupersededDecisionMail(ctx context.Context, id uint) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Where("id = ? AND queued_at IS NOT NULL", id).Delete(&DecisionMail{}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("forget decision mail %d: %w", id, err)
+	}
+	return nil
+}
