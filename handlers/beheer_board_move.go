@@ -45,7 +45,12 @@ func (h *Handler) moveSession(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
+	// Off the timetable, a session stays at its venue: it stays on that venue's board and
+	// in its organisers' hands.
 	pl := models.Placement{SessionID: s.ID}
+	if s.VenueID != nil {
+		pl.VenueID = *s.VenueID
+	}
 	if place := form.String("plek"); place != placeOff {
 		roomText, slotText, _ := strings.Cut(place, "-")
 		roomID, err1 := strconv.ParseUint(roomText, 10, 32)

@@ -354,3 +354,29 @@ func TestBoardVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 		t.Errorf("a Zwolle organiser changed Rotterdam's timetable:\nbefore %s\nafter  %s", before, got)
 	}
 }
+
+// TestBoardOffTheTimetableKeepsTheVenue: a session taken off the timetable stays at its venue,
+// in that venue's list of unplaced sessions.
+func TestBoardOffTheTimetableKeepsTheVenue(t *testing.T) {
+	ts := newTestServer(t)
+	d := bhLoadDemo(t, ts)
+	ts.loginAs(t, models.RoleOrganiser, "zwolle")
+	ctx := context.Background()
+	room, slot := boardFreeCell(t, ts, d.zwolle)
+	s, err := ts.Store.CreateSession(ctx, d.zwolle.EventID, models.SessionInput{Title: "Even eruit", Format: "workshop",
+		VenueID: d.zwolle.ID, RoomID: room.ID, FirstSlotID: slot.ID, SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/beheer/rooster/" + bhID(d.zwolle.ID)
+	resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"af"}})
+	bhExpectRedirect(t, resp, body, path)
+	got, err := ts.Store.Session(ctx, s.ID)
+	if err != nil || got.Placed() || got.VenueID == nil || *got.VenueID != d.zwolle.ID {
+		t.Fatalf("after taking it off: placed %v, venue %v (%v); want unplaced at Zwolle", got.Placed(), got.VenueID, err)
+	}
+	_, page := ts.get(t, path)
+	if !strings.Contains(page, "Even eruit") {
+		t.Error("the Zwolle organiser's board no longer lists the session")
+	}
+}
