@@ -261,7 +261,7 @@ func keepsBookings(tx *gorm.DB, se Session, m Placement, bookings int) error {
 		return err
 	}
 	if m.RoomID == 0 || se.VenueID == nil || m.VenueID != *se.VenueID || len(slots) == 0 {
-		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Count", bookings}}})
+		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Bookings", bookings}}})
 	}
 	var first Slot
 	if err := tx.Where("venue_id = ?", m.VenueID).Order("starts_at").
@@ -269,14 +269,14 @@ func keepsBookings(tx *gorm.DB, se Session, m Placement, bookings int) error {
 		return err
 	}
 	if first.ID != m.FirstSlotID {
-		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Count", bookings}}})
+		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Bookings", bookings}}})
 	}
 	var room Room
 	if err := tx.First(&room, m.RoomID).Error; err != nil {
 		return invalid(Problems{"room": {Key: "form.room_not_at_venue"}})
 	}
 	if room.Capacity < se.Confirmed {
-		return invalid(Problems{"room": {Key: "form.booked_room_too_small", Args: []any{"Count", se.Confirmed, "Capacity", room.Capacity}}})
+		return invalid(Problems{"room": {Key: "form.booked_room_too_small", Args: []any{"Seated", se.Confirmed, "Capacity", room.Capacity}}})
 	}
 	return nil
 }
