@@ -3,6 +3,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -76,15 +77,16 @@ type programmeData struct {
 
 func (h *Handler) showProgramme(c *gin.Context) {
 	ctx := c.Request.Context()
-	venue, err := h.store.VenueBySlug(ctx, c.Param("venue"))
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
 	event, venues, ok := h.eventAndVenues(c)
 	if !ok {
 		return
 	}
+	at := slices.IndexFunc(venues, func(v models.Venue) bool { return v.Slug == c.Param("venue") })
+	if at < 0 {
+		h.notFound(c)
+		return
+	}
+	venue := venues[at]
 	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
 	data := programmeData{Page: p, Event: event, Venue: venue, Venues: venues}
 	version, err := h.store.LatestScheduleVersion(ctx, event.ID)

@@ -71,8 +71,12 @@ func (s *Store) PlanningData(ctx context.Context, eventID uint) (PlanningData, e
 	if d.Interests, err = s.interests(ctx, eventID, d.Sessions); err != nil {
 		return d, err
 	}
-	if d.Booked, err = s.BookedSessions(ctx, eventID); err != nil {
-		return d, err
+	ids := make([]uint, len(d.Sessions))
+	for i, se := range d.Sessions {
+		ids[i] = se.ID
+	}
+	if d.Booked, err = bookedSessions(db, ids); err != nil {
+		return d, fmt.Errorf("bookings per session: %w", err)
 	}
 	return d, nil
 }
