@@ -34,7 +34,7 @@ type Config struct {
 	// address, so nobody can dodge a rate limit by sending the header themselves.
 	TrustedProxies []string
 	// SignInHashes is how many sign-ins may hash a password at once (each holds 19 MiB);
-	// 0 means one per CPU.
+	// 0 means half the CPUs, at least one.
 	SignInHashes int
 }
 

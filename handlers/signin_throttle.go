@@ -49,10 +49,11 @@ type signInThrottle struct {
 	hashes   *hashGate
 }
 
-// newSignInThrottle lets hashes password hashes run at once; 0 means one per CPU.
+// newSignInThrottle lets hashes password hashes run at once; 0 means half the CPUs (at
+// least one), so that hashing never takes every core from the attendees' pages.
 func newSignInThrottle(hashes int) *signInThrottle {
 	if hashes <= 0 {
-		hashes = runtime.NumCPU()
+		hashes = max(1, runtime.NumCPU()/2)
 	}
 	return &signInThrottle{
 		clients:  newFailureBudget(signInClientEvery, signInClientBurst),

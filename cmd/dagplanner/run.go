@@ -39,7 +39,7 @@ type Config struct {
 	MailFrom string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []string
-	// SignInHashes bounds the password hashes running at once; 0 is one per CPU.
+	// SignInHashes bounds the password hashes running at once; 0 is half the CPUs.
 	SignInHashes int
 }
 
@@ -85,7 +85,7 @@ func newServeFlags(getenv func(string) string) (fs *flag.FlagSet, finish func() 
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
 	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
-	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB; 0 is one per CPU (DAGPLANNER_SIGNIN_HASHES)")
+	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
 	return fs, func() (Config, error) {
 		cfg.SMTP = getenv("DAGPLANNER_SMTP")
 		for _, p := range strings.Split(*proxies, ",") {
