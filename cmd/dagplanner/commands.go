@@ -42,9 +42,8 @@ func commands() []command {
 			}},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
-				fs, _ := newServeFlags(getenv)
-				printUsage(stdout, fs)
-				return nil
+				_, err := parseServeFlags([]string{"-h"}, getenv, stdout) // prints printUsage
+				return err
 			}},
 	}
 }
@@ -80,7 +79,6 @@ Run "dagplanner COMMAND -h" for a command's flags, for example "dagplanner user 
 func printUsage(w io.Writer, serveFlags *flag.FlagSet) {
 	printCommands(w)
 	fmt.Fprintln(w, "\nFlags of serve (and of dagplanner without a command):")
-	serveFlags.SetOutput(w)
 	serveFlags.PrintDefaults()
 }
 

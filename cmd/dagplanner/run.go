@@ -70,12 +70,11 @@ func envInt(getenv func(string) string, key string, fallback int) int {
 	return fallback
 }
 
-// newServeFlags defines the flags of serve; finish, called after parsing, checks them and
-// returns the Config they make.
-func newServeFlags(getenv func(string) string) (fs *flag.FlagSet, finish func() (Config, error)) {
+func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (Config, error) {
 	var cfg Config
-	fs = flag.NewFlagSet("dagplanner serve", flag.ContinueOnError)
-	fs.Usage = func() { printUsage(fs.Output(), fs) }
+	fs := flag.NewFlagSet("dagplanner serve", flag.ContinueOnError)
+	fs.SetOutput(out)
+	fs.Usage = func() { printUsage(out, fs) } // -h: every command, then these flags
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "DAGPLANNER_ADDR", ":8080"), "address to listen on (DAGPLANNER_ADDR)")
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
 	fs.StringVar(&cfg.BaseURL, "base-url", getenv("DAGPLANNER_BASE_URL"), "public URL, for links in e-mails and QR codes; https:// makes cookies Secure; unset, it is http:// and the address the server listens on (DAGPLANNER_BASE_URL)")
@@ -86,49 +85,38 @@ func newServeFlags(getenv func(string) string) (fs *flag.FlagSet, finish func() 
 	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
 	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
-	return fs, func() (Config, error) {
-		cfg.SMTP = getenv("DAGPLANNER_SMTP")
-		for _, p := range strings.Split(*proxies, ",") {
-			if p = strings.TrimSpace(p); p == "" {
-				continue
-			}
-			if net.ParseIP(p) == nil {
-				if _, _, err := net.ParseCIDR(p); err != nil {
-					return Config{}, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
-				}
-			}
-			cfg.TrustedProxies = append(cfg.TrustedProxies, p)
-		}
-		if cfg.BaseURL != "" {
-			base, err := checkBaseURL(cfg.BaseURL)
-			if err != nil {
-				return Config{}, fmt.Errorf("--base-url: %w", err)
-			}
-			cfg.BaseURL = base
-		}
-		if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
-			return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
-		}
-		if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
-			return Config{}, fmt.Errorf("--log-format must be text or json, got %q", cfg.LogFormat)
-		}
-		if cfg.SignInHashes < 0 || cfg.SignInHashes > 256 {
-			return Config{}, fmt.Errorf("--signin-hashes must be between 0 and 256, got %d", cfg.SignInHashes)
-		}
-		return cfg, nil
-	}
-}
-
-func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (Config, error) {
-	fs, finish := newServeFlags(getenv)
-	fs.SetOutput(out)
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
-	if fs.NArg() > 0 {
-		return Config{}, fmt.Errorf("unexpected argument %q (see dagplanner help)", fs.Arg(0))
+	cfg.SMTP = getenv("DAGPLANNER_SMTP")
+	for _, p := range strings.Split(*proxies, ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		if net.ParseIP(p) == nil {
+			if _, _, err := net.ParseCIDR(p); err != nil {
+				return Config{}, fmt.Errorf("--trusted-proxies: %q is neither an IP address nor a CIDR range", p)
+			}
+		}
+		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
-	return finish()
+	if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
+		return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
+	}
+	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
+		return Config{}, fmt.Errorf("--log-format must be text or json, got %q", cfg.LogFormat)
+	}
+	if cfg.BaseURL != "" {
+		base, err := checkBaseURL(cfg.BaseURL)
+		if err != nil {
+			return Config{}, fmt.Errorf("--base-url: %w", err)
+		}
+		cfg.BaseURL = base
+	}
+	if cfg.SignInHashes < 0 || cfg.SignInHashes > 256 {
+		return Config{}, fmt.Errorf("--signin-hashes must be between 0 and 256, got %d", cfg.SignInHashes)
+	}
+	return cfg, nil
 }
 
 func newLogger(format string, out io.Writer) *slog.Logger {
