@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 
@@ -82,16 +81,10 @@ func (h *Handler) login(c *gin.Context) {
 		form.Problems.Add("password", "form.required")
 	}
 	var user models.User
-	if form.Valid() && !h.loginLimiter.Allow(models.NormalizeEmail(email)) {
-		h.log.Warn("log-in attempts limited", "id", c.GetString(ctxRequestID))
-		form.Problems.Add("email", "login.too_many_attempts")
-	}
+	status := http.StatusUnprocessableEntity
 	if form.Valid() {
 		var err error
-		user, err = h.store.Authenticate(c.Request.Context(), email, password)
-		if errors.Is(err, models.ErrInvalidCredentials) {
-			form.Problems.Add("email", "login.failed")
-		} else if err != nil {
+		if user, status, err = h.checkSignIn(c, form, email, password); err != nil {
 			h.serverError(c, err)
 			return
 		}
@@ -100,7 +93,7 @@ func (h *Handler) login(c *gin.Context) {
 		form.Values.Del("password") // never echo a password back into the page
 		p := h.page(c, h.tr(c).T("login.title"), "beheer")
 		p.Form = form
-		h.render(c, http.StatusUnprocessableEntity, "login", loginData{Page: p, Back: localPath(form.String("terug"))})
+		h.render(c, status, "login", loginData{Page: p, Back: localPath(form.String("terug"))})
 		return
 	}
 	// A fresh token on log-in, so a session id planted before log-in is worthless after it.

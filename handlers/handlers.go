@@ -33,6 +33,9 @@ type Config struct {
 	// X-Forwarded-For header names the client. Empty trusts none: the client is the peer
 	// address, so nobody can dodge a rate limit by sending the header themselves.
 	TrustedProxies []string
+	// SignInHashes is how many sign-ins may hash a password at once (each holds 19 MiB);
+	// 0 means half the CPUs, at least one.
+	SignInHashes int
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -53,8 +56,8 @@ type Handler struct {
 	// codeFills limits how often a code typed at the door that the code book does not know
 	// makes it read the venue's tickets again (only new tickets are then signed).
 	codeFills *keyedLimiter
-	// loginLimiter slows password guessing: 10 tries per address, then one every 30 s.
-	loginLimiter *keyedLimiter
+	// signIn limits failed sign-ins per client and per account, and password hashes at once.
+	signIn *signInThrottle
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
 	linkLimiter *keyedLimiter
 	// proposalLimiter slows submissions per client and per speaker address: each proposal
@@ -123,8 +126,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		secure:   cfg.SecureCookies,
 		base:     cfg.BaseURL,
 
-		loginLimiter: newKeyedLimiter(30*time.Second, 10),
-		linkLimiter:  newKeyedLimiter(10*time.Minute, 3),
+		signIn:      newSignInThrottle(cfg.SignInHashes),
+		linkLimiter: newKeyedLimiter(10*time.Minute, 3),
 		// Ten at once, then one every three minutes: a team entering its proposals one
 		// after another never notices; a script sending mail through us soon does.
 		proposalLimiter: newKeyedLimiter(3*time.Minute, 10),

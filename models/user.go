@@ -64,11 +64,7 @@ const MinPasswordLength = 12
 func (in UserInput) Validate() Problems {
 	p := Problems{}
 	p.checkEmail("email", in.Email, true)
-	if len([]rune(in.Password)) < MinPasswordLength {
-		p.Add("password", "form.password_too_short", "Min", MinPasswordLength)
-	} else if len(in.Password) > 1000 {
-		p.Add("password", "form.too_long", "Max", 1000)
-	}
+	p.checkPassword("password", in.Password)
 	if !slices.Contains(Roles, in.Role) {
 		p.Add("role", "form.invalid_choice")
 	}
@@ -76,6 +72,15 @@ func (in UserInput) Validate() Problems {
 		p.Add("venue", "form.door_needs_venue")
 	}
 	return p
+}
+
+// checkPassword records what is wrong with a new password: long passphrases, no rules.
+func (p Problems) checkPassword(field, password string) {
+	if len([]rune(password)) < MinPasswordLength {
+		p.Add(field, "form.password_too_short", "Min", MinPasswordLength)
+	} else if len(password) > 1000 {
+		p.Add(field, "form.too_long", "Max", 1000)
+	}
 }
 
 // argonParams follow OWASP's argon2id profile (19 MiB, 2 passes): strong against guessing
@@ -111,6 +116,29 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
 		return User{}, fmt.Errorf("create user %q: %w", u.Email, err)
 	}
 	return u, nil
+}
+
+// SetPassword gives the account for email a new password, hashed by argon2id. It returns
+// ErrNotFound when there is no such account.
+func (s *Store) SetPassword(ctx context.Context, email, password string) error {
+	p := Problems{}
+	p.checkPassword("password", password)
+	if err := invalid(p); err != nil {
+		return err
+	}
+	hash, err := argon2id.CreateHash(password, argonParams)
+	if err != nil {
+		return fmt.Errorf("hash password: %w", err)
+	}
+	res := s.db.WithContext(ctx).Model(&User{}).Where("email = ?", NormalizeEmail(email)).
+		Updates(map[string]any{"password_hash": hash, "updated_at": s.now().UTC()})
+	if res.Error != nil {
+		return fmt.Errorf("set password of %q: %w", NormalizeEmail(email), res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("set password of %q: %w", NormalizeEmail(email), ErrNotFound)
+	}
+	return nil
 }
 
 // dummyHash is compared against when an address is unknown, so that a failed log-in takes

@@ -120,7 +120,7 @@ func startDemo(t *testing.T) *testServer {
 
 var demoPasswordRE = regexp.MustCompile(`(?m)^\s*password:\s*(\S+)\s*$`)
 
-// demoPassword returns the one-time admin password the demo printed.
+// demoPassword returns the admin password the demo printed.
 func demoPassword(t *testing.T, out string) string {
 	t.Helper()
 	m := demoPasswordRE.FindStringSubmatch(out)
@@ -129,8 +129,6 @@ func demoPassword(t *testing.T, out string) string {
 	}
 	return m[1]
 }
-
-const demoEmail = "demo@dagplanner.example"
 
 // newClient returns an HTTP client that keeps cookies, as a browser would.
 func newClient(t *testing.T) *http.Client {

@@ -39,42 +39,16 @@ type Config struct {
 	MailFrom string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []string
+	// SignInHashes bounds the password hashes running at once; 0 is half the CPUs.
+	SignInHashes int
 }
-
-const usage = `Usage:
-  dagplanner [serve] [flags]        run the web server
-  dagplanner user add [flags]       create an organiser or door account
-  dagplanner token add [flags]      make a door device's token; prints only the token
-  dagplanner token revoke [flags]   stop a door device's tokens from working
-  dagplanner schedule plan [flags]  run the automatic planner (a dry run unless --apply)
-Run "dagplanner serve -h", "dagplanner user add -h", "dagplanner token add -h" or
-"dagplanner schedule plan -h" for the flags.`
 
 // run is main without the process around it, so that tests can start the whole program.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		switch args[0] {
-		case "serve":
-			return serve(ctx, args[1:], getenv, stdout)
-		case "user":
-			if len(args) > 1 && args[1] == "add" {
-				return addUser(ctx, args[2:], getenv, stdin, stdout)
-			}
-		case "token":
-			if len(args) > 1 && args[1] == "add" {
-				return addToken(ctx, args[2:], getenv, stdout)
-			}
-			if len(args) > 1 && args[1] == "revoke" {
-				return revokeToken(ctx, args[2:], getenv, stdout)
-			}
-		case "schedule":
-			if len(args) > 1 && args[1] == "plan" {
-				return planSchedule(ctx, args[2:], getenv, stdout)
-			}
-		}
-		return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), usage)
+	if err := dispatch(ctx, args, getenv, stdin, stdout); !helpShown(err) {
+		return err
 	}
-	return serve(ctx, args, getenv, stdout)
+	return nil
 }
 
 func envOr(getenv func(string) string, key, fallback string) string {
@@ -100,15 +74,17 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	var cfg Config
 	fs := flag.NewFlagSet("dagplanner serve", flag.ContinueOnError)
 	fs.SetOutput(out)
+	fs.Usage = func() { printUsage(out, fs) } // -h: every command, then these flags
 	fs.StringVar(&cfg.Addr, "addr", envOr(getenv, "DAGPLANNER_ADDR", ":8080"), "address to listen on (DAGPLANNER_ADDR)")
 	fs.StringVar(&cfg.DB, "db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
-	fs.StringVar(&cfg.BaseURL, "base-url", envOr(getenv, "DAGPLANNER_BASE_URL", "http://localhost:8080"), "public URL; https:// makes cookies Secure (DAGPLANNER_BASE_URL)")
+	fs.StringVar(&cfg.BaseURL, "base-url", getenv("DAGPLANNER_BASE_URL"), "public URL, for links in e-mails and QR codes; https:// makes cookies Secure; unset, it is http:// and the address the server listens on (DAGPLANNER_BASE_URL)")
 	fs.BoolVar(&cfg.Demo, "demo", envBool(getenv, "DAGPLANNER_DEMO"), "load the demo event when the database holds no event (DAGPLANNER_DEMO)")
 	fs.BoolVar(&cfg.DemoRegistrations, "demo-registrations", true, "with --demo: add a few hundred fictional registrations")
 	fs.IntVar(&cfg.DemoScale, "demo-scale", envInt(getenv, "DAGPLANNER_DEMO_SCALE", 1), "multiply the demo's capacities by this factor (DAGPLANNER_DEMO_SCALE)")
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
 	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
+	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -129,6 +105,16 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return Config{}, fmt.Errorf("--log-format must be text or json, got %q", cfg.LogFormat)
+	}
+	if cfg.BaseURL != "" {
+		base, err := checkBaseURL(cfg.BaseURL)
+		if err != nil {
+			return Config{}, fmt.Errorf("--base-url: %w", err)
+		}
+		cfg.BaseURL = base
+	}
+	if cfg.SignInHashes < 0 || cfg.SignInHashes > 256 {
+		return Config{}, fmt.Errorf("--signin-hashes must be between 0 and 256, got %d", cfg.SignInHashes)
 	}
 	return cfg, nil
 }
@@ -151,6 +137,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer store.Close()
+	// Listen first: the base URL, when not given, is the address listened on (its real port
+	// when --addr asks for any).
+	listener, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	defer listener.Close()
+	cfg.BaseURL = resolveBaseURL(cfg.BaseURL, listener.Addr(), log)
 	if cfg.Demo {
 		if err := loadDemo(ctx, store, cfg, stdout); err != nil {
 			return err
@@ -161,13 +155,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies})
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes})
 	if err != nil {
 		return err
-	}
-	listener, err := net.Listen("tcp", cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	srv := &http.Server{
 		Handler:           handler,
@@ -212,8 +202,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 }
 
 // loadDemo fills an empty database with the demo event and, when there is no account yet,
-// creates an admin with a random password that is printed once, so a newcomer can look
-// around the organiser area. The password is written to stdout, never to the log.
+// creates an admin with a random password, so a newcomer can look around the organiser
+// area. The password is printed once, to stdout, never to the log; it stays valid until it
+// is changed with "dagplanner user passwd", which the message says.
 func loadDemo(ctx context.Context, store *models.Store, cfg Config, stdout io.Writer) error {
 	loaded, err := demo.LoadIfEmpty(ctx, store, demo.Options{Scale: cfg.DemoScale, NoRegistrations: !cfg.DemoRegistrations})
 	if err != nil {
@@ -223,15 +214,33 @@ func loadDemo(ctx context.Context, store *models.Store, cfg Config, stdout io.Wr
 		return nil
 	}
 	password := rand.Text()
-	_, err = store.CreateUser(ctx, models.UserInput{Email: "demo@dagplanner.example", Password: password, Role: models.RoleAdmin})
+	_, err = store.CreateUser(ctx, models.UserInput{Email: demoEmail, Password: password, Role: models.RoleAdmin})
 	if errors.Is(err, models.ErrConflict) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("create demo account: %w", err)
 	}
-	fmt.Fprintf(stdout, "Demo event loaded. Organisers sign in at %s/beheer with\n  e-mail:   demo@dagplanner.example\n  password: %s\n", cfg.BaseURL, password)
+	fmt.Fprintf(stdout, "Demo event loaded. Organisers sign in at %s/beheer with\n  e-mail:   %s\n  password: %s\n", cfg.BaseURL, demoEmail, password)
+	fmt.Fprintf(stdout, "The password is not shown again and stays valid until you change it:\n  dagplanner user passwd %s--email %s --password-stdin\n", dbFlag(cfg.DB), demoEmail)
 	return nil
+}
+
+// demoEmail is the address of the demo's admin account.
+const demoEmail = "demo@dagplanner.example"
+
+// dbFlag is the --db argument that names the same SQLite file in a command to copy, or a
+// placeholder for a PostgreSQL URL, which may hold a password.
+func dbFlag(dsn string) string {
+	if models.IsPostgres(dsn) {
+		return "--db 'postgres://…' "
+	}
+	if strings.ContainsFunc(dsn, func(r rune) bool {
+		return !strings.ContainsRune("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-:", r)
+	}) {
+		return "--db '" + strings.ReplaceAll(dsn, "'", `'\''`) + "' "
+	}
+	return "--db " + dsn + " "
 }
 
 func dbKind(dsn string) string {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -70,8 +71,12 @@ func TestRunServesDemoAndShutsDown(t *testing.T) {
 		t.Errorf("/api/v1/venues/zwolle/sessions has %d sessions, want %d", got, want)
 	}
 
-	// The organisers' area: closed without a log-in, open with the demo's one-time password.
+	// The organisers' area: closed without a log-in, open with the demo's password, at the
+	// address the server really listens on.
 	password := demoPassword(t, srv.Out.String())
+	if want := "Organisers sign in at " + srv.URL + "/beheer"; !strings.Contains(srv.Out.String(), want) {
+		t.Errorf("the demo message does not say %q:\n%s", want, srv.Out.String())
+	}
 	if status, body := get(t, c, srv.URL, "/beheer"); status != http.StatusOK || !strings.Contains(body, `action="/beheer/inloggen"`) {
 		t.Errorf("GET /beheer without a log-in = %d without the log-in form, want the log-in page", status)
 	}
@@ -86,6 +91,35 @@ func TestRunServesDemoAndShutsDown(t *testing.T) {
 	checkPasswordOnlyInDemoMessage(t, srv.Out.String(), password)
 	if !strings.Contains(srv.Out.String(), "shutting down") {
 		t.Errorf("no %q log line after the context ended", "shutting down")
+	}
+	checkDemoPasswordReset(t, srv.Out.String(), password)
+}
+
+// checkDemoPasswordReset runs the command the demo message gives for changing the demo
+// password, and checks the new password works and the old one no longer does.
+func checkDemoPasswordReset(t *testing.T, out, old string) {
+	t.Helper()
+	if strings.Contains(out, "one-time") {
+		t.Errorf("the demo message calls the password one-time, but it stays valid:\n%s", out)
+	}
+	m := regexp.MustCompile(`(?m)^\s*dagplanner (user passwd .*--password-stdin)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("the demo message does not say how to change the password:\n%s", out)
+	}
+	args := strings.Fields(m[1])
+	const fresh = "een nieuw wachtwoord voor de demo"
+	if err := run(context.Background(), args, envMap(nil), strings.NewReader(fresh+"\n"), &syncBuffer{}); err != nil {
+		t.Fatalf("dagplanner %s: %v", m[1], err)
+	}
+	db := args[slices.Index(args, "--db")+1]
+	checkLogin(t, db, demoEmail, fresh)
+	s, err := models.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Authenticate(context.Background(), demoEmail, old); err == nil {
+		t.Error("the old demo password still signs in after the reset")
 	}
 }
 
@@ -186,7 +220,7 @@ func TestUserAdd(t *testing.T) {
 		wantErr string
 	}{
 		{"no --password-stdin", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "organiser"}, nil, password, "--password-stdin"},
-		{"short password", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "organiser", "--password-stdin"}, nil, "kort\n", "--password must be at least 12 characters"},
+		{"short password", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "organiser", "--password-stdin"}, nil, "kort\n", "the password on standard input (--password-stdin) must be at least 12 characters"},
 		{"empty password", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "organiser", "--password-stdin"}, nil, "", "--password"},
 		{"unknown role", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "baas", "--password-stdin"}, nil, password, "--role must be one of admin, organiser, reviewer, door"},
 		{"door without venue", []string{"user", "add", "--db", db, "--email", "bob@example.nl", "--role", "door", "--password-stdin"}, nil, password, "--venue is required for door accounts"},

@@ -25,14 +25,10 @@ func addUser(ctx context.Context, args []string, getenv func(string) string, std
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if !*passwordStdin {
-		return errors.New("user add: pass --password-stdin and give the password on standard input")
+	password, err := readPassword("user add", *passwordStdin, stdin)
+	if err != nil {
+		return err
 	}
-	line, err := bufio.NewReader(stdin).ReadString('\n')
-	if err != nil && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("user add: read password: %w", err)
-	}
-	password := strings.TrimRight(line, "\r\n")
 	store, err := models.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -57,6 +53,57 @@ func addUser(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
+// setUserPassword implements "dagplanner user passwd": it gives an existing account a new
+// password, read from standard input like that of "user add".
+func setUserPassword(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
+	fs := flag.NewFlagSet("dagplanner user passwd", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	db := fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
+	email := fs.String("email", "", "the account's e-mail address (required)")
+	passwordStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input (required)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if strings.TrimSpace(*email) == "" {
+		return errors.New("user passwd: --email is required")
+	}
+	password, err := readPassword("user passwd", *passwordStdin, stdin)
+	if err != nil {
+		return err
+	}
+	store, err := models.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	err = store.SetPassword(ctx, *email, password)
+	var verr *models.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		return fmt.Errorf("user passwd: %s", describeProblems(verr.Problems))
+	case errors.Is(err, models.ErrNotFound):
+		return fmt.Errorf("user passwd: there is no account for %s (create one with dagplanner user add)", models.NormalizeEmail(*email))
+	case err != nil:
+		return err
+	}
+	fmt.Fprintf(stdout, "changed the password of %s\n", models.NormalizeEmail(*email))
+	return nil
+}
+
+// readPassword reads a password from the first line of stdin, which the command may do
+// only when asked to with --password-stdin: a password in an argument would show up in the
+// shell history and the process list.
+func readPassword(cmd string, fromStdin bool, stdin io.Reader) (string, error) {
+	if !fromStdin {
+		return "", fmt.Errorf("%s: pass --password-stdin and give the password on standard input", cmd)
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", fmt.Errorf("%s: read password: %w", cmd, err)
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
 // describeProblems explains validation problems in plain English for the command line.
 func describeProblems(p models.Problems) string {
 	texts := map[string]string{
@@ -68,13 +115,19 @@ func describeProblems(p models.Problems) string {
 		"form.unknown_venue":      "names no venue",
 		"form.too_long":           "is too long",
 	}
+	// The password is no flag: it comes from standard input.
+	names := map[string]string{"password": "the password on standard input (--password-stdin)"}
 	var parts []string
 	for _, field := range p.Fields() {
 		text, ok := texts[p[field].Key]
 		if !ok {
 			text = p[field].Key
 		}
-		parts = append(parts, "--"+field+" "+text)
+		name, ok := names[field]
+		if !ok {
+			name = "--" + field
+		}
+		parts = append(parts, name+" "+text)
 	}
 	return strings.Join(parts, "; ")
 }

@@ -8,6 +8,11 @@
 //
 //	go run ./cmd/loadtest -scenario checkin -n 12000 -c 50
 //
+// With -scenario signin it fires a storm of wrong sign-ins and measures memory and attendee
+// latency (see signin.go).
+//
+//	go run ./cmd/loadtest -scenario signin -n 500 -c 500
+//
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir, unless -db names a postgres:// database.
 package main
@@ -46,7 +51,7 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees) or checkin (doors scanning)")
+	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees), checkin (doors scanning) or signin (a storm of wrong sign-ins)")
 	flag.IntVar(&cfg.n, "n", 10000, "attendees registering, or tickets scanned")
 	flag.IntVar(&cfg.c, "c", 200, "concurrent clients (doors, for checkin)")
 	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open")
@@ -64,6 +69,8 @@ func main() {
 	runScenario := run
 	if cfg.scenario == "checkin" {
 		runScenario = runCheckIns
+	} else if cfg.scenario == "signin" {
+		runScenario = runSignIn // signin.go
 	} else if cfg.scenario != "registration" {
 		fmt.Fprintf(os.Stderr, "loadtest: unknown scenario %q\n", cfg.scenario)
 		os.Exit(2)
