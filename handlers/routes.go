@@ -29,6 +29,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/programma/:venue", h.showProgramme)
 	r.GET("/programma/:venue/deurbordjes.pdf", h.venueDoorSignsPDF)
 	r.GET("/sessies/:id", h.showSession)
+	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
 
