@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"html"
 	"net/http"
 	"strconv"
 	"strings"
@@ -166,4 +167,84 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 	}
 	resp, body = ts.get(t, photo(femke))
 	wantStatus(t, resp, body, http.StatusNotFound)
+}
+
+// TestChoosingSessionsWithDetails (#12 point 21): every option of the registration form shows
+// its speakers, its abstract in a <details> that opens without JavaScript and a link to its
+// page; the session page's "Meld je aan" opens the form with that session chosen; the
+// programme marks a full session "vol — wachtlijst" and shows the seats left of the others.
+func TestChoosingSessionsWithDetails(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	zwolle := testVenue(t, ts, "zwolle")
+	sessions, err := ts.Store.SessionsOfVenue(ctx, zwolle.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var full, open models.Session
+	for _, s := range sessions {
+		if s.Abstract == "" || len(s.Speakers) == 0 {
+			continue
+		}
+		if full.ID == 0 {
+			full = s
+		} else if open.ID == 0 && s.SeatsLeft() > 0 {
+			open = s
+		}
+	}
+	if open.ID == 0 {
+		t.Fatal("the demo has too few Zwolle sessions with an abstract and speakers")
+	}
+	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", full.ID).Update("confirmed", full.Capacity()).Error; err != nil {
+		t.Fatal(err)
+	}
+	esc := html.EscapeString
+
+	resp, body := ts.get(t, "/aanmelden/zwolle")
+	wantStatus(t, resp, body, http.StatusOK)
+	id := strconv.Itoa(int(open.ID))
+	firstLine, _, _ := strings.Cut(open.Abstract, "\n")
+	wantContains(t, "registration form", body,
+		`<details class="choice-details">`, esc(firstLine), esc(open.Speakers[0].Name),
+		`<a class="utrecht-link" href="/sessies/`+id+`">`)
+	if strings.Contains(body, `value="`+id+`" checked`) {
+		t.Fatalf("the form chooses session %s without being asked", id)
+	}
+
+	// The session page's action opens the form with the session chosen.
+	resp, body = ts.get(t, "/sessies/"+id)
+	wantStatus(t, resp, body, http.StatusOK)
+	link := "/aanmelden/zwolle?sessie=" + id
+	wantContains(t, "session page", body, `href="`+link+`#veld-slot-`, "Meld je aan voor deze sessie")
+	resp, body = ts.get(t, link)
+	wantStatus(t, resp, body, http.StatusOK)
+	wantContains(t, "form from the session page", body, `value="`+id+`" checked`)
+	if strings.Contains(body, `id="slot-`+strconv.Itoa(int(open.Slots[0].SlotID))+`-geen" name="slot-`+strconv.Itoa(int(open.Slots[0].SlotID))+`" value="" checked`) {
+		t.Errorf("the slot of the chosen session still has 'no session' checked")
+	}
+	resp, body = ts.get(t, "/aanmelden/zwolle?sessie=999999")
+	wantStatus(t, resp, body, http.StatusOK)
+
+	// The published programme: the full session is marked, the open one shows its seats.
+	resp, body = ts.get(t, "/programma/zwolle")
+	wantStatus(t, resp, body, http.StatusOK)
+	fullCard := cardOf(t, body, full.ID)
+	openCard := cardOf(t, body, open.ID)
+	if !strings.Contains(fullCard, "Vol — wachtlijst") {
+		t.Errorf("the full session's card lacks 'Vol — wachtlijst':\n%s", fullCard)
+	}
+	if want := dutch(t).T("venue.seats_left", "Count", open.SeatsLeft()); !strings.Contains(openCard, want) || strings.Contains(openCard, "Vol") {
+		t.Errorf("the open session's card lacks %q:\n%s", want, openCard)
+	}
+}
+
+// cardOf returns the first session card in body that links to the session.
+func cardOf(t *testing.T, body string, id uint) string {
+	t.Helper()
+	at := strings.Index(body, `href="/sessies/`+strconv.Itoa(int(id))+`"`)
+	if at < 0 {
+		t.Fatalf("no card of session %d", id)
+	}
+	end := strings.Index(body[at:], "</article>")
+	return body[at : at+end]
 }
