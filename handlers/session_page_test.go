@@ -230,6 +230,9 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	fullCard := cardOf(t, body, full.ID)
 	openCard := cardOf(t, body, open.ID)
+	if n := strings.Count(body, `href="/sessies/`+strconv.Itoa(int(full.ID))+`"`); n < 2 || strings.Count(body, "Vol — wachtlijst") < n {
+		t.Errorf("the full session is on the programme %d times (grid and list) but marked full %d times", n, strings.Count(body, "Vol — wachtlijst"))
+	}
 	if !strings.Contains(fullCard, "Vol — wachtlijst") {
 		t.Errorf("the full session's card lacks 'Vol — wachtlijst':\n%s", fullCard)
 	}
