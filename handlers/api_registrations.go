@@ -49,7 +49,17 @@ type RegistrationJSON struct {
 	Status        string        `json:"status"`
 	TicketVersion int           `json:"ticket_version"`
 	Sessions      []BookingJSON `json:"sessions"`
-	TicketURL     string        `json:"ticket_url"`
+	// TicketURL is the ticket PDF and BookingURL the attendee's booking page, both through
+	// the personal link; neither needs the Authorization header.
+	TicketURL  string `json:"ticket_url"`
+	BookingURL string `json:"booking_url"`
+}
+
+// withLinks fills in the links of a registration reached with token.
+func (out RegistrationJSON) withLinks(token string) RegistrationJSON {
+	out.BookingURL = "/boeking/" + token
+	out.TicketURL = out.BookingURL + "/ticket.pdf"
+	return out
 }
 
 // BookingJSON is one session of a registration: a seat, or a place in the waiting list.
@@ -139,9 +149,8 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 		h.registrationError(c, err)
 		return
 	}
-	out := registrationJSON(res.Registration)
+	out := registrationJSON(res.Registration).withLinks(res.Token)
 	out.ManageToken = res.Token
-	out.TicketURL = "/boeking/" + res.Token
 	c.Header("Location", "/api/v1/registrations/"+strconv.Itoa(int(res.Registration.ID)))
 	c.JSON(http.StatusCreated, out)
 }
@@ -182,8 +191,7 @@ func (h *Handler) getRegistrationAPI(c *gin.Context) {
 	if !ok {
 		return
 	}
-	out := registrationJSON(r)
-	out.TicketURL = "/boeking/" + token
+	out := registrationJSON(r).withLinks(token)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -201,8 +209,7 @@ func (h *Handler) changeRegistrationAPI(c *gin.Context) {
 		h.registrationError(c, err)
 		return
 	}
-	out := registrationJSON(updated)
-	out.TicketURL = "/boeking/" + token
+	out := registrationJSON(updated).withLinks(token)
 	c.JSON(http.StatusOK, out)
 }
 

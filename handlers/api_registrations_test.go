@@ -97,8 +97,10 @@ func apiRegister(t *testing.T, ts *testServer, body string) RegistrationJSON {
 	if got, want := resp.Header.Get("Location"), "/api/v1/registrations/"+strconv.Itoa(int(out.ID)); got != want {
 		t.Errorf("Location got %q, want %q", got, want)
 	}
-	if out.ID == 0 || len(out.ManageToken) < 40 || out.TicketURL != "/boeking/"+out.ManageToken {
-		t.Errorf("answer: got id %d, token %q, ticket_url %q; want an id, a token and /boeking/TOKEN", out.ID, out.ManageToken, out.TicketURL)
+	if out.ID == 0 || len(out.ManageToken) < 40 || out.BookingURL != "/boeking/"+out.ManageToken ||
+		out.TicketURL != "/boeking/"+out.ManageToken+"/ticket.pdf" {
+		t.Errorf("answer: got id %d, token %q, booking_url %q, ticket_url %q; want an id, a token, /boeking/TOKEN and /boeking/TOKEN/ticket.pdf",
+			out.ID, out.ManageToken, out.BookingURL, out.TicketURL)
 	}
 	return out
 }
@@ -157,17 +159,20 @@ func TestAPIRegistrationLifecycle(t *testing.T) {
 	token := created.ManageToken
 	path := "/api/v1/registrations/" + strconv.Itoa(int(created.ID))
 
-	// The token works on the HTML booking page too.
-	resp, page := ts.get(t, created.TicketURL)
+	// The token works on the HTML booking page too, and ticket_url is the ticket itself.
+	resp, page := ts.get(t, created.BookingURL)
 	wantStatus(t, resp, page, http.StatusOK)
 	wantContains(t, "booking page", page, "Api Tester")
+	resp, page = ts.get(t, created.TicketURL)
+	wantPDF(t, resp, page, "ticket-zwolle.pdf")
 
 	got := apiRegistration(t, ts, created.ID, token)
 	if got.ManageToken != "" {
 		t.Errorf("GET: manage_token got %q, want it only in the answer to POST", got.ManageToken)
 	}
-	if got.Name != "Api Tester" || got.TicketURL != created.TicketURL {
-		t.Errorf("GET: got name %q ticket_url %q, want %q %q", got.Name, got.TicketURL, "Api Tester", created.TicketURL)
+	if got.Name != "Api Tester" || got.TicketURL != created.TicketURL || got.BookingURL != created.BookingURL {
+		t.Errorf("GET: got name %q ticket_url %q booking_url %q, want %q %q %q", got.Name, got.TicketURL, got.BookingURL,
+			"Api Tester", created.TicketURL, created.BookingURL)
 	}
 	wantSessions(t, "GET", got.Sessions, created.Sessions...)
 
@@ -456,7 +461,7 @@ func TestAPIRegistrationKeepsTextExactly(t *testing.T) {
 			if got := registrationCount(t, ts); got != regs+1 {
 				t.Errorf("registrations: got %d, want %d (the table is still there)", got, regs+1)
 			}
-			resp, page := ts.get(t, created.TicketURL)
+			resp, page := ts.get(t, created.BookingURL)
 			wantStatus(t, resp, page, http.StatusOK)
 			wantContains(t, "booking page", page, "<dd>"+html.EscapeString(tc.value)+"</dd>")
 			if strings.ContainsAny(tc.value, "<>") && strings.Contains(page, tc.value) {

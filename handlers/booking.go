@@ -2,7 +2,9 @@ package handlers
 
 import (
 	"errors"
+	"html/template"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -20,6 +22,11 @@ type bookingData struct {
 	Registration models.Registration
 	Event        models.Event
 	Change       registerData // the form to change sessions
+	// FeedURL is the personal calendar feed (read-only, its own token) and WebcalURL the same
+	// for calendar apps that subscribe through webcal://; empty for a cancelled registration.
+	// WebcalURL is typed as a safe URL because html/template rewrites unknown schemes.
+	FeedURL   string
+	WebcalURL template.URL
 }
 
 // bookingFromLink loads the registration of the token in the path.
@@ -73,7 +80,18 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		return
 	}
 	change.Action = "/boeking/" + c.Param("token") + "/wijzigen"
-	h.render(c, status, "booking", bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change})
+	d := bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change}
+	if r.Status == models.RegistrationActive {
+		feed, err := h.store.CalendarFeedToken(ctx, r.ID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		d.FeedURL = h.baseURL(c) + "/agenda/" + feed + ".ics"
+		// Only the scheme is trusted: html/template still normalises and escapes the rest.
+		d.WebcalURL = template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(d.FeedURL, "https://"), "http://"))
+	}
+	h.render(c, status, "booking", d)
 }
 
 // holdsSeatInSlot reports whether the registration has a seat in a session that shares a

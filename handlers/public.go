@@ -73,6 +73,24 @@ type programmeData struct {
 	Timetable *schedule.Timetable
 	Version   *models.ScheduleVersion
 	Grid      schedule.Grid
+	// Seats gives the live seats of the published sessions, by session id.
+	Seats map[uint]seatCount
+}
+
+// seatCount is what the programme says about a session's seats: how many are left, or that
+// it is full and only the waiting list is open.
+type seatCount struct {
+	Left int
+	Full bool
+}
+
+// seatCounts gives the seats left in every session placed at the venue now.
+func seatCounts(sessions []models.Session) map[uint]seatCount {
+	out := make(map[uint]seatCount, len(sessions))
+	for _, s := range sessions {
+		out[s.ID] = seatCount{Left: s.SeatsLeft(), Full: s.SeatsLeft() == 0}
+	}
+	return out
 }
 
 func (h *Handler) showProgramme(c *gin.Context) {
@@ -98,7 +116,12 @@ func (h *Handler) showProgramme(c *gin.Context) {
 			h.fail(c, err)
 			return
 		}
-		data.Timetable, data.Version = &tt, &version
+		sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		data.Timetable, data.Version, data.Seats = &tt, &version, seatCounts(sessions)
 	case errors.Is(err, models.ErrNotFound):
 		sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
 		if err != nil {
@@ -116,21 +139,80 @@ func (h *Handler) showProgramme(c *gin.Context) {
 type sessionData struct {
 	Page
 	Session models.Session
+	// Profiles holds the bio and photo of the speakers who agreed to publish them.
+	Profiles map[uint]models.SpeakerProfile
+	// NotPublic marks an organiser's view of a session the public programme does not show.
+	NotPublic bool
+	// RegisterURL opens the registration form with this session chosen; empty when
+	// registration is not open for it.
+	RegisterURL string
 }
 
+// showSession shows a session the public programme shows; signed-in organisers also see the
+// others, marked as not public. Anyone else gets the same 404 as for an unknown id.
 func (h *Handler) showSession(c *gin.Context) {
+	ctx := c.Request.Context()
 	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
 	if err != nil {
 		h.notFound(c)
 		return
 	}
-	s, err := h.store.Session(c.Request.Context(), uint(id))
+	s, err := h.store.Session(ctx, uint(id))
 	if err != nil {
 		h.fail(c, err)
 		return
 	}
-	p := h.page(c, s.Title, "programme")
-	h.render(c, http.StatusOK, "session", sessionData{Page: p, Session: s})
+	public, err := h.store.SessionIsPublic(ctx, s)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if !public && !h.organiserOf(c, s) {
+		h.notFound(c)
+		return
+	}
+	profiles, err := h.store.SpeakerProfiles(ctx, s)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	d := sessionData{Page: h.page(c, s.Title, "programme"), Session: s, Profiles: profiles, NotPublic: !public}
+	if event, err := h.store.CurrentEvent(ctx); err == nil && public && s.Placed() && s.Venue != nil && s.EventID == event.ID {
+		if open, waitlistOnly := event.RegistrationOpen(h.store.Now()); open || waitlistOnly {
+			d.RegisterURL = "/aanmelden/" + s.Venue.Slug + "?sessie=" + strconv.FormatUint(id, 10) + "#veld-slot-" + strconv.Itoa(int(s.Slots[0].SlotID))
+		}
+	}
+	h.render(c, http.StatusOK, "session", d)
+}
+
+// organiserOf reports whether the signed-in account organises the session: an organiser or
+// administrator of its venue, or of the whole event.
+func (h *Handler) organiserOf(c *gin.Context, s models.Session) bool {
+	u, ok := h.currentUser(c)
+	if !ok {
+		return false
+	}
+	if s.VenueID != nil {
+		return u.CanManageVenue(*s.VenueID)
+	}
+	return u.Role == models.RoleAdmin || u.Role == models.RoleOrganiser
+}
+
+// showSpeakerPhoto serves the photo of a public session's speaker who agreed to publish it.
+func (h *Handler) showSpeakerPhoto(c *gin.Context) {
+	sessionID, err1 := strconv.ParseUint(c.Param("id"), 10, 32)
+	speakerID, err2 := strconv.ParseUint(c.Param("speaker"), 10, 32)
+	if err1 != nil || err2 != nil {
+		h.notFound(c)
+		return
+	}
+	ph, err := h.store.PublicSpeakerPhoto(c.Request.Context(), uint(sessionID), uint(speakerID))
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "public, max-age=300")
+	c.Data(http.StatusOK, ph.ContentType, ph.Data)
 }
 
 func (h *Handler) healthz(c *gin.Context) {

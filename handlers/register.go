@@ -153,7 +153,13 @@ func (h *Handler) showRegisterForm(c *gin.Context) {
 	}
 	p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.Name), "register")
 	p.Form = newForm(nil, registrationFields...)
-	d, err := h.registrationForm(c, p, venue, p.Form, nil, nil)
+	// ?sessie=ID, from a session page's "Meld je aan", chooses that session; an id that is
+	// not at this venue matches no option and chooses nothing.
+	var chosen []uint
+	if id, err := strconv.ParseUint(c.Query("sessie"), 10, 32); err == nil {
+		chosen = []uint{uint(id)}
+	}
+	d, err := h.registrationForm(c, p, venue, p.Form, chosen, nil)
 	if err != nil {
 		h.fail(c, err)
 		return

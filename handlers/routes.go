@@ -29,6 +29,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/programma/:venue", h.showProgramme)
 	r.GET("/programma/:venue/deurbordjes.pdf", h.venueDoorSignsPDF)
 	r.GET("/sessies/:id", h.showSession)
+	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
 
@@ -43,8 +44,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/boeking/:token/annuleren", h.showCancelBooking)
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
-	r.GET("/boeking/:token/programma.ics", h.personalICal)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
+	// The personal calendar feed has a read-only token of its own, never the personal link.
+	r.GET("/agenda/:feed", h.personalICal)
 
 	// Speakers: the call for proposals, and their proposal through the personal link
 	r.GET("/voorstellen", h.showProposalForm)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -110,10 +111,19 @@ func (h *Handler) openDataCSV(c *gin.Context) {
 }
 
 // personalICal is an attendee's own calendar: the sessions they have a seat in, as
-// published. The personal link is the address, so a calendar app can subscribe to it.
+// published. Its address is /agenda/FEEDTOKEN.ics, a read-only token of its own, so that a
+// calendar app never holds the personal link that can change or cancel the booking. A
+// cancelled registration's feed stays valid and shows no sessions, so subscribed calendars
+// empty themselves.
 func (h *Handler) personalICal(c *gin.Context) {
-	r, ok := h.bookingFromLink(c)
+	token, ok := strings.CutSuffix(c.Param("feed"), ".ics")
 	if !ok {
+		h.notFound(c)
+		return
+	}
+	r, err := h.store.RegistrationByFeedToken(c.Request.Context(), token)
+	if err != nil {
+		h.fail(c, err)
 		return
 	}
 	p, ok := h.publishedProgramme(c)
@@ -122,7 +132,7 @@ func (h *Handler) personalICal(c *gin.Context) {
 	}
 	var ids []uint
 	for _, b := range r.Bookings {
-		if b.Status == models.BookingConfirmed {
+		if b.Status == models.BookingConfirmed && r.Status == models.RegistrationActive {
 			ids = append(ids, b.SessionID)
 		}
 	}

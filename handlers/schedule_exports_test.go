@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -170,13 +171,46 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		resp, body := ts.get(t, "/boeking/"+res.Token+"/programma.ics")
+		// The booking page links the feed by a read-only token of its own (#12 point 22).
+		resp, page := ts.get(t, "/boeking/"+res.Token)
+		wantStatus(t, resp, page, http.StatusOK)
+		m := regexp.MustCompile(`value="(http://[^"]+/agenda/([A-Za-z0-9_-]{43})\.ics)"`).FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("the booking page links no calendar feed:\n%s", excerpt(page))
+		}
+		feedPath := strings.TrimPrefix(m[1], ts.URL)
+		if strings.Contains(page, "/boeking/"+res.Token+"/programma.ics") || m[2] == res.Token {
+			t.Errorf("the feed's address %q holds the booking token", m[1])
+		}
+		wantContains(t, "booking page", page, `href="webcal://`+strings.TrimPrefix(ts.URL, "http://")+`/agenda/`+m[2]+`.ics"`,
+			"Outlook", "Google Agenda", "Apple Agenda")
+		resp, body := ts.get(t, feedPath)
 		wantStatus(t, resp, body, http.StatusOK)
 		if strings.Count(body, "BEGIN:VEVENT") != 1 || !strings.Contains(body, "UID:session-") {
 			t.Errorf("personal calendar: want exactly the one booked session:\n%.600s", body)
 		}
-		resp, body = ts.get(t, "/boeking/"+strings.Repeat("x", 43)+"/programma.ics")
+		// The same token on every visit; the feed token manages nothing.
+		_, again := ts.get(t, "/boeking/"+res.Token)
+		if !strings.Contains(again, m[1]) {
+			t.Errorf("the booking page shows another feed address on a second visit")
+		}
+		resp, body = ts.get(t, "/boeking/"+m[2])
 		wantStatus(t, resp, body, http.StatusNotFound)
+		// The old address, with the booking token in it, serves no feed any more.
+		for _, gone := range []string{"/boeking/" + res.Token + "/programma.ics", "/agenda/" + res.Token + ".ics",
+			"/agenda/" + strings.Repeat("x", 43) + ".ics", "/agenda/" + m[2], "/agenda/.ics"} {
+			resp, body = ts.get(t, gone)
+			wantStatus(t, resp, body, http.StatusNotFound)
+		}
+		// Cancelled: the feed stays and empties, so subscribed calendars drop the sessions.
+		if err := ts.Store.Cancel(ctx, res.Registration.ID); err != nil {
+			t.Fatal(err)
+		}
+		resp, body = ts.get(t, feedPath)
+		wantStatus(t, resp, body, http.StatusOK)
+		if strings.Contains(body, "BEGIN:VEVENT") || !strings.Contains(body, "BEGIN:VCALENDAR") {
+			t.Errorf("feed of a cancelled registration: want an empty calendar:\n%.600s", body)
+		}
 	})
 
 	t.Run("unknown venue", func(t *testing.T) {

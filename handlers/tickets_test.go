@@ -189,9 +189,9 @@ func TestTicketRoundTrip(t *testing.T) {
 			})
 
 			// The booking page links to the same ticket.
-			resp, page := ts.get(t, created.TicketURL)
+			resp, page := ts.get(t, created.BookingURL)
 			wantStatus(t, resp, page, http.StatusOK)
-			link := created.TicketURL + "/ticket.pdf"
+			link := created.TicketURL
 			wantContains(t, "booking page", page, `href="`+link+`"`)
 			resp, body = ts.get(t, link)
 			linked := wantPDF(t, resp, body, "ticket-zwolle.pdf")
@@ -255,7 +255,7 @@ func TestTicketRefused(t *testing.T) {
 	wantAPIStatus(t, resp, []byte(body), http.StatusConflict)
 	wantAPIError(t, []byte(body), "cancelled", "")
 
-	resp, body = ts.get(t, a.TicketURL+"/ticket.pdf")
+	resp, body = ts.get(t, a.TicketURL)
 	wantStatus(t, resp, body, http.StatusConflict)
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type got %q, want an HTML page", ct)

@@ -90,12 +90,15 @@ type templateData struct {
 	Link    string // the personal link; empty for kinds without one
 	// CancelLink opens the page where one click cancels: the "I can't come after all" link.
 	CancelLink string
-	Site       string // the public site
-	Programme  []programmeItem
-	Waiting    bool          // some of the programme is on a waiting list
-	Session    programmeItem // the session a promoted attendee now has a seat in
-	Deadline   string        // the reconfirmation deadline; empty when there is none
-	Version    string        // the schedule's version number, in a schedule_changed e-mail
+	// FeedLink is the personal calendar feed, with its own read-only token; only in the
+	// confirmation.
+	FeedLink  string
+	Site      string // the public site
+	Programme []programmeItem
+	Waiting   bool          // some of the programme is on a waiting list
+	Session   programmeItem // the session a promoted attendee now has a seat in
+	Deadline  string        // the reconfirmation deadline; empty when there is none
+	Version   string        // the schedule's version number, in a schedule_changed e-mail
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -146,6 +149,13 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 		}
 		data.Link = c.base() + "/boeking/" + token
 		data.CancelLink = data.Link + "/annuleren"
+	}
+	if msg.Kind == models.MailConfirmation {
+		feed, err := c.Store.CalendarFeedToken(ctx, r.ID)
+		if err != nil {
+			return Message{}, fmt.Errorf("compose %s mail %d: calendar feed: %w", msg.Kind, msg.ID, err)
+		}
+		data.FeedLink = c.base() + "/agenda/" + feed + ".ics"
 	}
 	subject, text, err := render(lang, msg.Kind, data)
 	if err != nil {
@@ -232,20 +242,29 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	if e.ReconfirmDeadline != nil {
 		d.Deadline = tr.DateTime(*e.ReconfirmDeadline)
 	}
-	for _, b := range r.Bookings {
-		waitlisted := b.Status == models.BookingWaitlisted
-		d.Programme = append(d.Programme, item(tr, b.Session, waitlisted, b.Position))
-		d.Waiting = d.Waiting || waitlisted
+	var payload models.MailPayload
+	if snapshotKinds[msg.Kind] {
+		if payload, err = models.ParseMailPayload(msg.Kind, msg.Payload); err != nil {
+			return templateData{}, err
+		}
+	}
+	if payload.Programme != nil {
+		if d.Programme, err = c.snapshotItems(ctx, tr, r, *payload.Programme); err != nil {
+			return templateData{}, err
+		}
+	} else {
+		for _, b := range r.Bookings {
+			d.Programme = append(d.Programme, item(tr, b.Session, b.Status == models.BookingWaitlisted, b.Position))
+		}
+	}
+	for _, it := range d.Programme {
+		d.Waiting = d.Waiting || it.Waitlisted
 	}
 	if msg.Kind == models.MailScheduleChanged {
 		d.Version = msg.Payload
 	}
 	if msg.Kind == models.MailPromoted {
-		id, err := strconv.ParseUint(msg.Payload, 10, 64)
-		if err != nil {
-			return templateData{}, fmt.Errorf("promoted session %q: %w", msg.Payload, err)
-		}
-		se, err := c.Store.Session(ctx, uint(id))
+		se, err := c.Store.Session(ctx, payload.SessionID)
 		if err != nil {
 			return templateData{}, err
 		}

@@ -205,7 +205,13 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		if err != nil {
 			return err
 		}
-		if _, err := inTx(ctx, tx, s.stmts.insertOutbox).ExecContext(ctx, MailConfirmation, r.Email, r.Lang, r.ID, now, now); err != nil {
+		// The confirmation reports the programme as it is now, even if a promotion or a
+		// change happens before it is sent (#12 point 28).
+		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if _, err := inTx(ctx, tx, s.stmts.insertOutbox).ExecContext(ctx, MailConfirmation, r.Email, r.Lang, r.ID, snap.String(), now, now); err != nil {
 			return err
 		}
 		res.Token = token
@@ -490,7 +496,11 @@ func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, session
 		if err := tx.First(&r, next.RegistrationID).Error; err != nil {
 			return err
 		}
-		if err := enqueue(tx, now, MailPromoted, r, fmt.Sprint(sessionID)); err != nil {
+		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		if err := enqueue(tx, now, MailPromoted, r, fmt.Sprint(sessionID)+"|"+snap.String()); err != nil {
 			return err
 		}
 		// The same session may have more free seats (capacity raised): look again.

@@ -126,7 +126,11 @@ func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitli
 				return err
 			}
 		}
-		return enqueue(tx, now, MailChanged, r, "")
+		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		if err != nil {
+			return err
+		}
+		return enqueue(tx, now, MailChanged, r, snap.String())
 	})
 	if err != nil {
 		return Registration{}, fmt.Errorf("change registration %d: %w", regID, err)

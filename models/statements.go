@@ -79,7 +79,7 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		insertBooking: prep(writer, `INSERT INTO bookings (registration_id, session_id, status, created_at) VALUES (?, ?, ?, ?)`),
 		insertToken:   prep(writer, `INSERT INTO access_tokens (hash, registration_id, created_at) VALUES (?, ?, ?)`),
 		insertOutbox: prep(writer, `INSERT INTO outbox_messages (kind, recipient, lang, registration_id, payload, attempts,
-			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, '', 0, ?, '', ?)`),
+			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, '', ?)`),
 		bookingsOf:          prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
 		waitlistPosition:    prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
 		savepoint:           prep(writer, `SAVEPOINT write_job`),

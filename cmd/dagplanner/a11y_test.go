@@ -40,6 +40,7 @@ func TestAccessibility(t *testing.T) {
 		"/sessies/" + ids.session,
 		"/aanmelden",
 		"/aanmelden/zwolle",
+		"/aanmelden/zwolle?sessie=" + ids.session,
 		"/aanmelden/rotterdam",
 		"/privacy",
 		"/boeking/link",

@@ -48,6 +48,8 @@ func TestRegisterKeyboardOnly(t *testing.T) {
 		})
 	}
 
+	chooseFromSessionPage(t, ctx, srv.URL)
+
 	// The browser saw the pages; the database must agree: one registration per address, by
 	// the exact name typed, now cancelled with its seats given back.
 	if err := srv.Stop(); err != nil {
@@ -183,6 +185,37 @@ func registerByKeyboard(t *testing.T, ctx context.Context, base, lang, email str
 		}
 	}
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "cancelled booking")
+}
+
+// chooseFromSessionPage follows a session page's "register" action by keyboard (#12 point 21):
+// the form opens with that session chosen, and an option's details open with Enter, without
+// any script of ours.
+func chooseFromSessionPage(t *testing.T, ctx context.Context, base string) {
+	t.Helper()
+	navigate(t, ctx, base+"/programma/zwolle")
+	path, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](`document.querySelector('main a[href^="/sessies/"]').getAttribute('href')`))
+	if err != nil || path == "" {
+		t.Fatalf("no session link on the programme (%v)", err)
+	}
+	id := strings.TrimPrefix(path, "/sessies/")
+	navigate(t, ctx, base+path)
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "session page")
+	tabTo(t, ctx, `main a[href^="/aanmelden/zwolle?sessie=`+id+`"]`)
+	pressAndWait(t, ctx, kb.Enter, `form[data-live-seats="zwolle"]`)
+	chosen, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](`document.querySelector('input[type="radio"][value="`+id+`"]').checked`))
+	if err != nil || !chosen {
+		t.Errorf("the form opened from session %s's page does not have it chosen (%v)", id, err)
+	}
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "registration form with a session chosen")
+
+	tabTo(t, ctx, `details.choice-details > summary`)
+	keys(t, ctx, kb.Enter)
+	open, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](
+		`(d => d.open && d.querySelector('a[href^="/sessies/"]').offsetParent !== null)(document.activeElement.parentElement)`))
+	if err != nil || !open {
+		t.Errorf("Enter on an option's summary did not open its details with the link to its page (%v)", err)
+	}
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "registration form with details open")
 }
 
 // checkErrorSummary checks that a refused form puts the keyboard on its error summary, which
