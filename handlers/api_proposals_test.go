@@ -62,12 +62,12 @@ func demoDeadline(t *testing.T, ts *testServer) time.Time {
 func TestAPIProposalLifecycle(t *testing.T) {
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
-	slot := zwolle.Slots[1].ID
+	slots := []uint{zwolle.Slots[0].ID, zwolle.Slots[1].ID} // two in a row, for a two-slot session
 	body := proposalBody(t, func(m map[string]any) {
 		m["title"], m["summary"], m["description"] = tricky, tricky, tricky+"\nregel 2"
 		m["audience"] = tricky
 		m["speaker"] = map[string]any{"name": tricky, "email": "Anna.Voorstel@Example.nl", "organisation": tricky, "bio": tricky}
-		m["venues"], m["availability"] = []string{"zwolle"}, []uint{slot}
+		m["venues"], m["availability"] = []string{"zwolle"}, slots
 		m["co_speakers"] = []string{"bram@example.nl", "carla@example.org"}
 		m["needs"] = []string{"flipover", tricky}
 		m["format"], m["slots"], m["max_participants"] = "training", 2, 12
@@ -86,7 +86,7 @@ func TestAPIProposalLifecycle(t *testing.T) {
 		t.Errorf("description %q email %q, want them exactly as sent", p.Description, p.Speaker.Email)
 	}
 	if p.Format != "training" || p.Slots != 2 || p.MaxParticipants != 12 || !slices.Equal(p.Venues, []string{"zwolle"}) ||
-		!slices.Equal(p.Availability, []uint{slot}) || !slices.Equal(p.CoSpeakers, []string{"bram@example.nl", "carla@example.org"}) || !p.Consent {
+		!slices.Equal(p.Availability, slots) || !slices.Equal(p.CoSpeakers, []string{"bram@example.nl", "carla@example.org"}) || !p.Consent {
 		t.Errorf("created: %+v", p)
 	}
 

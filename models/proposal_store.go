@@ -83,7 +83,8 @@ func (in ProposalInput) apply(p *Proposal) {
 }
 
 // resolvePlaces turns venue slugs and slot ids into the event's venues and slots. A slot
-// must be at one of the preferred venues, when there are any.
+// must be at one of the preferred venues, when there are any, and a two-slot session's
+// availability must hold two slots it can run through (RunsOn).
 func resolvePlaces(tx *gorm.DB, eventID uint, in ProposalInput) ([]uint, []uint, error) {
 	p := Problems{}
 	var venueIDs []uint
@@ -112,6 +113,17 @@ func resolvePlaces(tx *gorm.DB, eventID uint, in ProposalInput) ([]uint, []uint,
 		}
 		if !slices.Contains(slotIDs, id) {
 			slotIDs = append(slotIDs, id)
+		}
+	}
+	// A two-slot session needs two slots in a row without a break among those the speakers
+	// can do; say so now rather than on the board weeks later.
+	if in.Slots == 2 && len(slotIDs) > 0 && len(p) == 0 {
+		ok, err := hasTwoSlotRun(tx, slotIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			p.Add("availability", "proposal.no_two_slot_run", "Minutes", int(MaxChangeover.Minutes()))
 		}
 	}
 	return venueIDs, slotIDs, invalid(p)

@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"time"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
 // The hard rules a plan never breaks:
@@ -16,8 +18,8 @@ import (
 
 // MaxChangeover is the longest gap between two slots that a two-slot session runs on
 // through, as the changeover between sessions; a longer gap (lunch) is a break that would
-// split it.
-const MaxChangeover = 15 * time.Minute
+// split it. It is models.MaxChangeover, which the proposal form checks too.
+const MaxChangeover = models.MaxChangeover
 
 // interval returns when a session placed at pl runs.
 func (pr Problem) interval(s Session, pl Place) (start, end time.Time) {
