@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -150,7 +149,7 @@ func replacePlaces(tx *gorm.DB, proposalID uint, venues, slots []uint) error {
 }
 
 // syncCoSpeakers makes the proposal's co-speakers the given addresses: new ones are added
-// and invited by e-mail, ones no longer listed are removed, and the others keep their
+// and invited by e-mail (at most once a day each, see inviteCoSpeaker), ones no longer listed are removed, and the others keep their
 // profile and confirmation.
 func syncCoSpeakers(tx *gorm.DB, p Proposal, emails []string, now time.Time) error {
 	var have []CoSpeaker
@@ -177,7 +176,7 @@ func syncCoSpeakers(tx *gorm.DB, p Proposal, emails []string, now time.Time) err
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		if err := enqueueProposal(tx, now, MailCoSpeakerInvite, p, e, strconv.FormatUint(uint64(c.ID), 10)); err != nil {
+		if err := inviteCoSpeaker(tx, now, p, c); err != nil {
 			return err
 		}
 	}
