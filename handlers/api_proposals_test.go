@@ -324,8 +324,11 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, page := ts.do(t, req, "X-Forwarded-For", "203.0.113.99")
 	wantAPIStatus(t, resp, []byte(page), http.StatusTooManyRequests)
-	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Wacht een paar minuten") {
+	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Probeer het over 3 minuten opnieuw") {
 		t.Errorf("body got %s, want the too_many_requests code and a Dutch explanation", b)
+	}
+	if got := resp.Header.Get("Retry-After"); got == "" || got == "0" {
+		t.Errorf("Retry-After got %q, want the seconds to wait", got)
 	}
 
 	// The form says the same, keeps what was typed, and stores nothing.
@@ -333,7 +336,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	values.Set("title", "Mijn getypte titel")
 	fresp, page := ts.postMultipart(t, "/voorstellen", values, "", nil)
 	wantStatus(t, fresp, page, http.StatusTooManyRequests)
-	for _, want := range []string{"Wacht een paar minuten", `value="Mijn getypte titel"`} {
+	for _, want := range []string{"Probeer het over 3 minuten opnieuw; wat je typte, staat er nog", `value="Mijn getypte titel"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form page lacks %q", want)
 		}

@@ -33,6 +33,10 @@ type Config struct {
 	// X-Forwarded-For header names the client. Empty trusts none: the client is the peer
 	// address, so nobody can dodge a rate limit by sending the header themselves.
 	TrustedProxies []string
+	// RegistrationBurst and RegistrationsPerMinute throttle registering per client address:
+	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
+	// DefaultRegistrationPerMinute.
+	RegistrationBurst, RegistrationsPerMinute int
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -65,6 +69,8 @@ type Handler struct {
 	// address (open voting), so the form cannot be used to flood inboxes.
 	ballotClients   *keyedLimiter
 	ballotAddresses *keyedLimiter
+	// mail limits every route that e-mails an address the requester typed.
+	mail *mailLimits
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -134,6 +140,7 @@ func newHandler(cfg Config) (*Handler, error) {
 
 		ballotClients:   newKeyedLimiter(6*time.Second, 20),
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
+		mail:            newMailLimits(cfg),
 	}
 	return h, nil
 }
