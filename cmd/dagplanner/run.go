@@ -39,6 +39,9 @@ type Config struct {
 	MailFrom string
 	// TrustedProxies are reverse proxies whose X-Forwarded-For names the client.
 	TrustedProxies []string
+	// RegistrationBurst and RegistrationRate throttle registering per client address: a
+	// burst, then RegistrationRate a minute.
+	RegistrationBurst, RegistrationRate int
 }
 
 const usage = `Usage:
@@ -109,8 +112,13 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.StringVar(&cfg.LogFormat, "log-format", envOr(getenv, "DAGPLANNER_LOG_FORMAT", "text"), "log format: text or json (DAGPLANNER_LOG_FORMAT)")
 	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
+	fs.IntVar(&cfg.RegistrationBurst, "registration-burst", envInt(getenv, "DAGPLANNER_REGISTRATION_BURST", handlers.DefaultRegistrationBurst), "registrations one client address may make at once (DAGPLANNER_REGISTRATION_BURST)")
+	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.RegistrationBurst < 1 || cfg.RegistrationRate < 1 {
+		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
 	}
 	cfg.SMTP = getenv("DAGPLANNER_SMTP")
 	for _, p := range strings.Split(*proxies, ",") {
@@ -161,7 +169,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies})
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies,
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate})
 	if err != nil {
 		return err
 	}
