@@ -12,10 +12,10 @@ import (
 // split it. The planner (schedule.MaxChangeover) and the proposal form use this one rule.
 const MaxChangeover = 15 * time.Minute
 
-// RunsOn reports whether a two-slot session can take slot a and then slot b, the slot that
-// follows a at its venue: b starts at most MaxChangeover after a ends.
-func RunsOn(a, b Slot) bool {
-	return b.StartsAt.Sub(a.EndsAt) <= MaxChangeover
+// RunsOn reports whether a two-slot session can run on from a slot that ends at end into the
+// next slot at its venue, which starts at next: at most MaxChangeover later.
+func RunsOn(end, next time.Time) bool {
+	return next.Sub(end) <= MaxChangeover
 }
 
 // hasTwoSlotRun reports whether the slots ids hold two that follow each other at one venue
@@ -34,7 +34,7 @@ func hasTwoSlotRun(tx *gorm.DB, ids []uint) (bool, error) {
 	}
 	for k := 0; k+1 < len(slots); k++ {
 		a, b := slots[k], slots[k+1]
-		if a.VenueID == b.VenueID && slices.Contains(ids, a.ID) && slices.Contains(ids, b.ID) && RunsOn(a, b) {
+		if a.VenueID == b.VenueID && slices.Contains(ids, a.ID) && slices.Contains(ids, b.ID) && RunsOn(a.EndsAt, b.StartsAt) {
 			return true, nil
 		}
 	}

@@ -18,7 +18,8 @@ import (
 
 // MaxChangeover is the longest gap between two slots that a two-slot session runs on
 // through, as the changeover between sessions; a longer gap (lunch) is a break that would
-// split it. It is models.MaxChangeover, which the proposal form checks too.
+// split it. It is models.MaxChangeover: the planner and the proposal form share one rule,
+// models.RunsOn.
 const MaxChangeover = models.MaxChangeover
 
 // interval returns when a session placed at pl runs.
@@ -42,7 +43,7 @@ func (pr Problem) staticReason(s Session, pl Place) string {
 	if v.Rooms[pl.Room].Capacity < s.MinSeats {
 		return "a room too small"
 	}
-	if s.Length == 2 && v.Slots[pl.Slot+1].Start.Sub(v.Slots[pl.Slot].End) > MaxChangeover {
+	if s.Length == 2 && !models.RunsOn(v.Slots[pl.Slot].End, v.Slots[pl.Slot+1].Start) {
 		return "a break between its two slots"
 	}
 	for k := pl.Slot; k < pl.Slot+s.Length; k++ {
