@@ -37,7 +37,7 @@ var Proposals = []ProposalSpec{
 	{Title: "Schrijven op B1-niveau: oefenen met je eigen brieven", Format: "workshop", Slots: 2, MaxParticipants: 20,
 		Summary:     "Neem een brief van je eigen organisatie mee en herschrijf hem samen met anderen.",
 		Description: "We bespreken wat B1 is, waarom het werkt, en oefenen in tweetallen met echte brieven.",
-		Audience:    "Iedereen die brieven of webteksten schrijft", Level: "all", SlotIndexes: []int{1, 2},
+		Audience:    "Iedereen die brieven of webteksten schrijft", Level: "all", SlotIndexes: []int{1, 2, 3},
 		Speaker: SpeakerSpec{Name: "Joëlle van den Broek", Organisation: "Belastingdienst", Bio: "Taalcoach en schrijftrainer."},
 		Email:   "joelle.vandenbroek@example.org", CoSpeakers: []string{"kees.bos@example.org"}, Needs: []string{"flipover", "laptop"}, Lang: "nl"},
 	{Title: "Open source in de overheid: delen is het nieuwe normaal", Format: "discussion", Slots: 1, MaxParticipants: 40,

@@ -119,9 +119,11 @@ func (h *Handler) createProposalAPI(c *gin.Context) {
 	if in.Lang == "" {
 		in.Lang = string(h.tr(c).Lang())
 	}
-	if problems := in.Validate(); len(problems) == 0 && !h.allowProposal(c, in.Speaker.Email) {
-		h.apiError(c, http.StatusTooManyRequests, "too_many_requests", h.tr(c).T("proposal.api_too_many"), nil)
-		return
+	if problems := in.Validate(); len(problems) == 0 {
+		if wait := h.proposalWait(c, in); wait > 0 {
+			h.tooManyAPI(c, wait)
+			return
+		}
 	}
 	res, err := h.store.SubmitProposal(c.Request.Context(), in)
 	if err != nil {
@@ -186,7 +188,14 @@ func (h *Handler) changeProposalAPI(c *gin.Context) {
 	if !h.decodeJSON(c, &req) {
 		return
 	}
-	updated, err := h.store.UpdateProposal(c.Request.Context(), p.ID, req.input())
+	in := req.input()
+	if problems := in.Validate(); len(problems) == 0 {
+		if wait := h.proposalEditWait(c, p, in); wait > 0 {
+			h.tooManyAPI(c, wait)
+			return
+		}
+	}
+	updated, err := h.store.UpdateProposal(c.Request.Context(), p.ID, in)
 	if err != nil {
 		h.proposalError(c, err)
 		return

@@ -62,12 +62,12 @@ func demoDeadline(t *testing.T, ts *testServer) time.Time {
 func TestAPIProposalLifecycle(t *testing.T) {
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
-	slot := zwolle.Slots[1].ID
+	slots := []uint{zwolle.Slots[0].ID, zwolle.Slots[1].ID} // two in a row, for a two-slot session
 	body := proposalBody(t, func(m map[string]any) {
 		m["title"], m["summary"], m["description"] = tricky, tricky, tricky+"\nregel 2"
 		m["audience"] = tricky
 		m["speaker"] = map[string]any{"name": tricky, "email": "Anna.Voorstel@Example.nl", "organisation": tricky, "bio": tricky}
-		m["venues"], m["availability"] = []string{"zwolle"}, []uint{slot}
+		m["venues"], m["availability"] = []string{"zwolle"}, slots
 		m["co_speakers"] = []string{"bram@example.nl", "carla@example.org"}
 		m["needs"] = []string{"flipover", tricky}
 		m["format"], m["slots"], m["max_participants"] = "training", 2, 12
@@ -86,7 +86,7 @@ func TestAPIProposalLifecycle(t *testing.T) {
 		t.Errorf("description %q email %q, want them exactly as sent", p.Description, p.Speaker.Email)
 	}
 	if p.Format != "training" || p.Slots != 2 || p.MaxParticipants != 12 || !slices.Equal(p.Venues, []string{"zwolle"}) ||
-		!slices.Equal(p.Availability, []uint{slot}) || !slices.Equal(p.CoSpeakers, []string{"bram@example.nl", "carla@example.org"}) || !p.Consent {
+		!slices.Equal(p.Availability, slots) || !slices.Equal(p.CoSpeakers, []string{"bram@example.nl", "carla@example.org"}) || !p.Consent {
 		t.Errorf("created: %+v", p)
 	}
 
@@ -324,8 +324,11 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, page := ts.do(t, req, "X-Forwarded-For", "203.0.113.99")
 	wantAPIStatus(t, resp, []byte(page), http.StatusTooManyRequests)
-	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Wacht een paar minuten") {
+	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Probeer het over 3 minuten opnieuw") {
 		t.Errorf("body got %s, want the too_many_requests code and a Dutch explanation", b)
+	}
+	if got := resp.Header.Get("Retry-After"); got == "" || got == "0" {
+		t.Errorf("Retry-After got %q, want the seconds to wait", got)
 	}
 
 	// The form says the same, keeps what was typed, and stores nothing.
@@ -333,7 +336,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	values.Set("title", "Mijn getypte titel")
 	fresp, page := ts.postMultipart(t, "/voorstellen", values, "", nil)
 	wantStatus(t, fresp, page, http.StatusTooManyRequests)
-	for _, want := range []string{"Wacht een paar minuten", `value="Mijn getypte titel"`} {
+	for _, want := range []string{"Probeer het over 3 minuten opnieuw; wat je typte, staat er nog", `value="Mijn getypte titel"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form page lacks %q", want)
 		}

@@ -140,11 +140,18 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 	if lang == "" {
 		lang = string(h.tr(c).Lang())
 	}
-	res, err := h.store.Register(c.Request.Context(), models.RegistrationInput{
+	in := models.RegistrationInput{
 		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
 		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
 		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
-	})
+	}
+	if len(in.Validate()) == 0 {
+		if wait := h.waitFor(c, byClient(h.mail.registrations, c), byAddress(h.mail.recipients, in.Email)); wait > 0 {
+			h.tooManyAPI(c, wait)
+			return
+		}
+	}
+	res, err := h.store.Register(c.Request.Context(), in)
 	if err != nil {
 		h.registrationError(c, err)
 		return
@@ -204,6 +211,10 @@ func (h *Handler) changeRegistrationAPI(c *gin.Context) {
 	if !h.decodeJSON(c, &req) {
 		return
 	}
+	if wait := h.bookingMailWait(c, r); wait > 0 {
+		h.tooManyAPI(c, wait)
+		return
+	}
 	updated, err := h.store.ChangeSessions(c.Request.Context(), r.ID, req.Sessions, req.Waitlist)
 	if err != nil {
 		h.registrationError(c, err)
@@ -216,6 +227,10 @@ func (h *Handler) changeRegistrationAPI(c *gin.Context) {
 func (h *Handler) cancelRegistrationAPI(c *gin.Context) {
 	r, _, ok := h.authorisedRegistration(c)
 	if !ok {
+		return
+	}
+	if wait := h.bookingMailWait(c, r); wait > 0 {
+		h.tooManyAPI(c, wait)
 		return
 	}
 	if err := h.store.Cancel(c.Request.Context(), r.ID); err != nil {

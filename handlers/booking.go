@@ -127,8 +127,14 @@ func (h *Handler) changeBooking(c *gin.Context) {
 	}
 	form := postedForm(c, changeFields...)
 	sessions, waitlist := choicesFromForm(form, venue)
+	status := http.StatusUnprocessableEntity
 	if form.Valid() {
-		_, err = h.store.ChangeSessions(ctx, r.ID, sessions, waitlist)
+		if wait := h.bookingMailWait(c, r); wait > 0 {
+			status = http.StatusTooManyRequests
+			tooManyProblem(form, "sessions", wait)
+		} else {
+			_, err = h.store.ChangeSessions(ctx, r.ID, sessions, waitlist)
+		}
 	}
 	var verr *models.ValidationError
 	switch {
@@ -143,7 +149,7 @@ func (h *Handler) changeBooking(c *gin.Context) {
 		return
 	}
 	if !form.Valid() {
-		h.renderBooking(c, http.StatusUnprocessableEntity, r, form)
+		h.renderBooking(c, status, r, form)
 		return
 	}
 	h.setFlash(c, "booking.changed")
@@ -170,6 +176,10 @@ func (h *Handler) showCancelBooking(c *gin.Context) {
 func (h *Handler) cancelBooking(c *gin.Context) {
 	r, ok := h.bookingFromLink(c)
 	if !ok {
+		return
+	}
+	if wait := h.bookingMailWait(c, r); wait > 0 {
+		h.tooManyPage(c, wait)
 		return
 	}
 	if err := h.store.Cancel(c.Request.Context(), r.ID); err != nil {
@@ -219,6 +229,11 @@ func (h *Handler) resendLink(c *gin.Context) {
 	event, err := h.store.CurrentEvent(ctx)
 	if err != nil {
 		h.fail(c, err)
+		return
+	}
+	if wait := h.waitFor(c, byClient(h.mail.clients, c)); wait > 0 {
+		tooManyProblem(form, "email", wait)
+		h.render(c, http.StatusTooManyRequests, "resend_link", resendData{Page: p})
 		return
 	}
 	if h.linkLimiter.Allow(models.NormalizeEmail(form.String("email"))) {

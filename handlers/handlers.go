@@ -36,6 +36,10 @@ type Config struct {
 	// SignInHashes is how many sign-ins may hash a password at once (each holds 19 MiB);
 	// 0 means half the CPUs, at least one.
 	SignInHashes int
+	// RegistrationBurst and RegistrationsPerMinute throttle registering per client address:
+	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
+	// DefaultRegistrationPerMinute.
+	RegistrationBurst, RegistrationsPerMinute int
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -68,6 +72,8 @@ type Handler struct {
 	// address (open voting), so the form cannot be used to flood inboxes.
 	ballotClients   *keyedLimiter
 	ballotAddresses *keyedLimiter
+	// mail limits every route that e-mails an address the requester typed.
+	mail *mailLimits
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -137,6 +143,7 @@ func newHandler(cfg Config) (*Handler, error) {
 
 		ballotClients:   newKeyedLimiter(6*time.Second, 20),
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
+		mail:            newMailLimits(cfg),
 	}
 	return h, nil
 }

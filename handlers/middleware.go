@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -105,9 +106,19 @@ func (h *Handler) switchLanguage(c *gin.Context) {
 }
 
 // localPath returns p when it is a path on this site, and "/" otherwise, so a crafted form
-// can never send someone to another site.
+// can never send someone to another site. Browsers drop tabs and newlines from a URL and read
+// a backslash as a slash ("/\t/evil.example" and "/\evil.example" both become
+// "//evil.example"), so any ASCII control character or backslash refuses the path outright,
+// and what is left must parse as a path without scheme or host.
 func localPath(p string) string {
-	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return "/"
+	}
+	if strings.ContainsFunc(p, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
 		return "/"
 	}
 	return p

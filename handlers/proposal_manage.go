@@ -66,16 +66,24 @@ func (h *Handler) updateProposal(c *gin.Context) {
 	if !ok {
 		return
 	}
-	form, ph := h.postedProposal(c)
+	form, upload := h.postedProposal(c)
 	in := proposalFromForm(form, prop.Lang)
-	if ph != nil {
-		in.Photo, in.PhotoType = ph.Data, ph.ContentType
-	}
+	status := http.StatusUnprocessableEntity
 	var err error
-	if form.Valid() {
-		_, err = h.store.UpdateProposal(c.Request.Context(), prop.ID, in)
-	} else {
+	// The photo is looked at last: after the form is valid and the limits allow it.
+	switch {
+	case !form.Valid():
 		form.Merge(formProblems(in.Validate()))
+	case len(in.Validate()) > 0:
+		// The store judges it: "closed" after the deadline, whatever was sent, else the problems.
+		_, err = h.store.UpdateProposal(c.Request.Context(), prop.ID, in)
+	default:
+		if wait := h.proposalEditWait(c, prop, in); wait > 0 {
+			status = http.StatusTooManyRequests
+			tooManyProblem(form, "speaker_email", wait)
+		} else if readPhoto(form, upload, &in) {
+			_, err = h.store.UpdateProposal(c.Request.Context(), prop.ID, in)
+		}
 	}
 	var verr *models.ValidationError
 	switch {
@@ -93,7 +101,7 @@ func (h *Handler) updateProposal(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
 		return
 	}
-	h.renderProposal(c, http.StatusUnprocessableEntity, prop, form)
+	h.renderProposal(c, status, prop, form)
 }
 
 func (h *Handler) withdrawProposal(c *gin.Context) {

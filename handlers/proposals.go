@@ -3,11 +3,13 @@ package handlers
 import (
 	"errors"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -95,9 +97,11 @@ func (h *Handler) showProposalForm(c *gin.Context) {
 // to temporary files.
 const maxProposalBody = 32 << 20
 
-// postedProposal reads the multipart form with its optional photo. A photo that is too
-// large, not an image or broken is a problem on the photo field; nothing is kept of it.
-func (h *Handler) postedProposal(c *gin.Context) (*Form, *photo.Photo) {
+// postedProposal reads the multipart form and returns it with the uploaded photo's file,
+// nil when none was chosen. It does not look inside the photo: that costs far more than the
+// rest, so it waits until the form is valid and the rate limits allow it (readPhoto). A body
+// too large or broken is a problem on the photo field.
+func (h *Handler) postedProposal(c *gin.Context) (*Form, *multipart.FileHeader) {
 	// Phone photos are often 7 to 12 MB: the body may be much larger than a photo we take, so
 	// that the form's text is read and kept and only the photo is refused.
 	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxProposalBody)
@@ -123,16 +127,26 @@ func (h *Handler) postedProposal(c *gin.Context) (*Form, *photo.Photo) {
 		form.Problems.Add("photo", "proposal.photo_too_large", "Max", photo.MaxBytes>>20)
 		return form, nil
 	}
+	return form, fh
+}
+
+// readPhoto checks and re-encodes the uploaded photo fh into in. A photo that is not an
+// image, too large or broken is a problem on the form's photo field, and readPhoto reports
+// false; no upload is true.
+func readPhoto(form *Form, fh *multipart.FileHeader, in *models.ProposalInput) bool {
+	if fh == nil {
+		return true
+	}
 	f, err := fh.Open()
 	if err != nil {
 		form.Problems.Add("photo", "proposal.photo_broken")
-		return form, nil
+		return false
 	}
 	defer f.Close()
 	data, err := io.ReadAll(io.LimitReader(f, photo.MaxBytes+1))
 	if err != nil {
 		form.Problems.Add("photo", "proposal.photo_broken")
-		return form, nil
+		return false
 	}
 	ph, err := photo.Normalize(data)
 	switch {
@@ -145,9 +159,10 @@ func (h *Handler) postedProposal(c *gin.Context) (*Form, *photo.Photo) {
 	case err != nil:
 		form.Problems.Add("photo", "proposal.photo_broken")
 	default:
-		return form, &ph
+		in.Photo, in.PhotoType = ph.Data, ph.ContentType
+		return true
 	}
-	return form, nil
+	return false
 }
 
 // proposalFromForm reads the form's fields into an input; unparseable numbers and ids are
@@ -219,22 +234,23 @@ func proposalValues(p models.Proposal) url.Values {
 }
 
 func (h *Handler) createProposal(c *gin.Context) {
-	form, ph := h.postedProposal(c)
+	form, upload := h.postedProposal(c)
 	in := proposalFromForm(form, string(h.tr(c).Lang()))
-	if ph != nil {
-		in.Photo, in.PhotoType = ph.Data, ph.ContentType
-	}
 	status := http.StatusUnprocessableEntity
 	var res models.ProposalResult
 	var err error
+	// The photo is looked at last: after the form is valid and the limits allow it.
+	problems := in.Validate()
 	switch {
-	case !form.Valid():
-		form.Merge(formProblems(in.Validate()))
-	case len(in.Validate()) == 0 && !h.allowProposal(c, in.Speaker.Email):
-		status = http.StatusTooManyRequests
-		form.Problems.Add("speaker_email", "proposal.too_many")
+	case !form.Valid() || len(problems) > 0:
+		form.Merge(formProblems(problems))
 	default:
-		res, err = h.store.SubmitProposal(c.Request.Context(), in)
+		if wait := h.proposalWait(c, in); wait > 0 {
+			status = http.StatusTooManyRequests
+			tooManyProblem(form, "speaker_email", wait)
+		} else if readPhoto(form, upload, &in) {
+			res, err = h.store.SubmitProposal(c.Request.Context(), in)
+		}
 	}
 	var verr *models.ValidationError
 	switch {
@@ -260,15 +276,35 @@ func (h *Handler) createProposal(c *gin.Context) {
 	h.render(c, status, "proposal_form", d)
 }
 
-// allowProposal applies the submission limit to the client's address and to the speaker's
-// e-mail address, so neither a script nor a spoofed sender can make us mail many people.
-// Only well-formed submissions count: correcting typing errors never uses up the limit.
-func (h *Handler) allowProposal(c *gin.Context, speakerEmail string) bool {
-	byClient := h.proposalLimiter.Allow("ip:" + c.ClientIP())
-	bySpeaker := h.proposalLimiter.Allow("mail:" + models.NormalizeEmail(speakerEmail))
-	if !byClient || !bySpeaker {
-		h.log.Warn("proposal submissions limited", "id", c.GetString(ctxRequestID))
-		return false
+// proposalWait applies the submission limit to the client's address and to the speaker's
+// e-mail address, so neither a script nor a spoofed sender can make us mail many people, and
+// counts a mail to every address the proposal names (speaker and co-speakers). Only
+// well-formed submissions count: correcting typing errors never uses up the limit.
+func (h *Handler) proposalWait(c *gin.Context, in models.ProposalInput) time.Duration {
+	keys := []limitKey{byClient(h.proposalLimiter, c), byAddress(h.proposalLimiter, in.Speaker.Email),
+		byAddress(h.mail.recipients, in.Speaker.Email)}
+	for _, e := range in.CoSpeakers {
+		keys = append(keys, byAddress(h.mail.recipients, e))
 	}
-	return true
+	return h.waitFor(c, keys...)
+}
+
+// proposalEditWait limits changes to proposal prop per client and per proposal (each may
+// carry a photo to decode), and counts a mail to every address the change adds: a new
+// speaker address, new co-speakers.
+func (h *Handler) proposalEditWait(c *gin.Context, prop models.Proposal, in models.ProposalInput) time.Duration {
+	keys := []limitKey{byClient(h.mail.clients, c), {h.mail.proposalEdits, "proposal:" + strconv.Itoa(int(prop.ID))}}
+	if models.NormalizeEmail(in.Speaker.Email) != models.NormalizeEmail(prop.SpeakerEmail) {
+		keys = append(keys, byAddress(h.mail.recipients, in.Speaker.Email))
+	}
+	invited := map[string]bool{}
+	for _, co := range prop.CoSpeakers {
+		invited[co.EmailKey] = true
+	}
+	for _, e := range in.CoSpeakers {
+		if !invited[models.NormalizeEmail(e)] {
+			keys = append(keys, byAddress(h.mail.recipients, e))
+		}
+	}
+	return h.waitFor(c, keys...)
 }

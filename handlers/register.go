@@ -197,8 +197,12 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		Consent: form.String("consent") == "ja",
 	}
 	var res models.RegistrationResult
-	duplicate := false
-	if form.Valid() {
+	duplicate, status := false, http.StatusUnprocessableEntity
+	form.Merge(in.Validate())
+	if wait := h.registrationWait(c, form, in.Email); wait > 0 {
+		status = http.StatusTooManyRequests
+		tooManyProblem(form, "email", wait)
+	} else if form.Valid() {
 		res, err = h.store.Register(ctx, in)
 		switch {
 		case errors.Is(err, models.ErrAlreadyRegistered):
@@ -211,8 +215,6 @@ func (h *Handler) createRegistration(c *gin.Context) {
 			form.Problems.Add("sessions", "register.closed")
 			err = nil
 		}
-	} else {
-		form.Merge(in.Validate())
 	}
 	var verr *models.ValidationError
 	if errors.As(err, &verr) {
@@ -230,7 +232,7 @@ func (h *Handler) createRegistration(c *gin.Context) {
 			return
 		}
 		d.Duplicate = duplicate
-		h.render(c, http.StatusUnprocessableEntity, "register", d)
+		h.render(c, status, "register", d)
 		return
 	}
 	h.setFlash(c, "register.done")

@@ -258,6 +258,7 @@ func TestRequestBallot(t *testing.T) {
 	}
 	wantStatus(t, last, body, http.StatusTooManyRequests)
 	wantContains(t, "rate limited", body, "te veel stembiljetten aangevraagd")
+	wantRetryAfter(t, last)
 	if n := ballotMails(t, ts); n-before >= 25 {
 		t.Errorf("a flood queued %d mails, want fewer than 25", n-before)
 	}

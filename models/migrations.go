@@ -24,6 +24,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112303_decisions", Migrate: migrateDecisions},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 	{ID: "2026112305_planning", Migrate: migratePlanning},
+	{ID: "2026120602_cospeaker_invites", Migrate: migrateCoSpeakerInvites},
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 }
 

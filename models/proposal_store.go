@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -83,7 +82,8 @@ func (in ProposalInput) apply(p *Proposal) {
 }
 
 // resolvePlaces turns venue slugs and slot ids into the event's venues and slots. A slot
-// must be at one of the preferred venues, when there are any.
+// must be at one of the preferred venues, when there are any, and a two-slot session's
+// availability must hold two slots it can run through (RunsOn).
 func resolvePlaces(tx *gorm.DB, eventID uint, in ProposalInput) ([]uint, []uint, error) {
 	p := Problems{}
 	var venueIDs []uint
@@ -114,6 +114,17 @@ func resolvePlaces(tx *gorm.DB, eventID uint, in ProposalInput) ([]uint, []uint,
 			slotIDs = append(slotIDs, id)
 		}
 	}
+	// A two-slot session needs two slots in a row without a break among those the speakers
+	// can do; say so now rather than on the board weeks later.
+	if in.Slots == 2 && len(slotIDs) > 0 && len(p) == 0 {
+		ok, err := hasTwoSlotRun(tx, slotIDs)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			p.Add("availability", "proposal.no_two_slot_run", "Minutes", int(MaxChangeover.Minutes()))
+		}
+	}
 	return venueIDs, slotIDs, invalid(p)
 }
 
@@ -138,7 +149,7 @@ func replacePlaces(tx *gorm.DB, proposalID uint, venues, slots []uint) error {
 }
 
 // syncCoSpeakers makes the proposal's co-speakers the given addresses: new ones are added
-// and invited by e-mail, ones no longer listed are removed, and the others keep their
+// and invited by e-mail (at most once a day each, see inviteCoSpeaker), ones no longer listed are removed, and the others keep their
 // profile and confirmation.
 func syncCoSpeakers(tx *gorm.DB, p Proposal, emails []string, now time.Time) error {
 	var have []CoSpeaker
@@ -165,7 +176,7 @@ func syncCoSpeakers(tx *gorm.DB, p Proposal, emails []string, now time.Time) err
 		if err := tx.Create(&c).Error; err != nil {
 			return err
 		}
-		if err := enqueueProposal(tx, now, MailCoSpeakerInvite, p, e, strconv.FormatUint(uint64(c.ID), 10)); err != nil {
+		if err := inviteCoSpeaker(tx, now, p, c); err != nil {
 			return err
 		}
 	}

@@ -184,6 +184,7 @@ func TestUpdateAndWithdrawProposal(t *testing.T) {
 		in := proposalInput()
 		in.Title = "Nieuwe titel"
 		in.Venues = nil // either venue
+		in.Slots = 1    // one slot available: a one-slot session
 		in.Availability = []uint{f.otherSlot.ID}
 		in.CoSpeakers = []string{"ANNA@example.nl", "carla@example.nl"}
 		in.Photo, in.PhotoType = []byte("pretend-png"), "image/png"
@@ -294,4 +295,54 @@ func TestProposalNeedsFitTheirColumn(t *testing.T) {
 	if p := in.Validate(); p["needs"].Key != "" {
 		t.Errorf("ordinary needs: problem %v", p["needs"])
 	}
+}
+
+// TestTwoSlotProposalNeedsTwoSlotsInARow checks issue #12 point 24: a two-slot session whose
+// availability holds no two slots that follow each other without a break (the planner's rule,
+// models.RunsOn) is refused when it is submitted or changed, with the reason on availability.
+func TestTwoSlotProposalNeedsTwoSlotsInARow(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s) // s1 10:00–11:00, s2 11:15–12:15, s3 13:15–14:15 (after lunch)
+		openCall(t, s, f)
+		for _, tc := range []struct {
+			name  string
+			slots []uint
+			ok    bool
+		}{
+			{"changeover of 15 minutes", []uint{f.s1.ID, f.s2.ID}, true},
+			{"any order", []uint{f.s3.ID, f.s2.ID, f.s1.ID}, true},
+			{"no availability: any slot", nil, true},
+			{"lunch in between", []uint{f.s2.ID, f.s3.ID}, false},
+			{"a slot skipped", []uint{f.s1.ID, f.s3.ID}, false},
+			{"one slot", []uint{f.s2.ID}, false},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				in := proposalInput()
+				in.Availability = tc.slots
+				_, err := s.SubmitProposal(ctx, in)
+				var verr *models.ValidationError
+				if tc.ok {
+					if err != nil {
+						t.Fatalf("SubmitProposal = %v, want it stored", err)
+					}
+					return
+				}
+				if !errors.As(err, &verr) || verr.Problems["availability"].Key != "proposal.no_two_slot_run" {
+					t.Fatalf("SubmitProposal = %v, want problem proposal.no_two_slot_run on availability", err)
+				}
+				in.Slots = 1
+				if _, err := s.SubmitProposal(ctx, in); err != nil {
+					t.Fatalf("as a one-slot session: %v, want it stored", err)
+				}
+			})
+		}
+		res := must(s.SubmitProposal(ctx, proposalInput()))
+		in := proposalInput()
+		in.Availability = []uint{f.s2.ID, f.s3.ID}
+		_, err := s.UpdateProposal(ctx, res.Proposal.ID, in)
+		var verr *models.ValidationError
+		if !errors.As(err, &verr) || verr.Problems["availability"].Key != "proposal.no_two_slot_run" {
+			t.Errorf("UpdateProposal = %v, want problem proposal.no_two_slot_run on availability", err)
+		}
+	})
 }

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"image"
+	"image/color"
 	"image/jpeg"
 	"image/png"
 
@@ -25,6 +26,10 @@ const (
 	MaxPixels = 25_000_000
 	// MaxLongSide bounds either side: a 1 × 25,000,000 strip is within MaxPixels but no photo.
 	MaxLongSide = 10_000
+	// MaxDecodedBytes bounds the memory the decoded pixels take, by the pixel depth the header
+	// declares: a 5000 × 5000 PNG of 16 bits per channel is within MaxPixels but 200 MB. Every
+	// JPEG within MaxPixels fits (at most 3 bytes a pixel), as does a 20-megapixel PNG.
+	MaxDecodedBytes = 80 << 20
 )
 
 // decoding admits two photos at a time to decoding and scaling.
@@ -55,7 +60,8 @@ func Normalize(data []byte) (Photo, error) {
 	if err != nil || (format != "jpeg" && format != "png") {
 		return Photo{}, ErrNotAnImage
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels || max(cfg.Width, cfg.Height) > MaxLongSide {
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > MaxPixels || max(cfg.Width, cfg.Height) > MaxLongSide ||
+		cfg.Width*cfg.Height*bytesPerPixel(cfg.ColorModel) > MaxDecodedBytes {
 		return Photo{}, ErrTooManyPx
 	}
 	// Decoding takes up to a hundred megabytes; a few uploads at once must not add up.
@@ -87,6 +93,26 @@ func Normalize(data []byte) (Photo, error) {
 	}
 	out.Data = buf.Bytes()
 	return out, nil
+}
+
+// bytesPerPixel is what the decoder allocates per pixel for an image of model m, as the
+// header declares it: one byte for grey or a palette, up to eight for 16-bit colour with
+// alpha. A JPEG in YCbCr counts 3, the most its chroma planes can take.
+func bytesPerPixel(m color.Model) int {
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		return 1
+	case color.Gray16Model, color.Alpha16Model:
+		return 2
+	case color.YCbCrModel:
+		return 3
+	case color.RGBA64Model, color.NRGBA64Model:
+		return 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		return 1
+	}
+	return 4 // RGBA, NRGBA, CMYK and anything else
 }
 
 // fit scales img down so that neither side exceeds side; a smaller image is only copied.

@@ -55,6 +55,15 @@ func claimSize(data []byte, w, h int) []byte {
 	return out
 }
 
+// claimDepth rewrites a PNG's header to claim w×h pixels of the given bit depth and colour
+// type (6 is RGB with alpha), with a correct checksum.
+func claimDepth(data []byte, w, h int, depth, colourType byte) []byte {
+	out := claimSize(data, w, h)
+	out[24], out[25] = depth, colourType
+	binary.BigEndian.PutUint32(out[29:], crc32.ChecksumIEEE(out[12:29]))
+	return out
+}
+
 func halve(data []byte) []byte { return data[:len(data)/2] }
 
 func TestNormalizeAcceptsAndReencodes(t *testing.T) {
@@ -114,6 +123,10 @@ func TestNormalizeRefuses(t *testing.T) {
 		// Within MaxPixels but a strip no camera makes; scaling it took gigabytes.
 		{"1 × 25,000,000 strip", claimSize(encodePNG(t, picture(2, 2)), 1, 25_000_000), ErrTooManyPx},
 		{"20,000 × 1,000 strip", claimSize(encodePNG(t, picture(2, 2)), 20000, 1000), ErrTooManyPx},
+		// Issue #12 point 4: within MaxPixels, but 16-bit RGBA needs 200 MB once decoded. The
+		// header alone must refuse it; decoding it first answered ErrBroken after allocating.
+		{"5000 × 5000 at 16 bits a channel", claimDepth(encodePNG(t, picture(2, 2)), 5000, 5000, 16, 6), ErrTooManyPx},
+		{"4000 × 4000 at 16 bits a channel", claimDepth(encodePNG(t, picture(2, 2)), 4000, 4000, 16, 6), ErrTooManyPx},
 		{"truncated png", full[:len(full)/2], ErrBroken},
 		{"truncated jpeg", halve(encodeJPEG(t, picture(300, 300))), ErrBroken},
 		{"file over 5 MB", append(encodeJPEG(t, picture(10, 10)), make([]byte, MaxBytes)...), ErrTooLarge},
@@ -127,6 +140,28 @@ func TestNormalizeRefuses(t *testing.T) {
 				t.Errorf("Normalize returned %d bytes with the error, want none", len(got.Data))
 			}
 		})
+	}
+}
+
+// TestBytesPerPixelFollowsTheHeader checks the pixel depth read from real headers.
+func TestBytesPerPixelFollowsTheHeader(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		data  []byte
+		bytes int
+	}{
+		{"8-bit RGBA png", encodePNG(t, picture(2, 2)), 4},
+		{"16-bit RGBA png", claimDepth(encodePNG(t, picture(2, 2)), 2, 2, 16, 6), 8},
+		{"8-bit grey png", claimDepth(encodePNG(t, picture(2, 2)), 2, 2, 8, 0), 1},
+		{"jpeg", encodeJPEG(t, picture(16, 16)), 3},
+	} {
+		cfg, _, err := image.DecodeConfig(bytes.NewReader(tc.data))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if got := bytesPerPixel(cfg.ColorModel); got != tc.bytes {
+			t.Errorf("%s: bytesPerPixel = %d, want %d", tc.name, got, tc.bytes)
+		}
 	}
 }
 

@@ -3,6 +3,8 @@ package schedule
 import (
 	"fmt"
 	"time"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
 // The hard rules a plan never breaks:
@@ -16,8 +18,9 @@ import (
 
 // MaxChangeover is the longest gap between two slots that a two-slot session runs on
 // through, as the changeover between sessions; a longer gap (lunch) is a break that would
-// split it.
-const MaxChangeover = 15 * time.Minute
+// split it. It is models.MaxChangeover: the planner and the proposal form share one rule,
+// models.RunsOn.
+const MaxChangeover = models.MaxChangeover
 
 // interval returns when a session placed at pl runs.
 func (pr Problem) interval(s Session, pl Place) (start, end time.Time) {
@@ -40,7 +43,7 @@ func (pr Problem) staticReason(s Session, pl Place) string {
 	if v.Rooms[pl.Room].Capacity < s.MinSeats {
 		return "a room too small"
 	}
-	if s.Length == 2 && v.Slots[pl.Slot+1].Start.Sub(v.Slots[pl.Slot].End) > MaxChangeover {
+	if s.Length == 2 && !models.RunsOn(v.Slots[pl.Slot].End, v.Slots[pl.Slot+1].Start) {
 		return "a break between its two slots"
 	}
 	for k := pl.Slot; k < pl.Slot+s.Length; k++ {

@@ -41,6 +41,9 @@ type Config struct {
 	TrustedProxies []string
 	// SignInHashes bounds the password hashes running at once; 0 is half the CPUs.
 	SignInHashes int
+	// RegistrationBurst and RegistrationRate throttle registering per client address: a
+	// burst, then RegistrationRate a minute.
+	RegistrationBurst, RegistrationRate int
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -85,8 +88,13 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	proxies := fs.String("trusted-proxies", getenv("DAGPLANNER_TRUSTED_PROXIES"), "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For to believe; empty believes none (DAGPLANNER_TRUSTED_PROXIES)")
 	fs.StringVar(&cfg.MailFrom, "mail-from", envOr(getenv, "DAGPLANNER_MAIL_FROM", "Dagplanner <noreply@dagplanner.example>"), "sender of e-mails (DAGPLANNER_MAIL_FROM)")
 	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
+	fs.IntVar(&cfg.RegistrationBurst, "registration-burst", envInt(getenv, "DAGPLANNER_REGISTRATION_BURST", handlers.DefaultRegistrationBurst), "registrations one client address may make at once (DAGPLANNER_REGISTRATION_BURST)")
+	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.RegistrationBurst < 1 || cfg.RegistrationRate < 1 {
+		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
 	}
 	cfg.SMTP = getenv("DAGPLANNER_SMTP")
 	for _, p := range strings.Split(*proxies, ",") {
@@ -155,7 +163,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
-		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes})
+		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate})
 	if err != nil {
 		return err
 	}

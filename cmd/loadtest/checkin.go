@@ -85,8 +85,13 @@ func runCheckIns(ctx context.Context, cfg config, out io.Writer) error {
 		payloads[i] = body
 	}
 
-	// The doors open, each door connected already.
-	if err := connectClients(client, base, cfg.c); err != nil {
+	// The doors open, each door connected already (through the one shared client: door
+	// devices are not throttled per address).
+	doorClients := make([]*http.Client, cfg.c)
+	for d := range doorClients {
+		doorClients[d] = client
+	}
+	if err := connectClients(doorClients, base); err != nil {
 		return err
 	}
 	type scan struct {
@@ -189,7 +194,8 @@ func registerAttendees(ctx context.Context, client *http.Client, base string, cf
 	var ids []uint
 	var failed error
 	var wg sync.WaitGroup
-	for range 200 {
+	// 200 clients, each from its own loopback address: the server throttles per address.
+	for _, client := range loopbackClients(200) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -164,8 +164,10 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 		registeredBefore += v.Registered
 	}
 	// Each client connects first, as a browser does when it loads the form it then posts:
-	// the rush measures registering, not opening TCP connections.
-	if err := connectClients(client, base, cfg.c); err != nil {
+	// the rush measures registering, not opening TCP connections. Each has its own loopback
+	// address, as attendees come from many addresses (the server throttles per address).
+	clients := loopbackClients(cfg.c)
+	if err := connectClients(clients, base); err != nil {
 		return err
 	}
 	rssBefore := peakRSS(server.Process.Pid)
@@ -186,7 +188,7 @@ func run(ctx context.Context, cfg config, out io.Writer) error {
 			for i := range jobs {
 				body, chosen := attendee(cfg.seed, i, venues, sessions)
 				t0 := time.Now()
-				status, a, err := register(client, base, body)
+				status, a, err := register(clients[w], base, body)
 				d := time.Since(t0)
 				mu.Lock()
 				latencies = append(latencies, d)
@@ -393,12 +395,26 @@ func getJSON(client *http.Client, url string, v any) error {
 	return json.NewDecoder(resp.Body).Decode(v)
 }
 
-// connectClients opens c keep-alive connections to the server, all at once, so the clients
-// start with a connection each.
-func connectClients(client *http.Client, base string, c int) error {
+// loopbackClients returns n HTTP clients, each connecting from its own loopback address
+// 127.0.x.y (Linux answers on all of 127.0.0.0/8): real attendees come from many addresses,
+// and the server's registration throttle per client address must see them so.
+func loopbackClients(n int) []*http.Client {
+	clients := make([]*http.Client, n)
+	for i := range clients {
+		dialer := &net.Dialer{Timeout: 10 * time.Second,
+			LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, byte(1+i/250), byte(1+i%250))}}
+		clients[i] = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{DialContext: dialer.DialContext,
+			MaxIdleConnsPerHost: 2, IdleConnTimeout: time.Minute}}
+	}
+	return clients
+}
+
+// connectClients opens a keep-alive connection from each client to the server, all at once,
+// so the clients start with a connection each.
+func connectClients(clients []*http.Client, base string) error {
 	var wg sync.WaitGroup
-	errs := make(chan error, c)
-	for range c {
+	errs := make(chan error, len(clients))
+	for _, client := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
