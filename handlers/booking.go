@@ -7,6 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
 // The booking pages are reached through the personal link /boeking/TOKEN. Every page
@@ -20,6 +21,9 @@ type bookingData struct {
 	Registration models.Registration
 	Event        models.Event
 	Change       registerData // the form to change sessions
+	// TicketCode is the code printed under the ticket's QR code, to be typed at the door
+	// when the code cannot be scanned.
+	TicketCode string
 }
 
 // bookingFromLink loads the registration of the token in the path.
@@ -73,7 +77,13 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		return
 	}
 	change.Action = "/boeking/" + c.Param("token") + "/wijzigen"
-	h.render(c, status, "booking", bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change})
+	keys, err := h.keysOf(c, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.render(c, status, "booking", bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change,
+		TicketCode: keys.codes.Code(tickets.TicketFor(r, venue.Slug))})
 }
 
 // holdsSeatInSlot reports whether the registration has a seat in a session that shares a
