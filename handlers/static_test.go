@@ -35,7 +35,7 @@ func staticURL(t *testing.T, name string) string {
 func TestStaticFiles(t *testing.T) {
 	ts := newTestServer(t)
 	_, home := ts.get(t, "/")
-	css := staticURL(t, "vendor/utrecht/index.css")
+	css := staticURL(t, "vendor/utrecht/used.css")
 	if !strings.Contains(home, `href="`+css+`"`) {
 		t.Fatalf("the home page does not load the fingerprinted %s", css)
 	}
