@@ -94,6 +94,23 @@ func TestStaticFiles(t *testing.T) {
 	}
 }
 
+// TestPagesGzipped checks that pages come gzipped to browsers that accept it, and whole
+// to those that do not.
+func TestPagesGzipped(t *testing.T) {
+	ts := newTestServer(t)
+	plain, whole := ts.get(t, "/programma/zwolle", "Accept-Encoding", "identity")
+	resp, zipped := ts.get(t, "/programma/zwolle", "Accept-Encoding", "gzip, deflate, br")
+	if plain.Header.Get("Content-Encoding") != "" || resp.Header.Get("Content-Encoding") != "gzip" {
+		t.Fatalf("Content-Encoding %q without gzip, %q with; want none and gzip", plain.Header.Get("Content-Encoding"), resp.Header.Get("Content-Encoding"))
+	}
+	if !strings.Contains(strings.Join(resp.Header.Values("Vary"), ","), "Accept-Encoding") {
+		t.Errorf("Vary %q lacks Accept-Encoding", resp.Header.Values("Vary"))
+	}
+	if got := gunzip(t, zipped); got != whole || len(zipped) > len(whole)/3 {
+		t.Errorf("the gzipped page (%d bytes) does not unpack to the page (%d bytes), or barely shrinks", len(zipped), len(whole))
+	}
+}
+
 func gunzip(t *testing.T, s string) string {
 	t.Helper()
 	zr, err := gzip.NewReader(strings.NewReader(s))
