@@ -9,6 +9,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
 // The booking pages are reached through the personal link /boeking/TOKEN. Every page
@@ -27,6 +28,9 @@ type bookingData struct {
 	// WebcalURL is typed as a safe URL because html/template rewrites unknown schemes.
 	FeedURL   string
 	WebcalURL template.URL
+	// TicketCode is the code printed under the ticket's QR code, to be typed at the door
+	// when the code cannot be scanned.
+	TicketCode string
 }
 
 // bookingFromLink loads the registration of the token in the path.
@@ -80,7 +84,13 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		return
 	}
 	change.Action = "/boeking/" + c.Param("token") + "/wijzigen"
-	d := bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change}
+	keys, err := h.keysOf(c, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	d := bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change,
+		TicketCode: keys.codes.Code(tickets.TicketFor(r, venue.Slug))}
 	if r.Status == models.RegistrationActive {
 		feed, err := h.store.CalendarFeedToken(ctx, r.ID)
 		if err != nil {

@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -64,21 +67,34 @@ func (h *Handler) showDoor(c *gin.Context) {
 // /deur itself (Service-Worker-Allowed) and keep the page working offline.
 func (h *Handler) doorServiceWorker(c *gin.Context) {
 	c.Header("Service-Worker-Allowed", "/deur")
-	h.serveDoorFile(c, "door/sw.js", "text/javascript; charset=utf-8")
+	h.serveDoorFile(c, "door/sw.js", "text/javascript; charset=utf-8", doorWorkerScript)
+}
+
+// doorWorkerScript fills the fingerprinted URLs of the files the service worker keeps into its
+// list, and names its cache after them: when a file changes, the worker's bytes change, so
+// browsers install it again and it fetches and keeps the new files under a new cache name.
+func doorWorkerScript(b []byte) []byte {
+	sum := sha256.Sum256(b)
+	return bytes.Replace(b, []byte(`"dagplanner-door-v1"`), []byte(`"dagplanner-door-`+hex.EncodeToString(sum[:6])+`"`), 1)
 }
 
 // doorManifest serves the web app manifest that makes the scan page installable.
 func (h *Handler) doorManifest(c *gin.Context) {
-	h.serveDoorFile(c, "door/manifest.webmanifest", "application/manifest+json")
+	h.serveDoorFile(c, "door/manifest.webmanifest", "application/manifest+json", nil)
 }
 
-// serveDoorFile answers with one embedded static file; no-cache makes browsers check for a
-// new service worker or manifest on every load.
-func (h *Handler) serveDoorFile(c *gin.Context, name, contentType string) {
+// serveDoorFile answers with one embedded static file, its static addresses fingerprinted and
+// then passed through fill (when not nil); no-cache makes browsers check for a new service
+// worker or manifest on every load.
+func (h *Handler) serveDoorFile(c *gin.Context, name, contentType string, fill func([]byte) []byte) {
 	b, err := fs.ReadFile(templates.Static(), name)
 	if err != nil {
 		h.serverError(c, err)
 		return
+	}
+	b = h.assets.Rewrite(b)
+	if fill != nil {
+		b = fill(b)
 	}
 	setDoorCSP(c)
 	c.Header("Cache-Control", "no-cache")

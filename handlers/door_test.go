@@ -102,9 +102,16 @@ func TestDoorOfflineFiles(t *testing.T) {
 	// The page names its manifest and stylesheet in its head, where browsers look for them.
 	_, page := ts.get(t, "/deur")
 	head, _, _ := strings.Cut(page, "</head>")
-	for _, want := range []string{`<link rel="manifest" href="/deur/manifest.webmanifest">`, `<link rel="stylesheet" href="/static/door/door.css">`} {
+	for _, want := range []string{`<link rel="manifest" href="/deur/manifest.webmanifest">`, `<link rel="stylesheet" href="` + staticURL(t, "door/door.css") + `">`} {
 		if !strings.Contains(head, want) {
 			t.Errorf("the head of /deur lacks %s", want)
+		}
+	}
+	// Every static file the page loads, and every decoder its camera script may load, is one
+	// the worker keeps, at the same fingerprinted address: offline, nothing else answers.
+	for _, m := range regexp.MustCompile(`(?:src|href|data-[a-z-]+)="(/static/[^"]+)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.Contains(shell[1], `"`+m[1]+`"`) {
+			t.Errorf("/deur loads %s, which the service worker does not keep", m[1])
 		}
 	}
 

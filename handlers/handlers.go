@@ -47,6 +47,7 @@ type Handler struct {
 	store    *models.Store
 	log      *slog.Logger
 	pages    *templates.Renderer
+	assets   *templates.Assets
 	catalog  *locale.Catalog
 	sessions *scs.SessionManager
 	cop      *http.CrossOriginProtection
@@ -99,6 +100,10 @@ func newHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
+	assets, err := templates.StaticAssets()
+	if err != nil {
+		return nil, err
+	}
 	renderer := cfg.Tickets
 	if renderer == nil {
 		if renderer, err = tickets.NewRenderer(); err != nil {
@@ -125,6 +130,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		store:    cfg.Store,
 		log:      logger,
 		pages:    pages,
+		assets:   assets,
 		catalog:  catalog,
 		sessions: sessions,
 		cop:      http.NewCrossOriginProtection(),

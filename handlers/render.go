@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"net/http"
@@ -10,18 +11,18 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-// render writes an HTML page with the given status.
+// render writes an HTML page with the given status, gzipped for browsers that accept it.
 func (h *Handler) render(c *gin.Context, status int, page string, data any) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
-	c.Status(status)
-	if err := h.pages.Render(c.Writer, page, data); err != nil {
+	var buf bytes.Buffer
+	if err := h.pages.Render(&buf, page, data); err != nil {
 		h.log.Error("render", "id", c.GetString(ctxRequestID), "page", page, "err", err)
-		if !c.Writer.Written() {
-			c.Writer.WriteHeader(http.StatusInternalServerError)
-			c.Writer.WriteString("Internal Server Error")
-		}
+		c.Writer.WriteHeader(http.StatusInternalServerError)
+		c.Writer.WriteString("Internal Server Error")
+		return
 	}
+	writeCompressed(c, status, buf.Bytes())
 }
 
 type errorData struct {

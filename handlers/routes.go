@@ -7,7 +7,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/templates"
 )
 
 // routes lists every route of the site in one place.
@@ -21,7 +20,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.Use(h.requestID, h.recoverPanic, securityHeaders, h.language, h.crossOriginProtection)
 
 	r.GET("/healthz", h.healthz)
-	r.StaticFS("/static", http.FS(templates.Static()))
+	r.GET("/static/*file", h.serveStatic)
+	r.HEAD("/static/*file", h.serveStatic)
+	r.GET("/favicon.ico", h.showFavicon)
 
 	// Public site
 	r.GET("/", h.showHome)

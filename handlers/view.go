@@ -26,6 +26,20 @@ type Page struct {
 	tr        *locale.Translator
 }
 
+// HeadTitle is the page's <title>: the page, then the event ("Programma Zwolle — Dag van de
+// Ambtenaar 2.0 2027"), so a tab, a bookmark and a screen reader name both. A page without a
+// title of its own (the home page) is named after the event alone.
+func (p Page) HeadTitle() string {
+	site := p.EventName
+	if site == "" {
+		site = p.T("site.name")
+	}
+	if p.Title == "" || p.Title == site {
+		return site
+	}
+	return p.Title + " — " + site
+}
+
 // T translates a message key; args alternate names and values.
 func (p Page) T(key string, args ...any) string { return p.tr.T(key, args...) }
 

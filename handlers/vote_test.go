@@ -286,7 +286,7 @@ func TestBallot(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "ballot", body)
 	wantContains(t, "ballot", body, "Kies ten hoogste 2 sessies", `name="votes" value="`+strconv.Itoa(int(prop.ID))+`"`,
-		`&lt;script&gt;alert(&#34;titel&#34;)&lt;/script&gt;`, `src="/static/vote.js"`, `data-vote-limit="2"`)
+		`&lt;script&gt;alert(&#34;titel&#34;)&lt;/script&gt;`, `src="`+staticURL(t, "vote.js")+`"`, `data-vote-limit="2"`)
 	if strings.Contains(body, "<script>alert") || strings.Contains(body, "sanne.geheim") {
 		t.Error("the ballot shows HTML unescaped or a speaker's address")
 	}

@@ -119,6 +119,39 @@ func TestSeedKeysPresent(t *testing.T) {
 	}
 }
 
+// TestDutchSaysJe fails on a formal "u" or "uw" in a Dutch message: Dagplanner says "je".
+func TestDutchSaysJe(t *testing.T) {
+	for key, m := range readMessages(t, Dutch) {
+		for _, text := range []string{m.Other, m.One, m.Zero, m.Two, m.Few, m.Many} {
+			if words := FormalWords(text); len(words) > 0 {
+				t.Errorf("nl %q says %q: %q; use je/jouw", key, words, text)
+			}
+		}
+	}
+}
+
+func TestFormalWords(t *testing.T) {
+	for text, want := range map[string]string{
+		"Kies de locatie waar u scant.":           "u",
+		"U ziet deze code maar één keer.":         "U",
+		"Wat u typte, staat er nog.":              "u",
+		"Uw aanmelding is binnen":                 "Uw",
+		"Vul dit in, a.u.b.":                      "a.u.b",
+		"Komt u?":                                 "u",
+		"Dat is voor u.":                          "u",
+		"Kies je locatie":                         "",
+		"Over een uur begint de sessie":           "",
+		"De zaal staat in U-vorm":                 "",
+		"Welkom, {{.U}}":                          "",
+		"Jouw aanmelding; je ziet hem in je mail": "",
+		"Schrijf je in via ru.nl":                 "",
+	} {
+		if got := strings.Join(FormalWords(text), ","); got != want {
+			t.Errorf("FormalWords(%q) = %q, want %q", text, got, want)
+		}
+	}
+}
+
 var fieldRE = regexp.MustCompile(`\{\{-?\s*\.([A-Za-z_][A-Za-z0-9_]*)`)
 
 // plausible returns a sample value for a template field.

@@ -46,6 +46,8 @@ var baseFuncs = template.FuncMap{
 	},
 	// list makes a slice of its arguments, to range over a fixed set of choices.
 	"list": func(v ...any) []any { return v },
+	// static gives a static file's fingerprinted URL: {{static "site.css"}}.
+	"static": staticURL,
 }
 
 // Renderer renders named pages; each page has its own template set, parsed once at start-up,

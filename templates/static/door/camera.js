@@ -4,7 +4,13 @@
 (function (D) {
   "use strict";
 
+  // The page names the decoders' fingerprinted addresses (data-* on #door); the plain
+  // addresses serve the same files.
   var VENDOR = "/static/vendor/door/";
+  function vendorURL(attr, file) {
+    var el = document.getElementById("door");
+    return (el && el.getAttribute(attr)) || VENDOR + file;
+  }
   var INTERVAL = 120; // ms between two looks at the video
   var MAX_SIDE = 800; // frames are scaled down to this: QR codes on a ticket stay readable
 
@@ -32,13 +38,13 @@
 
   function zxingDetector() {
     if (!window.WebAssembly) return Promise.reject(new Error("no WebAssembly"));
-    return loadScript(VENDOR + "barcode-detector.js").then(function () {
+    return loadScript(vendorURL("data-barcode-detector", "barcode-detector.js")).then(function () {
       var api = window.BarcodeDetectionAPI;
       // The ponyfill would fetch its .wasm from a CDN; ours is next to it on this server.
       return api.prepareZXingModule({
         overrides: {
           locateFile: function (path, prefix) {
-            return /\.wasm$/.test(path) ? VENDOR + path : prefix + path;
+            return /\.wasm$/.test(path) ? vendorURL("data-zxing-wasm", path) : prefix + path;
           }
         },
         fireImmediately: true
@@ -50,7 +56,7 @@
   }
 
   function jsqrDetector() {
-    return loadScript(VENDOR + "jsQR.js").then(function () {
+    return loadScript(vendorURL("data-jsqr", "jsQR.js")).then(function () {
       return {
         kind: "jsqr",
         detect: function (img) {

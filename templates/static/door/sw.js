@@ -3,13 +3,16 @@
 // The API is never cached here: the page keeps its own copy of the check-in list.
 "use strict";
 
+// The server fills in the fingerprinted address of every /static/ file below and names the
+// cache after the list ("dagplanner-door-v1" becomes "dagplanner-door-<hash>"), so a changed
+// file makes a new worker that keeps the new files.
 var CACHE = "dagplanner-door-v1";
 var SHELL = [
   "/deur",
   "/deur/manifest.webmanifest",
   "/static/site.css",
-  "/static/vendor/utrecht/index.css",
-  "/static/vendor/voorbeeld-tokens/theme.css",
+  "/static/vendor/utrecht/used.css",
+  "/static/vendor/voorbeeld-tokens/used.css",
   "/static/door/door.css",
   "/static/door/ticket.js",
   "/static/door/store.js",
@@ -18,6 +21,7 @@ var SHELL = [
   "/static/door/door.js",
   "/static/door/icon-192.png",
   "/static/door/icon-512.png",
+  "/static/favicon.svg",
   "/static/vendor/door/barcode-detector.js",
   "/static/vendor/door/zxing_reader.wasm",
   "/static/vendor/door/jsQR.js"
