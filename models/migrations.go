@@ -24,6 +24,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112303_decisions", Migrate: migrateDecisions},
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 	{ID: "2026112305_planning", Migrate: migratePlanning},
+	{ID: "2026120607_installation", Migrate: migrateInstallation},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
