@@ -6,7 +6,7 @@
  * the calendar's VTIMEZONE) and SUMMARY, tab-separated. Exit status 0 when
  * libical reports no problem, 1 when it does, 2 when it cannot read the file.
  *
- * Built by schedule's tests: gcc icalcheck.c -lical. */
+ * Built by package icaltest for the tests: gcc icalcheck.c -lical. */
 #include <libical/ical.h>
 #include <stdio.h>
 #include <stdlib.h>
