@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -109,8 +111,22 @@ type programmeItem struct {
 }
 
 // Compose writes the e-mail for msg. For kinds with a personal link it creates a fresh
-// token: the e-mail is the only place the token is ever written down.
+// token: the e-mail is the only place the token is ever written down. Every attempt at one
+// outbox message gets the same Message-ID.
 func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	m, err := c.compose(ctx, msg)
+	if err != nil {
+		return Message{}, err
+	}
+	id, err := c.MessageID(ctx, msg.ID)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
+	m.Headers["Message-ID"] = id
+	return m, nil
+}
+
+func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}
@@ -199,19 +215,42 @@ func (c *Composer) ticketPDF(ctx context.Context, event models.Event, r models.R
 	return buf.Bytes(), nil
 }
 
-// headers are the extra header fields of every e-mail.
-func headers(outboxID uint, lang string) map[string]string {
+// headers are the extra header fields of every e-mail; Compose adds the Message-ID.
+func headers(_ uint, lang string) map[string]string {
 	return map[string]string{
-		"Message-ID":       MessageID(outboxID),
 		"Auto-Submitted":   "auto-generated",
 		"Content-Language": lang,
 	}
 }
 
-// MessageID is the Message-ID header of an outbox message, the same on every attempt so a
-// message that is sent twice can be recognised.
-func MessageID(outboxID uint) string {
-	return "<outbox-" + strconv.FormatUint(uint64(outboxID), 10) + "@dagplanner>"
+// MessageID is the Message-ID header of an outbox message: unique in the world and the same
+// on every attempt, so a message that is sent twice can be recognised. The outbox id and
+// part of the installation's random key (outbox ids start at 1 in every installation) come
+// before the @, the host of the site's base URL after it:
+// "<outbox-367.k3j4h5q2m7xw9abc@dagplanner.example.org>".
+func (c *Composer) MessageID(ctx context.Context, outboxID uint) (string, error) {
+	key, err := c.Store.InstallationKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(key) > 16 {
+		key = key[:16] // 80 random bits
+	}
+	return "<outbox-" + strconv.FormatUint(uint64(outboxID), 10) + "." + key + "@" + c.messageDomain() + ">", nil
+}
+
+// messageDomain is the host of the base URL: a name, or an address as a domain literal. A
+// base URL without a host gives "localhost".
+func (c *Composer) messageDomain() string {
+	u, err := url.Parse(c.base())
+	if err != nil || u.Hostname() == "" {
+		return "localhost"
+	}
+	host := strings.ToLower(u.Hostname())
+	if strings.Contains(host, ":") || net.ParseIP(host) != nil {
+		return "[" + host + "]"
+	}
+	return host
 }
 
 func (c *Composer) base() string { return strings.TrimRight(c.BaseURL, "/") }

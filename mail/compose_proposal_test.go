@@ -55,7 +55,7 @@ func TestComposeProposalMails(t *testing.T) {
 		}
 
 		m := must(c.Compose(ctx, msgs[0]))
-		if m.To != "sukru@example.nl" || m.Headers["Content-Language"] != "en" || m.Headers["Message-ID"] != MessageID(msgs[0].ID) {
+		if m.To != "sukru@example.nl" || m.Headers["Content-Language"] != "en" || m.Headers["Message-ID"] != messageID(t, s, msgs[0].ID) {
 			t.Errorf("speaker's mail to %q headers %v", m.To, m.Headers)
 		}
 		contains(t, "speaker's mail", m.Subject+"\n"+m.Text, "Your proposal for Dag van de Test: Samen <schrijven>",

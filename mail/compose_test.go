@@ -131,7 +131,7 @@ func TestCompose(t *testing.T) {
 			"Stadskantoor Utrecht", "Stadsplateau 1, 3521 AZ Utrecht",
 			"- 10:00–11:00  Helder schrijven, Zaal B (wachtlijst, plaats 1)",
 			"- 11:15–12:15  AI en de Woo, Zaal A\n")
-		if got, want := m.Headers["Message-ID"], MessageID(msg.ID); got != want {
+		if got, want := m.Headers["Message-ID"], messageID(t, s, msg.ID); got != want {
 			t.Errorf("Message-ID = %q, want %q", got, want)
 		}
 		if got := m.Headers["Auto-Submitted"]; got != "auto-generated" {

@@ -49,7 +49,7 @@ func checkDeliveredOnce(t *testing.T, s *models.Store, srv *testSMTP) {
 	}
 	rows := outbox(t, s)
 	for _, row := range rows {
-		if got := count[MessageID(row.ID)]; got != 1 {
+		if got := count[messageID(t, s, row.ID)]; got != 1 {
 			t.Errorf("message %d (%s to %s) delivered %d times, want 1", row.ID, row.Kind, row.Recipient, got)
 		}
 		if row.SentAt == nil {

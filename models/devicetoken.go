@@ -43,6 +43,7 @@ type DeviceTokenInput struct {
 func (in DeviceTokenInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("name", in.Name, true, 100)
+	p.checkName("name", in.Name)
 	if in.Role != RoleDoor {
 		p.Add("role", "form.invalid_choice")
 	}

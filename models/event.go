@@ -150,6 +150,7 @@ func FormatLocal(t *time.Time, loc *time.Location) string {
 func (in EventInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("name", in.Name, true, 200)
+	p.checkName("name", in.Name)
 	p.checkLine("theme", in.Theme, false, 200)
 	p.checkText("description", in.Description, false, 4000)
 	if strings.TrimSpace(in.Date) == "" {

@@ -26,6 +26,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112305_planning", Migrate: migratePlanning},
 	{ID: "2026120602_cospeaker_invites", Migrate: migrateCoSpeakerInvites},
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
+	{ID: "2026120607_installation", Migrate: migrateInstallation},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -204,6 +204,7 @@ type ProposalInput struct {
 func (in ProposalInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("title", in.Title, true, 200)
+	p.checkName("title", in.Title)
 	p.checkText("summary", in.Summary, true, 500)
 	p.checkText("description", in.Description, true, 4000)
 	if strings.TrimSpace(in.Format) == "" {
@@ -226,8 +227,10 @@ func (in ProposalInput) Validate() Problems {
 		p.Add("availability", "form.too_many", "Max", MaxAvailability)
 	}
 	p.checkLine("speaker.name", in.Speaker.Name, true, 200)
+	p.checkName("speaker.name", in.Speaker.Name)
 	p.checkEmail("speaker.email", in.Speaker.Email, true)
 	p.checkLine("speaker.organisation", in.Speaker.Organisation, true, 200)
+	p.checkName("speaker.organisation", in.Speaker.Organisation)
 	p.checkText("speaker.bio", in.Speaker.Bio, false, 1000)
 	in.checkCoSpeakers(p)
 	if len(in.Needs) > MaxProposalNeeds {
@@ -288,7 +291,9 @@ type CoSpeakerInput struct {
 func (in CoSpeakerInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("name", in.Name, true, 200)
+	p.checkName("name", in.Name)
 	p.checkLine("organisation", in.Organisation, true, 200)
+	p.checkName("organisation", in.Organisation)
 	p.checkText("bio", in.Bio, false, 1000)
 	return p
 }

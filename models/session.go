@@ -140,11 +140,13 @@ type SessionInput struct {
 func (in SessionInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("title", in.Title, true, 200)
+	p.checkName("title", in.Title)
 	if !slices.Contains(Formats, in.Format) {
 		p.Add("format", "form.invalid_choice")
 	}
 	p.checkText("abstract", in.Abstract, false, 4000)
 	p.checkLine("track", in.Track, false, 100)
+	p.checkName("track", in.Track)
 	if in.SlotCount < 1 || in.SlotCount > 2 {
 		p.Add("slot_count", "form.invalid_slot_count")
 	}
@@ -165,7 +167,9 @@ func (in SessionInput) Validate() Problems {
 	for _, sp := range in.Speakers {
 		sub := Problems{}
 		sub.checkLine("name", sp.Name, true, 200)
+		sub.checkName("name", sp.Name)
 		sub.checkLine("organisation", sp.Organisation, false, 200)
+		sub.checkName("organisation", sp.Organisation)
 		for _, f := range sub.Fields() {
 			p.Add("speakers", sub[f].Key, sub[f].Args...)
 		}

@@ -33,6 +33,7 @@ type TrackInput struct {
 func (in TrackInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("name", strings.TrimSpace(in.Name), true, MaxTrackName)
+	p.checkName("name", in.Name)
 	return p
 }
 

@@ -66,7 +66,9 @@ func (in VenueInput) Validate() Problems {
 		p.Add("slug", "form.invalid_slug")
 	}
 	p.checkLine("name", in.Name, true, 200)
+	p.checkName("name", in.Name)
 	p.checkLine("city", in.City, true, 100)
+	p.checkName("city", in.City)
 	p.checkLine("address", in.Address, true, 200)
 	p.checkText("route_hint", in.RouteHint, false, 500)
 	p.checkText("accessibility", in.Accessibility, false, 1000)

@@ -17,7 +17,8 @@ import (
 // A session keeps its UID in every version and feed, so a calendar that subscribed
 // updates the entry when the session moves; SEQUENCE is the programme's version and
 // DTSTAMP the moment that version was published, so the same version always gives
-// the same file.
+// the same file. The feeds declare no METHOD: they are subscriptions, not iTIP messages, and
+// RFC 5546 would want an ORGANIZER in every event of a METHOD:PUBLISH calendar.
 
 // SessionUID is the iCalendar UID of a session: the same in every version and feed.
 func SessionUID(p Programme, s ProgrammeSession) string {
@@ -66,7 +67,6 @@ func newCalendar(p Programme, name string) *ics.Calendar {
 	cal := ics.NewCalendarFor("Dagplanner")
 	cal.SetProductId("-//Dagplanner//Programma " + p.EventSlug + "//NL")
 	cal.SetCalscale("GREGORIAN")
-	cal.SetMethod(ics.MethodPublish)
 	cal.SetName(icalText(name))
 	cal.SetXWRCalName(icalText(name))
 	cal.SetXWRTimezone(p.Location().String())

@@ -20,7 +20,8 @@ import (
 // bold is drawn by also stroking the glyph outlines (see doc.text). Each embedded
 // UTF-8 font costs gofpdf about 0.9 ms per document whatever its use (among other
 // things it compresses a 128 KB glyph map), which Go Bold would add to every ticket.
-const family = "go"
+// The family's name is as long as it is for the subset tag: see subsettag.go.
+const family = "goregularttf"
 
 // fontSet holds the Go fonts, parsed once per process.
 //

@@ -229,7 +229,11 @@ func output(c *doc, w io.Writer, what string) error {
 	if err := c.pdf.Output(&buf); err != nil {
 		return fmt.Errorf("render %s: %w", what, err)
 	}
-	if _, err := w.Write(buf.Bytes()); err != nil {
+	pdf, err := tagSubset(buf.Bytes())
+	if err != nil {
+		return fmt.Errorf("render %s: %w", what, err)
+	}
+	if _, err := w.Write(pdf); err != nil {
 		return fmt.Errorf("write %s: %w", what, err)
 	}
 	return nil

@@ -159,3 +159,113 @@ func Crop(img image.Image, r image.Rectangle) image.Image {
 		SubImage(image.Rectangle) image.Image
 	}).SubImage(r)
 }
+
+// PDFFont is one font as pdffonts lists it.
+type PDFFont struct {
+	Name, Type                string
+	Embedded, Subset, Unicode bool
+}
+
+// PDFFonts returns the fonts of pdf as poppler's pdffonts lists them.
+func PDFFonts(t testing.TB, pdf []byte) []PDFFont {
+	t.Helper()
+	NeedTool(t, "pdffonts")
+	out, err := exec.Command("pdffonts", WritePDF(t, pdf)).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimRight(string(out), "\n"), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "---") {
+		t.Fatalf("pdffonts printed no table:\n%s", out)
+	}
+	// The dashes under the header give the columns: name, type, encoding, emb, sub, uni, object ID.
+	var cols [][2]int
+	start := 0
+	for _, f := range strings.Split(lines[1], " ") {
+		cols = append(cols, [2]int{start, start + len(f)})
+		start += len(f) + 1
+	}
+	if len(cols) < 6 {
+		t.Fatalf("pdffonts: %d columns, want at least 6:\n%s", len(cols), out)
+	}
+	cell := func(line string, c int) string {
+		a, b := cols[c][0], min(cols[c][1], len(line))
+		if a >= len(line) {
+			return ""
+		}
+		return strings.TrimSpace(line[a:b])
+	}
+	var fonts []PDFFont
+	for _, line := range lines[2:] {
+		fonts = append(fonts, PDFFont{Name: cell(line, 0), Type: cell(line, 1),
+			Embedded: cell(line, 3) == "yes", Subset: cell(line, 4) == "yes", Unicode: cell(line, 5) == "yes"})
+	}
+	return fonts
+}
+
+// WantTaggedSubsets checks that pdf embeds its fonts and that every one is marked as a
+// subset as the PDF standard asks (ISO 32000-1, 9.6.4): a name that starts with a tag of
+// six capital letters and a plus sign, such as "KBQWHE+GoRegular", which pdffonts reports
+// as "sub yes".
+func WantTaggedSubsets(t testing.TB, what string, pdf []byte) {
+	t.Helper()
+	fonts := PDFFonts(t, pdf)
+	if len(fonts) == 0 {
+		t.Errorf("%s: pdffonts lists no font", what)
+	}
+	for _, f := range fonts {
+		if !f.Embedded || !f.Subset || !f.Unicode || !isSubsetName(f.Name) {
+			t.Errorf("%s: font %+v, want an embedded subset with a tag (ABCDEF+Name) and a Unicode map", what, f)
+		}
+	}
+	if err := checkXref(pdf); err != nil {
+		t.Errorf("%s: %v", what, err)
+	}
+}
+
+// checkXref checks that every object in pdf's cross-reference table starts where the
+// table says: the tag is written into the finished file, so nothing may have moved.
+func checkXref(pdf []byte) error {
+	i := bytes.LastIndex(pdf, []byte("startxref\n"))
+	if i < 0 {
+		return errors.New("no startxref")
+	}
+	var at int
+	if _, err := fmt.Sscanf(string(pdf[i+len("startxref\n"):]), "%d", &at); err != nil || at <= 0 || at >= len(pdf) {
+		return fmt.Errorf("startxref %d unreadable (%v)", at, err)
+	}
+	var first, count int
+	if _, err := fmt.Sscanf(string(pdf[at:]), "xref\n%d %d\n", &first, &count); err != nil {
+		return fmt.Errorf("no xref table at %d: %v", at, err)
+	}
+	rest := pdf[at:]
+	rest = rest[bytes.IndexByte(rest, '\n')+1:]
+	rest = rest[bytes.IndexByte(rest, '\n')+1:]
+	for n := first; n < first+count; n++ {
+		if len(rest) < 20 {
+			return fmt.Errorf("xref table ends before object %d", n)
+		}
+		var off, gen int
+		var kind string
+		if _, err := fmt.Sscanf(string(rest[:18]), "%d %d %s", &off, &gen, &kind); err != nil {
+			return fmt.Errorf("xref entry %d: %q: %v", n, rest[:18], err)
+		}
+		if kind == "n" && !bytes.HasPrefix(pdf[off:], []byte(fmt.Sprintf("%d %d obj", n, gen))) {
+			return fmt.Errorf("xref: object %d is not at offset %d", n, off)
+		}
+		rest = rest[20:]
+	}
+	return nil
+}
+
+func isSubsetName(name string) bool {
+	if len(name) < 8 || name[6] != '+' {
+		return false
+	}
+	for _, c := range name[:6] {
+		if c < 'A' || c > 'Z' {
+			return false
+		}
+	}
+	return true
+}
