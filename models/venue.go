@@ -134,7 +134,8 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 	return v, nil
 }
 
-// UpdateVenue changes a venue's details.
+// UpdateVenue changes a venue's details. Its capacity cannot go below the people registered
+// for it.
 func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Venue{}, err
@@ -145,7 +146,18 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 			return notFound(err, "venue", id)
 		}
 		in.apply(&v)
-		return tx.Model(&v).Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v).Error
+		// Conditional on the registrations counted in the same row, as registrations are: a
+		// capacity below them is refused, also when one comes in meanwhile.
+		res := tx.Model(&v).Where("registered <= ?", v.Capacity).
+			Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
+		}
+		var registered int
+		if err := tx.Model(&Venue{}).Where("id = ?", id).Pluck("registered", &registered).Error; err != nil {
+			return err
+		}
+		return invalid(Problems{"capacity": {Key: "form.venue_below_registered", Args: []any{"Count", registered}}})
 	})
 	if isUniqueViolation(err) {
 		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})
