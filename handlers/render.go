@@ -77,8 +77,12 @@ func (h *Handler) errorPage(c *gin.Context, status int, key string) {
 	h.render(c, status, "error", errorData{Page: p, Heading: p.T(key + ".title"), Body: p.T(key + ".body")})
 }
 
-// notFound answers 404 in the request's own style: JSON for the API, a page otherwise.
+// notFound answers 404 in the request's own style: JSON for the API, a page otherwise. An
+// address with a venue's old slug is sent on to the current one instead.
 func (h *Handler) notFound(c *gin.Context) {
+	if h.redirectOldSlug(c) {
+		return
+	}
 	if isAPI(c) {
 		h.apiError(c, http.StatusNotFound, "not_found", h.tr(c).T("error.api_not_found"), nil)
 		return
