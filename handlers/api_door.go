@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -41,7 +42,7 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 			h.serverError(c, err)
 			return doorPrincipal{}, false
 		}
-		if wanted != "" && wanted != dev.Venue.Slug {
+		if wanted != "" && !h.isVenueSlug(ctx, dev.Venue, wanted) {
 			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
 			return doorPrincipal{}, false
 		}
@@ -61,7 +62,7 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 	switch {
 	case u.VenueID != nil:
 		venue, err = h.store.Venue(ctx, *u.VenueID)
-		if err == nil && wanted != "" && wanted != venue.Slug {
+		if err == nil && wanted != "" && !h.isVenueSlug(ctx, venue, wanted) {
 			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
 			return doorPrincipal{}, false
 		}
@@ -70,12 +71,25 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 		return doorPrincipal{}, false
 	default:
 		venue, err = h.store.VenueBySlug(ctx, wanted)
+		if errors.Is(err, models.ErrNotFound) {
+			venue, err = h.store.VenueByOldSlug(ctx, wanted)
+		}
 	}
 	if err != nil {
 		h.fail(c, err)
 		return doorPrincipal{}, false
 	}
 	return doorPrincipal{Venue: venue, Door: u.Email, UserID: &u.ID}, true
+}
+
+// isVenueSlug reports whether slug names v: its slug, or one it had (a door page bookmarked
+// before the venue was renamed).
+func (h *Handler) isVenueSlug(ctx context.Context, v models.Venue, slug string) bool {
+	if slug == v.Slug {
+		return true
+	}
+	old, err := h.store.VenueByOldSlug(ctx, slug)
+	return err == nil && old.ID == v.ID
 }
 
 // DoorJSON tells a scanning device where it stands.

@@ -59,6 +59,10 @@ func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
 		t.Errorf("check-in list: ticket names %v, venues %v; want zwolle and zwolle-centrum, both named %q", list.Venue.TicketNames, list.Venues, renamed.Name)
 	}
 
+	// A door page bookmarked with the old slug still works.
+	resp, body = f.ts.apiCall(t, http.MethodGet, "/api/v1/door?venue=zwolle", "", f.tokens["Ingang Oost"])
+	wantAPIStatus(t, resp, body, http.StatusOK)
+
 	for _, tc := range []struct {
 		method, path, want string
 		status             int
