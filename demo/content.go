@@ -98,6 +98,20 @@ var Venues = []VenueSpec{
 	},
 }
 
+// VenueOnlySession is kept at its venue without a room or a time yet, as the session form
+// allows and "off the timetable" on the board leaves a session, so every page meets one.
+var VenueOnlySession = SessionSpec{
+	Venue: "zwolle", Slots: 1,
+	Title:    "Netwerkspel: wie kent wie in Overijssel?",
+	Format:   "other",
+	Abstract: "Een spel waarin je in een uur ontdekt welke collega's bij andere overheden aan hetzelfde werken als jij. De organisatie zoekt nog een zaal en een tijd.",
+	Capacity: 30,
+	Track:    "Samenwerken",
+	Speakers: []SpeakerSpec{
+		{Name: "Jeroen Nijhuis", Organisation: "Gemeente Deventer", Bio: "Jeroen is beleidsadviseur bij de gemeente Deventer en organiseert sinds 2011 maandelijks Open Koffie in Oost-Nederland."},
+	},
+}
+
 // Sessions is the programme of the demo event.
 var Sessions = []SessionSpec{
 	// ---------------------------------------------------------------- Zwolle, slot 1 (10:00)

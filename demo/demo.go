@@ -103,6 +103,15 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 			return fmt.Errorf("demo session %q: %w", ss.Title, err)
 		}
 	}
+	vo := VenueOnlySession
+	in := models.SessionInput{Title: vo.Title, Format: vo.Format, Abstract: vo.Abstract, Track: vo.Track,
+		VenueID: places[vo.Venue].venue.ID, SlotCount: vo.Slots, CapacityLimit: vo.Capacity * scale}
+	for _, sp := range vo.Speakers {
+		in.Speakers = append(in.Speakers, models.SpeakerInput{Name: sp.Name, Organisation: sp.Organisation})
+	}
+	if _, err := s.CreateSession(ctx, event.ID, in); err != nil {
+		return fmt.Errorf("demo session %q: %w", vo.Title, err)
+	}
 	// The demo's timetable is published, so every schedule export works from the start;
 	// registrations come after it, as they would.
 	if _, err := s.PublishSchedule(ctx, event.ID, nil); err != nil {

@@ -51,17 +51,40 @@ func TestLoadIfEmpty(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(sessions) != len(demo.Sessions) {
-			t.Errorf("sessions = %d, want %d", len(sessions), len(demo.Sessions))
+		// The programme, one session kept at its venue without a room, and the sessions of the
+		// proposals whose speakers confirmed: those wait for a place, and nobody booked them.
+		if want := len(demo.Sessions) + 1 + len(demo.SpeakersConfirmed); len(sessions) != want {
+			t.Errorf("sessions = %d, want %d", len(sessions), want)
 		}
-		twoSlot := 0
+		booked, err := s.BookedSessions(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		twoSlot, placed, venueOnly, fromProposals := 0, 0, 0, 0
 		for _, se := range sessions {
-			if !se.Placed() {
+			switch {
+			case se.Placed():
+				placed++
+			case se.Title == demo.VenueOnlySession.Title:
+				if se.VenueID == nil || se.Venue.Slug != demo.VenueOnlySession.Venue || se.RoomID != nil {
+					t.Errorf("session %q: venue %v, room %v; want at %s without a room", se.Title, se.VenueID, se.RoomID, demo.VenueOnlySession.Venue)
+				}
+				venueOnly++
+			case se.ProposalID != nil:
+				fromProposals++
+			default:
 				t.Errorf("session %q is not placed", se.Title)
+			}
+			if !se.Placed() && booked[se.ID] > 0 {
+				t.Errorf("unplaced session %q has %d bookings, want none", se.Title, booked[se.ID])
 			}
 			if len(se.Slots) == 2 {
 				twoSlot++
 			}
+		}
+		if placed != len(demo.Sessions) || venueOnly != 1 || fromProposals != len(demo.SpeakersConfirmed) {
+			t.Errorf("got %d placed, %d at a venue without a room, %d from proposals; want %d, 1, %d",
+				placed, venueOnly, fromProposals, len(demo.Sessions), len(demo.SpeakersConfirmed))
 		}
 		if twoSlot == 0 {
 			t.Error("no session spans two slots")
@@ -79,8 +102,8 @@ func TestLoadIfEmpty(t *testing.T) {
 		if err != nil || loaded {
 			t.Errorf("second LoadIfEmpty = %v, %v; want false, nil", loaded, err)
 		}
-		if got, _ := s.SessionsOfEvent(ctx, e.ID); len(got) != len(demo.Sessions) {
-			t.Errorf("sessions after second load = %d, want %d", len(got), len(demo.Sessions))
+		if got, _ := s.SessionsOfEvent(ctx, e.ID); len(got) != len(sessions) {
+			t.Errorf("sessions after second load = %d, want %d", len(got), len(sessions))
 		}
 	})
 }
@@ -185,7 +208,8 @@ func TestDemoCallForProposals(t *testing.T) {
 				nDecided++
 			}
 		}
-		if status[models.ProposalWithdrawn] != 2 || status[models.ProposalAccepted] != decided[models.ProposalAccepted] ||
+		if status[models.ProposalWithdrawn] != 2 || status[models.ProposalConfirmed] != len(demo.SpeakersConfirmed) ||
+			status[models.ProposalAccepted] != decided[models.ProposalAccepted]-len(demo.SpeakersConfirmed) ||
 			status[models.ProposalReserve] != 1 || status[models.ProposalRejected] != 1 ||
 			status[models.ProposalSubmitted] != len(proposals)-2-nDecided {
 			t.Errorf("statuses got %v, want 2 withdrawn, the decisions %v, and the rest submitted", status, decided)

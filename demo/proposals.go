@@ -158,7 +158,8 @@ func loadProposals(ctx context.Context, s *models.Store, event models.Event) err
 
 // Tracks are the demo's themes. Decisions says which proposals (by index into Proposals) the
 // organisers have already put in a track and decided on, so a newcomer finds every state:
-// undecided, accepted, reserve and rejected. Their decision e-mails are not prepared yet: that
+// undecided, accepted, reserve and rejected, and a few confirmed by their speakers (see
+// SpeakersConfirmed). Their decision e-mails are not prepared yet: that
 // is the next step to try, at /beheer/besluiten.
 var (
 	Tracks    = []string{"Samen met de samenleving", "Heldere taal", "Werken in de overheid"}
@@ -172,7 +173,14 @@ var (
 		{2, "Werken in de overheid", models.ProposalReserve},
 		{3, "Werken in de overheid", models.ProposalRejected},
 		{4, "Samen met de samenleving", ""},
+		{5, "Samen met de samenleving", models.ProposalAccepted},
+		{7, "Werken in de overheid", models.ProposalAccepted},
+		{11, "Werken in de overheid", models.ProposalAccepted},
 	}
+	// SpeakersConfirmed are accepted proposals (by index into Proposals) whose speakers have
+	// confirmed: their sessions exist, unplaced and without bookings, so "Automatisch
+	// plannen" on the board has something to place.
+	SpeakersConfirmed = []int{5, 7, 11}
 )
 
 func loadReviewStates(ctx context.Context, s *models.Store, event models.Event, ids []uint) error {
@@ -193,6 +201,11 @@ func loadReviewStates(ctx context.Context, s *models.Store, event models.Event, 
 		}
 		if _, err := s.DecideProposal(ctx, ids[d.Proposal], d.Status, 0); err != nil {
 			return fmt.Errorf("demo decision on proposal %d: %w", d.Proposal, err)
+		}
+	}
+	for _, i := range SpeakersConfirmed {
+		if _, err := s.ConfirmProposal(ctx, ids[i]); err != nil {
+			return fmt.Errorf("demo confirmation of proposal %d: %w", i, err)
 		}
 	}
 	return nil

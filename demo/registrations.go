@@ -40,6 +40,8 @@ func loadRegistrations(ctx context.Context, s *models.Store, event models.Event,
 		if err != nil {
 			return err
 		}
+		// Only what is on the timetable can be booked.
+		sessions = slices.DeleteFunc(sessions, func(se models.Session) bool { return !se.Placed() })
 		smallest := slices.MinFunc(sessions, func(a, b models.Session) int { return a.Capacity() - b.Capacity() })
 		for i := range registrationsPerVenue[v.Slug] {
 			rng := rand.New(rand.NewPCG(seed, uint64(n)))

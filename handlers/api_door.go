@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"encoding/base64"
 	"errors"
 	"net/http"
@@ -41,7 +42,7 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 			h.serverError(c, err)
 			return doorPrincipal{}, false
 		}
-		if wanted != "" && wanted != dev.Venue.Slug {
+		if wanted != "" && !h.isVenueSlug(ctx, dev.Venue, wanted) {
 			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
 			return doorPrincipal{}, false
 		}
@@ -61,7 +62,7 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 	switch {
 	case u.VenueID != nil:
 		venue, err = h.store.Venue(ctx, *u.VenueID)
-		if err == nil && wanted != "" && wanted != venue.Slug {
+		if err == nil && wanted != "" && !h.isVenueSlug(ctx, venue, wanted) {
 			h.apiError(c, http.StatusForbidden, "forbidden", tr.T("checkin.other_venue"), nil)
 			return doorPrincipal{}, false
 		}
@@ -70,12 +71,25 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 		return doorPrincipal{}, false
 	default:
 		venue, err = h.store.VenueBySlug(ctx, wanted)
+		if errors.Is(err, models.ErrNotFound) {
+			venue, err = h.store.VenueByOldSlug(ctx, wanted)
+		}
 	}
 	if err != nil {
 		h.fail(c, err)
 		return doorPrincipal{}, false
 	}
 	return doorPrincipal{Venue: venue, Door: u.Email, UserID: &u.ID}, true
+}
+
+// isVenueSlug reports whether slug names v: its slug, or one it had (a door page bookmarked
+// before the venue was renamed).
+func (h *Handler) isVenueSlug(ctx context.Context, v models.Venue, slug string) bool {
+	if slug == v.Slug {
+		return true
+	}
+	old, err := h.store.VenueByOldSlug(ctx, slug)
+	return err == nil && old.ID == v.ID
 }
 
 // DoorJSON tells a scanning device where it stands.
@@ -88,10 +102,12 @@ type DoorJSON struct {
 	} `json:"event"`
 }
 
-// VenueRefJSON names a venue.
+// VenueRefJSON names a venue. In a check-in list, TicketNames are the venue names its
+// tickets may carry (its key first, then slugs it has or had).
 type VenueRefJSON struct {
-	Slug string `json:"slug"`
-	Name string `json:"name"`
+	Slug        string   `json:"slug"`
+	Name        string   `json:"name"`
+	TicketNames []string `json:"ticket_names,omitempty"`
 }
 
 func (h *Handler) getDoor(c *gin.Context) {
@@ -110,10 +126,12 @@ func (h *Handler) getDoor(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// CheckInListJSON is a door's offline copy of its venue's check-in list.
+// CheckInListJSON is a door's offline copy of its venue's check-in list. OtherCodes maps the
+// CodeHint of every other venue's current ticket code to that venue's ticket name.
 type CheckInListJSON struct {
 	Venue       VenueRefJSON      `json:"venue"`
 	Venues      map[string]string `json:"venues"`
+	OtherCodes  map[string]string `json:"other_codes"`
 	Keys        []EventKeyJSON    `json:"keys"`
 	GeneratedAt string            `json:"generated_at"`
 	Attendees   []DoorEntryJSON   `json:"attendees"`
@@ -178,17 +196,38 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 		return
 	}
 	out := CheckInListJSON{
-		Venue: VenueRefJSON{Slug: p.Venue.Slug, Name: p.Venue.Name}, Venues: map[string]string{},
+		Venue: VenueRefJSON{Slug: p.Venue.Slug, Name: p.Venue.Name}, Venues: map[string]string{}, OtherCodes: map[string]string{},
 		Keys: []EventKeyJSON{{KeyID: keys.key.KeyID(), Algorithm: "Ed25519",
 			PublicKey: base64.StdEncoding.EncodeToString(keys.key.PublicKey), PayloadFormat: "DP1"}},
 		GeneratedAt: rfc3339(h.store.Now(), keys.loc),
 		Attendees:   make([]DoorEntryJSON, 0, len(entries)),
 	}
+	// Tickets name venues by their keys; older ones by a slug of the day.
 	for _, v := range venues {
-		out.Venues[v.Slug] = v.Name
+		names, err := h.store.VenueNames(ctx, v)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		for _, n := range names {
+			out.Venues[n] = v.Name
+		}
+		if v.ID == p.Venue.ID {
+			out.Venue.TicketNames = names
+			continue
+		}
+		versions, err := h.store.VenueTickets(ctx, v.ID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		for id, version := range versions {
+			code := keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: v.TicketName(), Version: uint16(version)})
+			out.OtherCodes[tickets.CodeHint(code)] = v.TicketName()
+		}
 	}
 	for _, e := range entries {
-		t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: p.Venue.Slug, Version: uint16(e.TicketVersion)}
+		t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: p.Venue.TicketName(), Version: uint16(e.TicketVersion)}
 		j := DoorEntryJSON{ID: e.RegistrationID, Version: e.TicketVersion, Status: e.Status, Code: keys.codes.Code(t),
 			Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session, keys.loc)}
 		if e.CheckIn != nil {
@@ -227,6 +266,8 @@ type CheckInJSON struct {
 	FirstCheckedInAt string            `json:"first_checked_in_at,omitempty"`
 	Door             string            `json:"door,omitempty"`
 	Conflict         bool              `json:"conflict"`
+	// Cancelled is set on a ticket for another venue that was cancelled, too.
+	Cancelled bool `json:"cancelled,omitempty"`
 }
 
 // AttendeeJSON is who a verified ticket belongs to.
@@ -262,12 +303,11 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		answer(CheckInJSON{Result: models.CheckInInvalid})
 		return
 	}
-	if ticket.Venue != p.Venue.Slug {
-		out := CheckInJSON{Result: models.CheckInWrongVenue, Venue: ticket.Venue}
-		if v, err := h.store.VenueBySlug(c.Request.Context(), ticket.Venue); err == nil {
-			out.VenueName = v.Name
-		}
-		answer(out)
+	if wrong, err := h.wrongVenue(c, p, ticket); err != nil {
+		h.serverError(c, err)
+		return
+	} else if wrong != nil {
+		answer(*wrong)
 		return
 	}
 	now := h.store.Now()
@@ -351,7 +391,7 @@ func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInReq
 		if req.Registration > 1<<32-1 {
 			return tickets.Ticket{}, false, nil
 		}
-		return tickets.Ticket{ID: uint32(req.Registration), Venue: p.Venue.Slug}, true, nil
+		return tickets.Ticket{ID: uint32(req.Registration), Venue: p.Venue.TicketName()}, true, nil
 	}
 	keys, err := h.keysOf(c, p.Venue.EventID)
 	if err != nil {
@@ -367,22 +407,64 @@ func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInReq
 	if t, ok := keys.codes.Lookup(code); ok {
 		return t, true, nil
 	}
-	// Not in the book yet: add the venue's tickets it lacks (the book signs only those) and
-	// look again. A burst of unknown codes reads the venue's tickets at most five times a second.
+	// Not in the book yet: add the tickets of the event's venues it lacks (the book signs only
+	// those), another venue's too, so that its code gets the same answer as its QR code: "for
+	// another venue", never "unknown". A burst of unknown codes reads the tickets at most five
+	// times a second.
 	if !h.codeFills.Allow(p.Venue.Slug) {
 		return tickets.Ticket{}, false, nil
 	}
-	versions, err := h.store.VenueTickets(c.Request.Context(), p.Venue.ID)
+	venues, err := h.store.Venues(c.Request.Context(), p.Venue.EventID)
 	if err != nil {
 		return tickets.Ticket{}, false, err
 	}
-	for id, version := range versions {
-		for v := 1; v <= version; v++ { // older versions too, to tell "superseded" from "unknown"
-			keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: p.Venue.Slug, Version: uint16(v)})
+	for _, v := range venues {
+		versions, err := h.store.VenueTickets(c.Request.Context(), v.ID)
+		if err != nil {
+			return tickets.Ticket{}, false, err
+		}
+		// Tickets issued before keys carry the venue's slug of the day.
+		names := []string{v.TicketName()}
+		if v.Slug != v.TicketName() {
+			names = append(names, v.Slug)
+		}
+		for id, version := range versions {
+			for ver := 1; ver <= version; ver++ { // older versions too, to tell "superseded" from "unknown"
+				for _, name := range names {
+					keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: name, Version: uint16(ver)})
+				}
+			}
 		}
 	}
 	t, ok := keys.codes.Lookup(code)
 	return t, ok, nil
+}
+
+// wrongVenue answers a ticket of another venue: which one, and whether it was cancelled, as
+// its QR code and its typed code both get. It is nil for a ticket of the door's own venue,
+// also one that names it by a slug it had when the ticket was issued.
+func (h *Handler) wrongVenue(c *gin.Context, p doorPrincipal, ticket tickets.Ticket) (*CheckInJSON, error) {
+	if ticket.Venue == p.Venue.TicketName() {
+		return nil, nil
+	}
+	ctx := c.Request.Context()
+	out := CheckInJSON{Result: models.CheckInWrongVenue, Venue: ticket.Venue}
+	v, err := h.store.VenueByTicketName(ctx, p.Venue.EventID, ticket.Venue)
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+	case err != nil:
+		return nil, err
+	case v.ID == p.Venue.ID:
+		return nil, nil
+	default:
+		out.Venue, out.VenueName = v.Slug, v.Name
+	}
+	r, err := h.store.Registration(ctx, uint(ticket.ID))
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
+		return nil, err
+	}
+	out.Cancelled = err == nil && r.Status != models.RegistrationActive
+	return &out, nil
 }
 
 // checkInMessage is the answer in words, in the door's language.
@@ -398,6 +480,9 @@ func (h *Handler) checkInMessage(c *gin.Context, out CheckInJSON) string {
 		name := out.VenueName
 		if name == "" {
 			name = out.Venue
+		}
+		if out.Cancelled {
+			return tr.T("checkin.wrong_venue_cancelled", "Venue", name)
 		}
 		return tr.T("checkin.wrong_venue", "Venue", name)
 	case models.CheckInCancelled:

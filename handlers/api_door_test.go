@@ -65,7 +65,7 @@ func (f *doorFixture) attendees(t *testing.T, v models.Venue, n int) []models.Re
 }
 
 func (f *doorFixture) payload(r models.Registration, v models.Venue) string {
-	return f.signer.Payload(tickets.TicketFor(r, v.Slug))
+	return f.signer.Payload(tickets.TicketFor(r, v.TicketName()))
 }
 
 // scan posts a check-in request with a door's token and returns the answer.

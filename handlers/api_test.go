@@ -193,7 +193,20 @@ func TestAPIVenueSessions(t *testing.T) {
 		t.Fatal("sessions: got none, want the demo's")
 	}
 	wantKeys(t, "session", raw[0], "id", "title", "format", "abstract", "room", "slot_ids", "capacity", "speakers")
-	wantExactKeys(t, "session room", raw[0]["room"].(map[string]any), "id", "name")
+	// The demo keeps one session at zwolle without a room yet (issue #12 point 10): room null.
+	sawNoRoom := false
+	for _, r := range raw {
+		if room, ok := r["room"].(map[string]any); ok {
+			wantExactKeys(t, "session room", room, "id", "name")
+		} else if r["room"] != nil {
+			t.Errorf("session %v: room got %v, want an object or null", r["id"], r["room"])
+		} else {
+			sawNoRoom = true
+		}
+	}
+	if !sawNoRoom {
+		t.Error("no session without a room, want the demo's one with room null")
+	}
 	for _, r := range raw {
 		if sp, _ := r["speakers"].([]any); len(sp) > 0 {
 			wantExactKeys(t, "speaker", sp[0].(map[string]any), "name", "organisation")
@@ -210,6 +223,12 @@ func TestAPIVenueSessions(t *testing.T) {
 	for i, w := range want {
 		g := got[i]
 		what := fmt.Sprintf("session %d %q", w.ID, w.Title)
+		if !w.Placed() {
+			if g.ID != w.ID || g.Room != nil || len(g.SlotIDs) != 0 || g.Start != nil || g.Capacity != w.CapacityLimit {
+				t.Errorf("%s without a room: got %+v, want room, slots and times empty, capacity %d", what, g, w.CapacityLimit)
+			}
+			continue
+		}
 		if g.ID != w.ID || g.Title != w.Title || g.Format != w.Format || g.Track != w.Track || g.Abstract != w.Abstract {
 			t.Errorf("%s: got %d %q %q %q %q, want %d %q %q %q %q", what, g.ID, g.Title, g.Format, g.Track, g.Abstract,
 				w.ID, w.Title, w.Format, w.Track, w.Abstract)
@@ -255,6 +274,9 @@ func TestAPIVenueSessions(t *testing.T) {
 		t.Errorf("demo at zwolle: got two-slot %v, capacity limit %v, room capacity %v; want all three covered", sawTwoSlots, sawLimit, sawRoomCapacity)
 	}
 	for i := 1; i < len(got); i++ {
+		if got[i-1].Start == nil {
+			continue // unplaced sessions come first
+		}
 		a, b := deref(got[i-1].Start), deref(got[i].Start)
 		if a > b {
 			t.Errorf("order: session %d starts %s after session %d at %s, want by start time", got[i-1].ID, a, got[i].ID, b)

@@ -36,6 +36,11 @@ func TestPlanScheduleButton(t *testing.T) {
 	ctx := context.Background()
 	ts.loginAs(t, models.RoleOrganiser, "")
 	event := testEvent(t, ts)
+	// The demo's own sessions waiting for a place are for TestDemoPlannerPlacesWaitingSessions:
+	// this test counts only its own.
+	if err := ts.Store.DB().Where("event_id = ? AND room_id IS NULL", event.ID).Delete(&models.Session{}).Error; err != nil {
+		t.Fatal(err)
+	}
 	fresh, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Nieuw op het rooster", Format: models.Formats[0], SlotCount: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -159,5 +164,57 @@ func TestBoardPlanForm(t *testing.T) {
 	_, body = ts.get(t, board)
 	if !strings.Contains(body, "Het rooster is gepland") {
 		t.Error("the board does not show the planner's outcome")
+	}
+}
+
+// TestDemoPlannerPlacesWaitingSessions: the demo has confirmed sessions nobody booked yet,
+// waiting for a place (issue #12 point 16), and "Automatisch plannen" places them.
+func TestDemoPlannerPlacesWaitingSessions(t *testing.T) {
+	ts := newTestServer(t)
+	ctx := context.Background()
+	ts.loginAs(t, models.RoleOrganiser, "")
+	event := testEvent(t, ts)
+	waiting := func() []models.Session {
+		t.Helper()
+		sessions, err := ts.Store.SessionsOfEvent(ctx, event.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []models.Session
+		for _, s := range sessions {
+			if !s.Placed() {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	before := waiting()
+	booked, err := ts.Store.BookedSessions(ctx, event.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromProposals := 0
+	for _, s := range before {
+		if booked[s.ID] > 0 || s.Pinned {
+			t.Errorf("waiting session %q: %d bookings, pinned %v; want neither", s.Title, booked[s.ID], s.Pinned)
+		}
+		if s.ProposalID != nil {
+			fromProposals++
+		}
+	}
+	if fromProposals < 3 {
+		t.Fatalf("the demo has %d confirmed sessions waiting for a place, want a few", fromProposals)
+	}
+	resp, body := ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"all"}, "mode": {"unplaced"}})
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	after := waiting()
+	placed := len(before) - len(after)
+	if placed < 3 {
+		t.Errorf("the planner placed %d of the demo's %d waiting sessions, want at least 3", placed, len(before))
+	}
+	t.Logf("the planner placed %d of %d waiting sessions", placed, len(before))
+	_, body = ts.get(t, "/beheer")
+	if want := fmt.Sprintf("Het rooster is gepland: %d sessies geplaatst", placed); !strings.Contains(body, want) {
+		t.Errorf("the flash lacks %q", want)
 	}
 }

@@ -23,7 +23,7 @@ var doorMessages = map[string][]string{
 	"door.ready": nil, "door.ready_hint": nil,
 	"door.kind_admitted": nil, "door.kind_warning": nil, "door.kind_refused": nil, "door.kind_info": nil,
 	"door.welcome": {"Name"}, "door.first_session": {"Title", "Time", "Room"}, "door.first_session_no_room": {"Title", "Time"},
-	"door.already": {"Time", "Door"}, "door.already_no_door": {"Time"}, "door.wrong_venue": {"Venue"}, "door.cancelled": nil,
+	"door.already": {"Time", "Door"}, "door.already_no_door": {"Time"}, "door.wrong_venue": {"Venue"}, "door.wrong_venue_cancelled": {"Venue"}, "door.cancelled": nil,
 	"door.superseded": nil, "door.invalid": nil, "door.checked_offline": nil,
 	"door.undo": nil, "door.undone": {"Name"}, "door.undo_failed": nil,
 	"door.camera_start": nil, "door.camera_stop": nil, "door.camera_unavailable": nil,

@@ -122,10 +122,6 @@ func newHandler(cfg Config) (*Handler, error) {
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
 	sessions.Cookie.Secure = cfg.SecureCookies
-	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
-		logger.Error("session store", "err", err, "path", r.URL.Path)
-		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-	}
 	h := &Handler{
 		store:    cfg.Store,
 		log:      logger,
@@ -151,5 +147,6 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
 	}
+	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil
 }

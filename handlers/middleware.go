@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -22,9 +23,7 @@ const (
 // requestID gives every request an id that appears in the log and on the error page, so a
 // person reporting a problem can point at the log line.
 func (h *Handler) requestID(c *gin.Context) {
-	var b [8]byte
-	rand.Read(b[:])
-	id := hex.EncodeToString(b[:])
+	id := newRequestID()
 	c.Set(ctxRequestID, id)
 	c.Header("X-Request-Id", id)
 	start := time.Now()
@@ -33,12 +32,30 @@ func (h *Handler) requestID(c *gin.Context) {
 		"status", c.Writer.Status(), "duration", time.Since(start))
 }
 
-// recoverPanic turns a panic into a logged, calm 500 instead of a dropped connection.
+// newRequestID makes a random request id.
+func newRequestID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}
+
+// recoverPanic turns a panic into a logged, calm 500 instead of a dropped connection. The
+// page is written without the store or the web session, either of which may be what panicked.
 func (h *Handler) recoverPanic(c *gin.Context) {
 	defer func() {
-		if v := recover(); v != nil {
-			h.log.Error("panic", "id", c.GetString(ctxRequestID), "value", v)
-			h.serverError(c, nil)
+		v := recover()
+		if v == nil {
+			return
+		}
+		id := c.GetString(ctxRequestID)
+		h.log.Error("panic", "id", id, "path", loggedPath(c), "value", v, "stack", string(debug.Stack()))
+		c.Abort()
+		switch {
+		case c.Writer.Written():
+		case isAPI(c):
+			h.apiError(c, http.StatusInternalServerError, "internal", h.tr(c).T("error.server.body"), nil)
+		default:
+			h.writeServerError(c.Writer, h.tr(c), c.Request.URL.Path, id)
 		}
 	}()
 	c.Next()

@@ -4,25 +4,67 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"html"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-// render writes an HTML page with the given status, gzipped for browsers that accept it.
+// render writes an HTML page with the given status, gzipped for browsers that accept it. A
+// page that fails to render is replaced by the calm error page: templates render into a
+// buffer, so nothing was sent yet.
 func (h *Handler) render(c *gin.Context, status int, page string, data any) {
 	c.Header("Content-Type", "text/html; charset=utf-8")
 	c.Header("Cache-Control", "no-store")
 	var buf bytes.Buffer
 	if err := h.pages.Render(&buf, page, data); err != nil {
-		h.log.Error("render", "id", c.GetString(ctxRequestID), "page", page, "err", err)
-		c.Writer.WriteHeader(http.StatusInternalServerError)
-		c.Writer.WriteString("Internal Server Error")
+		id := c.GetString(ctxRequestID)
+		h.log.Error("render", "id", id, "page", page, "err", err)
+		h.writeServerError(c.Writer, h.tr(c), c.Request.URL.Path, id)
 		return
 	}
 	writeCompressed(c, status, buf.Bytes())
+}
+
+// writeServerError writes the calm 500 page with the request id, without the store (it may
+// be what failed) and without gin (the session layer calls it too). If even the error page
+// cannot be rendered, a plain page says the same in the person's language.
+func (h *Handler) writeServerError(w http.ResponseWriter, tr *locale.Translator, path, id string) {
+	p := Page{Lang: tr.Lang(), Title: tr.T("error.server.title"), Path: path, tr: tr, RequestID: id}
+	data := errorData{Page: p, Heading: p.T("error.server.title"), Body: p.T("error.server.body")}
+	var buf bytes.Buffer
+	err := h.pages.Render(&buf, "error", data)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusInternalServerError)
+	if err == nil {
+		buf.WriteTo(w)
+		return
+	}
+	h.log.Error("render", "id", id, "page", "error", "err", err)
+	fmt.Fprintf(w, "<!doctype html>\n<html lang=\"%s\"><meta charset=\"utf-8\"><title>%s</title><h1>%[2]s</h1><p>%s</p><p>%s</p></html>\n",
+		tr.Lang(), html.EscapeString(data.Heading), html.EscapeString(data.Body), html.EscapeString(tr.T("error.reference", "ID", id)))
+}
+
+// sessionStoreError answers a request whose web session could not be read or saved: the
+// session layer runs outside the router, so it gets the calm page here, with a request id of
+// its own when the router has not given one yet.
+func (h *Handler) sessionStoreError(w http.ResponseWriter, r *http.Request, err error) {
+	id := w.Header().Get("X-Request-Id")
+	if id == "" {
+		id = newRequestID()
+		w.Header().Set("X-Request-Id", id)
+	}
+	h.log.Error("session store", "id", id, "path", r.URL.Path, "err", err)
+	cookie := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		cookie = c.Value
+	}
+	h.writeServerError(w, h.catalog.Translator(h.catalog.Negotiate(cookie, r.Header.Get("Accept-Language"))), r.URL.Path, id)
 }
 
 type errorData struct {
@@ -36,8 +78,12 @@ func (h *Handler) errorPage(c *gin.Context, status int, key string) {
 	h.render(c, status, "error", errorData{Page: p, Heading: p.T(key + ".title"), Body: p.T(key + ".body")})
 }
 
-// notFound answers 404 in the request's own style: JSON for the API, a page otherwise.
+// notFound answers 404 in the request's own style: JSON for the API, a page otherwise. An
+// address with a venue's old slug is sent on to the current one instead.
 func (h *Handler) notFound(c *gin.Context) {
+	if h.redirectOldSlug(c) {
+		return
+	}
 	if isAPI(c) {
 		h.apiError(c, http.StatusNotFound, "not_found", h.tr(c).T("error.api_not_found"), nil)
 		return

@@ -25,6 +25,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026112304_schedule_versions", Migrate: migrateScheduleVersions},
 	{ID: "2026112305_planning", Migrate: migratePlanning},
 	{ID: "2026120602_cospeaker_invites", Migrate: migrateCoSpeakerInvites},
+	{ID: "2026120603_venue_ticket_keys", Migrate: migrateVenueTicketKeys},
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 	{ID: "2026120607_installation", Migrate: migrateInstallation},
 }
@@ -597,4 +598,29 @@ func migratePlanning(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().AddColumn(&Event{}, "TimetableRevision")
+}
+
+// migrateVenueTicketKeys gives every venue a ticket key that never changes, its slug of today
+// (the name its tickets already carry), and a table of the slugs venues had before.
+func migrateVenueTicketKeys(tx *gorm.DB) error {
+	type Venue struct {
+		ID        uint
+		TicketKey string `gorm:"size:20;not null;default:''"`
+	}
+	type VenueSlug struct {
+		Slug      string `gorm:"size:60;primaryKey"`
+		VenueID   uint   `gorm:"not null;index"`
+		Venue     Venue  `gorm:"constraint:OnDelete:CASCADE"`
+		CreatedAt time.Time
+	}
+	if err := tx.Migrator().AddColumn(&Venue{}, "TicketKey"); err != nil {
+		return err
+	}
+	if err := tx.Exec("UPDATE venues SET ticket_key = slug").Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("CREATE UNIQUE INDEX idx_venues_ticket_key ON venues (ticket_key)").Error; err != nil {
+		return err
+	}
+	return tx.Migrator().CreateTable(&VenueSlug{})
 }

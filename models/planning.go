@@ -28,7 +28,7 @@ type PlanningData struct {
 	// (for proposals that became sessions) and each registration's chosen sessions.
 	Interests [][]uint
 	// Booked counts, per session id, the bookings of active registrations: a booked session
-	// keeps its venue and time (see ApplyPlacements).
+	// keeps its venue and time (see checkSessionChange).
 	Booked map[uint]int
 }
 
@@ -139,7 +139,7 @@ type Placement struct {
 // all: sessions may swap rooms, since every moved session leaves its place before any takes
 // a new one. Each session keeps its length; a pinned session cannot be moved; a session people
 // have booked keeps its venue and time and only changes to a room with a seat for everyone
-// who has one. Waiting lists move up where a session got a bigger room.
+// who has one (see checkSessionChange). Waiting lists move up where a session got a bigger room.
 func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Placement) error {
 	return s.applyPlacements(ctx, eventID, nil, moves)
 }
@@ -175,18 +175,15 @@ func (s *Store) applyPlacements(ctx context.Context, eventID uint, revision *int
 			ids[i] = m.SessionID
 		}
 		var sessions []Session
-		if err := tx.Where("event_id = ? AND id IN ?", eventID, ids).Find(&sessions).Error; err != nil {
+		if err := s.forUpdate(tx).Where("event_id = ? AND id IN ?", eventID, ids).Find(&sessions).Error; err != nil {
 			return err
 		}
 		byID := map[uint]Session{}
 		for _, se := range sessions {
 			byID[se.ID] = se
 		}
-		booked, err := bookedSessions(tx, ids)
-		if err != nil {
-			return err
-		}
-		for _, m := range moves {
+		places := make([]placement, len(moves))
+		for i, m := range moves {
 			se, ok := byID[m.SessionID]
 			if !ok {
 				return fmt.Errorf("session %d: %w", m.SessionID, ErrNotFound)
@@ -194,24 +191,25 @@ func (s *Store) applyPlacements(ctx context.Context, eventID uint, revision *int
 			if se.Pinned {
 				return fmt.Errorf("session %d is pinned: %w", m.SessionID, ErrConflict)
 			}
-			if err := keepsBookings(tx, se, m, booked[se.ID]); err != nil {
-				return fmt.Errorf("session %d: %w", se.ID, err)
-			}
-		}
-		if err := tx.Where("session_id IN ?", ids).Delete(&SessionSlot{}).Error; err != nil {
-			return err
-		}
-		for _, m := range moves {
-			se := byID[m.SessionID]
 			in := SessionInput{VenueID: m.VenueID, RoomID: m.RoomID, FirstSlotID: m.FirstSlotID, SlotCount: max(se.SlotCount, 1),
 				CapacityLimit: se.CapacityLimit}
 			if m.RoomID == 0 {
 				in.FirstSlotID = 0
 			}
 			pl, err := resolvePlacement(tx, eventID, in)
+			if err == nil {
+				err = checkSessionChange(tx, se, pl, se.CapacityLimit)
+			}
 			if err != nil {
 				return fmt.Errorf("session %d: %w", m.SessionID, err)
 			}
+			places[i] = pl
+		}
+		if err := tx.Where("session_id IN ?", ids).Delete(&SessionSlot{}).Error; err != nil {
+			return err
+		}
+		for i, m := range moves {
+			se, pl := byID[m.SessionID], places[i]
 			if err := tx.Model(&Session{}).Where("id = ?", se.ID).
 				Updates(map[string]any{"venue_id": pl.venueID, "room_id": pl.roomID, "updated_at": s.now().UTC()}).Error; err != nil {
 				return err
@@ -251,38 +249,6 @@ func bookedSessions(tx *gorm.DB, ids []uint) (map[uint]int, error) {
 		out[r.SessionID] = r.N
 	}
 	return out, err
-}
-
-// keepsBookings refuses a move that would break what people who booked the session hold:
-// they registered for its venue and chose it for its time, so a booked session keeps both,
-// stays on the timetable, and only changes to a room with a seat for everyone who has one.
-func keepsBookings(tx *gorm.DB, se Session, m Placement, bookings int) error {
-	if bookings == 0 {
-		return nil
-	}
-	var slots []uint
-	if err := tx.Model(&SessionSlot{}).Where("session_id = ?", se.ID).Order("slot_id").Pluck("slot_id", &slots).Error; err != nil {
-		return err
-	}
-	if m.RoomID == 0 || se.VenueID == nil || m.VenueID != *se.VenueID || len(slots) == 0 {
-		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Bookings", bookings}}})
-	}
-	var first Slot
-	if err := tx.Where("venue_id = ?", m.VenueID).Order("starts_at").
-		Where("id IN ?", slots).First(&first).Error; err != nil {
-		return err
-	}
-	if first.ID != m.FirstSlotID {
-		return invalid(Problems{"room": {Key: "form.booked_keeps_place", Args: []any{"Bookings", bookings}}})
-	}
-	var room Room
-	if err := tx.First(&room, m.RoomID).Error; err != nil {
-		return invalid(Problems{"room": {Key: "form.room_not_at_venue"}})
-	}
-	if room.Capacity < se.Confirmed {
-		return invalid(Problems{"room": {Key: "form.booked_room_too_small", Args: []any{"Seated", se.Confirmed, "Capacity", room.Capacity}}})
-	}
-	return nil
 }
 
 // BookedSessions counts the bookings (seats and waiting places) per session of the event.

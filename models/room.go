@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -69,7 +70,8 @@ func (s *Store) CreateRoom(ctx context.Context, venueID uint, in RoomInput) (Roo
 	return r, nil
 }
 
-// UpdateRoom changes a room's details.
+// UpdateRoom changes a room's details. Its capacity cannot go below the seats taken in any
+// of its sessions.
 func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Room{}, err
@@ -81,6 +83,9 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 			return notFound(err, "room", id)
 		}
 		in.apply(&r)
+		if err := s.seatsInRoom(tx, r); err != nil {
+			return err
+		}
 		if err := tx.Model(&r).Select("name", "capacity", "accessibility").Updates(&r).Error; err != nil {
 			return err
 		}
@@ -94,4 +99,23 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 		return Room{}, fmt.Errorf("update room %d: %w", id, err)
 	}
 	return r, nil
+}
+
+// seatsInRoom refuses a capacity below the seats people hold in a session in room r, naming
+// how many hold one. The sessions' rows are locked on PostgreSQL, so no seat is taken
+// between this check and the change.
+func (s *Store) seatsInRoom(tx *gorm.DB, r Room) error {
+	var fullest Session
+	err := s.forUpdate(tx.Select("id", "title", "confirmed").Where("room_id = ?", r.ID)).
+		Order("confirmed DESC, id").Take(&fullest).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if fullest.Confirmed > r.Capacity {
+		return invalid(Problems{"capacity": {Key: "form.room_below_seated", Args: []any{"Count", fullest.Confirmed, "Session", fullest.Title}}})
+	}
+	return nil
 }

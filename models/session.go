@@ -250,7 +250,9 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 	return s.Session(ctx, se.ID)
 }
 
-// UpdateSession changes a session, its speakers and its placement in one transaction.
+// UpdateSession changes a session, its speakers and its placement in one transaction. A session
+// people have booked keeps its venue and time, and its room and limit seat everyone who holds
+// a seat (see checkSessionChange).
 func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Session, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err
@@ -258,7 +260,7 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		var se Session
-		if err := tx.First(&se, id).Error; err != nil {
+		if err := s.forUpdate(tx).First(&se, id).Error; err != nil {
 			return notFound(err, "session", id)
 		}
 		if err := saveSession(tx, &se, in); err != nil {
@@ -278,6 +280,11 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 	placement, err := resolvePlacement(tx, se.EventID, in)
 	if err != nil {
 		return err
+	}
+	if se.ID != 0 {
+		if err := checkSessionChange(tx, *se, placement, in.CapacityLimit); err != nil {
+			return err
+		}
 	}
 	if err := bumpTimetable(tx, se.EventID, nil); err != nil {
 		return err

@@ -12,9 +12,12 @@ import (
 
 // Venue is one building where the event takes place, with its own rooms and time slots.
 type Venue struct {
-	ID            uint
-	EventID       uint   `gorm:"not null;index"`
-	Slug          string `gorm:"size:60;not null;uniqueIndex"`
+	ID      uint
+	EventID uint   `gorm:"not null;index"`
+	Slug    string `gorm:"size:60;not null;uniqueIndex"`
+	// TicketKey names the venue on tickets: its first slug, kept when the slug changes, so
+	// tickets already issued keep their venue (see TicketName and VenueSlug).
+	TicketKey     string `gorm:"size:20;not null;default:''"`
 	Name          string `gorm:"size:200;not null"`
 	City          string `gorm:"size:100;not null"`
 	Address       string `gorm:"size:200;not null"`
@@ -48,7 +51,8 @@ type VenueInput struct {
 	Capacity      int
 }
 
-// MaxSlugLength keeps venue slugs short: a slug is part of every ticket's QR code, and a
+// MaxSlugLength keeps venue slugs short: a venue's first slug is its ticket key, part of
+// every ticket's QR code, and a
 // shorter code is one a cheap phone camera reads from further away.
 const MaxSlugLength = 20
 
@@ -126,9 +130,15 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 	}
 	v := Venue{EventID: eventID}
 	in.apply(&v)
-	err := s.db.WithContext(ctx).Create(&v).Error
+	v.TicketKey = v.Slug
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		if taken, err := slugOfAnother(tx, 0, v.Slug); err != nil || taken {
+			return errOr(err, errSlugTaken())
+		}
+		return tx.Create(&v).Error
+	})
 	if isUniqueViolation(err) {
-		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})
+		return Venue{}, errSlugTaken()
 	}
 	if err != nil {
 		return Venue{}, fmt.Errorf("create venue %q: %w", in.Slug, err)
@@ -136,7 +146,9 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 	return v, nil
 }
 
-// UpdateVenue changes a venue's details.
+// UpdateVenue changes a venue's details. A new slug leaves the old one pointing at the venue
+// (see VenueByOldSlug); tickets keep naming it by its TicketKey. Its capacity cannot go below the people registered
+// for it.
 func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Venue{}, err
@@ -146,14 +158,39 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 		if err := tx.First(&v, id).Error; err != nil {
 			return notFound(err, "venue", id)
 		}
+		if taken, err := slugOfAnother(tx, id, in.Slug); err != nil || taken {
+			return errOr(err, errSlugTaken())
+		}
+		if err := renameSlug(tx, id, v.Slug, in.Slug, s.now().UTC()); err != nil {
+			return err
+		}
 		in.apply(&v)
-		return tx.Model(&v).Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v).Error
+		// Conditional on the registrations counted in the same row, as registrations are: a
+		// capacity below them is refused, also when one comes in meanwhile.
+		res := tx.Model(&v).Where("registered <= ?", v.Capacity).
+			Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v)
+		if res.Error != nil || res.RowsAffected > 0 {
+			return res.Error
+		}
+		var registered int
+		if err := tx.Model(&Venue{}).Where("id = ?", id).Pluck("registered", &registered).Error; err != nil {
+			return err
+		}
+		return invalid(Problems{"capacity": {Key: "form.venue_below_registered", Args: []any{"Count", registered}}})
 	})
 	if isUniqueViolation(err) {
-		return Venue{}, invalid(Problems{"slug": {Key: "form.slug_taken"}})
+		return Venue{}, errSlugTaken()
 	}
 	if err != nil {
 		return Venue{}, fmt.Errorf("update venue %d: %w", id, err)
 	}
 	return v, nil
+}
+
+// errOr returns err when there is one, else refusal.
+func errOr(err, refusal error) error {
+	if err != nil {
+		return err
+	}
+	return refusal
 }

@@ -3,6 +3,7 @@ package tickets
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"strings"
 )
 
@@ -62,4 +63,13 @@ func NormalizeCode(typed string) string {
 		n++
 	}
 	return b.String()
+}
+
+// CodeHint is a short, one-way fingerprint of a ticket code (as ShortCode returns it): the
+// first 8 hex digits of its SHA-256. A door's offline list carries the hints of the other
+// venues' tickets, so a code typed there is answered "for another venue" without the door
+// holding codes it could let anyone in with: a hint matches some 2^14 possible codes.
+func CodeHint(code string) string {
+	sum := sha256.Sum256([]byte(code))
+	return hex.EncodeToString(sum[:4])
 }

@@ -21,15 +21,16 @@ func LabelsFor(lang string) Labels {
 	return DutchLabels()
 }
 
-// TicketFor is the signed ticket of a registration in its current version.
-func TicketFor(r models.Registration, venueSlug string) Ticket {
-	return Ticket{ID: uint32(r.ID), Venue: venueSlug, Version: uint16(r.TicketVersion)}
+// TicketFor is the signed ticket of a registration in its current version; venue is how
+// tickets name the venue (models.Venue.TicketName).
+func TicketFor(r models.Registration, venue string) Ticket {
+	return Ticket{ID: uint32(r.ID), Venue: venue, Version: uint16(r.TicketVersion)}
 }
 
 // Issue gathers what a registration's ticket shows. The registration must have its bookings
 // loaded with their sessions, rooms and slots, as Store.Registration and Store.Attendees do.
 func Issue(signer Signer, e models.Event, v models.Venue, r models.Registration, d Dates) TicketData {
-	payload := signer.Payload(TicketFor(r, v.Slug))
+	payload := signer.Payload(TicketFor(r, v.TicketName()))
 	data := TicketData{
 		Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Address: v.Address, RouteHint: v.RouteHint,
 		Name: r.Name, Organisation: r.Organisation, Payload: payload, Code: ShortCode(payload),
@@ -52,7 +53,7 @@ func Issue(signer Signer, e models.Event, v models.Venue, r models.Registration,
 func BadgesFor(signer Signer, e models.Event, v models.Venue, regs []models.Registration, lang string) BadgeSheetData {
 	data := BadgeSheetData{Event: e.Name, Venue: v.Name, Labels: LabelsFor(lang)}
 	for _, r := range regs {
-		payload := signer.Payload(TicketFor(r, v.Slug))
+		payload := signer.Payload(TicketFor(r, v.TicketName()))
 		data.Badges = append(data.Badges, Badge{Name: r.Name, Organisation: r.Organisation, Payload: payload, Code: ShortCode(payload)})
 	}
 	return data
@@ -62,7 +63,7 @@ func BadgesFor(signer Signer, e models.Event, v models.Venue, regs []models.Regi
 func DoorListFor(signer Signer, e models.Event, v models.Venue, regs []models.Registration, d Dates, lang string) DoorListData {
 	data := DoorListData{Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Labels: LabelsFor(lang)}
 	for _, r := range regs {
-		payload := signer.Payload(TicketFor(r, v.Slug))
+		payload := signer.Payload(TicketFor(r, v.TicketName()))
 		data.Entries = append(data.Entries, DoorListEntry{Name: r.Name, Organisation: r.Organisation, Code: ShortCode(payload)})
 	}
 	return data

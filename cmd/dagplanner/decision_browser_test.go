@@ -48,8 +48,12 @@ func withStore(t *testing.T, db string, fn func(s *models.Store)) {
 func undoDemoDecisions(t *testing.T, db string) {
 	t.Helper()
 	withStore(t, db, func(s *models.Store) {
+		// The demo's confirmed proposals have sessions: those go too.
+		if err := s.DB().Where("proposal_id IS NOT NULL").Delete(&models.Session{}).Error; err != nil {
+			t.Fatal(err)
+		}
 		err := s.DB().Model(&models.Proposal{}).
-			Where("status IN ?", []string{models.ProposalAccepted, models.ProposalReserve, models.ProposalRejected}).
+			Where("status IN ?", []string{models.ProposalAccepted, models.ProposalConfirmed, models.ProposalReserve, models.ProposalRejected}).
 			Update("status", models.ProposalSubmitted).Error
 		if err != nil {
 			t.Fatal(err)

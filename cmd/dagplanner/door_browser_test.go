@@ -513,6 +513,33 @@ func TestDoorTicketJS(t *testing.T) {
 			t.Errorf("offline answer %d = %q, want %q", i+1, g, w)
 		}
 	}
+
+	// Issue #12 points 9 and 11: tickets name the venue by its key, which stays when its slug
+	// changes, and a typed code of another venue's ticket is "wrong venue" offline too.
+	code := tickets.ShortCode(signer.Payload(tickets.Ticket{ID: 7, Venue: "rotterdam", Version: 1}))
+	renamed := fmt.Sprintf(`(async () => {
+		const T = DagplannerDoor.ticket;
+		const list = T.indexList({venue: {slug: 'zwolle-centrum', name: 'Provinciehuis', ticket_names: ['zwolle', 'zwolle-centrum']},
+			venues: {zwolle: 'Provinciehuis', 'zwolle-centrum': 'Provinciehuis', rotterdam: 'Stadhuis Rotterdam'},
+			other_codes: {%q: 'rotterdam'},
+			attendees: [{id: 1, version: 1, status: 'active', code: 'AAAAA-AAAAA', name: 'Een'}]});
+		const r = input => { const a = T.decide(input, list, 'zwolle-centrum', {}); return [a.result, a.venue_name || (a.attendee && a.attendee.name) || ''].join('|'); };
+		return [
+			r({ticket: {id: 1, version: 1, venue: 'zwolle'}}),
+			r({ticket: {id: 1, version: 1, venue: 'zwolle-centrum'}}),
+			r({ticket: {id: 1, version: 1, venue: 'rotterdam'}}),
+			r({code: %q, otherVenue: await T.otherVenue(list, %[2]q)}),
+			r({code: 'XXXXX-XXXXX', otherVenue: await T.otherVenue(list, 'XXXXX-XXXXX')}),
+		];
+	})()`, tickets.CodeHint(code), code)
+	outcomes, err = chromedp.Run(doorStep(ctx), chromedp.Evaluate[[]string](renamed, func(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"admitted|Een", "admitted|Een", "wrong_venue|Stadhuis Rotterdam", "wrong_venue|Stadhuis Rotterdam", "invalid|"}
+	if !slices.Equal(outcomes, want) {
+		t.Errorf("offline answers with a renamed venue and another venue's code = %q, want %q", outcomes, want)
+	}
 }
 
 // BenchmarkDoorOffline measures, in the page, how long the scan page takes while offline from

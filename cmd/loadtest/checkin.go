@@ -78,10 +78,10 @@ func runCheckIns(ctx context.Context, cfg config, out io.Writer) error {
 		}
 	}
 	store.Close()
-	signer := tickets.NewSigner(key.PrivateKey)
+	signer, ticketName := tickets.NewSigner(key.PrivateKey), v.TicketName()
 	payloads := make([][]byte, len(ids))
 	for i, id := range ids {
-		body, _ := json.Marshal(map[string]string{"code": signer.Payload(tickets.Ticket{ID: uint32(id), Venue: venue.Slug, Version: 1})})
+		body, _ := json.Marshal(map[string]string{"code": signer.Payload(tickets.Ticket{ID: uint32(id), Venue: ticketName, Version: 1})})
 		payloads[i] = body
 	}
 

@@ -134,7 +134,7 @@
           : t("door.already_no_door", { Time: time(a.first_checked_in_at) });
         break;
       case "wrong_venue":
-        headline = t("door.wrong_venue", { Venue: a.venue_name || a.venue || "" });
+        headline = t(a.cancelled ? "door.wrong_venue_cancelled" : "door.wrong_venue", { Venue: a.venue_name || a.venue || "" });
         break;
       case "cancelled": headline = t("door.cancelled"); break;
       case "superseded": headline = t("door.superseded"); break;
@@ -256,6 +256,10 @@
       var ticket = D.ticket.decode(what.payload);
       decided = !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
         return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, S.queued()) : { result: "invalid" };
+      });
+    } else if (what.code && !S.list.byCode[what.code]) {
+      decided = D.ticket.otherVenue(S.list, what.code).then(function (other) {
+        return D.ticket.decide({ code: what.code, otherVenue: other }, S.list, venue, S.queued());
       });
     } else {
       decided = Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, S.queued()));

@@ -125,17 +125,22 @@
 
   // decide answers a scan from the device's copy of the check-in list, as the server would:
   // what is "invalid", "wrong_venue", "cancelled", "superseded", "already_checked_in" or
-  // "admitted". input is {ticket} (a verified payload), {code} (normalised) or {registration}
+  // "admitted". input is {ticket} (a verified payload), {code, otherVenue} (normalised; the
+  // venue a code not on the list belongs to, from otherVenue) or {registration}
   // (an id from the name search); queued maps registration ids to scans waiting on this device.
   function decide(input, list, venue, queued) {
     var attendee = null;
+    // Tickets name the venue by its key, older ones by a slug it has or had.
+    var own = (list.data && list.data.venue && list.data.venue.ticket_names) || [venue];
+    var elsewhere = function (name) {
+      return { result: "wrong_venue", venue: name, venue_name: (list.venues || {})[name] || name };
+    };
     if (input.ticket) {
-      if (input.ticket.venue !== venue) {
-        return { result: "wrong_venue", venue: input.ticket.venue, venue_name: (list.venues || {})[input.ticket.venue] || input.ticket.venue };
-      }
+      if (own.indexOf(input.ticket.venue) < 0) return elsewhere(input.ticket.venue);
       attendee = list.byID[input.ticket.id];
     } else if (input.code) {
       attendee = list.byCode[input.code];
+      if (!attendee && input.otherVenue) return elsewhere(input.otherVenue);
     } else if (input.registration) {
       attendee = list.byID[input.registration];
     }
@@ -164,6 +169,19 @@
     return out;
   }
 
+  // otherVenue finds the venue of a typed code that is not on this door's list: the list
+  // holds, per other venue's ticket, the first 8 hex digits of the SHA-256 of its code (as
+  // tickets.CodeHint). It resolves to the venue's ticket name, or "".
+  function otherVenue(list, code) {
+    var hints = (list.data && list.data.other_codes) || {};
+    if (!window.crypto || !crypto.subtle || !Object.keys(hints).length) return Promise.resolve("");
+    return crypto.subtle.digest("SHA-256", ascii(code)).then(function (sum) {
+      var b = new Uint8Array(sum), hex = "";
+      for (var i = 0; i < 4; i++) hex += (b[i] < 16 ? "0" : "") + b[i].toString(16);
+      return hints[hex] || "";
+    }, function () { return ""; });
+  }
+
   // indexList wraps a check-in list from the API with lookups by registration id and by code.
   function indexList(data) {
     var list = { data: data, venues: data.venues || {}, keys: data.keys || [], byID: {}, byCode: {} };
@@ -181,6 +199,7 @@
     normalizeCode: normalizeCode,
     isCode: isCode,
     decide: decide,
+    otherVenue: otherVenue,
     indexList: indexList
   };
 })(window.DagplannerDoor = window.DagplannerDoor || {});
