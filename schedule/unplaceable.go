@@ -62,15 +62,18 @@ func (pr Problem) hasRooms(vs []int) bool {
 
 // speakersMissConsecutive reports whether, at the venues session s may be at, there are two
 // consecutive slots without a break between them, but none that all its speakers can do.
+// Whether two slots run on is staticReason's rule, asked for s without speakers or size.
 func (pr Problem) speakersMissConsecutive(s Session) bool {
+	probe := s
+	probe.Speakers, probe.MinSeats = nil, 0
 	pairs := false
 	for v, venue := range pr.Venues {
-		if len(s.Venues) > 0 && !containsInt(s.Venues, v) || len(venue.Rooms) == 0 {
+		if len(venue.Rooms) == 0 {
 			continue
 		}
 		for k := 0; k+1 < len(venue.Slots); k++ {
-			if venue.Slots[k+1].Start.Sub(venue.Slots[k].End) > MaxChangeover {
-				continue
+			if pr.staticReason(probe, Place{v, 0, k}) != "" {
+				continue // another venue, or a break between the two slots
 			}
 			pairs = true
 			free := true
