@@ -28,6 +28,8 @@ type boardData struct {
 	CanPlan bool
 	// MoveError is why the last move or pin was refused (422), with the session concerned.
 	MoveError *boardMoveError
+	// Warning is what the last planner run could not do (sessions left unplaced, and why).
+	Warning string
 }
 
 type boardTab struct {
@@ -106,6 +108,7 @@ func (h *Handler) renderBoard(c *gin.Context, status int, v models.Venue, moveEr
 	p := h.page(c, h.tr(c).T("beheer.board.title", "Venue", v.Name), "beheer")
 	data := buildBoard(p, d, v)
 	data.MoveError = moveErr
+	data.Warning = h.sessions.PopString(ctx, sessionWarning)
 	h.render(c, status, "beheer/board", data)
 }
 
@@ -142,15 +145,19 @@ func buildBoard(p Page, d models.PlanningData, v models.Venue) boardData {
 		}
 	}
 	data.Rows = boardRows(p, pr, plan, ix, vi, cards)
-	for i, pl := range plan.Places {
+	// An unplaced session belongs on the board of each venue it may be placed at.
+	here := func(i int) bool {
 		se := d.Sessions[i]
-		if pl == nil && (se.VenueID == nil || *se.VenueID == v.ID) &&
-			(len(pr.Sessions[i].Venues) == 0 || slices.Contains(pr.Sessions[i].Venues, vi)) {
+		return plan.Places[i] == nil && (se.VenueID == nil || *se.VenueID == v.ID) &&
+			(len(pr.Sessions[i].Venues) == 0 || slices.Contains(pr.Sessions[i].Venues, vi))
+	}
+	for i := range plan.Places {
+		if here(i) {
 			data.Unplaced = append(data.Unplaced, cards[i])
 		}
 	}
 	for _, is := range issues {
-		if touchesVenue(is, plan, vi) {
+		if is.Kind == schedule.IssueUnplaceable && here(is.Sessions[0]) || touchesVenue(is, plan, vi) {
 			data.Problems = append(data.Problems, describeIssue(p, pr, plan, ix, d, is))
 		}
 	}

@@ -39,6 +39,8 @@ func describeIssue(p Page, pr schedule.Problem, plan schedule.Plan, ix schedule.
 	case schedule.IssueSpeakerUnavailable:
 		sl := pr.Venues[is.Venue].Slots[is.Slot]
 		out.Text = p.T("beheer.board.issue.unavailable", "Speaker", speaker, "Session", title(first), "Time", p.TimeRange(sl.Start, sl.End))
+	case schedule.IssueUnplaceable:
+		out.Text = p.T("beheer.board.issue.unplaceable", "Session", title(first), "Reason", p.T("beheer.plan.reason."+is.Rule))
 	case schedule.IssueVenueNotWished:
 		out.Text = p.T("beheer.board.issue.venue_not_wished", "Session", title(first), "Venue", pr.Venues[is.Venue].Name)
 	case schedule.IssueTwoSlotSplit:

@@ -142,6 +142,20 @@ func (h *Handler) sendDecisionMails(c *gin.Context) {
 		}
 		ids = append(ids, uint(id))
 	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	// The number of e-mails is confirmed on a page of its own; the store sends exactly the
+	// drafts posted back, or none when the drafts changed meanwhile.
+	if confirmed, ok := confirmedMails(c); len(ids) > 0 && (!ok || confirmed != len(ids)) {
+		d := mailConfirmData{Count: len(ids), Changed: ok, Action: "/beheer/besluiten/verzenden",
+			Lines:   []string{h.tr(c).T("beheer.mail_confirm.decisions", "Count", len(ids))},
+			Confirm: "beheer.mail_confirm.send", Back: "/beheer/besluiten"}
+		for _, id := range ids {
+			d.Hidden = append(d.Hidden, hiddenField{Name: "draft", Value: strconv.FormatUint(uint64(id), 10)})
+		}
+		h.askMailConfirmation(c, d)
+		return
+	}
 	n, err := h.store.SendDecisionMails(c.Request.Context(), event.ID, ids)
 	switch {
 	case errors.Is(err, models.ErrStaleDraft):

@@ -173,20 +173,53 @@ func (h *Handler) updateEvent(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, "/beheer")
 }
 
-// sendReminders queues the "still coming?" e-mail to every attendee now, once per event.
+// sendReminders queues the "still coming?" e-mail to every attendee now, once per event,
+// after the organiser confirmed the number of e-mails on a page of its own.
 func (h *Handler) sendReminders(c *gin.Context) {
 	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
-	n, err := h.store.SendReminders(c.Request.Context(), event.ID)
+	ctx := c.Request.Context()
+	want, err := h.store.ReminderMails(ctx, event.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	if n == 0 {
+	if want == 0 {
 		h.setFlash(c, "beheer.reminders_already")
-	} else {
+		c.Redirect(http.StatusSeeOther, "/beheer")
+		return
+	}
+	ask := func(n int, changed bool) {
+		h.askMailConfirmation(c, mailConfirmData{Count: n, Changed: changed,
+			Lines:  []string{h.tr(c).T("beheer.mail_confirm.reminders", "Count", n)},
+			Action: "/beheer/herinnering", Confirm: "beheer.mail_confirm.send", Back: "/beheer"})
+	}
+	confirmed, ok := confirmedMails(c)
+	if !ok || confirmed != want {
+		ask(want, ok)
+		return
+	}
+	n, err := h.store.SendReminders(ctx, event.ID, confirmed)
+	switch {
+	case errors.Is(err, models.ErrRecipientsChanged):
+		// Someone registered or cancelled meanwhile: nothing went out; ask again.
+		if want, err = h.store.ReminderMails(ctx, event.ID); err != nil {
+			h.serverError(c, err)
+			return
+		}
+		if want > 0 {
+			ask(want, true)
+			return
+		}
+		h.setFlash(c, "beheer.reminders_already")
+	case err != nil:
+		h.serverError(c, err)
+		return
+	case n == 0:
+		h.setFlash(c, "beheer.reminders_already")
+	default:
 		h.setFlash(c, "beheer.reminders_queued", "Count", n)
 	}
 	c.Redirect(http.StatusSeeOther, "/beheer")

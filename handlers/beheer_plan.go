@@ -18,6 +18,10 @@ import (
 // planBudget is the time the board's planner button may take.
 const planBudget = 5 * time.Second
 
+// sessionWarning holds a warning for the next board shown: a planner run that left sessions
+// unplaced (the layout's flash is for things that went well).
+const sessionWarning = "board_warning"
+
 // planSchedule runs the automatic planner for the board's button (form fields venue: a slug
 // or "all"; mode: unplaced, all or minimal; seed, default 1), applies its moves in one go and
 // says in a flash what it did. An infeasible request changes nothing and says why.
@@ -95,7 +99,11 @@ func (h *Handler) planSchedule(c *gin.Context) {
 	}
 	h.log.Info("schedule planned", "event", event.ID, "venue", slug, "mode", c.PostForm("mode"), "seed", seed,
 		"changes", len(moves), "unplaced", len(ep.Result.Unplaced))
-	h.sessions.Put(ctx, sessionFlash, planFlash(h.tr(c), ep))
+	key := sessionFlash
+	if len(ep.Result.Unplaced) > 0 && back != "/beheer" {
+		key = sessionWarning
+	}
+	h.sessions.Put(ctx, key, planFlash(h.tr(c), ep))
 	c.Redirect(http.StatusSeeOther, back)
 }
 

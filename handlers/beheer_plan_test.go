@@ -82,12 +82,25 @@ func TestPlanScheduleButton(t *testing.T) {
 	if got, want := resp.Header.Get("Location"), "/beheer/rooster/"+bhID(testVenue(t, ts, "zwolle").ID); got != want {
 		t.Errorf("Location %q, want %q", got, want)
 	}
-	_, body = ts.get(t, "/beheer")
-	for _, want := range []string{"Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
+	// Sessions left unplaced make it a warning on the board, not a success.
+	_, body = ts.get(t, resp.Header.Get("Location"))
+	warning := between(body, `class="utrecht-alert utrecht-alert--warning`, "</div>")
+	for _, want := range []string{"Niet alle sessies zijn ingepland", "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
 		"1 sessie kon niet worden geplaatst: „&lt;b&gt;Reuzensessie&lt;/b&gt;” (geen zaal groot genoeg)."} {
-		if !strings.Contains(body, want) {
-			t.Errorf("the flash lacks %q", want)
+		if !strings.Contains(warning, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, warning)
 		}
+	}
+	if strings.Contains(body, "utrecht-alert--ok") {
+		t.Error("a planner run that left a session unplaced shows a success box")
+	}
+	// The board lists the session no room fits among its problems, and shows the warning once.
+	_, body = ts.get(t, resp.Header.Get("Location"))
+	if strings.Contains(body, "utrecht-alert--warning") {
+		t.Error("the warning shows again on the next visit")
+	}
+	if want := "&lt;b&gt;Reuzensessie&lt;/b&gt; kan nergens op het rooster: geen zaal groot genoeg."; !strings.Contains(between(body, `id="problemen"`, "</section>"), want) {
+		t.Errorf("the board's problems lack %q", want)
 	}
 	if strings.Contains(body, "<b>Reuzensessie") {
 		t.Error("a session title is shown unescaped")
@@ -217,4 +230,18 @@ func TestDemoPlannerPlacesWaitingSessions(t *testing.T) {
 	if want := fmt.Sprintf("Het rooster is gepland: %d sessies geplaatst", placed); !strings.Contains(body, want) {
 		t.Errorf("the flash lacks %q", want)
 	}
+}
+
+// between returns the part of body from the first start up to the next end ("" when start
+// is missing).
+func between(body, start, end string) string {
+	i := strings.Index(body, start)
+	if i < 0 {
+		return ""
+	}
+	rest := body[i:]
+	if j := strings.Index(rest, end); j >= 0 {
+		return rest[:j]
+	}
+	return rest
 }

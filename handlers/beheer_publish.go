@@ -85,7 +85,9 @@ func changeViews(p Page, venues []models.Venue, changes []models.ScheduleChange)
 	return out
 }
 
-// publishSchedule publishes the timetable as it stands as the next version.
+// publishSchedule publishes the timetable as it stands as the next version. When that
+// e-mails attendees or speakers, the organiser first confirms the number of e-mails on a page
+// of its own, and the store publishes only if that is still the number.
 func (h *Handler) publishSchedule(c *gin.Context) {
 	event, ok := h.managedEvent(c)
 	if !ok {
@@ -96,8 +98,27 @@ func (h *Handler) publishSchedule(c *gin.Context) {
 	if u, ok := h.currentUser(c); ok {
 		by = &u.ID
 	}
-	v, err := h.store.PublishSchedule(ctx, event.ID, by)
+	attendees, speakers, err := h.store.PublishMails(ctx, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	want := attendees + speakers
+	confirmed, ok := confirmedMails(c)
+	if want > 0 && (!ok || confirmed != want) {
+		h.askPublishConfirmation(c, attendees, speakers, ok)
+		return
+	}
+	v, err := h.store.PublishScheduleMailing(ctx, event.ID, by, want)
 	switch {
+	case errors.Is(err, models.ErrRecipientsChanged):
+		// Bookings changed meanwhile: nothing was published; ask again with the new number.
+		if attendees, speakers, err = h.store.PublishMails(ctx, event.ID); err != nil {
+			h.serverError(c, err)
+			return
+		}
+		h.askPublishConfirmation(c, attendees, speakers, true)
+		return
 	case errors.Is(err, models.ErrNothingToPublish):
 		h.setFlash(c, "beheer.publish.nothing")
 	case errors.Is(err, models.ErrConflict):
@@ -106,8 +127,22 @@ func (h *Handler) publishSchedule(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	default:
-		h.log.Info("schedule published", "event", event.ID, "version", v.Number, "changes", len(v.Changes))
+		h.log.Info("schedule published", "event", event.ID, "version", v.Number, "changes", len(v.Changes), "mails", want)
 		h.setFlash(c, "beheer.publish.done", "Number", v.Number)
 	}
 	c.Redirect(http.StatusSeeOther, "/beheer/programma")
+}
+
+// askPublishConfirmation shows how many e-mails publishing sends, to whom, and asks to go on.
+func (h *Handler) askPublishConfirmation(c *gin.Context, attendees, speakers int, changed bool) {
+	tr := h.tr(c)
+	d := mailConfirmData{Count: attendees + speakers, Changed: changed, Action: "/beheer/programma/publiceren",
+		Confirm: "beheer.mail_confirm.publish", Back: "/beheer/programma"}
+	if attendees > 0 {
+		d.Lines = append(d.Lines, tr.T("beheer.mail_confirm.publish_attendees", "Count", attendees))
+	}
+	if speakers > 0 {
+		d.Lines = append(d.Lines, tr.T("beheer.mail_confirm.publish_speakers", "Count", speakers))
+	}
+	h.askMailConfirmation(c, d)
 }

@@ -2,8 +2,10 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -75,8 +77,29 @@ func TestPublishSchedulePage(t *testing.T) {
 			t.Errorf("with a pending change, the page lacks %q", want)
 		}
 	}
+	// Version 2 e-mails the attendees of that session and its speakers: publishing first asks
+	// to confirm their exact number, and publishes nothing until then.
+	mails := func() int64 {
+		var n int64
+		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}).Count(&n)
+		return n
+	}
+	before := mails()
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
+	wantStatus(t, resp, body, http.StatusOK)
+	shown := regexp.MustCompile(`name="aantal" value="(\d+)"`).FindStringSubmatch(body)
+	if shown == nil || shown[1] == "0" || !strings.Contains(body, "Ja, publiceer en verstuur "+shown[1]+" e-mails") ||
+		!strings.Contains(body, "deelnemers krijgen een e-mail") {
+		t.Fatalf("publishing version 2 does not ask to confirm the number of e-mails:\n%s", body)
+	}
+	if vs, _ := ts.Store.ScheduleVersions(ctx, event.ID); len(vs) != 1 || mails() != before {
+		t.Fatalf("an unconfirmed publish made version %d and queued %d e-mails", len(vs), mails()-before)
+	}
+	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{"bevestigd": {"ja"}, "aantal": {shown[1]}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
+	if got := mails() - before; fmt.Sprint(got) != shown[1] {
+		t.Errorf("publishing queued %d e-mails, the confirmation said %s", got, shown[1])
+	}
 	_, body = ts.get(t, "/beheer/programma")
 	if !strings.Contains(body, "Versie 2, ") || !strings.Contains(body, "Gepubliceerd: versie 2,") {
 		t.Error("version 2 is not listed")

@@ -1426,7 +1426,24 @@ func TestSendRemindersOnce(t *testing.T) {
 		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind = ?", models.MailReminder).Count(&n)
 		return n
 	}
-	resp, body := ts.postForm(t, "/beheer/herinnering", url.Values{})
+	// The button asks first, naming the exact number of e-mails, and queues nothing; a
+	// confirmation of another number (the list changed meanwhile) asks again.
+	for _, form := range []url.Values{{}, confirmed(url.Values{}, fmt.Sprint(active+1))} {
+		resp, body := ts.postForm(t, "/beheer/herinnering", form)
+		if want := map[bool]int{false: http.StatusOK, true: http.StatusConflict}[form.Has("aantal")]; resp.StatusCode != want {
+			t.Fatalf("status got %d, want %d; body:\n%s", resp.StatusCode, want, body)
+		}
+		for _, want := range []string{fmt.Sprintf("%d e-mails versturen?", active), fmt.Sprintf("Ja, verstuur %d e-mails", active),
+			fmt.Sprintf(`name="aantal" value="%d"`, active), `action="/beheer/herinnering"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("the confirmation lacks %q", want)
+			}
+		}
+		if got := countReminders(); got != 0 {
+			t.Fatalf("an unconfirmed press queued %d reminders", got)
+		}
+	}
+	resp, body := ts.postForm(t, "/beheer/herinnering", confirmed(url.Values{}, fmt.Sprint(active)))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("status got %d, want 303; body:\n%s", resp.StatusCode, body)
 	}
@@ -1437,7 +1454,7 @@ func TestSendRemindersOnce(t *testing.T) {
 	if !strings.Contains(page, fmt.Sprintf("gaat naar %d deelnemers", active)) {
 		t.Errorf("dashboard after sending: no confirmation naming %d attendees", active)
 	}
-	ts.postForm(t, "/beheer/herinnering", url.Values{})
+	ts.postForm(t, "/beheer/herinnering", confirmed(url.Values{}, fmt.Sprint(active)))
 	if got := countReminders(); got != active {
 		t.Errorf("reminders after pressing twice = %d, want still %d", got, active)
 	}

@@ -44,6 +44,15 @@ func proposeByForm(t *testing.T, ts *testServer, email, title, lang string, coSp
 
 var draftField = regexp.MustCompile(`name="draft" value="(\d+)"`)
 
+// confirmed adds to form the confirmation of n e-mails that actions mailing many people ask for.
+func confirmed(form url.Values, n string) url.Values {
+	out := url.Values{"bevestigd": {"ja"}, "aantal": {n}}
+	for k, v := range form {
+		out[k] = v
+	}
+	return out
+}
+
 // draftForm returns the hidden draft ids of the outbox page's send form.
 func draftForm(body string) url.Values {
 	v := url.Values{}
@@ -252,25 +261,43 @@ func TestDecisionOutboxToSession(t *testing.T) {
 		t.Fatalf("send form holds drafts %v, want 2", sendForm["draft"])
 	}
 
+	// Sending first asks to confirm the number of e-mails, and queues nothing until then;
+	// a confirmation of another number asks again.
+	for _, n := range []string{"", "3"} {
+		form := url.Values{"draft": sendForm["draft"]}
+		if n != "" {
+			form = confirmed(form, n)
+		}
+		resp, body = org.postForm(t, "/beheer/besluiten/verzenden", form)
+		if want := map[string]int{"": http.StatusOK, "3": http.StatusConflict}[n]; resp.StatusCode != want {
+			t.Fatalf("send confirmed for %q mails: status %d, want %d\n%s", n, resp.StatusCode, want, body)
+		}
+		wantContains(t, "send confirmation", body, "2 e-mails versturen?", "Ja, verstuur 2 e-mails", `name="aantal" value="2"`,
+			`name="draft" value="`+sendForm["draft"][0]+`"`, `name="draft" value="`+sendForm["draft"][1]+`"`)
+		if n := len(decisionMessages(t, ts)); n != 0 {
+			t.Fatalf("an unconfirmed send queued %d mails", n)
+		}
+	}
+
 	// The decision changes under a draft: sending is refused, with a message, and nothing goes.
 	setProposalStatus(t, ts, reserve.ID, models.ProposalRejected)
-	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", sendForm)
+	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(sendForm, "2"))
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantTranslated(t, "refused send", body)
 	wantContains(t, "refused send", body, "Er is niets verstuurd", "Niet geselecteerd. Dit concept wordt niet verstuurd")
 	if n := len(decisionMessages(t, ts)); n != 0 {
 		t.Fatalf("a refused send queued %d mails", n)
 	}
-	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", url.Values{"draft": {"1", "x"}})
+	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(url.Values{"draft": {"1", "x"}}, "2"))
 	wantStatus(t, resp, body, http.StatusConflict)
 	resp, body = org.postForm(t, "/beheer/besluiten/voorbereiden", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
-	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", url.Values{"draft": sendForm["draft"]}) // the old ids
+	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(url.Values{"draft": sendForm["draft"]}, "2")) // the old ids
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantContains(t, "send of drafts no longer there", body, "De concepten zijn veranderd terwijl je keek")
 	_, body = org.get(t, "/beheer/besluiten")
-	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", draftForm(body))
+	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(draftForm(body), "2"))
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
 	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", "Naar de verzendrij", "reserve@example.nl")

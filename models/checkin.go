@@ -428,7 +428,8 @@ type DoorEntry struct {
 }
 
 // DoorList returns everyone registered at a venue, cancelled registrations included (so an
-// offline door can say "cancelled"), with their first session and their check-in.
+// offline door can say "cancelled"), with their first session and their check-in, by last
+// name as SortByLastName orders them (the door's name search lists them in this order).
 func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error) {
 	var regs []Registration
 	err := s.db.WithContext(ctx).Select("id", "status", "ticket_version", "name", "organisation").
@@ -458,6 +459,7 @@ func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error)
 		}
 		out = append(out, e)
 	}
+	SortByLastName(len(out), func(i int) string { return out[i].Name }, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out, nil
 }
 

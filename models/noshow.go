@@ -8,8 +8,10 @@ import (
 )
 
 // SendReminders queues a "still coming?" e-mail to every active attendee of the event, once.
-// It reports how many were queued.
-func (s *Store) SendReminders(ctx context.Context, eventID uint) (int, error) {
+// It reports how many were queued. With expect ≥ 0 it queues only when that is exactly the
+// number of e-mails (as the organiser confirmed it) and otherwise changes nothing and returns
+// ErrRecipientsChanged.
+func (s *Store) SendReminders(ctx context.Context, eventID uint, expect int) (int, error) {
 	queued := 0
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -27,6 +29,9 @@ func (s *Store) SendReminders(ctx context.Context, eventID uint) (int, error) {
 			}
 		}
 		queued = len(regs)
+		if expect >= 0 && queued != expect {
+			return recipientsChanged(expect, queued)
+		}
 		return nil
 	})
 	if err != nil {
@@ -84,7 +89,7 @@ func (s *Store) RunNoShowJobs(ctx context.Context) error {
 	}
 	now := s.now()
 	if e.StillComingDays > 0 && e.StillComingSentAt == nil && !now.Before(e.Day().AddDate(0, 0, -e.StillComingDays)) && now.Before(e.Day().AddDate(0, 0, 1)) {
-		if _, err := s.SendReminders(ctx, e.ID); err != nil {
+		if _, err := s.SendReminders(ctx, e.ID, -1); err != nil {
 			return err
 		}
 	}

@@ -370,10 +370,19 @@ func TestRemindersAndRelease(t *testing.T) {
 		deadline := time.Date(2027, 1, 30, 12, 0, 0, 0, time.UTC)
 		s.DB().Model(&models.Event{}).Where("id = ?", f.event.ID).Update("reconfirm_deadline", deadline)
 		s.SetClock(func() time.Time { return deadline.Add(-72 * time.Hour) })
-		if n := must(s.SendReminders(ctx, f.event.ID)); n != 3 {
+		if n := must(s.ReminderMails(ctx, f.event.ID)); n != 3 {
+			t.Errorf("ReminderMails = %d, want 3", n)
+		}
+		if _, err := s.SendReminders(ctx, f.event.ID, 2); !errors.Is(err, models.ErrRecipientsChanged) || len(outboxIDsOfKind(t, s, models.MailReminder)) != 0 {
+			t.Errorf("reminders confirmed for 2 of 3: got %v, want ErrRecipientsChanged and nothing queued", err)
+		}
+		if n := must(s.SendReminders(ctx, f.event.ID, 3)); n != 3 {
 			t.Errorf("reminders queued = %d, want 3", n)
 		}
-		if n := must(s.SendReminders(ctx, f.event.ID)); n != 0 {
+		if n := must(s.ReminderMails(ctx, f.event.ID)); n != 0 {
+			t.Errorf("ReminderMails after sending = %d, want 0", n)
+		}
+		if n := must(s.SendReminders(ctx, f.event.ID, -1)); n != 0 {
 			t.Errorf("reminders queued a second time = %d, want 0", n)
 		}
 		if err := s.Reconfirm(ctx, coming.Registration.ID); err != nil {
@@ -520,4 +529,14 @@ func TestAttendeesSinceLastBadgePrint(t *testing.T) {
 			t.Errorf("attendees since the last print = %d, want only the late one", len(fresh))
 		}
 	})
+}
+
+// outboxIDsOfKind lists the ids of the outbox's messages of one kind.
+func outboxIDsOfKind(t *testing.T, s *models.Store, kind string) []uint {
+	t.Helper()
+	var ids []uint
+	if err := s.DB().Model(&models.OutboxMessage{}).Where("kind = ?", kind).Pluck("id", &ids).Error; err != nil {
+		t.Fatal(err)
+	}
+	return ids
 }

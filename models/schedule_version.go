@@ -193,6 +193,13 @@ func (s *Store) UnpublishedChanges(ctx context.Context, eventID uint) ([]Schedul
 // or left the schedule gets an e-mail with their programme as it now is, and every speaker
 // of a session that was added, moved, changed or removed gets one about their sessions.
 func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (ScheduleVersion, error) {
+	return s.PublishScheduleMailing(ctx, eventID, by, -1)
+}
+
+// PublishScheduleMailing publishes as PublishSchedule does, but only when it queues exactly
+// mails e-mails (as the organiser confirmed them; -1 for any number); otherwise it changes
+// nothing and returns ErrRecipientsChanged.
+func (s *Store) PublishScheduleMailing(ctx context.Context, eventID uint, by *uint, mails int) (ScheduleVersion, error) {
 	var v ScheduleVersion
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -225,10 +232,16 @@ func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (Sc
 			}
 			return err
 		}
-		if v.Number == 1 {
-			return nil
+		queued := 0
+		if v.Number > 1 {
+			if queued, err = enqueueScheduleChanges(tx, now, v); err != nil {
+				return err
+			}
 		}
-		return enqueueScheduleChanges(tx, now, v)
+		if mails >= 0 && queued != mails {
+			return recipientsChanged(mails, queued)
+		}
+		return nil
 	})
 	if err != nil {
 		return ScheduleVersion{}, fmt.Errorf("publish schedule of event %d: %w", eventID, err)
@@ -236,42 +249,55 @@ func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (Sc
 	return v, nil
 }
 
-// enqueueScheduleChanges queues the e-mails about version v's changes.
-func enqueueScheduleChanges(tx *gorm.DB, now time.Time, v ScheduleVersion) error {
+// enqueueScheduleChanges queues the e-mails about version v's changes and reports how many.
+func enqueueScheduleChanges(tx *gorm.DB, now time.Time, v ScheduleVersion) (int, error) {
+	regs, speakers, err := scheduleChangeRecipients(tx, v.Changes)
+	if err != nil {
+		return 0, err
+	}
+	payload := strconv.Itoa(v.Number)
+	for _, r := range regs {
+		if err := enqueue(tx, now, MailScheduleChanged, r, payload); err != nil {
+			return 0, err
+		}
+	}
+	for _, sp := range speakers {
+		if err := tx.Create(&OutboxMessage{Kind: MailSpeakerSchedule, Recipient: sp.Email, Lang: "nl",
+			Payload: payload + ":" + strconv.Itoa(int(sp.ID)), NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+			return 0, err
+		}
+	}
+	return len(regs) + len(speakers), nil
+}
+
+// scheduleChangeRecipients lists who is told about changes: the active attendees booked (or
+// waiting) for a session that moved, changed or left, and the speakers of every session
+// changed in any way.
+func scheduleChangeRecipients(tx *gorm.DB, changes []ScheduleChange) ([]Registration, []Speaker, error) {
 	var forAttendees, forSpeakers []uint
-	for _, c := range v.Changes {
+	for _, c := range changes {
 		forSpeakers = append(forSpeakers, c.SessionID)
 		if c.Kind != ChangeAdded {
 			forAttendees = append(forAttendees, c.SessionID)
 		}
 	}
-	payload := strconv.Itoa(v.Number)
+	var regs []Registration
 	if len(forAttendees) > 0 {
-		var regs []Registration
 		if err := tx.Where("status = ? AND id IN (?)", RegistrationActive,
 			tx.Model(&Booking{}).Select("registration_id").Where("session_id IN ?", forAttendees)).
 			Order("id").Find(&regs).Error; err != nil {
-			return err
-		}
-		for _, r := range regs {
-			if err := enqueue(tx, now, MailScheduleChanged, r, payload); err != nil {
-				return err
-			}
+			return nil, nil, err
 		}
 	}
 	var speakers []Speaker
-	if err := tx.Where("email <> '' AND id IN (?)",
-		tx.Table("session_speakers").Select("speaker_id").Where("session_id IN ?", forSpeakers)).
-		Order("id").Find(&speakers).Error; err != nil {
-		return err
-	}
-	for _, sp := range speakers {
-		if err := tx.Create(&OutboxMessage{Kind: MailSpeakerSchedule, Recipient: sp.Email, Lang: "nl",
-			Payload: payload + ":" + strconv.Itoa(int(sp.ID)), NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
-			return err
+	if len(forSpeakers) > 0 {
+		if err := tx.Where("email <> '' AND id IN (?)",
+			tx.Table("session_speakers").Select("speaker_id").Where("session_id IN ?", forSpeakers)).
+			Order("id").Find(&speakers).Error; err != nil {
+			return nil, nil, err
 		}
 	}
-	return nil
+	return regs, speakers, nil
 }
 
 // SpeakerWithSessions returns a speaker and their sessions, with places, by time.

@@ -62,7 +62,17 @@ func TestPublishScheduleVersionsAndChanges(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		v2 := must(s.PublishSchedule(ctx, f.event.ID, nil))
+		// PublishMails counts them beforehand; publishing for another number changes nothing.
+		if att, sps := must2(s.PublishMails(ctx, f.event.ID)); att != 2 || sps != 1 {
+			t.Errorf("PublishMails = %d attendees, %d speakers; want 2, 1", att, sps)
+		}
+		if _, err := s.PublishScheduleMailing(ctx, f.event.ID, nil, 2); !errors.Is(err, models.ErrRecipientsChanged) {
+			t.Errorf("publishing confirmed for 2 of 3 e-mails got %v, want ErrRecipientsChanged", err)
+		}
+		if n := len(must(s.ScheduleVersions(ctx, f.event.ID))); n != 1 || count(t, s, &models.OutboxMessage{}) != mailsBefore {
+			t.Fatalf("a refused publication left %d versions and %d new e-mails", n, count(t, s, &models.OutboxMessage{})-mailsBefore)
+		}
+		v2 := must(s.PublishScheduleMailing(ctx, f.event.ID, nil, 3))
 		want := []string{"moved Open data", "edited Samen schrijven", "removed Lang verhaal", "added Onderweg"}
 		if got := changeKinds(v2.Changes); !slices.Equal(got, want) {
 			t.Errorf("v2 changes got %q, want %q", got, want)

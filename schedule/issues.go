@@ -15,9 +15,10 @@ const (
 	IssueCapacityAboveRoom   = "capacity_above_room"
 	IssueDemandAboveRoom     = "demand_above_room"
 	IssueVenueSeatsShort     = "venue_seats_short"
+	IssueUnplaceable         = "unplaceable"
 )
 
-var issueOrder = []string{IssueSpeakerDoubleBooked, IssueSpeakerUnavailable, IssueVenueNotWished,
+var issueOrder = []string{IssueUnplaceable, IssueSpeakerDoubleBooked, IssueSpeakerUnavailable, IssueVenueNotWished,
 	IssueTwoSlotSplit, IssueCapacityAboveRoom, IssueDemandAboveRoom, IssueVenueSeatsShort}
 
 // Issue is one problem with a timetable, for the organisers' board. Indexes are into the
@@ -42,12 +43,15 @@ type Issue struct {
 	//   - venue_seats_short: the attendees expected at the venue in the slot and the seats
 	//     of all its rooms together.
 	Need, Have int
+	// Rule is, for an unplaceable session, the rule code (see Rules) that leaves it no place.
+	Rule string
 }
 
 // Issues lists what is wrong with a plan, as the board shows it: the hard rules it breaks
 // (a speaker in two places at once or in a slot they cannot do, a venue the speakers did not
 // choose, a two-slot session split by a break, a room smaller than the session's limit) and
-// where the expected attendance does not fit (a room, or all of a venue's rooms in a slot).
+// where the expected attendance does not fit (a room, or all of a venue's rooms in a slot),
+// and the unplaced sessions that no place allows (see Unplaceable).
 // The order is deterministic: by kind, then by the sessions concerned, then by place.
 func (pr Problem) Issues(plan Plan) []Issue {
 	var out []Issue
@@ -101,6 +105,9 @@ func (pr Problem) Issues(plan Plan) []Issue {
 		}
 	}
 	out = append(out, pr.doubleBookings(plan, valid)...)
+	for _, u := range pr.Unplaceable(plan) {
+		out = append(out, Issue{Kind: IssueUnplaceable, Sessions: []int{u.Session}, Venue: -1, Room: -1, Slot: -1, Speaker: -1, Rule: u.Rule})
+	}
 
 	// Expected attendance, as Evaluate counts it; sessions placed out of range are left out.
 	clean := Plan{Places: make([]*Place, len(plan.Places))}

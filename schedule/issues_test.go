@@ -94,10 +94,19 @@ func TestIssues(t *testing.T) {
 			{Kind: IssueCapacityAboveRoom, Sessions: []int{0}, Venue: 0, Room: 0, Slot: 0, Speaker: -1, Need: 11, Have: 10},
 		}},
 		{"unplaced sessions have none", func(pr *Problem, plan *Plan) {
-			pr.Sessions[0].MinSeats = 50
+			pr.Sessions[0].MinSeats = 15
 			pr.Sessions[1].Venues = []int{0}
 			plan.Places[0], plan.Places[1] = nil, nil
 		}, nil},
+		{"unplaced sessions no place allows", func(pr *Problem, plan *Plan) {
+			pr.Sessions[0].MinSeats = 50
+			pr.Sessions[2].Venues = []int{0}
+			pr.Speakers[2].Unavailable[SlotRef{0, 1}] = true
+			plan.Places[0], plan.Places[2] = nil, nil
+		}, []Issue{
+			{Kind: IssueUnplaceable, Sessions: []int{0}, Venue: -1, Room: -1, Slot: -1, Speaker: -1, Rule: "room_too_small"},
+			{Kind: IssueUnplaceable, Sessions: []int{2}, Venue: -1, Room: -1, Slot: -1, Speaker: -1, Rule: "no_consecutive"},
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

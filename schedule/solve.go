@@ -18,7 +18,7 @@ type Unplaced struct {
 }
 
 // Rules are the codes of Unplaced.Rule: the hard rule that kept a session out.
-var Rules = []string{"invalid", "pinned", "venue", "room_too_small", "break", "speaker_unavailable", "no_place", "full"}
+var Rules = []string{"invalid", "pinned", "venue", "room_too_small", "break", "speaker_unavailable", "no_consecutive", "no_place", "full"}
 
 // ruleOf names the code of a static reason.
 var ruleOf = map[string]string{
@@ -156,24 +156,8 @@ func (pr Problem) whyUnplaced(b *board, i int, cands []Place) Unplaced {
 		return Unplaced{i, "its pinned place clashes: " + b.dynamicReason(i, *s.Pinned), "pinned"}
 	}
 	if len(cands) == 0 {
-		// Name the rule that rules out the most places.
-		count := map[string]int{}
-		top := ""
-		for v, venue := range pr.Venues {
-			for r := range venue.Rooms {
-				for k := range venue.Slots {
-					why := pr.staticReason(s, Place{v, r, k})
-					count[why]++
-					if top == "" || count[why] > count[top] {
-						top = why
-					}
-				}
-			}
-		}
-		if top == "" {
-			return Unplaced{i, "there is no room or slot at all", "no_place"}
-		}
-		return Unplaced{i, "every place has " + top, ruleOf[top]}
+		reason, rule := pr.whyNowhere(s)
+		return Unplaced{i, reason, rule}
 	}
 	return Unplaced{i, "every place it could go is taken, or its speakers are elsewhere then", "full"}
 }

@@ -25,8 +25,8 @@ const (
 	rowH        = 8.0
 	rowsPerPage = 29 // (pageH - listMargin - 8 - listTop) / rowH
 	boxSize     = 4.5
-	nameX       = listMargin + 10
-	orgX        = nameX + 78
+	nameMinX    = listMargin + 10 // the name column starts here, or after a longer tick-box header
+	orgX        = listMargin + 88
 	codeX       = pageW - listMargin - 27
 )
 
@@ -38,18 +38,26 @@ func (r *Renderer) DoorList(w io.Writer, d DoorListData) error {
 		func(i, j int) { entries[i], entries[j] = entries[j], entries[i] })
 
 	c := r.newDoc(d.Event + " – " + d.Venue + " – " + d.Labels.DoorList)
+	nameX := c.nameColumn(d.Labels)
 	pages := max((len(entries)+rowsPerPage-1)/rowsPerPage, 1)
 	for p := 0; p < pages; p++ {
 		c.pdf.AddPage()
-		c.listHeader(d, p+1, pages, len(entries))
+		c.listHeader(d, nameX, p+1, pages, len(entries))
 		for i := 0; i < rowsPerPage && p*rowsPerPage+i < len(entries); i++ {
-			c.listRow(entries[p*rowsPerPage+i], listTop+float64(i)*rowH, i%2 == 1)
+			c.listRow(entries[p*rowsPerPage+i], nameX, listTop+float64(i)*rowH, i%2 == 1)
 		}
 	}
 	return output(c, w, "door list for "+d.Venue)
 }
 
-func (c *doc) listHeader(d DoorListData, page, pages, n int) {
+// nameColumn is where the name column starts: after the tick boxes' header as it is printed
+// ("BINNEN" is wider than the boxes), so the two headers never overprint.
+func (c *doc) nameColumn(L Labels) float64 {
+	c.font("B", 8)
+	return max(nameMinX, listMargin+c.width(c.clean(strings.ToUpper(L.Present)))+3)
+}
+
+func (c *doc) listHeader(d DoorListData, nameX float64, page, pages, n int) {
 	L := d.Labels
 	right := pageW - listMargin
 	y := listMargin + 5
@@ -72,7 +80,7 @@ func (c *doc) listHeader(d DoorListData, page, pages, n int) {
 }
 
 // listRow draws one attendee in the row starting at y, on a tint if shaded.
-func (c *doc) listRow(e DoorListEntry, y float64, shaded bool) {
+func (c *doc) listRow(e DoorListEntry, nameX, y float64, shaded bool) {
 	if shaded {
 		c.pdf.SetFillColor(tint.r, tint.g, tint.b)
 		c.pdf.Rect(listMargin, y, pageW-2*listMargin, rowH, "F")

@@ -2,9 +2,13 @@ package tickets_test
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"image"
+	"math"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -24,6 +28,10 @@ func TestLastNameKey(t *testing.T) {
 		{"Tom uit den Bogaard", "Bogaard, Tom uit den"},
 		{"Ursula von der Leyen", "Leyen, Ursula von der"},
 		{"Zoë Ångström-Ñúñez", "Ångström-Ñúñez, Zoë"},
+		// A double name whose second part has a prefix sorts by its first part.
+		{"Zoë Ğüneş-van den Bërg", "Ğüneş-van den Bërg, Zoë"},
+		{"Jan van der Berg", "Berg, Jan van der"},
+		{"Anna de Boer-van Dijk", "Boer-van Dijk, Anna de"},
 		{"Maria Anna Jansen", "Jansen, Maria Anna"},
 		{"Madonna", "Madonna"},
 		{"  Jan   ter  Horst ", "Horst, Jan ter"},
@@ -40,7 +48,8 @@ var sortedNames = []string{
 	"Jan van den Berg",
 	"Anna Bergman",
 	"Piet de Boer",
-	"Els op de Beek", // B-e-e before B-e-r
+	"Zoë Ğüneş-van den Bërg", // under G, not under B
+	"Els op de Beek",         // B-e-e before B-e-r
 	"Kees in 't Veld",
 	"Ursula von der Leyen",
 	"Şükrü Öztürk",
@@ -54,7 +63,7 @@ var sortedNames = []string{
 func TestSortByLastName(t *testing.T) {
 	want := []string{
 		"Zoë Ångström-Ñúñez", "Els op de Beek", "Jan van den Berg", "Anna Bergman", "Piet de Boer",
-		"Ursula von der Leyen", "Şükrü Öztürk", "Kees in 't Veld", "Anna de Vries", "Bert de Vries", "Jan Vries",
+		"Zoë Ğüneş-van den Bërg", "Ursula von der Leyen", "Şükrü Öztürk", "Kees in 't Veld", "Anna de Vries", "Bert de Vries", "Jan Vries",
 		"Αλέξανδρος Παπαδόπουλος", "Дмитрий Шостакович",
 	}
 	got := slices.Clone(sortedNames)
@@ -169,7 +178,7 @@ func TestDoorList(t *testing.T) {
 		t.Errorf("pages = %d, want %d", got, want)
 	}
 	text := ticketstest.PDFText(t, buf.Bytes())
-	for _, s := range []string{"Deurlijst · Zwolle", "pagina 1 van 3", "pagina 3 van 3", "73 deelnemers", "BINNEN"} {
+	for _, s := range []string{"Deurlijst · Zwolle", "pagina 1 van 3", "pagina 3 van 3", "74 deelnemers", "BINNEN"} {
 		if !strings.Contains(text, s) {
 			t.Errorf("door list lacks %q", s)
 		}
@@ -199,5 +208,58 @@ func TestDoorList(t *testing.T) {
 			t.Errorf("%q is listed before the name sorted before it", name)
 		}
 		pos = at
+	}
+}
+
+// TestDoorListHeadersApart: the column headers of the door list stand apart, in Dutch and
+// English, as pdftotext measures the words' boxes ("BINNEN" overprinted "NAAM").
+func TestDoorListHeadersApart(t *testing.T) {
+	for _, labels := range []tickets.Labels{tickets.DutchLabels(), tickets.EnglishLabels()} {
+		var buf bytes.Buffer
+		err := newRenderer(t).DoorList(&buf, tickets.DoorListData{Event: "Dag", Date: "12 maart 2026", Venue: "Zwolle",
+			Entries: []tickets.DoorListEntry{{Name: "Zoë Ğüneş-van den Bërg", Organisation: "Gemeente", Code: "ABCD-EFGH"}}, Labels: labels})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := ticketstest.PDFText(t, buf.Bytes(), "-bbox")
+		re := regexp.MustCompile(`<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>`)
+		type box struct {
+			x0, y, x1 float64
+			text      string
+		}
+		var header []box
+		var nameY float64
+		var words []box
+		for _, m := range re.FindAllStringSubmatch(html, -1) {
+			x0, _ := strconv.ParseFloat(m[1], 64)
+			y, _ := strconv.ParseFloat(m[2], 64)
+			x1, _ := strconv.ParseFloat(m[3], 64)
+			words = append(words, box{x0, y, x1, m[4]})
+			if m[4] == strings.ToUpper(labels.Name) {
+				nameY = y
+			}
+		}
+		for _, w := range words {
+			if nameY > 0 && math.Abs(w.y-nameY) < 1 {
+				header = append(header, w)
+			}
+		}
+		slices.SortFunc(header, func(a, b box) int { return cmp.Compare(a.x0, b.x0) })
+		// Each column's label, from its first word's left to its last word's right.
+		var cols []box
+		k := 0
+		for _, l := range []string{labels.Present, labels.Name, labels.Organisation, labels.Code} {
+			ws := strings.Fields(strings.ToUpper(l))
+			if k+len(ws) > len(header) || header[k].text != ws[0] || header[k+len(ws)-1].text != ws[len(ws)-1] {
+				t.Fatalf("%s: header words %v, want %q next", labels.Name, header, ws)
+			}
+			cols = append(cols, box{header[k].x0, header[k].y, header[k+len(ws)-1].x1, strings.ToUpper(l)})
+			k += len(ws)
+		}
+		for i := 1; i < len(cols); i++ {
+			if gap := cols[i].x0 - cols[i-1].x1; gap < 3 {
+				t.Errorf("%q ends %.1f pt from where %q starts, want at least 3 pt", cols[i-1].text, gap, cols[i].text)
+			}
+		}
 	}
 }

@@ -139,6 +139,17 @@ func TestAccessibility(t *testing.T) {
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "proposal form with errors")
 
+			// E-mailing every attendee first asks to confirm the number (not confirmed here).
+			err = chromedp.Do(timeout(ctx),
+				chromedp.Navigate(srv.URL+"/beheer"),
+				chromedp.Click(`main form[action="/beheer/herinnering"] button`),
+				chromedp.WaitVisible(`main button[name="bevestigd"]`),
+			)
+			if err != nil {
+				t.Fatalf("press the reminder button: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "confirmation of the number of e-mails")
+
 			// The review's forms refused: no score, no track name.
 			reviewFormsWithErrors(t, ctx, srv.URL, reviewed)
 

@@ -3,6 +3,8 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -154,4 +156,99 @@ func TestBoardDragAndDrop(t *testing.T) {
 	if err := chromedp.Do(timeout(ctx), chromedp.WaitVisible(`.utrecht-alert--ok`)); err != nil {
 		t.Errorf("the browser does not show the outcome of the move: %v", err)
 	}
+}
+
+// TestBoardLayout: on a wide screen the board shows every room of the biggest venue within
+// the page, with the room headers and times kept in view while its region scrolls; on a
+// phone the page never scrolls sideways and each slot is a list naming its rooms.
+func TestBoardLayout(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	srv := startDemo(t)
+	password := demoPassword(t, srv.Out.String())
+	c := newClient(t)
+	login(t, c, srv.URL, demoEmail, password)
+	_, dashboard := get(t, c, srv.URL, "/beheer")
+	// The board with the most rooms.
+	board, most := "", 0
+	for _, m := range regexp.MustCompile(`href="(/beheer/rooster/\d+)"`).FindAllStringSubmatch(dashboard, -1) {
+		_, page := get(t, c, srv.URL, m[1])
+		if n := strings.Count(page, `<th scope="col">`) - 1; n > most {
+			board, most = m[1], n
+		}
+	}
+	if most < 7 {
+		t.Fatalf("the demo's biggest venue has %d rooms, want at least 7", most)
+	}
+	shots := os.Getenv("DAGPLANNER_SCREENSHOTS")
+
+	t.Run("wide", func(t *testing.T) {
+		ctx := browsertest.NewWithSize(t, 1920, 1080)
+		signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+		navigate(t, ctx, srv.URL+board)
+		// Every room header lies within the window and within the grid's region, unscrolled.
+		outside, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]string](`(() => {
+			const region = document.querySelector('.board-grid').getBoundingClientRect();
+			return [...document.querySelectorAll('.board-table thead th')]
+				.filter(th => { const r = th.getBoundingClientRect(); return r.right > Math.min(innerWidth, region.right) + 1 || r.width < 1; })
+				.map(th => th.textContent.trim());
+		})()`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(outside) > 0 {
+			t.Errorf("at 1920 px, room headers outside the page: %q", outside)
+		}
+		// Scrolled down and sideways inside its region, the headers and times stay in view.
+		stuck, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]float64](`new Promise(done => {
+			const grid = document.querySelector('.board-grid');
+			grid.style.maxHeight = '20rem';
+			grid.scrollTop = 200; grid.scrollLeft = 200;
+			requestAnimationFrame(() => requestAnimationFrame(() => {
+				const region = grid.getBoundingClientRect();
+				const head = document.querySelector('.board-table thead th:nth-child(2)').getBoundingClientRect();
+				const time = document.querySelector('.board-table tbody tr:last-child th').getBoundingClientRect();
+				done([grid.scrollTop, head.top - region.top, time.left - region.left]);
+			}));
+		})`, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if stuck[0] == 0 || stuck[1] < -1 || stuck[1] > 2 || stuck[2] < -1 || stuck[2] > 2 {
+			t.Errorf("scrolled by %v px: room header %v px and time column %v px from the region's edge, want both at the edge", stuck[0], stuck[1], stuck[2])
+		}
+		if shots != "" {
+			navigate(t, ctx, srv.URL+board)
+			if _, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](`(scrollTo({top: document.getElementById('rooster').getBoundingClientRect().top + scrollY, behavior: 'instant'}), true)`)); err != nil {
+				t.Fatal(err)
+			}
+			viewportScreenshot(t, ctx, filepath.Join(shots, "board-1920.png"))
+		}
+	})
+
+	t.Run("phone", func(t *testing.T) {
+		phone := browsertest.NewWithSize(t, 390, 844)
+		signIn(t, phone, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+		navigate(t, phone, srv.URL+board)
+		widths, err := chromedp.Run(timeout(phone), chromedp.Evaluate[[]float64](`[document.documentElement.scrollWidth, innerWidth,
+			[...document.querySelectorAll('.board-cell__room, .board-cell__free')].filter(e => e.getBoundingClientRect().width > 20).length]`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if widths[0] > widths[1] {
+			t.Errorf("at 390 px the page is %v px wide, want at most %v", widths[0], widths[1])
+		}
+		if widths[2] == 0 {
+			t.Error("on a phone the slots do not name their rooms")
+		}
+		assertNoSidewaysScroll(t, phone, "board")
+		if shots != "" {
+			if _, err := chromedp.Run(timeout(phone), chromedp.Evaluate[bool](`(scrollTo({top: document.getElementById('rooster').getBoundingClientRect().top + scrollY, behavior: 'instant'}), true)`)); err != nil {
+				t.Fatal(err)
+			}
+			viewportScreenshot(t, phone, filepath.Join(shots, "board-390.png"))
+			browsertest.Screenshot(t, phone, filepath.Join(shots, "board-390-full.png"))
+		}
+	})
 }

@@ -123,6 +123,12 @@ func TestDecisionsKeyboardOnly(t *testing.T) {
 	// The rejected proposal goes on the reserve list before the send: nothing is sent.
 	setStatusIn(t, db, noToken, models.ProposalReserve)
 	tabTo(t, ctx, `form[action="/beheer/besluiten/verzenden"] button`)
+	pressAndWait(t, ctx, kb.Enter, `main button[name="bevestigd"]`)
+	if text := pageText(t, ctx); !strings.Contains(text, "2 e-mails versturen?") || !strings.Contains(text, "Ja, verstuur 2 e-mails") {
+		t.Errorf("sending does not first ask to confirm the 2 e-mails:\n%s", text)
+	}
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "confirmation of the number of e-mails")
+	tabTo(t, ctx, `main button[name="bevestigd"]`)
 	pressAndWait(t, ctx, kb.Enter, `main .utrecht-alert--error`)
 	if text := pageText(t, ctx); !strings.Contains(text, "Er is niets verstuurd") {
 		t.Errorf("the refused send does not say nothing was sent:\n%s", text)
@@ -130,6 +136,8 @@ func TestDecisionsKeyboardOnly(t *testing.T) {
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "decision outbox with an error")
 	setLanguage(t, ctx, srv.URL, "en")
 	tabTo(t, ctx, `form[action="/beheer/besluiten/verzenden"] button`)
+	pressAndWait(t, ctx, kb.Enter, `html[lang="en"] main button[name="bevestigd"]`)
+	tabTo(t, ctx, `main button[name="bevestigd"]`)
 	pressAndWait(t, ctx, kb.Enter, `html[lang="en"] main .utrecht-alert--error`)
 	assertLang(t, ctx, "English outbox with an error", "en")
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "English decision outbox with an error")
@@ -140,6 +148,8 @@ func TestDecisionsKeyboardOnly(t *testing.T) {
 	tabTo(t, ctx, `form[action="/beheer/besluiten/voorbereiden"] button`)
 	pressAndWait(t, ctx, kb.Enter, `main .utrecht-alert--ok`)
 	tabTo(t, ctx, `form[action="/beheer/besluiten/verzenden"] button`)
+	pressAndWait(t, ctx, kb.Enter, `main button[name="bevestigd"]`)
+	tabTo(t, ctx, `main button[name="bevestigd"]`)
 	pressAndWait(t, ctx, kb.Enter, `section[aria-labelledby="besluiten-verzonden"] table`)
 	if text := pageText(t, ctx); !strings.Contains(text, "2 e-mails staan in de verzendrij") {
 		t.Errorf("after sending the outbox does not say so:\n%s", text)
