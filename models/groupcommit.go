@@ -119,13 +119,15 @@ func (s *Store) commitBatch(batch []*writeJob) {
 			return nil
 		})
 	}
+	// Counted before the writers hear back, so that the count is never touched by two
+	// goroutines at once: whoever writes next starts after this batch's writers were answered.
+	s.checkpointSoon()
 	for i, job := range batch {
 		if commitErr != nil {
 			errs[i] = commitErr
 		}
 		job.done <- errs[i]
 	}
-	s.checkpointSoon()
 }
 
 // checkpointEvery is how many commits may pass between WAL checkpoints. The door's scans
