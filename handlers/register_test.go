@@ -340,8 +340,8 @@ func TestRegisterFormShowsSlots(t *testing.T) {
 					`name="`+field+`" value="" checked>`) // "no session" is the default
 				radios := 1
 				for _, s := range sessions {
-					if s.Slots[0].SlotID != sl.ID {
-						continue
+					if len(s.Slots) == 0 || s.Slots[0].SlotID != sl.ID {
+						continue // a session waiting for a place is offered in no slot
 					}
 					radios++
 					wantContains(t, "slot "+field, body, `name="`+field+`" value="`+idString(s.ID)+`"`, html.EscapeString(s.Title))
@@ -356,6 +356,18 @@ func TestRegisterFormShowsSlots(t *testing.T) {
 			}
 			if !sawFull {
 				t.Errorf("demo at zwolle: got no full session, want at least one to offer a waiting list")
+			}
+			waiting := 0
+			for _, s := range sessions {
+				if len(s.Slots) == 0 {
+					waiting++
+					if strings.Contains(body, `value="`+idString(s.ID)+`"`) {
+						t.Errorf("session %q has no place yet but is offered in the form", s.Title)
+					}
+				}
+			}
+			if waiting == 0 {
+				t.Errorf("demo at zwolle: no session waiting for a place, want the demo's unplaced sessions")
 			}
 			if n := errorMessages(body); n != 0 {
 				t.Errorf("fresh form: got %d error messages, want none", n)
