@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,12 +24,30 @@ func TestPublishSchedulePage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var placed models.Session
+	booked, err := ts.Store.BookedSessions(ctx, event.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// busy is the placed session with the most bookings: it keeps its place but may change its
+	// title. placed is a session on the timetable nobody booked, in a room of its own, which
+	// may leave it (every placed demo session has bookings).
+	var busy models.Session
 	for _, s := range sessions {
-		if s.Placed() {
-			placed = s
-			break
+		if s.Placed() && booked[s.ID] > booked[busy.ID] {
+			busy = s
 		}
+	}
+	if booked[busy.ID] < 2 {
+		t.Fatalf("the demo lacks a placed session with two or more bookings (%d has %d)", busy.ID, booked[busy.ID])
+	}
+	room, err := ts.Store.CreateRoom(ctx, *busy.VenueID, models.RoomInput{Name: "Extra zaal", Capacity: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	placed, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Koffie met de wethouder", Format: busy.Format,
+		VenueID: *busy.VenueID, RoomID: room.ID, FirstSlotID: busy.Slots[0].SlotID, SlotCount: 1})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	// Start from an unpublished timetable (the demo ships with version 1).
@@ -67,18 +87,42 @@ func TestPublishSchedulePage(t *testing.T) {
 		t.Fatalf("versions got %d (%v), want 1", len(vs), err)
 	}
 
-	// Taking a session off the schedule shows up as a pending change, then in version 2.
+	// A booked session keeps its place: taking it off the schedule is refused and leaves
+	// nothing to publish.
+	_, err = ts.Store.UpdateSession(ctx, busy.ID, models.SessionInput{Title: busy.Title, Format: busy.Format, SlotCount: len(busy.Slots)})
+	var verr *models.ValidationError
+	if !errors.As(err, &verr) || verr.Problems["room"].Key != "form.booked_keeps_place" {
+		t.Fatalf("taking a booked session off the schedule got %v, want form.booked_keeps_place on the room", err)
+	}
+	if got, err := ts.Store.Session(ctx, busy.ID); err != nil || !got.Placed() || !slices.Equal(got.SlotIDs(), busy.SlotIDs()) {
+		t.Fatalf("a refused change left the booked session in slots %v (%v), want %v", got.SlotIDs(), err, busy.SlotIDs())
+	}
+	if pending, err := ts.Store.UnpublishedChanges(ctx, event.ID); err != nil || len(pending) != 0 {
+		t.Fatalf("a refused change left %d unpublished changes (%v)", len(pending), err)
+	}
+
+	// Taking an unbooked session off the schedule and renaming the booked one show up as
+	// pending changes, then in version 2.
 	if _, err := ts.Store.UpdateSession(ctx, placed.ID, models.SessionInput{Title: placed.Title, Format: placed.Format, SlotCount: len(placed.Slots)}); err != nil {
 		t.Fatal(err)
 	}
+	renamed := busy.Title + " (vernieuwd)"
+	in := models.SessionInput{Title: renamed, Format: busy.Format, Abstract: busy.Abstract, Track: busy.Track,
+		CapacityLimit: busy.CapacityLimit, VenueID: *busy.VenueID, RoomID: *busy.RoomID, FirstSlotID: busy.Slots[0].SlotID, SlotCount: len(busy.Slots)}
+	for _, sp := range busy.Speakers {
+		in.Speakers = append(in.Speakers, models.SpeakerInput{Name: sp.Name, Organisation: sp.Organisation})
+	}
+	if _, err := ts.Store.UpdateSession(ctx, busy.ID, in); err != nil {
+		t.Fatal(err)
+	}
 	_, body = ts.get(t, "/beheer/programma")
-	for _, want := range []string{"Uit het programma", "Publiceer versie 2", placed.Room.Name} {
+	for _, want := range []string{"Uit het programma", "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
 		if !strings.Contains(body, want) {
 			t.Errorf("with a pending change, the page lacks %q", want)
 		}
 	}
-	// Version 2 e-mails the attendees of that session and its speakers: publishing first asks
-	// to confirm their exact number, and publishes nothing until then.
+	// Version 2 e-mails the attendees of the renamed session and its speakers: publishing first
+	// asks to confirm their exact number, and publishes nothing until then.
 	mails := func() int64 {
 		var n int64
 		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}).Count(&n)

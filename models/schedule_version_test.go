@@ -50,12 +50,23 @@ func TestPublishScheduleVersionsAndChanges(t *testing.T) {
 		}
 		mailsBefore := count(t, s, &models.OutboxMessage{})
 
-		// Move Open data to another slot, rename Schrijven, take Lang verhaal off the
-		// schedule, and place the speaker's session.
+		// Open data is booked, so it keeps its time: moving it to another slot is refused and
+		// changes nothing.
+		_, err := s.UpdateSession(ctx, a.ID, models.SessionInput{Title: a.Title, Format: a.Format, VenueID: f.venue.ID, RoomID: f.big.ID, FirstSlotID: f.s3.ID, SlotCount: 1})
+		wantProblem(t, err, "room", "form.booked_keeps_place")
+		if got := must(s.Session(ctx, a.ID)); !slices.Equal(got.SlotIDs(), []uint{f.s1.ID}) || got.RoomID == nil || *got.RoomID != f.big.ID {
+			t.Errorf("a refused move left Open data in slots %v, room %v; want %v, %d", got.SlotIDs(), got.RoomID, []uint{f.s1.ID}, f.big.ID)
+		}
+		if pending := must(s.UnpublishedChanges(ctx, f.event.ID)); len(pending) != 0 {
+			t.Errorf("a refused move left unpublished changes %q", changeKinds(pending))
+		}
+
+		// Move Open data to another room at the same time (it seats everyone booked), rename
+		// Schrijven, take Lang verhaal off the schedule, and place the speaker's session.
 		must(s.UpdateSession(ctx, b.ID, models.SessionInput{Title: "Samen schrijven", Format: b.Format, VenueID: f.venue.ID, RoomID: f.small.ID, FirstSlotID: f.s2.ID, SlotCount: 1}))
 		must(s.UpdateSession(ctx, c.ID, models.SessionInput{Title: c.Title, Format: c.Format, SlotCount: 2}))
-		must(s.UpdateSession(ctx, a.ID, models.SessionInput{Title: a.Title, Format: a.Format, VenueID: f.venue.ID, RoomID: f.big.ID, FirstSlotID: f.s3.ID, SlotCount: 1}))
-		must(s.UpdateSession(ctx, speaker.ID, models.SessionInput{Title: speaker.Title, Format: speaker.Format, VenueID: f.venue.ID, RoomID: f.small.ID, FirstSlotID: f.s1.ID, SlotCount: 1,
+		must(s.UpdateSession(ctx, a.ID, models.SessionInput{Title: a.Title, Format: a.Format, VenueID: f.venue.ID, RoomID: f.small.ID, FirstSlotID: f.s1.ID, SlotCount: 1}))
+		must(s.UpdateSession(ctx, speaker.ID, models.SessionInput{Title: speaker.Title, Format: speaker.Format, VenueID: f.venue.ID, RoomID: f.small.ID, FirstSlotID: f.s3.ID, SlotCount: 1,
 			Speakers: []models.SpeakerInput{{Name: "Sanne Spreker", Organisation: "Gemeente Zwolle"}}}))
 		if err := s.DB().Model(&models.Speaker{}).Where("event_id = ? AND name = ?", f.event.ID, "Sanne Spreker").
 			Update("email", "sanne@example.nl").Error; err != nil {
@@ -78,11 +89,12 @@ func TestPublishScheduleVersionsAndChanges(t *testing.T) {
 			t.Errorf("v2 changes got %q, want %q", got, want)
 		}
 		moved := v2.Changes[0]
-		if moved.From == nil || moved.To == nil || !moved.From.StartsAt.Equal(f.s1.StartsAt) || !moved.To.StartsAt.Equal(f.s3.StartsAt) {
-			t.Errorf("the move got from %+v to %+v, want %v → %v", moved.From, moved.To, f.s1.StartsAt, f.s3.StartsAt)
+		if moved.From == nil || moved.To == nil || moved.From.RoomName != f.big.Name || moved.To.RoomName != f.small.Name ||
+			!moved.From.StartsAt.Equal(f.s1.StartsAt) || !moved.To.StartsAt.Equal(f.s1.StartsAt) {
+			t.Errorf("the move got from %+v to %+v, want %s → %s, both at %v", moved.From, moved.To, f.big.Name, f.small.Name, f.s1.StartsAt)
 		}
-		// Both attendees hear of it (a moved and an edited session), and so does the speaker
-		// of the added session; nobody else.
+		// Both attendees hear of it (a session in another room and an edited session), and so
+		// does the speaker of the added session; nobody else.
 		if got := count(t, s, &models.OutboxMessage{}) - mailsBefore; got != 3 {
 			t.Errorf("v2 queued %d e-mails, want 3", got)
 		}
