@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"golang.org/x/time/rate"
 
 	"github.com/ambtenaar20/dagplanner/models"
 )
@@ -60,15 +59,7 @@ func newMailLimits(cfg Config) *mailLimits {
 func (l *keyedLimiter) take(key string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	lim, ok := l.limiters[key]
-	if !ok {
-		if len(l.limiters) >= maxTrackedKeys {
-			l.limiters = map[string]*rate.Limiter{}
-		}
-		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
-		l.limiters[key] = lim
-	}
-	r := lim.Reserve()
+	r := l.limiter(key).Reserve()
 	if d := r.Delay(); d > 0 {
 		r.Cancel()
 		return d

@@ -7,9 +7,9 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// keyedLimiter allows each key (an e-mail address being signed in to) a burst of attempts
-// and then one more every interval, which stops password guessing against one account
-// without locking its owner out for long.
+// keyedLimiter allows each key (a client address, an e-mail address) a burst of attempts
+// and then one more every interval, so that nobody can repeat a costly or e-mailing request
+// without end, while an honest repeat soon goes through again.
 type keyedLimiter struct {
 	mu       sync.Mutex
 	limiters map[string]*rate.Limiter
@@ -29,6 +29,11 @@ func newKeyedLimiter(every time.Duration, burst int) *keyedLimiter {
 func (l *keyedLimiter) Allow(key string) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	return l.limiter(key).Allow()
+}
+
+// limiter returns key's limiter, made on first use; l.mu must be held.
+func (l *keyedLimiter) limiter(key string) *rate.Limiter {
 	lim, ok := l.limiters[key]
 	if !ok {
 		if len(l.limiters) >= maxTrackedKeys {
@@ -37,5 +42,5 @@ func (l *keyedLimiter) Allow(key string) bool {
 		lim = rate.NewLimiter(rate.Every(l.every), l.burst)
 		l.limiters[key] = lim
 	}
-	return lim.Allow()
+	return lim
 }
