@@ -183,8 +183,8 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	}
 	var full, open models.Session
 	for _, s := range sessions {
-		if s.Abstract == "" || len(s.Speakers) == 0 {
-			continue
+		if s.Abstract == "" || len(s.Speakers) == 0 || s.RoomID == nil || len(s.Slots) == 0 {
+			continue // on the published programme only
 		}
 		if full.ID == 0 {
 			full = s

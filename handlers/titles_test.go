@@ -31,13 +31,14 @@ func TestPageTitles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	venue, sessions := venueSessions(t, ts, "zwolle")
+	venue := testVenue(t, ts, "zwolle")
+	session := placedAt(t, ts, "zwolle") // a session on the public programme
 	seen := map[string]string{}
 	for _, tc := range []struct{ path, lang, want string }{
 		{"/", "nl", event.Name},
 		{"/programma/zwolle", "nl", "Programma " + venue.Name + " — " + event.Name},
 		{"/programma/zwolle", "en", "Programme " + venue.Name + " — " + event.Name},
-		{"/sessies/" + idString(sessions[0].ID), "nl", sessions[0].Title + " — " + event.Name},
+		{"/sessies/" + idString(session.ID), "nl", session.Title + " — " + event.Name},
 		{"/aanmelden", "nl", ""},
 		{"/aanmelden/zwolle", "nl", ""},
 		{"/privacy", "nl", ""},
