@@ -40,8 +40,12 @@ func (s *Store) CalendarFeedToken(ctx context.Context, regID uint) (string, erro
 	}
 	f = CalendarFeed{RegistrationID: regID, Token: base64.RawURLEncoding.EncodeToString(b[:]), CreatedAt: s.now().UTC()}
 	// Two requests at once: the first insert wins and both read its token.
-	if err := db.Omit(clause.Associations).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "registration_id"}}, DoNothing: true}).
-		Create(&f).Error; err != nil {
+	// Through the writer, as every write: on SQLite a write on the readers' pool would wait
+	// for the writer's lock and hold up its batches.
+	if err := s.write(ctx, func(tx *gorm.DB) error {
+		return tx.Omit(clause.Associations).Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "registration_id"}}, DoNothing: true}).
+			Create(&f).Error
+	}); err != nil {
 		return "", fmt.Errorf("calendar feed of registration %d: %w", regID, err)
 	}
 	if err := db.Where("registration_id = ?", regID).First(&f).Error; err != nil {

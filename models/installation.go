@@ -29,6 +29,17 @@ const installationRow = 1
 // 160 bits), creating it the first time. Two processes asking at once get the same key: the
 // second insert is ignored and the stored key is read back.
 func (s *Store) InstallationKey(ctx context.Context) (string, error) {
+	if k := s.installationKey.Load(); k != nil {
+		return *k, nil
+	}
+	key, err := s.readInstallationKey(ctx)
+	if err == nil {
+		s.installationKey.Store(&key)
+	}
+	return key, err
+}
+
+func (s *Store) readInstallationKey(ctx context.Context) (string, error) {
 	var in Installation
 	err := s.db.WithContext(ctx).First(&in, installationRow).Error
 	if err == nil {

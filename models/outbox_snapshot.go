@@ -107,19 +107,29 @@ func ParseMailPayload(kind, payload string) (MailPayload, error) {
 }
 
 // snapshotProgramme reads a registration's bookings inside tx.
-func snapshotProgramme(ctx context.Context, tx *gorm.DB, regID uint) (ProgrammeSnapshot, error) {
-	var rows []Booking
-	if err := tx.WithContext(ctx).Select("id", "session_id", "status").Where("registration_id = ?", regID).
-		Order("id").Find(&rows).Error; err != nil {
+func (s *Store) snapshotProgramme(ctx context.Context, tx *gorm.DB, regID uint) (ProgrammeSnapshot, error) {
+	// A prepared statement on the writer's transaction: the confirmation of every
+	// registration takes this snapshot, on the one writer a rush queues for.
+	rows, err := inTx(ctx, tx, s.stmts.bookingsOfWriter).QueryContext(ctx, regID)
+	if err != nil {
 		return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
 	}
+	defer rows.Close()
 	var p ProgrammeSnapshot
-	for _, b := range rows {
-		if b.Status == BookingWaitlisted {
-			p.Waiting = append(p.Waiting, b.SessionID)
-		} else {
-			p.Seats = append(p.Seats, b.SessionID)
+	for rows.Next() {
+		var id, sessionID uint
+		var status string
+		if err := rows.Scan(&id, &sessionID, &status); err != nil {
+			return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
 		}
+		if status == BookingWaitlisted {
+			p.Waiting = append(p.Waiting, sessionID)
+		} else {
+			p.Seats = append(p.Seats, sessionID)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
 	}
 	return p, nil
 }

@@ -210,7 +210,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		}
 		// The confirmation reports the programme as it is now, even if a promotion or a
 		// change happens before it is sent (#12 point 28).
-		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -499,7 +499,7 @@ func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, session
 		if err := tx.First(&r, next.RegistrationID).Error; err != nil {
 			return err
 		}
-		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}

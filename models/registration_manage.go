@@ -126,7 +126,7 @@ func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitli
 				return err
 			}
 		}
-		snap, err := snapshotProgramme(ctx, tx, r.ID)
+		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}

@@ -29,6 +29,7 @@ type statements struct {
 	insertToken          *sql.Stmt
 	insertOutbox         *sql.Stmt
 	bookingsOf           *sql.Stmt
+	bookingsOfWriter     *sql.Stmt // bookingsOf inside a write transaction
 	waitlistPosition     *sql.Stmt
 	savepoint            *sql.Stmt
 	releaseSavepoint     *sql.Stmt
@@ -81,6 +82,7 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		insertOutbox: prep(writer, `INSERT INTO outbox_messages (kind, recipient, lang, registration_id, payload, attempts,
 			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, '', ?)`),
 		bookingsOf:          prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
+		bookingsOfWriter:    prep(writer, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
 		waitlistPosition:    prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
 		savepoint:           prep(writer, `SAVEPOINT write_job`),
 		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
@@ -153,7 +155,7 @@ func isUniqueErr(err error) bool {
 func (s *Store) closeStatements() {
 	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
 		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
-		s.stmts.bookingsOf, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
+		s.stmts.bookingsOf, s.stmts.bookingsOfWriter, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
 		s.stmts.sessionPlacementRead, s.stmts.scanTarget, s.stmts.firstSession, s.stmts.insertCheckIn} {
 		if st != nil {
 			st.Close()

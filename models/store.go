@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -40,6 +41,9 @@ type Store struct {
 	stmts  statements  // the registration rush's prepared statements
 	// placements remembers where sessions are, for checking registrations' choices.
 	placements placementCache
+	// installationKey holds the installation's key once read: it never changes, and every
+	// e-mail's Message-ID asks for it.
+	installationKey atomic.Pointer[string]
 }
 
 // Open connects to the database named by dsn and brings its schema up to date. A dsn that
