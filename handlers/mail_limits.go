@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"golang.org/x/time/rate"
 
 	"github.com/ambtenaar20/dagplanner/models"
 )
@@ -54,17 +55,12 @@ func newMailLimits(cfg Config) *mailLimits {
 	}
 }
 
-// take takes one attempt for key when one is allowed now and returns 0; otherwise it takes
-// nothing and returns how long until the next attempt is allowed.
-func (l *keyedLimiter) take(key string) time.Duration {
+// reserve reserves one attempt for key at now; the caller cancels it (CancelAt(now)) when the
+// request does not go ahead after all.
+func (l *keyedLimiter) reserve(key string, now time.Time) *rate.Reservation {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	r := l.limiter(key).Reserve()
-	if d := r.Delay(); d > 0 {
-		r.Cancel()
-		return d
-	}
-	return 0
+	return l.limiter(key).ReserveN(now, 1)
 }
 
 // limitKey is one attempt to count: a limiter and the key it is counted against.
@@ -80,13 +76,22 @@ func byAddress(l *keyedLimiter, email string) limitKey {
 }
 
 // waitFor counts an attempt against every key and returns the longest wait among those that
-// refused it; 0 means the request may go ahead. It logs a refusal.
+// refused it; 0 means the request may go ahead. A refused request counts against none of the
+// keys, so that being refused by one limit (a busy recipient) never uses up another (the
+// client's). It logs a refusal.
 func (h *Handler) waitFor(c *gin.Context, keys ...limitKey) time.Duration {
 	var wait time.Duration
+	now := time.Now() // one instant, so that a cancelled reservation gives its token back
+	held := make([]*rate.Reservation, 0, len(keys))
 	for _, k := range keys {
-		wait = max(wait, k.limiter.take(k.key))
+		r := k.limiter.reserve(k.key, now)
+		held = append(held, r)
+		wait = max(wait, r.DelayFrom(now))
 	}
 	if wait > 0 {
+		for _, r := range held {
+			r.CancelAt(now)
+		}
 		h.log.Warn("rate limited", "id", c.GetString(ctxRequestID), "path", loggedPath(c), "retry_after", wait.Round(time.Second))
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 	}

@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/models"
 )
@@ -224,4 +227,27 @@ func TestProposalPhotoLookedAtLast(t *testing.T) {
 	resp, body = ts.postMultipart(t, "/voorstellen", values, "groot.png", huge)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantContains(t, "the refused photo", body, `id="veld-photo-error"`, "te veel pixels")
+}
+
+// TestRefusedRequestCountsAgainstNoLimit: a request one limit refuses (the recipient has had
+// enough mail) uses up nothing of the other (the client's allowance), so a refused attempt
+// never costs an honest client or recipient anything.
+func TestRefusedRequestCountsAgainstNoLimit(t *testing.T) {
+	h := &Handler{log: discardLogger()}
+	clients := newKeyedLimiter(time.Hour, 2)
+	recipients := newKeyedLimiter(time.Hour, 1)
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest(http.MethodPost, "/boeking/link", nil)
+	client := limitKey{clients, "ip:192.0.2.1"}
+	if wait := h.waitFor(c, client, limitKey{recipients, "mail:a@example.nl"}); wait != 0 {
+		t.Fatalf("first request waits %v, want 0", wait)
+	}
+	for range 3 { // refused by the recipient's limit each time
+		if wait := h.waitFor(c, client, limitKey{recipients, "mail:a@example.nl"}); wait == 0 {
+			t.Fatal("a second mail to the same address went ahead, want it refused")
+		}
+	}
+	if wait := h.waitFor(c, client, limitKey{recipients, "mail:b@example.nl"}); wait != 0 {
+		t.Errorf("the client's second request to another address waits %v, want 0: refused requests used up its allowance", wait)
+	}
 }
