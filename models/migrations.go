@@ -28,6 +28,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120603_venue_ticket_keys", Migrate: migrateVenueTicketKeys},
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 	{ID: "2026120607_installation", Migrate: migrateInstallation},
+	{ID: "2026120610_people", Migrate: migratePeople},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -50,7 +50,10 @@ type OutboxMessage struct {
 	LockedUntil *time.Time
 	SentAt      *time.Time `gorm:"index:idx_outbox_due"`
 	LastError   string     `gorm:"size:1000;not null;default:''"`
-	CreatedAt   time.Time
+	// OnBehalf marks a message about something an organiser did for the person (a change
+	// they asked for on the phone, a registration added by hand): the e-mail says so.
+	OnBehalf  bool `gorm:"not null;default:false"`
+	CreatedAt time.Time
 }
 
 func enqueue(tx *gorm.DB, now time.Time, kind string, r Registration, payload string) error {

@@ -55,6 +55,10 @@ type Registration struct {
 	ConsentVersion string  `gorm:"size:40;not null"`
 	ConsentAt      time.Time
 	Status         string `gorm:"size:20;not null;index"`
+	// SearchText and SortName are derived from the name, address and organisation whenever
+	// they are written: what the organisers' search looks in, and the last-name order.
+	SearchText string `gorm:"size:700;not null;default:''"`
+	SortName   string `gorm:"size:400;not null;default:'';index"`
 	// TicketVersion rises whenever the booking changes in a way that matters at the door.
 	TicketVersion int `gorm:"not null;default:1"`
 	CancelledAt   *time.Time
@@ -184,10 +188,12 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 			JobTitle: strings.TrimSpace(in.JobTitle), Dietary: strings.TrimSpace(in.Dietary),
 			Accessibility: strings.TrimSpace(in.Accessibility), Lang: langOrDutch(in.Lang),
 			ConsentVersion: event.PrivacyVersion, ConsentAt: now, Status: RegistrationActive, TicketVersion: 1,
+			SearchText: searchText(in.Name, in.Email, in.Organisation), SortName: sortName(in.Name),
 			CreatedAt: now, UpdatedAt: now,
 		}
 		err = inTx(ctx, tx, s.stmts.insertRegistration).QueryRowContext(ctx, r.EventID, r.VenueID, email, r.Email, r.Name,
-			r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status, now, now).Scan(&r.ID)
+			r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status,
+			r.SearchText, r.SortName, now, now).Scan(&r.ID)
 		if isUniqueErr(err) {
 			return ErrAlreadyRegistered
 		}

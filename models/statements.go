@@ -70,7 +70,7 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 			JOIN sessions s ON s.id = ss.session_id WHERE ss.session_id = ?`),
 		insertRegistration: prep(writer, `INSERT INTO registrations (event_id, venue_id, active_email, email, name,
 			organisation, job_title, dietary, accessibility, lang, consent_version, consent_at, status, ticket_version,
-			created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?) RETURNING id`),
+			search_text, sort_name, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) RETURNING id`),
 		takeVenueSeat: prep(writer, `UPDATE venues SET registered = registered + 1 WHERE id = ? AND registered < capacity`),
 		takeSeat: prep(writer, `UPDATE sessions SET confirmed = confirmed + 1
 			WHERE id = ? AND confirmed < (

@@ -28,11 +28,11 @@ func commands() []command {
 			}},
 		{"user add", "create an account; the password is read from standard input", addUser},
 		{"user passwd", "give an account a new password, read from standard input", setUserPassword},
-		{"token add", "make a door device's token; prints only the token",
+		{"token add", "make a door device's token or an organiser's API token; prints only the token",
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return addToken(ctx, args, getenv, stdout)
 			}},
-		{"token revoke", "stop a door device's tokens from working",
+		{"token revoke", "stop a door device's (or an organiser's API) tokens from working",
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return revokeToken(ctx, args, getenv, stdout)
 			}},

@@ -1,0 +1,443 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+	"gorm.io/gorm"
+)
+
+// The statuses a person can be filtered on. A registration is confirmed while it is active;
+// waitlisted when it is active and waits in at least one session's waiting list; checked in
+// or not arrived by whether it has a check-in that was not undone.
+const (
+	StatusConfirmed  = "confirmed"
+	StatusWaitlisted = "waitlisted"
+	StatusCancelled  = "cancelled"
+	StatusCheckedIn  = "checked_in"
+	StatusNotArrived = "not_arrived"
+)
+
+// AudienceStatuses lists the statuses in the order pages offer them.
+var AudienceStatuses = []string{StatusConfirmed, StatusWaitlisted, StatusCancelled, StatusCheckedIn, StatusNotArrived}
+
+// Audience selects registrations: the one filter behind the organisers' list of people, its
+// exports, the API's list and (later) messages to groups, so that they always select people
+// the same way. The zero Audience is everyone at every venue.
+type Audience struct {
+	// Scope limits the audience to these venues whatever else is asked: a venue-scoped
+	// organiser's venue. Nil means every venue.
+	Scope []uint
+	// VenueID, SessionID and Status narrow the audience; zero values do not.
+	VenueID   uint
+	SessionID uint
+	Status    string
+	// Query finds a person by name, e-mail address or organisation, ignoring case and
+	// accents ("zoe" finds "Zoë").
+	Query string
+	// IDs, when not nil, limits the audience to these registrations (a ticket code that was
+	// looked up, say). An empty, non-nil slice selects nobody.
+	IDs []uint
+	// From and To bound when people registered: From ≤ created < To.
+	From, To *time.Time
+	// HasNeeds keeps only people who gave a dietary or accessibility need.
+	HasNeeds bool
+}
+
+// Validate reports what is wrong with the audience's own fields.
+func (a Audience) Validate() Problems {
+	p := Problems{}
+	if a.Status != "" && !contains(AudienceStatuses, a.Status) {
+		p.Add("status", "form.invalid_choice")
+	}
+	if a.From != nil && a.To != nil && !a.From.Before(*a.To) {
+		p.Add("to", "form.before_start")
+	}
+	if len([]rune(a.Query)) > 200 {
+		p.Add("q", "form.too_long", "Max", 200)
+	}
+	return p
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Sort orders of a list of people.
+const (
+	SortName         = "name"         // by last name, as Dutch lists do
+	SortNewest       = "newest"       // most recently registered first
+	SortOldest       = "oldest"       // first registered first
+	SortOrganisation = "organisation" // by organisation, then last name
+)
+
+// PeopleSorts lists the sort orders in the order pages offer them.
+var PeopleSorts = []string{SortName, SortNewest, SortOldest, SortOrganisation}
+
+// Person is one row of the list of people: a registration with what the list shows of it.
+type Person struct {
+	ID            uint
+	VenueID       uint
+	VenueName     string
+	Name          string
+	Email         string
+	Organisation  string
+	JobTitle      string
+	Status        string // RegistrationActive or RegistrationCancelled
+	CreatedAt     time.Time
+	Dietary       string
+	Accessibility string
+	// Seats and Waiting count the person's confirmed and waitlisted bookings.
+	Seats, Waiting int
+	// CheckedInAt and Door are set when the person was checked in (and not undone).
+	CheckedInAt *time.Time
+	Door        string
+}
+
+// HasNeeds reports whether the person gave a dietary or accessibility need.
+func (p Person) HasNeeds() bool { return p.Dietary != "" || p.Accessibility != "" }
+
+// PeoplePage is one page of people and how many the audience holds in all.
+type PeoplePage struct {
+	People []Person
+	Total  int
+}
+
+// peopleColumns are what a Person is read from; the counts and the check-in are
+// correlated subqueries so that one row stays one row, whatever the person booked.
+const peopleColumns = `registrations.id, registrations.venue_id, venues.name, registrations.name, registrations.email,
+	registrations.organisation, registrations.job_title, registrations.status, registrations.created_at,
+	registrations.dietary, registrations.accessibility,
+	(SELECT COUNT(*) FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.status = 'confirmed'),
+	(SELECT COUNT(*) FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.status = 'waitlisted'),
+	(SELECT MIN(check_ins.checked_in_at) FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL),
+	COALESCE((SELECT check_ins.door FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL ORDER BY check_ins.id LIMIT 1), '')`
+
+// where applies the audience to a query on registrations.
+func (a Audience) where(q *gorm.DB) *gorm.DB {
+	if a.Scope != nil {
+		q = q.Where("registrations.venue_id IN ?", nonEmpty(a.Scope))
+	}
+	if a.IDs != nil {
+		q = q.Where("registrations.id IN ?", nonEmpty(a.IDs))
+	}
+	if a.VenueID != 0 {
+		q = q.Where("registrations.venue_id = ?", a.VenueID)
+	}
+	if a.SessionID != 0 {
+		q = q.Where("EXISTS (SELECT 1 FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.session_id = ?)", a.SessionID)
+	}
+	checkedIn := "EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)"
+	switch a.Status {
+	case StatusConfirmed:
+		q = q.Where("registrations.status = ?", RegistrationActive)
+	case StatusWaitlisted:
+		q = q.Where("registrations.status = ? AND EXISTS (SELECT 1 FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.status = ?)",
+			RegistrationActive, BookingWaitlisted)
+	case StatusCancelled:
+		q = q.Where("registrations.status = ?", RegistrationCancelled)
+	case StatusCheckedIn:
+		q = q.Where("registrations.status = ? AND "+checkedIn, RegistrationActive)
+	case StatusNotArrived:
+		q = q.Where("registrations.status = ? AND NOT "+checkedIn, RegistrationActive)
+	}
+	for _, word := range strings.Fields(FoldForSearch(a.Query)) {
+		q = q.Where("registrations.search_text LIKE ? ESCAPE '\\'", "%"+escapeLike(word)+"%")
+	}
+	if a.From != nil {
+		q = q.Where("registrations.created_at >= ?", a.From.UTC())
+	}
+	if a.To != nil {
+		q = q.Where("registrations.created_at < ?", a.To.UTC())
+	}
+	if a.HasNeeds {
+		q = q.Where("(registrations.dietary <> '' OR registrations.accessibility <> '')")
+	}
+	return q
+}
+
+// nonEmpty keeps "IN ?" valid SQL for an empty list: id 0 never exists.
+func nonEmpty(ids []uint) []uint {
+	if len(ids) == 0 {
+		return []uint{0}
+	}
+	return ids
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+func orderFor(sort string) string {
+	switch sort {
+	case SortNewest:
+		return "registrations.created_at DESC, registrations.id DESC"
+	case SortOldest:
+		return "registrations.created_at, registrations.id"
+	case SortOrganisation:
+		return "registrations.organisation, registrations.sort_name, registrations.id"
+	default:
+		return "registrations.sort_name, registrations.id"
+	}
+}
+
+func (s *Store) peopleQuery(ctx context.Context, a Audience) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("registrations").Joins("JOIN venues ON venues.id = registrations.venue_id")
+	return a.where(q)
+}
+
+// People returns one page of the audience (page counts from 1), sorted, with the total.
+func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPage int) (PeoplePage, error) {
+	if err := invalid(a.Validate()); err != nil {
+		return PeoplePage{}, err
+	}
+	var total int64
+	if err := s.peopleQuery(ctx, a).Count(&total).Error; err != nil {
+		return PeoplePage{}, fmt.Errorf("count people: %w", err)
+	}
+	if page < 1 {
+		page = 1
+	}
+	out := PeoplePage{Total: int(total), People: []Person{}}
+	rows, err := s.peopleQuery(ctx, a).Select(peopleColumns).Order(orderFor(sort)).
+		Offset((page - 1) * perPage).Limit(perPage).Rows()
+	if err != nil {
+		return PeoplePage{}, fmt.Errorf("list people: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return PeoplePage{}, err
+		}
+		out.People = append(out.People, p)
+	}
+	return out, rows.Err()
+}
+
+// PeopleAfter returns up to limit people of the audience whose id is above after, in id
+// order, with the total: the API's cursor pagination, stable while people register.
+func (s *Store) PeopleAfter(ctx context.Context, a Audience, after uint, limit int) (PeoplePage, error) {
+	if err := invalid(a.Validate()); err != nil {
+		return PeoplePage{}, err
+	}
+	var total int64
+	if err := s.peopleQuery(ctx, a).Count(&total).Error; err != nil {
+		return PeoplePage{}, fmt.Errorf("count people: %w", err)
+	}
+	out := PeoplePage{Total: int(total), People: []Person{}}
+	err := s.EachPerson(ctx, a, "", func(p Person) error {
+		out.People = append(out.People, p)
+		return nil
+	}, func(q *gorm.DB) *gorm.DB { return q.Where("registrations.id > ?", after).Limit(limit) })
+	return out, err
+}
+
+// EachPerson calls fn for every person of the audience in the given order (id order when
+// sort is ""), reading them one at a time, so an export of ten thousand people never holds
+// them all in memory. Extra narrows the query further (the API's cursor, say).
+func (s *Store) EachPerson(ctx context.Context, a Audience, sort string, fn func(Person) error, extra ...func(*gorm.DB) *gorm.DB) error {
+	if err := invalid(a.Validate()); err != nil {
+		return err
+	}
+	q := s.peopleQuery(ctx, a).Select(peopleColumns)
+	if sort == "" {
+		q = q.Order("registrations.id")
+	} else {
+		q = q.Order(orderFor(sort))
+	}
+	for _, f := range extra {
+		q = f(q)
+	}
+	rows, err := q.Rows()
+	if err != nil {
+		return fmt.Errorf("read people: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		p, err := scanPerson(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func scanPerson(rows *sql.Rows) (Person, error) {
+	var p Person
+	var checkedIn nullTimeScanner
+	err := rows.Scan(&p.ID, &p.VenueID, &p.VenueName, &p.Name, &p.Email, &p.Organisation, &p.JobTitle, &p.Status,
+		&p.CreatedAt, &p.Dietary, &p.Accessibility, &p.Seats, &p.Waiting, &checkedIn, &p.Door)
+	if err != nil {
+		return Person{}, fmt.Errorf("read person: %w", err)
+	}
+	p.CreatedAt = p.CreatedAt.UTC()
+	p.CheckedInAt = checkedIn.t
+	return p, nil
+}
+
+// nullTimeScanner reads a nullable time from an aggregate: SQLite hands MIN() of a time
+// column back as text, PostgreSQL as a time.
+type nullTimeScanner struct{ t *time.Time }
+
+func (n *nullTimeScanner) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		n.t = nil
+	case time.Time:
+		u := x.UTC()
+		n.t = &u
+	case string:
+		return n.parse(x)
+	case []byte:
+		return n.parse(string(x))
+	default:
+		return fmt.Errorf("time from %T", v)
+	}
+	return nil
+}
+
+func (n *nullTimeScanner) parse(s string) error {
+	for _, layout := range []string{"2006-01-02 15:04:05.999999999-07:00", time.RFC3339Nano, "2006-01-02 15:04:05.999999999"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			u := t.UTC()
+			n.t = &u
+			return nil
+		}
+	}
+	return fmt.Errorf("time from %q", s)
+}
+
+// FoldForSearch is how names are compared when searching: lower case, accents dropped and
+// a few letters spelled as people type them without their keyboard's help ("Zoë Ğüneş" →
+// "zoe gunes", "Øre" → "ore", "Straße" → "strasse").
+func FoldForSearch(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFD.String(strings.ToLower(s)) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+		case r == 'ß':
+			b.WriteString("ss")
+		case r == 'ø':
+			b.WriteByte('o')
+		case r == 'æ':
+			b.WriteString("ae")
+		case r == 'œ':
+			b.WriteString("oe")
+		case r == 'ł':
+			b.WriteByte('l')
+		case r == 'đ':
+			b.WriteByte('d')
+		case r == 'ı':
+			b.WriteByte('i')
+		case r == '’' || r == '‘':
+			b.WriteByte('\'')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// searchText is what the list's search looks in: name, address and organisation, folded.
+func searchText(name, email, organisation string) string {
+	s := FoldForSearch(name + " " + email + " " + organisation)
+	if len(s) > 700 {
+		s = s[:700]
+	}
+	return s
+}
+
+// sortName is the key that orders people by last name in SQL, as SortByLastName does in Go
+// (without Dutch collation's finer points: "ij" sorts as i, j).
+func sortName(name string) string {
+	last, given, parts := SplitName(name)
+	s := FoldForSearch(last) + "\x01" + FoldForSearch(given) + "\x01" + FoldForSearch(parts)
+	if len(s) > 400 {
+		s = s[:400]
+	}
+	return s
+}
+
+// migratePeople adds what the organisers' list of people needs to registrations (a folded
+// search text and a sort key, filled in for the registrations there are), the audit trail,
+// organisers' API tokens, and the flag on e-mails that an organiser acted for the person.
+func migratePeople(tx *gorm.DB) error {
+	type Registration struct {
+		ID           uint
+		Name         string
+		Email        string
+		Organisation string
+		SearchText   string `gorm:"size:700;not null;default:''"`
+		SortName     string `gorm:"size:400;not null;default:'';index"`
+	}
+	type OutboxMessage struct {
+		ID       uint
+		OnBehalf bool `gorm:"not null;default:false"`
+	}
+	type Venue struct{ ID uint }
+	type AuditEntry struct {
+		ID          uint
+		At          time.Time `gorm:"not null;index"`
+		ActorKind   string    `gorm:"size:20;not null"`
+		ActorID     *uint
+		ActorName   string `gorm:"size:254;not null"`
+		Action      string `gorm:"size:60;not null;index"`
+		SubjectKind string `gorm:"size:30;not null;index:idx_audit_subject"`
+		SubjectID   uint   `gorm:"not null;index:idx_audit_subject"`
+		VenueID     *uint  `gorm:"index"`
+		Reason      string `gorm:"size:500;not null;default:''"`
+		Details     string `gorm:"size:4000;not null;default:''"`
+	}
+	type APIToken struct {
+		ID         uint
+		Name       string `gorm:"size:100;not null"`
+		Role       string `gorm:"size:20;not null"`
+		VenueID    *uint  `gorm:"index"`
+		Venue      *Venue `gorm:"constraint:OnDelete:CASCADE"`
+		Hash       string `gorm:"size:64;not null;uniqueIndex"`
+		CreatedAt  time.Time
+		RevokedAt  *time.Time
+		LastUsedAt *time.Time
+	}
+	m := tx.Migrator()
+	for _, col := range []string{"SearchText", "SortName"} {
+		if err := m.AddColumn(&Registration{}, col); err != nil {
+			return err
+		}
+	}
+	if err := m.CreateIndex(&Registration{}, "SortName"); err != nil {
+		return err
+	}
+	if err := m.AddColumn(&OutboxMessage{}, "OnBehalf"); err != nil {
+		return err
+	}
+	if err := m.CreateTable(&AuditEntry{}, &APIToken{}); err != nil {
+		return err
+	}
+	var regs []Registration
+	if err := tx.Select("id", "name", "email", "organisation").Find(&regs).Error; err != nil {
+		return err
+	}
+	for _, r := range regs {
+		err := tx.Model(&Registration{}).Where("id = ?", r.ID).Updates(map[string]any{
+			"search_text": searchText(r.Name, r.Email, r.Organisation), "sort_name": sortName(r.Name)}).Error
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
