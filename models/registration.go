@@ -181,46 +181,9 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		if !open && !waitlistOnly {
 			return ErrRegistrationClosed
 		}
-		email := NormalizeEmail(in.Email)
-		r := Registration{
-			EventID: eventID, VenueID: venueID, ActiveEmail: &email, Email: strings.TrimSpace(in.Email),
-			Name: strings.TrimSpace(in.Name), Organisation: strings.TrimSpace(in.Organisation),
-			JobTitle: strings.TrimSpace(in.JobTitle), Dietary: strings.TrimSpace(in.Dietary),
-			Accessibility: strings.TrimSpace(in.Accessibility), Lang: langOrDutch(in.Lang),
-			ConsentVersion: event.PrivacyVersion, ConsentAt: now, Status: RegistrationActive, TicketVersion: 1,
-			SearchText: searchText(in.Name, in.Email, in.Organisation), SortName: sortName(in.Name),
-			CreatedAt: now, UpdatedAt: now,
-		}
-		err = inTx(ctx, tx, s.stmts.insertRegistration).QueryRowContext(ctx, r.EventID, r.VenueID, email, r.Email, r.Name,
-			r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status,
-			r.SearchText, r.SortName, now, now).Scan(&r.ID)
-		if isUniqueErr(err) {
-			return ErrAlreadyRegistered
-		}
+		r := newRegistration(in, eventID, venueID, event.PrivacyVersion, now)
+		token, err := s.registerTx(ctx, tx, now, &r, plan, registerOptions{waitlistOnly: waitlistOnly})
 		if err != nil {
-			return err
-		}
-		took, err := inTx(ctx, tx, s.stmts.takeVenueSeat).ExecContext(ctx, venueID)
-		if err != nil {
-			return err
-		}
-		if n, _ := took.RowsAffected(); n == 0 {
-			return ErrVenueFull
-		}
-		if err := s.applyPlan(ctx, tx, r.ID, plan, !waitlistOnly, now); err != nil {
-			return err
-		}
-		token, err := s.newAccessToken(ctx, tx, r.ID, now)
-		if err != nil {
-			return err
-		}
-		// The confirmation reports the programme as it is now, even if a promotion or a
-		// change happens before it is sent (#12 point 28).
-		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
-		if err != nil {
-			return err
-		}
-		if _, err := inTx(ctx, tx, s.stmts.insertOutbox).ExecContext(ctx, MailConfirmation, r.Email, r.Lang, r.ID, snap.String(), now, now); err != nil {
 			return err
 		}
 		res.Token = token
@@ -237,6 +200,86 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		return RegistrationResult{}, fmt.Errorf("register: read bookings: %w", err)
 	}
 	return res, nil
+}
+
+// newRegistration is the registration an input describes, active and not yet stored.
+func newRegistration(in RegistrationInput, eventID, venueID uint, privacyVersion string, now time.Time) Registration {
+	email := NormalizeEmail(in.Email)
+	r := Registration{
+		EventID: eventID, VenueID: venueID, ActiveEmail: &email, Email: strings.TrimSpace(in.Email),
+		Name: strings.TrimSpace(in.Name), Organisation: strings.TrimSpace(in.Organisation),
+		JobTitle: strings.TrimSpace(in.JobTitle), Dietary: strings.TrimSpace(in.Dietary),
+		Accessibility: strings.TrimSpace(in.Accessibility), Lang: langOrDutch(in.Lang),
+		ConsentVersion: privacyVersion, ConsentAt: now, Status: RegistrationActive, TicketVersion: 1,
+		SearchText: searchText(in.Name, in.Email, in.Organisation), SortName: sortName(in.Name),
+		CreatedAt: now, UpdatedAt: now,
+	}
+	if email == "" {
+		r.ActiveEmail = nil // a walk-in without an address: the unique index allows many NULLs
+	}
+	return r
+}
+
+// registerOptions say how a registration is written beyond the attendee's own choices.
+type registerOptions struct {
+	// waitlistOnly: registration has closed but waiting lists are open, so every choice
+	// goes on a waiting list.
+	waitlistOnly bool
+	// overCapacity is an organiser's explicit, logged choice (a speaker's guest, a VIP): the
+	// venue place and the seats are taken even when they are full.
+	overCapacity bool
+	// onBehalf marks the confirmation as written by an organiser; noMail sends none (a walk-in
+	// who gave no address).
+	onBehalf, noMail bool
+}
+
+// registerTx writes a new registration inside the caller's transaction: the row (its id is
+// set in r), a place at the venue, the plan's seats and waiting-list places, a personal link
+// (returned) and the confirmation e-mail. It is the one way a registration comes to be, for
+// an attendee, an organiser, an import or a walk-in.
+func (s *Store) registerTx(ctx context.Context, tx *gorm.DB, now time.Time, r *Registration, plan choicePlan, opt registerOptions) (string, error) {
+	err := inTx(ctx, tx, s.stmts.insertRegistration).QueryRowContext(ctx, r.EventID, r.VenueID, r.ActiveEmail, r.Email, r.Name,
+		r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status,
+		r.SearchText, r.SortName, now, now).Scan(&r.ID)
+	if isUniqueErr(err) {
+		return "", ErrAlreadyRegistered
+	}
+	if err != nil {
+		return "", err
+	}
+	if opt.overCapacity {
+		err = tx.Exec("UPDATE venues SET registered = registered + 1 WHERE id = ?", r.VenueID).Error
+	} else {
+		var took sql.Result
+		if took, err = inTx(ctx, tx, s.stmts.takeVenueSeat).ExecContext(ctx, r.VenueID); err == nil {
+			if n, _ := took.RowsAffected(); n == 0 {
+				return "", ErrVenueFull
+			}
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	plan.overCapacity = opt.overCapacity
+	if err := s.applyPlan(ctx, tx, r.ID, plan, !opt.waitlistOnly, now); err != nil {
+		return "", err
+	}
+	token, err := s.newAccessToken(ctx, tx, r.ID, now)
+	if err != nil || opt.noMail {
+		return token, err
+	}
+	// The confirmation reports the programme as it is now, even if a promotion or a
+	// change happens before it is sent (#12 point 28).
+	snap, err := s.snapshotProgramme(ctx, tx, r.ID)
+	if err != nil {
+		return "", err
+	}
+	if opt.onBehalf {
+		return token, tx.Create(&OutboxMessage{Kind: MailConfirmation, Recipient: r.Email, Lang: r.Lang, RegistrationID: &r.ID,
+			Payload: snap.String(), NextAttemptAt: now, CreatedAt: now, OnBehalf: true}).Error
+	}
+	_, err = inTx(ctx, tx, s.stmts.insertOutbox).ExecContext(ctx, MailConfirmation, r.Email, r.Lang, r.ID, snap.String(), now, now)
+	return token, err
 }
 
 func nullTime(t sql.NullTime) *time.Time {
@@ -291,6 +334,9 @@ type choicePlan struct {
 	sessions []uint          // a seat if one is free, else the waiting list
 	waitlist []uint          // the waiting list, keeping a seat elsewhere in the slot meanwhile
 	slots    map[uint][]uint // session id → slot ids
+	// overCapacity seats people in plan.sessions even when they are full: an organiser's
+	// explicit choice, never an attendee's.
+	overCapacity bool
 }
 
 // planChoices checks that every chosen session exists, is placed at the venue, and that no
@@ -376,6 +422,12 @@ func slotsOfSessions(tx *gorm.DB, ids []uint) (map[uint][]uint, error) {
 // seats false (registration closed, waiting lists still open) everything goes on the lists.
 func (s *Store) applyPlan(ctx context.Context, tx *gorm.DB, regID uint, plan choicePlan, seats bool, now time.Time) error {
 	for _, id := range plan.sessions {
+		if plan.overCapacity && seats {
+			if err := s.bookOverCapacity(ctx, tx, regID, id, now); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := s.book(ctx, tx, regID, id, seats, now); err != nil {
 			return err
 		}
@@ -414,6 +466,15 @@ func (s *Store) book(ctx context.Context, tx *gorm.DB, regID, sessionID uint, se
 	}
 	_, err := inTx(ctx, tx, s.stmts.insertBooking).ExecContext(ctx, regID, sessionID, status, now)
 	return got, err
+}
+
+// bookOverCapacity gives the registration a seat in the session, free or not.
+func (s *Store) bookOverCapacity(ctx context.Context, tx *gorm.DB, regID, sessionID uint, now time.Time) error {
+	if err := tx.Exec("UPDATE sessions SET confirmed = confirmed + 1 WHERE id = ?", sessionID).Error; err != nil {
+		return err
+	}
+	_, err := inTx(ctx, tx, s.stmts.insertBooking).ExecContext(ctx, regID, sessionID, BookingConfirmed, now)
+	return err
 }
 
 // takeSeat claims one seat in a session if one is free. The check and the claim are one
