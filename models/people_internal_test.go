@@ -1,0 +1,51 @@
+package models
+
+import (
+	"path/filepath"
+	"testing"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+)
+
+// The people migration fills the search text and sort key of the registrations that were
+// there before it, so the organisers' search finds them too.
+func TestMigratePeopleFillsExistingRegistrations(t *testing.T) {
+	db, err := gorm.Open(sqlite.Open(filepath.Join(t.TempDir(), "old.db")), &gorm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	type Registration struct {
+		ID                        uint
+		Name, Email, Organisation string
+	}
+	type OutboxMessage struct{ ID uint }
+	type Venue struct{ ID uint }
+	if err := db.AutoMigrate(&Registration{}, &OutboxMessage{}, &Venue{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Create(&Registration{Name: "Zoë van den Bërg", Email: "zoe@example.nl", Organisation: "Gemeente Zwolle"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Transaction(migratePeople); err != nil {
+		t.Fatal(err)
+	}
+	var got struct{ SearchText, SortName string }
+	if err := db.Table("registrations").Select("search_text, sort_name").Take(&got).Error; err != nil {
+		t.Fatal(err)
+	}
+	if got.SearchText != "zoe van den berg zoe@example.nl gemeente zwolle" {
+		t.Errorf("search text = %q", got.SearchText)
+	}
+	if got.SortName != "berg\x01zoe\x01van den" {
+		t.Errorf("sort key = %q, want last name, given names, particles", got.SortName)
+	}
+	for _, table := range []string{"audit_entries", "api_tokens"} {
+		if !db.Migrator().HasTable(table) {
+			t.Errorf("no table %s after the migration", table)
+		}
+	}
+	if !db.Migrator().HasColumn("outbox_messages", "on_behalf") {
+		t.Error("outbox_messages has no on_behalf column")
+	}
+}
