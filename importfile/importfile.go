@@ -34,6 +34,9 @@ var headers = map[string]string{
 	"taal": "lang", "language": "lang", "lang": "lang",
 }
 
+// requiredHeaders names the required columns in a problem, in both languages.
+var requiredHeaders = map[string]string{"name": "naam (name)", "email": "e-mail", "organisation": "organisatie (organisation)"}
+
 // foldHeader reduces a header to what matching compares: "E-mail" and "email" are one.
 func foldHeader(h string) string {
 	return strings.Map(func(r rune) rune {
@@ -112,7 +115,7 @@ func toRows(table [][]string, formula func(row, col int) bool) ([]models.ImportR
 	var missing []string
 	for _, f := range models.ImportRequired {
 		if !seen[f] {
-			missing = append(missing, f)
+			missing = append(missing, requiredHeaders[f])
 		}
 	}
 	var probs []models.ImportProblem

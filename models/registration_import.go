@@ -110,7 +110,7 @@ func (s *Store) importTx(tx *gorm.DB, by Actor, venueID uint, rows []ImportRow) 
 	if err := s.applyImport(ctx, tx, by, &plan); errors.Is(err, ErrVenueFull) {
 		// Another process took the last places between the check and the writes.
 		plan.res.Problems = []ImportProblem{{Field: "venue", Problem: Problem{Key: "import.not_enough_places",
-			Args: []any{"Count", plan.res.New, "Free", 0}}}}
+			Args: []any{"New", plan.res.New, "Free", 0}}}}
 		return plan.res, errImportRefused
 	} else if err != nil {
 		return ImportResult{}, err
@@ -221,7 +221,7 @@ func (s *Store) planImport(ctx context.Context, db *gorm.DB, venueID uint, rows 
 	}
 	if free := max(0, plan.venue.Capacity-plan.venue.Registered); res.New > free {
 		res.Problems = append([]ImportProblem{{Field: "venue", Problem: Problem{Key: "import.not_enough_places",
-			Args: []any{"Count", res.New, "Free", free}}}}, res.Problems...)
+			Args: []any{"New", res.New, "Free", free}}}}, res.Problems...)
 	}
 	return plan, nil
 }
