@@ -63,6 +63,15 @@ type ImportResult struct {
 	CreatedIDs []uint
 }
 
+// importRowError is a write that failed on one row of an import.
+type importRowError struct {
+	row int
+	err error
+}
+
+func (e importRowError) Error() string { return fmt.Sprintf("row %d: %v", e.row, e.err) }
+func (e importRowError) Unwrap() error { return e.err }
+
 // errImportRefused rolls back an import that found problems inside its transaction.
 var errImportRefused = errors.New("import refused")
 
@@ -107,12 +116,19 @@ func (s *Store) importTx(tx *gorm.DB, by Actor, venueID uint, rows []ImportRow) 
 	if len(plan.res.Problems) > 0 {
 		return plan.res, errImportRefused
 	}
-	if err := s.applyImport(ctx, tx, by, &plan); errors.Is(err, ErrVenueFull) {
-		// Another process took the last places between the check and the writes.
+	// On PostgreSQL another process may take the last places, or register one of the
+	// addresses, between the check and the writes: then the import is refused as a whole.
+	err = s.applyImport(ctx, tx, by, &plan)
+	var rowErr importRowError
+	switch {
+	case errors.Is(err, ErrVenueFull):
 		plan.res.Problems = []ImportProblem{{Field: "venue", Problem: Problem{Key: "import.not_enough_places",
 			Args: []any{"New", plan.res.New, "Free", 0}}}}
 		return plan.res, errImportRefused
-	} else if err != nil {
+	case errors.As(err, &rowErr) && errors.Is(err, ErrAlreadyRegistered):
+		plan.res.Problems = []ImportProblem{{Row: rowErr.row, Field: "email", Problem: Problem{Key: "import.registered_meanwhile"}}}
+		return plan.res, errImportRefused
+	case err != nil:
 		return ImportResult{}, err
 	}
 	plan.res.Imported = true
@@ -287,7 +303,7 @@ func (s *Store) applyImport(ctx context.Context, tx *gorm.DB, by Actor, plan *im
 		}
 		reg := newRegistration(in, plan.venue.EventID, plan.venue.ID, plan.privacyVersion, now)
 		if _, err := s.registerTx(ctx, tx, now, &reg, choicePlan{slots: map[uint][]uint{}}, registerOptions{onBehalf: true}); err != nil {
-			return fmt.Errorf("row %d: %w", r.Row, err)
+			return importRowError{row: r.Row, err: err}
 		}
 		plan.res.CreatedIDs = append(plan.res.CreatedIDs, reg.ID)
 		err := writeAudit(tx, now, by, AuditRecord{Action: "registration.import", SubjectKind: SubjectRegistration,
