@@ -360,3 +360,26 @@ func TestImportAPITenThousandRows(t *testing.T) {
 		t.Errorf("10,001 rows: %v, want too many rows and nothing written", report.Problems)
 	}
 }
+
+// A file of 10,000 rows is checked and every row shown; the demo venue has too few places
+// for them, which the page says, and nothing is written.
+func TestImportPageTenThousandRows(t *testing.T) {
+	ts := newTestServer(t)
+	zwolle := venueBySlug(t, ts, "zwolle")
+	ts.loginAs(t, models.RoleOrganiser, "")
+	var b strings.Builder
+	b.WriteString("naam,email,organisatie\n")
+	for i := range models.MaxImportRows {
+		fmt.Fprintf(&b, "Persoon %d,p%d@example.nl,Rijk\n", i, i)
+	}
+	regs := countRows(t, ts, &models.Registration{}, "")
+	resp, body := ts.uploadImport(t, zwolle.ID, "groot.csv", []byte(b.String()))
+	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
+	wantContains(t, "10,000 rows", body, "Persoon 0<", "Persoon 9999<", "p9999@example.nl", "Er zijn te weinig plaatsen op deze locatie: het bestand heeft 10000 nieuwe deelnemers")
+	if got := strings.Count(body, "<tr class=\"utrecht-table__row\">"); got != models.MaxImportRows+1 {
+		t.Errorf("preview has %d table rows, want a header and 10,000", got)
+	}
+	if countRows(t, ts, &models.Registration{}, "") != regs {
+		t.Error("a refused import wrote")
+	}
+}
