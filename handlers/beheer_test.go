@@ -376,6 +376,9 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 			if form != nil && form.Has("slug") {
 				form.Set("slug", v.Slug)
 			}
+			if form != nil && form.Has("locatie") { // #13 C: the import's venue is a form field
+				form.Set("locatie", bhID(v.ID))
+			}
 		}
 		routes = append(routes, bhRoute{method: method, pattern: pattern, path: path, scope: scope, form: form})
 	}
@@ -414,6 +417,11 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("GET", "/beheer/sessies", "any", nil)
 	add("GET", "/beheer/sessies/nieuw", "any", nil)
 	add("POST", "/beheer/sessies/nieuw", "any", url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {bhID(d.rotterdam.ID)}})
+	// --- #13 C: importing attendees; the venue is chosen on the form ---
+	add("GET", "/beheer/deelnemers/importeren", "any", nil)
+	add("POST", "/beheer/deelnemers/importeren", "rotterdam", url.Values{"locatie": {""}})
+	add("POST", "/beheer/deelnemers/importeren/bevestigen", "any", url.Values{"token": {"gekaapt-token-van-iemand-anders"}})
+	// --- end #13 C ---
 	for _, scope := range []string{"zwolle", "rotterdam"} {
 		add("GET", "/beheer/locaties/:venue", scope, nil)
 		add("GET", "/beheer/locaties/:venue/bewerken", scope, nil)

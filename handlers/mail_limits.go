@@ -37,6 +37,9 @@ type mailLimits struct {
 	recipients *keyedLimiter
 	// proposalEdits limits changes to one proposal, whose photo is decoded on every change.
 	proposalEdits *keyedLimiter
+	// imports limits uploads of attendee lists per client (#13 C): each is read, checked
+	// and may e-mail thousands of people.
+	imports *keyedLimiter
 }
 
 func newMailLimits(cfg Config) *mailLimits {
@@ -52,6 +55,7 @@ func newMailLimits(cfg Config) *mailLimits {
 		clients:       newKeyedLimiter(6*time.Second, 30),
 		recipients:    newKeyedLimiter(15*time.Minute, 10),
 		proposalEdits: newKeyedLimiter(30*time.Second, 20),
+		imports:       newKeyedLimiter(time.Minute, 30),
 	}
 }
 

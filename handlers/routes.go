@@ -148,6 +148,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
+	// --- #13 C: importing attendees (organisers; a venue-scoped organiser into their venue) ---
+	ppl := r.Group("/beheer/deelnemers", h.requireOrganiser)
+	ppl.GET("/importeren", h.showImport)
+	ppl.POST("/importeren", h.checkImport)
+	ppl.POST("/importeren/bevestigen", h.runImport)
+	// --- end #13 C ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
@@ -162,6 +168,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/programme.csv", h.openDataCSV)
 	api.GET("/openapi.json", h.getOpenAPI)
 	api.POST("/registrations", h.createRegistrationAPI)
+	api.POST("/registrations/import", h.requireOrganiser, h.importRegistrationsAPI) // #13 C
 	api.GET("/registrations/:id", h.getRegistrationAPI)
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)

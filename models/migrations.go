@@ -29,6 +29,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 	{ID: "2026120607_installation", Migrate: migrateInstallation},
 	{ID: "2026120610_people", Migrate: migratePeople},
+	{ID: "2026120612_imports", Migrate: migrateImports},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

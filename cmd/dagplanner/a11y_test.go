@@ -69,6 +69,7 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/voorstellen?status=withdrawn&sorteer=gemiddelde&richting=af",
 		reviewed,
 		"/beheer/themas",
+		"/beheer/deelnemers/importeren",
 	}
 
 	ctx := browsertest.New(t)
@@ -127,6 +128,9 @@ func TestAccessibility(t *testing.T) {
 				t.Fatalf("submit the empty venue form: %v", err)
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "venue form with errors")
+
+			// Importing attendees: a file with problems, then a clean one with its preview.
+			importPreviews(t, ctx, srv.URL, lang)
 
 			// The proposal form refused, with its error summary and field errors.
 			err = chromedp.Do(timeout(ctx),
@@ -408,5 +412,31 @@ func getJSONWith(t *testing.T, req *http.Request, v any) {
 	}
 	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+}
+
+// importPreviews uploads a file with problems and then a clean one on the import page, and
+// checks both previews with axe (#13 C).
+func importPreviews(t *testing.T, ctx context.Context, base, lang string) {
+	t.Helper()
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "fouten.csv")
+	good := filepath.Join(dir, "goed.csv")
+	os.WriteFile(bad, []byte("naam;email;organisatie\nJan;geen-adres;Rijk\nPiet;piet."+lang+"@example.org;=1+1\n"), 0o600)
+	os.WriteFile(good, []byte("\ufeffnaam;email;organisatie;taal\nZoë;zoe.import."+lang+"@example.org;Rijk;en\n"), 0o600)
+	for _, tc := range []struct{ file, wait, what string }{
+		{bad, ".error-summary", "import preview with problems"},
+		{good, `form[action="/beheer/deelnemers/importeren/bevestigen"]`, "import preview ready to import"},
+	} {
+		err := chromedp.Do(timeout(ctx),
+			chromedp.Navigate(base+"/beheer/deelnemers/importeren"),
+			chromedp.SetUploadFiles("#veld-bestand", []string{tc.file}),
+			chromedp.Click(`main form[enctype] button[type="submit"]`),
+			chromedp.WaitVisible(tc.wait),
+		)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.what, err)
+		}
+		browsertest.AssertNoAxeViolationsHere(t, ctx, tc.what)
 	}
 }
