@@ -118,7 +118,9 @@ func TestWalkInAPI(t *testing.T) {
 func TestWalkInAPIAccess(t *testing.T) {
 	f := newDoorFixture(t, modelstest.SQLite(t))
 	ts := f.ts
-	person := func(n string) map[string]any { return map[string]any{"name": "Binnenloper " + n, "organisation": "Gemeente Kampen"} }
+	person := func(n string) map[string]any {
+		return map[string]any{"name": "Binnenloper " + n, "organisation": "Gemeente Kampen"}
+	}
 
 	t.Run("no or wrong credentials", func(t *testing.T) {
 		for name, token := range map[string]string{"none": "", "wrong device": "dpd_" + strings.Repeat("a", 52), "wrong organiser": "dpo_" + strings.Repeat("b", 52)} {

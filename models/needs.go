@@ -34,6 +34,7 @@ var knownNeeds = map[string][]knownNeed{
 		{"lactose_free", []string{"lactose", "zuivel", "dairy", "melk", "koemelk", "milk"}},
 		{"nut_allergy", []string{"noot", "noten", "nut", "nuts", "pinda", "peanut", "hazelno", "walnut", "cashew", "amandel", "almond"}},
 		{"shellfish_allergy", []string{"schaal", "shellfish", "seafood", "zeevruchten", "schelpdier", "garnal", "shrimp"}},
+		{"no_fish", []string{"geen vis", "no fish", "visallergie", "fish allergy", "fish"}},
 		{"halal", []string{"halal"}},
 		{"kosher", []string{"kosher", "koosjer"}},
 		{"no_pork", []string{"varkensvlees", "pork", "geen varken", "no pig"}},
@@ -157,11 +158,13 @@ func matchNeed(kind, folded string) string {
 type needTally struct {
 	kind   string
 	counts map[string]*NeedCount // by key, or "=" + folded text
-	order  []string
+	// variants counts how an unrecognised need was spelled: the page shows the most usual.
+	variants map[string]map[string]int
+	order    []string
 }
 
 func newNeedTally(kind string) *needTally {
-	return &needTally{kind: kind, counts: map[string]*NeedCount{}}
+	return &needTally{kind: kind, counts: map[string]*NeedCount{}, variants: map[string]map[string]int{}}
 }
 
 func (t *needTally) add(text string) {
@@ -170,7 +173,12 @@ func (t *needTally) add(text string) {
 		t.bump(k, NeedCount{Key: k})
 	}
 	for _, o := range other {
-		t.bump("="+foldNeed(o), NeedCount{Text: o})
+		id := "=" + foldNeed(o)
+		t.bump(id, NeedCount{})
+		if t.variants[id] == nil {
+			t.variants[id] = map[string]int{}
+		}
+		t.variants[id][strings.Join(strings.Fields(o), " ")]++
 	}
 }
 
@@ -188,7 +196,14 @@ func (t *needTally) bump(id string, first NeedCount) {
 func (t *needTally) list() []NeedCount {
 	out := make([]NeedCount, 0, len(t.order))
 	for _, id := range t.order {
-		out = append(out, *t.counts[id])
+		c := *t.counts[id]
+		best := 0
+		for v, n := range t.variants[id] {
+			if n > best || (n == best && v < c.Text) {
+				c.Text, best = v, n
+			}
+		}
+		out = append(out, c)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].Count != out[j].Count {
