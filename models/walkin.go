@@ -57,16 +57,16 @@ func (s *Store) WalkIn(ctx context.Context, by Actor, in WalkInInput) (WalkInRes
 	if err := invalid(in.Validate()); err != nil {
 		return WalkInResult{}, err
 	}
-	v, err := s.Venue(ctx, in.VenueID)
-	if err != nil {
-		return WalkInResult{}, fmt.Errorf("walk-in: %w", err)
+	var v Venue
+	if err := s.db.WithContext(ctx).Select("id", "event_id", "slug", "name").First(&v, in.VenueID).Error; err != nil {
+		return WalkInResult{}, fmt.Errorf("walk-in: %w", notFound(err, "venue", in.VenueID))
 	}
 	var privacy string
 	if err := s.db.WithContext(ctx).Model(&Event{}).Where("id = ?", v.EventID).Pluck("privacy_version", &privacy).Error; err != nil {
 		return WalkInResult{}, fmt.Errorf("walk-in: privacy version: %w", err)
 	}
 	var res WalkInResult
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		email := strings.TrimSpace(in.Email)
