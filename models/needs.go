@@ -263,16 +263,29 @@ func (s *Store) VenueNeeds(ctx context.Context, venueID uint) (VenueNeeds, error
 	out.Registered = int(registered)
 	diet, access := newNeedTally(NeedDietary), newNeedTally(NeedAccessibility)
 	people := map[uint]PersonNeeds{}
-	err := s.EachPerson(ctx, Audience{VenueID: venueID, Status: StatusConfirmed, HasNeeds: true}, SortName, func(p Person) error {
-		out.WithNeeds++
-		diet.add(p.Dietary)
-		access.add(p.Accessibility)
-		people[p.ID] = PersonNeeds{RegistrationID: p.ID, Name: p.Name, Dietary: p.Dietary, Accessibility: p.Accessibility}
-		return nil
-	})
+	// The same people as Audience{VenueID, Status: StatusConfirmed, HasNeeds: true} selects,
+	// but only the four columns this needs: the list's counts and check-in per person would
+	// cost a correlated subquery each (#13 D measured 120 ms against 25 ms for 10,000 people).
+	rows, err := db.Raw(`SELECT id, name, dietary, accessibility FROM registrations
+		WHERE venue_id = ? AND status = ? AND (dietary <> '' OR accessibility <> '')`, venueID, RegistrationActive).Rows()
 	if err != nil {
 		return out, fmt.Errorf("needs at venue %d: %w", venueID, err)
 	}
+	defer rows.Close()
+	for rows.Next() {
+		var p PersonNeeds
+		if err := rows.Scan(&p.RegistrationID, &p.Name, &p.Dietary, &p.Accessibility); err != nil {
+			return out, fmt.Errorf("needs at venue %d: %w", venueID, err)
+		}
+		out.WithNeeds++
+		diet.add(p.Dietary)
+		access.add(p.Accessibility)
+		people[p.RegistrationID] = p
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("needs at venue %d: %w", venueID, err)
+	}
+	rows.Close()
 	out.Dietary, out.Accessibility = diet.list(), access.list()
 	if out.Sessions, err = s.sessionNeeds(ctx, venueID, people); err != nil {
 		return out, fmt.Errorf("needs per session at venue %d: %w", venueID, err)
@@ -310,20 +323,29 @@ func (s *Store) sessionNeeds(ctx context.Context, venueID uint, people map[uint]
 		return nil, err
 	}
 	if len(people) > 0 {
-		var seats []Booking
-		err := db.Select("registration_id", "session_id").
-			Where("status = ? AND registration_id IN (?)", BookingConfirmed,
-				db.Model(&Registration{}).Select("id").Where("venue_id = ? AND status = ? AND (dietary <> '' OR accessibility <> '')", venueID, RegistrationActive)).
-			Find(&seats).Error
+		// From the few people with needs to their bookings (CROSS JOIN keeps SQLite's planner
+		// to that order; on PostgreSQL it is an ordinary join).
+		seats, err := db.Raw(`SELECT b.session_id, b.registration_id FROM registrations r
+			CROSS JOIN bookings b
+			WHERE b.registration_id = r.id AND r.venue_id = ? AND r.status = ? AND b.status = ? AND (r.dietary <> '' OR r.accessibility <> '')`,
+			venueID, RegistrationActive, BookingConfirmed).Rows()
 		if err != nil {
 			return nil, err
 		}
-		for _, b := range seats {
-			sn, ok := byID[b.SessionID]
-			p, has := people[b.RegistrationID]
+		defer seats.Close()
+		for seats.Next() {
+			var sessionID, regID uint
+			if err := seats.Scan(&sessionID, &regID); err != nil {
+				return nil, err
+			}
+			sn, ok := byID[sessionID]
+			p, has := people[regID]
 			if ok && has {
 				sn.People = append(sn.People, p)
 			}
+		}
+		if err := seats.Err(); err != nil {
+			return nil, err
 		}
 	}
 	out := []SessionNeeds{}
