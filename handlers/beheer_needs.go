@@ -27,7 +27,7 @@ func (d needsData) NeedLabel(n models.NeedCount) string {
 func (d needsData) NeedsLine(counts []models.NeedCount) string {
 	parts := make([]string, 0, len(counts))
 	for _, n := range counts {
-		parts = append(parts, d.T("needs.count", "Count", n.Count, "Need", d.NeedLabel(n)))
+		parts = append(parts, d.T("needs.count", "N", n.Count, "Need", d.NeedLabel(n)))
 	}
 	return strings.Join(parts, ", ")
 }
