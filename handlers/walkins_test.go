@@ -240,3 +240,25 @@ func TestWalkInForm(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantContains(t, "full venue", body, "Er zijn geen plaatsen meer op deze locatie", `value="Te Laat"`)
 }
+
+// TestWalkInRateLimit: walk-ins count against the client's registration throttle, and a
+// refused one writes nothing.
+func TestWalkInRateLimit(t *testing.T) {
+	ts := newLimitedServer(t, 2, 1)
+	ts.loginAs(t, models.RoleDoor, "zwolle")
+	for i := range 3 {
+		resp, b := walkInCall(t, ts, "/api/v1/walkins", "", map[string]any{"name": "Snelle Loper", "organisation": "Gemeente Kampen"})
+		if i < 2 {
+			wantAPIStatus(t, resp, b, http.StatusCreated)
+			continue
+		}
+		wantAPIStatus(t, resp, b, http.StatusTooManyRequests)
+		wantAPIError(t, b, "too_many_requests", "")
+		wantRetryAfter(t, resp)
+	}
+	var n int64
+	ts.Store.DB().Model(&models.Registration{}).Where("name = ?", "Snelle Loper").Count(&n)
+	if n != 2 {
+		t.Errorf("%d walk-ins written, want 2", n)
+	}
+}
