@@ -22,6 +22,32 @@ var organisations = []string{"Gemeente Zwolle", "Gemeente Rotterdam", "Provincie
 	"Rijkswaterstaat", "Waterschap Drents Overijsselse Delta", "Gemeente Deventer", "Gemeente Utrecht", "Logius",
 	"Belastingdienst", "VNG", "Provincie Zuid-Holland", "Gemeente Den Haag", "UWV", "Kadaster"}
 
+// Needs as people type them, in Dutch and English, spelled differently, so the organisers'
+// needs page has something to group. Those typed most often come most often.
+var (
+	dietaryNeeds = []string{"Vegetarisch", "vegetarisch", "Vegetarisch", "Vegetarisch", "vegetarian", "Vega", "Veganistisch",
+		"vegan", "Glutenvrij", "glutenvrij (coeliakie)", "Lactosevrij", "Halal", "Halal", "Notenallergie", "pinda-allergie",
+		"Geen varkensvlees", "Vegetarisch, glutenvrij", "Koosjer", "Geen vis", "Lactosevrij en vegetarisch"}
+	accessibilityNeeds = []string{"Rolstoel", "rolstoelgebruiker", "Ringleiding", "ringleiding graag", "Doventolk (NGT)",
+		"Graag een plaats vooraan", "Slechtziend", "wheelchair", "hearing loop", "Prikkelarme ruimte", "Rollator"}
+)
+
+// needsSeed keeps the needs out of the sequence that picks names and sessions: giving the
+// demo's people needs changed nothing else about them.
+const needsSeed = 0x6e65656473
+
+// pickNeeds gives about one person in six a dietary need and one in fifteen an
+// accessibility need.
+func pickNeeds(rng *rand.Rand) (dietary, accessibility string) {
+	if rng.IntN(6) == 0 {
+		dietary = dietaryNeeds[rng.IntN(len(dietaryNeeds))]
+	}
+	if rng.IntN(15) == 0 {
+		accessibility = accessibilityNeeds[rng.IntN(len(accessibilityNeeds))]
+	}
+	return dietary, accessibility
+}
+
 // registrationsPerVenue is how many demo attendees each venue gets.
 var registrationsPerVenue = map[string]int{"zwolle": 170, "rotterdam": 140}
 
@@ -55,6 +81,7 @@ func loadRegistrations(ctx context.Context, s *models.Store, event models.Event,
 			if rng.IntN(8) == 0 {
 				in.Lang = "en"
 			}
+			in.Dietary, in.Accessibility = pickNeeds(rand.New(rand.NewPCG(seed^needsSeed, uint64(n))))
 			in.Sessions = pickSessions(rng, v, sessions)
 			// The first few attendees of the first venue all want its smallest session.
 			if vi == 0 && i < smallest.Capacity()+4 {

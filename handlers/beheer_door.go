@@ -262,6 +262,11 @@ func (h *Handler) showVenueArrivals(c *gin.Context) {
 	if !ok {
 		return
 	}
+	h.renderVenueArrivals(c, http.StatusOK, v, newForm(nil, walkInFields...))
+}
+
+// renderVenueArrivals renders a venue's arrivals page with the walk-in form as given.
+func (h *Handler) renderVenueArrivals(c *gin.Context, status int, v models.Venue, form *Form) {
 	now := h.store.Now()
 	var doorsOpen time.Time
 	for _, s := range v.Slots {
@@ -276,6 +281,7 @@ func (h *Handler) showVenueArrivals(c *gin.Context) {
 		return
 	}
 	p := h.page(c, h.tr(c).T("beheer.arrivals.venue_title", "Venue", v.Name), "beheer")
-	h.render(c, http.StatusOK, "beheer/venue_arrivals", venueArrivalsData{Page: p, venueArrivals: venueArrivals{Venue: v, Arrivals: a},
+	p.Form = form
+	h.render(c, status, "beheer/venue_arrivals", venueArrivalsData{Page: p, venueArrivals: venueArrivals{Venue: v, Arrivals: a},
 		Chart: newArrivalsChart(a.Times), DoorsOpen: doorsOpen, Closed: closed, Updated: now})
 }

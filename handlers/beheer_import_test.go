@@ -253,15 +253,6 @@ func TestImportRoles(t *testing.T) {
 	}
 }
 
-func organiserToken(t *testing.T, ts *testServer, venue string) string {
-	t.Helper()
-	_, token, err := ts.Store.CreateAPIToken(context.Background(), models.APITokenInput{Name: "HR-koppeling " + venue, Role: models.RoleOrganiser, VenueSlug: venue})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return token
-}
-
 // The API imports a CSV or XLSX body: 200 with the report on a dry run or any problem
 // (nothing written), 201 with the counts when imported.
 func TestImportAPI(t *testing.T) {

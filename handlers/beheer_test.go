@@ -433,6 +433,8 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("GET", "/beheer/apparaten/:device/koppelen", scope, nil)
 		add("POST", "/beheer/apparaten/:device/intrekken", scope, url.Values{})
 		add("GET", "/beheer/locaties/:venue/binnenkomst", scope, nil)
+		add("POST", "/beheer/locaties/:venue/binnenlopers", scope, url.Values{"name": {"Gekaapte binnenloper"}, "organisation": {"Gekaapt"}}) // #13 D
+		add("GET", "/beheer/locaties/:venue/behoeften", scope, nil)                                                                           // #13 D
 		add("GET", "/beheer/locaties/:venue/zalen/nieuw", scope, nil)
 		add("POST", "/beheer/locaties/:venue/zalen/nieuw", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
 		add("GET", "/beheer/zalen/:room", scope, nil)

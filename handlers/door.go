@@ -31,6 +31,8 @@ var doorMessages = map[string][]string{
 	"door.search_in": nil, "door.search_cancelled": nil,
 	"door.pair_failed": nil, "door.pair_offline": nil, "door.unpaired": nil, "door.server_error": {"Message"},
 	"door.sync_conflicts": {"N"}, "door.checking": nil,
+	// #13 D: walk-ins
+	"walkin.offline": nil, "walkin.sending": nil, "walkin.failed": {"Message"}, "walkin.full_headline": nil, "walkin.unknown": nil,
 }
 
 type doorData struct {

@@ -101,6 +101,10 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/apparaten/:device/intrekken", h.revokeDevice)
 	b.GET("/binnenkomst", h.showArrivals)
 	b.GET("/locaties/:venue/binnenkomst", h.showVenueArrivals)
+	// --- #13 D: walk-ins from the arrivals page, and the venue's needs ---
+	b.POST("/locaties/:venue/binnenlopers", h.createWalkInForm)
+	b.GET("/locaties/:venue/behoeften", h.showVenueNeeds)
+	// --- end #13 D ---
 	b.GET("/locaties/:venue/zalen/nieuw", h.newRoom)
 	b.POST("/locaties/:venue/zalen/nieuw", h.createRoom)
 	b.GET("/zalen/:room", h.editRoom)
@@ -181,6 +185,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
 	api.POST("/checkins", h.createCheckIn)
 	api.DELETE("/checkins/:id", h.undoCheckIn)
+	api.POST("/walkins", h.createWalkIn) // #13 D
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(func(c *gin.Context) {

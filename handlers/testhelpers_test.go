@@ -188,3 +188,13 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 	w.t.Log(strings.TrimRight(string(p), "\n"))
 	return len(p), nil
 }
+
+// organiserToken makes an organiser's API token, for one venue (its slug) or for all ("").
+func organiserToken(t *testing.T, ts *testServer, venue string) string {
+	t.Helper()
+	_, secret, err := ts.Store.CreateAPIToken(context.Background(), models.APITokenInput{Name: "Koppeling " + venue, Role: models.RoleOrganiser, VenueSlug: venue})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return secret
+}

@@ -65,6 +65,7 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/sessies/" + ids.session,
 		"/beheer/binnenkomst",
 		"/beheer/locaties/" + ids.venue + "/apparaten",
+		"/beheer/locaties/" + ids.venue + "/behoeften", // #13 D
 		"/beheer/voorstellen",
 		"/beheer/voorstellen?status=withdrawn&sorteer=gemiddelde&richting=af",
 		reviewed,
@@ -118,8 +119,30 @@ func TestAccessibility(t *testing.T) {
 				t.Errorf("arrivals page has no bars in its chart (%v)", err)
 			}
 
-			// An organiser form re-rendered with its problems, as the browser submitted it.
+			// #13 D: the walk-in form on the arrivals page, refused and then accepted.
+			walkIn := `main form[action$="/binnenlopers"]`
 			err := chromedp.Do(timeout(ctx),
+				chromedp.Navigate(srv.URL+"/beheer/locaties/"+ids.venue+"/binnenkomst"),
+				chromedp.Click(walkIn+` button[type="submit"]`),
+				chromedp.WaitVisible(".error-summary"),
+			)
+			if err != nil {
+				t.Fatalf("submit the empty walk-in form: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "walk-in form with errors")
+			err = chromedp.Do(timeout(ctx),
+				chromedp.SendKeys("#veld-name", "Binnenloper "+lang),
+				chromedp.SendKeys("#veld-organisation", "Gemeente Kampen"),
+				chromedp.Click(walkIn+` button[type="submit"]`),
+				chromedp.WaitVisible("main .utrecht-alert--ok"),
+			)
+			if err != nil {
+				t.Fatalf("submit the walk-in form: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "walk-in registered")
+
+			// An organiser form re-rendered with its problems, as the browser submitted it.
+			err = chromedp.Do(timeout(ctx),
 				chromedp.Navigate(srv.URL+"/beheer/locaties/nieuw"),
 				chromedp.Click(`main form button[type="submit"]`),
 				chromedp.WaitVisible(".error-summary"),

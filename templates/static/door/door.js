@@ -18,7 +18,9 @@
     undo: el("door-undo"), codeForm: el("door-code-form"), code: el("door-code"),
     camera: el("door-camera"), cameraProblem: el("door-camera-problem"), video: el("door-video"),
     searchForm: el("door-search-form"), search: el("door-search"), searchCount: el("door-search-count"), results: el("door-results"),
-    sound: el("door-sound"), unpair: el("door-unpair")
+    sound: el("door-sound"), unpair: el("door-unpair"),
+    walkinForm: el("door-walkin-form"), walkinFields: el("door-walkin-fields"), walkinOffline: el("door-walkin-offline"),
+    walkinResult: el("door-walkin-result")
   };
 
   // t renders a message from the catalogue, filling in {Name}-style placeholders.
@@ -46,6 +48,7 @@
     if (S.conflicts) fresh += " " + t("door.sync_conflicts", { N: S.conflicts });
     E.fresh.textContent = fresh;
     E.where.textContent = !S.door ? "" : S.door.door ? t("door.paired_as", { Venue: S.door.venue.name, Door: S.door.door }) : S.door.venue.name;
+    renderWalkIn();
   }
   S.onChange = renderStatus;
 
@@ -365,7 +368,108 @@
     });
   }
 
+  // ---- walk-ins: someone without a registration is registered and let in at once. The
+  // server decides whether a place is left, so this works online only: offline the form says
+  // so and is disabled.
+
+  var walkinBusy = false;
+  var WALKIN_FIELDS = ["name", "organisation", "email"];
+
+  function walkinOnline() { return S.online && navigator.onLine !== false; }
+
+  function renderWalkIn() {
+    if (!E.walkinForm) return;
+    E.walkinFields.disabled = walkinBusy || !walkinOnline();
+    E.walkinOffline.hidden = walkinOnline();
+  }
+
+  // walkinErrors shows the server's message next to each field it names (or clears them all),
+  // and returns the first field with a problem.
+  function walkinErrors(fields) {
+    var first = null;
+    WALKIN_FIELDS.forEach(function (f) {
+      var input = el("door-walkin-" + f), err = el("door-walkin-" + f + "-error");
+      var msg = fields && fields[f];
+      err.textContent = msg || "";
+      err.hidden = !msg;
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== err.id; });
+      if (msg) {
+        described.unshift(err.id);
+        input.setAttribute("aria-invalid", "true");
+        if (!first) first = input;
+      } else {
+        input.removeAttribute("aria-invalid");
+      }
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+    });
+    return first;
+  }
+
+  function walkIn() {
+    if (walkinBusy) return Promise.resolve(null);
+    walkinErrors(null);
+    if (!walkinOnline()) {
+      renderWalkIn();
+      E.walkinResult.textContent = t("walkin.offline");
+      return Promise.resolve(null);
+    }
+    var body = {
+      name: el("door-walkin-name").value.trim(),
+      organisation: el("door-walkin-organisation").value.trim()
+    };
+    var email = el("door-walkin-email").value.trim();
+    if (email) body.email = email;
+    walkinBusy = true;
+    renderWalkIn();
+    E.walkinResult.textContent = t("walkin.sending");
+    var done = function () {
+      walkinBusy = false;
+      renderWalkIn();
+    };
+    return S.api("POST", "/api/v1/walkins", body, 8000).then(function (res) {
+      done();
+      var err = (res.data && res.data.error) || {};
+      if (res.status === 201) {
+        var r = res.data.registration;
+        E.walkinForm.reset();
+        E.walkinResult.textContent = res.data.message;
+        paint("admitted", t("door.kind_admitted"), t("door.welcome", { Name: r.name }), r.organisation, "");
+        last = null;
+        E.undo.hidden = true;
+        beep("admitted");
+        S.refreshList(); // the door's copy gets the new person, checked in
+        el("door-walkin-name").focus();
+        return res.data;
+      }
+      if (res.status === 401) {
+        S.onUnpaired();
+        return null;
+      }
+      E.walkinResult.textContent = err.message || t("walkin.failed", { Message: res.status });
+      if (err.code === "venue_full") {
+        paint("refused", t("door.kind_refused"), t("walkin.full_headline"), err.message, "");
+        beep("refused");
+      }
+      var bad = walkinErrors(err.fields);
+      if (bad) bad.focus();
+      return null;
+    }, function () {
+      // The request may have reached the server and only its answer got lost.
+      done();
+      E.walkinResult.textContent = t("walkin.unknown");
+      return null;
+    });
+  }
+
   // ---- wiring
+
+  if (E.walkinForm) {
+    E.walkinForm.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      walkIn();
+    });
+  }
 
   E.codeForm.addEventListener("submit", function (ev) {
     ev.preventDefault();
@@ -380,6 +484,7 @@
     if (E.scan.hidden || ev.ctrlKey || ev.metaKey || ev.altKey || ev.key.length !== 1) return;
     var a = document.activeElement;
     if (a && (a.tagName === "INPUT" && a.type !== "checkbox" || a.tagName === "TEXTAREA")) return;
+    if (a && a.tagName === "BUTTON" && ev.key === " ") return; // the space bar presses the button
     E.code.focus();
   }, true);
 
@@ -468,6 +573,7 @@
   window.dagplannerDoor = {
     handle: handle,
     undo: undo,
+    walkIn: walkIn,
     ready: ready,
     state: S,
     decoder: function () { return D.camera ? D.camera.decoder : ""; }
