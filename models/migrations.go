@@ -29,6 +29,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 	{ID: "2026120607_installation", Migrate: migrateInstallation},
 	{ID: "2026120610_people", Migrate: migratePeople},
+	{ID: "2026120611_waitlist_order", Migrate: migrateWaitlistOrder},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -624,4 +625,21 @@ func migrateVenueTicketKeys(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().CreateTable(&VenueSlug{})
+}
+
+// migrateWaitlistOrder gives bookings an explicit place in their waiting list, for organisers
+// who move a person up or down. Waiting lists are served by (wait_order, id): every booking
+// starts at 0, so the order is first come, first served until an organiser reorders a list,
+// which renumbers that list below 0 (see MoveInWaitlist); later arrivals, at 0, stay behind.
+func migrateWaitlistOrder(tx *gorm.DB) error {
+	type Booking struct {
+		ID        uint
+		SessionID uint   `gorm:"not null;index:idx_bookings_waitlist_order"`
+		Status    string `gorm:"size:20;not null;index:idx_bookings_waitlist_order"`
+		WaitOrder int64  `gorm:"not null;default:0;index:idx_bookings_waitlist_order"`
+	}
+	if err := tx.Migrator().AddColumn(&Booking{}, "WaitOrder"); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateIndex(&Booking{}, "idx_bookings_waitlist_order")
 }
