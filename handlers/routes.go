@@ -149,6 +149,21 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
 
+	// --- People (issue #13 B): one person's page and acting on their behalf ---
+	// Organisers and admins, signed in or with an organiser's API token; a venue-scoped
+	// organiser gets 404 for a person of another venue.
+	pb := r.Group("/beheer/deelnemers", h.requireOrganiser)
+	pb.GET("/nieuw", h.newPerson)
+	pb.POST("/nieuw", h.createPerson)
+	pb.GET("/:id", h.showPerson)
+	pb.POST("/:id/gegevens", h.updatePersonDetails)
+	pb.POST("/:id/sessies", h.changePersonSessions)
+	pb.GET("/:id/annuleren", h.showCancelPerson)
+	pb.POST("/:id/annuleren", h.cancelPerson)
+	pb.POST("/:id/link", h.resendPersonLink)
+	pb.POST("/:id/wachtlijst/:session", h.actOnWaitlist)
+	// --- end people B ---
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)
