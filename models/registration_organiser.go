@@ -367,11 +367,8 @@ func (s *Store) MoveInWaitlist(ctx context.Context, by Actor, regID, sessionID u
 		if to == from {
 			return nil
 		}
-		n := int64(len(line))
-		for i, b := range line {
-			if err := tx.Model(&Booking{}).Where("id = ?", b.ID).Update("wait_order", int64(i)-n).Error; err != nil {
-				return err
-			}
+		if err := renumberWaitlist(tx, line); err != nil {
+			return err
 		}
 		return writeAudit(tx, now, by, registrationAudit(AuditWaitlistMoved, r, reason,
 			map[string]any{"session": sessionID, "from": from + 1, "to": placed}))
@@ -380,6 +377,33 @@ func (s *Store) MoveInWaitlist(ctx context.Context, by Actor, regID, sessionID u
 		return 0, fmt.Errorf("move registration %d in the waiting list of session %d: %w", regID, sessionID, err)
 	}
 	return placed, nil
+}
+
+// renumberWaitlist gives a waiting list, in its new order, the places -n … -1: below the 0
+// of everyone who joins later. It writes a few hundred rows per statement, so a long list is
+// renumbered in a few statements rather than one per person (the writer serves the
+// registration rush meanwhile).
+func renumberWaitlist(tx *gorm.DB, line []Booking) error {
+	n := int64(len(line))
+	const batch = 400
+	for start := 0; start < len(line); start += batch {
+		end := min(start+batch, len(line))
+		var cases strings.Builder
+		args := make([]any, 0, 2*(end-start)+1)
+		ids := make([]uint, 0, end-start)
+		cases.WriteString("CASE id")
+		for i := start; i < end; i++ {
+			cases.WriteString(" WHEN ? THEN CAST(? AS BIGINT)")
+			args = append(args, line[i].ID, int64(i)-n)
+			ids = append(ids, line[i].ID)
+		}
+		cases.WriteString(" END")
+		args = append(args, ids)
+		if err := tx.Exec("UPDATE bookings SET wait_order = "+cases.String()+" WHERE id IN ?", args...).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PersonRecord is what an organiser sees on one person's page.
