@@ -79,7 +79,7 @@ type Booking struct {
 	Status         string `gorm:"size:20;not null;index:idx_bookings_session_status"`
 	// WaitOrder is 0 until an organiser reorders the session's waiting list, which numbers
 	// that list below 0; ties (everyone at 0) go by id.
-	WaitOrder  int64 `gorm:"not null;default:0"`
+	WaitOrder  int64 `gorm:"not null;default:0;index:idx_bookings_session_status"`
 	PromotedAt *time.Time
 	CreatedAt  time.Time
 	Session    Session `gorm:"constraint:OnDelete:CASCADE"`
