@@ -79,4 +79,18 @@ func TestPersonKeyboardOnly(t *testing.T) {
 	}
 	assertAt(t, ctx, srv.URL+person)
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "cancelled person")
+
+	// At phone width, in both languages, the page of an active person has no sideways
+	// scrolling and nothing for axe.
+	other := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "telefoon@example.org")
+	phone := browsertest.NewWithSize(t, 390, 844)
+	for _, lang := range []string{"nl", "en"} {
+		setLanguage(t, phone, srv.URL, lang)
+		signIn(t, phone, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+		for _, p := range []string{other, other + "/annuleren", "/beheer/deelnemers/nieuw?locatie=zwolle"} {
+			browsertest.AssertNoAxeViolations(t, phone, srv.URL+p)
+			assertLang(t, phone, p, lang)
+			assertNoSidewaysScroll(t, phone, lang+" "+p+" at 390 px")
+		}
+	}
 }
