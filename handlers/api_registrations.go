@@ -30,6 +30,11 @@ type RegistrationRequest struct {
 	Sessions      []uint `json:"sessions"`
 	Waitlist      []uint `json:"waitlist"`
 	Consent       bool   `json:"consent"`
+	// OnBehalf and OverCapacity are for organisers only (403 for anyone else): an organiser
+	// registers the person, confirming with Consent that the person agreed to the privacy
+	// statement; OverCapacity takes seats even when they are full, and is logged.
+	OnBehalf     bool `json:"on_behalf"`
+	OverCapacity bool `json:"over_capacity"`
 }
 
 // ChangeRequest is the body of PATCH /api/v1/registrations/{id}.
@@ -136,6 +141,10 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 	if !h.decodeJSON(c, &req) {
 		return
 	}
+	if req.OnBehalf || req.OverCapacity {
+		h.createRegistrationForAPI(c, req)
+		return
+	}
 	lang := req.Lang
 	if lang == "" {
 		lang = string(h.tr(c).Lang())
@@ -194,6 +203,10 @@ func (h *Handler) authorisedRegistration(c *gin.Context) (models.Registration, s
 }
 
 func (h *Handler) getRegistrationAPI(c *gin.Context) {
+	if h.organiserRequest(c) {
+		h.getRegistrationForAPI(c)
+		return
+	}
 	r, token, ok := h.authorisedRegistration(c)
 	if !ok {
 		return
@@ -203,6 +216,10 @@ func (h *Handler) getRegistrationAPI(c *gin.Context) {
 }
 
 func (h *Handler) changeRegistrationAPI(c *gin.Context) {
+	if h.organiserRequest(c) {
+		h.changeRegistrationForAPI(c)
+		return
+	}
 	r, token, ok := h.authorisedRegistration(c)
 	if !ok {
 		return
@@ -225,6 +242,10 @@ func (h *Handler) changeRegistrationAPI(c *gin.Context) {
 }
 
 func (h *Handler) cancelRegistrationAPI(c *gin.Context) {
+	if h.organiserRequest(c) {
+		h.cancelRegistrationForAPI(c)
+		return
+	}
 	r, _, ok := h.authorisedRegistration(c)
 	if !ok {
 		return

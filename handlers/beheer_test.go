@@ -368,8 +368,12 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 			if scope == "rotterdam" {
 				v, room, slot, session, device = d.rotterdam, d.rotterdamRoom, d.rotterdamSlot, d.rotterdamSession, d.rotterdamDevice
 			}
+			person := d.zwollePerson
+			if scope == "rotterdam" {
+				person = d.rotterdamPerson
+			}
 			path = strings.NewReplacer(":venue", bhID(v.ID), ":room", bhID(room.ID), ":slot", bhID(slot.ID), ":session", bhID(session.ID),
-				":device", bhID(device.ID)).Replace(pattern)
+				":device", bhID(device.ID), ":id", bhID(person.ID)).Replace(pattern)
 			if form != nil && form.Has("venue") {
 				form.Set("venue", bhID(v.ID))
 			}
@@ -454,7 +458,19 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("POST", "/beheer/rooster/:venue/verplaatsen", scope, url.Values{"sessie": {bhID(session.ID)}, "plek": {"af"}})
 		add("POST", "/beheer/rooster/:venue/vastzetten", scope, url.Values{"sessie": {bhID(session.ID)}, "vast": {"ja"}})
 		// --- end board ---
+		// --- People (issue #13 B): one person's page; another venue's person is 404 ---
+		add("GET", "/beheer/deelnemers/:id", scope, nil)
+		add("POST", "/beheer/deelnemers/:id/gegevens", scope, url.Values{"name": {"Gekaapt"}, "email": {"gekaapt@example.nl"}, "organisation": {"Gekaapt"}})
+		add("POST", "/beheer/deelnemers/:id/sessies", scope, url.Values{})
+		add("GET", "/beheer/deelnemers/:id/annuleren", scope, nil)
+		add("POST", "/beheer/deelnemers/:id/annuleren", scope, url.Values{"reason": {"gekaapt"}})
+		add("POST", "/beheer/deelnemers/:id/link", scope, url.Values{})
+		add("POST", "/beheer/deelnemers/:id/wachtlijst/:session", scope, url.Values{"do": {"promote"}, "reason_0": {"gekaapt"}})
+		// --- end people B ---
 	}
+	add("GET", "/beheer/deelnemers/nieuw", "any", nil)
+	add("POST", "/beheer/deelnemers/nieuw", "any", url.Values{"venue": {d.rotterdam.Slug}, "name": {"Gekaapt"}, "email": {"gekaapt@example.nl"},
+		"organisation": {"Gekaapt"}, "consent": {"ja"}})
 	return routes
 }
 
@@ -544,6 +560,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 	for _, r := range bhOrganiserRoutes(t, d) {
 		var want int
 		switch {
+		case r.scope == "rotterdam" && strings.HasPrefix(r.pattern, "/beheer/deelnemers/:id"):
+			want = http.StatusNotFound // another venue's person is not revealed
 		case r.scope == "event" || r.scope == "rotterdam":
 			want = http.StatusForbidden
 		case r.method == http.MethodGet:
@@ -1099,6 +1117,7 @@ type bhDemo struct {
 	zwolleSlot, rotterdamSlot       models.Slot
 	zwolleSession, rotterdamSession models.Session
 	zwolleDevice, rotterdamDevice   models.DeviceToken
+	zwollePerson, rotterdamPerson   models.Registration // an active registration at each venue
 }
 
 func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
@@ -1141,10 +1160,14 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 		if err != nil {
 			t.Fatalf("device token at %s: %v", x.slug, err)
 		}
+		var person models.Registration
+		if err := ts.Store.DB().Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).Order("id").First(&person).Error; err != nil {
+			t.Fatalf("demo registration at %s: %v", x.slug, err)
+		}
 		if x.slug == "zwolle" {
-			d.zwolleDevice = dev
+			d.zwolleDevice, d.zwollePerson = dev, person
 		} else {
-			d.rotterdamDevice = dev
+			d.rotterdamDevice, d.rotterdamPerson = dev, person
 		}
 	}
 	return d
@@ -1306,7 +1329,7 @@ func bhSnapshot(t *testing.T, ts *testServer) string {
 	for _, tbl := range []struct{ name, order string }{
 		{"events", "id"}, {"venues", "id"}, {"rooms", "id"}, {"slots", "id"}, {"sessions", "id"},
 		{"session_slots", "session_id, slot_id"}, {"speakers", "id"}, {"session_speakers", "session_id, speaker_id"},
-		{"device_tokens", "id"},
+		{"device_tokens", "id"}, {"registrations", "id"}, {"bookings", "id"}, {"audit_entries", "id"},
 	} {
 		var rows []map[string]any
 		if err := ts.Store.DB().Table(tbl.name).Order(tbl.order).Find(&rows).Error; err != nil {

@@ -35,24 +35,32 @@ func hasAPIToken(c *gin.Context) bool {
 // trail names are then in the context: see actingUser and actor. Anyone else gets the sign-in
 // page or 403 (401 and 403 as JSON on the API).
 func (h *Handler) requireOrganiser(c *gin.Context) {
+	if !h.authoriseOrganiser(c) {
+		c.Abort()
+		return
+	}
+	c.Next()
+}
+
+// authoriseOrganiser is requireOrganiser's check, for a handler that serves organisers and
+// others alike (the registration API): it reports whether the request is an organiser's and
+// has answered it when not.
+func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 	tr := h.tr(c)
 	if hasAPIToken(c) {
 		token, _ := bearerToken(c)
 		t, err := h.store.APITokenBySecret(c.Request.Context(), token)
 		if errors.Is(err, models.ErrNotFound) {
 			h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("api.unauthorized"), nil)
-			c.Abort()
-			return
+			return false
 		}
 		if err != nil {
 			h.serverError(c, err)
-			c.Abort()
-			return
+			return false
 		}
 		c.Set(ctxUser, t.AsUser())
 		c.Set(ctxActor, t.Actor())
-		c.Next()
-		return
+		return true
 	}
 	u, ok := h.currentUser(c)
 	switch {
@@ -66,10 +74,9 @@ func (h *Handler) requireOrganiser(c *gin.Context) {
 		h.errorPage(c, http.StatusForbidden, "error.forbidden")
 	default:
 		c.Set(ctxActor, models.Actor{Kind: models.ActorUser, ID: u.ID, Name: u.Email})
-		c.Next()
-		return
+		return true
 	}
-	c.Abort()
+	return false
 }
 
 // actingUser is the account a request acts as, after requireOrganiser: the signed-in account,

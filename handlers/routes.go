@@ -152,12 +152,22 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
-	// --- #13 C: importing attendees (organisers; a venue-scoped organiser into their venue) ---
-	ppl := r.Group("/beheer/deelnemers", h.requireOrganiser)
-	ppl.GET("/importeren", h.showImport)
-	ppl.POST("/importeren", h.checkImport)
-	ppl.POST("/importeren/bevestigen", h.runImport)
-	// --- end #13 C ---
+	// The people (issue #13): organisers and admins, signed in or with an organiser's API
+	// token; a venue-scoped organiser sees only their venue's people (another venue's person
+	// is a 404) and imports only into their venue.
+	people := r.Group("/beheer/deelnemers", h.requireOrganiser)
+	people.GET("/importeren", h.showImport)
+	people.POST("/importeren", h.checkImport)
+	people.POST("/importeren/bevestigen", h.runImport)
+	people.GET("/nieuw", h.newPerson)
+	people.POST("/nieuw", h.createPerson)
+	people.GET("/:id", h.showPerson)
+	people.POST("/:id/gegevens", h.updatePersonDetails)
+	people.POST("/:id/sessies", h.changePersonSessions)
+	people.GET("/:id/annuleren", h.showCancelPerson)
+	people.POST("/:id/annuleren", h.cancelPerson)
+	people.POST("/:id/link", h.resendPersonLink)
+	people.POST("/:id/wachtlijst/:session", h.actOnWaitlist)
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")

@@ -101,6 +101,9 @@ type templateData struct {
 	Session   programmeItem // the session a promoted attendee now has a seat in
 	Deadline  string        // the reconfirmation deadline; empty when there is none
 	Version   string        // the schedule's version number, in a schedule_changed e-mail
+	// OnBehalf: an organiser did what the e-mail reports (a phone call, a registration added
+	// by hand); the e-mail says so in one line.
+	OnBehalf bool
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -276,7 +279,7 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	tr := cat.Translator(locale.Lang(lang))
 	d := templateData{
 		Name: r.Name, Event: e.Name, Date: tr.Date(e.Day()),
-		Venue: r.Venue.Name, Address: r.Venue.Address, Site: c.base() + "/",
+		Venue: r.Venue.Name, Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,
 	}
 	if e.ReconfirmDeadline != nil {
 		d.Deadline = tr.DateTime(*e.ReconfirmDeadline)

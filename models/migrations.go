@@ -29,6 +29,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120605_calendar_feeds", Migrate: migrateCalendarFeeds},
 	{ID: "2026120607_installation", Migrate: migrateInstallation},
 	{ID: "2026120610_people", Migrate: migratePeople},
+	{ID: "2026120611_waitlist_order", Migrate: migrateWaitlistOrder},
 	{ID: "2026120612_imports", Migrate: migrateImports},
 }
 
@@ -625,4 +626,25 @@ func migrateVenueTicketKeys(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Migrator().CreateTable(&VenueSlug{})
+}
+
+// migrateWaitlistOrder gives bookings an explicit place in their waiting list, for organisers
+// who move a person up or down. Waiting lists are served by (wait_order, id): every booking
+// starts at 0, so the order is first come, first served until an organiser reorders a list,
+// which renumbers that list below 0 (see MoveInWaitlist); later arrivals, at 0, stay behind.
+func migrateWaitlistOrder(tx *gorm.DB) error {
+	type Booking struct {
+		ID        uint
+		WaitOrder int64 `gorm:"not null;default:0"`
+	}
+	if err := tx.Migrator().AddColumn(&Booking{}, "WaitOrder"); err != nil {
+		return err
+	}
+	// The index a waiting list is read through gains the order, so a place in line is
+	// counted from the index alone; it replaces the old one rather than adding a second,
+	// which would cost every booking of the registration rush another write.
+	if err := tx.Exec("DROP INDEX idx_bookings_session_status").Error; err != nil {
+		return err
+	}
+	return tx.Exec("CREATE INDEX idx_bookings_session_status ON bookings (session_id, status, wait_order)").Error
 }

@@ -67,7 +67,7 @@ func (s *Store) ReleaseUnconfirmed(ctx context.Context, eventID uint) (int, erro
 			return err
 		}
 		for _, id := range ids {
-			if err := s.cancelTx(ctx, tx, now, id, MailReleased); err != nil {
+			if err := s.cancelTx(ctx, tx, now, id, MailReleased, false); err != nil {
 				return err
 			}
 		}

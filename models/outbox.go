@@ -57,9 +57,15 @@ type OutboxMessage struct {
 }
 
 func enqueue(tx *gorm.DB, now time.Time, kind string, r Registration, payload string) error {
+	return enqueueMail(tx, now, kind, r, payload, false)
+}
+
+// enqueueMail queues an e-mail to a registration; onBehalf marks it as the report of an
+// organiser's action, which the e-mail then says.
+func enqueueMail(tx *gorm.DB, now time.Time, kind string, r Registration, payload string, onBehalf bool) error {
 	id := r.ID
 	return tx.Create(&OutboxMessage{Kind: kind, Recipient: r.Email, Lang: r.Lang, RegistrationID: &id,
-		Payload: payload, NextAttemptAt: now, CreatedAt: now}).Error
+		Payload: payload, NextAttemptAt: now, CreatedAt: now, OnBehalf: onBehalf}).Error
 }
 
 // ClaimOutbox leases up to limit due messages to the calling worker. On PostgreSQL, SKIP

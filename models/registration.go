@@ -70,15 +70,19 @@ type Registration struct {
 }
 
 // Booking is a registration's seat in a session, or its place in the session's waiting list.
-// Waiting lists are served in the order of the booking ids: first come, first served.
+// Waiting lists are served in the order of (WaitOrder, ID): first come, first served, unless
+// an organiser moved someone (see MoveInWaitlist).
 type Booking struct {
 	ID             uint
 	RegistrationID uint   `gorm:"not null;uniqueIndex:idx_bookings_registration_session"`
 	SessionID      uint   `gorm:"not null;uniqueIndex:idx_bookings_registration_session;index:idx_bookings_session_status"`
 	Status         string `gorm:"size:20;not null;index:idx_bookings_session_status"`
-	PromotedAt     *time.Time
-	CreatedAt      time.Time
-	Session        Session `gorm:"constraint:OnDelete:CASCADE"`
+	// WaitOrder is 0 until an organiser reorders the session's waiting list, which numbers
+	// that list below 0; ties (everyone at 0) go by id.
+	WaitOrder  int64 `gorm:"not null;default:0;index:idx_bookings_session_status"`
+	PromotedAt *time.Time
+	CreatedAt  time.Time
+	Session    Session `gorm:"constraint:OnDelete:CASCADE"`
 	// Position is the place in the waiting list (1 is next); 0 for a seat. Not stored.
 	Position int `gorm:"-"`
 }
@@ -313,7 +317,7 @@ func (s *Store) bookingsWithPositions(ctx context.Context, regID uint) ([]Bookin
 	}
 	for i, b := range out {
 		if b.Status == BookingWaitlisted {
-			if err := s.stmts.waitlistPosition.QueryRowContext(ctx, b.SessionID, b.ID).Scan(&out[i].Position); err != nil {
+			if err := s.stmts.waitlistPosition.QueryRowContext(ctx, b.ID).Scan(&out[i].Position); err != nil {
 				return nil, err
 			}
 		}
@@ -536,7 +540,7 @@ func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, session
 		sessionID := queue[0]
 		queue = queue[1:]
 		var next Booking
-		err := tx.Where("session_id = ? AND status = ?", sessionID, BookingWaitlisted).Order("id").First(&next).Error
+		err := tx.Where("session_id = ? AND status = ?", sessionID, BookingWaitlisted).Order(waitlistOrder).First(&next).Error
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			continue
 		}
@@ -550,27 +554,8 @@ func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, session
 		if !got {
 			continue
 		}
-		if err := tx.Model(&Booking{}).Where("id = ?", next.ID).
-			Updates(map[string]any{"status": BookingConfirmed, "promoted_at": now}).Error; err != nil {
-			return err
-		}
-		slots, err := slotsOfSessions(tx, []uint{sessionID})
+		freed, err := s.seatFromWaitlist(ctx, tx, now, next, false)
 		if err != nil {
-			return err
-		}
-		freed, err := releaseOverlapping(tx, next.RegistrationID, sessionID, slots[sessionID])
-		if err != nil {
-			return err
-		}
-		var r Registration
-		if err := tx.First(&r, next.RegistrationID).Error; err != nil {
-			return err
-		}
-		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
-		if err != nil {
-			return err
-		}
-		if err := enqueue(tx, now, MailPromoted, r, fmt.Sprint(sessionID)+"|"+snap.String()); err != nil {
 			return err
 		}
 		// The same session may have more free seats (capacity raised): look again.
@@ -578,6 +563,34 @@ func (s *Store) promote(ctx context.Context, tx *gorm.DB, now time.Time, session
 		queue = append(queue, freed...)
 	}
 	return nil
+}
+
+// seatFromWaitlist turns a waiting-list booking whose seat the caller has already taken into a
+// seat: the person gives up what they held in the same slots (the sessions where a seat came
+// free are returned, for the caller to promote) and gets the "promoted" e-mail, which says an
+// organiser did it when onBehalf is set.
+func (s *Store) seatFromWaitlist(ctx context.Context, tx *gorm.DB, now time.Time, b Booking, onBehalf bool) ([]uint, error) {
+	if err := tx.Model(&Booking{}).Where("id = ?", b.ID).
+		Updates(map[string]any{"status": BookingConfirmed, "promoted_at": now}).Error; err != nil {
+		return nil, err
+	}
+	slots, err := slotsOfSessions(tx, []uint{b.SessionID})
+	if err != nil {
+		return nil, err
+	}
+	freed, err := releaseOverlapping(tx, b.RegistrationID, b.SessionID, slots[b.SessionID])
+	if err != nil {
+		return nil, err
+	}
+	var r Registration
+	if err := tx.First(&r, b.RegistrationID).Error; err != nil {
+		return nil, err
+	}
+	snap, err := s.snapshotProgramme(ctx, tx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return freed, enqueueMail(tx, now, MailPromoted, r, fmt.Sprint(b.SessionID)+"|"+snap.String(), onBehalf)
 }
 
 // promoteRoom fills seats that a room change may have freed in its sessions.

@@ -34,9 +34,7 @@ func (s *Store) fillPositions(ctx context.Context, bookings []Booking) error {
 			continue
 		}
 		var n int64
-		err := s.db.WithContext(ctx).Model(&Booking{}).
-			Where("session_id = ? AND status = ? AND id <= ?", b.SessionID, BookingWaitlisted, b.ID).Count(&n).Error
-		if err != nil {
+		if err := s.db.WithContext(ctx).Raw(waitlistPositionQuery, b.ID).Scan(&n).Error; err != nil {
 			return err
 		}
 		bookings[i].Position = int(n)
@@ -66,76 +64,100 @@ func (s *Store) NewAccessToken(ctx context.Context, regID uint) (string, error) 
 // seat or their place in line; dropped seats go to the next in line at once.
 func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitlist []uint) (Registration, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		ctx := tx.Statement.Context
-		now := s.now().UTC()
-		var r Registration
-		if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
-			return notFound(err, "registration", regID)
-		}
-		if r.Status != RegistrationActive {
-			return fmt.Errorf("registration %d is cancelled: %w", regID, ErrConflict)
-		}
-		var event Event
-		if err := tx.First(&event, r.EventID).Error; err != nil {
-			return err
-		}
-		open, waitlistOnly := event.RegistrationOpen(now)
-		if !open && !waitlistOnly {
-			return ErrRegistrationClosed
-		}
-		plan, err := s.planChoices(ctx, tx, r.VenueID, sessions, waitlist)
-		if err != nil {
-			return err
-		}
-		wanted := append(slices.Clone(plan.sessions), plan.waitlist...)
-		var dropped []Booking
-		have := map[uint]bool{}
-		for _, b := range r.Bookings {
-			if slices.Contains(wanted, b.SessionID) {
-				have[b.SessionID] = true
-			} else {
-				dropped = append(dropped, b)
-			}
-		}
-		freed, err := removeBookings(tx, dropped)
-		if err != nil {
-			return err
-		}
-		fresh := choicePlan{slots: plan.slots}
-		for _, id := range plan.sessions {
-			if !have[id] {
-				fresh.sessions = append(fresh.sessions, id)
-			}
-		}
-		for _, id := range plan.waitlist {
-			if !have[id] {
-				fresh.waitlist = append(fresh.waitlist, id)
-			}
-		}
-		if err := s.applyPlan(ctx, tx, r.ID, fresh, !waitlistOnly, now); err != nil {
-			return err
-		}
-		if err := s.promote(ctx, tx, now, freed...); err != nil {
-			return err
-		}
-		if len(dropped) > 0 || len(fresh.sessions) > 0 || len(fresh.waitlist) > 0 {
-			// The ticket lists the programme, so a changed programme is a new ticket version:
-			// at the door the old printout is "superseded" and the e-mail brings the new one.
-			if err := tx.Model(&Registration{}).Where("id = ?", r.ID).
-				Update("ticket_version", gorm.Expr("ticket_version + 1")).Error; err != nil {
-				return err
-			}
-		}
-		snap, err := s.snapshotProgramme(ctx, tx, r.ID)
-		if err != nil {
-			return err
-		}
-		return enqueue(tx, now, MailChanged, r, snap.String())
+		_, err := s.changeSessionsTx(tx.Statement.Context, tx, s.now().UTC(), regID, sessions, waitlist, false)
+		return err
 	})
 	if err != nil {
 		return Registration{}, fmt.Errorf("change registration %d: %w", regID, err)
 	}
 	return s.Registration(ctx, regID)
+}
+
+// sessionChange is what changeSessionsTx did: the bookings dropped and the sessions newly
+// chosen, for the audit trail.
+type sessionChange struct {
+	registration    Registration
+	dropped, added  []uint
+	seats, waitlist []uint // the choices as they now are
+}
+
+// changed reports whether the programme changed at all.
+func (c sessionChange) changed() bool { return len(c.dropped)+len(c.added) > 0 }
+
+// changeSessionsTx replaces a registration's choices inside the caller's transaction and
+// queues the "changed" e-mail. An organiser (onBehalf) is not bound by the registration
+// window; an attendee is.
+func (s *Store) changeSessionsTx(ctx context.Context, tx *gorm.DB, now time.Time, regID uint, sessions, waitlist []uint, onBehalf bool) (sessionChange, error) {
+	var r Registration
+	if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
+		return sessionChange{}, notFound(err, "registration", regID)
+	}
+	if r.Status != RegistrationActive {
+		return sessionChange{}, fmt.Errorf("registration %d is cancelled: %w", regID, ErrConflict)
+	}
+	waitlistOnly := false
+	if !onBehalf {
+		var event Event
+		if err := tx.First(&event, r.EventID).Error; err != nil {
+			return sessionChange{}, err
+		}
+		var open bool
+		open, waitlistOnly = event.RegistrationOpen(now)
+		if !open && !waitlistOnly {
+			return sessionChange{}, ErrRegistrationClosed
+		}
+	}
+	plan, err := s.planChoices(ctx, tx, r.VenueID, sessions, waitlist)
+	if err != nil {
+		return sessionChange{}, err
+	}
+	out := sessionChange{registration: r, seats: plan.sessions, waitlist: plan.waitlist}
+	wanted := append(slices.Clone(plan.sessions), plan.waitlist...)
+	var dropped []Booking
+	have := map[uint]bool{}
+	for _, b := range r.Bookings {
+		if slices.Contains(wanted, b.SessionID) {
+			have[b.SessionID] = true
+		} else {
+			dropped = append(dropped, b)
+			out.dropped = append(out.dropped, b.SessionID)
+		}
+	}
+	freed, err := removeBookings(tx, dropped)
+	if err != nil {
+		return sessionChange{}, err
+	}
+	fresh := choicePlan{slots: plan.slots}
+	for _, id := range plan.sessions {
+		if !have[id] {
+			fresh.sessions = append(fresh.sessions, id)
+		}
+	}
+	for _, id := range plan.waitlist {
+		if !have[id] {
+			fresh.waitlist = append(fresh.waitlist, id)
+		}
+	}
+	out.added = append(slices.Clone(fresh.sessions), fresh.waitlist...)
+	if err := s.applyPlan(ctx, tx, r.ID, fresh, !waitlistOnly, now); err != nil {
+		return sessionChange{}, err
+	}
+	if err := s.promote(ctx, tx, now, freed...); err != nil {
+		return sessionChange{}, err
+	}
+	if out.changed() {
+		// The ticket lists the programme, so a changed programme is a new ticket version:
+		// at the door the old printout is "superseded" and the e-mail brings the new one.
+		if err := tx.Model(&Registration{}).Where("id = ?", r.ID).
+			Update("ticket_version", gorm.Expr("ticket_version + 1")).Error; err != nil {
+			return sessionChange{}, err
+		}
+	}
+	snap, err := s.snapshotProgramme(ctx, tx, r.ID)
+	if err != nil {
+		return sessionChange{}, err
+	}
+	return out, enqueueMail(tx, now, MailChanged, r, snap.String(), onBehalf)
 }
 
 // Cancel ends a registration: every seat it held goes to the next in line at once, the venue
@@ -147,7 +169,7 @@ func (s *Store) Cancel(ctx context.Context, regID uint) error {
 func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
-		return s.cancelTx(ctx, tx, s.now().UTC(), regID, mail)
+		return s.cancelTx(ctx, tx, s.now().UTC(), regID, mail, false)
 	})
 	if err != nil {
 		return fmt.Errorf("cancel registration %d: %w", regID, err)
@@ -155,7 +177,9 @@ func (s *Store) cancel(ctx context.Context, regID uint, mail string) error {
 	return nil
 }
 
-func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID uint, mail string) error {
+// cancelTx cancels a registration inside the caller's transaction and queues the e-mail of
+// the given kind (onBehalf: it says an organiser did it).
+func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID uint, mail string, onBehalf bool) error {
 	var r Registration
 	if err := tx.Preload("Bookings").First(&r, regID).Error; err != nil {
 		return notFound(err, "registration", regID)
@@ -180,7 +204,7 @@ func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID 
 	if err := s.promote(ctx, tx, now, freed...); err != nil {
 		return err
 	}
-	return enqueue(tx, now, mail, r, "")
+	return enqueueMail(tx, now, mail, r, "", onBehalf)
 }
 
 // ResendLink queues an e-mail with a fresh personal link when the address has an active

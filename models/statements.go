@@ -83,7 +83,7 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, '', ?)`),
 		bookingsOf:          prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
 		bookingsOfWriter:    prep(writer, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
-		waitlistPosition:    prep(reader, `SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waitlisted' AND id <= ?`),
+		waitlistPosition:    prep(reader, waitlistPositionQuery),
 		savepoint:           prep(writer, `SAVEPOINT write_job`),
 		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
 		rollbackToSavepoint: prep(writer, `ROLLBACK TO SAVEPOINT write_job`),
@@ -110,6 +110,15 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 	}
 	return err
 }
+
+// waitlistOrder is the order a waiting list is served in; waitlistPositionQuery counts a
+// booking's place in it (1 is next), given the booking's id.
+const (
+	waitlistOrder         = "wait_order, id"
+	waitlistPositionQuery = `SELECT COUNT(*) FROM bookings b JOIN bookings me ON b.session_id = me.session_id
+		WHERE me.id = ? AND b.status = 'waitlisted'
+		AND (b.wait_order < me.wait_order OR (b.wait_order = me.wait_order AND b.id <= me.id))`
+)
 
 // rebind turns ? placeholders into PostgreSQL's $1, $2, ...
 func (s *Store) rebind(query string) string {

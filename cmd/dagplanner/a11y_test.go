@@ -33,6 +33,7 @@ func TestAccessibility(t *testing.T) {
 	proposal := "/voorstel/" + proposeViaAPI(t, srv.URL, "a11y.spreker@example.org", "a11y.mede@example.org")
 	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
 	reviewed := firstProposalPath(t, srv)
+	person := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "a11y.persoon@example.org")
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -71,6 +72,10 @@ func TestAccessibility(t *testing.T) {
 		reviewed,
 		"/beheer/themas",
 		"/beheer/deelnemers/importeren",
+		person,
+		person + "/annuleren",
+		"/beheer/deelnemers/nieuw",
+		"/beheer/deelnemers/nieuw?locatie=zwolle",
 	}
 
 	ctx := browsertest.New(t)
@@ -154,6 +159,21 @@ func TestAccessibility(t *testing.T) {
 
 			// Importing attendees: a file with problems, then a clean one with its preview.
 			importPreviews(t, ctx, srv.URL, lang)
+			// A person's details form refused, re-rendered on their page.
+			err = chromedp.Do(timeout(ctx), chromedp.Navigate(srv.URL+person), chromedp.WaitVisible("#veld-name"))
+			if err == nil {
+				_, err = chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](`(document.querySelector("#veld-name").value = "", true)`))
+			}
+			if err == nil {
+				err = chromedp.Do(timeout(ctx),
+					chromedp.Click(`main form[action$="/gegevens"] button[type="submit"]`),
+					chromedp.WaitVisible(".error-summary"),
+				)
+			}
+			if err != nil {
+				t.Fatalf("submit the person's details without a name: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "person page with errors")
 
 			// The proposal form refused, with its error summary and field errors.
 			err = chromedp.Do(timeout(ctx),
@@ -281,6 +301,29 @@ func TestAccessibility(t *testing.T) {
 			t.Errorf("after switching the language the browser is at %s, want %s (the same page)", url, want)
 		}
 	})
+}
+
+// registrationIDViaAPI registers email at zwolle through the API, as registerViaAPI does,
+// and returns the registration's id, for the organisers' person page.
+func registrationIDViaAPI(t *testing.T, base, email string) string {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"name": "Test Deelnemer", "email": email, "organisation": "Gemeente Test",
+		"venue": "zwolle", "sessions": []int{}, "consent": true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Post(base+"/api/v1/registrations", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatalf("POST /api/v1/registrations: %v", err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		ID int `json:"id"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != http.StatusCreated || out.ID == 0 {
+		t.Fatalf("POST /api/v1/registrations for %s = %d (%v), want 201 with an id", email, resp.StatusCode, err)
+	}
+	return fmt.Sprint(out.ID)
 }
 
 // ids holds the database ids of one demo venue, and a room, slot and session in it.
