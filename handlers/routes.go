@@ -149,6 +149,13 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
 
+	// --- #13 A: organisers find people (pages and exports; also with an organiser's API token) ---
+	people := r.Group("/beheer/deelnemers", h.requireOrganiser)
+	people.GET("", h.listPeople)
+	people.GET("/export.csv", h.exportPeopleCSV)
+	people.GET("/export.xlsx", h.exportPeopleXLSX)
+	// --- end #13 A ---
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)
@@ -162,6 +169,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/programme.csv", h.openDataCSV)
 	api.GET("/openapi.json", h.getOpenAPI)
 	api.POST("/registrations", h.createRegistrationAPI)
+	api.GET("/registrations", h.requireOrganiser, h.listRegistrationsAPI) // #13 A
 	api.GET("/registrations/:id", h.getRegistrationAPI)
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
