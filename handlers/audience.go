@@ -252,4 +252,3 @@ func (h *Handler) registrationByCode(c *gin.Context, r *audienceRequest, typed s
 	}
 	return 0, false, nil
 }
-

@@ -72,7 +72,7 @@ func (s *Store) EachBooking(ctx context.Context, a Audience, fn func(AudienceBoo
 	if a.SessionID != 0 {
 		q = q.Where("bookings.session_id = ?", a.SessionID)
 	}
-	rows, err := q.Select(bookingColumns+`, registrations.name, registrations.email, registrations.organisation, venues.name`).
+	rows, err := q.Select(bookingColumns + `, registrations.name, registrations.email, registrations.organisation, venues.name`).
 		Order("6, sessions.title, bookings.session_id, bookings.status, 5, registrations.sort_name, registrations.id").Rows()
 	if err != nil {
 		return fmt.Errorf("read bookings: %w", err)
