@@ -107,10 +107,15 @@ func (h *Handler) listRegistrationsAPI(c *gin.Context) {
 	for _, v := range r.Venues {
 		slugs[v.ID] = v.Slug
 	}
+	loc := r.Event.Location()
 	for _, p := range people {
 		item := RegistrationItemJSON{ID: p.ID, Name: p.Name, Email: p.Email, Organisation: p.Organisation, JobTitle: p.JobTitle,
-			Venue: slugs[p.VenueID], Status: personState(p), RegisteredAt: p.CreatedAt, CheckedInAt: p.CheckedInAt,
+			Venue: slugs[p.VenueID], Status: personState(p), RegisteredAt: p.CreatedAt.In(loc),
 			Sessions: []RegistrationSession{}}
+		if p.CheckedInAt != nil {
+			at := p.CheckedInAt.In(loc)
+			item.CheckedInAt = &at
+		}
 		for _, b := range bookings[p.ID] {
 			item.Sessions = append(item.Sessions, RegistrationSession{ID: b.SessionID, Status: b.Status, Position: b.Position})
 		}

@@ -69,6 +69,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/voorstellen?status=withdrawn&sorteer=gemiddelde&richting=af",
 		reviewed,
 		"/beheer/themas",
+		"/beheer/deelnemers",
+		"/beheer/deelnemers?q=zoe&status=bevestigd&sorteer=nieuwste&pagina=1",
+		"/beheer/deelnemers?status=soms&van=gisteren&behoeften=misschien",
+		"/beheer/deelnemers?pagina=3",
 	}
 
 	ctx := browsertest.New(t)
