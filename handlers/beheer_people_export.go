@@ -197,12 +197,13 @@ func (h *Handler) writePeopleExport(c *gin.Context, w sheetWriter, r audienceReq
 func (h *Handler) eachPersonWithBookings(c *gin.Context, a models.Audience, sort string, fn func(models.Person, []models.PersonBooking) error) error {
 	ctx := c.Request.Context()
 	batch := make([]models.Person, 0, exportBatch)
+	reader := h.store.BookingBatches()
 	flush := func() error {
 		ids := make([]uint, len(batch))
 		for i, p := range batch {
 			ids[i] = p.ID
 		}
-		bookings, err := h.store.BookingsOfPeople(ctx, ids)
+		bookings, err := reader.Of(ctx, ids)
 		if err != nil {
 			return err
 		}

@@ -209,8 +209,13 @@ func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPa
 		page = 1
 	}
 	out := PeoplePage{Total: int(total), People: []Person{}}
-	rows, err := s.peopleQuery(ctx, a).Select(peopleColumns).Order(orderFor(sort)).
-		Offset((page - 1) * perPage).Limit(perPage).Rows()
+	// The page's ids first, then its columns: a database computes the columns (correlated
+	// subqueries) of every row it sorts, so sorting the whole audience with them costs a
+	// hundred times more than sorting ids and reading fifty people.
+	ids := s.peopleQuery(ctx, a).Select("registrations.id").Order(orderFor(sort)).
+		Offset((page - 1) * perPage).Limit(perPage)
+	rows, err := s.db.WithContext(ctx).Table("registrations").Joins("JOIN venues ON venues.id = registrations.venue_id").
+		Select(peopleColumns).Where("registrations.id IN (?)", ids).Order(orderFor(sort)).Rows()
 	if err != nil {
 		return PeoplePage{}, fmt.Errorf("list people: %w", err)
 	}
