@@ -44,9 +44,9 @@ type audienceRequest struct {
 	Sort     string // a models.Sort* value, "" for the default (by name)
 	Page     int    // from 1
 	Event    models.Event
-	Venues   []models.Venue   // the venues the account manages, for choices and names
-	Sessions []models.Session // the sessions at those venues
-	Venue    *models.Venue    // the venue asked for, if any
+	Venues   []models.Venue         // the venues the account manages, for choices and names
+	Sessions []models.SessionChoice // the sessions at those venues
+	Venue    *models.Venue          // the venue asked for, if any
 	Problems models.Problems
 	// Forbidden is set when the query names a venue or session outside the account's scope.
 	Forbidden bool
@@ -77,12 +77,12 @@ func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceR
 			r.Venues = append(r.Venues, v)
 		}
 	}
-	sessions, err := h.store.SessionsOfEvent(ctx, event.ID)
+	sessions, err := h.store.SessionChoices(ctx, event.ID)
 	if err != nil {
 		return r, err
 	}
 	for _, s := range sessions {
-		if canManageSession(u, s) {
+		if canChooseSession(u, s) {
 			r.Sessions = append(r.Sessions, s)
 		}
 	}
@@ -152,7 +152,12 @@ func (r *audienceRequest) parseVenue(u models.User, venues []models.Venue, param
 	r.Problems.Add(param, "form.unknown_venue")
 }
 
-func (r *audienceRequest) parseSession(u models.User, sessions []models.Session, param, v string) {
+// canChooseSession is canManageSession for a session as the filter lists it.
+func canChooseSession(u models.User, s models.SessionChoice) bool {
+	return u.CanManageEvent() || s.VenueID != nil && u.CanManageVenue(*s.VenueID)
+}
+
+func (r *audienceRequest) parseSession(u models.User, sessions []models.SessionChoice, param, v string) {
 	id, err := strconv.ParseUint(v, 10, 32)
 	if err != nil {
 		r.Problems.Add(param, "form.invalid_choice")
@@ -162,7 +167,7 @@ func (r *audienceRequest) parseSession(u models.User, sessions []models.Session,
 		if s.ID != uint(id) {
 			continue
 		}
-		if !canManageSession(u, s) {
+		if !canChooseSession(u, s) {
 			r.Forbidden = true
 			r.Problems.Add(param, "people.other_venue")
 			return

@@ -148,8 +148,8 @@ func (d *peopleListData) peopleChoices(r audienceRequest) {
 	d.Sessions = []Option{{Value: "", Label: d.T("people.all_sessions")}}
 	for _, s := range r.Sessions {
 		label := s.Title
-		if s.Placed() && s.Venue != nil {
-			label = s.Venue.City + " " + d.Time(s.StartsAt()) + ": " + s.Title
+		if s.StartsAt != nil && s.City != "" {
+			label = s.City + " " + d.Time(*s.StartsAt) + ": " + s.Title
 		}
 		d.Sessions = append(d.Sessions, Option{Value: strconv.Itoa(int(s.ID)), Label: label})
 	}

@@ -213,7 +213,22 @@ func TestPeopleList(t *testing.T) {
 				t.Errorf("%s: want %d people", query, want)
 			}
 		}
-		_, body := ts.get(t, "/beheer/deelnemers?status=bevestigd&sorteer=nieuwste&pagina=2")
+		choices, err := ts.Store.SessionChoices(context.Background(), f.script.EventID)
+		if err != nil || len(choices) == 0 {
+			t.Fatalf("session choices: %v", err)
+		}
+		var busiest models.SessionChoice
+		most := -1
+		for _, c := range choices {
+			if n := f.count(t, models.Audience{SessionID: c.ID}); n > most {
+				busiest, most = c, n
+			}
+		}
+		_, body := ts.get(t, fmt.Sprintf("/beheer/deelnemers?sessie=%d", busiest.ID))
+		if most < 2 || !strings.Contains(body, fmt.Sprintf(">%d mensen<", most)) || !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, busiest.ID)) {
+			t.Errorf("sessie=%d: want %d mensen and the session chosen", busiest.ID, most)
+		}
+		_, body = ts.get(t, "/beheer/deelnemers?status=bevestigd&sorteer=nieuwste&pagina=2")
 		if !strings.Contains(body, `href="/beheer/deelnemers?pagina=3&amp;sorteer=nieuwste&amp;status=bevestigd"`) {
 			t.Errorf("page links must keep the filters and the sort")
 		}
@@ -442,4 +457,15 @@ func TestRegistrationsAPIList(t *testing.T) {
 	}
 	resp, body = ts.apiCall(t, http.MethodGet, "/api/v1/registrations?venue=rotterdam", "", f.zwolleToken)
 	wantAPIStatus(t, resp, body, http.StatusForbidden)
+	rotterdam := f.venue(t, "rotterdam")
+	choices, _ := ts.Store.SessionChoices(context.Background(), rotterdam.EventID)
+	for _, c := range choices {
+		if c.VenueID != nil && *c.VenueID == rotterdam.ID {
+			resp, body = ts.apiCall(t, http.MethodGet, fmt.Sprintf("/api/v1/registrations?session=%d", c.ID), "", f.zwolleToken)
+			wantAPIStatus(t, resp, body, http.StatusForbidden)
+			resp, body = ts.apiCall(t, http.MethodGet, fmt.Sprintf("/api/v1/registrations?session=%d", c.ID), "", f.token)
+			wantAPIStatus(t, resp, body, http.StatusOK)
+			break
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -238,4 +239,54 @@ func (s *Store) EachBooking(ctx context.Context, a Audience, fn func(AudienceBoo
 		}
 	}
 	return rows.Err()
+}
+
+// SessionChoice is a session as the people filter offers it.
+type SessionChoice struct {
+	ID       uint
+	VenueID  *uint
+	Title    string
+	City     string     // the venue's city; "" when not placed
+	StartsAt *time.Time // nil when not placed
+}
+
+// SessionChoices lists the event's sessions for the people filter in one query, in the
+// order of the day.
+func (s *Store) SessionChoices(ctx context.Context, eventID uint) ([]SessionChoice, error) {
+	rows, err := s.db.WithContext(ctx).Table("sessions").
+		Joins("LEFT JOIN venues ON venues.id = sessions.venue_id").
+		Joins("LEFT JOIN session_slots ON session_slots.session_id = sessions.id").
+		Joins("LEFT JOIN slots ON slots.id = session_slots.slot_id").
+		Select("sessions.id, sessions.venue_id, sessions.title, COALESCE(venues.city, ''), MIN(slots.starts_at)").
+		Where("sessions.event_id = ?", eventID).
+		Group("sessions.id, sessions.venue_id, sessions.title, venues.city").Order("sessions.id").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("session choices: %w", err)
+	}
+	defer rows.Close()
+	var out []SessionChoice
+	for rows.Next() {
+		var c SessionChoice
+		var startsAt nullTimeScanner
+		if err := rows.Scan(&c.ID, &c.VenueID, &c.Title, &c.City, &startsAt); err != nil {
+			return nil, fmt.Errorf("read session choice: %w", err)
+		}
+		c.StartsAt = startsAt.t
+		out = append(out, c)
+	}
+	slices.SortStableFunc(out, func(a, b SessionChoice) int {
+		switch {
+		case a.StartsAt == nil && b.StartsAt == nil:
+			return strings.Compare(a.Title, b.Title)
+		case a.StartsAt == nil:
+			return 1
+		case b.StartsAt == nil:
+			return -1
+		}
+		if c := a.StartsAt.Compare(*b.StartsAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Title, b.Title)
+	})
+	return out, rows.Err()
 }

@@ -64,6 +64,11 @@ func TestBookingsOfPeople(t *testing.T) {
 				break
 			}
 		}
+		choices := must(s.SessionChoices(ctx, f.event.ID))
+		if len(choices) != 2 || choices[0].ID != full.ID || choices[1].ID != later.ID || choices[0].City != "Zwolle" ||
+			choices[0].StartsAt == nil || !choices[0].StartsAt.Before(*choices[1].StartsAt) {
+			t.Errorf("SessionChoices = %+v, want the two sessions in the order of the day", choices)
+		}
 		n := 0
 		if err := s.EachBooking(ctx, models.Audience{Query: "zoe"}, func(models.AudienceBooking) error { n++; return nil }); err != nil {
 			t.Fatal(err)
