@@ -16,7 +16,7 @@
 // With -scenario people it seeds registrations and measures the organisers' list of people,
 // its searches and filters, the API list and the exports (see people.go).
 //
-//	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 2
+//	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 1
 //
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir, unless -db names a postgres:// database.

@@ -21,7 +21,7 @@ import (
 // server's memory is sampled. It prints p50/p99 per kind, the exports' times and sizes,
 // and the server's peak memory.
 //
-//	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 2
+//	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 1
 func runPeople(ctx context.Context, cfg config, out io.Writer) error {
 	dir, err := os.MkdirTemp("", "dagplanner-loadtest-")
 	if err != nil {
@@ -70,6 +70,7 @@ func runPeople(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	for _, k := range kinds {
 		get(k.path) // warm up: the first request reads the schema, the templates' data
+		cpuBefore := cpuTime(server.Process.Pid)
 		lat, statuses := measure(cfg.n, cfg.c, func() int {
 			status, _, err := get(k.path)
 			if err != nil {
@@ -77,8 +78,9 @@ func runPeople(ctx context.Context, cfg config, out io.Writer) error {
 			}
 			return status
 		})
-		fmt.Fprintf(out, "  %-20s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  %s\n", k.name,
-			ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(percentile(lat, 100)), formatStatuses(statuses))
+		cpu := cpuTime(server.Process.Pid) - cpuBefore
+		fmt.Fprintf(out, "  %-20s p50 %6.1f ms  p99 %6.1f ms  max %6.1f ms  server CPU %5.1f ms/request  %s\n", k.name,
+			ms(percentile(lat, 50)), ms(percentile(lat, 99)), ms(percentile(lat, 100)), ms(cpu)/float64(cfg.n), formatStatuses(statuses))
 	}
 
 	var peak atomic.Int64
@@ -86,13 +88,14 @@ func runPeople(ctx context.Context, cfg config, out io.Writer) error {
 	done := make(chan struct{})
 	go func() { sampleMemory(sampleCtx, server.Process.Pid, &peak); close(done) }()
 	for _, export := range []string{"export.xlsx", "export.csv", "export.xlsx?soort=sessies", "export.csv?soort=sessies"} {
-		start := time.Now()
+		start, cpuBefore := time.Now(), cpuTime(server.Process.Pid)
 		status, size, err := get("/beheer/deelnemers/" + export)
 		if err != nil || status != http.StatusOK {
 			stopSampling()
 			return fmt.Errorf("%s: status %d, %v", export, status, err)
 		}
-		fmt.Fprintf(out, "  %-26s %6.2f s  %6.1f MB\n", export, time.Since(start).Seconds(), mb(size))
+		fmt.Fprintf(out, "  %-26s %6.2f s  %6.1f MB  server CPU %.2f s\n", export, time.Since(start).Seconds(), mb(size),
+			(cpuTime(server.Process.Pid) - cpuBefore).Seconds())
 	}
 	stopSampling()
 	<-done
