@@ -208,24 +208,30 @@ func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPa
 	// page's columns: a database computes the columns (correlated subqueries) of every row
 	// it sorts, so sorting the whole audience with them costs a hundred times more than
 	// sorting ids and reading fifty people.
+	// Without filters beyond the venue, counting is cheap and the sort's index finds the page
+	// without reading everyone: two queries are then faster than one.
 	var found []struct {
 		ID    uint
 		Total int
 	}
+	count := "COUNT(*) OVER ()"
+	if a.onlyVenues() {
+		count = "0"
+	}
 	err := a.where(s.db.WithContext(ctx).Table("registrations")).
-		Select("registrations.id AS id, COUNT(*) OVER () AS total").Order(orderFor(sort)).
+		Select("registrations.id AS id, " + count + " AS total").Order(orderFor(sort)).
 		Offset((page - 1) * perPage).Limit(perPage).Scan(&found).Error
 	if err != nil {
 		return PeoplePage{}, fmt.Errorf("list people: %w", err)
 	}
 	out := PeoplePage{People: []Person{}}
-	if len(found) == 0 {
-		if page > 1 { // past the last page: the total still counts
-			out.Total, err = s.countPeople(ctx, a)
+	if len(found) == 0 || a.onlyVenues() {
+		if out.Total, err = s.countPeople(ctx, a); err != nil || len(found) == 0 {
+			return out, err
 		}
-		return out, err
+	} else {
+		out.Total = found[0].Total
 	}
-	out.Total = found[0].Total
 	ids := make([]uint, len(found))
 	for i, f := range found {
 		ids[i] = f.ID
@@ -244,6 +250,11 @@ func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPa
 		out.People = append(out.People, p)
 	}
 	return out, rows.Err()
+}
+
+// onlyVenues reports whether the audience narrows by venue at most.
+func (a Audience) onlyVenues() bool {
+	return a.Query == "" && a.Status == "" && a.SessionID == 0 && a.IDs == nil && a.From == nil && a.To == nil && !a.HasNeeds
 }
 
 // countPeople counts the audience.

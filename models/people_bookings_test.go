@@ -64,6 +64,13 @@ func TestBookingsOfPeople(t *testing.T) {
 				break
 			}
 		}
+		for _, a := range []models.Audience{{}, {Query: "e"}, {Status: models.StatusWaitlisted}} {
+			first := must(s.People(ctx, a, models.SortName, 1, 1))
+			past := must(s.People(ctx, a, models.SortName, 99, 1))
+			if first.Total == 0 || past.Total != first.Total || len(past.People) != 0 || len(first.People) != 1 {
+				t.Errorf("People(%+v): page 1 total %d (%d people), page 99 total %d (%d people)", a, first.Total, len(first.People), past.Total, len(past.People))
+			}
+		}
 		choices := must(s.SessionChoices(ctx, f.event.ID))
 		if len(choices) != 2 || choices[0].ID != full.ID || choices[1].ID != later.ID || choices[0].City != "Zwolle" ||
 			choices[0].StartsAt == nil || !choices[0].StartsAt.Before(*choices[1].StartsAt) {
