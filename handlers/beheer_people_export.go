@@ -82,8 +82,11 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 		h.badExport(c, r)
 		return
 	}
-	if kind == exportNeeds {
+	switch {
+	case kind == exportNeeds:
 		r.Audience.HasNeeds = true
+	case kind == exportCheckIns && r.Audience.Status == "":
+		r.Audience.Status = models.StatusCheckedIn // read only those, rather than skip the rest
 	}
 	loc := r.Event.Location()
 	venue := "alle-locaties"
