@@ -421,6 +421,11 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("GET", "/beheer/sessies", "any", nil)
 	add("GET", "/beheer/sessies/nieuw", "any", nil)
 	add("POST", "/beheer/sessies/nieuw", "any", url.Values{"title": {"Gekaapte sessie"}, "format": {"workshop"}, "slot_count": {"1"}, "venue": {bhID(d.rotterdam.ID)}})
+	// The list of people and its exports (#13 A): a venue-scoped organiser sees their own
+	// venue's people (TestPeopleRoles covers asking for another venue).
+	add("GET", "/beheer/deelnemers", "any", nil)
+	add("GET", "/beheer/deelnemers/export.csv", "any", nil)
+	add("GET", "/beheer/deelnemers/export.xlsx", "any", nil)
 	// --- #13 C: importing attendees; the venue is chosen on the form ---
 	add("GET", "/beheer/deelnemers/importeren", "any", nil)
 	add("POST", "/beheer/deelnemers/importeren", "rotterdam", url.Values{"locatie": {""}})

@@ -156,6 +156,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	// token; a venue-scoped organiser sees only their venue's people (another venue's person
 	// is a 404) and imports only into their venue.
 	people := r.Group("/beheer/deelnemers", h.requireOrganiser)
+	people.GET("", h.listPeople)
+	people.GET("/export.csv", h.exportPeopleCSV)
+	people.GET("/export.xlsx", h.exportPeopleXLSX)
 	people.GET("/importeren", h.showImport)
 	people.POST("/importeren", h.checkImport)
 	people.POST("/importeren/bevestigen", h.runImport)
@@ -182,7 +185,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/programme.csv", h.openDataCSV)
 	api.GET("/openapi.json", h.getOpenAPI)
 	api.POST("/registrations", h.createRegistrationAPI)
-	api.POST("/registrations/import", h.requireOrganiser, h.importRegistrationsAPI) // #13 C
+	api.GET("/registrations", h.requireOrganiser, h.listRegistrationsAPI)
+	api.POST("/registrations/import", h.requireOrganiser, h.importRegistrationsAPI)
 	api.GET("/registrations/:id", h.getRegistrationAPI)
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)

@@ -73,3 +73,19 @@ func CodeHint(code string) string {
 	sum := sha256.Sum256([]byte(code))
 	return hex.EncodeToString(sum[:4])
 }
+
+// LooksLikeCode reports whether typed, once normalised (NormalizeCode), has the shape of a
+// ticket code: ten characters of the code's alphabet, "XXXXX-XXXXX". Searches use it to tell
+// a typed code from a name.
+func LooksLikeCode(typed string) bool {
+	code := NormalizeCode(typed)
+	if len(code) != codeLen+1 || code[5] != '-' {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if i != 5 && strings.IndexByte(codeAlphabet, code[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}

@@ -76,6 +76,10 @@ func TestAccessibility(t *testing.T) {
 		person + "/annuleren",
 		"/beheer/deelnemers/nieuw",
 		"/beheer/deelnemers/nieuw?locatie=zwolle",
+		"/beheer/deelnemers",
+		"/beheer/deelnemers?q=zoe&status=bevestigd&sorteer=nieuwste&pagina=1",
+		"/beheer/deelnemers?status=soms&van=gisteren&behoeften=misschien",
+		"/beheer/deelnemers?pagina=3",
 	}
 
 	ctx := browsertest.New(t)

@@ -13,6 +13,11 @@
 //
 //	go run ./cmd/loadtest -scenario signin -n 500 -c 500
 //
+// With -scenario people it seeds registrations and measures the organisers' list of people,
+// its searches and filters, the API list and the exports (see people.go).
+//
+//	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 1
+//
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir, unless -db names a postgres:// database.
 package main
@@ -51,10 +56,10 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees), checkin (doors scanning) or signin (a storm of wrong sign-ins)")
+	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees), checkin (doors scanning), signin (a storm of wrong sign-ins) or people (organisers' list and exports)")
 	flag.IntVar(&cfg.n, "n", 10000, "attendees registering, or tickets scanned")
 	flag.IntVar(&cfg.c, "c", 200, "concurrent clients (doors, for checkin)")
-	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open")
+	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open; people: registrations seeded")
 	flag.Float64Var(&cfg.rate, "rate", 0, "checkin: scans per second offered by all doors together (0: each door scans again as soon as it has its answer)")
 	flag.IntVar(&cfg.scale, "scale", 20, "demo capacity multiplier (--demo-scale), so 10,000 people fit the venues")
 	flag.StringVar(&cfg.db, "db", "", "database for the server (default: a fresh SQLite file in a temp dir)")
@@ -71,6 +76,8 @@ func main() {
 		runScenario = runCheckIns
 	} else if cfg.scenario == "signin" {
 		runScenario = runSignIn // signin.go
+	} else if cfg.scenario == "people" {
+		runScenario = runPeople // people.go
 	} else if cfg.scenario != "registration" {
 		fmt.Fprintf(os.Stderr, "loadtest: unknown scenario %q\n", cfg.scenario)
 		os.Exit(2)

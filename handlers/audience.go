@@ -1,0 +1,259 @@
+package handlers
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/tickets"
+)
+
+// audienceParams names a request's query parameters for an audience: Dutch on the pages
+// and the export URLs, English on the API, with the status and sort values each spells.
+type audienceParams struct {
+	Query, Venue, Session, Status, From, To, Needs, Sort, Page string
+	Statuses, Sorts                                            map[string]string
+}
+
+// pageAudienceParams are the list page's and the exports' parameters.
+var pageAudienceParams = audienceParams{
+	Query: "q", Venue: "locatie", Session: "sessie", Status: "status", From: "van", To: "tot",
+	Needs: "behoeften", Sort: "sorteer", Page: "pagina",
+	Statuses: map[string]string{"bevestigd": models.StatusConfirmed, "wachtlijst": models.StatusWaitlisted,
+		"geannuleerd": models.StatusCancelled, "binnen": models.StatusCheckedIn, "niet-binnen": models.StatusNotArrived},
+	Sorts: map[string]string{"naam": models.SortName, "nieuwste": models.SortNewest, "oudste": models.SortOldest,
+		"organisatie": models.SortOrganisation},
+}
+
+// apiAudienceParams are GET /api/v1/registrations' parameters.
+var apiAudienceParams = audienceParams{
+	Query: "q", Venue: "venue", Session: "session", Status: "status", From: "registered_from", To: "registered_to",
+	Needs: "has_needs",
+	Statuses: map[string]string{models.StatusConfirmed: models.StatusConfirmed, models.StatusWaitlisted: models.StatusWaitlisted,
+		models.StatusCancelled: models.StatusCancelled, models.StatusCheckedIn: models.StatusCheckedIn, models.StatusNotArrived: models.StatusNotArrived},
+}
+
+// audienceRequest is what a request asks for: whom (the account's scope always applied),
+// in which order and which page, and what was wrong with the query, by parameter name.
+type audienceRequest struct {
+	Audience models.Audience
+	Sort     string // a models.Sort* value, "" for the default (by name)
+	Page     int    // from 1
+	Event    models.Event
+	Venues   []models.Venue         // the venues the account manages, for choices and names
+	Sessions []models.SessionChoice // the sessions at those venues
+	Venue    *models.Venue          // the venue asked for, if any
+	Problems models.Problems
+	// Forbidden is set when the query names a venue or session outside the account's scope.
+	Forbidden bool
+	// Code is set when the search was a ticket code that named a registration.
+	Code bool
+}
+
+// parseAudience reads a request's query into an audience, with the scope of the account the
+// request acts as. Bad values are reported in Problems (keyed by parameter) and left out of
+// the audience, so a page can say what is wrong next to what was typed and still show a list.
+func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceRequest, error) {
+	ctx := c.Request.Context()
+	q := c.Request.URL.Query()
+	u := h.actingUser(c)
+	r := audienceRequest{Page: 1, Problems: models.Problems{}}
+	r.Audience.Scope = venueScope(u)
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		return r, err
+	}
+	r.Event = event
+	venues, err := h.store.Venues(ctx, event.ID)
+	if err != nil {
+		return r, err
+	}
+	for _, v := range venues {
+		if u.CanManageVenue(v.ID) {
+			r.Venues = append(r.Venues, v)
+		}
+	}
+	sessions, err := h.store.SessionChoices(ctx, event.ID)
+	if err != nil {
+		return r, err
+	}
+	for _, s := range sessions {
+		if canChooseSession(u, s) {
+			r.Sessions = append(r.Sessions, s)
+		}
+	}
+	if slug := strings.TrimSpace(q.Get(names.Venue)); slug != "" {
+		r.parseVenue(u, venues, names.Venue, slug)
+	}
+	if v := strings.TrimSpace(q.Get(names.Session)); v != "" {
+		r.parseSession(u, sessions, names.Session, v)
+	}
+	if v := strings.TrimSpace(q.Get(names.Status)); v != "" {
+		if status, ok := names.Statuses[v]; ok {
+			r.Audience.Status = status
+		} else {
+			r.Problems.Add(names.Status, "form.invalid_choice")
+		}
+	}
+	loc := event.Location()
+	r.Audience.From = r.parseDay(q, names.From, loc, 0)
+	r.Audience.To = r.parseDay(q, names.To, loc, 1) // up to and including that day
+	if r.Audience.From != nil && r.Audience.To != nil && !r.Audience.From.Before(*r.Audience.To) {
+		r.Problems.Add(names.To, "people.to_before_from")
+		r.Audience.To = nil
+	}
+	switch strings.TrimSpace(q.Get(names.Needs)) {
+	case "", "0", "false":
+	case "1", "true", "on", "ja":
+		r.Audience.HasNeeds = true
+	default:
+		r.Problems.Add(names.Needs, "form.invalid_choice")
+	}
+	if names.Sort != "" {
+		if v := strings.TrimSpace(q.Get(names.Sort)); v != "" {
+			if sort, ok := names.Sorts[v]; ok {
+				r.Sort = sort
+			} else {
+				r.Problems.Add(names.Sort, "form.invalid_choice")
+			}
+		}
+	}
+	if names.Page != "" {
+		if v := strings.TrimSpace(q.Get(names.Page)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1_000_000 {
+				r.Problems.Add(names.Page, "form.not_a_number")
+			} else {
+				r.Page = n
+			}
+		}
+	}
+	return r, h.parseQuery(c, &r, q.Get(names.Query), names.Query)
+}
+
+func (r *audienceRequest) parseVenue(u models.User, venues []models.Venue, param, slug string) {
+	for i, v := range venues {
+		if v.Slug != slug {
+			continue
+		}
+		if !u.CanManageVenue(v.ID) {
+			r.Forbidden = true
+			r.Problems.Add(param, "people.other_venue")
+			return
+		}
+		r.Venue = &venues[i]
+		r.Audience.VenueID = v.ID
+		return
+	}
+	r.Problems.Add(param, "form.unknown_venue")
+}
+
+// canChooseSession is canManageSession for a session as the filter lists it.
+func canChooseSession(u models.User, s models.SessionChoice) bool {
+	return u.CanManageEvent() || s.VenueID != nil && u.CanManageVenue(*s.VenueID)
+}
+
+func (r *audienceRequest) parseSession(u models.User, sessions []models.SessionChoice, param, v string) {
+	id, err := strconv.ParseUint(v, 10, 32)
+	if err != nil {
+		r.Problems.Add(param, "form.invalid_choice")
+		return
+	}
+	for _, s := range sessions {
+		if s.ID != uint(id) {
+			continue
+		}
+		if !canChooseSession(u, s) {
+			r.Forbidden = true
+			r.Problems.Add(param, "people.other_venue")
+			return
+		}
+		r.Audience.SessionID = s.ID
+		return
+	}
+	r.Problems.Add(param, "form.invalid_choice")
+}
+
+// parseDay reads a date (YYYY-MM-DD) as the start of that day, plus days, in the event's
+// time zone.
+func (r *audienceRequest) parseDay(q url.Values, param string, loc *time.Location, days int) *time.Time {
+	v := strings.TrimSpace(q.Get(param))
+	if v == "" || param == "" {
+		return nil
+	}
+	d, err := time.ParseInLocation("2006-01-02", v, loc)
+	if err != nil {
+		r.Problems.Add(param, "form.invalid_date")
+		return nil
+	}
+	d = time.Date(d.Year(), d.Month(), d.Day()+days, 0, 0, 0, 0, loc)
+	return &d
+}
+
+// parseQuery reads the search: a ticket code selects its registration; anything else is
+// looked for in names, addresses and organisations.
+func (h *Handler) parseQuery(c *gin.Context, r *audienceRequest, typed, param string) error {
+	typed = strings.TrimSpace(typed)
+	if typed == "" {
+		return nil
+	}
+	if len([]rune(typed)) > 200 {
+		r.Problems.Add(param, "form.too_long", "Max", 200)
+		return nil
+	}
+	if tickets.LooksLikeCode(typed) {
+		id, ok, err := h.registrationByCode(c, r, typed)
+		if err != nil {
+			return err
+		}
+		if ok {
+			r.Audience.IDs = []uint{id}
+			r.Code = true
+			return nil
+		}
+	}
+	r.Audience.Query = typed
+	return nil
+}
+
+// registrationByCode finds the registration a typed ticket code belongs to, at the venues
+// the account manages. The code book learns a venue's tickets the first time a code it does
+// not know is typed, at most five times a second (as at the door).
+func (h *Handler) registrationByCode(c *gin.Context, r *audienceRequest, typed string) (uint, bool, error) {
+	keys, err := h.keysOf(c, r.Event.ID)
+	if err != nil {
+		return 0, false, err
+	}
+	code := tickets.NormalizeCode(typed)
+	if t, ok := keys.codes.Lookup(code); ok {
+		return uint(t.ID), true, nil
+	}
+	if !h.codeFills.Allow("beheer") {
+		return 0, false, nil
+	}
+	for _, v := range r.Venues {
+		versions, err := h.store.VenueTickets(c.Request.Context(), v.ID)
+		if err != nil {
+			return 0, false, err
+		}
+		names := []string{v.TicketName()}
+		if v.Slug != v.TicketName() {
+			names = append(names, v.Slug)
+		}
+		for id, version := range versions {
+			for ver := 1; ver <= version; ver++ {
+				for _, name := range names {
+					keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: name, Version: uint16(ver)})
+				}
+			}
+		}
+	}
+	if t, ok := keys.codes.Lookup(code); ok {
+		return uint(t.ID), true, nil
+	}
+	return 0, false, nil
+}
