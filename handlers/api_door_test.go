@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -27,11 +28,15 @@ type doorFixture struct {
 	tokens    map[string]string // door name → token, all at zwolle unless named "Rotterdam …"
 }
 
+// newDoorFixture starts the site on store, which holds the demo (newDemoStore) or is empty
+// (PostgreSQL's, filled here).
 func newDoorFixture(t *testing.T, store *models.Store) *doorFixture {
 	t.Helper()
 	ctx := context.Background()
-	if err := demo.Load(ctx, store, demo.Options{Now: testNow}); err != nil {
-		t.Fatalf("load demo: %v", err)
+	if _, err := store.CurrentEvent(ctx); errors.Is(err, models.ErrNotFound) {
+		if err := demo.Load(ctx, store, demo.Options{Now: testNow}); err != nil {
+			t.Fatalf("load demo: %v", err)
+		}
 	}
 	ts := newTestServerWith(t, store, false)
 	f := &doorFixture{ts: ts, zwolle: testVenue(t, ts, "zwolle"), rotterdam: testVenue(t, ts, "rotterdam"), tokens: map[string]string{}}
@@ -332,7 +337,7 @@ func TestCheckInOffline(t *testing.T) {
 }
 
 func TestDoorAPIAccess(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	ctx := context.Background()
 
@@ -565,7 +570,7 @@ func TestCheckInOfflineRace(t *testing.T) {
 
 // TestCheckInDeviceClock: a device whose clock was reset cannot make its scan the first.
 func TestCheckInDeviceClock(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	reg := f.attendees(t, f.zwolle, 1)[0]
 	code := f.payload(reg, f.zwolle)
 	wantResult(t, "online scan", f.scan(t, "Ingang Oost", map[string]any{"code": code}), models.CheckInAdmitted)

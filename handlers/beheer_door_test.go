@@ -26,7 +26,7 @@ var (
 // TestPairDoorDevice pairs a phone the way an organiser does: make a code, show its QR code
 // once, let the phone use it, and revoke it.
 func TestPairDoorDevice(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts.withNewClient(t)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
 	devices := fmt.Sprintf("/beheer/locaties/%d/apparaten", f.zwolle.ID)

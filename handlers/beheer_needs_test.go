@@ -11,7 +11,6 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
@@ -125,7 +124,7 @@ func TestVenueNeedsPage(t *testing.T) {
 // personal data) are on none of what the door and attendees' badges carry: the door's list
 // and answers, badges and the door list PDF.
 func TestNeedsNeverAtTheDoor(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	const secret = "GEHEIMEBEHOEFTE"
 	r := registerWithNeeds(t, ts, "zwolle", "Bea Behoefte", "notenallergie "+secret, "rolstoel "+secret)

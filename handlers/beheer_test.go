@@ -19,9 +19,7 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // Tests of the organiser area (/beheer): signing in and out, cross-origin refusal, who may
@@ -1232,11 +1230,7 @@ func bhRequest(t *testing.T, ts *testServer, r bhRoute) (*http.Response, string)
 // filled in), for tests that need a configuration newTestServer does not give.
 func bhNewServer(t *testing.T, cfg Config) *testServer {
 	t.Helper()
-	store := modelstest.SQLite(t)
-	if err := demo.Load(context.Background(), store, demo.Options{Now: testNow}); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
-	cfg.Store = store
+	cfg.Store = newDemoStore(t)
 	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	h, err := New(cfg)
 	if err != nil {
@@ -1244,7 +1238,7 @@ func bhNewServer(t *testing.T, cfg Config) *testServer {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, Store: store, Client: bhNewClient(t)}
+	return &testServer{URL: srv.URL, Store: cfg.Store, Client: bhNewClient(t)}
 }
 
 // bhNewClient is a browser of its own: a fresh cookie jar, redirects not followed.

@@ -9,7 +9,10 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -41,14 +44,48 @@ func newTestServer(t *testing.T) *testServer {
 	return newTestServerWith(t, newDemoStore(t), false)
 }
 
-// newDemoStore opens a fresh SQLite database holding the demo event.
+// demoTemplate is a SQLite file holding the demo event, loaded once per test binary: each test
+// gets its own copy (newDemoStore), which is much quicker than loading the demo again.
+var demoTemplate struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+// TestMain removes the demo template after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if demoTemplate.dir != "" {
+		os.RemoveAll(demoTemplate.dir)
+	}
+	os.Exit(code)
+}
+
+// newDemoStore opens a fresh SQLite database holding the demo event: a copy of the template,
+// so tests never see each other's changes.
 func newDemoStore(t *testing.T) *models.Store {
 	t.Helper()
-	store := modelstest.SQLite(t)
-	if err := demo.Load(context.Background(), store, demo.Options{Now: testNow}); err != nil {
-		t.Fatalf("load demo: %v", err)
+	demoTemplate.once.Do(func() {
+		ctx := context.Background()
+		if demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "dagplanner-demo-"); demoTemplate.err != nil {
+			return
+		}
+		demoTemplate.path = filepath.Join(demoTemplate.dir, "demo.db")
+		store, err := models.Open(ctx, "file:"+demoTemplate.path)
+		if err != nil {
+			demoTemplate.err = err
+			return
+		}
+		demoTemplate.err = demo.Load(ctx, store, demo.Options{Now: testNow})
+		if err := store.Close(); demoTemplate.err == nil {
+			demoTemplate.err = err
+		}
+	})
+	if demoTemplate.err != nil {
+		t.Fatalf("load demo: %v", demoTemplate.err)
 	}
-	return store
+	return modelstest.SQLiteCopy(t, demoTemplate.path)
 }
 
 // discardLogger drops every log line.

@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -29,7 +28,7 @@ func renameZwolle(t *testing.T, f *doorFixture) models.Venue {
 // (QR code and typed code both still admit at its door), and its old addresses send people on
 // to the new ones (issue #12 point 9).
 func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	regs := f.attendees(t, f.zwolle, 2)
 	issued := []string{f.payload(regs[0], f.zwolle), tickets.ShortCode(f.payload(regs[1], f.zwolle))}
 	renamed := renameZwolle(t, f)
@@ -98,7 +97,7 @@ func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
 // QR code gets, "for Rotterdam", and says it was cancelled when it was, never "forged" (issue
 // #12 point 11); the offline list can tell such codes too.
 func TestDoorTypedCodeOfAnotherVenue(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	regs := f.attendees(t, f.rotterdam, 2)
 	if err := f.ts.Store.Cancel(context.Background(), regs[1].ID); err != nil {
 		t.Fatal(err)

@@ -60,6 +60,9 @@ func (p Page) DateTime(t any) string {
 	return ""
 }
 
+// ShortDateTime formats a day and time compactly for a table cell ("3 feb 2027 10:30").
+func (p Page) ShortDateTime(t time.Time) string { return p.tr.ShortDateTime(t) }
+
 // Time formats a clock time ("10:30").
 func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
 

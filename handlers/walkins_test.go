@@ -11,7 +11,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // walkInCall posts a walk-in with the token (a device's or an organiser's; "" for the
@@ -23,7 +22,7 @@ func walkInCall(t *testing.T, ts *testServer, path, token string, body map[strin
 }
 
 func TestWalkInAPI(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	db := ts.Store.DB()
 
@@ -107,7 +106,7 @@ func TestWalkInAPI(t *testing.T) {
 }
 
 func TestWalkInAPIAccess(t *testing.T) {
-	f := newDoorFixture(t, modelstest.SQLite(t))
+	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	person := func(n string) map[string]any {
 		return map[string]any{"name": "Binnenloper " + n, "organisation": "Gemeente Kampen"}

@@ -60,6 +60,19 @@ func (t *Translator) DateTime(tm time.Time) string {
 	return t.Date(tm) + ", " + t.Time(tm)
 }
 
+// dutchShortMonths are the months as Dutch tables abbreviate them ("mrt", not "maa").
+var dutchShortMonths = [...]string{"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"}
+
+// ShortDateTime formats tm in Amsterdam compactly for a table cell, e.g. "3 feb 2027 10:30"
+// ("3 Feb 2027 10:30" in English).
+func (t *Translator) ShortDateTime(tm time.Time) string {
+	tm = tm.In(amsterdam)
+	if t.lang == English {
+		return tm.Format("2 Jan 2006 15:04")
+	}
+	return fmt.Sprintf("%d %s %d %s", tm.Day(), dutchShortMonths[tm.Month()-1], tm.Year(), tm.Format("15:04"))
+}
+
 // Time formats tm's clock time in Amsterdam on the 24-hour clock, e.g. "10:30".
 func (t *Translator) Time(tm time.Time) string {
 	return tm.In(amsterdam).Format("15:04")

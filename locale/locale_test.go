@@ -379,6 +379,10 @@ func TestDates(t *testing.T) {
 		{"nl Time summer", nl.Time(summer), "10:30"},
 		{"en TimeRange summer", en.TimeRange(summer, summer.Add(90*time.Minute)), "10:30–12:00"},
 		{"nl Date day boundary", nl.Date(lateUTC), "donderdag 4 februari 2027"},
+		{"nl ShortDateTime", nl.ShortDateTime(winter), "3 feb 2027 10:30"},
+		{"nl ShortDateTime March", nl.ShortDateTime(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)), "1 mrt 2027 10:00"},
+		{"en ShortDateTime summer", en.ShortDateTime(summer), "2 Jun 2027 10:30"},
+		{"nl ShortDateTime day boundary", nl.ShortDateTime(lateUTC), "4 feb 2027 00:30"},
 		{"en Time afternoon", en.Time(time.Date(2027, 2, 3, 14, 5, 0, 0, time.UTC)), "15:05"},
 	}
 	for _, tt := range tests {

@@ -25,6 +25,22 @@ func SQLite(t testing.TB) *models.Store {
 	return open(t, "file:"+filepath.Join(t.TempDir(), "test.db"))
 }
 
+// SQLiteCopy opens a store on a copy, in t's temp dir, of the SQLite file at path (a closed
+// store's file): tests that each need the same filled database copy one made once instead of
+// filling their own.
+func SQLiteCopy(t testing.TB, path string) *models.Store {
+	t.Helper()
+	src, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	dst := filepath.Join(t.TempDir(), "test.db")
+	if err := os.WriteFile(dst, src, 0o600); err != nil {
+		t.Fatalf("copy %s: %v", path, err)
+	}
+	return open(t, "file:"+dst)
+}
+
 // PostgresDSN creates a throw-away database and returns its DSN; it is dropped after the test.
 // Without a reachable server the test is skipped, unless DAGPLANNER_REQUIRE_POSTGRES=1 (set by
 // scripts/test), where it fails: CI must never pass by skipping PostgreSQL.
