@@ -418,10 +418,21 @@ func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInReq
 	if err != nil {
 		return tickets.Ticket{}, false, err
 	}
+	if err := h.learnTicketCodes(c.Request.Context(), keys, venues); err != nil {
+		return tickets.Ticket{}, false, err
+	}
+	t, ok := keys.codes.Lookup(code)
+	return t, ok, nil
+}
+
+// learnTicketCodes puts the codes of every ticket the venues have issued into the event's
+// code book, older versions too (to tell "superseded" from "unknown"), so that a typed code
+// can be looked up. It costs a signature per ticket version the book lacks.
+func (h *Handler) learnTicketCodes(ctx context.Context, keys *eventKeys, venues []models.Venue) error {
 	for _, v := range venues {
-		versions, err := h.store.VenueTickets(c.Request.Context(), v.ID)
+		versions, err := h.store.VenueTickets(ctx, v.ID)
 		if err != nil {
-			return tickets.Ticket{}, false, err
+			return err
 		}
 		// Tickets issued before keys carry the venue's slug of the day.
 		names := []string{v.TicketName()}
@@ -429,15 +440,14 @@ func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInReq
 			names = append(names, v.Slug)
 		}
 		for id, version := range versions {
-			for ver := 1; ver <= version; ver++ { // older versions too, to tell "superseded" from "unknown"
+			for ver := 1; ver <= version; ver++ {
 				for _, name := range names {
 					keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: name, Version: uint16(ver)})
 				}
 			}
 		}
 	}
-	t, ok := keys.codes.Lookup(code)
-	return t, ok, nil
+	return nil
 }
 
 // wrongVenue answers a ticket of another venue: which one, and whether it was cancelled, as

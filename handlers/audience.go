@@ -235,22 +235,8 @@ func (h *Handler) registrationByCode(c *gin.Context, r *audienceRequest, typed s
 	if !h.codeFills.Allow("beheer") {
 		return 0, false, nil
 	}
-	for _, v := range r.Venues {
-		versions, err := h.store.VenueTickets(c.Request.Context(), v.ID)
-		if err != nil {
-			return 0, false, err
-		}
-		names := []string{v.TicketName()}
-		if v.Slug != v.TicketName() {
-			names = append(names, v.Slug)
-		}
-		for id, version := range versions {
-			for ver := 1; ver <= version; ver++ {
-				for _, name := range names {
-					keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: name, Version: uint16(ver)})
-				}
-			}
-		}
+	if err := h.learnTicketCodes(c.Request.Context(), keys, r.Venues); err != nil {
+		return 0, false, err
 	}
 	if t, ok := keys.codes.Lookup(code); ok {
 		return uint(t.ID), true, nil
