@@ -168,11 +168,10 @@ func (s *Store) failQueued(err error) {
 func (s *Store) stopWriter() {
 	g := &s.group
 	g.stop.Do(func() { close(g.quit) })
-	started := true
-	g.start.Do(func() { started = false })
-	if started {
-		<-g.stopped
-	}
+	// A writer that never started never closes stopped: close it here, so that closing the
+	// store a second time does not wait for it forever.
+	g.start.Do(func() { close(g.stopped) })
+	<-g.stopped
 }
 
 // runJob runs one job in the batch's transaction, turning a panic into an error.

@@ -3,6 +3,7 @@ package models
 import (
 	"path/filepath"
 	"testing"
+	"time"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -47,5 +48,25 @@ func TestMigratePeopleFillsExistingRegistrations(t *testing.T) {
 	}
 	if !db.Migrator().HasColumn("outbox_messages", "on_behalf") {
 		t.Error("outbox_messages has no on_behalf column")
+	}
+}
+
+// Closing a store twice returns, also when it never wrote (its writer never started): a
+// test's own Close and its cleanup's both run.
+func TestCloseTwiceWithoutWrites(t *testing.T) {
+	s, err := Open(t.Context(), "file:"+filepath.Join(t.TempDir(), "idle.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		s.Close()
+		s.Close()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second Close never returned")
 	}
 }
