@@ -11,6 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -35,6 +36,19 @@ type RegistrationRequest struct {
 	// statement; OverCapacity takes seats even when they are full, and is logged.
 	OnBehalf     bool `json:"on_behalf"`
 	OverCapacity bool `json:"over_capacity"`
+}
+
+// input is the registration the request asks for; without a language, the request's.
+func (req RegistrationRequest) input(requestLang locale.Lang) models.RegistrationInput {
+	lang := req.Lang
+	if lang == "" {
+		lang = string(requestLang)
+	}
+	return models.RegistrationInput{
+		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
+		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
+		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
+	}
 }
 
 // ChangeRequest is the body of PATCH /api/v1/registrations/{id}.
@@ -145,15 +159,7 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 		h.createRegistrationForAPI(c, req)
 		return
 	}
-	lang := req.Lang
-	if lang == "" {
-		lang = string(h.tr(c).Lang())
-	}
-	in := models.RegistrationInput{
-		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
-		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
-		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
-	}
+	in := req.input(h.tr(c).Lang())
 	if len(in.Validate()) == 0 {
 		if wait := h.waitFor(c, byClient(h.mail.registrations, c), byAddress(h.mail.recipients, in.Email)); wait > 0 {
 			h.tooManyAPI(c, wait)

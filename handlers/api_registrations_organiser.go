@@ -192,15 +192,7 @@ func (h *Handler) createRegistrationForAPI(c *gin.Context, req RegistrationReque
 		h.apiError(c, http.StatusForbidden, "forbidden", h.tr(c).T("error.forbidden"), nil)
 		return
 	}
-	lang := req.Lang
-	if lang == "" {
-		lang = string(h.tr(c).Lang())
-	}
-	in := models.RegistrationInput{
-		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
-		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
-		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
-	}
+	in := req.input(h.tr(c).Lang())
 	res, err := h.store.RegisterFor(ctx, h.actor(c), in, req.OverCapacity)
 	if err != nil {
 		h.registrationError(c, err)

@@ -108,15 +108,7 @@ type RegistrationInput struct {
 // Validate reports what is wrong with the input on its own.
 func (in RegistrationInput) Validate() Problems {
 	p := Problems{}
-	p.checkLine("name", in.Name, true, 200)
-	p.checkName("name", in.Name)
-	p.checkEmail("email", in.Email, true)
-	p.checkLine("organisation", in.Organisation, true, 200)
-	p.checkName("organisation", in.Organisation)
-	p.checkLine("job_title", in.JobTitle, false, 200)
-	p.checkName("job_title", in.JobTitle)
-	p.checkText("dietary", in.Dietary, false, 500)
-	p.checkText("accessibility", in.Accessibility, false, 500)
+	p.checkPerson(in.Name, in.Email, in.Organisation, in.JobTitle, in.Dietary, in.Accessibility)
 	if strings.TrimSpace(in.Venue) == "" {
 		p.Add("venue", "form.required")
 	}
@@ -130,6 +122,20 @@ func (in RegistrationInput) Validate() Problems {
 		p.Add("consent", "form.consent_required")
 	}
 	return p
+}
+
+// checkPerson checks a person's details as the registration form asks for them: the one rule
+// for an attendee's own registration and an organiser's corrections.
+func (p Problems) checkPerson(name, email, organisation, jobTitle, dietary, accessibility string) {
+	p.checkLine("name", name, true, 200)
+	p.checkName("name", name)
+	p.checkEmail("email", email, true)
+	p.checkLine("organisation", organisation, true, 200)
+	p.checkName("organisation", organisation)
+	p.checkLine("job_title", jobTitle, false, 200)
+	p.checkName("job_title", jobTitle)
+	p.checkText("dietary", dietary, false, 500)
+	p.checkText("accessibility", accessibility, false, 500)
 }
 
 // RegistrationResult is a registration as just written, with the personal token that the

@@ -40,15 +40,7 @@ type DetailsInput struct {
 // Validate checks the details as the registration form does.
 func (in DetailsInput) Validate() Problems {
 	p := Problems{}
-	p.checkLine("name", in.Name, true, 200)
-	p.checkName("name", in.Name)
-	p.checkEmail("email", in.Email, true)
-	p.checkLine("organisation", in.Organisation, true, 200)
-	p.checkName("organisation", in.Organisation)
-	p.checkLine("job_title", in.JobTitle, false, 200)
-	p.checkName("job_title", in.JobTitle)
-	p.checkText("dietary", in.Dietary, false, 500)
-	p.checkText("accessibility", in.Accessibility, false, 500)
+	p.checkPerson(in.Name, in.Email, in.Organisation, in.JobTitle, in.Dietary, in.Accessibility)
 	return p
 }
 
