@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -17,6 +16,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ambtenaar20/dagplanner/importfile"
+	"github.com/ambtenaar20/dagplanner/importfile/importfiletest"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -161,7 +161,7 @@ func TestImportPageProblems(t *testing.T) {
 			[]string{"Deze kolommen kennen we niet: telefoon", "Deze verplichte kolommen ontbreken: e-mail, organisatie (organisation)"}},
 		{"not an XLSX", "lijst.xlsx", []byte("dit is tekst"), "nl", []string{"Dit is geen XLSX-bestand"}},
 		{"an XLSX formula", "lijst.xlsx", xlsx, "en", []string{"Name: A formula is not imported"}},
-		{"a zip bomb", "bom.xlsx", zipBomb(t), "nl", []string{"Het XLSX-bestand is uitgepakt te groot"}},
+		{"a zip bomb", "bom.xlsx", importfiletest.ZipBomb(t, 300), "nl", []string{"Het XLSX-bestand is uitgepakt te groot"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := ts.uploadImport(t, zwolle.ID, tc.file, tc.data, "Cookie", "lang="+tc.lang)
@@ -178,26 +178,6 @@ func TestImportPageProblems(t *testing.T) {
 	if got := countRows(t, ts, &models.Registration{}, ""); got != regs {
 		t.Errorf("registrations = %d, want %d: nothing written", got, regs)
 	}
-}
-
-// zipBomb is a small XLSX-looking zip whose sheet unpacks to 300 MB of zeros.
-func zipBomb(t *testing.T) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
-		w, _ := zw.Create(name)
-		w.Write([]byte("<x/>"))
-	}
-	w, _ := zw.Create("xl/worksheets/sheet1.xml")
-	zeros := make([]byte, 1<<20)
-	for range 300 {
-		w.Write(zeros)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 func importXLSX(t *testing.T, table [][]string) []byte {

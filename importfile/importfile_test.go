@@ -10,6 +10,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ambtenaar20/dagplanner/importfile"
+	"github.com/ambtenaar20/dagplanner/importfile/importfiletest"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -157,27 +158,14 @@ func TestReadXLSX(t *testing.T) {
 
 func TestReadXLSXRefuses(t *testing.T) {
 	// A zip bomb: a small file that unpacks to 300 MB of zeros.
-	var bomb bytes.Buffer
-	zw := zip.NewWriter(&bomb)
-	for _, name := range []string{"[Content_Types].xml", "xl/workbook.xml"} {
-		w, _ := zw.Create(name)
-		w.Write([]byte("<x/>"))
-	}
-	w, _ := zw.Create("xl/worksheets/sheet1.xml")
-	zeros := make([]byte, 1<<20)
-	for range 300 {
-		w.Write(zeros)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	bomb := bytes.NewBuffer(importfiletest.ZipBomb(t, 300))
 	if bomb.Len() > importfile.MaxBytes {
 		t.Fatalf("the bomb is %d bytes: not small enough to pass the size limit", bomb.Len())
 	}
 	notZip := []byte("PK\x03\x04 but not really a zip file at all")
 	var noWorkbook bytes.Buffer
-	zw = zip.NewWriter(&noWorkbook)
-	w, _ = zw.Create("word/document.xml")
+	zw := zip.NewWriter(&noWorkbook)
+	w, _ := zw.Create("word/document.xml")
 	w.Write([]byte("<w/>"))
 	zw.Close()
 	for _, tc := range []struct {
