@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/gorm"
 )
@@ -92,9 +93,14 @@ func writeAudit(tx *gorm.DB, now time.Time, by Actor, rec AuditRecord) error {
 	return tx.Create(&e).Error
 }
 
+// truncate cuts s to at most n bytes, for a column of that size, without splitting a
+// character: a reason or a name in any script stays valid UTF-8.
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -52,7 +53,7 @@ type Audience struct {
 // Validate reports what is wrong with the audience's own fields.
 func (a Audience) Validate() Problems {
 	p := Problems{}
-	if a.Status != "" && !contains(AudienceStatuses, a.Status) {
+	if a.Status != "" && !slices.Contains(AudienceStatuses, a.Status) {
 		p.Add("status", "form.invalid_choice")
 	}
 	if a.From != nil && a.To != nil && !a.From.Before(*a.To) {
@@ -62,15 +63,6 @@ func (a Audience) Validate() Problems {
 		p.Add("q", "form.too_long", "Max", 200)
 	}
 	return p
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // Sort orders of a list of people.
@@ -395,22 +387,14 @@ func FoldForSearch(s string) string {
 
 // searchText is what the list's search looks in: name, address and organisation, folded.
 func searchText(name, email, organisation string) string {
-	s := FoldForSearch(name + " " + email + " " + organisation)
-	if len(s) > 700 {
-		s = s[:700]
-	}
-	return s
+	return truncate(FoldForSearch(name+" "+email+" "+organisation), 700)
 }
 
 // sortName is the key that orders people by last name in SQL, as SortByLastName does in Go
 // (without Dutch collation's finer points: "ij" sorts as i, j).
 func sortName(name string) string {
 	last, given, parts := SplitName(name)
-	s := FoldForSearch(last) + "\x01" + FoldForSearch(given) + "\x01" + FoldForSearch(parts)
-	if len(s) > 400 {
-		s = s[:400]
-	}
-	return s
+	return truncate(FoldForSearch(last)+"\x01"+FoldForSearch(given)+"\x01"+FoldForSearch(parts), 400)
 }
 
 // migratePeople adds what the organisers' list of people needs to registrations (a folded

@@ -2,8 +2,10 @@ package models
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
@@ -68,5 +70,28 @@ func TestCloseTwiceWithoutWrites(t *testing.T) {
 	case <-done:
 	case <-time.After(30 * time.Second):
 		t.Fatal("the second Close never returned")
+	}
+}
+
+// A value cut to its column's size stays valid UTF-8: the cut never splits a character.
+func TestTruncateKeepsCharactersWhole(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		n    int
+		want string
+	}{
+		{"Zoë", 3, "Zo"}, // ë is two bytes: cutting after its first would split it
+		{"Zoë", 4, "Zoë"},
+		{"ab", 1, "a"},
+		{"€", 2, ""},
+	} {
+		got := truncate(tc.in, tc.n)
+		if got != tc.want || !utf8.ValidString(got) {
+			t.Errorf("truncate(%q, %d) = %q, want %q", tc.in, tc.n, got, tc.want)
+		}
+	}
+	long := searchText(strings.Repeat("Ελένη ", 100), "x@example.nl", "")
+	if len(long) > 700 || !utf8.ValidString(long) {
+		t.Errorf("a long search text is %d bytes, valid UTF-8 %v; want at most 700, valid", len(long), utf8.ValidString(long))
 	}
 }
