@@ -100,6 +100,10 @@ func (h *Handler) serverError(c *gin.Context, err error) {
 		c.AbortWithStatus(499)
 		return
 	}
+	if models.IsUnavailable(err) {
+		h.unavailable(c, err)
+		return
+	}
 	if err != nil {
 		h.log.Error("server error", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
 	}
@@ -108,6 +112,23 @@ func (h *Handler) serverError(c *gin.Context, err error) {
 		return
 	}
 	h.errorPage(c, http.StatusInternalServerError, "error.server")
+}
+
+// retryAfterSeconds is what a 503 asks the client to wait: long enough for a pool to drain
+// or a database to come back, short enough for a person to wait for.
+const retryAfterSeconds = "5"
+
+// unavailable answers 503 with Retry-After when the database could not be reached or was
+// overloaded: the request failed as a whole (a transaction that did not commit wrote
+// nothing), and the same request may simply be repeated.
+func (h *Handler) unavailable(c *gin.Context, err error) {
+	h.log.Warn("database unavailable", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
+	c.Header("Retry-After", retryAfterSeconds)
+	if isAPI(c) {
+		h.apiError(c, http.StatusServiceUnavailable, "unavailable", h.tr(c).T("error.unavailable.body"), nil)
+		return
+	}
+	h.errorPage(c, http.StatusServiceUnavailable, "error.unavailable")
 }
 
 // fail handles an error from the store: not found is a 404, anything else a 500.

@@ -39,7 +39,7 @@ func TestCommitBatchUndoesOnlyTheFailingWrite(t *testing.T) {
 		}}
 	}
 	batch := []*writeJob{room("A", false), room("B", true), room("C", false)}
-	s.commitBatch(batch)
+	s.commitBatch(0, batch)
 	for i, want := range []error{nil, boom, nil} {
 		if got := <-batch[i].done; !errors.Is(got, want) {
 			t.Errorf("job %d: err = %v, want %v", i, got, want)

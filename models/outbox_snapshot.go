@@ -108,28 +108,42 @@ func ParseMailPayload(kind, payload string) (MailPayload, error) {
 
 // snapshotProgramme reads a registration's bookings inside tx.
 func (s *Store) snapshotProgramme(ctx context.Context, tx *gorm.DB, regID uint) (ProgrammeSnapshot, error) {
+	bookings, err := s.bookingsInTx(ctx, tx, regID)
+	return programmeOf(bookings), err
+}
+
+// programmeOf is the snapshot of a registration's bookings.
+func programmeOf(bookings []Booking) ProgrammeSnapshot {
+	var p ProgrammeSnapshot
+	for _, b := range bookings {
+		if b.Status == BookingWaitlisted {
+			p.Waiting = append(p.Waiting, b.SessionID)
+		} else {
+			p.Seats = append(p.Seats, b.SessionID)
+		}
+	}
+	return p
+}
+
+// bookingsInTx reads a registration's bookings (without waiting-list positions) inside tx.
+func (s *Store) bookingsInTx(ctx context.Context, tx *gorm.DB, regID uint) ([]Booking, error) {
 	// A prepared statement on the writer's transaction: the confirmation of every
 	// registration takes this snapshot, on the one writer a rush queues for.
 	rows, err := inTx(ctx, tx, s.stmts.bookingsOfWriter).QueryContext(ctx, regID)
 	if err != nil {
-		return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
+		return nil, fmt.Errorf("programme of registration %d: %w", regID, err)
 	}
 	defer rows.Close()
-	var p ProgrammeSnapshot
+	var out []Booking
 	for rows.Next() {
-		var id, sessionID uint
-		var status string
-		if err := rows.Scan(&id, &sessionID, &status); err != nil {
-			return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
+		b := Booking{RegistrationID: regID}
+		if err := rows.Scan(&b.ID, &b.SessionID, &b.Status); err != nil {
+			return nil, fmt.Errorf("programme of registration %d: %w", regID, err)
 		}
-		if status == BookingWaitlisted {
-			p.Waiting = append(p.Waiting, sessionID)
-		} else {
-			p.Seats = append(p.Seats, sessionID)
-		}
+		out = append(out, b)
 	}
 	if err := rows.Err(); err != nil {
-		return ProgrammeSnapshot{}, fmt.Errorf("programme of registration %d: %w", regID, err)
+		return nil, fmt.Errorf("programme of registration %d: %w", regID, err)
 	}
-	return p, nil
+	return out, nil
 }

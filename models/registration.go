@@ -184,7 +184,8 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
 	var res RegistrationResult
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	inLine := false // the transaction gave the bookings with their places in line
+	err = s.writeFor(ctx, venueID, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		open, waitlistOnly := event.RegistrationOpen(now)
@@ -192,10 +193,12 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 			return ErrRegistrationClosed
 		}
 		r := newRegistration(in, eventID, venueID, event.PrivacyVersion, now)
-		token, err := s.registerTx(ctx, tx, now, &r, plan, registerOptions{waitlistOnly: waitlistOnly})
+		opt := registerOptions{waitlistOnly: waitlistOnly}
+		token, err := s.registerTx(ctx, tx, now, &r, plan, opt)
 		if err != nil {
 			return err
 		}
+		inLine = s.inOneStatement(plan, opt)
 		res.Token = token
 		r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
 		res.Registration = r
@@ -204,12 +207,36 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
-	// The bookings are read after the commit, outside the serialised write, and without the
-	// sessions' details: the caller needs only their status and place in line.
-	if res.Registration.Bookings, err = s.bookingsWithPositions(ctx, res.Registration.ID); err != nil {
-		return RegistrationResult{}, fmt.Errorf("register: read bookings: %w", err)
+	// Otherwise the bookings are read after the commit, outside the serialised write, and
+	// without the sessions' details: the caller needs only their status and place in line.
+	// The registration has committed by now, so the attendee must hear so whatever happens:
+	// if the read fails (a connection lost, a database restarting) it is tried again, and in
+	// the end the answer gives the bookings as the transaction wrote them, without places
+	// in line.
+	if inLine {
+		return res, nil
+	}
+	if bookings, err := s.readBack(ctx, res.Registration.ID); err == nil {
+		res.Registration.Bookings = bookings
 	}
 	return res, nil
+}
+
+// readBackPauses are the pauses between tries to read a committed registration's bookings.
+var readBackPauses = []time.Duration{10 * time.Millisecond, 50 * time.Millisecond, 200 * time.Millisecond}
+
+// readBack reads a committed registration's bookings with their places in line, trying
+// again after a pause when the read fails.
+func (s *Store) readBack(ctx context.Context, regID uint) ([]Booking, error) {
+	bookings, err := s.bookingsWithPositions(ctx, regID)
+	for _, pause := range readBackPauses {
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		time.Sleep(pause)
+		bookings, err = s.bookingsWithPositions(ctx, regID)
+	}
+	return bookings, err
 }
 
 // newRegistration is the registration an input describes, active and not yet stored.
@@ -248,6 +275,9 @@ type registerOptions struct {
 // (returned) and the confirmation e-mail. It is the one way a registration comes to be, for
 // an attendee, an organiser, an import or a walk-in.
 func (s *Store) registerTx(ctx context.Context, tx *gorm.DB, now time.Time, r *Registration, plan choicePlan, opt registerOptions) (string, error) {
+	if s.inOneStatement(plan, opt) {
+		return s.registerPostgres(ctx, tx, now, r, plan)
+	}
 	err := inTx(ctx, tx, s.stmts.insertRegistration).QueryRowContext(ctx, r.EventID, r.VenueID, r.ActiveEmail, r.Email, r.Name,
 		r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status,
 		r.SearchText, r.SortName, now, now).Scan(&r.ID)
@@ -279,11 +309,13 @@ func (s *Store) registerTx(ctx context.Context, tx *gorm.DB, now time.Time, r *R
 		return token, err
 	}
 	// The confirmation reports the programme as it is now, even if a promotion or a
-	// change happens before it is sent (#12 point 28).
-	snap, err := s.snapshotProgramme(ctx, tx, r.ID)
+	// change happens before it is sent (#12 point 28). The bookings stay in r too, so that
+	// the answer to the attendee can be given from them if reading them back fails.
+	r.Bookings, err = s.bookingsInTx(ctx, tx, r.ID)
 	if err != nil {
 		return "", err
 	}
+	snap := programmeOf(r.Bookings)
 	if opt.onBehalf {
 		return token, tx.Create(&OutboxMessage{Kind: MailConfirmation, Recipient: r.Email, Lang: r.Lang, RegistrationID: &r.ID,
 			Payload: snap.String(), NextAttemptAt: now, CreatedAt: now, OnBehalf: true}).Error

@@ -34,6 +34,7 @@ type statements struct {
 	savepoint            *sql.Stmt
 	releaseSavepoint     *sql.Stmt
 	rollbackToSavepoint  *sql.Stmt
+	registerInOne        *sql.Stmt // PostgreSQL only; see register_postgres.go
 
 	// The doors' statements: see checkin.go.
 	scanTarget    *sql.Stmt
@@ -108,6 +109,9 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 				SELECT 1 FROM registrations WHERE id = ? AND venue_id = ? AND status = 'active' AND ticket_version <= ?)
 			ON CONFLICT DO NOTHING RETURNING id`),
 	}
+	if err == nil && !s.sqlite {
+		s.stmts.registerInOne = prep(writer, registerInOneStatement)
+	}
 	return err
 }
 
@@ -165,7 +169,7 @@ func (s *Store) closeStatements() {
 	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
 		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
 		s.stmts.bookingsOf, s.stmts.bookingsOfWriter, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
-		s.stmts.sessionPlacementRead, s.stmts.scanTarget, s.stmts.firstSession, s.stmts.insertCheckIn} {
+		s.stmts.sessionPlacementRead, s.stmts.scanTarget, s.stmts.firstSession, s.stmts.insertCheckIn, s.stmts.registerInOne} {
 		if st != nil {
 			st.Close()
 		}

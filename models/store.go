@@ -37,7 +37,7 @@ type Store struct {
 	wdb    *gorm.DB
 	now    func() time.Time
 	sqlite bool
-	group  groupCommit // batches concurrent writes on SQLite; see write
+	group  groupCommit // batches concurrent writes; see write
 	stmts  statements  // the registration rush's prepared statements
 	// placements remembers where sessions are, for checking registrations' choices.
 	placements placementCache
@@ -46,10 +46,34 @@ type Store struct {
 	installationKey atomic.Pointer[string]
 }
 
+// DefaultMaxConns is how many PostgreSQL connections one process opens at most, unless
+// Options says otherwise. PostgreSQL allows 100 by default and keeps 3 for the superuser:
+// four processes at 20 leave room for psql, pg_dump and a monitoring agent.
+const DefaultMaxConns = 20
+
+// Options tune how the store uses its database.
+type Options struct {
+	// MaxConns bounds the PostgreSQL connections of this process, the writer's included;
+	// 0 is DefaultMaxConns. A request that finds them all busy waits for one. (SQLite has
+	// its own fixed pool: one writer and a few readers.)
+	MaxConns int
+}
+
 // Open connects to the database named by dsn and brings its schema up to date. A dsn that
 // starts with postgres:// or postgresql:// selects PostgreSQL; anything else is a SQLite
 // file path, optionally prefixed with "file:".
 func Open(ctx context.Context, dsn string) (*Store, error) {
+	return OpenWith(ctx, dsn, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	if opt.MaxConns <= 0 {
+		opt.MaxConns = DefaultMaxConns
+	}
+	if opt.MaxConns < 2 {
+		return nil, fmt.Errorf("at least 2 database connections are needed (one writes, one reads), got %d", opt.MaxConns)
+	}
 	dialector, err := dialectorFor(dsn)
 	if err != nil {
 		return nil, err
@@ -67,7 +91,14 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	s := &Store{db: db, wdb: db, now: time.Now, sqlite: !IsPostgres(dsn), group: newGroupCommit()}
+	s := &Store{db: db, wdb: db, now: time.Now, sqlite: !IsPostgres(dsn)}
+	s.group.init(writeLanes(s.sqlite, opt.MaxConns))
+	if !s.sqlite {
+		if err := s.boundPool(opt.MaxConns); err != nil {
+			s.Close()
+			return nil, err
+		}
+	}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -77,6 +108,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.Close()
 			return nil, err
 		}
+	} else if err := s.openPostgresWriter(dialector, config); err != nil {
+		s.Close()
+		return nil, err
 	}
 	if err := s.prepareStatements(ctx); err != nil {
 		s.Close()
@@ -118,6 +152,53 @@ func (s *Store) openWriter(dialector gorm.Dialector, config *gorm.Config) error 
 	if err := wdb.Raw("PRAGMA wal_autocheckpoint = 0").Scan(&pages).Error; err != nil {
 		return fmt.Errorf("configure database writer: %w", err)
 	}
+	s.wdb = wdb
+	return nil
+}
+
+// writeLanes is how many writers commit side by side: one on SQLite, which has one writer
+// anyway; on PostgreSQL up to four, a quarter of the connections at most.
+func writeLanes(sqlite bool, maxConns int) int {
+	if sqlite {
+		return 1
+	}
+	return max(1, min(4, maxConns/4))
+}
+
+// boundPool caps the PostgreSQL readers' pool, so that with the writers' connections the
+// process stays within maxConns.
+// Unbounded (database/sql's default), a rush opened more connections than the server
+// allows and locked every other client out; and with only two idle connections kept, every
+// burst paid for starting new server processes. So all the connections stay open once made.
+func (s *Store) boundPool(maxConns int) error {
+	readers, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	n := maxConns - writeLanes(false, maxConns)
+	readers.SetMaxOpenConns(n)
+	readers.SetMaxIdleConns(n)
+	readers.SetConnMaxIdleTime(5 * time.Minute)
+	readers.SetConnMaxLifetime(time.Hour) // let PostgreSQL's backends start afresh now and then
+	return nil
+}
+
+// openPostgresWriter gives PostgreSQL's writers a connection each, like SQLite's writer: a
+// writer commits the writes that wait together in one transaction (see groupcommit.go), so
+// a rush's registrations stop queueing one by one on the venue's row lock.
+func (s *Store) openPostgresWriter(dialector gorm.Dialector, config *gorm.Config) error {
+	wdb, err := gorm.Open(dialector, config)
+	if err != nil {
+		return fmt.Errorf("open database writer: %w", err)
+	}
+	writer, err := wdb.DB()
+	if err != nil {
+		return err
+	}
+	lanes := len(s.group.lanes)
+	writer.SetMaxOpenConns(lanes)
+	writer.SetMaxIdleConns(lanes)
+	writer.SetConnMaxIdleTime(0)
 	s.wdb = wdb
 	return nil
 }

@@ -44,6 +44,8 @@ type Config struct {
 	// RegistrationBurst and RegistrationRate throttle registering per client address: a
 	// burst, then RegistrationRate a minute.
 	RegistrationBurst, RegistrationRate int
+	// DBMaxConns bounds this process's PostgreSQL connections.
+	DBMaxConns int
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -90,8 +92,12 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
 	fs.IntVar(&cfg.RegistrationBurst, "registration-burst", envInt(getenv, "DAGPLANNER_REGISTRATION_BURST", handlers.DefaultRegistrationBurst), "registrations one client address may make at once (DAGPLANNER_REGISTRATION_BURST)")
 	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
+	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt(getenv, "DAGPLANNER_DB_MAX_CONNS", models.DefaultMaxConns), "PostgreSQL connections this process opens at most; requests wait for a free one. Keep processes × this below the server's max_connections (DAGPLANNER_DB_MAX_CONNS)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.DBMaxConns < 2 {
+		return Config{}, fmt.Errorf("--db-max-conns must be at least 2 (one connection writes, the others read), got %d", cfg.DBMaxConns)
 	}
 	if cfg.RegistrationBurst < 1 || cfg.RegistrationRate < 1 {
 		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
@@ -140,7 +146,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	log := newLogger(cfg.LogFormat, stdout)
-	store, err := models.Open(ctx, cfg.DB)
+	store, err := models.OpenWith(ctx, cfg.DB, models.Options{MaxConns: cfg.DBMaxConns})
 	if err != nil {
 		return err
 	}
