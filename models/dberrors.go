@@ -3,6 +3,7 @@ package models
 import (
 	"database/sql/driver"
 	"errors"
+	"io"
 	"net"
 	"strings"
 	"syscall"
@@ -17,13 +18,14 @@ var ErrUnavailable = errors.New("database unavailable")
 
 // IsUnavailable reports whether err means the database is out of reach for a moment: the
 // connection failed or broke, the server is starting, stopping or full, or SQLite stayed
-// busy past its timeout. Such a request failed as a whole and may be repeated.
+// busy past its timeout. Such a request may be repeated: its transaction rolled back, or
+// (a connection lost during the commit itself) it committed, and the repeat finds it done.
 func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
 	if errors.Is(err, ErrUnavailable) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) {
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) || errors.Is(err, io.ErrUnexpectedEOF) {
 		return true
 	}
 	var pg *pgconn.PgError

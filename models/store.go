@@ -99,7 +99,7 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			return nil, err
 		}
 	}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateAlone(ctx, dsn); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -154,6 +154,34 @@ func (s *Store) openWriter(dialector gorm.Dialector, config *gorm.Config) error 
 	}
 	s.wdb = wdb
 	return nil
+}
+
+// migrationLockKey names the PostgreSQL advisory lock held while migrating.
+const migrationLockKey = 0x64616771
+
+// migrateAlone brings the schema up to date. On PostgreSQL several processes may start at
+// once (a deploy restarting them all): each waits for the others' migrations on a
+// session-level advisory lock, held on a connection of its own outside the bounded pool,
+// and then finds them done.
+func (s *Store) migrateAlone(ctx context.Context, dsn string) error {
+	if s.sqlite {
+		return s.migrate(ctx)
+	}
+	lockDB, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	defer lockDB.Close()
+	conn, err := lockDB.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate database: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLockKey); err != nil {
+		return fmt.Errorf("migrate database: wait for other processes: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", migrationLockKey)
+	return s.migrate(ctx)
 }
 
 // writeLanes is how many writers commit side by side: one on SQLite, which has one writer
