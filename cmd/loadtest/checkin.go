@@ -195,7 +195,7 @@ func registerAttendees(ctx context.Context, client *http.Client, base string, cf
 	var failed error
 	var wg sync.WaitGroup
 	// 200 clients, each from its own loopback address: the server throttles per address.
-	for _, client := range loopbackClients(200) {
+	for _, client := range loopbackClients(200, nil) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -1,0 +1,110 @@
+package cluster
+
+import (
+	"bufio"
+	"errors"
+	"io"
+	"net"
+	"net/textproto"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Mail is one message as the SMTP server received it.
+type Mail struct {
+	To        []string
+	MessageID string
+	Subject   string
+}
+
+// MailServer is an SMTP server that accepts every message and remembers its recipients and
+// headers. Point Dagplanner at it with DAGPLANNER_SMTP=URL().
+type MailServer struct {
+	addr string
+	srv  *smtp.Server
+	done chan struct{}
+	mu   sync.Mutex
+	msgs []Mail
+}
+
+// StartMailServer listens on a free loopback port; Close stops it.
+func StartMailServer() (*MailServer, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	m := &MailServer{addr: l.Addr().String(), done: make(chan struct{})}
+	m.srv = smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) {
+		return &mailSession{srv: m}, nil
+	}))
+	m.srv.Domain = "localhost"
+	m.srv.ReadTimeout = 30 * time.Second
+	m.srv.WriteTimeout = 30 * time.Second
+	m.srv.MaxMessageBytes = 10 << 20 // tickets are attached as PDFs
+	go func() {
+		defer close(m.done)
+		m.srv.Serve(l)
+	}()
+	return m, nil
+}
+
+// URL is the DAGPLANNER_SMTP value for this server (plain SMTP on loopback).
+func (m *MailServer) URL() string { return "smtp://" + m.addr + "?tls=none" }
+
+// Messages returns what the server has accepted so far.
+func (m *MailServer) Messages() []Mail {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Mail(nil), m.msgs...)
+}
+
+// PerRecipient counts the messages per recipient address (lower case).
+func (m *MailServer) PerRecipient() map[string]int {
+	counts := map[string]int{}
+	for _, msg := range m.Messages() {
+		for _, to := range msg.To {
+			counts[strings.ToLower(to)]++
+		}
+	}
+	return counts
+}
+
+// Close stops the server and closes its connections.
+func (m *MailServer) Close() {
+	m.srv.Close()
+	<-m.done
+}
+
+type mailSession struct {
+	srv *MailServer
+	msg Mail
+}
+
+func (s *mailSession) Mail(string, *smtp.MailOptions) error { return nil }
+
+func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s.msg.To = append(s.msg.To, to)
+	return nil
+}
+
+func (s *mailSession) Data(r io.Reader) error {
+	h, err := textproto.NewReader(bufio.NewReader(r)).ReadMIMEHeader()
+	if err != nil && !errors.Is(err, io.EOF) {
+		return err
+	}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return err
+	}
+	s.msg.MessageID, s.msg.Subject = h.Get("Message-Id"), h.Get("Subject")
+	s.srv.mu.Lock()
+	s.srv.msgs = append(s.srv.msgs, s.msg)
+	s.srv.mu.Unlock()
+	s.msg = Mail{}
+	return nil
+}
+
+func (s *mailSession) Reset()        { s.msg = Mail{} }
+func (s *mailSession) Logout() error { return nil }
