@@ -47,9 +47,9 @@ func newGroupCommit() groupCommit {
 	return groupCommit{jobs: make(chan *writeJob, maxBatch), quit: make(chan struct{}), stopped: make(chan struct{})}
 }
 
-// write runs fn in a transaction. On PostgreSQL every write has its own transaction; on
-// SQLite, writes that arrive together share one commit.
-func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+// writeTx runs fn in a transaction. On PostgreSQL every write has its own transaction; on
+// SQLite, writes that arrive together share one commit. Callers use write (stats.go).
+func (s *Store) writeTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if !s.sqlite {
 		return s.wdb.WithContext(ctx).Transaction(fn)
 	}
@@ -102,6 +102,7 @@ var errRetryBatch = errors.New("a write in the batch failed")
 // with a savepoint per write, so that the failing write alone is undone. Writes are database
 // work only, so running one again is safe.
 func (s *Store) commitBatch(batch []*writeJob) {
+	s.stats.observeBatch(len(batch))
 	errs := make([]error, len(batch))
 	commitErr := s.wdb.Transaction(func(tx *gorm.DB) error {
 		for _, job := range batch {
