@@ -425,6 +425,9 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 
 	resp, body = ts.get(t, "/healthz")
 	validateAgainstDocument(t, resp, []byte(body))
+	resp, body = ts.get(t, "/readyz")
+	wantStatus(t, resp, body, http.StatusOK)
+	validateAgainstDocument(t, resp, []byte(body))
 }
 
 // TestOpenAPIMatchesRoutes fails when a route of the API is missing from the document, or the
@@ -435,7 +438,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 
 	registered := map[string]bool{} // "GET /api/v1/venues/{slug}/sessions"
 	for _, r := range ginRoutes() {
-		if r.Path == "/healthz" || strings.HasPrefix(r.Path, "/api/v1/") {
+		if r.Path == "/healthz" || r.Path == "/readyz" || strings.HasPrefix(r.Path, "/api/v1/") {
 			registered[r.Method+" "+ginPathToOpenAPI(r.Path)] = true
 		}
 	}

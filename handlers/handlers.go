@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/alexedwards/scs/v2"
+	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
@@ -40,6 +41,9 @@ type Config struct {
 	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
 	// DefaultRegistrationPerMinute.
 	RegistrationBurst, RegistrationsPerMinute int
+	// Observe, when set, runs first on every request, around everything else: the metrics
+	// package counts and times requests with it.
+	Observe gin.HandlerFunc
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -75,6 +79,8 @@ type Handler struct {
 	ballotAddresses *keyedLimiter
 	// mail limits every route that e-mails an address the requester typed.
 	mail *mailLimits
+	// observe runs first on every request (Config.Observe); nil for none.
+	observe gin.HandlerFunc
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -146,6 +152,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotClients:   newKeyedLimiter(6*time.Second, 20),
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
+		observe:         cfg.Observe,
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

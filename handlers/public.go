@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"slices"
@@ -223,6 +224,26 @@ func (h *Handler) healthz(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"status": "ok"})
 }
+
+// readyz tells a load balancer whether to send this process traffic: the database answers
+// and its migrations are current. healthz only says the process is alive.
+func (h *Handler) readyz(c *gin.Context) {
+	ctx, cancel := context.WithTimeout(c.Request.Context(), readyTimeout)
+	defer cancel()
+	if err := h.store.Ready(ctx); err != nil {
+		h.log.Warn("not ready", "err", err)
+		reason := "database unavailable"
+		if errors.Is(err, models.ErrMigrationsBehind) {
+			reason = "migrations not current"
+		}
+		c.JSON(http.StatusServiceUnavailable, gin.H{"status": "unavailable", "reason": reason})
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"status": "ready"})
+}
+
+// readyTimeout bounds the readiness check: a database that takes longer is as good as down.
+const readyTimeout = 2 * time.Second
 
 type privacyData struct {
 	Page

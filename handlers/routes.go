@@ -17,9 +17,13 @@ func (h *Handler) routes() (http.Handler, error) {
 		return nil, fmt.Errorf("trusted proxies: %w", err)
 	}
 	r.HandleMethodNotAllowed = true
+	if h.observe != nil {
+		r.Use(h.observe) // first, so it sees the status a recovered panic leaves
+	}
 	r.Use(h.requestID, h.recoverPanic, securityHeaders, h.language, h.crossOriginProtection)
 
 	r.GET("/healthz", h.healthz)
+	r.GET("/readyz", h.readyz)
 	r.GET("/static/*file", h.serveStatic)
 	r.HEAD("/static/*file", h.serveStatic)
 	r.GET("/favicon.ico", h.showFavicon)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
@@ -41,6 +42,8 @@ type Worker struct {
 	// stops starting sends from a batch after half the lease, so another worker never takes
 	// over a message this one is still sending.
 	Lease time.Duration
+
+	sent, failed atomic.Int64 // for /metrics; see stats.go
 }
 
 // Run delivers messages until ctx ends. When the outbox had a full batch it polls again at
@@ -141,6 +144,7 @@ func (w *Worker) deliver(ctx context.Context, m models.OutboxMessage) outcome {
 		w.markFailed(finish, log, m, err)
 		return outcomeFailed
 	}
+	w.sent.Add(1)
 	if !w.markSent(finish, log, m) {
 		return outcomeLeft
 	}
@@ -160,6 +164,7 @@ func (w *Worker) markSent(ctx context.Context, log *slog.Logger, m models.Outbox
 
 func (w *Worker) markFailed(ctx context.Context, log *slog.Logger, m models.OutboxMessage, cause error) {
 	log.Warn("mail not sent, will retry", "err", cause)
+	w.failed.Add(1)
 	if err := w.Store.MarkFailed(ctx, m, cause); err != nil {
 		log.Error("record failed mail", "err", err)
 	}

@@ -154,6 +154,9 @@ func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, e
 			if errors.Is(err, sql.ErrNoRows) {
 				return nil
 			}
+			if err == nil {
+				tallyOf(tx).checkIns++
+			}
 			return err
 		})
 		if err != nil {
@@ -256,6 +259,7 @@ func (s *Store) checkIn(tx *gorm.DB, in CheckInInput, out *CheckInOutcome) error
 		if err := tx.Create(&scan).Error; err != nil {
 			return err
 		}
+		tallyOf(tx).checkIns++
 		out.Result, out.CheckIn = CheckInAdmitted, scan
 		return nil
 	}

@@ -63,14 +63,10 @@ func (g *groupCommit) init(n int) {
 	g.quit = make(chan struct{})
 }
 
-// write runs fn in a transaction; writes that arrive together share one commit.
-func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.writeFor(ctx, 0, fn)
-}
-
-// writeFor is write for a change to one venue's registrations: writes for different venues
-// may commit side by side (on PostgreSQL).
-func (s *Store) writeFor(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error) error {
+// writeTx queues fn for the writer of venueID's lane and waits for its outcome: fn runs in a
+// transaction, and writes that arrive together share one commit. Writes for different
+// venues may commit side by side (on PostgreSQL). Callers use write or writeFor (stats.go).
+func (s *Store) writeTx(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error) error {
 	g := &s.group
 	g.start.Do(func() {
 		for lane := range g.lanes {
@@ -124,6 +120,7 @@ var errRetryBatch = errors.New("a write in the batch failed")
 // with a savepoint per write, so that the failing write alone is undone. Writes are database
 // work only, so running one again is safe.
 func (s *Store) commitBatch(lane int, batch []*writeJob) {
+	s.stats.observeBatch(len(batch))
 	errs := make([]error, len(batch))
 	var commitErr error
 	for attempt := 0; ; attempt++ {

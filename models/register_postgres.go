@@ -112,5 +112,6 @@ func (s *Store) registerPostgres(ctx context.Context, tx *gorm.DB, now time.Time
 	if r.ID == 0 {
 		return "", ErrVenueFull
 	}
+	tallyOf(tx).registrations++
 	return token, nil
 }

@@ -300,6 +300,7 @@ func (s *Store) registerTx(ctx context.Context, tx *gorm.DB, now time.Time, r *R
 	if err != nil {
 		return "", err
 	}
+	tallyOf(tx).registrations++
 	plan.overCapacity = opt.overCapacity
 	if err := s.applyPlan(ctx, tx, r.ID, plan, !opt.waitlistOnly, now); err != nil {
 		return "", err
@@ -612,6 +613,7 @@ func (s *Store) seatFromWaitlist(ctx context.Context, tx *gorm.DB, now time.Time
 		Updates(map[string]any{"status": BookingConfirmed, "promoted_at": now}).Error; err != nil {
 		return nil, err
 	}
+	tallyOf(tx).promotions++
 	slots, err := slotsOfSessions(tx, []uint{b.SessionID})
 	if err != nil {
 		return nil, err

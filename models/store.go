@@ -44,6 +44,7 @@ type Store struct {
 	// installationKey holds the installation's key once read: it never changes, and every
 	// e-mail's Message-ID asks for it.
 	installationKey atomic.Pointer[string]
+	stats           stats // what it committed, for /metrics; see stats.go
 }
 
 // DefaultMaxConns is how many PostgreSQL connections one process opens at most, unless

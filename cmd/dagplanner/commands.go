@@ -40,6 +40,7 @@ func commands() []command {
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return planSchedule(ctx, args, getenv, stdout)
 			}},
+		{"backup", "copy the database to a new file (SQLite while it runs; PostgreSQL with pg_dump)", backup},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				_, err := parseServeFlags([]string{"-h"}, getenv, stdout) // prints printUsage

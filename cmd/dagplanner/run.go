@@ -18,6 +18,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/handlers"
 	"github.com/ambtenaar20/dagplanner/mail"
+	"github.com/ambtenaar20/dagplanner/metrics"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
@@ -46,6 +47,8 @@ type Config struct {
 	RegistrationBurst, RegistrationRate int
 	// DBMaxConns bounds this process's PostgreSQL connections.
 	DBMaxConns int
+	// MetricsAddr is where /metrics is served; empty serves none. Never the public address.
+	MetricsAddr string
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -93,6 +96,7 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.IntVar(&cfg.RegistrationBurst, "registration-burst", envInt(getenv, "DAGPLANNER_REGISTRATION_BURST", handlers.DefaultRegistrationBurst), "registrations one client address may make at once (DAGPLANNER_REGISTRATION_BURST)")
 	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt(getenv, "DAGPLANNER_DB_MAX_CONNS", models.DefaultMaxConns), "PostgreSQL connections this process opens at most; requests wait for a free one. Keep processes × this below the server's max_connections (DAGPLANNER_DB_MAX_CONNS)")
+	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", getenv("DAGPLANNER_METRICS_ADDR"), "address to serve Prometheus /metrics on, apart from the site, e.g. 127.0.0.1:9100; empty serves none (DAGPLANNER_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
@@ -168,9 +172,15 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return fmt.Errorf("prepare ticket fonts: %w", err)
 	}
+	sender, err := newSender(cfg, log)
+	if err != nil {
+		return err
+	}
+	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
+	stats := metrics.New(store, worker)
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
-		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate})
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware()})
 	if err != nil {
 		return err
 	}
@@ -182,11 +192,6 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		IdleTimeout:       120 * time.Second,
 		MaxHeaderBytes:    64 << 10,
 	}
-	sender, err := newSender(cfg, log)
-	if err != nil {
-		return err
-	}
-	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
 	// Background loops stop when ctx ends; a mail being sent finishes and records its result
 	// before the store closes.
 	var background sync.WaitGroup
@@ -195,6 +200,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopBackground() // runs before Wait: deferred calls run last-in, first-out
 	background.Go(func() { worker.Run(bgCtx) })
 	background.Go(func() { cleanupLoop(bgCtx, store, log) })
+	if cfg.MetricsAddr != "" {
+		stopMetrics, err := serveMetrics(cfg.MetricsAddr, stats.Handler(), log)
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
 	log.Info("dagplanner listening", "addr", listener.Addr().String(), "url", cfg.BaseURL, "database", dbKind(cfg.DB))
 
 	errc := make(chan error, 1)
