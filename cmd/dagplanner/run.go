@@ -274,25 +274,50 @@ func newSender(cfg Config, log *slog.Logger) (mail.Sender, error) {
 	return s, nil
 }
 
-// cleanupLoop does the periodic chores until ctx ends: every five minutes the no-show jobs
-// (the "still coming?" e-mail and the release after the reconfirmation deadline), and every
-// hour the removal of expired sign-in sessions.
+// Periodic jobs: each runs once per due time across every process on the database (see
+// models.ClaimJobRun); every process looks each minute whether one is due.
+var periodicJobs = []struct {
+	name  string
+	every time.Duration
+	run   func(store *models.Store, ctx context.Context) error
+}{
+	// The "still coming?" e-mail and the release after the reconfirmation deadline.
+	{"no_show", 5 * time.Minute, (*models.Store).RunNoShowJobs},
+	{"expired_sessions", time.Hour, (*models.Store).DeleteExpiredSessions},
+	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
+		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
+	}},
+}
+
+// cleanupLoop does the periodic chores until ctx ends.
 func cleanupLoop(ctx context.Context, store *models.Store, log *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for i := 1; ; i++ {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if err := store.RunNoShowJobs(ctx); err != nil && ctx.Err() == nil {
-			log.Error("no-show jobs", "err", err)
-		}
-		if i%12 == 0 {
-			if err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-				log.Error("delete expired sessions", "err", err)
+		runDueJobs(ctx, store, log, time.Now())
+	}
+}
+
+// runDueJobs runs every job whose due time this process claims first.
+func runDueJobs(ctx context.Context, store *models.Store, log *slog.Logger, now time.Time) {
+	for _, job := range periodicJobs {
+		mine, err := store.ClaimJobRun(ctx, job.name, now.Truncate(job.every))
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("claim periodic job", "job", job.name, "err", err)
 			}
+			continue
+		}
+		if !mine {
+			continue
+		}
+		if err := job.run(store, ctx); err != nil && ctx.Err() == nil {
+			log.Error("periodic job", "job", job.name, "err", err)
 		}
 	}
 }
