@@ -44,6 +44,9 @@ type Config struct {
 	// RegistrationBurst and RegistrationRate throttle registering per client address: a
 	// burst, then RegistrationRate a minute.
 	RegistrationBurst, RegistrationRate int
+	// OutboxLease is how long a claimed e-mail stays reserved for this process without a
+	// renewal: after a crash, its mail is sent by the next process within about this long.
+	OutboxLease time.Duration
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -90,8 +93,16 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.IntVar(&cfg.SignInHashes, "signin-hashes", envInt(getenv, "DAGPLANNER_SIGNIN_HASHES", 0), "how many sign-ins may check a password at once, each holding 19 MiB and a core; 0 is half the CPUs (DAGPLANNER_SIGNIN_HASHES)")
 	fs.IntVar(&cfg.RegistrationBurst, "registration-burst", envInt(getenv, "DAGPLANNER_REGISTRATION_BURST", handlers.DefaultRegistrationBurst), "registrations one client address may make at once (DAGPLANNER_REGISTRATION_BURST)")
 	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
+	lease, err := time.ParseDuration(envOr(getenv, "DAGPLANNER_OUTBOX_LEASE", mail.DefaultLease.String()))
+	if err != nil {
+		return Config{}, fmt.Errorf("DAGPLANNER_OUTBOX_LEASE: %w", err)
+	}
+	fs.DurationVar(&cfg.OutboxLease, "outbox-lease", lease, "how long a claimed e-mail stays reserved for this process without a renewal; after a crash its mail goes out within about this long (DAGPLANNER_OUTBOX_LEASE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.OutboxLease < time.Second || cfg.OutboxLease > 10*time.Minute {
+		return Config{}, fmt.Errorf("--outbox-lease must be between 1s and 10m, got %v", cfg.OutboxLease)
 	}
 	if cfg.RegistrationBurst < 1 || cfg.RegistrationRate < 1 {
 		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
@@ -180,7 +191,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
+	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log, Lease: cfg.OutboxLease}
 	// Background loops stop when ctx ends; a mail being sent finishes and records its result
 	// before the store closes.
 	var background sync.WaitGroup
