@@ -63,14 +63,17 @@ func crashRound(t *testing.T, dsn string) {
 	// A few registrations first, so that the worker is busy sending (with an SMTP server that
 	// takes its time) when the process dies: some mail is then claimed by the dead process.
 	// They also find the sessions one can book (some of the venue's are not open to booking).
+	var acked sync.Map
 	var bookable []uint
 	for i, id := range sessions {
-		status, err := register(client, base, fmt.Sprintf("vooraf-%d@example.nl", i), id)
+		email := fmt.Sprintf("vooraf-%d@example.nl", i)
+		status, err := register(client, base, email, id)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if status == http.StatusCreated {
 			bookable = append(bookable, id)
+			acked.Store(email, true)
 		}
 	}
 	if len(bookable) == 0 {
@@ -83,9 +86,11 @@ func crashRound(t *testing.T, dsn string) {
 		}
 	}
 
-	// About 30 clients register as fast as they can until the process dies under them.
-	var acked sync.Map
+	// About 30 clients register as fast as they can until the process dies under them, a
+	// random 100–400 ms after the rush's first answer.
 	var n atomic.Int64
+	firstAnswer := make(chan struct{})
+	var answered sync.Once
 	var wg sync.WaitGroup
 	for range 30 {
 		wg.Go(func() {
@@ -101,9 +106,15 @@ func crashRound(t *testing.T, dsn string) {
 				}
 				if status == http.StatusCreated {
 					acked.Store(email, true)
+					answered.Do(func() { close(firstAnswer) })
 				}
 			}
 		})
+	}
+	select {
+	case <-firstAnswer:
+	case <-time.After(30 * time.Second):
+		t.Error("no registration of the rush answered 201 within 30 s")
 	}
 	time.Sleep(time.Duration(100+rand.IntN(300)) * time.Millisecond)
 	child.kill(t)
@@ -132,9 +143,6 @@ func crashRound(t *testing.T, dsn string) {
 		return true
 	})
 	t.Logf("%d registrations answered 201 before the kill; %d e-mails delivered by then, %d held by the dead process", ackedCount, delivered, leased)
-	if ackedCount == 0 {
-		t.Fatal("no registration was answered before the kill: the test tested nothing")
-	}
 	if !models.IsPostgres(dsn) {
 		var check string
 		if err := db.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
