@@ -22,13 +22,14 @@ type leaseHolder struct {
 	wg   sync.WaitGroup
 }
 
-// holdLease starts renewing the lease of claim token every third of lease until stop.
+// holdLease starts renewing the lease of claim token every quarter of lease until stop: a
+// renewal may come a quarter of a lease late before valid stops new sends.
 func (w *Worker) holdLease(ctx context.Context, token string, lease time.Duration) *leaseHolder {
 	h := &leaseHolder{until: time.Now().Add(lease), lease: lease, done: make(chan struct{})}
 	// Renewals go on while a send in progress finishes after ctx ended (see deliver).
 	rctx := context.WithoutCancel(ctx)
 	h.wg.Go(func() {
-		t := time.NewTicker(lease / 3)
+		t := time.NewTicker(lease / 4)
 		defer t.Stop()
 		for {
 			select {
@@ -37,7 +38,7 @@ func (w *Worker) holdLease(ctx context.Context, token string, lease time.Duratio
 			case <-t.C:
 			}
 			asked := time.Now()
-			cctx, cancel := context.WithTimeout(rctx, lease/3)
+			cctx, cancel := context.WithTimeout(rctx, lease/4)
 			held, err := w.Store.RenewOutboxLease(cctx, token, lease)
 			cancel()
 			h.renewed(asked, held, err)

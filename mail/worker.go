@@ -40,7 +40,7 @@ type Worker struct {
 	// people waiting for their answer get the processor, and the mails follow within minutes.
 	Pause time.Duration
 	// Lease is how long claimed messages stay reserved for this worker without a renewal
-	// (default 30s). The worker renews it every third of a lease while it holds messages, and
+	// (default 30s). The worker renews it every quarter of a lease while it holds messages, and
 	// starts no send once less than half a lease is left of the last renewal, so another
 	// worker takes over only the messages of a worker that died or lost the database.
 	Lease time.Duration

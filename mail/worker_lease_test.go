@@ -143,23 +143,30 @@ func (s slowSender) Send(ctx context.Context, m Message) error {
 func TestWorkerRenewsLeaseWhileSending(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
-		for i := range 4 {
+		for i := range 3 {
 			must(s.Register(ctx, person(fmt.Sprintf("Deelnemer %d", i), fmt.Sprintf("d%d@example.nl", i), "nl", f.ai.ID)))
 		}
 		runningClock(s, f)
 		srv := startSMTP(t)
 		slow := newWorker(t, s, srv, nil)
-		slow.Lease = 600 * time.Millisecond
-		slow.Sender = slowSender{next: slow.Sender, pause: 400 * time.Millisecond}
-		done := make(chan struct{})
+		slow.Lease = 1200 * time.Millisecond
+		slow.Sender = slowSender{next: slow.Sender, pause: 900 * time.Millisecond}
+		type result struct {
+			sent, failed int
+			err          error
+		}
+		done := make(chan result, 1)
 		go func() {
-			defer close(done)
-			runOnce(t, slow, 4, 0) // 1.6 s: well beyond its lease
+			sent, failed, err := slow.RunOnce(ctx) // 2.7 s: well beyond its lease
+			done <- result{sent, failed, err}
 		}()
 		other := newWorker(t, s, srv, nil)
 		for {
 			select {
-			case <-done:
+			case r := <-done:
+				if r.sent != 3 || r.failed != 0 || r.err != nil {
+					t.Errorf("slow worker: RunOnce() = %d sent, %d failed, %v; want 3, 0, nil", r.sent, r.failed, r.err)
+				}
 				checkDeliveredOnce(t, s, srv)
 				return
 			case <-time.After(50 * time.Millisecond):
