@@ -205,7 +205,7 @@ type child struct {
 func startChild(t *testing.T, dsn, addr, smtpAddr string) *child {
 	t.Helper()
 	c := &child{out: &syncBuffer{}}
-	c.cmd = exec.Command(os.Args[0], "--addr", addr, "--db", dsn, "--demo", "--demo-registrations=false", "--outbox-lease", "2s")
+	c.cmd = exec.Command(os.Args[0], "--addr", addr, "--db", dsn, "--demo", "--demo-scale", "10", "--demo-registrations=false", "--outbox-lease", "2s")
 	c.cmd.Env = append(os.Environ(), crashChildEnv+"=1",
 		"DAGPLANNER_SMTP=smtp://"+smtpAddr+"?tls=none&timeout=5s",
 		"DAGPLANNER_REGISTRATION_BURST=100000", "DAGPLANNER_BASE_URL=")
