@@ -161,7 +161,7 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 	}
 	in := req.input(h.tr(c).Lang())
 	if len(in.Validate()) == 0 {
-		if wait := h.waitFor(c, byClient(h.mail.registrations, c), byAddress(h.mail.recipients, in.Email)); wait > 0 {
+		if wait := h.waitFor(c, byClient(h.mail.registrations, c), byRegistrant(h.mail.recipients, in.Email)); wait > 0 {
 			h.tooManyAPI(c, wait)
 			return
 		}

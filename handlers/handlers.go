@@ -140,7 +140,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		secure:   cfg.SecureCookies,
 		base:     cfg.BaseURL,
 
-		signIn:      newSignInThrottle(cfg.SignInHashes),
+		signIn:      newSignInThrottle(cfg.SignInHashes, cfg.Store),
 		linkLimiter: newKeyedLimiter(10*time.Minute, 3),
 		// Ten at once, then one every three minutes: a team entering its proposals one
 		// after another never notices; a script sending mail through us soon does.

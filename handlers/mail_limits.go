@@ -50,10 +50,12 @@ func newMailLimits(cfg Config) *mailLimits {
 	if perMinute <= 0 {
 		perMinute = DefaultRegistrationPerMinute
 	}
+	recipients := newKeyedLimiter(15*time.Minute, 10)
+	recipients.shared = &sharedLimit{store: cfg.Store, prefix: "recipient:", window: recipientWindow, limit: recipientLimit}
 	return &mailLimits{
 		registrations: newKeyedLimiter(time.Minute/time.Duration(perMinute), burst),
 		clients:       newKeyedLimiter(6*time.Second, 30),
-		recipients:    newKeyedLimiter(15*time.Minute, 10),
+		recipients:    recipients,
 		proposalEdits: newKeyedLimiter(30*time.Second, 20),
 		imports:       newKeyedLimiter(time.Minute, 30),
 	}
@@ -71,12 +73,24 @@ func (l *keyedLimiter) reserve(key string, now time.Time) *rate.Reservation {
 type limitKey struct {
 	limiter *keyedLimiter
 	key     string
+	// localOnly skips the limiter's shared count in the database (see shared_limits.go).
+	localOnly bool
 }
 
-func byClient(l *keyedLimiter, c *gin.Context) limitKey { return limitKey{l, "ip:" + c.ClientIP()} }
+func byClient(l *keyedLimiter, c *gin.Context) limitKey {
+	return limitKey{limiter: l, key: "ip:" + c.ClientIP()}
+}
 
 func byAddress(l *keyedLimiter, email string) limitKey {
-	return limitKey{l, "mail:" + models.NormalizeEmail(email)}
+	return limitKey{limiter: l, key: "mail:" + models.NormalizeEmail(email)}
+}
+
+// byRegistrant is byAddress for a new registration, counted in this process only: the
+// registration rush pays no database write for it (see shared_limits.go).
+func byRegistrant(l *keyedLimiter, email string) limitKey {
+	k := byAddress(l, email)
+	k.localOnly = true
+	return k
 }
 
 // waitFor counts an attempt against every key and returns the longest wait among those that
@@ -92,12 +106,39 @@ func (h *Handler) waitFor(c *gin.Context, keys ...limitKey) time.Duration {
 		held = append(held, r)
 		wait = max(wait, r.DelayFrom(now))
 	}
+	if wait == 0 {
+		wait = h.waitShared(c, keys)
+	}
 	if wait > 0 {
 		for _, r := range held {
 			r.CancelAt(now)
 		}
 		h.log.Warn("rate limited", "id", c.GetString(ctxRequestID), "path", loggedPath(c), "retry_after", wait.Round(time.Second))
 		c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	}
+	return wait
+}
+
+// waitShared counts the attempt against the keys' limits shared between processes, once the
+// process's own limits allowed it, and returns the longest wait among those that refused it,
+// giving back the counts of the others.
+func (h *Handler) waitShared(c *gin.Context, keys []limitKey) time.Duration {
+	var wait time.Duration
+	var counted []limitKey
+	for _, k := range keys {
+		if k.localOnly || k.limiter.shared == nil {
+			continue
+		}
+		ok, w := k.limiter.shared.take(c.Request.Context(), k.key)
+		if ok {
+			counted = append(counted, k)
+		}
+		wait = max(wait, w)
+	}
+	if wait > 0 {
+		for _, k := range counted {
+			k.limiter.shared.giveBack(c.Request.Context(), k.key)
+		}
 	}
 	return wait
 }
@@ -121,7 +162,7 @@ func (h *Handler) registrationWait(c *gin.Context, form *Form, email string) tim
 	if !form.Valid() {
 		return 0
 	}
-	return h.waitFor(c, byClient(h.mail.registrations, c), byAddress(h.mail.recipients, email))
+	return h.waitFor(c, byClient(h.mail.registrations, c), byRegistrant(h.mail.recipients, email))
 }
 
 // bookingMailWait counts a change or cancellation of registration r, which e-mails its

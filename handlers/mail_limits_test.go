@@ -238,16 +238,16 @@ func TestRefusedRequestCountsAgainstNoLimit(t *testing.T) {
 	recipients := newKeyedLimiter(time.Hour, 1)
 	c, _ := gin.CreateTestContext(httptest.NewRecorder())
 	c.Request = httptest.NewRequest(http.MethodPost, "/boeking/link", nil)
-	client := limitKey{clients, "ip:192.0.2.1"}
-	if wait := h.waitFor(c, client, limitKey{recipients, "mail:a@example.nl"}); wait != 0 {
+	client := limitKey{limiter: clients, key: "ip:192.0.2.1"}
+	if wait := h.waitFor(c, client, limitKey{limiter: recipients, key: "mail:a@example.nl"}); wait != 0 {
 		t.Fatalf("first request waits %v, want 0", wait)
 	}
 	for range 3 { // refused by the recipient's limit each time
-		if wait := h.waitFor(c, client, limitKey{recipients, "mail:a@example.nl"}); wait == 0 {
+		if wait := h.waitFor(c, client, limitKey{limiter: recipients, key: "mail:a@example.nl"}); wait == 0 {
 			t.Fatal("a second mail to the same address went ahead, want it refused")
 		}
 	}
-	if wait := h.waitFor(c, client, limitKey{recipients, "mail:b@example.nl"}); wait != 0 {
+	if wait := h.waitFor(c, client, limitKey{limiter: recipients, key: "mail:b@example.nl"}); wait != 0 {
 		t.Errorf("the client's second request to another address waits %v, want 0: refused requests used up its allowance", wait)
 	}
 }

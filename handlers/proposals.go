@@ -293,7 +293,7 @@ func (h *Handler) proposalWait(c *gin.Context, in models.ProposalInput) time.Dur
 // carry a photo to decode), and counts a mail to every address the change adds: a new
 // speaker address, new co-speakers.
 func (h *Handler) proposalEditWait(c *gin.Context, prop models.Proposal, in models.ProposalInput) time.Duration {
-	keys := []limitKey{byClient(h.mail.clients, c), {h.mail.proposalEdits, "proposal:" + strconv.Itoa(int(prop.ID))}}
+	keys := []limitKey{byClient(h.mail.clients, c), {limiter: h.mail.proposalEdits, key: "proposal:" + strconv.Itoa(int(prop.ID))}}
 	if models.NormalizeEmail(in.Speaker.Email) != models.NormalizeEmail(prop.SpeakerEmail) {
 		keys = append(keys, byAddress(h.mail.recipients, in.Speaker.Email))
 	}

@@ -15,6 +15,9 @@ type keyedLimiter struct {
 	limiters map[string]*rate.Limiter
 	every    time.Duration
 	burst    int
+	// shared, when set, also counts every attempt in the database, so that the limit holds
+	// across processes (see shared_limits.go).
+	shared *sharedLimit
 }
 
 // maxTrackedKeys bounds memory: past it the table starts afresh, which at worst gives an

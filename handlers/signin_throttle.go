@@ -46,19 +46,23 @@ const (
 type signInThrottle struct {
 	clients  *failureBudget
 	accounts *failureBudget
-	hashes   *hashGate
+	// sharedAccounts counts failures per account in the database as well, so that the
+	// account's budget holds across processes (see shared_limits.go).
+	sharedAccounts *sharedLimit
+	hashes         *hashGate
 }
 
 // newSignInThrottle lets hashes password hashes run at once; 0 means half the CPUs (at
 // least one), so that hashing never takes every core from the attendees' pages.
-func newSignInThrottle(hashes int) *signInThrottle {
+func newSignInThrottle(hashes int, store *models.Store) *signInThrottle {
 	if hashes <= 0 {
 		hashes = max(1, runtime.NumCPU()/2)
 	}
 	return &signInThrottle{
-		clients:  newFailureBudget(signInClientEvery, signInClientBurst),
-		accounts: newFailureBudget(signInAccountEvery, signInAccountBurst),
-		hashes:   newHashGate(hashes, signInHashWait),
+		clients:        newFailureBudget(signInClientEvery, signInClientBurst),
+		accounts:       newFailureBudget(signInAccountEvery, signInAccountBurst),
+		sharedAccounts: &sharedLimit{store: store, prefix: "signin:", window: accountWindow, limit: accountLimit},
+		hashes:         newHashGate(hashes, signInHashWait),
 	}
 }
 
@@ -199,9 +203,16 @@ func (h *Handler) checkSignIn(c *gin.Context, form *Form, email, password string
 		t.clients.giveBack(client)
 		return h.refuseSignIn(c, form, http.StatusTooManyRequests, "login.too_many_for_account", wait)
 	}
-	if !t.hashes.enter(c.Request.Context()) {
+	ctx := c.Request.Context()
+	if ok, wait := t.sharedAccounts.take(ctx, account); !ok {
 		t.clients.giveBack(client)
 		t.accounts.giveBack(account)
+		return h.refuseSignIn(c, form, http.StatusTooManyRequests, "login.too_many_for_account", wait)
+	}
+	if !t.hashes.enter(ctx) {
+		t.clients.giveBack(client)
+		t.accounts.giveBack(account)
+		t.sharedAccounts.giveBack(ctx, account)
 		return h.refuseSignIn(c, form, http.StatusServiceUnavailable, "login.busy", signInBusyRetry)
 	}
 	user, err := h.store.Authenticate(c.Request.Context(), email, password)
@@ -213,6 +224,7 @@ func (h *Handler) checkSignIn(c *gin.Context, form *Form, email, password string
 	// Only a wrong password counts: a success, or a failure of ours, is given back.
 	t.clients.giveBack(client)
 	t.accounts.giveBack(account)
+	t.sharedAccounts.giveBack(ctx, account)
 	if err != nil {
 		return models.User{}, 0, err
 	}

@@ -143,7 +143,7 @@ func (h *Handler) requestBallot(c *gin.Context) {
 		form.Problems.Add("email", "vote.closed_notice")
 	} else if !event.AllowsVoter(email) {
 		form.Problems.Add("email", "vote.domain_not_allowed", "Domains", joinDomains(event))
-	} else if h.waitFor(c, limitKey{h.ballotClients, c.ClientIP()}) > 0 {
+	} else if h.waitFor(c, limitKey{limiter: h.ballotClients, key: c.ClientIP()}) > 0 {
 		status = http.StatusTooManyRequests
 		form.Problems.Add("email", "vote.too_many_requests")
 	} else if h.ballotAddresses.Allow(models.VoterEmailKey(email)) {

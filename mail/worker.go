@@ -15,7 +15,9 @@ const (
 	DefaultInterval = 5 * time.Second
 	DefaultBatch    = 5
 	DefaultPause    = 60 * time.Millisecond
-	DefaultLease    = 5 * time.Minute
+	// DefaultLease is short so that the mail of a process that died goes out soon after;
+	// the worker renews it while it still holds messages (see leaseHolder).
+	DefaultLease = 30 * time.Second
 	// finishTimeout bounds a send, and the recording of its outcome, that is already under
 	// way when the worker is asked to stop.
 	finishTimeout = time.Minute
@@ -25,7 +27,7 @@ const (
 // the outcome. Failed messages are retried with the store's back-off; none is ever dropped.
 // Several workers, in one process or several, may share an outbox.
 type Worker struct {
-	Store    *models.Store
+	Store    Outbox
 	Composer *Composer
 	Sender   Sender
 	Log      *slog.Logger
@@ -38,12 +40,23 @@ type Worker struct {
 	// the worker at about 65 mails a second in small steps, so during a registration rush the
 	// people waiting for their answer get the processor, and the mails follow within minutes.
 	Pause time.Duration
-	// Lease is how long claimed messages stay reserved for this worker (default 5m). A worker
-	// stops starting sends from a batch after half the lease, so another worker never takes
-	// over a message this one is still sending.
+	// Lease is how long claimed messages stay reserved for this worker without a renewal
+	// (default 30s). The worker renews it every quarter of a lease while it holds messages, and
+	// starts no send once less than half a lease is left of the last renewal, so another
+	// worker takes over only the messages of a worker that died or lost the database.
 	Lease time.Duration
 
 	sent, failed atomic.Int64 // for /metrics; see stats.go
+}
+
+// Outbox is what the worker needs of the store (a *models.Store); tests put one whose
+// database fails for a moment in front of it.
+type Outbox interface {
+	ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]models.OutboxMessage, error)
+	RenewOutboxLease(ctx context.Context, token string, lease time.Duration) (int64, error)
+	ReleaseOutbox(ctx context.Context, token string, ids []uint) error
+	MarkSent(ctx context.Context, id uint) error
+	MarkFailed(ctx context.Context, msg models.OutboxMessage, cause error) error
 }
 
 // Run delivers messages until ctx ends. When the outbox had a full batch it polls again at
@@ -82,40 +95,62 @@ func (w *Worker) RunOnce(ctx context.Context) (sent, failed int, err error) {
 }
 
 func (w *Worker) runOnce(ctx context.Context) (claimed, sent, failed int, err error) {
-	lease := w.Lease
-	if lease <= 0 {
-		lease = DefaultLease
-	}
-	started := time.Now()
+	lease := w.lease()
 	msgs, err := w.Store.ClaimOutbox(ctx, w.batch(), lease)
-	if err != nil {
+	if err != nil || len(msgs) == 0 {
 		return 0, 0, 0, err
 	}
-	for _, m := range msgs {
-		if err := ctx.Err(); err != nil {
-			return len(msgs), sent, failed, err
-		}
-		if time.Since(started) > lease/2 {
-			break // the rest of the batch is left for the next claim, after its lease
+	hold := w.holdLease(ctx, msgs[0].LockedBy, lease)
+	defer hold.stop()
+	for i, m := range msgs {
+		if ctx.Err() != nil || !hold.valid() {
+			// Give back what this worker will not try, so that it is due again at once.
+			w.release(ctx, msgs[i:])
+			return len(msgs), sent, failed, ctx.Err()
 		}
 		switch w.deliver(ctx, m) {
 		case outcomeSent:
 			sent++
 		case outcomeFailed:
 			failed++
+		case outcomeStopped:
+			w.release(ctx, msgs[i:])
+			return len(msgs), sent, failed, ctx.Err()
 		}
 	}
 	return len(msgs), sent, failed, nil
+}
+
+// release gives back claimed messages that were not tried. Failing is harmless: they are
+// taken over when the lease runs out.
+func (w *Worker) release(ctx context.Context, msgs []models.OutboxMessage) {
+	ids := make([]uint, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := w.Store.ReleaseOutbox(rctx, msgs[0].LockedBy, ids); err != nil {
+		w.log().Warn("release outbox messages", "err", err)
+	}
+}
+
+func (w *Worker) lease() time.Duration {
+	if w.Lease > 0 {
+		return w.Lease
+	}
+	return DefaultLease
 }
 
 // outcome is what became of one claimed message.
 type outcome int
 
 const (
-	outcomeSent    outcome = iota
-	outcomeFailed          // recorded as failed, to be retried after the back-off
-	outcomeSkipped         // superseded, recorded as done without sending
-	outcomeLeft            // not handled (stopping, or the store did not answer): retried after the lease
+	outcomeSent       outcome = iota
+	outcomeFailed             // recorded as failed, to be retried after the back-off
+	outcomeSkipped            // superseded, recorded as done without sending
+	outcomeStopped            // not sent: the worker is stopping
+	outcomeUnrecorded         // handled, but the store did not take the record: retried after the lease
 )
 
 // deliver composes, sends and records one message.
@@ -123,7 +158,7 @@ func (w *Worker) deliver(ctx context.Context, m models.OutboxMessage) outcome {
 	log := w.log().With("outbox_id", m.ID, "kind", m.Kind, "attempt", m.Attempts)
 	msg, err := w.Composer.Compose(ctx, m)
 	if ctx.Err() != nil {
-		return outcomeLeft // stopping: the lease runs out and the message is claimed again
+		return outcomeStopped // not sent: the caller gives it back
 	}
 	// Once a message is composed, sending it and recording the outcome run to the end even
 	// when ctx ends, so that a message that went out is never left unrecorded and sent again.
@@ -133,7 +168,7 @@ func (w *Worker) deliver(ctx context.Context, m models.OutboxMessage) outcome {
 	case errors.Is(err, ErrSuperseded):
 		log.Info("outbox message superseded by a cancellation: not sent")
 		if !w.markSent(finish, log, m) {
-			return outcomeLeft
+			return outcomeUnrecorded
 		}
 		return outcomeSkipped
 	case err != nil:
@@ -146,20 +181,33 @@ func (w *Worker) deliver(ctx context.Context, m models.OutboxMessage) outcome {
 	}
 	w.sent.Add(1)
 	if !w.markSent(finish, log, m) {
-		return outcomeLeft
+		return outcomeUnrecorded
 	}
 	log.Info("mail sent")
 	return outcomeSent
 }
 
+// markSent records that m went out. The mail is gone, so only the record may be repeated:
+// it is retried with a growing pause until ctx ends (finishTimeout), while the lease, renewed
+// all along, keeps every other worker off the message. Only a process that dies, or a store
+// that stays out of reach for the whole time, leaves it to be sent again after the lease.
 func (w *Worker) markSent(ctx context.Context, log *slog.Logger, m models.OutboxMessage) bool {
-	if err := w.Store.MarkSent(ctx, m.ID); err != nil {
-		// The mail went out but is not recorded: it will be sent again after the lease.
-		// Its Message-ID stays the same, so the copy can be recognised.
-		log.Error("record sent mail", "err", err)
-		return false
+	pause := 50 * time.Millisecond
+	for {
+		err := w.Store.MarkSent(ctx, m.ID)
+		if err == nil {
+			return true
+		}
+		log.Warn("record sent mail, will retry", "err", err)
+		select {
+		case <-ctx.Done():
+			// Its Message-ID stays the same, so a copy sent after the lease can be recognised.
+			log.Error("sent mail not recorded: it will be sent again", "err", err)
+			return false
+		case <-time.After(pause):
+		}
+		pause = min(2*pause, 2*time.Second)
 	}
-	return true
 }
 
 func (w *Worker) markFailed(ctx context.Context, log *slog.Logger, m models.OutboxMessage, cause error) {

@@ -31,6 +31,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120610_people", Migrate: migratePeople},
 	{ID: "2026120611_waitlist_order", Migrate: migrateWaitlistOrder},
 	{ID: "2026120612_imports", Migrate: migrateImports},
+	{ID: "2026120710_leases", Migrate: migrateLeases},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -647,4 +648,33 @@ func migrateWaitlistOrder(tx *gorm.DB) error {
 		return err
 	}
 	return tx.Exec("CREATE INDEX idx_bookings_session_status ON bookings (session_id, status, wait_order)").Error
+}
+
+// migrateLeases adds what several processes on one database need to share (#14): the
+// outbox's claim token, so that only the worker holding a lease renews or releases it; a row
+// per periodic job with the last due time it ran for, so that each due run is claimed by one
+// process; and windowed counters for the rate limits per target (an e-mail address, an
+// account), so that they hold whichever process answers. Times are Unix seconds: one
+// integer compares alike on SQLite and PostgreSQL.
+func migrateLeases(tx *gorm.DB) error {
+	type OutboxMessage struct {
+		ID       uint
+		LockedBy string `gorm:"size:32;not null;default:''"`
+	}
+	type JobRun struct {
+		Name    string `gorm:"size:60;primaryKey"`
+		LastDue int64  `gorm:"not null;default:0"`
+	}
+	type RateCounter struct {
+		Name        string `gorm:"size:300;primaryKey"`
+		WindowStart int64  `gorm:"not null;index"`
+		Hits        int    `gorm:"not null;default:0"`
+	}
+	if err := tx.Migrator().AddColumn(&OutboxMessage{}, "LockedBy"); err != nil {
+		return err
+	}
+	if err := tx.Migrator().CreateTable(&JobRun{}); err != nil {
+		return err
+	}
+	return tx.Migrator().CreateTable(&RateCounter{})
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"time"
 
@@ -48,8 +49,11 @@ type OutboxMessage struct {
 	NextAttemptAt time.Time `gorm:"not null;index:idx_outbox_due"`
 	// LockedUntil is the lease of the worker sending it; another worker may retry after it.
 	LockedUntil *time.Time
-	SentAt      *time.Time `gorm:"index:idx_outbox_due"`
-	LastError   string     `gorm:"size:1000;not null;default:''"`
+	// LockedBy names the claim holding the lease (a random token per claim), so that only
+	// its holder renews or releases it.
+	LockedBy  string     `gorm:"size:32;not null;default:''"`
+	SentAt    *time.Time `gorm:"index:idx_outbox_due"`
+	LastError string     `gorm:"size:1000;not null;default:''"`
 	// OnBehalf marks a message about something an organiser did for the person (a change
 	// they asked for on the phone, a registration added by hand): the e-mail says so.
 	OnBehalf  bool `gorm:"not null;default:false"`
@@ -68,10 +72,13 @@ func enqueueMail(tx *gorm.DB, now time.Time, kind string, r Registration, payloa
 		Payload: payload, NextAttemptAt: now, CreatedAt: now, OnBehalf: onBehalf}).Error
 }
 
-// ClaimOutbox leases up to limit due messages to the calling worker. On PostgreSQL, SKIP
-// LOCKED lets several Dagplanner processes share the outbox without sending a message twice.
+// ClaimOutbox leases up to limit due messages to the calling worker for lease; every
+// message returned carries the claim's token in LockedBy, for RenewOutboxLease and
+// ReleaseOutbox. On PostgreSQL, SKIP LOCKED lets several Dagplanner processes share the
+// outbox without sending a message twice.
 func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration) ([]OutboxMessage, error) {
 	var msgs []OutboxMessage
+	token := rand.Text()[:24]
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
 		q := tx.Where("sent_at IS NULL AND next_attempt_at <= ? AND (locked_until IS NULL OR locked_until < ?)", now, now).
@@ -88,20 +95,61 @@ func (s *Store) ClaimOutbox(ctx context.Context, limit int, lease time.Duration)
 		}
 		until := now.Add(lease)
 		return tx.Model(&OutboxMessage{}).Where("id IN ?", ids).
-			Updates(map[string]any{"locked_until": until, "attempts": gorm.Expr("attempts + 1")}).Error
+			Updates(map[string]any{"locked_until": until, "locked_by": token, "attempts": gorm.Expr("attempts + 1")}).Error
 	})
 	if err != nil {
+		// The claim may have committed although its answer was lost (a connection cut
+		// during COMMIT): release whatever it holds, so that its messages are not left
+		// waiting for the lease to run out.
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		s.releaseOutbox(rctx, token, nil)
 		return nil, fmt.Errorf("claim outbox: %w", err)
 	}
 	for i := range msgs {
 		msgs[i].Attempts++
+		msgs[i].LockedBy = token
 	}
 	return msgs, nil
 }
 
+// RenewOutboxLease extends the lease of the unsent messages the claim token still holds to
+// lease from now, and reports how many it holds. A worker renews while it sends, so that its
+// lease can be short: the messages of a process that died are free again soon after.
+func (s *Store) RenewOutboxLease(ctx context.Context, token string, lease time.Duration) (int64, error) {
+	res := s.wdb.WithContext(ctx).Model(&OutboxMessage{}).Where("locked_by = ? AND sent_at IS NULL", token).
+		Update("locked_until", s.now().UTC().Add(lease))
+	if res.Error != nil {
+		return 0, fmt.Errorf("renew outbox lease: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}
+
+// ReleaseOutbox gives back the unsent messages of the claim token among ids (all of them
+// when ids is empty) that the worker did not try: they are due again at once, and the
+// attempt the claim counted is taken back.
+func (s *Store) ReleaseOutbox(ctx context.Context, token string, ids []uint) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.releaseOutbox(ctx, token, ids)
+}
+
+func (s *Store) releaseOutbox(ctx context.Context, token string, ids []uint) error {
+	q := s.wdb.WithContext(ctx).Model(&OutboxMessage{}).Where("locked_by = ? AND sent_at IS NULL", token)
+	if ids != nil {
+		q = q.Where("id IN ?", ids)
+	}
+	err := q.Updates(map[string]any{"locked_until": nil, "locked_by": "", "attempts": gorm.Expr("attempts - 1")}).Error
+	if err != nil {
+		return fmt.Errorf("release outbox: %w", err)
+	}
+	return nil
+}
+
 // MarkSent records that a message went out.
 func (s *Store) MarkSent(ctx context.Context, id uint) error {
-	done := forgetBallotAddress(map[string]any{"sent_at": s.now().UTC(), "locked_until": nil, "last_error": ""})
+	done := forgetBallotAddress(map[string]any{"sent_at": s.now().UTC(), "locked_until": nil, "locked_by": "", "last_error": ""})
 	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).Updates(done).Error
 }
 
@@ -124,7 +172,7 @@ func (s *Store) MarkFailed(ctx context.Context, msg OutboxMessage, cause error) 
 		text = text[:1000]
 	}
 	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", msg.ID).
-		Updates(map[string]any{"next_attempt_at": s.now().UTC().Add(backoff), "locked_until": nil, "last_error": text}).Error
+		Updates(map[string]any{"next_attempt_at": s.now().UTC().Add(backoff), "locked_until": nil, "locked_by": "", "last_error": text}).Error
 }
 
 // DiscardPendingMail marks every unsent message as done without sending it, recording why;

@@ -49,6 +49,9 @@ type Config struct {
 	DBMaxConns int
 	// MetricsAddr is where /metrics is served; empty serves none. Never the public address.
 	MetricsAddr string
+	// OutboxLease is how long a claimed e-mail stays reserved for this process without a
+	// renewal: after a crash, its mail is sent by the next process within about this long.
+	OutboxLease time.Duration
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -97,11 +100,19 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	fs.IntVar(&cfg.RegistrationRate, "registration-rate", envInt(getenv, "DAGPLANNER_REGISTRATION_RATE", handlers.DefaultRegistrationPerMinute), "registrations a minute one client address may make after its burst (DAGPLANNER_REGISTRATION_RATE)")
 	fs.IntVar(&cfg.DBMaxConns, "db-max-conns", envInt(getenv, "DAGPLANNER_DB_MAX_CONNS", models.DefaultMaxConns), "PostgreSQL connections this process opens at most; requests wait for a free one. Keep processes × this below the server's max_connections (DAGPLANNER_DB_MAX_CONNS)")
 	fs.StringVar(&cfg.MetricsAddr, "metrics-addr", getenv("DAGPLANNER_METRICS_ADDR"), "address to serve Prometheus /metrics on, apart from the site, e.g. 127.0.0.1:9100; empty serves none (DAGPLANNER_METRICS_ADDR)")
+	lease, err := time.ParseDuration(envOr(getenv, "DAGPLANNER_OUTBOX_LEASE", mail.DefaultLease.String()))
+	if err != nil {
+		return Config{}, fmt.Errorf("DAGPLANNER_OUTBOX_LEASE: %w", err)
+	}
+	fs.DurationVar(&cfg.OutboxLease, "outbox-lease", lease, "how long a claimed e-mail stays reserved for this process without a renewal; after a crash its mail goes out within about this long (DAGPLANNER_OUTBOX_LEASE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
 	}
 	if cfg.DBMaxConns < 2 {
 		return Config{}, fmt.Errorf("--db-max-conns must be at least 2 (one connection writes, the others read), got %d", cfg.DBMaxConns)
+	}
+	if cfg.OutboxLease < time.Second || cfg.OutboxLease > 10*time.Minute {
+		return Config{}, fmt.Errorf("--outbox-lease must be between 1s and 10m, got %v", cfg.OutboxLease)
 	}
 	if cfg.RegistrationBurst < 1 || cfg.RegistrationRate < 1 {
 		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
@@ -176,7 +187,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if err != nil {
 		return err
 	}
-	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log}
+	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log, Lease: cfg.OutboxLease}
 	stats := metrics.New(store, worker)
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
@@ -292,25 +303,50 @@ func newSender(cfg Config, log *slog.Logger) (mail.Sender, error) {
 	return s, nil
 }
 
-// cleanupLoop does the periodic chores until ctx ends: every five minutes the no-show jobs
-// (the "still coming?" e-mail and the release after the reconfirmation deadline), and every
-// hour the removal of expired sign-in sessions.
+// Periodic jobs: each runs once per due time across every process on the database (see
+// models.ClaimJobRun); every process looks each minute whether one is due.
+var periodicJobs = []struct {
+	name  string
+	every time.Duration
+	run   func(store *models.Store, ctx context.Context) error
+}{
+	// The "still coming?" e-mail and the release after the reconfirmation deadline.
+	{"no_show", 5 * time.Minute, (*models.Store).RunNoShowJobs},
+	{"expired_sessions", time.Hour, (*models.Store).DeleteExpiredSessions},
+	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
+		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
+	}},
+}
+
+// cleanupLoop does the periodic chores until ctx ends.
 func cleanupLoop(ctx context.Context, store *models.Store, log *slog.Logger) {
-	t := time.NewTicker(5 * time.Minute)
+	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	for i := 1; ; i++ {
+	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if err := store.RunNoShowJobs(ctx); err != nil && ctx.Err() == nil {
-			log.Error("no-show jobs", "err", err)
-		}
-		if i%12 == 0 {
-			if err := store.DeleteExpiredSessions(ctx); err != nil && ctx.Err() == nil {
-				log.Error("delete expired sessions", "err", err)
+		runDueJobs(ctx, store, log, time.Now())
+	}
+}
+
+// runDueJobs runs every job whose due time this process claims first.
+func runDueJobs(ctx context.Context, store *models.Store, log *slog.Logger, now time.Time) {
+	for _, job := range periodicJobs {
+		mine, err := store.ClaimJobRun(ctx, job.name, now.Truncate(job.every))
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Error("claim periodic job", "job", job.name, "err", err)
 			}
+			continue
+		}
+		if !mine {
+			continue
+		}
+		if err := job.run(store, ctx); err != nil && ctx.Err() == nil {
+			log.Error("periodic job", "job", job.name, "err", err)
 		}
 	}
 }

@@ -92,6 +92,20 @@ func Each(t *testing.T, fn func(t *testing.T, s *models.Store)) {
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 
+// EachShared runs fn once per database kind with two stores on one database, as two
+// Dagplanner processes sharing it would have.
+func EachShared(t *testing.T, fn func(t *testing.T, a, b *models.Store)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		dsn := "file:" + filepath.Join(t.TempDir(), "test.db")
+		fn(t, open(t, dsn), open(t, dsn))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := PostgresDSN(t)
+		fn(t, open(t, dsn), open(t, dsn))
+	})
+}
+
 func open(t testing.TB, dsn string) *models.Store {
 	t.Helper()
 	s, err := models.Open(context.Background(), dsn)
