@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"sync"
@@ -139,68 +138,6 @@ func TestRushWaitsForThePool(t *testing.T) {
 	}
 }
 
-// tcpProxy forwards connections to a target until it is cut; while cut it refuses them.
-type tcpProxy struct {
-	target string
-	ln     net.Listener
-	addr   string
-	mu     sync.Mutex
-	conns  []net.Conn
-}
-
-func startTCPProxy(t *testing.T, target string) *tcpProxy {
-	t.Helper()
-	p := &tcpProxy{target: target}
-	p.listen(t, "127.0.0.1:0")
-	t.Cleanup(p.cut)
-	return p
-}
-
-func (p *tcpProxy) listen(t *testing.T, addr string) {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("proxy listen: %v", err)
-	}
-	p.mu.Lock()
-	p.ln, p.addr = ln, ln.Addr().String()
-	p.mu.Unlock()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			upstream, err := net.Dial("tcp", p.target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			p.mu.Lock()
-			p.conns = append(p.conns, c, upstream)
-			p.mu.Unlock()
-			go func() { io.Copy(upstream, c); upstream.Close() }()
-			go func() { io.Copy(c, upstream); c.Close() }()
-		}
-	}()
-}
-
-// cut closes the listener and every connection through it: the database is gone.
-func (p *tcpProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-	}
-	for _, c := range p.conns {
-		c.Close()
-	}
-	p.conns = nil
-}
-
-// restore listens again on the same address: the database is back.
-func (p *tcpProxy) restore(t *testing.T) { p.listen(t, p.addr) }
-
 // When the database cannot be reached, a registration is answered 503 with Retry-After —
 // never 500 — writes nothing, and goes through once the database is back.
 func TestDatabaseOutageIs503(t *testing.T) {
@@ -210,14 +147,14 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := startTCPProxy(t, u.Host)
-	u.Host = proxy.addr
+	proxy := modelstest.StartTCPCut(t, u.Host)
+	u.Host = proxy.Addr()
 	ts := postgresDemoServer(t, u.String(), 4)
 	if status, _, body, err := postRegistration(ts.Client, ts.URL, 1); err != nil || status != http.StatusCreated {
 		t.Fatalf("registration before the outage = %d (%v), want 201: %s", status, err, body)
 	}
 
-	proxy.cut()
+	proxy.Cut()
 	status, retryAfter, body, err := postRegistration(ts.Client, ts.URL, 2)
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +173,7 @@ func TestDatabaseOutageIs503(t *testing.T) {
 		t.Errorf("the 503 page does not say when to try again:\n%s", page)
 	}
 
-	proxy.restore(t)
+	proxy.Mend()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		status, _, body, err = postRegistration(ts.Client, ts.URL, 2)

@@ -68,7 +68,7 @@ func TestWorkerRetriesRecordingSentMail(t *testing.T) {
 func TestWorkerRecordsSentMailAcrossCutConnection(t *testing.T) {
 	dsn := modelstest.PostgresDSN(t)
 	u := must(url.Parse(dsn))
-	proxy := startTCPCut(t, u.Host)
+	proxy := modelstest.StartTCPCut(t, u.Host)
 	u.Host = proxy.Addr()
 	s := must(models.Open(ctx, u.String()))
 	t.Cleanup(func() { s.Close() })

@@ -2,102 +2,15 @@ package main
 
 import (
 	"database/sql"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
-
-// cuttableProxy forwards TCP connections to target until it is cut: then it drops every
-// connection and refuses new ones, as a database that went away would, until restored.
-type cuttableProxy struct {
-	listener net.Listener
-	target   string
-	mu       sync.Mutex
-	down     bool
-	conns    map[net.Conn]bool
-}
-
-func startProxy(t *testing.T, target string) *cuttableProxy {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := &cuttableProxy{listener: l, target: target, conns: map[net.Conn]bool{}}
-	t.Cleanup(func() { l.Close(); p.cut() })
-	go p.serve()
-	return p
-}
-
-func (p *cuttableProxy) serve() {
-	for {
-		client, err := p.listener.Accept()
-		if err != nil {
-			return
-		}
-		go p.forward(client)
-	}
-}
-
-func (p *cuttableProxy) forward(client net.Conn) {
-	p.mu.Lock()
-	down := p.down
-	p.mu.Unlock()
-	if down {
-		client.Close()
-		return
-	}
-	server, err := net.Dial("tcp", p.target)
-	if err != nil {
-		client.Close()
-		return
-	}
-	if !p.track(client, server) {
-		return
-	}
-	go func() { io.Copy(server, client); server.Close() }()
-	io.Copy(client, server)
-	client.Close()
-}
-
-// track remembers a pair of connections to drop on a cut; it closes them and reports false
-// when the proxy was cut meanwhile.
-func (p *cuttableProxy) track(conns ...net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, c := range conns {
-		if p.down {
-			c.Close()
-			continue
-		}
-		p.conns[c] = true
-	}
-	return !p.down
-}
-
-func (p *cuttableProxy) cut() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = true
-	for c := range p.conns {
-		c.Close()
-	}
-	clear(p.conns)
-}
-
-func (p *cuttableProxy) restore() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.down = false
-}
 
 // waitStatus polls base+path until it answers want, failing the test after 20 seconds.
 func waitStatus(t *testing.T, base, path string, want int) {
@@ -124,14 +37,14 @@ func TestReadyzFollowsTheDatabase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proxy := startProxy(t, dsn.Host)
-	dsn.Host = proxy.listener.Addr().String()
+	proxy := modelstest.StartTCPCut(t, dsn.Host)
+	dsn.Host = proxy.Addr()
 	srv := startServer(t, "--db", dsn.String())
 	waitStatus(t, srv.URL, "/readyz", http.StatusOK)
 
-	proxy.cut()
+	proxy.Cut()
 	waitStatus(t, srv.URL, "/readyz", http.StatusServiceUnavailable)
-	proxy.restore()
+	proxy.Mend()
 	waitStatus(t, srv.URL, "/readyz", http.StatusOK)
 }
 

@@ -1,4 +1,4 @@
-package mail
+package modelstest
 
 import (
 	"io"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// tcpCut is a TCP proxy to a server (PostgreSQL) that a test can cut: Cut closes every
+// TCPCut is a TCP proxy to a server (PostgreSQL) that a test can cut: Cut closes every
 // connection and refuses new ones until Mend, as a network fault or a restarted database
 // would.
-type tcpCut struct {
+type TCPCut struct {
 	l      net.Listener
 	target string
 
@@ -19,22 +19,23 @@ type tcpCut struct {
 	conns map[net.Conn]struct{}
 }
 
-func startTCPCut(t *testing.T, target string) *tcpCut {
+// StartTCPCut starts a proxy to target on a free loopback port; it closes with the test.
+func StartTCPCut(t *testing.T, target string) *TCPCut {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &tcpCut{l: l, target: target, conns: map[net.Conn]struct{}{}}
+	p := &TCPCut{l: l, target: target, conns: map[net.Conn]struct{}{}}
 	go p.serve()
 	t.Cleanup(func() { l.Close(); p.Cut() })
 	return p
 }
 
 // Addr is the address to connect to instead of the target's.
-func (p *tcpCut) Addr() string { return p.l.Addr().String() }
+func (p *TCPCut) Addr() string { return p.l.Addr().String() }
 
-func (p *tcpCut) serve() {
+func (p *TCPCut) serve() {
 	for {
 		c, err := p.l.Accept()
 		if err != nil {
@@ -44,7 +45,7 @@ func (p *tcpCut) serve() {
 	}
 }
 
-func (p *tcpCut) pipe(c net.Conn) {
+func (p *TCPCut) pipe(c net.Conn) {
 	p.mu.Lock()
 	cut := p.cut
 	p.mu.Unlock()
@@ -66,7 +67,7 @@ func (p *tcpCut) pipe(c net.Conn) {
 }
 
 // Cut closes every connection through the proxy and refuses new ones.
-func (p *tcpCut) Cut() {
+func (p *TCPCut) Cut() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cut = true
@@ -77,7 +78,7 @@ func (p *tcpCut) Cut() {
 }
 
 // Mend lets connections through again.
-func (p *tcpCut) Mend() {
+func (p *TCPCut) Mend() {
 	p.mu.Lock()
 	p.cut = false
 	p.mu.Unlock()
