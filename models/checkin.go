@@ -446,6 +446,13 @@ func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error)
 	if err != nil {
 		return nil, fmt.Errorf("check-ins of venue %d: %w", venueID, err)
 	}
+	out := doorEntries(regs, sessions, checkIns)
+	SortByLastName(len(out), func(i int) string { return out[i].Name }, func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out, nil
+}
+
+// doorEntries joins registrations with their first sessions and their check-ins.
+func doorEntries(regs []Registration, sessions map[uint]FirstSession, checkIns []CheckIn) []DoorEntry {
 	byReg := make(map[uint]*CheckIn, len(checkIns))
 	for i := range checkIns {
 		byReg[checkIns[i].RegistrationID] = &checkIns[i]
@@ -459,8 +466,7 @@ func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error)
 		}
 		out = append(out, e)
 	}
-	SortByLastName(len(out), func(i int) string { return out[i].Name }, func(i, j int) { out[i], out[j] = out[j], out[i] })
-	return out, nil
+	return out
 }
 
 // VenueTickets lists the id and ticket version of every registration at a venue, for the
