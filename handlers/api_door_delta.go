@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -11,19 +12,24 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
-// A door's cursor is "1.<rows>.<check-ins>.<key id>": the two times of a models.DoorCursor in
-// Unix nanoseconds, and the event key its codes were made with. Doors treat it as opaque.
+// A door's cursor is "1.<rows>.<check-ins>.<key id>" in URL-safe base64: the two times of a
+// models.DoorCursor in Unix nanoseconds, and the event key its codes were made with. Doors
+// treat it as opaque; being URL-safe, it goes into ?since= as it is.
 const doorCursorVersion = "1"
 
 func encodeDoorCursor(c models.DoorCursor, keyID string) string {
-	return doorCursorVersion + "." + strconv.FormatInt(c.Rows.UnixNano(), 10) + "." +
-		strconv.FormatInt(c.CheckIns.UnixNano(), 10) + "." + keyID
+	return base64.RawURLEncoding.EncodeToString([]byte(doorCursorVersion + "." + strconv.FormatInt(c.Rows.UnixNano(), 10) + "." +
+		strconv.FormatInt(c.CheckIns.UnixNano(), 10) + "." + keyID))
 }
 
 // decodeDoorCursor reads a cursor; ok is false for none, a malformed one, or one made with
 // another key (every code in that copy changed): those get the whole list.
 func decodeDoorCursor(s, keyID string) (models.DoorCursor, bool) {
-	parts := strings.SplitN(s, ".", 4)
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return models.DoorCursor{}, false
+	}
+	parts := strings.SplitN(string(raw), ".", 4)
 	if len(parts) != 4 || parts[0] != doorCursorVersion || parts[3] != keyID {
 		return models.DoorCursor{}, false
 	}

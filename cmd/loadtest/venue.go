@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"sync/atomic"
 	"time"
@@ -55,9 +58,15 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	_, organiser, err := store.CreateAPIToken(ctx, models.APITokenInput{Name: "Loadtest", Role: models.RoleOrganiser})
-	if err != nil {
+	// The organisers' pages take a signed-in session, not a token.
+	const email, password = "organisator@loadtest.example", "een lang wachtwoord voor de test"
+	if _, err := store.CreateUser(ctx, models.UserInput{Email: email, Password: password, Role: models.RoleOrganiser}); err != nil {
 		return err
+	}
+	organiser := newSourceClient(net.IPv4(127, 0, 9, 1))
+	organiser.Jar, _ = cookiejar.New(nil)
+	if status, err := signIn(organiser, base, email, password); err != nil || status != http.StatusSeeOther {
+		return fmt.Errorf("sign in: status %d, %v", status, err)
 	}
 	fmt.Fprintf(out, "venue: %d attendees at %s (%s, demo scale %d) seeded in %.1f s\n",
 		len(ids), venue.Slug, dbKind(cfg.db), cfg.scale, seeded.Seconds())
@@ -67,9 +76,11 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 	sampled := make(chan struct{})
 	go func() { sampleMemory(sampleCtx, server.Process.Pid, &peak); close(sampled) }()
 
-	get := func(path, token string, gzip bool) (int, int64, time.Duration, []byte) {
+	get := func(client *http.Client, path, token string, gzip bool) (int, int64, time.Duration, []byte) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+path, nil)
-		req.Header.Set("Authorization", "Bearer "+token)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
 		if gzip {
 			req.Header.Set("Accept-Encoding", "gzip") // set by hand: the body stays compressed, as sent
 		}
@@ -82,8 +93,16 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 		body, _ := io.ReadAll(resp.Body)
 		return resp.StatusCode, int64(len(body)), time.Since(start), body
 	}
+	v, err := store.VenueBySlug(ctx, venue.Slug)
+	if err != nil {
+		stopSampling()
+		return err
+	}
+	// The door takes its copy a while after the last registration (the evening before, say),
+	// not within the few seconds around a change that a delta sends again.
+	time.Sleep(11 * time.Second)
 	list := "/api/v1/venues/" + venue.Slug + "/checkin-list"
-	status, size, took, body := get(list, door, false)
+	status, size, took, body := get(client, list, door, false)
 	var full struct {
 		Cursor    string            `json:"cursor"`
 		Attendees []json.RawMessage `json:"attendees"`
@@ -93,7 +112,7 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 		return fmt.Errorf("check-in list: status %d", status)
 	}
 	fmt.Fprintf(out, "  check-in list, whole        %6.0f ms  %7.2f MB  (%d attendees)\n", ms(took), mb(size), len(full.Attendees))
-	_, gz, took, _ := get(list, door, true)
+	_, gz, took, _ := get(client, list, door, true)
 	fmt.Fprintf(out, "  check-in list, whole, gzip  %6.0f ms  %7.2f MB\n", ms(took), mb(gz))
 
 	// A few changes since the door's copy: one more registration, a cancellation, a check-in
@@ -107,32 +126,27 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 		stopSampling()
 		return err
 	}
-	v, err := store.VenueBySlug(ctx, venue.Slug)
-	if err != nil {
-		stopSampling()
-		return err
-	}
 	if _, err := store.CheckIn(ctx, models.CheckInInput{VenueID: v.ID, RegistrationID: ids[0], Door: "Deur 2"}); err != nil {
 		stopSampling()
 		return err
 	}
-	since := list + "?since=" + full.Cursor
+	since := list + "?since=" + url.QueryEscape(full.Cursor)
 	for range 3 {
-		get(since, door, true) // warm up
+		get(client, since, door, true) // warm up
 	}
 	var worst time.Duration
 	for range 20 {
-		status, size, took, body = get(since, door, true)
+		status, size, took, body = get(client, since, door, true)
 		worst = max(worst, took)
 	}
 	fmt.Fprintf(out, "  check-in list, delta, gzip  %6.1f ms (worst of 20 %.1f ms)  %d bytes, status %d\n", ms(took), ms(worst), size, status)
 
 	for _, page := range []struct{ name, path string }{
-		{"door list PDF", "/beheer/locaties/" + venue.Slug + "/deurlijst.pdf"},
-		{"arrivals page", "/beheer/locaties/" + venue.Slug + "/binnenkomst"},
+		{"door list PDF", fmt.Sprintf("/beheer/locaties/%d/deurlijst.pdf", v.ID)},
+		{"arrivals page", fmt.Sprintf("/beheer/locaties/%d/binnenkomst", v.ID)},
 		{"arrivals, all venues", "/beheer/binnenkomst"},
 	} {
-		status, size, took, _ := get(page.path, organiser, false)
+		status, size, took, _ := get(organiser, page.path, "", false)
 		fmt.Fprintf(out, "  %-27s %6.0f ms  %7.2f MB  status %d\n", page.name, ms(took), mb(size), status)
 	}
 	stopSampling()
