@@ -203,5 +203,5 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 		return
 	}
 	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c), string(h.tr(c).Lang()))
-	h.sendPDF(c, "deurlijst-"+v.Slug+".pdf", "attachment", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
+	h.sendLargePDF(c, "deurlijst-"+v.Slug+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
 }
