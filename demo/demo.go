@@ -33,10 +33,29 @@ func LoadIfEmpty(ctx context.Context, s *models.Store, opts Options) (bool, erro
 	return true, Load(ctx, s, opts)
 }
 
+// MaxScale is the largest Options.Scale whose capacities the store accepts: the demo's
+// largest venue, room or session times the scale stays within models.MaxCapacity.
+func MaxScale() int {
+	largest := VenueOnlySession.Capacity
+	for _, v := range Venues {
+		largest = max(largest, v.Capacity)
+		for _, r := range v.Rooms {
+			largest = max(largest, r.Capacity)
+		}
+	}
+	for _, s := range Sessions {
+		largest = max(largest, s.Capacity)
+	}
+	return models.MaxCapacity / largest
+}
+
 // Load adds the demo event, its venues, rooms, slots and sessions. It goes through the same
 // validating store methods as an organiser does, so the demo can never hold what a form refuses.
 func Load(ctx context.Context, s *models.Store, opts Options) error {
 	scale := max(opts.Scale, 1)
+	if scale > MaxScale() {
+		return fmt.Errorf("demo scale %d: at most %d fits the capacity limit", scale, MaxScale())
+	}
 	if opts.Now.IsZero() {
 		opts.Now = time.Now()
 	}

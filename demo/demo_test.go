@@ -244,3 +244,32 @@ func TestDemoCallForProposals(t *testing.T) {
 		}
 	})
 }
+
+// TestLoadAtScale loads the demo at the largest scale it offers (the load test's 50,000-person
+// rush uses 100): every venue, room and session capacity must pass the store's validation.
+func TestLoadAtScale(t *testing.T) {
+	if demo.MaxScale() < 100 {
+		t.Fatalf("MaxScale() = %d, want at least 100 (the 50,000-person rush)", demo.MaxScale())
+	}
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := context.Background()
+		scale := demo.MaxScale()
+		if err := demo.Load(ctx, s, demo.Options{Scale: scale, NoRegistrations: true}); err != nil {
+			t.Fatalf("Load at scale %d: %v", scale, err)
+		}
+		e, err := s.CurrentEvent(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		venues, err := s.Venues(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if venues[0].Capacity != scale*demo.Venues[0].Capacity {
+			t.Errorf("first venue's capacity %d, want %d", venues[0].Capacity, scale*demo.Venues[0].Capacity)
+		}
+		if err := demo.Load(ctx, s, demo.Options{Scale: scale + 1}); err == nil {
+			t.Errorf("Load at scale %d: no error, want one (beyond the capacity limit)", scale+1)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -135,6 +136,13 @@ type CheckInListJSON struct {
 	Keys        []EventKeyJSON    `json:"keys"`
 	GeneratedAt string            `json:"generated_at"`
 	Attendees   []DoorEntryJSON   `json:"attendees"`
+	// Cursor names this copy: sent back as ?since=, the answer holds only what changed.
+	Cursor string `json:"cursor"`
+	// Delta is set on an answer to ?since= that holds only changes: Attendees replace the
+	// door's entries with the same id (or are new), Removed are ids to drop (moved to
+	// another venue), and OtherCodes add to the door's table.
+	Delta   bool   `json:"delta,omitempty"`
+	Removed []uint `json:"removed,omitempty"`
 }
 
 // DoorEntryJSON is one attendee in a door's list.
@@ -185,12 +193,10 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	// The cursor is taken before anything is read: what changes while this answer is put
+	// together comes again in the next delta.
+	cursor := h.store.DoorCursorNow()
 	venues, err := h.store.Venues(ctx, p.Venue.EventID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	entries, err := h.store.DoorList(ctx, p.Venue.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
@@ -200,7 +206,8 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 		Keys: []EventKeyJSON{{KeyID: keys.key.KeyID(), Algorithm: "Ed25519",
 			PublicKey: base64.StdEncoding.EncodeToString(keys.key.PublicKey), PayloadFormat: "DP1"}},
 		GeneratedAt: rfc3339(h.store.Now(), keys.loc),
-		Attendees:   make([]DoorEntryJSON, 0, len(entries)),
+		Cursor:      encodeDoorCursor(cursor, keys.key.KeyID()),
+		Attendees:   []DoorEntryJSON{},
 	}
 	// Tickets name venues by their keys; older ones by a slug of the day.
 	for _, v := range venues {
@@ -214,30 +221,75 @@ func (h *Handler) getCheckInList(c *gin.Context) {
 		}
 		if v.ID == p.Venue.ID {
 			out.Venue.TicketNames = names
+		}
+	}
+	if since, ok := decodeDoorCursor(c.Query("since"), keys.key.KeyID()); ok {
+		done, err := h.fillCheckInDelta(c, p.Venue, venues, keys, since, &out)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		if done {
+			h.writeCheckInList(c, out)
+			return
+		}
+	}
+	if err := h.fillCheckInList(c, p.Venue, venues, keys, &out); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.writeCheckInList(c, out)
+}
+
+// fillCheckInList puts the venue's whole list in out, and every other venue's ticket codes.
+func (h *Handler) fillCheckInList(c *gin.Context, venue models.Venue, venues []models.Venue, keys *eventKeys, out *CheckInListJSON) error {
+	ctx := c.Request.Context()
+	for _, v := range venues {
+		if v.ID == venue.ID {
 			continue
 		}
 		versions, err := h.store.VenueTickets(ctx, v.ID)
 		if err != nil {
-			h.serverError(c, err)
-			return
+			return err
 		}
 		for id, version := range versions {
 			code := keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: v.TicketName(), Version: uint16(version)})
 			out.OtherCodes[tickets.CodeHint(code)] = v.TicketName()
 		}
 	}
+	entries, err := h.store.DoorList(ctx, venue.ID)
+	if err != nil {
+		return err
+	}
+	out.Attendees = make([]DoorEntryJSON, 0, len(entries))
 	for _, e := range entries {
-		t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: p.Venue.TicketName(), Version: uint16(e.TicketVersion)}
-		j := DoorEntryJSON{ID: e.RegistrationID, Version: e.TicketVersion, Status: e.Status, Code: keys.codes.Code(t),
-			Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session, keys.loc)}
-		if e.CheckIn != nil {
-			j.CheckIn = &CheckInRefJSON{ID: e.CheckIn.ID, CheckedInAt: rfc3339(e.CheckIn.CheckedInAt, keys.loc), Door: e.CheckIn.Door}
-		}
-		out.Attendees = append(out.Attendees, j)
+		out.Attendees = append(out.Attendees, doorEntryJSON(e, venue, keys))
+	}
+	return nil
+}
+
+func doorEntryJSON(e models.DoorEntry, venue models.Venue, keys *eventKeys) DoorEntryJSON {
+	t := tickets.Ticket{ID: uint32(e.RegistrationID), Venue: venue.TicketName(), Version: uint16(e.TicketVersion)}
+	j := DoorEntryJSON{ID: e.RegistrationID, Version: e.TicketVersion, Status: e.Status, Code: keys.codes.Code(t),
+		Name: e.Name, Organisation: e.Organisation, Session: firstSessionJSON(e.Session, keys.loc)}
+	if e.CheckIn != nil {
+		j.CheckIn = &CheckInRefJSON{ID: e.CheckIn.ID, CheckedInAt: rfc3339(e.CheckIn.CheckedInAt, keys.loc), Door: e.CheckIn.Door}
+	}
+	return j
+}
+
+// writeCheckInList answers with a list or a delta, gzipped when the door accepts it (a
+// venue's whole list shrinks about sixfold).
+func (h *Handler) writeCheckInList(c *gin.Context, out CheckInListJSON) {
+	body, err := json.Marshal(out)
+	if err != nil {
+		h.serverError(c, err)
+		return
 	}
 	// Names of attendees: never kept by a shared cache.
 	c.Header("Cache-Control", "private, no-store")
-	c.JSON(http.StatusOK, out)
+	c.Header("Content-Type", "application/json; charset=utf-8")
+	writeCompressed(c, http.StatusOK, body)
 }
 
 // maxOfflineAge is how old an offline scan may say it is: a door is offline for hours at most.

@@ -830,7 +830,7 @@ func TestRoomFormValidation(t *testing.T) {
 			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
 		{name: "capacity with decimals", path: p, change: url.Values{"capacity": {"40.5"}}, field: "capacity",
 			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "40.5"},
-		{name: "capacity too large", path: p, change: url.Values{"capacity": {"10001"}}, field: "capacity", wantMsg: "Maximaal 10000.", kept: "10001"},
+		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
 		{name: "edit: capacity in words", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"veertig"}}, field: "capacity",
 			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
 		{name: "edit: negative capacity", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"-40"}}, field: "capacity",

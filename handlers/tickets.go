@@ -182,10 +182,26 @@ func (h *Handler) badgesPDF(c *gin.Context) {
 
 // doorListPDF prints the paper fallback for the door: everyone, alphabetically, with codes.
 func (h *Handler) doorListPDF(c *gin.Context) {
-	event, signer, v, regs, ok := h.venueDocumentData(c, false)
+	v, ok := h.venueFromPath(c)
 	if !ok {
 		return
 	}
-	data := tickets.DoorListFor(signer, event, v, regs, h.tr(c), string(h.tr(c).Lang()))
-	h.sendPDF(c, "deurlijst-"+v.Slug+".pdf", "attachment", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
+	ctx := c.Request.Context()
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	keys, err := h.keysOf(c, event.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	regs, err := h.store.AttendeeNames(ctx, v.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c), string(h.tr(c).Lang()))
+	h.sendLargePDF(c, "deurlijst-"+v.Slug+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,8 @@ type groupCommit struct {
 
 	commits       int         // SQLite's commits so far; only its one write loop touches it
 	checkpointing atomic.Bool // a checkpoint is running
+	dbPath        string      // the database file, for the WAL's size; only the write loop touches it
+	walRetryAt    int         // no truncating the WAL before this many commits (after a failed try)
 }
 
 type writeJob struct {
@@ -198,12 +201,42 @@ func (s *Store) lockBatch(tx *gorm.DB, lane int) error {
 // server CPU per scan, and a lower p99 for the registration rush too).
 const checkpointEvery = 64
 
+// walTruncateBytes is the WAL's size below which it is never truncated: a small WAL costs
+// nothing, and truncating it often would.
+const walTruncateBytes = 8 << 20
+
+// walWait is how long the writer waits for readers to leave the WAL before truncating it.
+const walWait = 100 * time.Millisecond
+
+// walCheckEvery is how many commits pass between looks at the WAL's size (two stat calls).
+const walCheckEvery = 16
+
 // checkpointSoon starts a passive WAL checkpoint on a reading connection every few commits,
 // at most one at a time. Passive checkpoints never block the writer; whatever they cannot
-// copy yet, the next one does.
+// copy yet, the next one does. But under a long rush some reader is nearly always in the
+// middle of a snapshot, so the WAL seldom starts over from its beginning and its file only
+// grows (to 6–9× the database at 50,000 registrations). So when the WAL file is larger
+// than the database, the writer truncates it here, between two batches: the passive
+// checkpoints have copied nearly everything already, and while the writer waits no new
+// frames come, so new readers read the database file and it waits only for the readers of
+// the moment.
 func (s *Store) checkpointSoon() {
 	g := &s.group
 	g.commits++
+	if g.commits%walCheckEvery == 0 && g.commits >= g.walRetryAt && s.walTooLarge() && g.checkpointing.CompareAndSwap(false, true) {
+		// A reader that holds an old snapshot for long (an export) would keep the writer
+		// waiting: it waits at most walWait, and after a failed try lets a while pass.
+		var result struct{ Busy, Log, Checkpointed int }
+		var ms int
+		s.wdb.Raw(fmt.Sprintf("PRAGMA busy_timeout = %d", walWait.Milliseconds())).Scan(&ms)
+		s.wdb.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Scan(&result) // read to the end; see openWriter
+		s.wdb.Raw("PRAGMA busy_timeout = " + sqliteBusyTimeout).Scan(&ms)
+		if result.Busy != 0 {
+			g.walRetryAt = g.commits + 8*walCheckEvery
+		}
+		g.checkpointing.Store(false)
+		return
+	}
 	if g.commits%checkpointEvery != 0 || !g.checkpointing.CompareAndSwap(false, true) {
 		return
 	}
@@ -212,6 +245,32 @@ func (s *Store) checkpointSoon() {
 		var result struct{ Busy, Log, Checkpointed int }
 		s.db.Raw("PRAGMA wal_checkpoint(PASSIVE)").Scan(&result) // read to the end; see openWriter
 	}()
+}
+
+// walTooLarge reports whether the WAL file is larger than the database file (and than
+// walTruncateBytes). The database's path is asked once; only the write loop calls this.
+func (s *Store) walTooLarge() bool {
+	g := &s.group
+	if g.dbPath == "" {
+		var rows []struct {
+			Seq        int
+			Name, File string
+		}
+		if s.wdb.Raw("PRAGMA database_list").Scan(&rows).Error != nil || len(rows) == 0 || rows[0].File == "" {
+			g.dbPath = "-" // an in-memory database, or no answer: never truncate
+		} else {
+			g.dbPath = rows[0].File
+		}
+	}
+	if g.dbPath == "-" {
+		return false
+	}
+	wal, err := os.Stat(g.dbPath + "-wal")
+	if err != nil || wal.Size() < walTruncateBytes {
+		return false
+	}
+	db, err := os.Stat(g.dbPath)
+	return err == nil && wal.Size() > db.Size()
 }
 
 // failQueued answers the writes still queued when the store closes.

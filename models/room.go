@@ -33,7 +33,7 @@ func (in RoomInput) Validate() Problems {
 	p := Problems{}
 	p.checkLine("name", in.Name, true, 100)
 	p.checkName("name", in.Name)
-	p.checkCount("capacity", in.Capacity, 10000)
+	p.checkCount("capacity", in.Capacity, MaxCapacity)
 	p.checkText("accessibility", in.Accessibility, false, 1000)
 	return p
 }

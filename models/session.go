@@ -152,8 +152,8 @@ func (in SessionInput) Validate() Problems {
 	}
 	if in.CapacityLimit < 0 {
 		p.Add("capacity", "form.not_positive")
-	} else if in.CapacityLimit > 10000 {
-		p.Add("capacity", "form.too_large", "Max", 10000)
+	} else if in.CapacityLimit > MaxCapacity {
+		p.Add("capacity", "form.too_large", "Max", MaxCapacity)
 	}
 	if (in.RoomID == 0) != (in.FirstSlotID == 0) {
 		p.Add("room", "form.room_and_slot")

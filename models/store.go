@@ -244,6 +244,10 @@ func dialectorFor(dsn string) (gorm.Dialector, error) {
 	return sqlite.Open(sqliteDSN(dsn)), nil
 }
 
+// sqliteBusyTimeout is how many milliseconds a connection waits for a lock (see also
+// checkpointSoon, which shortens it for a moment).
+const sqliteBusyTimeout = "10000"
+
 // sqliteDSN adds the settings every pooled connection needs. They live in the DSN, not in a
 // one-off PRAGMA, because database/sql opens new connections whenever it likes.
 func sqliteDSN(dsn string) string {
@@ -255,7 +259,7 @@ func sqliteDSN(dsn string) string {
 	defaults := map[string]string{
 		"_journal_mode": "WAL",
 		"_foreign_keys": "on",
-		"_busy_timeout": "10000",
+		"_busy_timeout": sqliteBusyTimeout,
 		"_synchronous":  "NORMAL",
 		// Writers take the lock when their transaction begins, so two transactions never
 		// deadlock by both upgrading a read lock.

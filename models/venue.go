@@ -76,9 +76,14 @@ func (in VenueInput) Validate() Problems {
 	p.checkLine("address", in.Address, true, 200)
 	p.checkText("route_hint", in.RouteHint, false, 500)
 	p.checkText("accessibility", in.Accessibility, false, 1000)
-	p.checkCount("capacity", in.Capacity, 100000)
+	p.checkCount("capacity", in.Capacity, MaxCapacity)
 	return p
 }
+
+// MaxCapacity is the most people a venue, a room or a session may hold. Rooms and sessions
+// share the venue's limit: a congress hall seats tens of thousands, and a load test scales
+// the demo's rooms up to it (demo.MaxScale).
+const MaxCapacity = 100000
 
 func (in VenueInput) apply(v *Venue) {
 	v.Slug = in.Slug

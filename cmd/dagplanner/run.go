@@ -129,8 +129,8 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		}
 		cfg.TrustedProxies = append(cfg.TrustedProxies, p)
 	}
-	if cfg.DemoScale < 1 || cfg.DemoScale > 1000 {
-		return Config{}, fmt.Errorf("--demo-scale must be between 1 and 1000, got %d", cfg.DemoScale)
+	if cfg.DemoScale < 1 || cfg.DemoScale > demo.MaxScale() {
+		return Config{}, fmt.Errorf("--demo-scale must be between 1 and %d, got %d", demo.MaxScale(), cfg.DemoScale)
 	}
 	if cfg.LogFormat != "text" && cfg.LogFormat != "json" {
 		return Config{}, fmt.Errorf("--log-format must be text or json, got %q", cfg.LogFormat)

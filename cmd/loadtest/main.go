@@ -18,6 +18,11 @@
 //
 //	go run ./cmd/loadtest -scenario people -tickets 10000 -n 300 -c 1
 //
+// With -scenario venue it seeds one venue and measures what grows with it: the door's
+// check-in list (whole and as a delta), the paper door list and the arrivals pages (venue.go).
+//
+//	go run ./cmd/loadtest -scenario venue -tickets 25000
+//
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir. With -db postgres://… it creates a fresh
 // database with a random name on that server for the run, and drops it afterwards.
@@ -101,6 +106,8 @@ func main() {
 		runScenario = runSignIn // signin.go
 	} else if cfg.scenario == "people" {
 		runScenario = runPeople // people.go
+	} else if cfg.scenario == "venue" {
+		runScenario = runVenue // venue.go
 	} else if cfg.scenario != "registration" {
 		fmt.Fprintf(os.Stderr, "loadtest: unknown scenario %q\n", cfg.scenario)
 		os.Exit(2)

@@ -136,18 +136,23 @@
     }, function () {});
   }
 
-  // refreshList fetches the venue's check-in list and keeps a copy on the device.
+  // refreshList fetches the venue's check-in list and keeps a copy on the device. Once it
+  // has a copy it asks only for what changed since (?since=the copy's cursor).
   function refreshList() {
     if (!S.door) return Promise.resolve();
     var slug = S.door.venue.slug;
-    return api("GET", "/api/v1/venues/" + encodeURIComponent(slug) + "/checkin-list", null, 20000).then(function (res) {
+    var path = "/api/v1/venues/" + encodeURIComponent(slug) + "/checkin-list";
+    var base = S.list && S.list.data.venue && S.list.data.venue.slug === slug ? S.list.data : null;
+    if (base && base.cursor) path += "?since=" + encodeURIComponent(base.cursor);
+    return api("GET", path, null, 20000).then(function (res) {
       if (res.status === 401) return S.onUnpaired();
       if (res.status !== 200) return;
-      S.list = D.ticket.indexList(res.data);
+      var data = res.data.delta && base ? D.ticket.mergeList(base, res.data) : res.data;
+      S.list = D.ticket.indexList(data);
       S.listAt = Date.now();
       if (S.list.keys.length) S.keys = S.list.keys;
       S.onChange();
-      return D.store.put("list:" + slug, { data: res.data, at: S.listAt });
+      return D.store.put("list:" + slug, { data: data, at: S.listAt });
     }, function () {});
   }
 

@@ -192,7 +192,35 @@
     return list;
   }
 
+  // mergeList applies a delta of the check-in list (an answer to ?since=) to the data of a
+  // copy: changed and new attendees replace theirs, removed ones go, other venues' codes add
+  // up; the rest (venues, keys, cursor) comes from the delta. It returns the merged data.
+  function mergeList(data, delta) {
+    var pos = {};
+    var attendees = (data.attendees || []).slice();
+    attendees.forEach(function (a, i) { pos[a.id] = i; });
+    (delta.attendees || []).forEach(function (a) {
+      if (pos[a.id] === undefined) {
+        pos[a.id] = attendees.length;
+        attendees.push(a);
+      } else {
+        attendees[pos[a.id]] = a;
+      }
+    });
+    var gone = {};
+    (delta.removed || []).forEach(function (id) { gone[id] = true; });
+    var others = {};
+    Object.keys(data.other_codes || {}).forEach(function (k) { others[k] = data.other_codes[k]; });
+    Object.keys(delta.other_codes || {}).forEach(function (k) { others[k] = delta.other_codes[k]; });
+    return {
+      venue: delta.venue, venues: delta.venues, keys: delta.keys, other_codes: others,
+      generated_at: delta.generated_at, cursor: delta.cursor,
+      attendees: attendees.filter(function (a) { return !gone[a.id]; })
+    };
+  }
+
   D.ticket = {
+    mergeList: mergeList,
     decode: decode,
     isPayload: isPayload,
     verify: verify,
