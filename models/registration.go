@@ -167,18 +167,14 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	// The venue, the registration window and the choices are checked before queueing for the
 	// writer, on the readers: under a rush the writer does nothing but write. (An organiser
 	// moving a session in the same instant is as if the attendee had been a moment quicker.)
-	var venueID, eventID uint
-	var event Event
-	var opens, closes sql.NullTime
-	err := s.stmts.venueForRegistration.QueryRowContext(context.WithoutCancel(ctx), in.Venue).
-		Scan(&venueID, &eventID, &opens, &closes, &event.WaitlistAfterClose, &event.PrivacyVersion)
+	v, err := s.registrationVenue(ctx, in.Venue)
+	venueID, eventID, event := v.venueID, v.eventID, v.event
 	if errors.Is(err, sql.ErrNoRows) {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), invalid(Problems{"venue": {Key: "form.unknown_venue"}}))
 	}
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
-	event.RegistrationOpensAt, event.RegistrationClosesAt = nullTime(opens), nullTime(closes)
 	plan, err := s.planChoices(context.WithoutCancel(ctx), nil, venueID, in.Sessions, in.Waitlist)
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)

@@ -70,7 +70,11 @@ func tallyOf(tx *gorm.DB) *tally {
 
 // write runs fn in a transaction (see writeTx) and, once it has committed, adds what its last
 // run counted to the store's counters.
+//
+// Any such write may change a venue or its event, so the venues' registration details are
+// forgotten once it is done (registrations themselves use writeFor, and change neither).
 func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	defer s.venues.forget()
 	return s.writeFor(ctx, 0, fn)
 }
 
