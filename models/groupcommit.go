@@ -54,6 +54,7 @@ type groupCommit struct {
 type writeJob struct {
 	ctx  context.Context
 	fn   func(tx *gorm.DB) error
+	pipe *pipelinedWrite // the same write as one statement, when it is one (PostgreSQL)
 	done chan error
 }
 
@@ -69,14 +70,14 @@ func (g *groupCommit) init(n int) {
 // writeTx queues fn for the writer of venueID's lane and waits for its outcome: fn runs in a
 // transaction, and writes that arrive together share one commit. Writes for different
 // venues may commit side by side (on PostgreSQL). Callers use write or writeFor (stats.go).
-func (s *Store) writeTx(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error) error {
+func (s *Store) writeTx(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error, pipe *pipelinedWrite) error {
 	g := &s.group
 	g.start.Do(func() {
 		for lane := range g.lanes {
 			g.stopped.Go(func() { s.writeLoop(lane) })
 		}
 	})
-	job := &writeJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
+	job := &writeJob{ctx: ctx, fn: fn, pipe: pipe, done: make(chan error, 1)}
 	select {
 	case g.lanes[int(venueID%uint(len(g.lanes)))] <- job:
 	case <-g.quit:
@@ -124,6 +125,12 @@ var errRetryBatch = errors.New("a write in the batch failed")
 // work only, so running one again is safe.
 func (s *Store) commitBatch(lane int, batch []*writeJob) {
 	s.stats.observeBatch(len(batch))
+	if errs, ok := s.commitPipelined(lane, batch); ok {
+		for i, job := range batch {
+			job.done <- errs[i]
+		}
+		return
+	}
 	errs := make([]error, len(batch))
 	var commitErr error
 	for attempt := 0; ; attempt++ {

@@ -67,21 +67,14 @@ func (s *Store) inOneStatement(plan choicePlan, opt registerOptions) bool {
 }
 
 // registerPostgres writes an attendee's registration with registerInOneStatement: the row
-// (its id and bookings, with places in line, are set in r), the venue's place, the seats or waiting-list places,
-// the personal link (returned) and the confirmation.
+// (its id and bookings, with places in line, are set in r), the venue's place, the seats or
+// waiting-list places, the personal link (returned) and the confirmation.
 func (s *Store) registerPostgres(ctx context.Context, tx *gorm.DB, now time.Time, r *Registration, plan choicePlan) (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
+	token, args, err := registerArgs(r, plan, now)
+	if err != nil {
 		return "", err
 	}
-	token := base64.RawURLEncoding.EncodeToString(b[:])
-	sessions := make([]int64, len(plan.sessions))
-	for i, id := range plan.sessions {
-		sessions[i] = int64(id)
-	}
-	rows, err := inTx(ctx, tx, s.stmts.registerInOne).QueryContext(ctx, r.VenueID, r.EventID, r.ActiveEmail, r.Email,
-		r.Name, r.Organisation, r.JobTitle, r.Dietary, r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status,
-		r.SearchText, r.SortName, sessions, hashToken(token))
+	rows, err := inTx(ctx, tx, s.stmts.registerInOne).QueryContext(ctx, args...)
 	if isUniqueErr(err) {
 		return "", ErrAlreadyRegistered
 	}
@@ -89,29 +82,90 @@ func (s *Store) registerPostgres(ctx context.Context, tx *gorm.DB, now time.Time
 		return "", err
 	}
 	defer rows.Close()
-	r.Bookings = nil
-	for rows.Next() {
-		var id uint
-		var bookingID, sessionID sql.NullInt64
-		var status sql.NullString
-		var position int
-		if err := rows.Scan(&id, &bookingID, &sessionID, &status, &position); err != nil {
-			return "", err
-		}
-		r.ID = id
-		if bookingID.Valid {
-			r.Bookings = append(r.Bookings, Booking{ID: uint(bookingID.Int64), RegistrationID: id,
-				SessionID: uint(sessionID.Int64), Status: status.String, Position: position})
-		}
-	}
-	if err := rows.Err(); isUniqueErr(err) {
-		return "", ErrAlreadyRegistered
-	} else if err != nil {
+	if err := scanRegistration(rows, r); err != nil {
 		return "", err
-	}
-	if r.ID == 0 {
-		return "", ErrVenueFull
 	}
 	tallyOf(tx).registrations++
 	return token, nil
+}
+
+// registerArgs makes a personal link for r and the arguments of registerInOneStatement.
+func registerArgs(r *Registration, plan choicePlan, now time.Time) (token string, args []any, err error) {
+	var b [32]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", nil, err
+	}
+	token = base64.RawURLEncoding.EncodeToString(b[:])
+	sessions := make([]int64, len(plan.sessions))
+	for i, id := range plan.sessions {
+		sessions[i] = int64(id)
+	}
+	return token, []any{r.VenueID, r.EventID, r.ActiveEmail, r.Email, r.Name, r.Organisation, r.JobTitle, r.Dietary,
+		r.Accessibility, r.Lang, r.ConsentVersion, now, r.Status, r.SearchText, r.SortName, sessions, hashToken(token)}, nil
+}
+
+// resultRows is what database/sql's and pgx's rows have in common.
+type resultRows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+}
+
+// scanRegistration reads registerInOneStatement's answer into r: its id and its bookings.
+// No row means the venue was full, and nothing was written.
+func scanRegistration(rows resultRows, r *Registration) error {
+	r.ID, r.Bookings = 0, nil
+	for rows.Next() {
+		var id int64
+		var bookingID, sessionID sql.NullInt64
+		var status sql.NullString
+		var position int64
+		if err := rows.Scan(&id, &bookingID, &sessionID, &status, &position); err != nil {
+			return err
+		}
+		r.ID = uint(id)
+		if bookingID.Valid {
+			r.Bookings = append(r.Bookings, Booking{ID: uint(bookingID.Int64), RegistrationID: r.ID,
+				SessionID: uint(sessionID.Int64), Status: status.String, Position: int(position)})
+		}
+	}
+	if err := rows.Err(); isUniqueErr(err) {
+		return ErrAlreadyRegistered
+	} else if err != nil {
+		return err
+	}
+	if r.ID == 0 {
+		return ErrVenueFull
+	}
+	return nil
+}
+
+// pipelinedRegistration is an attendee's registration as one statement for the writer's
+// pipeline (pipeline_postgres.go), or nil when it is not one: on SQLite, with waiting-list
+// choices, or when registration is not simply open. Its answer goes into res and inLine.
+// The registration is timed now, when it is queued; the writer runs it moments later.
+func (s *Store) pipelinedRegistration(in RegistrationInput, venueID, eventID uint, event Event, plan choicePlan,
+	res *RegistrationResult, inLine *bool) *pipelinedWrite {
+	now := s.now().UTC()
+	if open, waitlistOnly := event.RegistrationOpen(now); !open || waitlistOnly || !s.inOneStatement(plan, registerOptions{}) {
+		return nil
+	}
+	r := newRegistration(in, eventID, venueID, event.PrivacyVersion, now)
+	token, args, err := registerArgs(&r, plan, now)
+	if err != nil {
+		return nil
+	}
+	return &pipelinedWrite{
+		sql:  registerInOneStatement,
+		args: args,
+		scan: func(rows resultRows) error {
+			if err := scanRegistration(rows, &r); err != nil {
+				return err
+			}
+			r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
+			res.Token, res.Registration, *inLine = token, r, true
+			return nil
+		},
+		counted: func(t *tally) { t.registrations++ },
+	}
 }

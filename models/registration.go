@@ -181,7 +181,8 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	}
 	var res RegistrationResult
 	inLine := false // the transaction gave the bookings with their places in line
-	err = s.writeFor(ctx, venueID, func(tx *gorm.DB) error {
+	pipe := s.pipelinedRegistration(in, venueID, eventID, event, plan, &res, &inLine)
+	err = s.writeOne(ctx, venueID, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		now := s.now().UTC()
 		open, waitlistOnly := event.RegistrationOpen(now)
@@ -199,7 +200,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
 		res.Registration = r
 		return nil
-	})
+	}, pipe)
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}

@@ -81,11 +81,17 @@ func (s *Store) write(ctx context.Context, fn func(tx *gorm.DB) error) error {
 // writeFor is write for a change to one venue's registrations: writes for different venues
 // may commit side by side (on PostgreSQL).
 func (s *Store) writeFor(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error) error {
+	return s.writeOne(ctx, venueID, fn, nil)
+}
+
+// writeOne is writeFor for a write that can also be made as one statement (pipe): on
+// PostgreSQL it then goes out with the others of its batch in one round trip.
+func (s *Store) writeOne(ctx context.Context, venueID uint, fn func(tx *gorm.DB) error, pipe *pipelinedWrite) error {
 	t := &tally{}
 	err := s.writeTx(context.WithValue(ctx, tallyKey{}, t), venueID, func(tx *gorm.DB) error {
 		*t = tally{} // a run that is rolled back and run again counts once
 		return fn(tx)
-	})
+	}, pipe)
 	if err == nil {
 		s.stats.registrations.Add(t.registrations)
 		s.stats.promotions.Add(t.promotions)
