@@ -15,6 +15,9 @@ const (
 	DefaultInterval = 5 * time.Second
 	DefaultBatch    = 5
 	DefaultPause    = 60 * time.Millisecond
+	// RushPause is the rest after a full batch while Busy reports a rush: ten mails a
+	// second rather than about 65, until the rush is over.
+	RushPause = 500 * time.Millisecond
 	// DefaultLease is short so that the mail of a process that died goes out soon after;
 	// the worker renews it while it still holds messages (see leaseHolder).
 	DefaultLease = 30 * time.Second
@@ -40,6 +43,11 @@ type Worker struct {
 	// the worker at about 65 mails a second in small steps, so during a registration rush the
 	// people waiting for their answer get the processor, and the mails follow within minutes.
 	Pause time.Duration
+	// Busy, when set, reports a registration rush (models.Store.Busy): composing a mail with
+	// its PDF ticket costs milliseconds of processor, and during a rush those are better
+	// spent answering the people who wait. The worker then rests RushPause after a full
+	// batch, so mail still goes out, at a trickle, and at full speed once the rush is over.
+	Busy func() bool
 	// Lease is how long claimed messages stay reserved for this worker without a renewal
 	// (default 30s). The worker renews it every quarter of a lease while it holds messages, and
 	// starts no send once less than half a lease is left of the last renewal, so another
@@ -59,13 +67,9 @@ type Outbox interface {
 	MarkFailed(ctx context.Context, msg models.OutboxMessage, cause error) error
 }
 
-// Run delivers messages until ctx ends. When the outbox had a full batch it polls again at
-// once; otherwise it waits Interval.
+// Run delivers messages until ctx ends. When the outbox had a full batch it polls again
+// after Pause (RushPause during a rush); otherwise it waits Interval.
 func (w *Worker) Run(ctx context.Context) {
-	interval := w.Interval
-	if interval <= 0 {
-		interval = DefaultInterval
-	}
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	for {
@@ -78,11 +82,7 @@ func (w *Worker) Run(ctx context.Context) {
 		if err != nil && ctx.Err() == nil {
 			w.log().Error("outbox poll failed", "err", err)
 		}
-		next := interval
-		if err == nil && claimed >= w.batch() {
-			next = w.pause()
-		}
-		timer.Reset(next)
+		timer.Reset(w.nextPoll(claimed, err))
 	}
 }
 
@@ -223,6 +223,21 @@ func (w *Worker) batch() int {
 		return w.Batch
 	}
 	return DefaultBatch
+}
+
+// nextPoll is the wait before the next poll: Interval when the outbox had no full batch (or
+// the poll failed), else the rest after a full batch, longer during a rush.
+func (w *Worker) nextPoll(claimed int, err error) time.Duration {
+	if err != nil || claimed < w.batch() {
+		if w.Interval > 0 {
+			return w.Interval
+		}
+		return DefaultInterval
+	}
+	if w.Busy != nil && w.Busy() {
+		return max(RushPause, w.pause())
+	}
+	return w.pause()
 }
 
 func (w *Worker) pause() time.Duration {

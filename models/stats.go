@@ -23,6 +23,8 @@ type stats struct {
 	registrations, promotions, checkIns atomic.Int64
 	// onBatch is told the size of every group commit; nil when nobody asked.
 	onBatch atomic.Pointer[func(int)]
+	// lastRushBatch is when a batch of rushBatch writes or more last committed (Unix ns).
+	lastRushBatch atomic.Int64
 }
 
 // Counts are the store's running totals since it was opened.
@@ -50,9 +52,23 @@ func (s *Store) OnBatch(fn func(writes int)) { s.stats.onBatch.Store(&fn) }
 
 // observeBatch reports a group commit's size to whoever asked for it.
 func (st *stats) observeBatch(n int) {
+	if n >= rushBatch {
+		st.lastRushBatch.Store(time.Now().UnixNano())
+	}
 	if fn := st.onBatch.Load(); fn != nil {
 		(*fn)(n)
 	}
+}
+
+// rushBatch is a batch size that only a crowd writing at once produces.
+const rushBatch = 8
+
+// Busy reports whether the store is in a rush: a batch of rushBatch or more writes committed
+// within the last second. The mail worker then sends at a trickle, leaving the processor to
+// the people waiting for their answer.
+func (s *Store) Busy() bool {
+	last := s.stats.lastRushBatch.Load()
+	return last != 0 && time.Since(time.Unix(0, last)) < time.Second
 }
 
 // tally counts what one run of a write did; see write.
