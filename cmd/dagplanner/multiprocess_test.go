@@ -498,8 +498,8 @@ func checkRevokedDeviceRefused(t *testing.T, ctx context.Context, mc *mpCluster,
 				}
 			}
 		}
-		if time.Since(revoked) > 12*time.Second {
-			t.Errorf("12 s after revoking, the device is still accepted by %d of 2 processes", 2-len(refused))
+		if time.Since(revoked) > 10*time.Second {
+			t.Errorf("10 s after revoking, the device is still accepted by %d of 2 processes", 2-len(refused))
 			return
 		}
 		time.Sleep(250 * time.Millisecond)
