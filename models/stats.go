@@ -13,8 +13,8 @@ import (
 // The store counts what it committed, for /metrics. models imports no package of ours, so it
 // keeps plain counters and a callback here, and the metrics package reads them.
 //
-// A write may run more than once before it commits (SQLite's group commit runs a batch again
-// when one of its writes fails), so the writes count into a tally that travels with the
+// A write may run more than once before it commits (group commit runs a batch again when one
+// of its writes fails or it deadlocked, and a pipelined batch falls back to savepoints), so the writes count into a tally that travels with the
 // transaction's context, starts afresh on every run, and is added to the counters only once
 // the write has committed.
 
