@@ -424,6 +424,20 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	tickets.SortByLastName(names)
 	resp, body = admin.get(t, doorListPath)
 	list := ticketstest.PDFText(t, wantPDF(t, resp, body, "deurlijst-zwolle.pdf"))
+	// The list goes out gzipped to a client that takes it (Go's client does, and unpacks
+	// it), whole with its length to one that does not; the same file either way.
+	if !resp.Uncompressed {
+		t.Errorf("door list: not gzipped for a client that accepts gzip")
+	}
+	plain, plainBody := admin.get(t, doorListPath, "Accept-Encoding", "identity")
+	wantPDF(t, plain, plainBody, "deurlijst-zwolle.pdf")
+	if plain.Header.Get("Content-Encoding") != "" || plain.ContentLength != int64(len(plainBody)) {
+		t.Errorf("door list without gzip: Content-Encoding %q, Content-Length %d for %d bytes; want none and the length",
+			plain.Header.Get("Content-Encoding"), plain.ContentLength, len(plainBody))
+	}
+	if ticketstest.PDFText(t, []byte(plainBody)) != list {
+		t.Errorf("door list without gzip differs from the gzipped one")
+	}
 	if want := fmt.Sprintf("%d deelnemers", len(attendees)); !strings.Contains(list, want) {
 		t.Errorf("door list lacks %q", want)
 	}

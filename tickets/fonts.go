@@ -11,8 +11,10 @@ import (
 	"unsafe"
 
 	"github.com/jung-kurt/gofpdf"
+	"golang.org/x/image/font"
 	"golang.org/x/image/font/gofont/goregular"
 	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -38,6 +40,7 @@ type fontSet struct {
 	ttf    []byte       // Go Regular, slimmed
 	fast   bool         // copyFonts works with this gofpdf
 	glyphs [1024]uint64 // bit r is set if the font has a glyph for rune r (r < 0x10000)
+	widest float64      // the widest glyph's advance, in em
 }
 
 var loadFonts = sync.OnceValues(func() (*fontSet, error) {
@@ -52,6 +55,9 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 		return nil, fmt.Errorf("load go fonts: %w", err)
 	}
 	if err := fs.cover(goregular.TTF); err != nil {
+		return nil, err
+	}
+	if fs.widest, err = widestAdvance(goregular.TTF); err != nil {
 		return nil, err
 	}
 	fs.fast = fs.probe()
@@ -76,6 +82,25 @@ func (fs *fontSet) cover(fonts ...[]byte) error {
 		}
 	}
 	return nil
+}
+
+// widestAdvance returns the advance of the widest glyph in ttf, in em.
+func widestAdvance(ttf []byte) (float64, error) {
+	f, err := sfnt.Parse(ttf)
+	if err != nil {
+		return 0, fmt.Errorf("parse go font: %w", err)
+	}
+	var buf sfnt.Buffer
+	ppem := fixed.Int26_6(f.UnitsPerEm()) << 6
+	widest := fixed.Int26_6(0)
+	for gi := range f.NumGlyphs() {
+		adv, err := f.GlyphAdvance(&buf, sfnt.GlyphIndex(gi), ppem, font.HintingNone)
+		if err != nil {
+			return 0, fmt.Errorf("go font glyph %d: %w", gi, err)
+		}
+		widest = max(widest, adv)
+	}
+	return float64(widest) / float64(ppem), nil
 }
 
 func (fs *fontSet) has(r rune) bool {

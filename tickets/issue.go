@@ -62,11 +62,11 @@ func BadgesFor(signer Signer, e models.Event, v models.Venue, regs []models.Regi
 // DoorListFor gathers a venue's paper door list, in the organisers' language. The codes come
 // from a CodeBook: it knows them from the doors' lists, where signing 25,000 tickets anew
 // took longer than the rest of the PDF.
-func DoorListFor(codes *CodeBook, e models.Event, v models.Venue, regs []models.Registration, d Dates, lang string) DoorListData {
+func DoorListFor(codes *CodeBook, e models.Event, v models.Venue, regs []models.AttendeeName, d Dates, lang string) DoorListData {
 	data := DoorListData{Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Labels: LabelsFor(lang),
 		Entries: make([]DoorListEntry, 0, len(regs))}
 	for _, r := range regs {
-		data.Entries = append(data.Entries, DoorListEntry{Name: r.Name, Organisation: r.Organisation, Code: codes.Code(TicketFor(r, v.TicketName()))})
+		data.Entries = append(data.Entries, DoorListEntry{Name: r.Name, Organisation: r.Organisation, Code: codes.Code(Ticket{ID: uint32(r.ID), Venue: v.TicketName(), Version: uint16(r.TicketVersion)})})
 	}
 	return data
 }
