@@ -1,10 +1,13 @@
 package handlers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -281,15 +284,69 @@ func doorEntryJSON(e models.DoorEntry, venue models.Venue, keys *eventKeys) Door
 // writeCheckInList answers with a list or a delta, gzipped when the door accepts it (a
 // venue's whole list shrinks about sixfold).
 func (h *Handler) writeCheckInList(c *gin.Context, out CheckInListJSON) {
-	body, err := json.Marshal(out)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
 	// Names of attendees: never kept by a shared cache.
 	c.Header("Cache-Control", "private, no-store")
 	c.Header("Content-Type", "application/json; charset=utf-8")
-	writeCompressed(c, http.StatusOK, body)
+	if out.Delta {
+		body, err := json.Marshal(out)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		writeCompressed(c, http.StatusOK, body)
+		return
+	}
+	// A whole venue is megabytes of JSON (6.4 MB at 25,000 people): it is encoded straight
+	// into the (gzipped) answer, an attendee at a time, instead of into a buffer grown to
+	// hold it. Encoding these
+	// types cannot fail halfway; a write error is the door going away.
+	c.Writer.Header().Add("Vary", "Accept-Encoding")
+	var w io.Writer = c.Writer
+	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
+		zw := gzipWriters.Get().(*gzip.Writer)
+		defer gzipWriters.Put(zw)
+		zw.Reset(c.Writer)
+		defer zw.Close()
+		c.Header("Content-Encoding", "gzip")
+		w = zw
+	}
+	c.Status(http.StatusOK)
+	writeListJSON(w, out)
+}
+
+// writeListJSON writes out as json.Marshal would, an attendee at a time.
+func writeListJSON(w io.Writer, out CheckInListJSON) error {
+	attendees := out.Attendees
+	out.Attendees = []DoorEntryJSON{}
+	frame, err := json.Marshal(out)
+	if err != nil {
+		return err
+	}
+	// The key cannot occur inside a string of the frame, where quotes are escaped.
+	head, tail, _ := bytes.Cut(frame, []byte(`"attendees":[]`))
+	var buf bytes.Buffer
+	buf.Write(head)
+	buf.WriteString(`"attendees":[`)
+	enc := json.NewEncoder(&buf)
+	for i, a := range attendees {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := enc.Encode(a); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1) // Encode ends each value with a newline
+		if buf.Len() > 32<<10 {
+			if _, err := w.Write(buf.Bytes()); err != nil {
+				return err
+			}
+			buf.Reset()
+		}
+	}
+	buf.WriteByte(']')
+	buf.Write(tail)
+	_, err = w.Write(buf.Bytes())
+	return err
 }
 
 // maxOfflineAge is how old an offline scan may say it is: a door is offline for hours at most.

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -41,28 +42,39 @@ type AttendeeName struct {
 // 25,000 people cost seconds and a few hundred megabytes; a slice of whole Registrations,
 // grown as gorm reads, still cost 30 MB and a tenth of a second.
 func (s *Store) AttendeeNames(ctx context.Context, venueID uint) ([]AttendeeName, error) {
-	active := func() *gorm.DB { // a fresh statement each time: gorm's chain is not reusable
+	active := func() *gorm.DB {
 		return s.db.WithContext(ctx).Model(&Registration{}).Where("venue_id = ? AND status = ?", venueID, RegistrationActive)
 	}
-	var n int64
-	if err := active().Count(&n).Error; err != nil {
-		return nil, fmt.Errorf("count attendees of venue %d: %w", venueID, err)
-	}
-	rows, err := active().Select("id", "ticket_version", "name", "organisation").Order("id").Rows()
+	names, err := readAll(active(), active().Select("id", "ticket_version", "name", "organisation").Order("id"),
+		func(rows *sql.Rows, a *AttendeeName) error {
+			return rows.Scan(&a.ID, &a.TicketVersion, &a.Name, &a.Organisation)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("attendee names of venue %d: %w", venueID, err)
 	}
-	defer rows.Close()
-	names := make([]AttendeeName, 0, n+16) // a few more may register between the two reads
-	for rows.Next() {
-		var a AttendeeName
-		if err := rows.Scan(&a.ID, &a.TicketVersion, &a.Name, &a.Organisation); err != nil {
-			return nil, fmt.Errorf("attendee names of venue %d: %w", venueID, err)
-		}
-		names = append(names, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("attendee names of venue %d: %w", venueID, err)
-	}
 	return names, nil
+}
+
+// readAll reads every row of query into a slice sized by counting count's rows first. gorm's
+// Find grows a slice of whole models as it reads: at 25,000 registrations (576 bytes each)
+// that was 30 MB of garbage for a list of four columns.
+func readAll[T any](count, query *gorm.DB, scan func(*sql.Rows, *T) error) ([]T, error) {
+	var n int64
+	if err := count.Count(&n).Error; err != nil {
+		return nil, err
+	}
+	rows, err := query.Rows()
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]T, 0, n+16) // a few more may have come between the two reads
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

@@ -400,16 +400,16 @@ func (s *Store) FirstSessionOf(ctx context.Context, regID uint) (FirstSession, b
 	return f, true, nil
 }
 
-func (s *Store) firstSessions(ctx context.Context, where string, arg any) (map[uint]FirstSession, error) {
+func (s *Store) firstSessions(ctx context.Context, where string, arg any) (map[uint]*FirstSession, error) {
 	rows, err := s.db.WithContext(ctx).Raw(firstSessionsQuery+where, BookingConfirmed, arg).Rows()
 	if err != nil {
 		return nil, fmt.Errorf("first sessions: %w", err)
 	}
 	defer rows.Close()
-	out := map[uint]FirstSession{}
+	out := map[uint]*FirstSession{}
 	for rows.Next() {
 		var id uint
-		var f FirstSession
+		f := new(FirstSession)
 		if err := rows.Scan(&id, &f.Title, &f.Room, &f.StartsAt); err != nil {
 			return nil, fmt.Errorf("first sessions: %w", err)
 		}
@@ -435,9 +435,11 @@ type DoorEntry struct {
 // offline door can say "cancelled"), with their first session and their check-in, by last
 // name as SortByLastName orders them (the door's name search lists them in this order).
 func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error) {
-	var regs []Registration
-	err := s.db.WithContext(ctx).Select("id", "status", "ticket_version", "name", "organisation").
-		Where("venue_id = ?", venueID).Order("id").Find(&regs).Error
+	all := func() *gorm.DB { return s.db.WithContext(ctx).Model(&Registration{}).Where("venue_id = ?", venueID) }
+	out, err := readAll(all(), all().Select("id", "status", "ticket_version", "name", "organisation").Order("id"),
+		func(rows *sql.Rows, e *DoorEntry) error {
+			return rows.Scan(&e.RegistrationID, &e.Status, &e.TicketVersion, &e.Name, &e.Organisation)
+		})
 	if err != nil {
 		return nil, fmt.Errorf("door list of venue %d: %w", venueID, err)
 	}
@@ -450,27 +452,21 @@ func (s *Store) DoorList(ctx context.Context, venueID uint) ([]DoorEntry, error)
 	if err != nil {
 		return nil, fmt.Errorf("check-ins of venue %d: %w", venueID, err)
 	}
-	out := doorEntries(regs, sessions, checkIns)
+	joinDoorEntries(out, sessions, checkIns)
 	SortByLastName(len(out), func(i int) string { return out[i].Name }, func(i, j int) { out[i], out[j] = out[j], out[i] })
 	return out, nil
 }
 
-// doorEntries joins registrations with their first sessions and their check-ins.
-func doorEntries(regs []Registration, sessions map[uint]FirstSession, checkIns []CheckIn) []DoorEntry {
+// joinDoorEntries gives the entries their first sessions and their check-ins.
+func joinDoorEntries(entries []DoorEntry, sessions map[uint]*FirstSession, checkIns []CheckIn) {
 	byReg := make(map[uint]*CheckIn, len(checkIns))
 	for i := range checkIns {
 		byReg[checkIns[i].RegistrationID] = &checkIns[i]
 	}
-	out := make([]DoorEntry, 0, len(regs))
-	for _, r := range regs {
-		e := DoorEntry{RegistrationID: r.ID, TicketVersion: r.TicketVersion, Status: r.Status, Name: r.Name,
-			Organisation: r.Organisation, CheckIn: byReg[r.ID]}
-		if f, ok := sessions[r.ID]; ok {
-			e.Session = &f
-		}
-		out = append(out, e)
+	for i := range entries {
+		entries[i].CheckIn = byReg[entries[i].RegistrationID]
+		entries[i].Session = sessions[entries[i].RegistrationID]
 	}
-	return out
 }
 
 // VenueTickets lists the id and ticket version of every registration at a venue, for the

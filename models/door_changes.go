@@ -86,14 +86,15 @@ func (s *Store) DoorChangesSince(ctx context.Context, eventID, venueID uint, sin
 	if err != nil {
 		return out, fmt.Errorf("door changes of venue %d: %w", venueID, err)
 	}
-	here := make([]Registration, 0, len(regs))
+	here := make([]DoorEntry, 0, len(regs))
 	hereIDs := make([]uint, 0, len(regs))
 	for _, r := range regs {
 		if r.VenueID != venueID {
 			out.Elsewhere[r.ID] = VenueTicket{VenueID: r.VenueID, TicketVersion: r.TicketVersion}
 			continue
 		}
-		here = append(here, r)
+		here = append(here, DoorEntry{RegistrationID: r.ID, TicketVersion: r.TicketVersion, Status: r.Status,
+			Name: r.Name, Organisation: r.Organisation})
 		hereIDs = append(hereIDs, r.ID)
 	}
 	if len(here) == 0 {
@@ -108,6 +109,7 @@ func (s *Store) DoorChangesSince(ctx context.Context, eventID, venueID uint, sin
 	if err != nil {
 		return out, fmt.Errorf("check-ins of venue %d: %w", venueID, err)
 	}
-	out.Entries = doorEntries(here, sessions, checkIns)
+	joinDoorEntries(here, sessions, checkIns)
+	out.Entries = here
 	return out, nil
 }
