@@ -298,8 +298,7 @@ func (h *Handler) writeCheckInList(c *gin.Context, out CheckInListJSON) {
 	}
 	// A whole venue is megabytes of JSON (6.4 MB at 25,000 people): it is encoded straight
 	// into the (gzipped) answer, an attendee at a time, instead of into a buffer grown to
-	// hold it. Encoding these
-	// types cannot fail halfway; a write error is the door going away.
+	// hold it. Encoding these types cannot fail halfway; a write error is the door going away.
 	c.Writer.Header().Add("Vary", "Accept-Encoding")
 	var w io.Writer = c.Writer
 	if acceptsGzip(c.GetHeader("Accept-Encoding")) {
