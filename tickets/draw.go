@@ -133,19 +133,14 @@ func (d *doc) fit(s string, w float64) string {
 	if float64(utf8.RuneCountInString(s))*perRune <= w {
 		return s
 	}
-	return fitWidth(s, w, d.width)
-}
-
-// fitWidth returns s, shortened with an ellipsis if width(s) is more than w.
-func fitWidth(s string, w float64, width func(string) float64) string {
-	if width(s) <= w {
+	if d.width(s) <= w {
 		return s
 	}
 	rs := []rune(s)
 	for len(rs) > 0 {
 		rs = rs[:len(rs)-1]
 		t := string(rs) + "…"
-		if width(t) <= w {
+		if d.width(t) <= w {
 			return t
 		}
 	}

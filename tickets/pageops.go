@@ -81,7 +81,7 @@ func (p *pageOps) mm(w, n int, size float64, bold bool) float64 {
 	return mm
 }
 
-// fit returns s, shortened with an ellipsis if it is wider than w: what fitWidth returns
+// fit returns s, shortened with an ellipsis if it is wider than w: what doc.fit returns
 // (the longest beginning that fits with the ellipsis), without a string per try.
 func (p *pageOps) fit(s string, w, size float64, bold bool) string {
 	if p.width(s, size, bold) <= w {
