@@ -39,8 +39,9 @@ type Session struct {
 	Pinned bool `gorm:"not null;default:false"`
 	// Confirmed counts confirmed bookings; only conditional updates change it.
 	Confirmed int `gorm:"not null;default:0"`
-	// Waitlisted is filled by queries that count the waiting list; it is not stored.
-	Waitlisted int `gorm:"-"`
+	// Waiting counts waitlisted bookings. Triggers in the database keep it (see
+	// migrateWaitingCounter); the code only reads it.
+	Waiting int `gorm:"->;not null;default:0"`
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	Venue      *Venue        `gorm:"constraint:OnDelete:SET NULL"`
