@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -125,11 +126,22 @@ func programmeOf(bookings []Booking) ProgrammeSnapshot {
 	return p
 }
 
-// bookingsInTx reads a registration's bookings (without waiting-list positions) inside tx.
+// bookingsInTx reads a registration's bookings (without places in line) inside tx.
 func (s *Store) bookingsInTx(ctx context.Context, tx *gorm.DB, regID uint) ([]Booking, error) {
+	return s.readBookingsInTx(ctx, tx, s.stmts.bookingsOfWriter, regID)
+}
+
+// newBookingsInTx reads the bookings of a registration written in tx, with each waiting
+// place's place in line. Only for bookings that were all just made: an older waiting place
+// need not be last in its list.
+func (s *Store) newBookingsInTx(ctx context.Context, tx *gorm.DB, regID uint) ([]Booking, error) {
+	return s.readBookingsInTx(ctx, tx, s.stmts.newBookingsOfWriter, regID)
+}
+
+func (s *Store) readBookingsInTx(ctx context.Context, tx *gorm.DB, stmt *sql.Stmt, regID uint) ([]Booking, error) {
 	// A prepared statement on the writer's transaction: the confirmation of every
 	// registration takes this snapshot, on the one writer a rush queues for.
-	rows, err := inTx(ctx, tx, s.stmts.bookingsOfWriter).QueryContext(ctx, regID)
+	rows, err := inTx(ctx, tx, stmt).QueryContext(ctx, regID)
 	if err != nil {
 		return nil, fmt.Errorf("programme of registration %d: %w", regID, err)
 	}
@@ -137,7 +149,7 @@ func (s *Store) bookingsInTx(ctx context.Context, tx *gorm.DB, regID uint) ([]Bo
 	var out []Booking
 	for rows.Next() {
 		b := Booking{RegistrationID: regID}
-		if err := rows.Scan(&b.ID, &b.SessionID, &b.Status); err != nil {
+		if err := rows.Scan(&b.ID, &b.SessionID, &b.Status, &b.Position); err != nil {
 			return nil, fmt.Errorf("programme of registration %d: %w", regID, err)
 		}
 		out = append(out, b)

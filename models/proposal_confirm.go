@@ -168,18 +168,12 @@ func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
 }
 
 // SessionOfProposal returns the session a confirmed proposal became, with its venue, room,
-// slots and speakers, and its waiting list counted.
+// slots and speakers.
 func (s *Store) SessionOfProposal(ctx context.Context, proposalID uint) (Session, error) {
 	var se Session
 	if err := s.sessionQuery(ctx).Where("proposal_id = ?", proposalID).First(&se).Error; err != nil {
 		return Session{}, notFound(err, "session of proposal", proposalID)
 	}
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&Booking{}).Where("session_id = ? AND status = ?", se.ID, BookingWaitlisted).
-		Count(&n).Error; err != nil {
-		return Session{}, fmt.Errorf("waiting list of session %d: %w", se.ID, err)
-	}
-	se.Waitlisted = int(n)
 	return se, nil
 }
 

@@ -24,9 +24,9 @@ import (
 // the personal link. Every part depends on the venue's place: a full venue writes nothing
 // and returns no row. The confirmation's payload is the programme snapshot, written as
 // ProgrammeSnapshot.String writes it. A waiting-list place comes back with its place in line
-// (see waitlistPositionQuery): the statement does not see its own new bookings, and the new
-// one, with wait_order 0 and the highest id, comes after every waiting booking ordered at
-// or before 0.
+// (see waitlistPositionQuery): the new booking, with wait_order 0 and the highest id, is last
+// in its list, so its place is one more than the list's length as the statement found it (the
+// trigger that counts it fires after the statement, see migrateWaitingCounter).
 const registerInOneStatement = `WITH venue AS (
 	UPDATE venues SET registered = registered + 1 WHERE id = $1 AND registered < capacity RETURNING id
 ), reg AS (
@@ -57,8 +57,8 @@ const registerInOneStatement = `WITH venue AS (
 	FROM reg
 )
 SELECT reg.id, booked.id, booked.session_id, booked.status,
-	CASE WHEN booked.status = 'waitlisted' THEN 1 + (SELECT COUNT(*) FROM bookings b
-		WHERE b.session_id = booked.session_id AND b.status = 'waitlisted' AND b.wait_order <= 0) ELSE 0 END
+	CASE WHEN booked.status = 'waitlisted' THEN 1 + (SELECT waiting FROM sessions
+		WHERE sessions.id = booked.session_id) ELSE 0 END
 FROM reg LEFT JOIN booked ON true ORDER BY booked.id`
 
 // inOneStatement reports whether a registration can take the one-statement path.
@@ -142,10 +142,10 @@ func scanRegistration(rows resultRows, r *Registration) error {
 
 // pipelinedRegistration is an attendee's registration as one statement for the writer's
 // pipeline (pipeline_postgres.go), or nil when it is not one: on SQLite, with waiting-list
-// choices, or when registration is not simply open. Its answer goes into res and inLine.
+// choices, or when registration is not simply open. Its answer goes into res.
 // The registration is timed now, when it is queued; the writer runs it moments later.
 func (s *Store) pipelinedRegistration(in RegistrationInput, venueID, eventID uint, event Event, plan choicePlan,
-	res *RegistrationResult, inLine *bool) *pipelinedWrite {
+	res *RegistrationResult) *pipelinedWrite {
 	now := s.now().UTC()
 	if open, waitlistOnly := event.RegistrationOpen(now); !open || waitlistOnly || !s.inOneStatement(plan, registerOptions{}) {
 		return nil
@@ -163,7 +163,7 @@ func (s *Store) pipelinedRegistration(in RegistrationInput, venueID, eventID uin
 				return err
 			}
 			r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
-			res.Token, res.Registration, *inLine = token, r, true
+			res.Token, res.Registration = token, r
 			return nil
 		},
 		counted: func(t *tally) { t.registrations++ },

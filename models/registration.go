@@ -180,8 +180,7 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
 	var res RegistrationResult
-	inLine := false // the transaction gave the bookings with their places in line
-	pipe := s.pipelinedRegistration(in, venueID, eventID, event, plan, &res, &inLine)
+	pipe := s.pipelinedRegistration(in, venueID, eventID, event, plan, &res)
 	err = s.writeOne(ctx, venueID, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
 		now := s.now().UTC()
@@ -195,7 +194,6 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 		if err != nil {
 			return err
 		}
-		inLine = s.inOneStatement(plan, opt)
 		res.Token = token
 		r.Venue = Venue{ID: venueID, EventID: eventID, Slug: in.Venue}
 		res.Registration = r
@@ -204,36 +202,9 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
 	}
-	// Otherwise the bookings are read after the commit, outside the serialised write, and
-	// without the sessions' details: the caller needs only their status and place in line.
-	// The registration has committed by now, so the attendee must hear so whatever happens:
-	// if the read fails (a connection lost, a database restarting) it is tried again, and in
-	// the end the answer gives the bookings as the transaction wrote them, without places
-	// in line.
-	if inLine {
-		return res, nil
-	}
-	if bookings, err := s.readBack(ctx, res.Registration.ID); err == nil {
-		res.Registration.Bookings = bookings
-	}
+	// The answer comes from the transaction: registerTx (or the pipelined statement) gave
+	// the bookings with their places in line, as committed.
 	return res, nil
-}
-
-// readBackPauses are the pauses between tries to read a committed registration's bookings.
-var readBackPauses = []time.Duration{10 * time.Millisecond, 50 * time.Millisecond, 200 * time.Millisecond}
-
-// readBack reads a committed registration's bookings with their places in line, trying
-// again after a pause when the read fails.
-func (s *Store) readBack(ctx context.Context, regID uint) ([]Booking, error) {
-	bookings, err := s.bookingsWithPositions(ctx, regID)
-	for _, pause := range readBackPauses {
-		if err == nil || ctx.Err() != nil {
-			break
-		}
-		time.Sleep(pause)
-		bookings, err = s.bookingsWithPositions(ctx, regID)
-	}
-	return bookings, err
 }
 
 // newRegistration is the registration an input describes, active and not yet stored.
@@ -307,9 +278,9 @@ func (s *Store) registerTx(ctx context.Context, tx *gorm.DB, now time.Time, r *R
 		return token, err
 	}
 	// The confirmation reports the programme as it is now, even if a promotion or a
-	// change happens before it is sent (#12 point 28). The bookings stay in r too, so that
-	// the answer to the attendee can be given from them if reading them back fails.
-	r.Bookings, err = s.bookingsInTx(ctx, tx, r.ID)
+	// change happens before it is sent (#12 point 28). The bookings, with their places in
+	// line, stay in r too: they are the answer to the attendee.
+	r.Bookings, err = s.newBookingsInTx(ctx, tx, r.ID)
 	if err != nil {
 		return "", err
 	}
@@ -328,37 +299,6 @@ func nullTime(t sql.NullTime) *time.Time {
 	}
 	u := t.Time.UTC()
 	return &u
-}
-
-// bookingsWithPositions reads a registration's bookings with each one's place in line.
-func (s *Store) bookingsWithPositions(ctx context.Context, regID uint) ([]Booking, error) {
-	// A few index lookups: not worth the driver's goroutine per statement that a cancellable
-	// context costs (see runInSavepoint).
-	ctx = context.WithoutCancel(ctx)
-	rows, err := s.stmts.bookingsOf.QueryContext(ctx, regID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []Booking
-	for rows.Next() {
-		b := Booking{RegistrationID: regID}
-		if err := rows.Scan(&b.ID, &b.SessionID, &b.Status); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i, b := range out {
-		if b.Status == BookingWaitlisted {
-			if err := s.stmts.waitlistPosition.QueryRowContext(ctx, b.ID).Scan(&out[i].Position); err != nil {
-				return nil, err
-			}
-		}
-	}
-	return out, nil
 }
 
 func langOrDutch(l string) string {

@@ -234,27 +234,16 @@ func (s *Store) Reconfirm(ctx context.Context, regID uint) error {
 		Update("reconfirmed_at", s.now().UTC()).Error
 }
 
-// SessionCounts gives, per session of a venue, the confirmed seats and the waiting list length.
-type SessionCounts struct {
-	Confirmed, Waitlisted int
-}
-
 // WaitlistCounts returns the waiting-list length of every session at a venue that has one.
 func (s *Store) WaitlistCounts(ctx context.Context, venueID uint) (map[uint]int, error) {
-	var rows []struct {
-		SessionID uint
-		N         int
-	}
-	err := s.db.WithContext(ctx).Model(&Booking{}).Select("bookings.session_id, COUNT(*) AS n").
-		Joins("JOIN sessions ON sessions.id = bookings.session_id").
-		Where("sessions.venue_id = ? AND bookings.status = ?", venueID, BookingWaitlisted).
-		Group("bookings.session_id").Scan(&rows).Error
+	var rows []Session
+	err := s.db.WithContext(ctx).Select("id", "waiting").Where("venue_id = ? AND waiting > 0", venueID).Find(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("waiting lists of venue %d: %w", venueID, err)
 	}
 	out := make(map[uint]int, len(rows))
 	for _, r := range rows {
-		out[r.SessionID] = r.N
+		out[r.ID] = r.Waiting
 	}
 	return out, nil
 }

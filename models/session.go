@@ -39,14 +39,15 @@ type Session struct {
 	Pinned bool `gorm:"not null;default:false"`
 	// Confirmed counts confirmed bookings; only conditional updates change it.
 	Confirmed int `gorm:"not null;default:0"`
-	// Waitlisted is filled by queries that count the waiting list; it is not stored.
-	Waitlisted int `gorm:"-"`
-	CreatedAt  time.Time
-	UpdatedAt  time.Time
-	Venue      *Venue        `gorm:"constraint:OnDelete:SET NULL"`
-	Room       *Room         `gorm:"constraint:OnDelete:SET NULL"`
-	Slots      []SessionSlot `gorm:"constraint:OnDelete:CASCADE"`
-	Speakers   []Speaker     `gorm:"many2many:session_speakers;constraint:OnDelete:CASCADE"`
+	// Waiting counts waitlisted bookings. Triggers in the database keep it (see
+	// migrateWaitingCounter); the code only reads it.
+	Waiting   int `gorm:"->;not null;default:0"`
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Venue     *Venue        `gorm:"constraint:OnDelete:SET NULL"`
+	Room      *Room         `gorm:"constraint:OnDelete:SET NULL"`
+	Slots     []SessionSlot `gorm:"constraint:OnDelete:CASCADE"`
+	Speakers  []Speaker     `gorm:"many2many:session_speakers;constraint:OnDelete:CASCADE"`
 }
 
 // SessionSlot places a session in one slot of one room. The unique index on room and slot

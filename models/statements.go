@@ -28,9 +28,8 @@ type statements struct {
 	insertBooking        *sql.Stmt
 	insertToken          *sql.Stmt
 	insertOutbox         *sql.Stmt
-	bookingsOf           *sql.Stmt
-	bookingsOfWriter     *sql.Stmt // bookingsOf inside a write transaction
-	waitlistPosition     *sql.Stmt
+	bookingsOfWriter     *sql.Stmt // a registration's bookings, inside a write transaction
+	newBookingsOfWriter  *sql.Stmt // the same, with each new waiting place's place in line
 	savepoint            *sql.Stmt
 	releaseSavepoint     *sql.Stmt
 	rollbackToSavepoint  *sql.Stmt
@@ -82,9 +81,12 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 		insertToken:   prep(writer, `INSERT INTO access_tokens (hash, registration_id, created_at) VALUES (?, ?, ?)`),
 		insertOutbox: prep(writer, `INSERT INTO outbox_messages (kind, recipient, lang, registration_id, payload, attempts,
 			next_attempt_at, last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, '', ?)`),
-		bookingsOf:          prep(reader, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
-		bookingsOfWriter:    prep(writer, `SELECT id, session_id, status FROM bookings WHERE registration_id = ? ORDER BY id`),
-		waitlistPosition:    prep(reader, waitlistPositionQuery),
+		bookingsOfWriter: prep(writer, `SELECT id, session_id, status, 0 FROM bookings WHERE registration_id = ? ORDER BY id`),
+		// A booking just put on a waiting list is its last (wait_order 0, the highest id;
+		// see waitlistPositionQuery), so its place in line is the list's length.
+		newBookingsOfWriter: prep(writer, `SELECT b.id, b.session_id, b.status,
+			CASE WHEN b.status = 'waitlisted' THEN s.waiting ELSE 0 END
+			FROM bookings b JOIN sessions s ON s.id = b.session_id WHERE b.registration_id = ? ORDER BY b.id`),
 		savepoint:           prep(writer, `SAVEPOINT write_job`),
 		releaseSavepoint:    prep(writer, `RELEASE SAVEPOINT write_job`),
 		rollbackToSavepoint: prep(writer, `ROLLBACK TO SAVEPOINT write_job`),
@@ -168,7 +170,7 @@ func isUniqueErr(err error) bool {
 func (s *Store) closeStatements() {
 	for _, st := range []*sql.Stmt{s.stmts.venueForRegistration, s.stmts.sessionPlacement, s.stmts.insertRegistration,
 		s.stmts.takeVenueSeat, s.stmts.takeSeat, s.stmts.insertBooking, s.stmts.insertToken, s.stmts.insertOutbox,
-		s.stmts.bookingsOf, s.stmts.bookingsOfWriter, s.stmts.waitlistPosition, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
+		s.stmts.bookingsOfWriter, s.stmts.newBookingsOfWriter, s.stmts.savepoint, s.stmts.releaseSavepoint, s.stmts.rollbackToSavepoint,
 		s.stmts.sessionPlacementRead, s.stmts.scanTarget, s.stmts.firstSession, s.stmts.insertCheckIn, s.stmts.registerInOne} {
 		if st != nil {
 			st.Close()

@@ -146,7 +146,9 @@ func crashRound(t *testing.T, dsn string) {
 	db.Raw(`SELECT COUNT(*) FROM venues v WHERE v.registered <>
 		(SELECT COUNT(*) FROM registrations r WHERE r.venue_id = v.id AND r.status = ?)`, models.RegistrationActive).Scan(&badVenues)
 	db.Raw(`SELECT COUNT(*) FROM sessions s WHERE s.confirmed <>
-		(SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = ?)`, models.BookingConfirmed).Scan(&badSessions)
+		(SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = ?) OR s.waiting <>
+		(SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = ?)`,
+		models.BookingConfirmed, models.BookingWaitlisted).Scan(&badSessions)
 	if badVenues != 0 || badSessions != 0 {
 		t.Errorf("counters differ from the rows: %d venues, %d sessions", badVenues, badSessions)
 	}

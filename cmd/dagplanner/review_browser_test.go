@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -41,11 +43,27 @@ func keyboardSignIn(t *testing.T, ctx context.Context, base, email, password, wa
 	pressAndWait(t, ctx, kb.Enter, waitFor)
 }
 
-// keyboardSignOut signs out with the footer's button.
+// keyboardSignOut signs out with the footer's button and waits for the home page it leads
+// to. (Waiting for an element instead raced: the page being left has the same links, and a
+// next navigation could abort the sign-out's.)
 func keyboardSignOut(t *testing.T, ctx context.Context) {
 	t.Helper()
 	tabTo(t, ctx, `footer form[action="/beheer/uitloggen"] button`)
-	pressAndWait(t, ctx, kb.Enter, `a[href="/beheer"]`)
+	keys(t, ctx, kb.Enter)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		at, err := chromedp.Run(timeout(ctx), chromedp.Location())
+		if u, perr := url.Parse(at); err == nil && perr == nil && u.Path == "/" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after signing out the browser is at %s (%v), want the home page", at, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if err := chromedp.Do(timeout(ctx), chromedp.WaitVisible(`a[href="/beheer"]`)); err != nil {
+		t.Fatalf("the home page after signing out: %v", err)
+	}
 }
 
 // keyboardReview gives the open proposal a score and a comment with the keyboard alone.

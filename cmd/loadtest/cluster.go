@@ -213,7 +213,7 @@ func waitForMail(ctx context.Context, m *cluster.MailServer, acks []ack, limit t
 }
 
 // counterMismatches compares the counters Dagplanner keeps (venues.registered,
-// sessions.confirmed) with the rows they count, straight in the database.
+// sessions.confirmed and sessions.waiting) with the rows they count, straight in the database.
 func counterMismatches(ctx context.Context, dsn string) (int, error) {
 	driver := "sqlite3"
 	if dbKind(dsn) == "PostgreSQL" {
@@ -231,7 +231,8 @@ func counterMismatches(ctx context.Context, dsn string) (int, error) {
 		return 0, fmt.Errorf("compare venue counters: %w", err)
 	}
 	err = db.QueryRowContext(ctx, `SELECT count(*) FROM sessions s WHERE s.confirmed <>
-		(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'confirmed')`).Scan(&m)
+		(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'confirmed') OR s.waiting <>
+		(SELECT count(*) FROM bookings b WHERE b.session_id = s.id AND b.status = 'waitlisted')`).Scan(&m)
 	if err != nil {
 		return 0, fmt.Errorf("compare session counters: %w", err)
 	}
