@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,9 +25,9 @@ func TestContactAddress(t *testing.T) {
 		wantContains(t, path+" footer", footerOf(t, body), "Vragen? Mail de organisatie: "+mailto(demo.ContactEmail), privacyLink)
 	}
 	_, body := ts.get(t, "/privacy")
-	wantContains(t, "privacy page", mainOf(t, body), "Vragen over je gegevens? Mail de organisatie: "+mailto(demo.ContactEmail))
+	wantContains(t, "privacy page", mainOf(t, body), "Het e-mailadres van de organisatie: "+mailto(demo.ContactEmail))
 	_, body = ts.get(t, "/privacy", "Accept-Language", "en")
-	wantContains(t, "English privacy page", body, "Questions about your details? E-mail the organisers: "+mailto(demo.ContactEmail),
+	wantContains(t, "English privacy page", body, html.EscapeString("The organisers' e-mail address: ")+mailto(demo.ContactEmail),
 		`<a class="utrecht-link" href="/privacy">Privacy statement</a>`)
 
 	ts.loginAs(t, models.RoleOrganiser, "")

@@ -145,6 +145,7 @@ var allKinds = slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, []s
 // HTML Checker, when scripts/test installed it) accepts, and no axe violations in Chromium.
 // DAGPLANNER_SCREENSHOTS keeps screenshots of a few at 600 and 390 pixels wide.
 func TestEveryKindIsTextAndHTML(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	sent := everyKind(t, s)
 	dir := t.TempDir()

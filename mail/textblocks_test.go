@@ -8,6 +8,7 @@ import (
 
 // TestTextBlocks checks how the plain text's conventions become the HTML part's structure.
 func TestTextBlocks(t *testing.T) {
+	t.Parallel()
 	p := func(lines ...inline) block { return block{Kind: "p", Lines: lines} }
 	txt := func(s string) span { return span{Text: s} }
 	link := func(s string) span { return span{Text: s, Href: s} }
@@ -46,6 +47,7 @@ func TestTextBlocks(t *testing.T) {
 // TestLayoutEscapes renders hostile text through the layout: it stays text, and only http,
 // https and mailto addresses become links.
 func TestLayoutEscapes(t *testing.T) {
+	t.Parallel()
 	doc, err := renderHTML(htmlData{Lang: "nl", Subject: `<script>alert("x")</script>`, Event: "A & B",
 		Blocks: textBlocks("<b>vet</b> javascript:alert(1) https://x.example/\"><script>\n")})
 	if err != nil {
