@@ -20,6 +20,9 @@ type Options struct {
 	NoRegistrations bool
 }
 
+// ContactEmail is the demo organisers' contact address, shown in the footer and every e-mail.
+const ContactEmail = "organisatie@ambtenaar20.example"
+
 // LoadIfEmpty loads the demo event when the database holds no event yet, and reports whether
 // it did. An existing event is never touched.
 func LoadIfEmpty(ctx context.Context, s *models.Store, opts Options) (bool, error) {
@@ -73,6 +76,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		// once it closes.
 		VotingEnabled: true, VotingOpensAt: callOpens, VotingClosesAt: callCloses, VotesPerVoter: 5,
 		VotingCountsPublic: true,
+		ContactEmail:       ContactEmail,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)

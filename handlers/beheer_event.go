@@ -74,6 +74,7 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	"timezone:beheer.event.timezone", "description:beheer.event.description",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
+	"contact_email:beheer.event.contact_email",
 	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
 	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at",
 	"travel_minutes:beheer.event.travel_minutes",
@@ -127,6 +128,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 		"proposals_close_at":     {models.FormatLocal(event.ProposalsCloseAt, loc)},
 		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
 		"travel_minutes": {strconv.Itoa(cmp.Or(event.TravelMinutes, models.DefaultTravelMinutes))},
+		"contact_email":  {event.ContactEmail},
 	}, eventFields...)
 	if event.WaitlistAfterClose {
 		p.Form.Values.Set("waitlist_after_close", "ja")
@@ -151,6 +153,7 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
 		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at"),
 		TravelMinutes: form.Int("travel_minutes", false)}
+	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)

@@ -19,6 +19,8 @@ type Page struct {
 	Section   string // which navigation item is current
 	Path      string
 	EventName string
+	// Contact is the organisers' contact address, for the footer; empty when none is set.
+	Contact   string
 	Flash     string
 	User      *models.User
 	Form      *Form
@@ -191,6 +193,7 @@ func (h *Handler) page(c *gin.Context, title, section string) Page {
 	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
 	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil {
 		p.EventName = e.Name
+		p.Contact = e.ContactEmail
 	}
 	if u, ok := h.currentUser(c); ok {
 		p.User = &u

@@ -121,6 +121,9 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if err != nil {
 		return Message{}, err
 	}
+	if err := c.dress(ctx, &m); err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
 	id, err := c.MessageID(ctx, msg.ID)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
@@ -185,6 +188,7 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 		Subject: subject,
 		Text:    text,
 		Headers: headers(msg.ID, lang),
+		event:   &event,
 	}
 	if withTicket[msg.Kind] && c.Tickets != nil && r.Status == models.RegistrationActive {
 		pdf, err := c.ticketPDF(ctx, event, r, lang)

@@ -58,6 +58,9 @@ type Event struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Venues             []Venue `gorm:"constraint:OnDelete:CASCADE"`
+	// ContactEmail is where attendees and speakers reach the organisers: the site's footer,
+	// the privacy statement and every e-mail show it. Empty until the organisers set it.
+	ContactEmail string `gorm:"size:254;not null;default:''"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -119,6 +122,9 @@ type EventInput struct {
 	VotesPerVoter      int
 	VotingDomains      string
 	VotingCountsPublic bool
+
+	// ContactEmail is the organisers' address for questions; empty shows none.
+	ContactEmail string
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -196,6 +202,7 @@ func (in EventInput) Validate() Problems {
 	}
 	in.validateVoting(p, loc)
 	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
+	p.checkEmail("contact_email", in.ContactEmail, false)
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
 		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
 	}
@@ -243,6 +250,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		columns := append([]string{"name", "theme", "description", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
+		columns = append(columns, "contact_email")
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
@@ -276,6 +284,7 @@ func (in EventInput) apply(e *Event) {
 		e.PrivacyVersion = "1"
 	}
 	e.StillComingDays = in.StillComingDays
+	e.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	if in.TravelMinutes > 0 {
 		e.TravelMinutes = in.TravelMinutes
 	} else if e.TravelMinutes == 0 {

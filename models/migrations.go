@@ -33,6 +33,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120612_imports", Migrate: migrateImports},
 	{ID: "2026120710_leases", Migrate: migrateLeases},
 	{ID: "2026120801_waiting_counter", Migrate: migrateWaitingCounter},
+	{ID: "2026120803_contact", Migrate: migrateContact},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -750,4 +751,14 @@ var waitingTriggersPostgres = []string{
 	`CREATE TRIGGER bookings_waiting_update AFTER UPDATE OF status, session_id ON bookings
 	FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.session_id IS DISTINCT FROM NEW.session_id)
 	EXECUTE FUNCTION bookings_count_waiting()`,
+}
+
+// migrateContact gives the event the organisers' contact address, shown in the site's footer,
+// the privacy statement and every e-mail.
+func migrateContact(tx *gorm.DB) error {
+	type Event struct {
+		ID           uint
+		ContactEmail string `gorm:"size:254;not null;default:''"`
+	}
+	return tx.Migrator().AddColumn(&Event{}, "ContactEmail")
 }
