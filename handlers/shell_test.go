@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // shellRedirects are the routes that only lead on to a page of the first venue; the role
@@ -198,33 +200,55 @@ func TestShellMarksTheCurrentPlace(t *testing.T) {
 	})
 }
 
-// TestShellLeadsToTheFirstVenue: the navigation's board and venues, pages per venue, lead to
-// the first venue the account may manage; a reviewer may not use them.
+// TestShellLeadsToTheFirstVenue, on SQLite and PostgreSQL: the navigation's board and venues,
+// pages per venue, lead to the first venue the account may manage, or to the dashboard while
+// there is none; a reviewer may not use them.
 func TestShellLeadsToTheFirstVenue(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
-	zwolle, rotterdam := bhID(testVenue(t, ts, "zwolle").ID), bhID(testVenue(t, ts, "rotterdam").ID)
-	for _, tc := range []struct {
-		role, venue, path string
-		status            int
-		location          string
-	}{
-		{models.RoleAdmin, "", "/beheer/rooster", http.StatusSeeOther, "/beheer/rooster/" + zwolle},
-		{models.RoleAdmin, "", "/beheer/locaties", http.StatusSeeOther, "/beheer/locaties/" + zwolle},
-		{models.RoleOrganiser, "rotterdam", "/beheer/rooster", http.StatusSeeOther, "/beheer/rooster/" + rotterdam},
-		{models.RoleOrganiser, "rotterdam", "/beheer/locaties", http.StatusSeeOther, "/beheer/locaties/" + rotterdam},
-		{models.RoleReviewer, "", "/beheer/rooster", http.StatusForbidden, ""},
-	} {
-		t.Run(tc.role+tc.venue+tc.path, func(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+		ctx := context.Background()
+		ts := newTestServerWith(t, store, false)
+		ts.loginAs(t, models.RoleAdmin, "")
+		for _, path := range []string{"/beheer/rooster", "/beheer/locaties"} {
+			if resp, _ := ts.get(t, path); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/beheer" {
+				t.Errorf("GET %s without an event: status %d Location %q, want 303 to /beheer", path, resp.StatusCode, resp.Header.Get("Location"))
+			}
+		}
+		if _, body := ts.get(t, "/beheer"); !strings.Contains(body, "Er zijn nog geen locaties.") {
+			t.Errorf("the dashboard after the redirect does not say there are no venues:\n%s", excerpt(body))
+		}
+		event, err := store.CreateEvent(ctx, models.EventInput{Name: "Testdag", Date: "2027-02-03"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, slug := range []string{"alfa", "beta"} {
+			v, err := store.CreateVenue(ctx, event.ID, models.VenueInput{Slug: slug, Name: "Huis " + slug, City: "Stad", Address: "Straat 1", Capacity: 50})
+			if err != nil {
+				t.Fatalf("create venue %s: %v", slug, err)
+			}
+			ids[slug] = bhID(v.ID)
+		}
+		for _, tc := range []struct {
+			role, venue, path string
+			status            int
+			location          string
+		}{
+			{models.RoleAdmin, "", "/beheer/rooster", http.StatusSeeOther, "/beheer/rooster/" + ids["alfa"]},
+			{models.RoleAdmin, "", "/beheer/locaties", http.StatusSeeOther, "/beheer/locaties/" + ids["alfa"]},
+			{models.RoleOrganiser, "beta", "/beheer/rooster", http.StatusSeeOther, "/beheer/rooster/" + ids["beta"]},
+			{models.RoleOrganiser, "beta", "/beheer/locaties", http.StatusSeeOther, "/beheer/locaties/" + ids["beta"]},
+			{models.RoleReviewer, "", "/beheer/rooster", http.StatusForbidden, ""},
+		} {
 			browser := *ts
 			browser.Client = ts.newClient(t)
 			browser.loginAs(t, tc.role, tc.venue)
 			resp, _ := browser.get(t, tc.path)
 			if resp.StatusCode != tc.status || resp.Header.Get("Location") != tc.location {
-				t.Errorf("GET %s: status %d Location %q, want %d %q", tc.path, resp.StatusCode, resp.Header.Get("Location"), tc.status, tc.location)
+				t.Errorf("GET %s as %s %s: status %d Location %q, want %d %q", tc.path, tc.role, tc.venue, resp.StatusCode, resp.Header.Get("Location"), tc.status, tc.location)
 			}
-		})
-	}
+		}
+	})
 }
 
 // TestShellShowsOnlyPagesThatExist: an item shows once its page's route exists, and a section
