@@ -156,6 +156,11 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
+	// --- #15 shell ---
+	// The navigation's board and venues: pages per venue, so they lead to the first venue's.
+	b.GET("/rooster", h.showFirstBoard)
+	b.GET("/locaties", h.showFirstVenue)
+	// --- end #15 shell ---
 	// The people (issue #13): organisers and admins, signed in or with an organiser's API
 	// token; a venue-scoped organiser sees only their venue's people (another venue's person
 	// is a 404) and imports only into their venue.
@@ -213,5 +218,6 @@ func (h *Handler) routes() (http.Handler, error) {
 		}
 		h.errorPage(c, http.StatusMethodNotAllowed, "error.method_not_allowed_page")
 	})
+	h.getRoutes = pageRoutes(r.Routes()) // #15 shell: the navigation shows only pages that exist
 	return r, nil
 }

@@ -25,7 +25,20 @@ type Page struct {
 	User      *models.User
 	Form      *Form
 	RequestID string
-	tr        *locale.Translator
+	// Shell is the organiser area's navigation around the page; nil outside that area.
+	Shell *Shell
+	home  string
+	tr    *locale.Translator
+}
+
+// OrganiserHome is where the header's link to the organiser area leads: the first page of the
+// area the signed-in account may use (the proposals for a reviewer, the scan page for door
+// staff), or the area itself for someone not signed in.
+func (p Page) OrganiserHome() string {
+	if p.home == "" {
+		return shellRoot
+	}
+	return p.home
 }
 
 // HeadTitle is the page's <title>: the page, then the event ("Programma Zwolle — Dag van de
@@ -191,12 +204,24 @@ type Option struct {
 func (h *Handler) page(c *gin.Context, title, section string) Page {
 	tr := h.tr(c)
 	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
-	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil {
+	e, err := h.store.CurrentEvent(c.Request.Context())
+	if err == nil {
 		p.EventName = e.Name
 		p.Contact = e.ContactEmail
 	}
 	if u, ok := h.currentUser(c); ok {
 		p.User = &u
+		p.home = h.organiserHome(u)
+		if section == "beheer" {
+			var venues []models.Venue
+			if perVenue(c) && e.ID != 0 {
+				// Without the venues the page goes without its switch, not without its content.
+				if venues, err = h.store.Venues(c.Request.Context(), e.ID); err != nil {
+					h.log.Warn("venue switch", "id", p.RequestID, "err", err)
+				}
+			}
+			p.Shell = h.shell(c, u, venues)
+		}
 	}
 	p.Flash = h.popFlash(c)
 	return p
