@@ -32,6 +32,7 @@ func notIn(t *testing.T, what, body string, unwanted ...string) {
 }
 
 func TestEnglishContentOnPublicPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	translated := testSessionByTitle(t, ts, translatedNL)
 	plain := testSessionByTitle(t, ts, dutchOnly)
@@ -110,6 +111,7 @@ func TestEnglishContentOnPublicPages(t *testing.T) {
 // TestSessionFormEnglishFields saves a session's English title through the organisers' form,
 // and gets a clear error, with what was typed kept, for one that is too long.
 func TestSessionFormEnglishFields(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	se := testSessionByTitle(t, ts, dutchOnly)

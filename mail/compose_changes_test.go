@@ -14,6 +14,7 @@ import (
 // for them, with English titles for English readers where there are some. The speaker, who
 // speaks English, hears of their session that left and the one that came in.
 func TestScheduleChangeSaysWhatChanged(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	c := &Composer{Store: s, BaseURL: "https://dagplanner.example"}

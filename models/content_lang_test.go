@@ -12,6 +12,7 @@ import (
 // TestEnglishContentIsStored saves the English versions of the event's, a venue's and a
 // session's texts, reads them back, and picks the language version for each kind of reader.
 func TestEnglishContentIsStored(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date,
@@ -79,6 +80,7 @@ func TestEnglishContentIsStored(t *testing.T) {
 // title: the public programme gets it, nobody gets an e-mail. A change to the Dutch title
 // still e-mails the people booked.
 func TestTranslationIsPublishedWithoutMail(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		a := session(t, s, f, "Open data", f.big, f.s1, 1, 0)
@@ -119,6 +121,7 @@ func TestTranslationIsPublishedWithoutMail(t *testing.T) {
 // a co-speaker in the language they confirmed in, and the schedule's e-mail to each is queued
 // in it.
 func TestSpeakersLanguage(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)

@@ -10,6 +10,7 @@ import (
 // English title and venue name for some of it: English where there is some, Dutch where not,
 // each text saying its language; the programme itself is left as it was.
 func TestProgrammeInLanguage(t *testing.T) {
+	t.Parallel()
 	e, vs, ss := testModels("2027-01-14")
 	vs[0].NameEn = "City Office"
 	for i := range ss {

@@ -19,6 +19,7 @@ func (plainDates) TimeRange(a, b time.Time) string {
 // TestIssueInRegistrationLanguage: an English-speaking attendee's ticket names the venue, its
 // route and the sessions in English where there is English, in Dutch where not.
 func TestIssueInRegistrationLanguage(t *testing.T) {
+	t.Parallel()
 	_, priv := testKey(1)
 	v := models.Venue{ID: 1, Slug: "zwolle", TicketKey: "zwolle", Name: "Provinciehuis", NameEn: "Provincial House",
 		Address: "Luttenbergstraat 2", RouteHint: "Vijf minuten lopen.", RouteHintEn: "A five-minute walk."}
