@@ -130,10 +130,10 @@ func (h *Handler) openDataCSV(c *gin.Context) {
 }
 
 // personalICal is an attendee's own calendar: the sessions they have a seat in, as
-// published, in the language they registered in. Its address is /agenda/FEEDTOKEN.ics, a read-only token of its own, so that a
-// calendar app never holds the personal link that can change or cancel the booking. A
-// cancelled registration's feed stays valid and shows no sessions, so subscribed calendars
-// empty themselves.
+// published, in the language they registered in. Its address is /agenda/FEEDTOKEN.ics, a
+// read-only token of its own, so that a calendar app never holds the personal link that can
+// change or cancel the booking. A cancelled registration's feed stays valid and shows no
+// sessions, so subscribed calendars empty themselves.
 func (h *Handler) personalICal(c *gin.Context) {
 	token, ok := strings.CutSuffix(c.Param("feed"), ".ics")
 	if !ok {

@@ -149,7 +149,7 @@ func createSessionFromProposal(tx *gorm.DB, id uint, now time.Time) error {
 // proposalSpeaker finds the speaker record of a person from a proposal: by e-mail address
 // first (one person, one address), then a record with the same name and organisation and no
 // address yet (made in the organisers' session form), which then gets the address; otherwise
-// a new record. The record takes the person's language: that of their latest proposal.
+// a new record. The record takes the person's language: that of the proposal confirmed last.
 func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
 	var sp Speaker
 	err := tx.Where("event_id = ? AND email <> '' AND LOWER(email) = LOWER(?)", person.EventID, person.Email).
