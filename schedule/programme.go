@@ -64,9 +64,10 @@ type ProgrammeVenue struct {
 	City     string             `json:"city"`
 	Address  string             `json:"address"`
 	Rooms    []ProgrammeRoom    `json:"rooms"`
-	Slots    []ProgrammeSlot    `json:"slots"`             // by start time
-	Sessions []ProgrammeSession `json:"sessions"`          // by start time, then room order
-	NameEn   string             `json:"name_en,omitempty"` // the English name, if any
+	Slots    []ProgrammeSlot    `json:"slots"`    // by start time
+	Sessions []ProgrammeSession `json:"sessions"` // by start time, then room order
+	// NameEn is the English name, if any.
+	NameEn string `json:"name_en,omitempty"`
 }
 
 // ProgrammeRoom is a room at a venue.
@@ -85,24 +86,24 @@ type ProgrammeSlot struct {
 
 // ProgrammeSession is a placed session. Start and End span all its slots.
 type ProgrammeSession struct {
-	ID           uint               `json:"id"`
-	Title        string             `json:"title"`
-	Abstract     string             `json:"abstract"`
-	AbstractLang string             `json:"-"`
-	Format       string             `json:"format"`
-	Track        string             `json:"track"`
-	Language     string             `json:"language,omitempty"` // empty: the programme's language
-	Speakers     []ProgrammeSpeaker `json:"speakers"`
-	RoomID       uint               `json:"room_id"`
-	SlotIDs      []uint             `json:"slot_ids"`
-	Start        time.Time          `json:"start"`
-	End          time.Time          `json:"end"`
+	ID       uint               `json:"id"`
+	Title    string             `json:"title"`
+	Abstract string             `json:"abstract"`
+	Format   string             `json:"format"`
+	Track    string             `json:"track"`
+	Language string             `json:"language,omitempty"` // empty: the programme's language
+	Speakers []ProgrammeSpeaker `json:"speakers"`
+	RoomID   uint               `json:"room_id"`
+	SlotIDs  []uint             `json:"slot_ids"`
+	Start    time.Time          `json:"start"`
+	End      time.Time          `json:"end"`
 	// TitleEn and AbstractEn are the English versions, empty when there is none.
 	TitleEn    string `json:"title_en,omitempty"`
 	AbstractEn string `json:"abstract_en,omitempty"`
 	// TitleLang and AbstractLang say which language Title and Abstract are in once the
 	// programme is shown in a language (see In); empty before.
-	TitleLang string `json:"-"`
+	TitleLang    string `json:"-"`
+	AbstractLang string `json:"-"`
 }
 
 // ProgrammeSpeaker is a person who gives a session.
