@@ -70,8 +70,9 @@ type eventFormData struct {
 	Creating bool
 }
 
-var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "date:beheer.event.date",
-	"timezone:beheer.event.timezone", "description:beheer.event.description",
+var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "theme_en:beheer.event.theme_en",
+	"date:beheer.event.date", "timezone:beheer.event.timezone", "description:beheer.event.description",
+	"description_en:beheer.event.description_en",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
 	"contact_email:beheer.event.contact_email",
@@ -121,6 +122,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 	loc := event.Location()
 	p.Form = newForm(url.Values{"name": {event.Name}, "theme": {event.Theme}, "date": {event.Date},
 		"timezone": {event.Timezone}, "description": {event.Description},
+		"theme_en": {event.ThemeEn}, "description_en": {event.DescriptionEn},
 		"registration_opens_at":  {models.FormatLocal(event.RegistrationOpensAt, loc)},
 		"registration_closes_at": {models.FormatLocal(event.RegistrationClosesAt, loc)},
 		"reconfirm_deadline":     {models.FormatLocal(event.ReconfirmDeadline, loc)},
@@ -152,7 +154,8 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
 		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at"),
-		TravelMinutes: form.Int("travel_minutes", false)}
+		TravelMinutes: form.Int("travel_minutes", false),
+		ThemeEn:       form.String("theme_en"), DescriptionEn: form.String("description_en")}
 	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)

@@ -84,6 +84,11 @@ func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
 // TimeRange formats a span ("10:30–11:30").
 func (p Page) TimeRange(a, b time.Time) string { return p.tr.TimeRange(a, b) }
 
+// TextLang is the language event content is shown in on this page, given its English version
+// en: "en", or "nl" for the Dutch an English page falls back to; templates put it in a lang
+// attribute.
+func (p Page) TextLang(en string) string { return models.LangShown(string(p.Lang), en) }
+
 // Format names a session format in the person's language.
 func (p Page) Format(f string) string { return p.tr.T("format." + f) }
 
@@ -101,6 +106,8 @@ func (p Page) Field(name, labelKey, kind string, opts ...string) FieldView {
 			f.Hint = p.T(strings.TrimPrefix(o, "hint:"))
 		case strings.HasPrefix(o, "autocomplete:"):
 			f.Autocomplete = strings.TrimPrefix(o, "autocomplete:")
+		case strings.HasPrefix(o, "lang:"):
+			f.InputLang = strings.TrimPrefix(o, "lang:")
 		}
 	}
 	if !f.Required && kind != "checkbox" {
@@ -178,8 +185,11 @@ func contains(list []string, s string) bool {
 type FieldView struct {
 	ID, Name, Label, Kind, Value, Hint, Error, Autocomplete string
 	Optional                                                string // "(niet verplicht)" after the label
-	Required                                                bool
-	Options                                                 []Option
+	// InputLang is the language of what is typed, when it is not the page's: the English
+	// version of a text, so that spelling checks and screen readers take it as English.
+	InputLang string
+	Required  bool
+	Options   []Option
 }
 
 // DescribedBy lists the ids of the hint and error, for aria-describedby.

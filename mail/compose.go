@@ -101,6 +101,8 @@ type templateData struct {
 	Session   programmeItem // the session a promoted attendee now has a seat in
 	Deadline  string        // the reconfirmation deadline; empty when there is none
 	Version   string        // the schedule's version number, in a schedule_changed e-mail
+	// Changes says what that version changed for this person, one sentence a line.
+	Changes []string
 	// OnBehalf: an organiser did what the e-mail reports (a phone call, a registration added
 	// by hand); the e-mail says so in one line.
 	OnBehalf bool
@@ -283,7 +285,7 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	tr := cat.Translator(locale.Lang(lang))
 	d := templateData{
 		Name: r.Name, Event: e.Name, Date: tr.Date(e.Day()),
-		Venue: r.Venue.Name, Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,
+		Venue: r.Venue.NameIn(lang), Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,
 	}
 	if e.ReconfirmDeadline != nil {
 		d.Deadline = tr.DateTime(*e.ReconfirmDeadline)
@@ -308,6 +310,11 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	}
 	if msg.Kind == models.MailScheduleChanged {
 		d.Version = msg.Payload
+		vc, err := c.loadVersionChanges(ctx, e.ID, msg.Payload)
+		if err != nil {
+			return templateData{}, err
+		}
+		d.Changes = vc.attendeeChanges(tr, r)
 	}
 	if msg.Kind == models.MailPromoted {
 		se, err := c.Store.Session(ctx, payload.SessionID)
@@ -319,8 +326,9 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	return d, nil
 }
 
+// item is a session as a line of a programme, its title in the translator's language.
 func item(tr *locale.Translator, se models.Session, waitlisted bool, position int) programmeItem {
-	it := programmeItem{Title: se.Title, Waitlisted: waitlisted, Position: position}
+	it := programmeItem{Title: se.TitleIn(string(tr.Lang())), Waitlisted: waitlisted, Position: position}
 	if !se.StartsAt().IsZero() {
 		it.Time = tr.TimeRange(se.StartsAt(), se.EndsAt())
 	}

@@ -25,6 +25,10 @@ type Event struct {
 	Name              string `gorm:"size:200;not null"`
 	Theme             string `gorm:"size:200;not null;default:''"`
 	Description       string `gorm:"size:4000;not null;default:''"`
+	// ThemeEn and DescriptionEn are the English versions, empty when there is none (see
+	// content_lang.go).
+	ThemeEn       string `gorm:"size:200;not null;default:''"`
+	DescriptionEn string `gorm:"size:4000;not null;default:''"`
 	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
 	Date     string `gorm:"size:10;not null"`
 	Timezone string `gorm:"size:64;not null"`
@@ -99,6 +103,9 @@ type EventInput struct {
 	Description string
 	Date        string
 	Timezone    string
+	// ThemeEn and DescriptionEn are the optional English versions.
+	ThemeEn       string
+	DescriptionEn string
 
 	RegistrationOpensAt  string
 	RegistrationClosesAt string
@@ -159,6 +166,8 @@ func (in EventInput) Validate() Problems {
 	p.checkName("name", in.Name)
 	p.checkLine("theme", in.Theme, false, 200)
 	p.checkText("description", in.Description, false, 4000)
+	p.checkLine("theme_en", in.ThemeEn, false, 200)
+	p.checkText("description_en", in.DescriptionEn, false, 4000)
 	if strings.TrimSpace(in.Date) == "" {
 		p.Add("date", "form.required")
 	} else if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
@@ -247,7 +256,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
-		columns := append([]string{"name", "theme", "description", "date", "timezone", "registration_opens_at",
+		columns := append([]string{"name", "theme", "description", "theme_en", "description_en", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		columns = append(columns, "contact_email")
@@ -266,6 +275,8 @@ func (in EventInput) apply(e *Event) {
 	e.Name = strings.TrimSpace(in.Name)
 	e.Theme = strings.TrimSpace(in.Theme)
 	e.Description = strings.TrimSpace(in.Description)
+	e.ThemeEn = strings.TrimSpace(in.ThemeEn)
+	e.DescriptionEn = strings.TrimSpace(in.DescriptionEn)
 	e.Date = in.Date
 	e.Timezone = in.Timezone
 	if e.Timezone == "" {

@@ -161,6 +161,23 @@ func TestAccessibility(t *testing.T) {
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "venue form with errors")
 
+			// #15: the session form refused on its English title, with the Dutch fields and the
+			// other English ones as typed.
+			err = chromedp.Do(timeout(ctx), chromedp.Navigate(srv.URL+"/beheer/sessies/"+ids.session), chromedp.WaitVisible("#veld-title_en"))
+			if err == nil {
+				_, err = chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](`(document.querySelector("#veld-title_en").value = "x".repeat(201), true)`))
+			}
+			if err == nil {
+				err = chromedp.Do(timeout(ctx),
+					chromedp.Click(`main form button[type="submit"]`),
+					chromedp.WaitVisible("#veld-title_en-error"),
+				)
+			}
+			if err != nil {
+				t.Fatalf("submit the session form with a too long English title: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "session form with an error in an English field")
+
 			// Importing attendees: a file with problems, then a clean one with its preview.
 			importPreviews(t, ctx, srv.URL, lang)
 			// A person's details form refused, re-rendered on their page.
