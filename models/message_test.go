@@ -10,7 +10,6 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-
 func messageInput(a models.Audience) models.MessageInput {
 	return models.MessageInput{Audience: a, SubjectNL: "Nieuws over {evenement}", BodyNL: "Hallo {naam},\n\n{sessies}\n\n{persoonlijke_link}",
 		SubjectEN: "News about {event}", BodyEN: "Hello {name},\n\n{sessions}\n\n{personal_link}"}
