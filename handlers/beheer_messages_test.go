@@ -288,3 +288,17 @@ func TestMessageRoles(t *testing.T) {
 		t.Errorf("audit %+v, want message.sent for Zwolle", audit)
 	}
 }
+
+// TestReminderCountsWithTheSharedAudience: the "still coming?" e-mail's confirmation names
+// the number the list of people shows for "confirmed", and links to that list.
+func TestReminderCountsWithTheSharedAudience(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	_, list := ts.get(t, "/beheer/deelnemers?status=bevestigd")
+	listed := firstNumber(t, listCountRE, list, "the list's count")
+	_, body := ts.postForm(t, "/beheer/herinnering", url.Values{})
+	if !strings.Contains(body, fmt.Sprintf("%d e-mails versturen?", listed)) || !strings.Contains(body, `href="/beheer/deelnemers?status=bevestigd"`) {
+		t.Errorf("the reminder's confirmation: want %d e-mails and a link to the list of confirmed people", listed)
+	}
+}
