@@ -302,3 +302,31 @@ func TestReminderCountsWithTheSharedAudience(t *testing.T) {
 		t.Errorf("the reminder's confirmation: want %d e-mails and a link to the list of confirmed people", listed)
 	}
 }
+
+// TestMessagePagesAreTranslated renders every page of messages, and the other groups' lists,
+// in Dutch and English without a missing message key.
+func TestMessagePagesAreTranslated(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	draft := saveMessage(t, ts, composeForm("groep=sprekers", "Hallo {naam}", "Je voorstel: {sessies}\n{persoonlijke_link}"))
+	sent := saveMessage(t, ts, composeForm("groep=beoordelaars", "Beoordelen", "Tot {datum}"))
+	ts.postForm(t, messagePath(sent.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(must(ts.Store.CountAudience(context.Background(), sent.Audience)))}})
+	missing := regexp.MustCompile(`\[[a-z_]+\.[a-z_.]+\]`)
+	for _, lang := range []string{"nl", "en"} {
+		for _, path := range []string{"/beheer/berichten", "/beheer/berichten/nieuw", "/beheer/berichten/nieuw?groep=stemmers&q=x",
+			messagePath(draft.ID), messagePath(draft.ID) + "/bewerken", messagePath(sent.ID), "/beheer/deelnemers?groep=sprekers",
+			"/beheer/deelnemers?groep=medesprekers", "/beheer/deelnemers?groep=beoordelaars", "/beheer/deelnemers?groep=stemmers"} {
+			resp, body := ts.get(t, path, "Cookie", "lang="+lang)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s %s: status %d", lang, path, resp.StatusCode)
+			}
+			if m := missing.FindString(body); m != "" {
+				t.Errorf("%s %s: missing message %s", lang, path, m)
+			}
+			if !strings.Contains(body, `<html lang="`+lang+`"`) {
+				t.Errorf("%s %s: not in %s", lang, path, lang)
+			}
+		}
+	}
+}

@@ -106,6 +106,7 @@ func TestMessagesInTheBrowser(t *testing.T) {
 					pageFitsWidth(t, ctx, "/beheer/berichten/nieuw")
 				}
 				browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/deelnemers?groep=sprekers")
+				shot("people-speakers")
 				browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/deelnemers?groep=stemmers")
 			}
 		})
