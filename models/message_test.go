@@ -224,3 +224,23 @@ func TestScheduleAndCancelMessage(t *testing.T) {
 		}
 	})
 }
+
+// TestMessageKeepsItsAudience: the audience is stored as chosen, an empty list of ids
+// (nobody) included, so the message reaches at sending time whom the organiser chose.
+func TestMessageKeepsItsAudience(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		from := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)
+		for _, a := range []models.Audience{
+			{IDs: []uint{}, Scope: []uint{f.venue.ID}},
+			{Kind: models.AudienceSpeakers, ProposalStatus: models.ProposalAccepted, VenueID: f.venue.ID, From: &from, Query: "zoë"},
+		} {
+			m := must(s.CreateMessage(ctx, f.event.ID, organiser, messageInput(a)))
+			got := must(s.Message(ctx, m.ID)).Audience
+			if (got.IDs == nil) != (a.IDs == nil) || len(got.Scope) != len(a.Scope) || got.Kind != a.Kind || got.ProposalStatus != a.ProposalStatus ||
+				got.VenueID != a.VenueID || (got.From == nil) != (a.From == nil) || got.Query != a.Query {
+				t.Errorf("stored audience %+v, want %+v", got, a)
+			}
+		}
+	})
+}

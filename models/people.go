@@ -37,7 +37,7 @@ type Audience struct {
 	Kind string `json:",omitempty"`
 	// Scope limits the audience to these venues whatever else is asked: a venue-scoped
 	// organiser's venue. Nil means every venue.
-	Scope []uint `json:",omitempty"`
+	Scope []uint
 	// EventID, when set, limits the audience to one event's people.
 	EventID uint `json:",omitempty"`
 	// VenueID, SessionID and Status narrow the audience; zero values do not.
@@ -46,7 +46,7 @@ type Audience struct {
 	Status    string `json:",omitempty"`
 	// Sessions, when not nil, keeps only people booked (a seat or a place in line) in any
 	// of these sessions: the people a changed schedule concerns.
-	Sessions []uint `json:",omitempty"`
+	Sessions []uint
 	// ProposalStatus narrows speakers and co-speakers to proposals in that state; "" means
 	// every proposal that was not withdrawn.
 	ProposalStatus string `json:",omitempty"`
@@ -57,7 +57,7 @@ type Audience struct {
 	Query string `json:",omitempty"`
 	// IDs, when not nil, limits the audience to these registrations (a ticket code that was
 	// looked up, say). An empty, non-nil slice selects nobody.
-	IDs []uint `json:",omitempty"`
+	IDs []uint
 	// From and To bound when people registered: From ≤ created < To.
 	From *time.Time `json:",omitempty"`
 	To   *time.Time `json:",omitempty"`
