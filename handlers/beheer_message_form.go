@@ -115,6 +115,10 @@ func (h *Handler) saveMessage(c *gin.Context, editing *models.Message) {
 	in := models.MessageInput{Audience: r.Audience, AudienceQuery: audienceQuery(form.Values), SubjectNL: strings.TrimSpace(form.String("subject_nl")),
 		BodyNL: form.String("body_nl"), SubjectEN: strings.TrimSpace(form.String("subject_en")), BodyEN: form.String("body_en"),
 		FormKey: form.String("form_key")}
+	if editing != nil && editing.Audience.Scope != nil && in.Audience.Scope == nil {
+		// An organiser of the whole event changing a venue's message keeps it that venue's.
+		in.Audience.Scope = editing.Audience.Scope
+	}
 	form.Merge(messageProblems(in.Validate()))
 	if !form.Valid() {
 		h.renderMessageForm(c, http.StatusUnprocessableEntity, editing, form)
