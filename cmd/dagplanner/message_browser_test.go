@@ -23,6 +23,7 @@ func TestMessagesInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	filter := "groep=deelnemers&locatie=zwolle&status=bevestigd"
@@ -34,7 +35,11 @@ func TestMessagesInTheBrowser(t *testing.T) {
 	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
 		t.Run(size.name, func(t *testing.T) {
 			ctx := browsertest.NewWithSize(t, size.width, size.height)
-			for _, lang := range []string{"nl", "en"} {
+			langs := []string{"nl", "en"}
+			if size.width < 600 && shots == "" {
+				langs = langs[:1] // the phone's layout is the same in either language
+			}
+			for _, lang := range langs {
 				setLanguage(t, ctx, srv.URL, lang)
 				signIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
 				shot := func(name string) {
