@@ -127,3 +127,111 @@ func messageRows(tx *gorm.DB, m Message, now time.Time) ([]OutboxMessage, error)
 	})
 	return rows, err
 }
+
+// ScheduleMessage plans a draft (or moves a scheduled message) to go out at a time after
+// now and within a year; the periodic job then queues it (QueueDueMessages).
+func (s *Store) ScheduleMessage(ctx context.Context, by Actor, id uint, at time.Time) error {
+	p := Problems{}
+	now := s.now()
+	switch {
+	case !at.After(now):
+		p.Add("send_at", "message.send_at_past")
+	case at.After(now.AddDate(1, 0, 0)):
+		p.Add("send_at", "message.send_at_far")
+	}
+	if err := invalid(p); err != nil {
+		return err
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var m Message
+		if err := tx.First(&m, id).Error; err != nil {
+			return notFound(err, "message", id)
+		}
+		res := tx.Model(&Message{}).Where("id = ? AND queued_at IS NULL AND cancelled_at IS NULL", id).
+			Updates(map[string]any{"send_at": at.UTC(), "sent_by": actorJSON(by), "updated_at": now.UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrMessageDone
+		}
+		return writeAudit(tx, now.UTC(), by, AuditRecord{Action: "message.scheduled", SubjectKind: SubjectMessage, SubjectID: id,
+			VenueID: derefVenue(m.ScopeVenueID), Details: map[string]any{"send_at": at.UTC().Format(time.RFC3339), "group": m.Audience.kind()}})
+	})
+	if err != nil {
+		return fmt.Errorf("schedule message %d: %w", id, err)
+	}
+	return nil
+}
+
+func derefVenue(id *uint) uint {
+	if id == nil {
+		return 0
+	}
+	return *id
+}
+
+// CancelMessage stops a message: a draft or a scheduled one is not sent, a queued one's
+// e-mails still in the outbox are taken back, except those a worker is sending this very
+// moment (it finds the message cancelled and sends them only if it had begun). It reports
+// how many e-mails were taken back.
+func (s *Store) CancelMessage(ctx context.Context, by Actor, id uint) (int, error) {
+	var withdrawn int
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		withdrawn = 0
+		now := s.now().UTC()
+		var m Message
+		if err := tx.First(&m, id).Error; err != nil {
+			return notFound(err, "message", id)
+		}
+		if m.CancelledAt != nil {
+			return ErrMessageDone
+		}
+		if m.QueuedAt != nil {
+			var waiting int64
+			if err := tx.Model(&OutboxMessage{}).Where("message_id = ? AND sent_at IS NULL", id).Count(&waiting).Error; err != nil {
+				return err
+			}
+			if waiting == 0 {
+				return ErrMessageDone
+			}
+		}
+		res := tx.Where("message_id = ? AND sent_at IS NULL AND (locked_until IS NULL OR locked_until < ?)", id, now).Delete(&OutboxMessage{})
+		if res.Error != nil {
+			return res.Error
+		}
+		withdrawn = int(res.RowsAffected)
+		err := tx.Model(&Message{}).Where("id = ?", id).Updates(map[string]any{"cancelled_at": now, "cancelled_by": by.Name,
+			"withdrawn": gorm.Expr("withdrawn + ?", withdrawn), "updated_at": now}).Error
+		if err != nil {
+			return err
+		}
+		return writeAudit(tx, now, by, AuditRecord{Action: "message.cancelled", SubjectKind: SubjectMessage, SubjectID: id,
+			VenueID: derefVenue(m.ScopeVenueID), Details: map[string]any{"withdrawn": withdrawn, "status": m.Status()}})
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cancel message %d: %w", id, err)
+	}
+	return withdrawn, nil
+}
+
+// ForgetMessageMail takes an e-mail of a message out of the outbox unsent, when it was about
+// to go out after all: its message was cancelled (withdrawn) or its person left the
+// audience meanwhile (skipped). The mail worker calls it instead of sending.
+func (s *Store) ForgetMessageMail(ctx context.Context, outboxID, messageID uint, withdrawn bool) error {
+	column := "skipped"
+	if withdrawn {
+		column = "withdrawn"
+	}
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		res := tx.Where("id = ? AND message_id = ? AND sent_at IS NULL", outboxID, messageID).Delete(&OutboxMessage{})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return tx.Model(&Message{}).Where("id = ?", messageID).Update(column, gorm.Expr(column+" + 1")).Error
+	})
+	if err != nil {
+		return fmt.Errorf("forget mail %d of message %d: %w", outboxID, messageID, err)
+	}
+	return nil
+}
