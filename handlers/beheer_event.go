@@ -200,7 +200,8 @@ func (h *Handler) sendReminders(c *gin.Context) {
 	ask := func(n int, changed bool) {
 		h.askMailConfirmation(c, mailConfirmData{Count: n, Changed: changed,
 			Lines:  []string{h.tr(c).T("beheer.mail_confirm.reminders", "Count", n)},
-			Action: "/beheer/herinnering", Confirm: "beheer.mail_confirm.send", Back: "/beheer"})
+			Action: "/beheer/herinnering", Confirm: "beheer.mail_confirm.send", Back: "/beheer",
+			People: "/beheer/deelnemers?status=" + paramOf(pageAudienceParams.Statuses, models.ReminderAudience(event.ID).Status)})
 	}
 	confirmed, ok := confirmedMails(c)
 	if !ok || confirmed != want {

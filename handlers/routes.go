@@ -181,6 +181,22 @@ func (h *Handler) routes() (http.Handler, error) {
 	people.POST("/:id/link", h.resendPersonLink)
 	people.POST("/:id/wachtlijst/:session", h.actOnWaitlist)
 
+	// --- #15 messages ---
+	// Messages to an audience: organisers and admins (signed in or with an organiser's API
+	// token); a venue-scoped organiser writes to their venue's people and sees only the
+	// messages written for their venue.
+	msgs := r.Group("/beheer/berichten", h.requireOrganiser)
+	msgs.GET("", h.listMessages)
+	msgs.GET("/nieuw", h.newMessage)
+	msgs.POST("/nieuw", h.createMessage)
+	msgs.GET("/:message", h.showMessage)
+	msgs.GET("/:message/bewerken", h.editMessage)
+	msgs.POST("/:message/bewerken", h.updateMessage)
+	msgs.POST("/:message/test", h.testMessage)
+	msgs.POST("/:message/versturen", h.sendMessage)
+	msgs.POST("/:message/annuleren", h.cancelMessage)
+	// --- end #15 messages ---
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)

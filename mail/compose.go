@@ -135,6 +135,9 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 }
 
 func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	if msg.Kind == models.MailMessage {
+		return c.composeMessage(ctx, msg)
+	}
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}

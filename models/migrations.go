@@ -33,6 +33,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120612_imports", Migrate: migrateImports},
 	{ID: "2026120710_leases", Migrate: migrateLeases},
 	{ID: "2026120801_waiting_counter", Migrate: migrateWaitingCounter},
+	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
 }

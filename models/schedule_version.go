@@ -297,21 +297,16 @@ func enqueueScheduleChanges(tx *gorm.DB, now time.Time, v ScheduleVersion) (int,
 // waiting) for a session that moved, changed or left, and the speakers of every session
 // changed in any way but its translation.
 func scheduleChangeRecipients(tx *gorm.DB, changes []ScheduleChange) ([]Registration, []Speaker, error) {
-	var forAttendees, forSpeakers []uint
+	var forSpeakers []uint
 	for _, c := range changes {
 		if c.Kind == ChangeTranslated {
 			continue
 		}
 		forSpeakers = append(forSpeakers, c.SessionID)
-		if c.Kind != ChangeAdded {
-			forAttendees = append(forAttendees, c.SessionID)
-		}
 	}
 	var regs []Registration
-	if len(forAttendees) > 0 {
-		if err := tx.Where("status = ? AND id IN (?)", RegistrationActive,
-			tx.Model(&Booking{}).Select("registration_id").Where("session_id IN ?", forAttendees)).
-			Order("id").Find(&regs).Error; err != nil {
+	if attendees := ScheduleChangeAudience(changes); len(attendees.Sessions) > 0 {
+		if err := attendees.where(tx.Model(&Registration{})).Order("registrations.id").Find(&regs).Error; err != nil {
 			return nil, nil, err
 		}
 	}

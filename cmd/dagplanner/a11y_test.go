@@ -80,6 +80,12 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/deelnemers?q=zoe&status=bevestigd&sorteer=nieuwste&pagina=1",
 		"/beheer/deelnemers?status=soms&van=gisteren&behoeften=misschien",
 		"/beheer/deelnemers?pagina=3",
+		// #15 messages: the list, the compose form (also refused), the people of other groups
+		"/beheer/berichten",
+		"/beheer/berichten/nieuw",
+		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
+		"/beheer/deelnemers?groep=sprekers",
+		"/beheer/deelnemers?groep=stemmers",
 	}
 
 	ctx := browsertest.New(t)
