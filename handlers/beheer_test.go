@@ -471,6 +471,27 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("POST", "/beheer/deelnemers/:id/wachtlijst/:session", scope, url.Values{"do": {"promote"}, "reason_0": {"gekaapt"}})
 		// --- end people B ---
 	}
+	// --- #15 messages: a message that is not there (or at another venue) is 404 to an
+	// organiser; anonymous people and other roles never get that far ---
+	add("GET", "/beheer/berichten", "any", nil)
+	add("GET", "/beheer/berichten/nieuw", "any", nil)
+	add("POST", "/beheer/berichten/nieuw", "any", url.Values{"subject_nl": {"Gekaapt"}, "body_nl": {"Gekaapt"}})
+	for _, r := range []struct{ method, pattern string }{
+		{"GET", "/beheer/berichten/:message"},
+		{"GET", "/beheer/berichten/:message/bewerken"},
+		{"POST", "/beheer/berichten/:message/bewerken"},
+		{"POST", "/beheer/berichten/:message/test"},
+		{"POST", "/beheer/berichten/:message/versturen"},
+		{"POST", "/beheer/berichten/:message/annuleren"},
+	} {
+		var form url.Values
+		if r.method == "POST" {
+			form = url.Values{}
+		}
+		routes = append(routes, bhRoute{method: r.method, pattern: r.pattern, scope: "message", form: form,
+			path: strings.Replace(r.pattern, ":message", "999999", 1)})
+	}
+	// --- end #15 messages ---
 	// --- #15 shell: the navigation's board and venues lead on to the first venue's page ---
 	add("GET", "/beheer/rooster", "any", nil)
 	add("GET", "/beheer/locaties", "any", nil)
@@ -569,6 +590,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 		switch {
 		case r.scope == "rotterdam" && strings.HasPrefix(r.pattern, "/beheer/deelnemers/:id"):
 			want = http.StatusNotFound // another venue's person is not revealed
+		case r.scope == "message": // #15 messages
+			want = http.StatusNotFound
 		case r.scope == "event" || r.scope == "rotterdam":
 			want = http.StatusForbidden
 		case shellRedirects[r.pattern]: // #15 shell
