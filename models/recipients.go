@@ -38,12 +38,13 @@ func ReminderAudience(eventID uint) Audience {
 }
 
 // ScheduleChangeAudience is which attendees a published schedule's changes are e-mailed
-// to: those confirmed and booked (a seat or a place in line) in a session that moved or was
-// dropped. A session that was added concerns nobody yet.
+// to: those confirmed and booked (a seat or a place in line) in a session that moved,
+// changed or was dropped. A session that was added concerns nobody yet, and a new
+// translation changes nothing for anyone.
 func ScheduleChangeAudience(changes []ScheduleChange) Audience {
 	a := Audience{Status: StatusConfirmed, Sessions: []uint{}}
 	for _, c := range changes {
-		if c.Kind != ChangeAdded {
+		if c.Kind != ChangeAdded && c.Kind != ChangeTranslated {
 			a.Sessions = append(a.Sessions, c.SessionID)
 		}
 	}
