@@ -107,7 +107,7 @@ func (c *Composer) writeMessage(ctx context.Context, m models.Message, p models.
 	values := map[string]string{"naam": p.DisplayName(), "organisatie": p.Organisation, "evenement": event.Name,
 		"datum": tr.Date(event.Day())}
 	if r := p.Registration; r != nil {
-		values["locatie"], values["adres"] = r.Venue.Name, r.Venue.Address
+		values["locatie"], values["adres"] = r.Venue.NameIn(lang), r.Venue.Address
 	}
 	used := models.UsedPlaceholders(subject, body)
 	if used["sessies"] {
@@ -151,7 +151,7 @@ func messageSessions(tr *locale.Translator, p models.MessagePerson) string {
 	for _, pl := range p.Places {
 		line := "- " + pl.Title
 		if se := pl.Session; se != nil && se.Placed() && se.Venue != nil && se.Room != nil {
-			line += " (" + tr.TimeRange(se.StartsAt(), se.EndsAt()) + ", " + se.Room.Name + ", " + se.Venue.Name + ")"
+			line += " (" + tr.TimeRange(se.StartsAt(), se.EndsAt()) + ", " + se.Room.Name + ", " + se.Venue.NameIn(string(tr.Lang())) + ")"
 		}
 		lines = append(lines, line)
 	}

@@ -87,7 +87,7 @@ func TestMessageToAThousandPeople(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
-		big := must(s.CreateVenue(ctx, f.event.ID, models.VenueInput{Slug: "amersfoort", Name: "Stadhuis Amersfoort",
+		big := must(s.CreateVenue(ctx, f.event.ID, models.VenueInput{Slug: "amersfoort", Name: "Stadhuis Amersfoort", NameEn: "Amersfoort City Hall",
 			City: "Amersfoort", Address: "Stadhuisplein 1, Amersfoort", Capacity: 2000}))
 		rows := make([]models.ImportRow, 1000)
 		for i := range rows {
@@ -164,7 +164,7 @@ func TestMessageToAThousandPeople(t *testing.T) {
 		check("d0001@example.nl", "Tot woensdag 3 februari 2027, Deelnemer 0001", "Hallo Deelnemer 0001 van Gemeente Amersfoort",
 			"We zien je in Stadhuis Amersfoort, Stadhuisplein 1, Amersfoort.", "(geen sessies)", "omdat je je hebt aangemeld voor Dag van de Test")
 		check("d0003@example.nl", "See you on Wednesday 3 February 2027, Deelnemer 0003", "Hello Deelnemer 0003,",
-			"See you at Stadhuis Amersfoort.", "because you registered for Dag van de Test")
+			"See you at Amersfoort City Hall.", "because you registered for Dag van de Test")
 		text := check("anna@example.nl", "Anna de Vries", "- 10:00–11:00 Open data in de praktijk, Zaal A", "- 11:15–12:15 AI en de Woo, Zaal A")
 		check("bob@example.nl", "Bob Jansen", "Helder schrijven, Zaal B (waiting list, place 1)")
 		link := messageLinkPattern.FindStringSubmatch(text)
