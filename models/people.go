@@ -48,6 +48,8 @@ type Audience struct {
 	From, To *time.Time
 	// HasNeeds keeps only people who gave a dietary or accessibility need.
 	HasNeeds bool
+	// OrgType keeps only people whose organisation is of this type (see OrganisationType).
+	OrgType string
 }
 
 // Validate reports what is wrong with the audience's own fields.
@@ -61,6 +63,9 @@ func (a Audience) Validate() Problems {
 	}
 	if len([]rune(a.Query)) > 200 {
 		p.Add("q", "form.too_long", "Max", 200)
+	}
+	if a.OrgType != "" && !slices.Contains(OrganisationTypes, a.OrgType) {
+		p.Add("org_type", "form.invalid_choice")
 	}
 	return p
 }
@@ -154,6 +159,9 @@ func (a Audience) where(q *gorm.DB) *gorm.DB {
 	}
 	if a.HasNeeds {
 		q = q.Where("(registrations.dietary <> '' OR registrations.accessibility <> '')")
+	}
+	if a.OrgType != "" {
+		q = q.Where(orgTypeWhere(q.Dialector.Name() == "sqlite"), a.OrgType)
 	}
 	return q
 }
