@@ -32,10 +32,10 @@ type Bar struct {
 
 // Bars' layout, in SVG units.
 const (
-	barsWidth  = 420
+	barsWidth  = 360
 	barsRow    = 40 // a label and its bar
 	barsHeight = 14
-	barsValue  = 112 // room right of the longest bar for its value
+	barsValue  = 120 // room right of the longest bar for its value
 )
 
 // Draw draws the chart; with no items it is empty, with its table.
@@ -74,7 +74,8 @@ func (b Bars) Draw() Chart {
 		col = b.Columns[1].Key
 	}
 	for _, it := range b.Items {
-		w.text("text", fit(it.Label, barsWidth-x0-4, fontSize), "x", x0, "y", y+8, "fill", "currentColor")
+		// The label crosses the grid lines: a halo in the background's colour keeps it clear.
+		w.text("text", fit(it.Label, barsWidth-x0-4, fontSize), "x", x0+2, "y", y+8, "class", "halo", "fill", "currentColor")
 		bw := (x1 - x0) * float64(min(it.Value, top)) / float64(top)
 		by := y + 14
 		w.mark("rect", it.Key, col, it.Value, it.Label+": "+b.valueText(it), "class", "mark f0", "x", x0, "y", by,

@@ -15,7 +15,7 @@ type Columns struct {
 
 // Columns' layout, in SVG units.
 const (
-	columnsWidth  = 420
+	columnsWidth  = 360
 	columnsPlot   = 170
 	columnsLeft   = 40
 	columnsRight  = 8

@@ -32,7 +32,7 @@ type HeatCell struct {
 	Link                  string
 }
 
-// HeatShades is the number of shades a heat map uses: below 20%, 20–39%, 40–59%, 60–79%,
+// HeatShades is the number of shades a heat map uses: 0–19%, 20–39%, 40–59%, 60–79%,
 // 80–99% and full.
 const HeatShades = 6
 
@@ -47,7 +47,7 @@ func Shade(taken, seats int) int {
 // The heat map's layout, in SVG units.
 const (
 	heatLabel  = 96 // the rooms' column
-	heatCell   = 58
+	heatCell   = 62
 	heatRow    = 46
 	heatHeader = 22
 )
@@ -113,8 +113,11 @@ func (h HeatMap) drawCell(w *svgWriter, cell HeatCell, gridTop float64) {
 	}
 	w.mark("rect", cell.Key, "taken", cell.Taken, fill, "class", "mark heat-bar "+ink, "x", x+3, "y", y+ch-7,
 		"width", (cw-6)*share, "height", 4, "fill", "currentColor")
-	w.text("text", h.Numbers.Int(cell.Taken)+"/"+h.Numbers.Int(cell.Seats), "class", ink, "x", x+cw/2, "y", y+17,
-		"text-anchor", "middle", "font-size", fontSize, "font-weight", "bold", "fill", "currentColor")
+	// "taken/seats" in bold, smaller when thousands of seats would not fit the cell.
+	label := h.Numbers.Int(cell.Taken) + "/" + h.Numbers.Int(cell.Seats)
+	size := min(float64(fontSize), (cw-6)/(float64(len([]rune(label)))*(charWidth+0.05)))
+	w.text("text", label, "class", ink, "x", x+cw/2, "y", y+17, "text-anchor", "middle", "font-size", size,
+		"font-weight", "bold", "fill", "currentColor")
 	if cell.Waiting > 0 {
 		w.markText("+"+h.Numbers.Int(cell.Waiting), cell.Key, "waiting", cell.Waiting, cell.Title+": +"+h.Numbers.Int(cell.Waiting),
 			"class", "mark "+ink, "x", x+cw/2, "y", y+31, "text-anchor", "middle", "font-size", smallFontSize, "fill", "currentColor")

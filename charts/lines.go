@@ -29,10 +29,10 @@ type Marker struct {
 
 // Lines' layout, in SVG units.
 const (
-	linesWidth  = 420
-	linesPlot   = 190 // the plot's height
+	linesWidth  = 360
+	linesPlot   = 180 // the plot's height
 	linesLeft   = 46  // room for the values
-	linesRight  = 40  // room for each line's last value
+	linesRight  = 44  // room for each line's last value
 	linesBottom = 44  // room for the ticks and the axis title
 )
 
@@ -125,7 +125,7 @@ func (l Lines) drawMarkers(w *svgWriter, x func(float64) float64, y0, labelY flo
 			anchor, tx = "end", mx-4
 		}
 		w.text("text", m.Label, "x", tx, "y", ly, "text-anchor", anchor, "font-size", smallFontSize,
-			"class", "marker-label", "fill", "currentColor")
+			"class", "marker-label halo", "fill", "currentColor")
 	}
 }
 

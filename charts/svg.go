@@ -9,12 +9,14 @@ import (
 	"unicode/utf8"
 )
 
-// The drawing's text sizes, in the SVG's own units. The SVGs are drawn about 420 units wide
-// and scale to the column they sit in: on a phone (about 360 px) these stay readable, and the
-// page's style sheet caps their width on a wide screen so they do not grow huge.
+// The drawing's text sizes, in the SVG's own units. The charts are drawn about 360 units wide,
+// a phone's width, so that on a phone their text is as large as written here; the SVG's own
+// size is displayScale times that, so every chart's text is the same size on a wide screen,
+// and a style sheet lets a chart shrink to a narrower column (max-width: 100%).
 const (
 	fontSize      = 13
-	smallFontSize = 11
+	smallFontSize = 12
+	displayScale  = 1.4
 	// charWidth is roughly how wide one character of the page's sans-serif is, per unit of
 	// font size: enough to keep labels inside their space.
 	charWidth = 0.6
@@ -32,7 +34,7 @@ func (w *svgWriter) root(id, class string, width, height float64, title, desc st
 	w.id = id
 	w.start("svg", "xmlns", "http://www.w3.org/2000/svg", "class", "chart "+class, "role", "img",
 		"aria-labelledby", id+"-title "+id+"-desc", "viewBox", fmt.Sprintf("0 0 %s %s", num(width), num(height)),
-		"width", width, "height", height, "font-size", fontSize)
+		"width", math.Round(width*displayScale), "height", math.Round(height*displayScale), "font-size", fontSize)
 	w.text("title", title, "id", id+"-title")
 	w.text("desc", desc, "id", id+"-desc")
 }

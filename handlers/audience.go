@@ -17,6 +17,10 @@ import (
 type audienceParams struct {
 	Query, Venue, Session, Status, From, To, Needs, Sort, Page string
 	Statuses, Sorts                                            map[string]string
+	// OrgType names the organisation type's parameter ("" where it is not offered), and
+	// OrgTypes its values.
+	OrgType  string
+	OrgTypes map[string]string
 }
 
 // pageAudienceParams are the list page's and the exports' parameters.
@@ -27,6 +31,19 @@ var pageAudienceParams = audienceParams{
 		"geannuleerd": models.StatusCancelled, "binnen": models.StatusCheckedIn, "niet-binnen": models.StatusNotArrived},
 	Sorts: map[string]string{"naam": models.SortName, "nieuwste": models.SortNewest, "oudste": models.SortOldest,
 		"organisatie": models.SortOrganisation},
+	OrgType: "organisatietype",
+	OrgTypes: map[string]string{"rijk": models.OrgRijk, "provincie": models.OrgProvincie, "gemeente": models.OrgGemeente,
+		"waterschap": models.OrgWaterschap, "anders": models.OrgOther},
+}
+
+// orgTypeParam is the people list's value for an organisation type ("anders" for other).
+func orgTypeParam(kind string) string {
+	for param, k := range pageAudienceParams.OrgTypes {
+		if k == kind {
+			return param
+		}
+	}
+	return ""
 }
 
 // apiAudienceParams are GET /api/v1/registrations' parameters.
@@ -105,6 +122,13 @@ func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceR
 	if r.Audience.From != nil && r.Audience.To != nil && !r.Audience.From.Before(*r.Audience.To) {
 		r.Problems.Add(names.To, "people.to_before_from")
 		r.Audience.To = nil
+	}
+	if v := strings.TrimSpace(q.Get(names.OrgType)); v != "" && names.OrgType != "" {
+		if kind, ok := names.OrgTypes[v]; ok {
+			r.Audience.OrgType = kind
+		} else {
+			r.Problems.Add(names.OrgType, "form.invalid_choice")
+		}
 	}
 	switch strings.TrimSpace(q.Get(names.Needs)) {
 	case "", "0", "false":

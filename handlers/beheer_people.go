@@ -16,7 +16,7 @@ import (
 const peoplePerPage = 50
 
 var peopleFilterFields = []string{"q:people.search", "locatie:people.venue", "sessie:people.session",
-	"status:people.status", "van:people.from", "tot:people.to", "behoeften:people.has_needs", "sorteer:people.sort", "pagina:people.page"}
+	"status:people.status", "organisatietype:people.org_type", "van:people.from", "tot:people.to", "behoeften:people.has_needs", "sorteer:people.sort", "pagina:people.page"}
 
 type peopleListData struct {
 	Page
@@ -30,6 +30,7 @@ type peopleListData struct {
 	Venues     []Option
 	Sessions   []Option
 	Statuses   []Option
+	OrgTypes   []Option
 	Sorts      []Option
 	HasNeeds   bool
 	Query      string // the filters as a query string, for the export links
@@ -110,7 +111,7 @@ func (h *Handler) listPeople(c *gin.Context) {
 	var verr *models.ValidationError
 	if errors.As(err, &verr) { // what the parser lets through, the store still checks
 		for f, pr := range verr.Problems {
-			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status"}[f], pr.Key, pr.Args...)
+			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status", "org_type": "organisatietype"}[f], pr.Key, pr.Args...)
 		}
 		list, err = h.store.People(ctx, models.Audience{Scope: r.Audience.Scope, IDs: []uint{}}, r.Sort, 1, peoplePerPage)
 	}
@@ -156,6 +157,10 @@ func (d *peopleListData) peopleChoices(r audienceRequest) {
 	d.Statuses = []Option{{Value: "", Label: d.T("people.status.any")}}
 	for _, s := range []string{"bevestigd", "wachtlijst", "geannuleerd", "binnen", "niet-binnen"} {
 		d.Statuses = append(d.Statuses, Option{Value: s, Label: d.T("people.filter." + s)})
+	}
+	d.OrgTypes = []Option{{Value: "", Label: d.T("people.org_type.any")}}
+	for _, kind := range models.OrganisationTypes {
+		d.OrgTypes = append(d.OrgTypes, Option{Value: orgTypeParam(kind), Label: d.T("dashboard.org_type." + kind)})
 	}
 	d.Sorts = nil
 	for _, s := range []string{"naam", "nieuwste", "oudste", "organisatie"} {
