@@ -27,7 +27,7 @@ const dashboardChartDays = 120
 // arrivalsStretch is the width of the arrivals chart's columns; arrivalsMaxColumns caps them
 // at twelve hours, the latest kept.
 const (
-	arrivalsStretch    = 10 * time.Minute
+	arrivalsStretch    = models.ArrivalStretch
 	arrivalsMaxColumns = 72
 )
 
@@ -59,7 +59,7 @@ func (h *Handler) dashboardCharts(c *gin.Context, data *dashboardData) ([]chartV
 	labels := venueLabels(venues)
 	out = append(out, waitingChart(data.Page, fills, labels), emptiestChart(data.Page, fills, labels))
 	out = append(out, orgTypeChart(data.Page, data.orgTypeFigures()))
-	arrivals, err := h.store.ArrivalsPerDoor(ctx, e.ID, scope, arrivalsStretch)
+	arrivals, err := h.store.ArrivalsPerDoor(ctx, e.ID, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -107,7 +107,8 @@ func localDay(t time.Time, loc *time.Location) time.Time {
 func (h *Handler) registrationsChart(c *gin.Context, tr *locale.Translator, p Page, e models.Event, venues []venueFigures, scope []uint) (chartView, error) {
 	view := chartView{Chart: charts.Chart{ID: "grafiek-aanmeldingen", Title: p.T("dashboard.chart.registrations")},
 		EmptyText: p.T("dashboard.chart.no_registrations")}
-	first, found, err := h.store.FirstRegistrationAt(c.Request.Context(), e.ID, scope)
+	hours, err := h.store.RegistrationHours(c.Request.Context(), e.ID, scope)
+	first, found := hours.First()
 	if err != nil || !found || len(venues) == 0 {
 		return view, err
 	}
@@ -134,10 +135,7 @@ func (h *Handler) registrationsChart(c *gin.Context, tr *locale.Translator, p Pa
 	for i, d := range days {
 		bounds[i] = d.AddDate(0, 0, 1)
 	}
-	counts, err := h.store.RegistrationsBefore(c.Request.Context(), e.ID, scope, bounds)
-	if err != nil {
-		return view, err
-	}
+	counts := hours.Before(bounds)
 	labels := venueLabels(venues)
 	l := charts.Lines{ID: view.ID, Title: view.Title, XAxis: p.T("dashboard.chart.date_axis"), YAxis: p.T("dashboard.chart.registrations_axis"),
 		RowHeader: p.T("dashboard.chart.date"), Numbers: numberFormat(p)}

@@ -5,85 +5,88 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
 // The dashboard's charts: registrations over time, arrivals per door and time, and how full
 // each session is. Like the figures, each is one grouped query.
 
-// MaxRegistrationBounds is the most instants RegistrationsBefore counts at in one query.
-const MaxRegistrationBounds = 400
-
-// RegistrationsBefore counts per venue (all of the event's when scope is nil) the
-// registrations made before each of the instants, whatever became of them since: the
-// cumulative registrations the chart draws. The result holds a count per instant for every
-// venue that has registrations. It is what the people list shows for "registered up to"
-// (tot) without a status.
-func (s *Store) RegistrationsBefore(ctx context.Context, eventID uint, scope []uint, bounds []time.Time) (map[uint][]int, error) {
-	out := map[uint][]int{}
-	if len(bounds) == 0 {
-		return out, nil
-	}
-	if len(bounds) > MaxRegistrationBounds {
-		return nil, fmt.Errorf("registrations before %d instants: at most %d", len(bounds), MaxRegistrationBounds)
-	}
-	var sql strings.Builder
-	args := make([]any, 0, len(bounds)+2)
-	sql.WriteString("SELECT venue_id")
-	for _, b := range bounds {
-		sql.WriteString(", SUM(CASE WHEN created_at < ? THEN 1 ELSE 0 END)")
-		args = append(args, b.UTC())
-	}
-	sql.WriteString(" FROM registrations WHERE event_id = ?")
-	args = append(args, eventID)
-	if scope != nil {
-		sql.WriteString(" AND venue_id IN ?")
-		args = append(args, nonEmpty(scope))
-	}
-	sql.WriteString(" GROUP BY venue_id")
-	rows, err := s.db.WithContext(ctx).Raw(sql.String(), args...).Rows()
-	if err != nil {
-		return nil, fmt.Errorf("registrations over time of event %d: %w", eventID, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var venue uint
-		counts := make([]int64, len(bounds))
-		dest := []any{&venue}
-		for i := range counts {
-			dest = append(dest, &counts[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("registrations over time of event %d: %w", eventID, err)
-		}
-		out[venue] = make([]int, len(bounds))
-		for i, n := range counts {
-			out[venue][i] = int(n)
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("registrations over time of event %d: %w", eventID, err)
-	}
-	return out, nil
+// RegistrationHours are the registrations made per venue and hour (UTC), whatever became of
+// them since: what the registrations chart adds up. One grouped query gives them; the days
+// are added up from the hours in Go (a few hundred groups, never the people one by one).
+type RegistrationHours struct {
+	hours []hourCount // by hour, earliest first
 }
 
-// FirstRegistrationAt returns when the first registration in scope was made; false when
-// there is none.
-func (s *Store) FirstRegistrationAt(ctx context.Context, eventID uint, scope []uint) (time.Time, bool, error) {
-	// The earliest by ordering, not min(created_at): SQLite hands an aggregate back as text.
-	var first []Registration
-	q := s.db.WithContext(ctx).Select("created_at").Where("event_id = ?", eventID)
+type hourCount struct {
+	venueID uint
+	hour    time.Time
+	n       int
+}
+
+// hourSQL groups a timestamp column by its hour: the stored text's first 13 characters on
+// SQLite, where every instant is written in UTC ("2026-12-01 09"), date_trunc on PostgreSQL.
+func (s *Store) hourSQL(column string) string {
+	if s.sqlite {
+		return "substr(" + column + ", 1, 13)"
+	}
+	return "to_char(date_trunc('hour', " + column + " AT TIME ZONE 'UTC'), 'YYYY-MM-DD HH24')"
+}
+
+// RegistrationHours counts the event's registrations (all venues when scope is nil) per
+// venue and hour.
+func (s *Store) RegistrationHours(ctx context.Context, eventID uint, scope []uint) (RegistrationHours, error) {
+	var rows []struct {
+		VenueID uint
+		Hour    string
+		N       int
+	}
+	q := s.db.WithContext(ctx).Table("registrations").Select("venue_id, " + s.hourSQL("created_at") + " AS hour, COUNT(*) AS n")
 	if scope != nil {
-		q = q.Where("venue_id IN ?", nonEmpty(scope))
+		q = q.Where(s.scanAll("venue_id")+" IN ?", nonEmpty(scope))
+	} else {
+		q = q.Where(s.scanAll("event_id")+" = ?", eventID)
 	}
-	if err := q.Order("created_at").Limit(1).Find(&first).Error; err != nil {
-		return time.Time{}, false, fmt.Errorf("first registration of event %d: %w", eventID, err)
+	if err := q.Group("venue_id, hour").Scan(&rows).Error; err != nil {
+		return RegistrationHours{}, fmt.Errorf("registrations per hour of event %d: %w", eventID, err)
 	}
-	if len(first) == 0 {
-		return time.Time{}, false, nil
+	var rh RegistrationHours
+	for _, r := range rows {
+		h, err := time.ParseInLocation("2006-01-02 15", r.Hour, time.UTC)
+		if err != nil {
+			return RegistrationHours{}, fmt.Errorf("registrations per hour of event %d: hour %q: %w", eventID, r.Hour, err)
+		}
+		rh.hours = append(rh.hours, hourCount{venueID: r.VenueID, hour: h, n: r.N})
 	}
-	return first[0].CreatedAt, true, nil
+	slices.SortFunc(rh.hours, func(a, b hourCount) int { return a.hour.Compare(b.hour) })
+	return rh, nil
+}
+
+// First returns the hour of the first registration; false when there is none.
+func (rh RegistrationHours) First() (time.Time, bool) {
+	if len(rh.hours) == 0 {
+		return time.Time{}, false
+	}
+	return rh.hours[0].hour, true
+}
+
+// Before counts per venue the registrations made before each of the instants (in increasing
+// order): the cumulative registrations the chart draws, as the people list counts
+// "registered up to" (tot) without a status. The instants are whole hours (midnight in the
+// event's time zone), so an hour lies wholly before an instant or not at all.
+func (rh RegistrationHours) Before(bounds []time.Time) map[uint][]int {
+	out := map[uint][]int{}
+	for _, h := range rh.hours {
+		if out[h.venueID] == nil {
+			out[h.venueID] = make([]int, len(bounds))
+		}
+		for i, b := range bounds {
+			if h.hour.Before(b) {
+				out[h.venueID][i] += h.n
+			}
+		}
+	}
+	return out
 }
 
 // ArrivalCount is how many people one door of a venue let in during one stretch of time.
@@ -94,37 +97,43 @@ type ArrivalCount struct {
 	Count   int
 }
 
+// ArrivalStretch is the stretch of time ArrivalsPerDoor counts in: ten minutes, from the hour.
+const ArrivalStretch = 10 * time.Minute
+
 // ArrivalsPerDoor counts the check-ins (not undone) of active registrations at the venues in
-// scope per venue, door and stretch of time (a whole number of minutes that divides an hour,
-// counted from the hour), earliest first: the people "checked in" counts.
-func (s *Store) ArrivalsPerDoor(ctx context.Context, eventID uint, scope []uint, stretch time.Duration) ([]ArrivalCount, error) {
-	secs := int64(stretch / time.Second)
-	if secs < 60 {
-		return nil, fmt.Errorf("arrivals per %v: want a minute or more", stretch)
-	}
-	bucket := "CAST(FLOOR(EXTRACT(EPOCH FROM check_ins.checked_in_at) / ?) AS BIGINT)"
-	if s.sqlite {
-		bucket = "(CAST(strftime('%s', check_ins.checked_in_at) AS INTEGER) / ?)"
+// scope per venue, door and ten minutes, earliest first: the people "checked in" counts.
+// The ten minutes are cut from the stored instant's text ("2027-02-03 09:1") on SQLite,
+// where instants are written in UTC, and from the same text on PostgreSQL.
+func (s *Store) ArrivalsPerDoor(ctx context.Context, eventID uint, scope []uint) ([]ArrivalCount, error) {
+	at := "check_ins.checked_in_at"
+	if !s.sqlite {
+		at = "to_char(check_ins.checked_in_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI')"
 	}
 	var rows []struct {
 		VenueID uint
 		Door    string
-		Bucket  int64
+		Start   string
 		N       int
 	}
 	q := s.db.WithContext(ctx).Table("check_ins").
-		Select("registrations.venue_id AS venue_id, check_ins.door AS door, "+bucket+" AS bucket, COUNT(*) AS n", secs).
-		Joins("JOIN registrations ON registrations.id = check_ins.registration_id").
-		Where("check_ins.undone_at IS NULL AND registrations.status = ? AND registrations.event_id = ?", RegistrationActive, eventID)
+		Select("registrations.venue_id AS venue_id, check_ins.door AS door, substr("+at+", 1, 15) AS start, COUNT(*) AS n").
+		// From the check-ins to their people: CROSS JOIN keeps SQLite to that order.
+		Joins("CROSS JOIN registrations").
+		Where("registrations.id = check_ins.registration_id AND check_ins.undone_at IS NULL").
+		Where("registrations.status = ? AND registrations.event_id = ?", RegistrationActive, eventID)
 	if scope != nil {
 		q = q.Where("registrations.venue_id IN ?", nonEmpty(scope))
 	}
-	if err := q.Group("registrations.venue_id, check_ins.door, bucket").Order("bucket, venue_id, door").Scan(&rows).Error; err != nil {
+	if err := q.Group("registrations.venue_id, check_ins.door, start").Order("start, venue_id, door").Scan(&rows).Error; err != nil {
 		return nil, fmt.Errorf("arrivals per door of event %d: %w", eventID, err)
 	}
 	out := make([]ArrivalCount, len(rows))
 	for i, r := range rows {
-		out[i] = ArrivalCount{VenueID: r.VenueID, Door: r.Door, Start: time.Unix(r.Bucket*secs, 0).UTC(), Count: r.N}
+		start, err := time.ParseInLocation("2006-01-02 15:04", r.Start+"0", time.UTC)
+		if err != nil {
+			return nil, fmt.Errorf("arrivals per door of event %d: time %q: %w", eventID, r.Start, err)
+		}
+		out[i] = ArrivalCount{VenueID: r.VenueID, Door: r.Door, Start: start, Count: r.N}
 	}
 	return out, nil
 }
