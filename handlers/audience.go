@@ -21,6 +21,10 @@ type audienceParams struct {
 	// a request cannot ask for them (the API lists registrations only).
 	Group, Proposal   string
 	Groups, Proposals map[string]string
+	// OrgType names the organisation type's parameter ("" where it is not offered), and
+	// OrgTypes its values.
+	OrgType  string
+	OrgTypes map[string]string
 }
 
 // pageAudienceParams are the list page's and the exports' parameters.
@@ -32,7 +36,13 @@ var pageAudienceParams = audienceParams{
 	Sorts: map[string]string{"naam": models.SortName, "nieuwste": models.SortNewest, "oudste": models.SortOldest,
 		"organisatie": models.SortOrganisation},
 	Group: "groep", Proposal: "voorstel", Groups: groupParams, Proposals: proposalStatusParams,
+	OrgType: "organisatietype",
+	OrgTypes: map[string]string{"rijk": models.OrgRijk, "provincie": models.OrgProvincie, "gemeente": models.OrgGemeente,
+		"waterschap": models.OrgWaterschap, "anders": models.OrgOther},
 }
+
+// orgTypeParam is the people list's value for an organisation type ("anders" for other).
+func orgTypeParam(kind string) string { return paramOf(pageAudienceParams.OrgTypes, kind) }
 
 // groupParams and proposalStatusParams are the Dutch values of the group and proposal-state
 // parameters, in the order pages offer them (see groupValues and proposalStatusValues).
@@ -138,6 +148,13 @@ func (h *Handler) parseAudienceFrom(c *gin.Context, q url.Values, names audience
 		r.Problems.Add(names.To, "people.to_before_from")
 		r.Audience.To = nil
 	}
+	if v := strings.TrimSpace(q.Get(names.OrgType)); v != "" && names.OrgType != "" {
+		if kind, ok := names.OrgTypes[v]; ok {
+			r.Audience.OrgType = kind
+		} else {
+			r.Problems.Add(names.OrgType, "form.invalid_choice")
+		}
+	}
 	switch strings.TrimSpace(q.Get(names.Needs)) {
 	case "", "0", "false":
 	case "1", "true", "on", "ja":
@@ -198,6 +215,7 @@ func (r *audienceRequest) dropInapplicable(names audienceParams) {
 	drop("from", names.To, a.To != nil, func() { a.To = nil })
 	drop("needs", names.Needs, a.HasNeeds, func() { a.HasNeeds = false })
 	drop("proposal_status", names.Proposal, a.ProposalStatus != "", func() { a.ProposalStatus = "" })
+	drop("org_type", names.OrgType, a.OrgType != "", func() { a.OrgType = "" })
 }
 
 // parseGroup reads the group and the proposals' state. A venue-scoped organiser may choose

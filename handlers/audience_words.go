@@ -72,6 +72,9 @@ func (h *Handler) audienceNamer(c *gin.Context, event models.Event) (func(models
 		if a.HasNeeds {
 			parts = append(parts, strings.ToLower(tr.T("people.has_needs")))
 		}
+		if a.OrgType != "" {
+			parts = append(parts, strings.ToLower(tr.T("dashboard.org_type."+a.OrgType)))
+		}
 		return strings.Join(parts, " · ")
 	}, nil
 }

@@ -12,59 +12,6 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-type dashboardData struct {
-	Page
-	Event    *models.Event
-	Venues   []models.Venue
-	Sessions int
-	Unplaced int
-	Outbox   models.OutboxStats
-}
-
-func (h *Handler) showDashboard(c *gin.Context) {
-	ctx := c.Request.Context()
-	p := h.page(c, h.tr(c).T("beheer.title"), "beheer")
-	data := dashboardData{Page: p}
-	event, err := h.store.CurrentEvent(ctx)
-	if errors.Is(err, models.ErrNotFound) {
-		h.render(c, http.StatusOK, "beheer/dashboard", data)
-		return
-	}
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	data.Event = &event
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	sessions, err := h.store.SessionsOfEvent(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	for _, v := range venues {
-		if p.User.CanManageVenue(v.ID) {
-			data.Venues = append(data.Venues, v)
-		}
-	}
-	if data.Outbox, err = h.store.Outbox(ctx); err != nil {
-		h.serverError(c, err)
-		return
-	}
-	for _, s := range sessions {
-		if s.VenueID == nil || p.User.CanManageVenue(*s.VenueID) {
-			data.Sessions++
-			if !s.Placed() {
-				data.Unplaced++
-			}
-		}
-	}
-	h.render(c, http.StatusOK, "beheer/dashboard", data)
-}
-
 type eventFormData struct {
 	Page
 	Creating bool

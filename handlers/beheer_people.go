@@ -111,7 +111,7 @@ func (h *Handler) listPeople(c *gin.Context) {
 	var verr *models.ValidationError
 	if errors.As(err, &verr) { // what the parser lets through, the store still checks
 		for f, pr := range verr.Problems {
-			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status"}[f], pr.Key, pr.Args...)
+			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status", "org_type": "organisatietype"}[f], pr.Key, pr.Args...)
 		}
 		list, err = h.store.People(ctx, models.Audience{Scope: r.Audience.Scope, IDs: []uint{}}, r.Sort, 1, peoplePerPage)
 	}

@@ -36,7 +36,8 @@ var ErrNoAddresses = errors.New("this group has no e-mail addresses")
 // problems under. A filter that does not apply is a problem, never silently ignored: an
 // organiser who asked for "checked in" speakers must not get every speaker.
 var audienceFilters = map[string]map[string]bool{
-	AudienceAttendees:  {"venue": true, "session": true, "status": true, "q": true, "ids": true, "from": true, "needs": true},
+	AudienceAttendees: {"venue": true, "session": true, "status": true, "q": true, "ids": true, "from": true, "needs": true,
+		"org_type": true},
 	AudienceSpeakers:   {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "decision_draft": true},
 	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true},
 	AudienceReviewers:  {"q": true},
@@ -71,9 +72,9 @@ func (a Audience) validateKind(p Problems) {
 	set := map[string]bool{
 		"venue": a.VenueID != 0, "session": a.SessionID != 0 || a.Sessions != nil, "status": a.Status != "",
 		"q": a.Query != "", "ids": a.IDs != nil, "from": a.From != nil || a.To != nil, "needs": a.HasNeeds,
-		"proposal_status": a.ProposalStatus != "", "decision_draft": a.DecisionDraft,
+		"proposal_status": a.ProposalStatus != "", "decision_draft": a.DecisionDraft, "org_type": a.OrgType != "",
 	}
-	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft"} {
+	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft", "org_type"} {
 		if set[f] && !allowed[f] {
 			field := f
 			if f == "from" && a.From == nil {

@@ -63,6 +63,8 @@ type Audience struct {
 	To   *time.Time `json:",omitempty"`
 	// HasNeeds keeps only people who gave a dietary or accessibility need.
 	HasNeeds bool `json:",omitempty"`
+	// OrgType keeps only people whose organisation is of this type (see OrganisationType).
+	OrgType string `json:",omitempty"`
 }
 
 // Validate reports what is wrong with the audience's own fields.
@@ -77,6 +79,9 @@ func (a Audience) Validate() Problems {
 	}
 	if len([]rune(a.Query)) > 200 {
 		p.Add("q", "form.too_long", "Max", 200)
+	}
+	if a.OrgType != "" && !slices.Contains(OrganisationTypes, a.OrgType) {
+		p.Add("org_type", "form.invalid_choice")
 	}
 	return p
 }
@@ -176,6 +181,9 @@ func (a Audience) where(q *gorm.DB) *gorm.DB {
 	}
 	if a.HasNeeds {
 		q = q.Where("(registrations.dietary <> '' OR registrations.accessibility <> '')")
+	}
+	if a.OrgType != "" {
+		q = q.Where(orgTypeWhere(q.Dialector.Name() == "sqlite"), a.OrgType)
 	}
 	return q
 }
