@@ -694,8 +694,11 @@ func TestAdminReachesEveryOrganiserPage(t *testing.T) {
 			continue
 		}
 		want := http.StatusOK
-		if shellRedirects[r.pattern] { // #15 shell
+		switch {
+		case shellRedirects[r.pattern]: // #15 shell
 			want = http.StatusSeeOther
+		case r.scope == "message": // the table's message does not exist (the messages' own tests open real ones)
+			want = http.StatusNotFound
 		}
 		t.Run(r.String(), func(t *testing.T) {
 			resp, body := bhRequest(t, ts, r)
