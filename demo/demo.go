@@ -20,6 +20,9 @@ type Options struct {
 	NoRegistrations bool
 }
 
+// ContactEmail is the demo organisers' contact address, shown in the footer and every e-mail.
+const ContactEmail = "organisatie@ambtenaar20.example"
+
 // LoadIfEmpty loads the demo event when the database holds no event yet, and reports whether
 // it did. An existing event is never touched.
 func LoadIfEmpty(ctx context.Context, s *models.Store, opts Options) (bool, error) {
@@ -63,6 +66,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 	callOpens, callCloses := callWindow(opts)
 	event, err := s.CreateEvent(ctx, models.EventInput{
 		Name: EventName, Theme: EventTheme, Description: EventDescription,
+		ThemeEn: EventThemeEn, DescriptionEn: EventDescriptionEn,
 		Date: day.Format(time.DateOnly), Timezone: models.DefaultTimezone,
 		// Registration is open now and closes at five the afternoon before; a week before the
 		// day everyone is asked whether they are still coming.
@@ -73,6 +77,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		// once it closes.
 		VotingEnabled: true, VotingOpensAt: callOpens, VotingClosesAt: callCloses, VotesPerVoter: 5,
 		VotingCountsPublic: true,
+		ContactEmail:       ContactEmail,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)
@@ -87,6 +92,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		v, err := s.CreateVenue(ctx, event.ID, models.VenueInput{
 			Slug: vs.Slug, Name: vs.Name, City: vs.City, Address: vs.Address,
 			RouteHint: vs.RouteHint, Accessibility: vs.Accessibility, Capacity: vs.Capacity * scale,
+			NameEn: VenuesEn[vs.Slug].Name, RouteHintEn: VenuesEn[vs.Slug].RouteHint, AccessibilityEn: VenuesEn[vs.Slug].Accessibility,
 		})
 		if err != nil {
 			return fmt.Errorf("demo venue %s: %w", vs.Slug, err)
@@ -112,7 +118,7 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		p := places[ss.Venue]
 		in := models.SessionInput{
 			Title: ss.Title, Format: ss.Format, Abstract: ss.Abstract, Track: ss.Track,
-			VenueID: p.venue.ID, RoomID: p.rooms[ss.Room].ID, FirstSlotID: p.slots[ss.Slot].ID,
+			TitleEn: SessionsEn[ss.Title].Title, AbstractEn: SessionsEn[ss.Title].Abstract, VenueID: p.venue.ID, RoomID: p.rooms[ss.Room].ID, FirstSlotID: p.slots[ss.Slot].ID,
 			SlotCount: ss.Slots, CapacityLimit: ss.Capacity * scale,
 		}
 		for _, sp := range ss.Speakers {

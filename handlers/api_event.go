@@ -31,6 +31,9 @@ type VenueJSON struct {
 	RouteHint  string     `json:"route_hint"`
 	Rooms      []RoomJSON `json:"rooms"`
 	Slots      []SlotJSON `json:"slots"`
+	NameEn     string     `json:"name_en"` // "" when there is no English name
+	// RouteHintEn is the directions in English; "" when there are none.
+	RouteHintEn string `json:"route_hint_en"`
 }
 
 // RoomJSON is one room.
@@ -64,6 +67,9 @@ type SessionJSON struct {
 	Waitlisted int           `json:"waitlisted"`
 	Remaining  int           `json:"remaining"`
 	Speakers   []SpeakerJSON `json:"speakers"`
+	// TitleEn and AbstractEn are the English versions; "" when there is none.
+	TitleEn    string `json:"title_en"`
+	AbstractEn string `json:"abstract_en"`
 }
 
 // RoomRefJSON names the room a session takes place in.
@@ -87,7 +93,8 @@ func (h *Handler) getEvent(c *gin.Context) {
 	out := EventJSON{Name: event.Name, Theme: event.Theme, Date: event.Date, Timezone: event.Timezone, Venues: []VenueJSON{}}
 	for _, v := range venues {
 		vj := VenueJSON{Slug: v.Slug, Name: v.Name, City: v.City, Address: v.Address, Capacity: v.Capacity,
-			Registered: v.Registered, Remaining: v.SeatsLeft(), RouteHint: v.RouteHint, Rooms: []RoomJSON{}, Slots: []SlotJSON{}}
+			Registered: v.Registered, Remaining: v.SeatsLeft(), RouteHint: v.RouteHint, NameEn: v.NameEn, RouteHintEn: v.RouteHintEn,
+			Rooms: []RoomJSON{}, Slots: []SlotJSON{}}
 		for _, r := range v.Rooms {
 			vj.Rooms = append(vj.Rooms, RoomJSON{ID: r.ID, Name: r.Name, Capacity: r.Capacity, Accessibility: r.Accessibility})
 		}
@@ -132,6 +139,7 @@ func (h *Handler) listVenueSessions(c *gin.Context) {
 
 func sessionJSON(s models.Session, loc *time.Location) SessionJSON {
 	sj := SessionJSON{ID: s.ID, Title: s.Title, Format: s.Format, Track: s.Track, Abstract: s.Abstract,
+		TitleEn: s.TitleEn, AbstractEn: s.AbstractEn,
 		SlotIDs: s.SlotIDs(), Capacity: s.Capacity(), Confirmed: s.Confirmed, Remaining: s.SeatsLeft(),
 		Speakers: []SpeakerJSON{}}
 	if s.Room != nil {

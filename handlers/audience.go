@@ -17,6 +17,14 @@ import (
 type audienceParams struct {
 	Query, Venue, Session, Status, From, To, Needs, Sort, Page string
 	Statuses, Sorts                                            map[string]string
+	// Group and Proposal name the group (speakers, say) and the proposals' state; "" where
+	// a request cannot ask for them (the API lists registrations only).
+	Group, Proposal   string
+	Groups, Proposals map[string]string
+	// OrgType names the organisation type's parameter ("" where it is not offered), and
+	// OrgTypes its values.
+	OrgType  string
+	OrgTypes map[string]string
 }
 
 // pageAudienceParams are the list page's and the exports' parameters.
@@ -27,6 +35,35 @@ var pageAudienceParams = audienceParams{
 		"geannuleerd": models.StatusCancelled, "binnen": models.StatusCheckedIn, "niet-binnen": models.StatusNotArrived},
 	Sorts: map[string]string{"naam": models.SortName, "nieuwste": models.SortNewest, "oudste": models.SortOldest,
 		"organisatie": models.SortOrganisation},
+	Group: "groep", Proposal: "voorstel", Groups: groupParams, Proposals: proposalStatusParams,
+	OrgType: "organisatietype",
+	OrgTypes: map[string]string{"rijk": models.OrgRijk, "provincie": models.OrgProvincie, "gemeente": models.OrgGemeente,
+		"waterschap": models.OrgWaterschap, "anders": models.OrgOther},
+}
+
+// orgTypeParam is the people list's value for an organisation type ("anders" for other).
+func orgTypeParam(kind string) string { return paramOf(pageAudienceParams.OrgTypes, kind) }
+
+// groupParams and proposalStatusParams are the Dutch values of the group and proposal-state
+// parameters, in the order pages offer them (see groupValues and proposalStatusValues).
+var (
+	groupValues = []string{"deelnemers", "sprekers", "medesprekers", "beoordelaars", "stemmers"}
+	groupParams = map[string]string{"deelnemers": models.AudienceAttendees, "sprekers": models.AudienceSpeakers,
+		"medesprekers": models.AudienceCoSpeakers, "beoordelaars": models.AudienceReviewers, "stemmers": models.AudienceVoters}
+	proposalStatusValues = []string{"ingediend", "aanvaard", "reserve", "afgewezen", "bevestigd", "afgezegd", "ingetrokken"}
+	proposalStatusParams = map[string]string{"ingediend": models.ProposalSubmitted, "aanvaard": models.ProposalAccepted,
+		"reserve": models.ProposalReserve, "afgewezen": models.ProposalRejected, "bevestigd": models.ProposalConfirmed,
+		"afgezegd": models.ProposalDeclined, "ingetrokken": models.ProposalWithdrawn}
+)
+
+// paramOf returns the parameter value that stands for a model value in one of those maps.
+func paramOf(params map[string]string, value string) string {
+	for k, v := range params {
+		if v == value {
+			return k
+		}
+	}
+	return ""
 }
 
 // apiAudienceParams are GET /api/v1/registrations' parameters.
@@ -58,8 +95,12 @@ type audienceRequest struct {
 // request acts as. Bad values are reported in Problems (keyed by parameter) and left out of
 // the audience, so a page can say what is wrong next to what was typed and still show a list.
 func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceRequest, error) {
+	return h.parseAudienceFrom(c, c.Request.URL.Query(), names)
+}
+
+// parseAudienceFrom is parseAudience for values from elsewhere: a posted form.
+func (h *Handler) parseAudienceFrom(c *gin.Context, q url.Values, names audienceParams) (audienceRequest, error) {
 	ctx := c.Request.Context()
-	q := c.Request.URL.Query()
 	u := h.actingUser(c)
 	r := audienceRequest{Page: 1, Problems: models.Problems{}}
 	r.Audience.Scope = venueScope(u)
@@ -86,6 +127,7 @@ func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceR
 			r.Sessions = append(r.Sessions, s)
 		}
 	}
+	r.parseGroup(u, q, names)
 	if slug := strings.TrimSpace(q.Get(names.Venue)); slug != "" {
 		r.parseVenue(u, venues, names.Venue, slug)
 	}
@@ -105,6 +147,13 @@ func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceR
 	if r.Audience.From != nil && r.Audience.To != nil && !r.Audience.From.Before(*r.Audience.To) {
 		r.Problems.Add(names.To, "people.to_before_from")
 		r.Audience.To = nil
+	}
+	if v := strings.TrimSpace(q.Get(names.OrgType)); v != "" && names.OrgType != "" {
+		if kind, ok := names.OrgTypes[v]; ok {
+			r.Audience.OrgType = kind
+		} else {
+			r.Problems.Add(names.OrgType, "form.invalid_choice")
+		}
 	}
 	switch strings.TrimSpace(q.Get(names.Needs)) {
 	case "", "0", "false":
@@ -132,7 +181,76 @@ func (h *Handler) parseAudience(c *gin.Context, names audienceParams) (audienceR
 			}
 		}
 	}
-	return r, h.parseQuery(c, &r, q.Get(names.Query), names.Query)
+	if !r.Audience.Attendees() {
+		// Ticket codes name registrations: other groups are searched by their words.
+		if typed := strings.TrimSpace(q.Get(names.Query)); typed != "" && len([]rune(typed)) <= 200 {
+			r.Audience.Query = typed
+		}
+		r.dropInapplicable(names)
+		return r, nil
+	}
+	if err := h.parseQuery(c, &r, q.Get(names.Query), names.Query); err != nil {
+		return r, err
+	}
+	r.dropInapplicable(names)
+	return r, nil
+}
+
+// dropInapplicable reports every filter that does not narrow the chosen group (a status for
+// speakers, say) next to its field, and leaves it out: the page then says so rather than
+// quietly showing more people than were asked for.
+func (r *audienceRequest) dropInapplicable(names audienceParams) {
+	a := &r.Audience
+	drop := func(filter, param string, set bool, clear func()) {
+		if set && !a.Applies(filter) {
+			r.Problems.Add(param, "audience.not_for_group")
+			clear()
+		}
+	}
+	drop("venue", names.Venue, a.VenueID != 0, func() { a.VenueID, r.Venue = 0, nil })
+	drop("session", names.Session, a.SessionID != 0, func() { a.SessionID = 0 })
+	drop("status", names.Status, a.Status != "", func() { a.Status = "" })
+	drop("q", names.Query, a.Query != "", func() { a.Query = "" })
+	drop("from", names.From, a.From != nil, func() { a.From = nil })
+	drop("from", names.To, a.To != nil, func() { a.To = nil })
+	drop("needs", names.Needs, a.HasNeeds, func() { a.HasNeeds = false })
+	drop("proposal_status", names.Proposal, a.ProposalStatus != "", func() { a.ProposalStatus = "" })
+	drop("org_type", names.OrgType, a.OrgType != "", func() { a.OrgType = "" })
+}
+
+// parseGroup reads the group and the proposals' state. A venue-scoped organiser may choose
+// attendees, speakers and co-speakers only: reviewers and voters belong to no venue.
+func (r *audienceRequest) parseGroup(u models.User, q url.Values, names audienceParams) {
+	if names.Group == "" {
+		return
+	}
+	if v := strings.TrimSpace(q.Get(names.Group)); v != "" {
+		group, ok := names.Groups[v]
+		switch {
+		case !ok:
+			r.Problems.Add(names.Group, "form.invalid_choice")
+		case !u.CanManageEvent() && (group == models.AudienceReviewers || group == models.AudienceVoters):
+			r.Forbidden = true
+			r.Problems.Add(names.Group, "audience.group_event_wide")
+		default:
+			r.Audience.Kind = group
+		}
+	}
+	if v := strings.TrimSpace(q.Get(names.Proposal)); v != "" {
+		if status, ok := names.Proposals[v]; ok {
+			r.Audience.ProposalStatus = status
+		} else {
+			r.Problems.Add(names.Proposal, "form.invalid_choice")
+		}
+	}
+}
+
+// scopedGroups are the groups a venue-scoped organiser may choose.
+func scopedGroups(u models.User) []string {
+	if u.CanManageEvent() {
+		return groupValues
+	}
+	return groupValues[:3]
 }
 
 func (r *audienceRequest) parseVenue(u models.User, venues []models.Venue, param, slug string) {

@@ -105,13 +105,9 @@ func (h *Handler) login(c *gin.Context) {
 	h.log.Info("signed in", "id", c.GetString(ctxRequestID), "user", user.ID)
 	back := localPath(form.String("terug"))
 	if back == "/" {
-		back = "/beheer"
-		switch user.Role {
-		case models.RoleDoor:
-			back = "/deur" // door staff have nothing to do in the organiser area
-		case models.RoleReviewer:
-			back = "/beheer/voorstellen" // all a reviewer may use
-		}
+		// The first page the account may use: the dashboard, the proposals for a reviewer,
+		// the scan page for door staff (who have nothing to do in the organiser area).
+		back = h.organiserHome(user)
 	}
 	c.Redirect(http.StatusSeeOther, back)
 }

@@ -17,7 +17,6 @@ import (
 type boardData struct {
 	Page
 	Venue    models.Venue
-	Tabs     []boardTab
 	Rooms    []schedule.Room
 	Rows     []boardRow
 	Unplaced []boardCard
@@ -30,12 +29,6 @@ type boardData struct {
 	MoveError *boardMoveError
 	// Warning is what the last planner run could not do (sessions left unplaced, and why).
 	Warning string
-}
-
-type boardTab struct {
-	ID      uint
-	Name    string
-	Current bool
 }
 
 type boardRow struct {
@@ -120,7 +113,6 @@ func buildBoard(p Page, d models.PlanningData, v models.Venue) boardData {
 	data := boardData{Page: p, Venue: v, CanPlan: u.CanManageEvent(), Rooms: pr.Venues[vi].Rooms}
 	for _, ve := range d.Venues {
 		if u.CanManageVenue(ve.ID) {
-			data.Tabs = append(data.Tabs, boardTab{ID: ve.ID, Name: ve.City + ": " + ve.Name, Current: ve.ID == v.ID})
 			data.Places = append(data.Places, boardPlaces(p, pr, ix, slices.Index(ix.Venues, ve.ID), ve))
 		}
 	}

@@ -150,6 +150,15 @@ func (h *Handler) sendDecisionMails(c *gin.Context) {
 		d := mailConfirmData{Count: len(ids), Changed: ok, Action: "/beheer/besluiten/verzenden",
 			Lines:   []string{h.tr(c).T("beheer.mail_confirm.decisions", "Count", len(ids))},
 			Confirm: "beheer.mail_confirm.send", Back: "/beheer/besluiten"}
+		// The speakers they go to, counted as a message to them would count them: one
+		// speaker with two decided proposals gets two e-mails.
+		speakers, err := h.store.CountAudience(c.Request.Context(), models.Audience{Kind: models.AudienceSpeakers,
+			EventID: event.ID, DecisionDraft: true, ProposalStatus: ""})
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		d.Lines = append(d.Lines, h.tr(c).T("beheer.mail_confirm.decision_speakers", "Count", speakers))
 		for _, id := range ids {
 			d.Hidden = append(d.Hidden, hiddenField{Name: "draft", Value: strconv.FormatUint(uint64(id), 10)})
 		}

@@ -12,68 +12,17 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-type dashboardData struct {
-	Page
-	Event    *models.Event
-	Venues   []models.Venue
-	Sessions int
-	Unplaced int
-	Outbox   models.OutboxStats
-}
-
-func (h *Handler) showDashboard(c *gin.Context) {
-	ctx := c.Request.Context()
-	p := h.page(c, h.tr(c).T("beheer.title"), "beheer")
-	data := dashboardData{Page: p}
-	event, err := h.store.CurrentEvent(ctx)
-	if errors.Is(err, models.ErrNotFound) {
-		h.render(c, http.StatusOK, "beheer/dashboard", data)
-		return
-	}
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	data.Event = &event
-	venues, err := h.store.Venues(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	sessions, err := h.store.SessionsOfEvent(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	for _, v := range venues {
-		if p.User.CanManageVenue(v.ID) {
-			data.Venues = append(data.Venues, v)
-		}
-	}
-	if data.Outbox, err = h.store.Outbox(ctx); err != nil {
-		h.serverError(c, err)
-		return
-	}
-	for _, s := range sessions {
-		if s.VenueID == nil || p.User.CanManageVenue(*s.VenueID) {
-			data.Sessions++
-			if !s.Placed() {
-				data.Unplaced++
-			}
-		}
-	}
-	h.render(c, http.StatusOK, "beheer/dashboard", data)
-}
-
 type eventFormData struct {
 	Page
 	Creating bool
 }
 
-var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "date:beheer.event.date",
-	"timezone:beheer.event.timezone", "description:beheer.event.description",
+var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "theme_en:beheer.event.theme_en",
+	"date:beheer.event.date", "timezone:beheer.event.timezone", "description:beheer.event.description",
+	"description_en:beheer.event.description_en",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
+	"contact_email:beheer.event.contact_email",
 	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
 	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at",
 	"travel_minutes:beheer.event.travel_minutes",
@@ -120,6 +69,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 	loc := event.Location()
 	p.Form = newForm(url.Values{"name": {event.Name}, "theme": {event.Theme}, "date": {event.Date},
 		"timezone": {event.Timezone}, "description": {event.Description},
+		"theme_en": {event.ThemeEn}, "description_en": {event.DescriptionEn},
 		"registration_opens_at":  {models.FormatLocal(event.RegistrationOpensAt, loc)},
 		"registration_closes_at": {models.FormatLocal(event.RegistrationClosesAt, loc)},
 		"reconfirm_deadline":     {models.FormatLocal(event.ReconfirmDeadline, loc)},
@@ -127,6 +77,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 		"proposals_close_at":     {models.FormatLocal(event.ProposalsCloseAt, loc)},
 		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
 		"travel_minutes": {strconv.Itoa(cmp.Or(event.TravelMinutes, models.DefaultTravelMinutes))},
+		"contact_email":  {event.ContactEmail},
 	}, eventFields...)
 	if event.WaitlistAfterClose {
 		p.Form.Values.Set("waitlist_after_close", "ja")
@@ -150,7 +101,9 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
 		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at"),
-		TravelMinutes: form.Int("travel_minutes", false)}
+		TravelMinutes: form.Int("travel_minutes", false),
+		ThemeEn:       form.String("theme_en"), DescriptionEn: form.String("description_en")}
+	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
@@ -194,7 +147,8 @@ func (h *Handler) sendReminders(c *gin.Context) {
 	ask := func(n int, changed bool) {
 		h.askMailConfirmation(c, mailConfirmData{Count: n, Changed: changed,
 			Lines:  []string{h.tr(c).T("beheer.mail_confirm.reminders", "Count", n)},
-			Action: "/beheer/herinnering", Confirm: "beheer.mail_confirm.send", Back: "/beheer"})
+			Action: "/beheer/herinnering", Confirm: "beheer.mail_confirm.send", Back: "/beheer",
+			People: "/beheer/deelnemers?status=" + paramOf(pageAudienceParams.Statuses, models.ReminderAudience(event.ID).Status)})
 	}
 	confirmed, ok := confirmedMails(c)
 	if !ok || confirmed != want {

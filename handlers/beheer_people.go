@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gin-gonic/gin"
@@ -15,11 +16,10 @@ import (
 // peoplePerPage is how many people one page of the list shows.
 const peoplePerPage = 50
 
-var peopleFilterFields = []string{"q:people.search", "locatie:people.venue", "sessie:people.session",
-	"status:people.status", "van:people.from", "tot:people.to", "behoeften:people.has_needs", "sorteer:people.sort", "pagina:people.page"}
+var peopleFilterFields = append(slices.Clone(audienceFields), "sorteer:people.sort", "pagina:people.page")
 
 type peopleListData struct {
-	Page
+	audienceForm
 	People     []personRow
 	Total      int
 	PageNo     int
@@ -27,17 +27,33 @@ type peopleListData struct {
 	PageLinks  []pageLink
 	Prev, Next string // links to the pages before and after, "" at either end
 	Columns    map[string]sortColumn
-	Venues     []Option
-	Sessions   []Option
-	Statuses   []Option
 	Sorts      []Option
-	HasNeeds   bool
 	Query      string // the filters as a query string, for the export links
 	Code       bool   // the search was a ticket code
+	// Group is the group listed when it is not attendees: speakers, co-speakers, reviewers
+	// or voters (a count only: they have no names); Recipients are its people on this page.
+	Group      string
+	Recipients []models.Recipient
 }
 
-// ExportKinds are the kinds of export the page links to (the "soort" parameter).
-func (d peopleListData) ExportKinds() []string { return exportKinds }
+// ExportKinds are the kinds of export the page links to (the "soort" parameter): for a
+// group other than attendees, its one list.
+func (d peopleListData) ExportKinds() []string {
+	if d.Group != "" {
+		return exportKinds[:1]
+	}
+	return exportKinds
+}
+
+// MessageURL opens the compose form of a message to the people the list shows.
+func (d peopleListData) MessageURL() template.URL {
+	v, _ := url.ParseQuery(d.Query)
+	v.Del("sorteer")
+	if len(v) == 0 {
+		return "/beheer/berichten/nieuw"
+	}
+	return template.URL("/beheer/berichten/nieuw?" + v.Encode())
+}
 
 // ExportURL is the address of an export of the list as filtered: kind and format (csv, xlsx).
 func (d peopleListData) ExportURL(kind, format string) template.URL {
@@ -52,25 +68,6 @@ func (d peopleListData) ExportURL(kind, format string) template.URL {
 		u += "?" + v.Encode()
 	}
 	return template.URL(u)
-}
-
-// Filter describes one of the filter fields: never "required" nor "optional".
-func (d peopleListData) Filter(name, labelKey string, options []Option, opts ...string) FieldView {
-	var f FieldView
-	if options == nil {
-		f = d.Field(name, labelKey, "text", opts...)
-	} else {
-		f = d.Select(name, labelKey, options, opts...)
-	}
-	f.Optional = ""
-	return f
-}
-
-// DateFilter describes a date field of the filter.
-func (d peopleListData) DateFilter(name, labelKey string) FieldView {
-	f := d.Field(name, labelKey, "date")
-	f.Optional = ""
-	return f
 }
 
 // personRow is one person as the list shows them.
@@ -106,11 +103,15 @@ func (h *Handler) listPeople(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if !r.Audience.Attendees() {
+		h.listGroup(c, r)
+		return
+	}
 	list, err := h.store.People(ctx, r.Audience, r.Sort, r.Page, peoplePerPage)
 	var verr *models.ValidationError
 	if errors.As(err, &verr) { // what the parser lets through, the store still checks
 		for f, pr := range verr.Problems {
-			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status"}[f], pr.Key, pr.Args...)
+			r.Problems.Add(map[string]string{"to": "tot", "q": "q", "status": "status", "org_type": "organisatietype"}[f], pr.Key, pr.Args...)
 		}
 		list, err = h.store.People(ctx, models.Audience{Scope: r.Audience.Scope, IDs: []uint{}}, r.Sort, 1, peoplePerPage)
 	}
@@ -122,11 +123,15 @@ func (h *Handler) listPeople(c *gin.Context) {
 	query := c.Request.URL.Query()
 	p.Form = newForm(query, peopleFilterFields...)
 	p.Form.Problems = r.Problems
-	d := peopleListData{Page: p, Total: list.Total, PageNo: r.Page, Code: r.Code, HasNeeds: r.Audience.HasNeeds}
+	d := peopleListData{audienceForm: audienceForm{Page: p}, Total: list.Total, PageNo: r.Page, Code: r.Code}
 	for _, person := range list.People {
 		d.People = append(d.People, personRow{Person: person, State: personState(person)})
 	}
-	d.peopleChoices(r)
+	d.choices(r, h.actingUser(c))
+	d.Sorts = nil
+	for _, s := range []string{"naam", "nieuwste", "oudste", "organisatie"} {
+		d.Sorts = append(d.Sorts, Option{Value: s, Label: d.T("people.sort." + s)})
+	}
 	d.paginate(query, list.Total)
 	d.Columns = peopleSortColumns(query, r.Sort)
 	export := url.Values{}
@@ -137,30 +142,6 @@ func (h *Handler) listPeople(c *gin.Context) {
 	}
 	d.Query = export.Encode()
 	h.render(c, http.StatusOK, "beheer/people", d)
-}
-
-// peopleChoices fills the filter's drop-downs with what the account may choose.
-func (d *peopleListData) peopleChoices(r audienceRequest) {
-	d.Venues = []Option{{Value: "", Label: d.T("people.all_venues")}}
-	for _, v := range r.Venues {
-		d.Venues = append(d.Venues, Option{Value: v.Slug, Label: v.City + ": " + v.Name})
-	}
-	d.Sessions = []Option{{Value: "", Label: d.T("people.all_sessions")}}
-	for _, s := range r.Sessions {
-		label := s.Title
-		if s.StartsAt != nil && s.City != "" {
-			label = s.City + " " + d.Time(*s.StartsAt) + ": " + s.Title
-		}
-		d.Sessions = append(d.Sessions, Option{Value: strconv.Itoa(int(s.ID)), Label: label})
-	}
-	d.Statuses = []Option{{Value: "", Label: d.T("people.status.any")}}
-	for _, s := range []string{"bevestigd", "wachtlijst", "geannuleerd", "binnen", "niet-binnen"} {
-		d.Statuses = append(d.Statuses, Option{Value: s, Label: d.T("people.filter." + s)})
-	}
-	d.Sorts = nil
-	for _, s := range []string{"naam", "nieuwste", "oudste", "organisatie"} {
-		d.Sorts = append(d.Sorts, Option{Value: s, Label: d.T("people.sort." + s)})
-	}
 }
 
 // paginate makes the page links, keeping the filters; a few pages either side of this one.

@@ -78,6 +78,14 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 	default:
 		r.Problems.Add("scheiding", "form.invalid_choice")
 	}
+	if !r.Audience.Attendees() {
+		if kind != exportRegistrations {
+			r.Problems.Add("soort", "audience.not_for_group")
+		}
+		if r.Audience.Group() == models.AudienceVoters {
+			r.Problems.Add("groep", "audience.voters_no_list")
+		}
+	}
 	if len(r.Problems) > 0 {
 		h.badExport(c, r)
 		return
@@ -97,6 +105,9 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 	if kind != exportRegistrations {
 		name += "-" + kind
 	}
+	if !r.Audience.Attendees() {
+		name += "-" + paramOf(groupParams, r.Audience.Group())
+	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+format))
 	var w sheetWriter
@@ -105,13 +116,21 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 		w = newCSVSheet(c.Writer, comma, loc)
 	} else {
 		c.Header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		if w, err = newXLSXSheet(c.Writer, h.tr(c).T("people.title"), exportColumns[kind], loc); err != nil {
+		cols := exportColumns[kind]
+		if !r.Audience.Attendees() {
+			cols = exportColumns[exportGroup]
+		}
+		if w, err = newXLSXSheet(c.Writer, h.tr(c).T("people.title"), cols, loc); err != nil {
 			h.serverError(c, err)
 			return
 		}
 	}
 	c.Status(http.StatusOK)
-	if err := h.writePeopleExport(c, w, r, kind); err != nil {
+	write := func() error { return h.writePeopleExport(c, w, r, kind) }
+	if !r.Audience.Attendees() {
+		write = func() error { return h.writeGroupExport(c, w, r) }
+	}
+	if err := write(); err != nil {
 		// The headers are sent: all that is left is to log it and cut the file short.
 		h.log.Error("export people", "id", c.GetString(ctxRequestID), "kind", kind, "format", format, "err", err)
 		c.Abort()

@@ -12,8 +12,9 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var sessionFields = []string{"title:beheer.session.title_field", "format:beheer.session.format", "track:beheer.session.track",
-	"abstract:beheer.session.abstract", "speakers:beheer.session.speakers", "venue:beheer.session.venue",
+var sessionFields = []string{"title:beheer.session.title_field", "title_en:beheer.session.title_en",
+	"format:beheer.session.format", "track:beheer.session.track", "abstract:beheer.session.abstract",
+	"abstract_en:beheer.session.abstract_en", "speakers:beheer.session.speakers", "venue:beheer.session.venue",
 	"room:beheer.session.room", "slot:beheer.session.slot", "slot_count:beheer.session.length", "capacity:beheer.session.capacity"}
 
 type sessionListData struct {
@@ -203,7 +204,8 @@ func (h *Handler) sessionFormFailed(c *gin.Context, err error, form *Form, s *mo
 func (h *Handler) sessionInput(c *gin.Context, form *Form) models.SessionInput {
 	in := models.SessionInput{
 		Title: form.String("title"), Format: form.String("format"), Track: form.String("track"),
-		Abstract: form.String("abstract"), VenueID: form.ID("venue"), RoomID: form.ID("room"),
+		Abstract: form.String("abstract"), TitleEn: form.String("title_en"), AbstractEn: form.String("abstract_en"),
+		VenueID: form.ID("venue"), RoomID: form.ID("room"),
 		FirstSlotID: form.ID("slot"), SlotCount: form.Int("slot_count", true), CapacityLimit: form.Int("capacity", false),
 		Speakers: parseSpeakers(form.String("speakers")),
 	}
@@ -229,6 +231,7 @@ func parseSpeakers(text string) []models.SpeakerInput {
 
 func sessionValues(s models.Session) url.Values {
 	v := url.Values{"title": {s.Title}, "format": {s.Format}, "track": {s.Track}, "abstract": {s.Abstract},
+		"title_en": {s.TitleEn}, "abstract_en": {s.AbstractEn},
 		"slot_count": {strconv.Itoa(max(s.SlotCount, len(s.Slots), 1))}}
 	if s.CapacityLimit > 0 {
 		v.Set("capacity", strconv.Itoa(s.CapacityLimit))

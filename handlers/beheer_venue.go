@@ -10,9 +10,10 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
-var venueFields = []string{"name:beheer.venue.name", "slug:beheer.venue.slug", "city:beheer.venue.city",
-	"address:beheer.venue.address", "capacity:beheer.venue.capacity", "route_hint:beheer.venue.route_hint",
-	"accessibility:beheer.venue.accessibility"}
+var venueFields = []string{"name:beheer.venue.name", "name_en:beheer.venue.name_en", "slug:beheer.venue.slug",
+	"city:beheer.venue.city", "address:beheer.venue.address", "capacity:beheer.venue.capacity",
+	"route_hint:beheer.venue.route_hint", "route_hint_en:beheer.venue.route_hint_en",
+	"accessibility:beheer.venue.accessibility", "accessibility_en:beheer.venue.accessibility_en"}
 
 type venueFormData struct {
 	Page
@@ -83,7 +84,8 @@ func (h *Handler) editVenue(c *gin.Context) {
 	}
 	p := h.page(c, h.tr(c).T("beheer.venue.edit_title", "Venue", v.Name), "beheer")
 	p.Form = newForm(url.Values{"name": {v.Name}, "slug": {v.Slug}, "city": {v.City}, "address": {v.Address},
-		"capacity": {strconv.Itoa(v.Capacity)}, "route_hint": {v.RouteHint}, "accessibility": {v.Accessibility}}, venueFields...)
+		"capacity": {strconv.Itoa(v.Capacity)}, "route_hint": {v.RouteHint}, "accessibility": {v.Accessibility},
+		"name_en": {v.NameEn}, "route_hint_en": {v.RouteHintEn}, "accessibility_en": {v.AccessibilityEn}}, venueFields...)
 	h.render(c, http.StatusOK, "beheer/venue_form", venueFormData{Page: p, Venue: &v})
 }
 
@@ -111,5 +113,6 @@ func venueInput(form *Form) models.VenueInput {
 	return models.VenueInput{
 		Name: form.String("name"), Slug: form.String("slug"), City: form.String("city"), Address: form.String("address"),
 		Capacity: form.Int("capacity", true), RouteHint: form.String("route_hint"), Accessibility: form.String("accessibility"),
+		NameEn: form.String("name_en"), RouteHintEn: form.String("route_hint_en"), AccessibilityEn: form.String("accessibility_en"),
 	}
 }

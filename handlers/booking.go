@@ -89,7 +89,7 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		h.serverError(c, err)
 		return
 	}
-	d := bookingData{Page: p, Token: c.Param("token"), Registration: r, Event: event, Change: change,
+	d := bookingData{Page: p, Token: c.Param("token"), Registration: r.In(string(p.Lang)), Event: event.In(string(p.Lang)), Change: change,
 		TicketCode: keys.codes.Code(tickets.TicketFor(r, venue.Slug))}
 	if r.Status == models.RegistrationActive {
 		feed, err := h.store.CalendarFeedToken(ctx, r.ID)

@@ -20,6 +20,8 @@ type mailConfirmData struct {
 	Hidden  []hiddenField
 	Confirm string // the confirm button, naming the number
 	Back    string
+	// People, when set, lists the recipients in the list of people: the same audience.
+	People string
 }
 
 type hiddenField struct{ Name, Value string }

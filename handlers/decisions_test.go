@@ -273,6 +273,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 			t.Fatalf("send confirmed for %q mails: status %d, want %d\n%s", n, resp.StatusCode, want, body)
 		}
 		wantContains(t, "send confirmation", body, "2 e-mails versturen?", "Ja, verstuur 2 e-mails", `name="aantal" value="2"`,
+			"Samen gaan ze naar 2 sprekers.", // #15: counted with the shared audience
 			`name="draft" value="`+sendForm["draft"][0]+`"`, `name="draft" value="`+sendForm["draft"][1]+`"`)
 		if n := len(decisionMessages(t, ts)); n != 0 {
 			t.Fatalf("an unconfirmed send queued %d mails", n)

@@ -81,6 +81,9 @@ type Handler struct {
 	mail *mailLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
+	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
+	// navigation shows only pages that exist (see shellItems).
+	getRoutes map[string]bool
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.

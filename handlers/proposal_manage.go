@@ -188,7 +188,8 @@ func (h *Handler) confirmCoSpeaker(c *gin.Context) {
 		return
 	}
 	form := postedForm(c, coSpeakerFields...)
-	in := models.CoSpeakerInput{Name: form.String("name"), Organisation: form.String("organisation"), Bio: form.String("bio")}
+	in := models.CoSpeakerInput{Name: form.String("name"), Organisation: form.String("organisation"), Bio: form.String("bio"),
+		Lang: string(h.tr(c).Lang())}
 	_, err = h.store.ConfirmCoSpeaker(c.Request.Context(), co.ID, in)
 	var verr *models.ValidationError
 	switch {

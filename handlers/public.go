@@ -46,7 +46,8 @@ func (h *Handler) showHome(c *gin.Context) {
 		return
 	}
 	p := h.page(c, "", "home")
-	h.render(c, http.StatusOK, "home", homeData{Page: p, Event: event, Day: event.Day(), Venues: venues,
+	lang := string(p.Lang)
+	h.render(c, http.StatusOK, "home", homeData{Page: p, Event: event.In(lang), Day: event.Day(), Venues: models.VenuesIn(venues, lang),
 		CallOpen: event.CallOpen(h.store.Now())})
 }
 
@@ -76,6 +77,9 @@ type programmeData struct {
 	Grid      schedule.Grid
 	// Seats gives the live seats of the published sessions, by session id.
 	Seats map[uint]seatCount
+	// ExportQuery goes after the links to the exports, so they are in the page's language
+	// also where no cookie goes along (a calendar app subscribing): "?lang=en", or "".
+	ExportQuery string
 }
 
 // seatCount is what the programme says about a session's seats: how many are left, or that
@@ -105,13 +109,17 @@ func (h *Handler) showProgramme(c *gin.Context) {
 		h.notFound(c)
 		return
 	}
-	venue := venues[at]
+	lang := string(h.tr(c).Lang())
+	venue := venues[at].In(lang)
 	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
-	data := programmeData{Page: p, Event: event, Venue: venue, Venues: venues}
+	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang)}
+	if lang != "nl" {
+		data.ExportQuery = "?lang=" + lang
+	}
 	version, err := h.store.LatestScheduleVersion(ctx, event.ID)
 	switch {
 	case err == nil:
-		prog := schedule.FromVersion(event, venues, version, h.baseURL(c))
+		prog := schedule.FromVersion(event, venues, version, h.baseURL(c)).In(lang)
 		tt, err := schedule.NewTimetable(prog, venue.Slug, schedule.Filter{Format: c.Query("format"), Track: c.Query("track")})
 		if err != nil {
 			h.fail(c, err)
@@ -129,7 +137,7 @@ func (h *Handler) showProgramme(c *gin.Context) {
 			h.serverError(c, err)
 			return
 		}
-		data.Grid = schedule.NewGrid(venue, sessions)
+		data.Grid = schedule.NewGrid(venue, models.SessionsIn(sessions, lang))
 	default:
 		h.serverError(c, err)
 		return
@@ -147,6 +155,9 @@ type sessionData struct {
 	// RegisterURL opens the registration form with this session chosen; empty when
 	// registration is not open for it.
 	RegisterURL string
+	// TitleLang and AbstractLang are the languages the title and abstract are shown in: an
+	// English page marks a Dutch text that has no English version.
+	TitleLang, AbstractLang string
 }
 
 // showSession shows a session the public programme shows; signed-in organisers also see the
@@ -177,7 +188,13 @@ func (h *Handler) showSession(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	d := sessionData{Page: h.page(c, s.Title, "programme"), Session: s, Profiles: profiles, NotPublic: !public}
+	// The page shows the session in the visitor's language; everything below reads s, which
+	// keeps its Dutch texts and its venue's ids.
+	p := h.page(c, "", "programme")
+	shown := s.In(string(p.Lang))
+	p.Title = shown.Title
+	d := sessionData{Page: p, Session: shown, Profiles: profiles, NotPublic: !public,
+		TitleLang: models.LangShown(string(p.Lang), s.TitleEn), AbstractLang: models.LangShown(string(p.Lang), s.AbstractEn)}
 	if event, err := h.store.CurrentEvent(ctx); err == nil && public && s.Placed() && s.Venue != nil && s.EventID == event.ID {
 		if open, waitlistOnly := event.RegistrationOpen(h.store.Now()); open || waitlistOnly {
 			d.RegisterURL = "/aanmelden/" + s.Venue.Slug + "?sessie=" + strconv.FormatUint(id, 10) + "#veld-slot-" + strconv.Itoa(int(s.Slots[0].SlotID))

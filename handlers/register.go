@@ -47,7 +47,9 @@ func (h *Handler) showRegisterVenues(c *gin.Context) {
 		return
 	}
 	p := h.page(c, h.tr(c).T("register.title"), "register")
-	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event, Venues: venues, Window: windowOf(event, h.store.Now())})
+	lang := string(p.Lang)
+	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event.In(lang), Venues: models.VenuesIn(venues, lang),
+		Window: windowOf(event, h.store.Now())})
 }
 
 type registerData struct {
@@ -94,7 +96,8 @@ func (s slotChoice) NoneChecked() bool {
 }
 
 // registrationForm gathers what the form shows for a venue: its slots with their sessions,
-// seats left and waiting lists, and which choices are checked.
+// seats left and waiting lists, and which choices are checked; the venue and the sessions in
+// the page's language.
 func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, form *Form, chosen, waiting []uint) (registerData, error) {
 	ctx := c.Request.Context()
 	event, err := h.store.CurrentEvent(ctx)
@@ -109,8 +112,10 @@ func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, f
 	if err != nil {
 		return registerData{}, err
 	}
+	lang := string(p.Lang)
+	venue, sessions = venue.In(lang), models.SessionsIn(sessions, lang)
 	grid := schedule.NewGrid(venue, sessions)
-	d := registerData{Page: p, Event: event, Venue: venue, Window: windowOf(event, h.store.Now()),
+	d := registerData{Page: p, Event: event.In(lang), Venue: venue, Window: windowOf(event, h.store.Now()),
 		Action: "/aanmelden/" + venue.Slug}
 	for _, row := range grid.Rows {
 		sc := slotChoice{Slot: row.Slot}
@@ -151,7 +156,7 @@ func (h *Handler) showRegisterForm(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.Name), "register")
+	p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.NameIn(string(h.tr(c).Lang()))), "register")
 	p.Form = newForm(nil, registrationFields...)
 	// ?sessie=ID, from a session page's "Meld je aan", chooses that session; an id that is
 	// not at this venue matches no option and chooses nothing.
@@ -224,7 +229,7 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		return
 	}
 	if !form.Valid() {
-		p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.Name), "register")
+		p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.NameIn(in.Lang)), "register")
 		p.Form = form
 		d, derr := h.registrationForm(c, p, venue, form, sessions, waitlist)
 		if derr != nil {

@@ -312,7 +312,7 @@ func TestRegisterVenuesPage(t *testing.T) {
 					t.Fatalf("venue %s: %d seats left in the demo, want more than 1", v.Slug, v.SeatsLeft())
 				}
 				wantContains(t, "venue list, "+v.Slug, body,
-					html.EscapeString(v.City+": "+v.Name), html.EscapeString(v.Address),
+					html.EscapeString(v.City+": "+v.NameIn(lang)), html.EscapeString(v.Address),
 					msg.seatsLeft(v.SeatsLeft()), `href="/aanmelden/`+v.Slug+`"`, msg.registerAt(v.City))
 			}
 			wantContains(t, "venue list", body, `href="/boeking/link"`)
@@ -344,7 +344,7 @@ func TestRegisterFormShowsSlots(t *testing.T) {
 						continue // a session waiting for a place is offered in no slot
 					}
 					radios++
-					wantContains(t, "slot "+field, body, `name="`+field+`" value="`+idString(s.ID)+`"`, html.EscapeString(s.Title))
+					wantContains(t, "slot "+field, body, `name="`+field+`" value="`+idString(s.ID)+`"`, html.EscapeString(s.TitleIn(lang)))
 					if s.SeatsLeft() == 0 {
 						sawFull = true
 						wantContains(t, "full session", body, `name="`+waitlistField(sl.ID)+`"`, `<option value="`+idString(s.ID)+`">`)
@@ -404,7 +404,7 @@ func TestRegisterFlow(t *testing.T) {
 			resp, body := ts.get(t, "/boeking/"+token, hdr...)
 			wantStatus(t, resp, body, http.StatusOK)
 			wantContains(t, "booking page", body, html.EscapeString(name), html.EscapeString(email),
-				html.EscapeString(venue.Name), msg.done)
+				html.EscapeString(venue.NameIn(lang)), msg.done)
 			wantBooked(t, "booking page", body, map[uint]string{first.ID: msg.hasSeat, second.ID: msg.hasSeat, last.ID: msg.hasSeat})
 			if n := errorMessages(body); n != 0 {
 				t.Errorf("booking page: got %d error messages, want none", n)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -74,7 +75,13 @@ type errorData struct {
 
 // errorPage renders a calm error page with a heading and explanation from the catalogue.
 func (h *Handler) errorPage(c *gin.Context, status int, key string) {
-	p := h.page(c, h.tr(c).T(key+".title"), "")
+	// Within the organiser area the page keeps the area's navigation, so that whoever is
+	// signed in can go on to what they may use (door staff opening /beheer find the scan page).
+	section := ""
+	if path := c.Request.URL.Path; path == shellRoot || strings.HasPrefix(path, shellRoot+"/") {
+		section = "beheer"
+	}
+	p := h.page(c, h.tr(c).T(key+".title"), section)
 	h.render(c, status, "error", errorData{Page: p, Heading: p.T(key + ".title"), Body: p.T(key + ".body")})
 }
 

@@ -156,6 +156,11 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
 	// --- end board ---
+	// --- #15 shell ---
+	// The navigation's board and venues: pages per venue, so they lead to the first venue's.
+	b.GET("/rooster", h.showFirstBoard)
+	b.GET("/locaties", h.showFirstVenue)
+	// --- end #15 shell ---
 	// The people (issue #13): organisers and admins, signed in or with an organiser's API
 	// token; a venue-scoped organiser sees only their venue's people (another venue's person
 	// is a 404) and imports only into their venue.
@@ -175,6 +180,22 @@ func (h *Handler) routes() (http.Handler, error) {
 	people.POST("/:id/annuleren", h.cancelPerson)
 	people.POST("/:id/link", h.resendPersonLink)
 	people.POST("/:id/wachtlijst/:session", h.actOnWaitlist)
+
+	// --- #15 messages ---
+	// Messages to an audience: organisers and admins (signed in or with an organiser's API
+	// token); a venue-scoped organiser writes to their venue's people and sees only the
+	// messages written for their venue.
+	msgs := r.Group("/beheer/berichten", h.requireOrganiser)
+	msgs.GET("", h.listMessages)
+	msgs.GET("/nieuw", h.newMessage)
+	msgs.POST("/nieuw", h.createMessage)
+	msgs.GET("/:message", h.showMessage)
+	msgs.GET("/:message/bewerken", h.editMessage)
+	msgs.POST("/:message/bewerken", h.updateMessage)
+	msgs.POST("/:message/test", h.testMessage)
+	msgs.POST("/:message/versturen", h.sendMessage)
+	msgs.POST("/:message/annuleren", h.cancelMessage)
+	// --- end #15 messages ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
@@ -213,5 +234,6 @@ func (h *Handler) routes() (http.Handler, error) {
 		}
 		h.errorPage(c, http.StatusMethodNotAllowed, "error.method_not_allowed_page")
 	})
+	h.getRoutes = pageRoutes(r.Routes()) // #15 shell: the navigation shows only pages that exist
 	return r, nil
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/schedule"
 )
@@ -37,6 +38,17 @@ func (h *Handler) publishedProgramme(c *gin.Context) (schedule.Programme, bool) 
 	return schedule.FromVersion(event, venues, v, h.baseURL(c)), true
 }
 
+// exportLang is the language a venue's programme export is written in: the one ?lang= names
+// (the programme page links the exports with its own, since a calendar app that subscribes
+// sends no cookie), else the visitor's. Session titles and abstracts and venue names are in
+// it where they have an English version (schedule.Programme.In).
+func (h *Handler) exportLang(c *gin.Context) *locale.Translator {
+	if l, ok := locale.Parse(c.Query("lang")); ok {
+		return h.catalog.Translator(l)
+	}
+	return h.tr(c)
+}
+
 // writeExport renders an export into a buffer first, so a failure never leaves half a file,
 // and answers an unknown venue with 404.
 func (h *Handler) writeExport(c *gin.Context, contentType, filename string, write func(io.Writer) error) {
@@ -53,6 +65,7 @@ func (h *Handler) writeExport(c *gin.Context, contentType, filename string, writ
 
 func (h *Handler) venueScheduleXML(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
+		p = p.In(string(h.exportLang(c).Lang()))
 		h.writeExport(c, "application/xml; charset=utf-8", "", func(w io.Writer) error {
 			return schedule.WriteFrabXML(w, p, c.Param("slug"))
 		})
@@ -61,6 +74,7 @@ func (h *Handler) venueScheduleXML(c *gin.Context) {
 
 func (h *Handler) venueScheduleJSON(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
+		p = p.In(string(h.exportLang(c).Lang()))
 		h.writeExport(c, "application/json; charset=utf-8", "", func(w io.Writer) error {
 			return schedule.WriteFrabJSON(w, p, c.Param("slug"))
 		})
@@ -69,6 +83,7 @@ func (h *Handler) venueScheduleJSON(c *gin.Context) {
 
 func (h *Handler) venueScheduleICal(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
+		p = p.In(string(h.exportLang(c).Lang()))
 		h.writeExport(c, "text/calendar; charset=utf-8", "programma-"+c.Param("slug")+".ics", func(w io.Writer) error {
 			return schedule.WriteVenueICal(w, p, c.Param("slug"))
 		})
@@ -77,16 +92,20 @@ func (h *Handler) venueScheduleICal(c *gin.Context) {
 
 func (h *Handler) venueSchedulePDF(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
+		tr := h.exportLang(c)
+		p = p.In(string(tr.Lang()))
 		h.writeExport(c, "application/pdf", "programma-"+c.Param("slug")+".pdf", func(w io.Writer) error {
-			return schedule.VenueProgrammePDF(w, p, c.Param("slug"), h.tr(c))
+			return schedule.VenueProgrammePDF(w, p, c.Param("slug"), tr)
 		})
 	}
 }
 
 func (h *Handler) venueDoorSignsPDF(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
+		tr := h.exportLang(c)
+		p = p.In(string(tr.Lang()))
 		h.writeExport(c, "application/pdf", "deurbordjes-"+c.Param("venue")+".pdf", func(w io.Writer) error {
-			return schedule.DoorSignsPDF(w, p, c.Param("venue"), h.tr(c))
+			return schedule.DoorSignsPDF(w, p, c.Param("venue"), tr)
 		})
 	}
 }
@@ -111,10 +130,10 @@ func (h *Handler) openDataCSV(c *gin.Context) {
 }
 
 // personalICal is an attendee's own calendar: the sessions they have a seat in, as
-// published. Its address is /agenda/FEEDTOKEN.ics, a read-only token of its own, so that a
-// calendar app never holds the personal link that can change or cancel the booking. A
-// cancelled registration's feed stays valid and shows no sessions, so subscribed calendars
-// empty themselves.
+// published, in the language they registered in. Its address is /agenda/FEEDTOKEN.ics, a
+// read-only token of its own, so that a calendar app never holds the personal link that can
+// change or cancel the booking. A cancelled registration's feed stays valid and shows no
+// sessions, so subscribed calendars empty themselves.
 func (h *Handler) personalICal(c *gin.Context) {
 	token, ok := strings.CutSuffix(c.Param("feed"), ".ics")
 	if !ok {
@@ -136,7 +155,9 @@ func (h *Handler) personalICal(c *gin.Context) {
 			ids = append(ids, b.SessionID)
 		}
 	}
-	name := h.tr(c).T("schedule.personal_calendar", "Event", p.EventName)
+	tr := h.catalog.Translator(locale.Lang(r.Lang))
+	p = p.In(string(tr.Lang()))
+	name := tr.T("schedule.personal_calendar", "Event", p.EventName)
 	h.writeExport(c, "text/calendar; charset=utf-8", "mijn-programma.ics", func(w io.Writer) error {
 		return schedule.WritePersonalICal(w, p, ids, name)
 	})

@@ -37,7 +37,7 @@ func TestPageTitles(t *testing.T) {
 	for _, tc := range []struct{ path, lang, want string }{
 		{"/", "nl", event.Name},
 		{"/programma/zwolle", "nl", "Programma " + venue.Name + " — " + event.Name},
-		{"/programma/zwolle", "en", "Programme " + venue.Name + " — " + event.Name},
+		{"/programma/zwolle", "en", "Programme " + venue.NameIn("en") + " — " + event.Name},
 		{"/sessies/" + idString(session.ID), "nl", session.Title + " — " + event.Name},
 		{"/aanmelden", "nl", ""},
 		{"/aanmelden/zwolle", "nl", ""},

@@ -19,11 +19,26 @@ type Page struct {
 	Section   string // which navigation item is current
 	Path      string
 	EventName string
+	// Contact is the organisers' contact address, for the footer; empty when none is set.
+	Contact   string
 	Flash     string
 	User      *models.User
 	Form      *Form
 	RequestID string
-	tr        *locale.Translator
+	// Shell is the organiser area's navigation around the page; nil outside that area.
+	Shell *Shell
+	home  string
+	tr    *locale.Translator
+}
+
+// OrganiserHome is where the header's link to the organiser area leads: the first page of the
+// area the signed-in account may use (the proposals for a reviewer, the scan page for door
+// staff), or the area itself for someone not signed in.
+func (p Page) OrganiserHome() string {
+	if p.home == "" {
+		return shellRoot
+	}
+	return p.home
 }
 
 // HeadTitle is the page's <title>: the page, then the event ("Programma Zwolle — Dag van de
@@ -69,6 +84,11 @@ func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
 // TimeRange formats a span ("10:30–11:30").
 func (p Page) TimeRange(a, b time.Time) string { return p.tr.TimeRange(a, b) }
 
+// TextLang is the language event content is shown in on this page, given its English version
+// en: "en", or "nl" for the Dutch an English page falls back to; templates put it in a lang
+// attribute.
+func (p Page) TextLang(en string) string { return models.LangShown(string(p.Lang), en) }
+
 // Format names a session format in the person's language.
 func (p Page) Format(f string) string { return p.tr.T("format." + f) }
 
@@ -86,6 +106,8 @@ func (p Page) Field(name, labelKey, kind string, opts ...string) FieldView {
 			f.Hint = p.T(strings.TrimPrefix(o, "hint:"))
 		case strings.HasPrefix(o, "autocomplete:"):
 			f.Autocomplete = strings.TrimPrefix(o, "autocomplete:")
+		case strings.HasPrefix(o, "lang:"):
+			f.InputLang = strings.TrimPrefix(o, "lang:")
 		}
 	}
 	if !f.Required && kind != "checkbox" {
@@ -163,8 +185,11 @@ func contains(list []string, s string) bool {
 type FieldView struct {
 	ID, Name, Label, Kind, Value, Hint, Error, Autocomplete string
 	Optional                                                string // "(niet verplicht)" after the label
-	Required                                                bool
-	Options                                                 []Option
+	// InputLang is the language of what is typed, when it is not the page's: the English
+	// version of a text, so that spelling checks and screen readers take it as English.
+	InputLang string
+	Required  bool
+	Options   []Option
 }
 
 // DescribedBy lists the ids of the hint and error, for aria-describedby.
@@ -189,11 +214,24 @@ type Option struct {
 func (h *Handler) page(c *gin.Context, title, section string) Page {
 	tr := h.tr(c)
 	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
-	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil {
+	e, err := h.store.CurrentEvent(c.Request.Context())
+	if err == nil {
 		p.EventName = e.Name
+		p.Contact = e.ContactEmail
 	}
 	if u, ok := h.currentUser(c); ok {
 		p.User = &u
+		p.home = h.organiserHome(u)
+		if section == "beheer" {
+			var venues []models.Venue
+			if perVenue(c) && e.ID != 0 {
+				// Without the venues the page goes without its switch, not without its content.
+				if venues, err = h.store.Venues(c.Request.Context(), e.ID); err != nil {
+					h.log.Warn("venue switch", "id", p.RequestID, "err", err)
+				}
+			}
+			p.Shell = h.shell(c, u, venues)
+		}
 	}
 	p.Flash = h.popFlash(c)
 	return p

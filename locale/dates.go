@@ -73,6 +73,16 @@ func (t *Translator) ShortDateTime(tm time.Time) string {
 	return fmt.Sprintf("%d %s %d %s", tm.Day(), dutchShortMonths[tm.Month()-1], tm.Year(), tm.Format("15:04"))
 }
 
+// ShortDate formats tm's day in Amsterdam compactly for a chart's axis, e.g. "3 feb"
+// ("3 Feb" in English).
+func (t *Translator) ShortDate(tm time.Time) string {
+	tm = tm.In(amsterdam)
+	if t.lang == English {
+		return tm.Format("2 Jan")
+	}
+	return fmt.Sprintf("%d %s", tm.Day(), dutchShortMonths[tm.Month()-1])
+}
+
 // Time formats tm's clock time in Amsterdam on the 24-hour clock, e.g. "10:30".
 func (t *Translator) Time(tm time.Time) string {
 	return tm.In(amsterdam).Format("15:04")

@@ -383,6 +383,8 @@ func TestDates(t *testing.T) {
 		{"nl ShortDateTime March", nl.ShortDateTime(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)), "1 mrt 2027 10:00"},
 		{"en ShortDateTime summer", en.ShortDateTime(summer), "2 Jun 2027 10:30"},
 		{"nl ShortDateTime day boundary", nl.ShortDateTime(lateUTC), "4 feb 2027 00:30"},
+		{"nl ShortDate", nl.ShortDate(time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)), "1 mrt"},
+		{"en ShortDate day boundary", en.ShortDate(lateUTC), "4 Feb"},
 		{"en Time afternoon", en.Time(time.Date(2027, 2, 3, 14, 5, 0, 0, time.UTC)), "15:05"},
 	}
 	for _, tt := range tests {

@@ -101,6 +101,8 @@ type templateData struct {
 	Session   programmeItem // the session a promoted attendee now has a seat in
 	Deadline  string        // the reconfirmation deadline; empty when there is none
 	Version   string        // the schedule's version number, in a schedule_changed e-mail
+	// Changes says what that version changed for this person, one sentence a line.
+	Changes []string
 	// OnBehalf: an organiser did what the e-mail reports (a phone call, a registration added
 	// by hand); the e-mail says so in one line.
 	OnBehalf bool
@@ -121,6 +123,9 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if err != nil {
 		return Message{}, err
 	}
+	if err := c.dress(ctx, &m); err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
 	id, err := c.MessageID(ctx, msg.ID)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
@@ -130,6 +135,9 @@ func (c *Composer) Compose(ctx context.Context, msg models.OutboxMessage) (Messa
 }
 
 func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Message, error) {
+	if msg.Kind == models.MailMessage {
+		return c.composeMessage(ctx, msg)
+	}
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}
@@ -185,6 +193,7 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 		Subject: subject,
 		Text:    text,
 		Headers: headers(msg.ID, lang),
+		event:   &event,
 	}
 	if withTicket[msg.Kind] && c.Tickets != nil && r.Status == models.RegistrationActive {
 		pdf, err := c.ticketPDF(ctx, event, r, lang)
@@ -279,7 +288,7 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	tr := cat.Translator(locale.Lang(lang))
 	d := templateData{
 		Name: r.Name, Event: e.Name, Date: tr.Date(e.Day()),
-		Venue: r.Venue.Name, Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,
+		Venue: r.Venue.NameIn(lang), Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,
 	}
 	if e.ReconfirmDeadline != nil {
 		d.Deadline = tr.DateTime(*e.ReconfirmDeadline)
@@ -304,6 +313,11 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	}
 	if msg.Kind == models.MailScheduleChanged {
 		d.Version = msg.Payload
+		vc, err := c.loadVersionChanges(ctx, e.ID, msg.Payload)
+		if err != nil {
+			return templateData{}, err
+		}
+		d.Changes = vc.attendeeChanges(tr, r)
 	}
 	if msg.Kind == models.MailPromoted {
 		se, err := c.Store.Session(ctx, payload.SessionID)
@@ -315,8 +329,9 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	return d, nil
 }
 
+// item is a session as a line of a programme, its title in the translator's language.
 func item(tr *locale.Translator, se models.Session, waitlisted bool, position int) programmeItem {
-	it := programmeItem{Title: se.Title, Waitlisted: waitlisted, Position: position}
+	it := programmeItem{Title: se.TitleIn(string(tr.Lang())), Waitlisted: waitlisted, Position: position}
 	if !se.StartsAt().IsZero() {
 		it.Time = tr.TimeRange(se.StartsAt(), se.EndsAt())
 	}

@@ -17,7 +17,9 @@ var ScheduleKinds = []string{models.MailSpeakerSchedule}
 // speakerScheduleData is what the speaker's schedule e-mail sees.
 type speakerScheduleData struct {
 	Name, Event, Date, Version, Site string
-	Sessions                         []speakerSession
+	// Changes says what the version changed in the speaker's sessions, a sentence a line.
+	Changes  []string
+	Sessions []speakerSession
 }
 
 // speakerSession is one of a speaker's sessions as the e-mail lists it; Room is empty for a
@@ -26,8 +28,9 @@ type speakerSession struct {
 	Time, Title, Room, Venue, City string
 }
 
-// composeSpeakerSchedule tells a speaker where and when their sessions now are. The payload
-// is "<version>:<speaker id>"; the sessions are read as they are when the e-mail goes out.
+// composeSpeakerSchedule tells a speaker, in their language, what the version changed in
+// their sessions and where and when these now are. The payload is "<version>:<speaker id>";
+// the sessions are read as they are when the e-mail goes out.
 func (c *Composer) composeSpeakerSchedule(ctx context.Context, msg models.OutboxMessage) (Message, error) {
 	version, id, ok := strings.Cut(msg.Payload, ":")
 	speakerID, err := strconv.ParseUint(id, 10, 64)
@@ -48,13 +51,17 @@ func (c *Composer) composeSpeakerSchedule(ctx context.Context, msg models.Outbox
 	}
 	lang := langOf(msg.Lang)
 	tr := cat.Translator(locale.Lang(lang))
+	vc, err := c.loadVersionChanges(ctx, sp.EventID, version)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
 	d := speakerScheduleData{Name: sp.Name, Event: event.Name, Date: tr.Date(event.Day()), Version: version,
-		Site: c.base() + "/programma"}
+		Site: c.base() + "/programma", Changes: vc.speakerChanges(tr, sp, sessions)}
 	for _, se := range sessions {
-		it := speakerSession{Title: se.Title}
+		it := speakerSession{Title: se.TitleIn(lang)}
 		if se.Placed() && se.Venue != nil {
 			it.Time = tr.TimeRange(se.StartsAt(), se.EndsAt())
-			it.Room, it.Venue, it.City = se.Room.Name, se.Venue.Name, se.Venue.City
+			it.Room, it.Venue, it.City = se.Room.Name, se.Venue.NameIn(lang), se.Venue.City
 		}
 		d.Sessions = append(d.Sessions, it)
 	}
@@ -62,5 +69,5 @@ func (c *Composer) composeSpeakerSchedule(ctx context.Context, msg models.Outbox
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
 	}
-	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, lang)}, nil
+	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, lang), event: &event}, nil
 }

@@ -54,5 +54,5 @@ func (c *Composer) composeBallot(ctx context.Context, msg models.OutboxMessage) 
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
 	}
-	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, lang)}, nil
+	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, lang), event: &event}, nil
 }

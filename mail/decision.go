@@ -83,6 +83,10 @@ func (c *Composer) composeDecision(ctx context.Context, msg models.OutboxMessage
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: personal link: %w", msg.Kind, msg.ID, err)
 	}
+	event, err := c.event(ctx, d.Proposal.EventID)
+	if err != nil {
+		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+	}
 	subject, text := d.Text(c.base() + "/voorstel/" + token)
-	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, langOf(d.Lang))}, nil
+	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, langOf(d.Lang)), event: &event}, nil
 }

@@ -8,15 +8,22 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
-// Message is one e-mail, ready to send. Text is the plain-text body.
+// Message is one e-mail, ready to send. Text is the plain-text body; HTML, when set, is the
+// same content as HTML, sent as the second alternative after the text.
 type Message struct {
 	To, Subject, Text string
+	HTML              string
 	// Headers holds extra header fields such as Message-ID; address and MIME headers are
 	// set by the sender and may not appear here.
 	Headers     map[string]string
 	Attachments []Attachment
+	// event is the event the message is about, for the name and contact address in its
+	// layout; nil means the current event.
+	event *models.Event
 }
 
 // Attachment is a file sent along with a message.
@@ -46,6 +53,9 @@ func (s LogSender) Send(ctx context.Context, m Message) error {
 		attrs = append(attrs, "attachment", a.Name)
 	}
 	attrs = append(attrs, "text", m.Text)
+	if m.HTML != "" {
+		attrs = append(attrs, "html_bytes", len(m.HTML))
+	}
 	s.Log.InfoContext(ctx, "mail not sent: no SMTP server configured", attrs...)
 	return nil
 }

@@ -165,7 +165,12 @@ func (s *SMTPSender) build(m Message) (*gomail.Msg, error) {
 		}
 		msg.SetGenHeader(gomail.Header(name), oneLine(m.Headers[name]))
 	}
+	// The text comes first: a reader shows the last alternative it can, and one that
+	// shows no HTML still has every word and link.
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.HTML != "" {
+		msg.AddAlternativeString(gomail.TypeTextHTML, m.HTML)
+	}
 	for _, a := range m.Attachments {
 		ct := a.ContentType
 		if ct == "" {

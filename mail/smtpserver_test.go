@@ -11,7 +11,6 @@ import (
 	"errors"
 	"io"
 	"math/big"
-	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"strings"
@@ -42,22 +41,17 @@ func (r received) Header(t *testing.T) mail.Header {
 	return m.Header
 }
 
-// Body returns the decoded plain-text body of a single-part message.
+// Body returns the decoded plain-text body: the whole body of a single-part message, or the
+// first text/plain part of a multipart one.
 func (r received) Body(t *testing.T) string {
 	t.Helper()
-	m, err := mail.ReadMessage(bytes.NewReader(r.Data))
-	if err != nil {
-		t.Fatalf("parse received message: %v", err)
+	for _, p := range mimeParts(t, r.Data) {
+		if p.ContentType == "text/plain" && p.Disposition != "attachment" {
+			return strings.ReplaceAll(string(p.Data), "\r\n", "\n")
+		}
 	}
-	var body io.Reader = m.Body
-	if strings.EqualFold(m.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(m.Body)
-	}
-	b, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatalf("read body: %v", err)
-	}
-	return strings.ReplaceAll(string(b), "\r\n", "\n")
+	t.Fatalf("no text/plain part in:\n%s", r.Data)
+	return ""
 }
 
 // testSMTP is an SMTP server inside the test. It records what it receives, can refuse all

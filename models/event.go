@@ -25,6 +25,10 @@ type Event struct {
 	Name              string `gorm:"size:200;not null"`
 	Theme             string `gorm:"size:200;not null;default:''"`
 	Description       string `gorm:"size:4000;not null;default:''"`
+	// ThemeEn and DescriptionEn are the English versions, empty when there is none (see
+	// content_lang.go).
+	ThemeEn       string `gorm:"size:200;not null;default:''"`
+	DescriptionEn string `gorm:"size:4000;not null;default:''"`
 	// Date is the civil date of the day, "YYYY-MM-DD", in Timezone.
 	Date     string `gorm:"size:10;not null"`
 	Timezone string `gorm:"size:64;not null"`
@@ -58,6 +62,9 @@ type Event struct {
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 	Venues             []Venue `gorm:"constraint:OnDelete:CASCADE"`
+	// ContactEmail is where attendees and speakers reach the organisers: the site's footer,
+	// the privacy statement and every e-mail show it. Empty until the organisers set it.
+	ContactEmail string `gorm:"size:254;not null;default:''"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -96,6 +103,9 @@ type EventInput struct {
 	Description string
 	Date        string
 	Timezone    string
+	// ThemeEn and DescriptionEn are the optional English versions.
+	ThemeEn       string
+	DescriptionEn string
 
 	RegistrationOpensAt  string
 	RegistrationClosesAt string
@@ -119,6 +129,9 @@ type EventInput struct {
 	VotesPerVoter      int
 	VotingDomains      string
 	VotingCountsPublic bool
+
+	// ContactEmail is the organisers' address for questions; empty shows none.
+	ContactEmail string
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -153,6 +166,8 @@ func (in EventInput) Validate() Problems {
 	p.checkName("name", in.Name)
 	p.checkLine("theme", in.Theme, false, 200)
 	p.checkText("description", in.Description, false, 4000)
+	p.checkLine("theme_en", in.ThemeEn, false, 200)
+	p.checkText("description_en", in.DescriptionEn, false, 4000)
 	if strings.TrimSpace(in.Date) == "" {
 		p.Add("date", "form.required")
 	} else if _, err := time.Parse(time.DateOnly, in.Date); err != nil {
@@ -196,6 +211,7 @@ func (in EventInput) Validate() Problems {
 	}
 	in.validateVoting(p, loc)
 	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
+	p.checkEmail("contact_email", in.ContactEmail, false)
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
 		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
 	}
@@ -240,9 +256,10 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
-		columns := append([]string{"name", "theme", "description", "date", "timezone", "registration_opens_at",
+		columns := append([]string{"name", "theme", "description", "theme_en", "description_en", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
+		columns = append(columns, "contact_email")
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
@@ -258,6 +275,8 @@ func (in EventInput) apply(e *Event) {
 	e.Name = strings.TrimSpace(in.Name)
 	e.Theme = strings.TrimSpace(in.Theme)
 	e.Description = strings.TrimSpace(in.Description)
+	e.ThemeEn = strings.TrimSpace(in.ThemeEn)
+	e.DescriptionEn = strings.TrimSpace(in.DescriptionEn)
 	e.Date = in.Date
 	e.Timezone = in.Timezone
 	if e.Timezone == "" {
@@ -276,6 +295,7 @@ func (in EventInput) apply(e *Event) {
 		e.PrivacyVersion = "1"
 	}
 	e.StillComingDays = in.StillComingDays
+	e.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	if in.TravelMinutes > 0 {
 		e.TravelMinutes = in.TravelMinutes
 	} else if e.TravelMinutes == 0 {

@@ -33,6 +33,9 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120612_imports", Migrate: migrateImports},
 	{ID: "2026120710_leases", Migrate: migrateLeases},
 	{ID: "2026120801_waiting_counter", Migrate: migrateWaitingCounter},
+	{ID: "2026120802_messages", Migrate: migrateMessages},
+	{ID: "2026120803_contact", Migrate: migrateContact},
+	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -750,4 +753,64 @@ var waitingTriggersPostgres = []string{
 	`CREATE TRIGGER bookings_waiting_update AFTER UPDATE OF status, session_id ON bookings
 	FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.session_id IS DISTINCT FROM NEW.session_id)
 	EXECUTE FUNCTION bookings_count_waiting()`,
+}
+
+// migrateContact gives the event the organisers' contact address, shown in the site's footer,
+// the privacy statement and every e-mail.
+func migrateContact(tx *gorm.DB) error {
+	type Event struct {
+		ID           uint
+		ContactEmail string `gorm:"size:254;not null;default:''"`
+	}
+	return tx.Migrator().AddColumn(&Event{}, "ContactEmail")
+}
+
+// migrateEnglishContent adds the optional English versions of the event's texts, the venues'
+// names and route texts and the sessions' titles and abstracts, and the language speakers are
+// written to. Speakers who came through the call for proposals get the language of their
+// latest proposal, or of the latest proposal they were invited to as a co-speaker; the others
+// keep Dutch.
+func migrateEnglishContent(tx *gorm.DB) error {
+	type Event struct {
+		ThemeEn       string `gorm:"size:200;not null;default:''"`
+		DescriptionEn string `gorm:"size:4000;not null;default:''"`
+	}
+	type Venue struct {
+		NameEn          string `gorm:"size:200;not null;default:''"`
+		RouteHintEn     string `gorm:"size:500;not null;default:''"`
+		AccessibilityEn string `gorm:"size:1000;not null;default:''"`
+	}
+	type Session struct {
+		TitleEn    string `gorm:"size:200;not null;default:''"`
+		AbstractEn string `gorm:"size:4000;not null;default:''"`
+	}
+	type Speaker struct {
+		Lang string `gorm:"size:5;not null;default:''"`
+	}
+	type CoSpeaker struct {
+		Lang string `gorm:"size:5;not null;default:''"`
+	}
+	columns := []struct {
+		model  any
+		fields []string
+	}{
+		{&Event{}, []string{"ThemeEn", "DescriptionEn"}},
+		{&Venue{}, []string{"NameEn", "RouteHintEn", "AccessibilityEn"}},
+		{&Session{}, []string{"TitleEn", "AbstractEn"}},
+		{&Speaker{}, []string{"Lang"}},
+		{&CoSpeaker{}, []string{"Lang"}},
+	}
+	for _, c := range columns {
+		for _, f := range c.fields {
+			if err := tx.Migrator().AddColumn(c.model, f); err != nil {
+				return err
+			}
+		}
+	}
+	return tx.Exec(`UPDATE speakers SET lang = COALESCE(
+		(SELECT p.lang FROM proposals p WHERE p.event_id = speakers.event_id
+			AND LOWER(p.speaker_email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
+		(SELECT p.lang FROM co_speakers c JOIN proposals p ON p.id = c.proposal_id WHERE p.event_id = speakers.event_id
+			AND LOWER(c.email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
+		'') WHERE email <> ''`).Error
 }

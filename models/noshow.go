@@ -20,7 +20,7 @@ func (s *Store) SendReminders(ctx context.Context, eventID uint, expect int) (in
 			return res.Error // already sent: do nothing
 		}
 		var regs []Registration
-		if err := tx.Where("event_id = ? AND status = ?", eventID, RegistrationActive).Find(&regs).Error; err != nil {
+		if err := ReminderAudience(eventID).where(tx.Model(&Registration{})).Find(&regs).Error; err != nil {
 			return err
 		}
 		for _, r := range regs {

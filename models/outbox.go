@@ -56,7 +56,11 @@ type OutboxMessage struct {
 	LastError string     `gorm:"size:1000;not null;default:''"`
 	// OnBehalf marks a message about something an organiser did for the person (a change
 	// they asked for on the phone, a registration added by hand): the e-mail says so.
-	OnBehalf  bool `gorm:"not null;default:false"`
+	OnBehalf bool `gorm:"not null;default:false"`
+	// MessageID is the organisers' message to an audience this e-mail belongs to, if any;
+	// UniqueKey ("message <id> to <address>") makes each person's e-mail of it one row.
+	MessageID *uint   `gorm:"index"`
+	UniqueKey *string `gorm:"size:300;uniqueIndex"`
 	CreatedAt time.Time
 }
 

@@ -27,32 +27,50 @@ const (
 // AudienceStatuses lists the statuses in the order pages offer them.
 var AudienceStatuses = []string{StatusConfirmed, StatusWaitlisted, StatusCancelled, StatusCheckedIn, StatusNotArrived}
 
-// Audience selects registrations: the one filter behind the organisers' list of people, its
-// exports, the API's list and (later) messages to groups, so that they always select people
-// the same way. The zero Audience is everyone at every venue.
+// Audience selects people: the one filter behind the organisers' list of people, its
+// exports, the API's list, messages to groups and the built-in mass mails, so that they
+// always select people the same way. It selects attendees (registrations) unless Kind names
+// another group (see audience.go). The zero Audience is every attendee at every venue.
 type Audience struct {
+	// Kind is the group: attendees ("" or AudienceAttendees), speakers, co-speakers,
+	// reviewers or voters. Each group has the filters of AudienceFilters.
+	Kind string `json:",omitempty"`
 	// Scope limits the audience to these venues whatever else is asked: a venue-scoped
 	// organiser's venue. Nil means every venue.
 	Scope []uint
+	// EventID, when set, limits the audience to one event's people.
+	EventID uint `json:",omitempty"`
 	// VenueID, SessionID and Status narrow the audience; zero values do not.
-	VenueID   uint
-	SessionID uint
-	Status    string
+	VenueID   uint   `json:",omitempty"`
+	SessionID uint   `json:",omitempty"`
+	Status    string `json:",omitempty"`
+	// Sessions, when not nil, keeps only people booked (a seat or a place in line) in any
+	// of these sessions: the people a changed schedule concerns.
+	Sessions []uint
+	// ProposalStatus narrows speakers and co-speakers to proposals in that state; "" means
+	// every proposal that was not withdrawn.
+	ProposalStatus string `json:",omitempty"`
+	// DecisionDraft keeps only speakers with a decision e-mail drafted and not yet sent.
+	DecisionDraft bool `json:",omitempty"`
 	// Query finds a person by name, e-mail address or organisation, ignoring case and
 	// accents ("zoe" finds "Zoë").
-	Query string
+	Query string `json:",omitempty"`
 	// IDs, when not nil, limits the audience to these registrations (a ticket code that was
 	// looked up, say). An empty, non-nil slice selects nobody.
 	IDs []uint
 	// From and To bound when people registered: From ≤ created < To.
-	From, To *time.Time
+	From *time.Time `json:",omitempty"`
+	To   *time.Time `json:",omitempty"`
 	// HasNeeds keeps only people who gave a dietary or accessibility need.
-	HasNeeds bool
+	HasNeeds bool `json:",omitempty"`
+	// OrgType keeps only people whose organisation is of this type (see OrganisationType).
+	OrgType string `json:",omitempty"`
 }
 
 // Validate reports what is wrong with the audience's own fields.
 func (a Audience) Validate() Problems {
 	p := Problems{}
+	a.validateKind(p)
 	if a.Status != "" && !slices.Contains(AudienceStatuses, a.Status) {
 		p.Add("status", "form.invalid_choice")
 	}
@@ -61,6 +79,9 @@ func (a Audience) Validate() Problems {
 	}
 	if len([]rune(a.Query)) > 200 {
 		p.Add("q", "form.too_long", "Max", 200)
+	}
+	if a.OrgType != "" && !slices.Contains(OrganisationTypes, a.OrgType) {
+		p.Add("org_type", "form.invalid_choice")
 	}
 	return p
 }
@@ -123,11 +144,17 @@ func (a Audience) where(q *gorm.DB) *gorm.DB {
 	if a.IDs != nil {
 		q = q.Where("registrations.id IN ?", nonEmpty(a.IDs))
 	}
+	if a.EventID != 0 {
+		q = q.Where("registrations.event_id = ?", a.EventID)
+	}
 	if a.VenueID != 0 {
 		q = q.Where("registrations.venue_id = ?", a.VenueID)
 	}
 	if a.SessionID != 0 {
 		q = q.Where("EXISTS (SELECT 1 FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.session_id = ?)", a.SessionID)
+	}
+	if a.Sessions != nil {
+		q = q.Where("EXISTS (SELECT 1 FROM bookings WHERE bookings.registration_id = registrations.id AND bookings.session_id IN ?)", nonEmpty(a.Sessions))
 	}
 	checkedIn := "EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)"
 	switch a.Status {
@@ -154,6 +181,9 @@ func (a Audience) where(q *gorm.DB) *gorm.DB {
 	}
 	if a.HasNeeds {
 		q = q.Where("(registrations.dietary <> '' OR registrations.accessibility <> '')")
+	}
+	if a.OrgType != "" {
+		q = q.Where(orgTypeWhere(q.Dialector.Name() == "sqlite"), a.OrgType)
 	}
 	return q
 }
@@ -192,6 +222,9 @@ func (s *Store) peopleQuery(ctx context.Context, a Audience) *gorm.DB {
 func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPage int) (PeoplePage, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return PeoplePage{}, err
+	}
+	if !a.Attendees() {
+		return PeoplePage{}, errNotAttendees(a)
 	}
 	if page < 1 {
 		page = 1
@@ -246,7 +279,7 @@ func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPa
 
 // onlyVenues reports whether the audience narrows by venue at most.
 func (a Audience) onlyVenues() bool {
-	return a.Query == "" && a.Status == "" && a.SessionID == 0 && a.IDs == nil && a.From == nil && a.To == nil && !a.HasNeeds
+	return a.Query == "" && a.Status == "" && a.SessionID == 0 && a.Sessions == nil && a.IDs == nil && a.From == nil && a.To == nil && !a.HasNeeds
 }
 
 // countPeople counts the audience.
@@ -263,6 +296,9 @@ func (s *Store) countPeople(ctx context.Context, a Audience) (int, error) {
 func (s *Store) PeopleAfter(ctx context.Context, a Audience, after uint, limit int) (PeoplePage, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return PeoplePage{}, err
+	}
+	if !a.Attendees() {
+		return PeoplePage{}, errNotAttendees(a)
 	}
 	total, err := s.countPeople(ctx, a)
 	if err != nil {
@@ -282,6 +318,9 @@ func (s *Store) PeopleAfter(ctx context.Context, a Audience, after uint, limit i
 func (s *Store) EachPerson(ctx context.Context, a Audience, sort string, fn func(Person) error, extra ...func(*gorm.DB) *gorm.DB) error {
 	if err := invalid(a.Validate()); err != nil {
 		return err
+	}
+	if !a.Attendees() {
+		return errNotAttendees(a)
 	}
 	q := s.peopleQuery(ctx, a).Select(peopleColumns)
 	if sort == "" {

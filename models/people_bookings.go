@@ -198,6 +198,9 @@ func (s *Store) EachBooking(ctx context.Context, a Audience, fn func(AudienceBoo
 	if err := invalid(a.Validate()); err != nil {
 		return err
 	}
+	if !a.Attendees() {
+		return errNotAttendees(a)
+	}
 	q := s.db.WithContext(ctx).Table("bookings").
 		Joins("JOIN registrations ON registrations.id = bookings.registration_id").
 		Joins("JOIN venues ON venues.id = registrations.venue_id").

@@ -128,6 +128,8 @@ type CoSpeaker struct {
 	ConfirmedAt  *time.Time
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Lang is the site's language when the co-speaker confirmed; empty before they did.
+	Lang string `gorm:"size:5;not null;default:''"`
 }
 
 // ProposalPhoto is the speaker's photo, already checked and re-encoded.
@@ -282,9 +284,10 @@ type ProposalResult struct {
 	Token    string
 }
 
-// CoSpeakerInput is what a co-speaker completes of their profile.
+// CoSpeakerInput is what a co-speaker completes of their profile. Lang is the site's language
+// as they confirm: the language they are written to once the session is in the programme.
 type CoSpeakerInput struct {
-	Name, Organisation, Bio string
+	Name, Organisation, Bio, Lang string
 }
 
 // Validate reports what is wrong with a co-speaker's profile.

@@ -121,11 +121,14 @@ func createSessionFromProposal(tx *gorm.DB, id uint, now time.Time) error {
 			return err
 		}
 	}
+	// Each is written to in their own language: the speaker in the proposal's, a co-speaker in
+	// the one they confirmed in (the proposal's, had they confirmed before that was kept).
 	people := []Speaker{{EventID: p.EventID, Name: p.SpeakerName, Organisation: p.SpeakerOrganisation,
-		Email: p.SpeakerEmail, Bio: p.SpeakerBio}}
+		Email: p.SpeakerEmail, Bio: p.SpeakerBio, Lang: langOrDutch(p.Lang)}}
 	for _, c := range p.CoSpeakers {
 		if c.ConfirmedAt != nil && c.Name != "" {
-			people = append(people, Speaker{EventID: p.EventID, Name: c.Name, Organisation: c.Organisation, Email: c.Email, Bio: c.Bio})
+			people = append(people, Speaker{EventID: p.EventID, Name: c.Name, Organisation: c.Organisation, Email: c.Email,
+				Bio: c.Bio, Lang: langOrDutch(cmp.Or(c.Lang, p.Lang))})
 		}
 	}
 	seen := map[uint]bool{}
@@ -146,13 +149,20 @@ func createSessionFromProposal(tx *gorm.DB, id uint, now time.Time) error {
 // proposalSpeaker finds the speaker record of a person from a proposal: by e-mail address
 // first (one person, one address), then a record with the same name and organisation and no
 // address yet (made in the organisers' session form), which then gets the address; otherwise
-// a new record.
+// a new record. The record takes the person's language: that of the proposal confirmed last.
 func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
 	var sp Speaker
 	err := tx.Where("event_id = ? AND email <> '' AND LOWER(email) = LOWER(?)", person.EventID, person.Email).
 		Order("id").Limit(1).Find(&sp).Error
-	if err != nil || sp.ID != 0 {
+	if err != nil {
 		return sp, err
+	}
+	if sp.ID != 0 {
+		if sp.Lang == person.Lang {
+			return sp, nil
+		}
+		sp.Lang = person.Lang
+		return sp, tx.Model(&sp).Update("lang", sp.Lang).Error
 	}
 	err = tx.Where("event_id = ? AND name = ? AND organisation = ? AND email = ''", person.EventID, person.Name, person.Organisation).
 		Order("id").Limit(1).Find(&sp).Error
@@ -160,8 +170,8 @@ func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
 		return sp, err
 	}
 	if sp.ID != 0 {
-		sp.Email, sp.Bio = person.Email, cmp.Or(sp.Bio, person.Bio)
-		return sp, tx.Model(&sp).Updates(map[string]any{"email": sp.Email, "bio": sp.Bio}).Error
+		sp.Email, sp.Bio, sp.Lang = person.Email, cmp.Or(sp.Bio, person.Bio), person.Lang
+		return sp, tx.Model(&sp).Updates(map[string]any{"email": sp.Email, "bio": sp.Bio, "lang": sp.Lang}).Error
 	}
 	sp = person
 	return sp, tx.Create(&sp).Error

@@ -427,7 +427,7 @@ func (s *Store) ConfirmCoSpeaker(ctx context.Context, id uint, in CoSpeakerInput
 			return err
 		}
 		return tx.Model(&c).Updates(map[string]any{"name": in.Name, "organisation": in.Organisation, "bio": in.Bio,
-			"confirmed_at": now, "updated_at": now}).Error
+			"lang": langOrDutch(in.Lang), "confirmed_at": now, "updated_at": now}).Error
 	})
 	if err != nil {
 		return CoSpeaker{}, fmt.Errorf("confirm co-speaker %d: %w", id, err)

@@ -24,12 +24,31 @@ func (s *Store) ReminderMails(ctx context.Context, eventID uint) (int, error) {
 	if e.StillComingSentAt != nil {
 		return 0, nil
 	}
-	var n int64
-	err := s.db.WithContext(ctx).Model(&Registration{}).Where("event_id = ? AND status = ?", eventID, RegistrationActive).Count(&n).Error
+	n, err := s.CountAudience(ctx, ReminderAudience(eventID))
 	if err != nil {
 		return 0, fmt.Errorf("count reminders of event %d: %w", eventID, err)
 	}
-	return int(n), nil
+	return n, nil
+}
+
+// ReminderAudience is whom the "still coming?" e-mail goes to: every confirmed attendee of
+// the event. The organisers' list shows the same people with the filter "confirmed".
+func ReminderAudience(eventID uint) Audience {
+	return Audience{EventID: eventID, Status: StatusConfirmed}
+}
+
+// ScheduleChangeAudience is which attendees a published schedule's changes are e-mailed
+// to: those confirmed and booked (a seat or a place in line) in a session that moved,
+// changed or was dropped. A session that was added concerns nobody yet, and a new
+// translation changes nothing for anyone.
+func ScheduleChangeAudience(changes []ScheduleChange) Audience {
+	a := Audience{Status: StatusConfirmed, Sessions: []uint{}}
+	for _, c := range changes {
+		if c.Kind != ChangeAdded && c.Kind != ChangeTranslated {
+			a.Sessions = append(a.Sessions, c.SessionID)
+		}
+	}
+	return a
 }
 
 // PublishMails says how many e-mails publishing the timetable as it stands would queue now:

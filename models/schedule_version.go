@@ -21,6 +21,9 @@ const (
 	ChangeRemoved = "removed" // no longer in the schedule
 	ChangeMoved   = "moved"   // another venue, room or time
 	ChangeEdited  = "edited"  // same place, another title or other speakers
+	// ChangeTranslated: only the English title or abstract changed. The public pages show
+	// it once published, but nobody is e-mailed about a translation.
+	ChangeTranslated = "translated"
 )
 
 // ScheduleVersion is one published timetable: v1, v2, … Public schedules and exports show
@@ -51,6 +54,10 @@ type PublishedSession struct {
 	SlotIDs   []uint             `json:"slot_ids"`
 	StartsAt  time.Time          `json:"starts_at"`
 	EndsAt    time.Time          `json:"ends_at"`
+	// TitleEn and AbstractEn are the English versions, empty when there is none (and in
+	// versions published before there were English versions).
+	TitleEn    string `json:"title_en,omitempty"`
+	AbstractEn string `json:"abstract_en,omitempty"`
 }
 
 // PublishedSpeaker is a speaker as the schedule names them.
@@ -102,7 +109,8 @@ func snapshot(sessions []Session) []PublishedSession {
 		if !se.Placed() || se.VenueID == nil {
 			continue
 		}
-		ps := PublishedSession{SessionID: se.ID, Title: se.Title, Abstract: se.Abstract, Format: se.Format,
+		ps := PublishedSession{SessionID: se.ID, Title: se.Title, Abstract: se.Abstract, TitleEn: se.TitleEn,
+			AbstractEn: se.AbstractEn, Format: se.Format,
 			Track: se.Track, VenueID: *se.VenueID, RoomID: *se.RoomID, SlotIDs: se.SlotIDs(),
 			StartsAt: se.StartsAt().UTC(), EndsAt: se.EndsAt().UTC(), Speakers: []PublishedSpeaker{}}
 		if se.Room != nil {
@@ -141,6 +149,9 @@ func diffSchedules(old, new []PublishedSession) []ScheduleChange {
 			!slices.Equal(o.Speakers, n.Speakers) || o.RoomName != n.RoomName:
 			from := o.place()
 			changes = append(changes, ScheduleChange{Kind: ChangeEdited, SessionID: n.SessionID, Title: n.Title, From: &from, To: &to})
+		case o.TitleEn != n.TitleEn || o.AbstractEn != n.AbstractEn:
+			from := o.place()
+			changes = append(changes, ScheduleChange{Kind: ChangeTranslated, SessionID: n.SessionID, Title: n.Title, From: &from, To: &to})
 		}
 	}
 	for _, o := range old {
@@ -159,6 +170,16 @@ func (s *Store) LatestScheduleVersion(ctx context.Context, eventID uint) (Schedu
 	err := s.db.WithContext(ctx).Where("event_id = ?", eventID).Order("number DESC").First(&v).Error
 	if err != nil {
 		return ScheduleVersion{}, notFound(err, "schedule version of event", eventID)
+	}
+	return v, nil
+}
+
+// ScheduleVersion returns the event's published version with the given number.
+func (s *Store) ScheduleVersion(ctx context.Context, eventID uint, number int) (ScheduleVersion, error) {
+	var v ScheduleVersion
+	err := s.db.WithContext(ctx).Where("event_id = ? AND number = ?", eventID, number).First(&v).Error
+	if err != nil {
+		return ScheduleVersion{}, notFound(err, "schedule version", number)
 	}
 	return v, nil
 }
@@ -190,8 +211,10 @@ func (s *Store) UnpublishedChanges(ctx context.Context, eventID uint) ([]Schedul
 
 // PublishSchedule publishes the timetable as it stands as the next version. From v2 on, in
 // the same transaction, every attendee booked (or waiting) for a session that moved, changed
-// or left the schedule gets an e-mail with their programme as it now is, and every speaker
-// of a session that was added, moved, changed or removed gets one about their sessions.
+// or left the schedule gets an e-mail saying what changed for them, with their programme as
+// it now is, and every speaker of a session that was added, moved, changed or removed gets
+// one about their sessions, in the speaker's language (Speaker.Lang). A change of an English
+// text alone is published without e-mail.
 func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (ScheduleVersion, error) {
 	return s.PublishScheduleMailing(ctx, eventID, by, -1)
 }
@@ -262,7 +285,7 @@ func enqueueScheduleChanges(tx *gorm.DB, now time.Time, v ScheduleVersion) (int,
 		}
 	}
 	for _, sp := range speakers {
-		if err := tx.Create(&OutboxMessage{Kind: MailSpeakerSchedule, Recipient: sp.Email, Lang: "nl",
+		if err := tx.Create(&OutboxMessage{Kind: MailSpeakerSchedule, Recipient: sp.Email, Lang: langOrDutch(sp.Lang),
 			Payload: payload + ":" + strconv.Itoa(int(sp.ID)), NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
 			return 0, err
 		}
@@ -272,20 +295,18 @@ func enqueueScheduleChanges(tx *gorm.DB, now time.Time, v ScheduleVersion) (int,
 
 // scheduleChangeRecipients lists who is told about changes: the active attendees booked (or
 // waiting) for a session that moved, changed or left, and the speakers of every session
-// changed in any way.
+// changed in any way but its translation.
 func scheduleChangeRecipients(tx *gorm.DB, changes []ScheduleChange) ([]Registration, []Speaker, error) {
-	var forAttendees, forSpeakers []uint
+	var forSpeakers []uint
 	for _, c := range changes {
-		forSpeakers = append(forSpeakers, c.SessionID)
-		if c.Kind != ChangeAdded {
-			forAttendees = append(forAttendees, c.SessionID)
+		if c.Kind == ChangeTranslated {
+			continue
 		}
+		forSpeakers = append(forSpeakers, c.SessionID)
 	}
 	var regs []Registration
-	if len(forAttendees) > 0 {
-		if err := tx.Where("status = ? AND id IN (?)", RegistrationActive,
-			tx.Model(&Booking{}).Select("registration_id").Where("session_id IN ?", forAttendees)).
-			Order("id").Find(&regs).Error; err != nil {
+	if attendees := ScheduleChangeAudience(changes); len(attendees.Sessions) > 0 {
+		if err := attendees.where(tx.Model(&Registration{})).Order("registrations.id").Find(&regs).Error; err != nil {
 			return nil, nil, err
 		}
 	}

@@ -25,6 +25,10 @@ type Session struct {
 	Format   string `gorm:"size:20;not null"`
 	Abstract string `gorm:"size:4000;not null;default:''"`
 	Track    string `gorm:"size:100;not null;default:''"`
+	// TitleEn and AbstractEn are the English versions, empty when there is none (see
+	// content_lang.go).
+	TitleEn    string `gorm:"size:200;not null;default:''"`
+	AbstractEn string `gorm:"size:4000;not null;default:''"`
 	// CapacityLimit, when above zero, caps the session below its room's capacity
 	// (a hands-on workshop in a big hall); zero means "as many as the room holds".
 	CapacityLimit int `gorm:"not null;default:0"`
@@ -70,6 +74,10 @@ type Speaker struct {
 	Bio          string `gorm:"size:2000;not null;default:''"`
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
+	// Lang is the language the speaker is written to: their proposal's (the site's language
+	// when they sent it) or, for a co-speaker, the site's language when they confirmed. Empty,
+	// for a speaker the organisers typed in, means Dutch.
+	Lang string `gorm:"size:5;not null;default:''"`
 }
 
 // Capacity is how many people may attend: the room's capacity, or the lower limit an
@@ -135,6 +143,9 @@ type SessionInput struct {
 	SlotCount     int
 	CapacityLimit int
 	Speakers      []SpeakerInput
+	// TitleEn and AbstractEn are the optional English versions.
+	TitleEn    string
+	AbstractEn string
 }
 
 // Validate reports what is wrong with the input on its own; placement is checked by the store.
@@ -146,6 +157,9 @@ func (in SessionInput) Validate() Problems {
 		p.Add("format", "form.invalid_choice")
 	}
 	p.checkText("abstract", in.Abstract, false, 4000)
+	p.checkLine("title_en", in.TitleEn, false, 200)
+	p.checkName("title_en", in.TitleEn)
+	p.checkText("abstract_en", in.AbstractEn, false, 4000)
 	p.checkLine("track", in.Track, false, 100)
 	p.checkName("track", in.Track)
 	if in.SlotCount < 1 || in.SlotCount > 2 {
@@ -293,6 +307,8 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 	se.Title = strings.TrimSpace(in.Title)
 	se.Format = in.Format
 	se.Abstract = strings.TrimSpace(in.Abstract)
+	se.TitleEn = strings.TrimSpace(in.TitleEn)
+	se.AbstractEn = strings.TrimSpace(in.AbstractEn)
 	se.Track = strings.TrimSpace(in.Track)
 	se.CapacityLimit = in.CapacityLimit
 	se.SlotCount = in.SlotCount
@@ -301,8 +317,9 @@ func saveSession(tx *gorm.DB, se *Session, in SessionInput) error {
 		if err := tx.Omit("Venue", "Room", "Slots", "Speakers").Create(se).Error; err != nil {
 			return err
 		}
-	} else if err := tx.Model(se).Select("title", "format", "abstract", "track", "capacity_limit", "slot_count", "venue_id", "room_id").
+	} else if err := tx.Model(se).Select("title", "format", "abstract", "track", "title_en", "abstract_en", "capacity_limit", "slot_count", "venue_id", "room_id").
 		Updates(map[string]any{"title": se.Title, "format": se.Format, "abstract": se.Abstract, "track": se.Track,
+			"title_en": se.TitleEn, "abstract_en": se.AbstractEn,
 			"capacity_limit": se.CapacityLimit, "slot_count": se.SlotCount, "venue_id": se.VenueID, "room_id": se.RoomID}).Error; err != nil {
 		return err
 	}

@@ -23,6 +23,11 @@ type Venue struct {
 	Address       string `gorm:"size:200;not null"`
 	RouteHint     string `gorm:"size:500;not null;default:''"`
 	Accessibility string `gorm:"size:1000;not null;default:''"`
+	// NameEn, RouteHintEn and AccessibilityEn are the English versions, empty when there is
+	// none (see content_lang.go).
+	NameEn          string `gorm:"size:200;not null;default:''"`
+	RouteHintEn     string `gorm:"size:500;not null;default:''"`
+	AccessibilityEn string `gorm:"size:1000;not null;default:''"`
 	// Capacity is how many attendees the building takes for the day.
 	Capacity int `gorm:"not null"`
 	// Registered counts active registrations; it only changes through conditional updates
@@ -49,6 +54,10 @@ type VenueInput struct {
 	RouteHint     string
 	Accessibility string
 	Capacity      int
+	// NameEn, RouteHintEn and AccessibilityEn are the optional English versions.
+	NameEn          string
+	RouteHintEn     string
+	AccessibilityEn string
 }
 
 // MaxSlugLength keeps venue slugs short: a venue's first slug is its ticket key, part of
@@ -76,6 +85,10 @@ func (in VenueInput) Validate() Problems {
 	p.checkLine("address", in.Address, true, 200)
 	p.checkText("route_hint", in.RouteHint, false, 500)
 	p.checkText("accessibility", in.Accessibility, false, 1000)
+	p.checkLine("name_en", in.NameEn, false, 200)
+	p.checkName("name_en", in.NameEn)
+	p.checkText("route_hint_en", in.RouteHintEn, false, 500)
+	p.checkText("accessibility_en", in.AccessibilityEn, false, 1000)
 	p.checkCount("capacity", in.Capacity, MaxCapacity)
 	return p
 }
@@ -92,6 +105,9 @@ func (in VenueInput) apply(v *Venue) {
 	v.Address = strings.TrimSpace(in.Address)
 	v.RouteHint = strings.TrimSpace(in.RouteHint)
 	v.Accessibility = strings.TrimSpace(in.Accessibility)
+	v.NameEn = strings.TrimSpace(in.NameEn)
+	v.RouteHintEn = strings.TrimSpace(in.RouteHintEn)
+	v.AccessibilityEn = strings.TrimSpace(in.AccessibilityEn)
 	v.Capacity = in.Capacity
 }
 
@@ -173,7 +189,8 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 		// Conditional on the registrations counted in the same row, as registrations are: a
 		// capacity below them is refused, also when one comes in meanwhile.
 		res := tx.Model(&v).Where("registered <= ?", v.Capacity).
-			Select("slug", "name", "city", "address", "route_hint", "accessibility", "capacity").Updates(&v)
+			Select("slug", "name", "city", "address", "route_hint", "accessibility", "name_en", "route_hint_en",
+				"accessibility_en", "capacity").Updates(&v)
 		if res.Error != nil || res.RowsAffected > 0 {
 			return res.Error
 		}

@@ -84,10 +84,10 @@ func addEvent(cal *ics.Calendar, p Programme, v ProgrammeVenue, s ProgrammeSessi
 	e.SetSequence(p.Version)
 	e.SetProperty(ics.ComponentPropertyDtStart, s.Start.In(loc).Format(icalLocal), tzid)
 	e.SetProperty(ics.ComponentPropertyDtEnd, s.End.In(loc).Format(icalLocal), tzid)
-	e.SetSummary(icalText(s.Title))
+	e.SetSummary(icalText(s.Title), inLanguage(s.TitleLang)...)
 	desc := strings.TrimSpace(s.Abstract + "\n\n" + s.SpeakerNames())
 	if desc != "" {
-		e.SetDescription(icalText(desc))
+		e.SetDescription(icalText(desc), inLanguage(s.AbstractLang)...)
 	}
 	e.SetLocation(icalText(location(v, s)))
 	for _, c := range []string{s.Format, s.Track} {
@@ -100,6 +100,15 @@ func addEvent(cal *ics.Calendar, p Programme, v ProgrammeVenue, s ProgrammeSessi
 	}
 	e.SetStatus(ics.ObjectStatusConfirmed)
 	e.SetTimeTransparency(ics.TransparencyOpaque)
+}
+
+// inLanguage is the LANGUAGE parameter of a text in lang (RFC 5545, 3.2.10); none when the
+// programme was not shown in a language.
+func inLanguage(lang string) []ics.PropertyParameter {
+	if lang == "" {
+		return nil
+	}
+	return []ics.PropertyParameter{&ics.KeyValues{Key: string(ics.ParameterLanguage), Value: []string{lang}}}
 }
 
 // location is room, venue, address and city: "Zaal 2.14, Stadskantoor, Lübeckplein 2,

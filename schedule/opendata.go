@@ -42,25 +42,29 @@ type openEvent struct {
 type openVenue struct {
 	Slug    string          `json:"slug"`
 	Name    string          `json:"name"`
+	NameEn  string          `json:"name_en"` // "" when there is no English name
 	City    string          `json:"city"`
 	Address string          `json:"address"`
 	Rooms   []ProgrammeRoom `json:"rooms"`
 }
 
 type openSession struct {
-	ID       uint               `json:"id"`
-	Title    string             `json:"title"`
-	Abstract string             `json:"abstract"`
-	Format   string             `json:"format"`
-	Track    string             `json:"track"`
-	Language string             `json:"language"`
-	Start    string             `json:"start"`
-	End      string             `json:"end"`
-	Venue    string             `json:"venue"` // the venue's slug
-	City     string             `json:"city"`
-	Room     string             `json:"room"`
-	Speakers []ProgrammeSpeaker `json:"speakers"`
-	URL      string             `json:"url,omitempty"`
+	ID    uint   `json:"id"`
+	Title string `json:"title"`
+	// TitleEn and AbstractEn are the English versions; "" when there is none.
+	TitleEn    string             `json:"title_en"`
+	Abstract   string             `json:"abstract"`
+	AbstractEn string             `json:"abstract_en"`
+	Format     string             `json:"format"`
+	Track      string             `json:"track"`
+	Language   string             `json:"language"`
+	Start      string             `json:"start"`
+	End        string             `json:"end"`
+	Venue      string             `json:"venue"` // the venue's slug
+	City       string             `json:"city"`
+	Room       string             `json:"room"`
+	Speakers   []ProgrammeSpeaker `json:"speakers"`
+	URL        string             `json:"url,omitempty"`
 }
 
 func newOpenData(p Programme) openData {
@@ -75,12 +79,13 @@ func newOpenData(p Programme) openData {
 		Sessions:    []openSession{},
 	}
 	for _, v := range p.Venues {
-		d.Venues = append(d.Venues, openVenue{Slug: v.Slug, Name: v.Name, City: v.City, Address: v.Address,
+		d.Venues = append(d.Venues, openVenue{Slug: v.Slug, Name: v.Name, NameEn: v.NameEn, City: v.City, Address: v.Address,
 			Rooms: append([]ProgrammeRoom{}, v.Rooms...)})
 		for _, s := range v.Sessions {
 			r, _ := v.Room(s.RoomID)
 			d.Sessions = append(d.Sessions, openSession{
-				ID: s.ID, Title: s.Title, Abstract: s.Abstract, Format: s.Format, Track: s.Track, Language: p.Lang(s),
+				ID: s.ID, Title: s.Title, Abstract: s.Abstract, TitleEn: s.TitleEn, AbstractEn: s.AbstractEn,
+				Format: s.Format, Track: s.Track, Language: p.Lang(s),
 				Start: s.Start.In(loc).Format(time.RFC3339), End: s.End.In(loc).Format(time.RFC3339),
 				Venue: v.Slug, City: v.City, Room: r.Name,
 				Speakers: append([]ProgrammeSpeaker{}, s.Speakers...), URL: p.SessionURL(s),
@@ -105,8 +110,11 @@ func WriteOpenDataJSON(w io.Writer, p Programme) error {
 }
 
 // CSVHeader is the first row of WriteOpenDataCSV.
+// The English columns come after the others, so files read by position keep their columns;
+// only the licence moves, to stay last.
 var CSVHeader = []string{"id", "title", "format", "track", "language", "date", "start", "end",
-	"venue", "venue_name", "city", "address", "room", "speakers", "abstract", "url", "licence"}
+	"venue", "venue_name", "city", "address", "room", "speakers", "abstract", "url",
+	"title_en", "abstract_en", "venue_name_en", "licence"}
 
 // WriteOpenDataCSV writes the whole programme as CSV (RFC 4180: UTF-8, commas, CRLF),
 // one row per session with the licence in its last column. Speakers are listed in one
@@ -136,7 +144,8 @@ func WriteOpenDataCSV(w io.Writer, p Programme) error {
 		}
 		row := []string{strconv.FormatUint(uint64(s.ID), 10), s.Title, s.Format, s.Track, s.Language,
 			start.In(loc).Format(time.DateOnly), start.In(loc).Format("15:04"), end.In(loc).Format("15:04"),
-			v.Slug, v.Name, v.City, v.Address, s.Room, strings.Join(speakers, "; "), s.Abstract, s.URL, d.Licence.Statement}
+			v.Slug, v.Name, v.City, v.Address, s.Room, strings.Join(speakers, "; "), s.Abstract, s.URL,
+			s.TitleEn, s.AbstractEn, v.NameEn, d.Licence.Statement}
 		for i := range row {
 			row[i] = csvSafe(row[i])
 		}

@@ -66,6 +66,8 @@ type ProgrammeVenue struct {
 	Rooms    []ProgrammeRoom    `json:"rooms"`
 	Slots    []ProgrammeSlot    `json:"slots"`    // by start time
 	Sessions []ProgrammeSession `json:"sessions"` // by start time, then room order
+	// NameEn is the English name, if any.
+	NameEn string `json:"name_en,omitempty"`
 }
 
 // ProgrammeRoom is a room at a venue.
@@ -95,6 +97,13 @@ type ProgrammeSession struct {
 	SlotIDs  []uint             `json:"slot_ids"`
 	Start    time.Time          `json:"start"`
 	End      time.Time          `json:"end"`
+	// TitleEn and AbstractEn are the English versions, empty when there is none.
+	TitleEn    string `json:"title_en,omitempty"`
+	AbstractEn string `json:"abstract_en,omitempty"`
+	// TitleLang and AbstractLang say which language Title and Abstract are in once the
+	// programme is shown in a language (see In); empty before.
+	TitleLang    string `json:"-"`
+	AbstractLang string `json:"-"`
 }
 
 // ProgrammeSpeaker is a person who gives a session.
@@ -124,7 +133,7 @@ func FromModels(e models.Event, venues []models.Venue, sessions []models.Session
 		Licence: cmp.Or(pub.Licence, DefaultLicence),
 	}
 	for _, v := range venues {
-		pv := ProgrammeVenue{Slug: v.Slug, Name: v.Name, City: v.City, Address: v.Address}
+		pv := ProgrammeVenue{Slug: v.Slug, Name: v.Name, NameEn: v.NameEn, City: v.City, Address: v.Address}
 		rooms := map[uint]bool{}
 		for _, r := range v.Rooms {
 			pv.Rooms = append(pv.Rooms, ProgrammeRoom{ID: r.ID, Name: r.Name, Capacity: r.Capacity})
@@ -152,7 +161,8 @@ func FromModels(e models.Event, venues []models.Venue, sessions []models.Session
 }
 
 func sessionFromModel(s models.Session, slots map[uint]ProgrammeSlot) (ProgrammeSession, bool) {
-	ps := ProgrammeSession{ID: s.ID, Title: s.Title, Abstract: s.Abstract, Format: s.Format, Track: s.Track, RoomID: *s.RoomID}
+	ps := ProgrammeSession{ID: s.ID, Title: s.Title, Abstract: s.Abstract, TitleEn: s.TitleEn, AbstractEn: s.AbstractEn,
+		Format: s.Format, Track: s.Track, RoomID: *s.RoomID}
 	var placed []ProgrammeSlot
 	for _, ss := range s.Slots {
 		sl, ok := slots[ss.SlotID]
@@ -288,8 +298,8 @@ func FromVersion(e models.Event, venues []models.Venue, v models.ScheduleVersion
 	sessions := make([]models.Session, 0, len(v.Sessions))
 	for _, ps := range v.Sessions {
 		venueID, roomID := ps.VenueID, ps.RoomID
-		s := models.Session{ID: ps.SessionID, Title: ps.Title, Abstract: ps.Abstract, Format: ps.Format, Track: ps.Track,
-			VenueID: &venueID, RoomID: &roomID}
+		s := models.Session{ID: ps.SessionID, Title: ps.Title, Abstract: ps.Abstract, TitleEn: ps.TitleEn, AbstractEn: ps.AbstractEn,
+			Format: ps.Format, Track: ps.Track, VenueID: &venueID, RoomID: &roomID}
 		for _, id := range ps.SlotIDs {
 			s.Slots = append(s.Slots, models.SessionSlot{SessionID: ps.SessionID, SlotID: id, RoomID: roomID})
 		}
@@ -299,4 +309,23 @@ func FromVersion(e models.Event, venues []models.Venue, v models.ScheduleVersion
 		sessions = append(sessions, s)
 	}
 	return FromModels(e, venues, sessions, Publication{Version: v.Number, PublishedAt: v.PublishedAt, BaseURL: baseURL})
+}
+
+// In returns the programme as shown in lang: every session's title and abstract, and every
+// venue's name, in English where lang is English and there is an English version, in Dutch
+// otherwise (models.InLang), with TitleLang and AbstractLang saying which. The English
+// fields stay, so exports that carry both can still write both.
+func (p Programme) In(lang string) Programme {
+	p.Venues = slices.Clone(p.Venues)
+	for i := range p.Venues {
+		v := &p.Venues[i]
+		v.Name = models.InLang(lang, v.Name, v.NameEn)
+		v.Sessions = slices.Clone(v.Sessions)
+		for j := range v.Sessions {
+			s := &v.Sessions[j]
+			s.TitleLang, s.AbstractLang = models.LangShown(lang, s.TitleEn), models.LangShown(lang, s.AbstractEn)
+			s.Title, s.Abstract = models.InLang(lang, s.Title, s.TitleEn), models.InLang(lang, s.Abstract, s.AbstractEn)
+		}
+	}
+	return p
 }

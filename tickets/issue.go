@@ -27,19 +27,21 @@ func TicketFor(r models.Registration, venue string) Ticket {
 	return Ticket{ID: uint32(r.ID), Venue: venue, Version: uint16(r.TicketVersion)}
 }
 
-// Issue gathers what a registration's ticket shows. The registration must have its bookings
-// loaded with their sessions, rooms and slots, as Store.Registration and Store.Attendees do.
+// Issue gathers what a registration's ticket shows, in the registration's language: its
+// labels, and the venue's name and route and the sessions' titles where they have an English
+// version. The registration must have its bookings loaded with their sessions, rooms and
+// slots, as Store.Registration and Store.Attendees do.
 func Issue(signer Signer, e models.Event, v models.Venue, r models.Registration, d Dates) TicketData {
 	payload := signer.Payload(TicketFor(r, v.TicketName()))
 	data := TicketData{
-		Event: e.Name, Date: d.Date(e.Day()), Venue: v.Name, Address: v.Address, RouteHint: v.RouteHint,
+		Event: e.Name, Date: d.Date(e.Day()), Venue: v.NameIn(r.Lang), Address: v.Address, RouteHint: v.RouteHintIn(r.Lang),
 		Name: r.Name, Organisation: r.Organisation, Payload: payload, Code: ShortCode(payload),
 		Labels: LabelsFor(r.Lang),
 	}
 	bookings := slices.Clone(r.Bookings)
 	slices.SortFunc(bookings, func(a, b models.Booking) int { return a.Session.StartsAt().Compare(b.Session.StartsAt()) })
 	for _, b := range bookings {
-		line := ProgrammeLine{Time: d.TimeRange(b.Session.StartsAt(), b.Session.EndsAt()), Title: b.Session.Title,
+		line := ProgrammeLine{Time: d.TimeRange(b.Session.StartsAt(), b.Session.EndsAt()), Title: b.Session.TitleIn(r.Lang),
 			Waitlisted: b.Status == models.BookingWaitlisted, Position: b.Position}
 		if b.Session.Room != nil {
 			line.Room = b.Session.Room.Name

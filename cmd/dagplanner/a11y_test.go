@@ -80,6 +80,12 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/deelnemers?q=zoe&status=bevestigd&sorteer=nieuwste&pagina=1",
 		"/beheer/deelnemers?status=soms&van=gisteren&behoeften=misschien",
 		"/beheer/deelnemers?pagina=3",
+		// #15 messages: the list, the compose form (also refused), the people of other groups
+		"/beheer/berichten",
+		"/beheer/berichten/nieuw",
+		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
+		"/beheer/deelnemers?groep=sprekers",
+		"/beheer/deelnemers?groep=stemmers",
 	}
 
 	ctx := browsertest.New(t)
@@ -127,6 +133,12 @@ func TestAccessibility(t *testing.T) {
 			if n, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[int](`document.querySelectorAll(".arrivals-chart rect").length`)); err != nil || n == 0 {
 				t.Errorf("arrivals page has no bars in its chart (%v)", err)
 			}
+			// #15: the dashboard with those arrivals in its charts, its tables opened.
+			navigate(t, ctx, srv.URL+"/beheer")
+			if n, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[int](`[...document.querySelectorAll("main details")].map(d => d.open = true).length`)); err != nil || n < 5 {
+				t.Errorf("the dashboard has %d charts with a table (%v), want at least 5", n, err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "dashboard with its charts' tables open")
 
 			// #13 D: the walk-in form on the arrivals page, refused and then accepted.
 			walkIn := `main form[action$="/binnenlopers"]`
@@ -160,6 +172,23 @@ func TestAccessibility(t *testing.T) {
 				t.Fatalf("submit the empty venue form: %v", err)
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "venue form with errors")
+
+			// #15: the session form refused on its English title, with the Dutch fields and the
+			// other English ones as typed.
+			err = chromedp.Do(timeout(ctx), chromedp.Navigate(srv.URL+"/beheer/sessies/"+ids.session), chromedp.WaitVisible("#veld-title_en"))
+			if err == nil {
+				_, err = chromedp.Run(timeout(ctx), chromedp.Evaluate[bool](`(document.querySelector("#veld-title_en").value = "x".repeat(201), true)`))
+			}
+			if err == nil {
+				err = chromedp.Do(timeout(ctx),
+					chromedp.Click(`main form button[type="submit"]`),
+					chromedp.WaitVisible("#veld-title_en-error"),
+				)
+			}
+			if err != nil {
+				t.Fatalf("submit the session form with a too long English title: %v", err)
+			}
+			browsertest.AssertNoAxeViolationsHere(t, ctx, "session form with an error in an English field")
 
 			// Importing attendees: a file with problems, then a clean one with its preview.
 			importPreviews(t, ctx, srv.URL, lang)
@@ -245,6 +274,16 @@ func TestAccessibility(t *testing.T) {
 			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
 				navigate(t, phone, srv.URL+"/programma/zwolle")
 				viewportScreenshot(t, phone, filepath.Join(dir, lang+"-phone-programme.png"))
+			}
+			// #15: the organisers' dashboard fits a phone: its charts scale, its tables scroll
+			// in their own regions, the page itself never sideways.
+			if lang == "nl" {
+				signIn(t, phone, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
+			}
+			browsertest.AssertNoAxeViolations(t, phone, srv.URL+"/beheer")
+			assertNoPageOverflow(t, phone, "/beheer")
+			if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+				browsertest.Screenshot(t, phone, filepath.Join(dir, lang+"-phone-dashboard.png"))
 			}
 			// The registration form last, so the screenshots show it.
 			browsertest.AssertNoAxeViolations(t, phone, srv.URL+"/aanmelden/zwolle")
@@ -416,6 +455,19 @@ func assertNoSidewaysScroll(t *testing.T, ctx context.Context, what string) {
 	}
 	if len(wide) > 0 {
 		t.Errorf("%s: elements wider than the window, so the page scrolls sideways: %q", what, wide)
+	}
+}
+
+// assertNoPageOverflow fails when the page scrolls sideways. Unlike assertNoSidewaysScroll it
+// allows a wide table inside a region of its own that scrolls (the organisers' tables).
+func assertNoPageOverflow(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	wide, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if len(wide) == 2 && wide[0] > wide[1] {
+		t.Errorf("%s: the page is %d px wide in a window of %d: it scrolls sideways", what, wide[0], wide[1])
 	}
 }
 

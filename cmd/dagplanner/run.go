@@ -313,6 +313,8 @@ var periodicJobs = []struct {
 	// The "still coming?" e-mail and the release after the reconfirmation deadline.
 	{"no_show", 5 * time.Minute, (*models.Store).RunNoShowJobs},
 	{"expired_sessions", time.Hour, (*models.Store).DeleteExpiredSessions},
+	// Messages to an audience planned for a time: queued within a minute of it (#15).
+	{"messages", time.Minute, (*models.Store).QueueDueMessages},
 	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
 		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
 	}},

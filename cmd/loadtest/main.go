@@ -23,6 +23,12 @@
 //
 //	go run ./cmd/loadtest -scenario venue -tickets 25000
 //
+// With -scenario message it seeds attendees, sends a message to all of them through the
+// organisers' pages, and measures the queueing, the delivery to its own SMTP server and the
+// answers of people registering meanwhile (message.go).
+//
+//	go run ./cmd/loadtest -scenario message -tickets 10000 -rate 10
+//
 // It builds and starts its own server (a separate process, so its memory can be measured)
 // on a fresh SQLite demo database in a temp dir. With -db postgres://… it creates a fresh
 // database with a random name on that server for the run, and drops it afterwards.
@@ -80,18 +86,18 @@ type config struct {
 
 func main() {
 	var cfg config
-	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees), checkin (doors scanning), signin (a storm of wrong sign-ins) or people (organisers' list and exports)")
+	flag.StringVar(&cfg.scenario, "scenario", "registration", "registration (a rush of attendees), checkin (doors scanning), signin (a storm of wrong sign-ins), people (organisers' list and exports), venue or message (a message to everyone while people register)")
 	flag.IntVar(&cfg.n, "n", 10000, "attendees registering, or tickets scanned")
 	flag.IntVar(&cfg.c, "c", 200, "concurrent clients (doors, for checkin)")
-	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open; people: registrations seeded")
-	flag.Float64Var(&cfg.rate, "rate", 0, "checkin: scans per second offered by all doors together (0: each door scans again as soon as it has its answer)")
+	flag.IntVar(&cfg.tickets, "tickets", 10000, "checkin: attendees registered at the venue before the doors open; people, message: registrations seeded")
+	flag.Float64Var(&cfg.rate, "rate", 0, "checkin: scans per second offered by all doors together (0: each door scans again as soon as it has its answer); message: registrations per second while the message goes out (0: 10)")
 	flag.IntVar(&cfg.scale, "scale", 20, "demo capacity multiplier (--demo-scale), so 10,000 people fit the venues")
 	flag.StringVar(&cfg.db, "db", "", "database for the server (default: a fresh SQLite file in a temp dir)")
 	flag.StringVar(&cfg.bin, "bin", "", "dagplanner binary (default: go build ./cmd/dagplanner)")
 	flag.Uint64Var(&cfg.seed, "seed", 1, "seed for the attendees' choices")
 	flag.IntVar(&cfg.instances, "instances", 1, "registration: Dagplanner processes on the one database; more than 1 runs them behind nginx")
 	flag.DurationVar(&cfg.killAfter, "kill-after", 0, "registration: SIGKILL process 1 this long into the rush, then restart it (0: never)")
-	flag.DurationVar(&cfg.mailWait, "mail-wait", 3*time.Minute, "registration: how long to wait for the confirmation e-mails after the rush")
+	flag.DurationVar(&cfg.mailWait, "mail-wait", 3*time.Minute, "registration: how long to wait for the confirmation e-mails after the rush; message: for the message's e-mails")
 	flag.StringVar(&cfg.site, "nginx-site", "deploy/nginx/dagplanner.conf", "registration with -instances > 1: the nginx site to render in front of the processes")
 	flag.Parse()
 	// The load generator's own garbage collection would pause the clients and show up as
@@ -108,6 +114,8 @@ func main() {
 		runScenario = runPeople // people.go
 	} else if cfg.scenario == "venue" {
 		runScenario = runVenue // venue.go
+	} else if cfg.scenario == "message" {
+		runScenario = runMessage // message.go
 	} else if cfg.scenario != "registration" {
 		fmt.Fprintf(os.Stderr, "loadtest: unknown scenario %q\n", cfg.scenario)
 		os.Exit(2)
