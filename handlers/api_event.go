@@ -123,15 +123,10 @@ func (h *Handler) listVenueSessions(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	lines, err := h.store.WaitlistCounts(ctx, venue.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
 	out := make([]SessionJSON, 0, len(sessions))
 	for _, s := range sessions {
 		sj := sessionJSON(s, event.Location())
-		sj.Waitlisted = lines[s.ID]
+		sj.Waitlisted = s.Waiting
 		out = append(out, sj)
 	}
 	c.JSON(http.StatusOK, out)

@@ -186,11 +186,6 @@ func (h *Handler) renderPerson(c *gin.Context, status int, regID uint, posted *F
 		return
 	}
 	change.Action = personPath(r.ID) + "/sessies"
-	lines, err := h.store.WaitlistCounts(ctx, venue.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
 	data := personData{Page: p, Person: rec, Venue: venue, Event: event, Change: change, titles: map[uint]string{}}
 	for _, sl := range change.Slots {
 		for _, s := range sl.Sessions {
@@ -200,7 +195,7 @@ func (h *Handler) renderPerson(c *gin.Context, status int, regID uint, posted *F
 	for _, b := range r.Bookings {
 		data.titles[b.SessionID] = b.Session.Title
 		if b.Status == models.BookingWaitlisted {
-			data.Waiting = append(data.Waiting, waitingBooking{Booking: b, Length: lines[b.SessionID]})
+			data.Waiting = append(data.Waiting, waitingBooking{Booking: b, Length: b.Session.Waiting})
 		}
 	}
 	h.render(c, status, "beheer/person", data)

@@ -22,9 +22,8 @@ type venueFormData struct {
 
 type venueAdminData struct {
 	Page
-	Venue      models.Venue
-	Sessions   []models.Session
-	Waitlisted map[uint]int
+	Venue    models.Venue
+	Sessions []models.Session
 }
 
 func (h *Handler) showVenueAdmin(c *gin.Context) {
@@ -37,13 +36,8 @@ func (h *Handler) showVenueAdmin(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	lines, err := h.store.WaitlistCounts(c.Request.Context(), v.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
 	p := h.page(c, v.Name, "beheer")
-	h.render(c, http.StatusOK, "beheer/venue", venueAdminData{Page: p, Venue: v, Sessions: sessions, Waitlisted: lines})
+	h.render(c, http.StatusOK, "beheer/venue", venueAdminData{Page: p, Venue: v, Sessions: sessions})
 }
 
 func (h *Handler) newVenue(c *gin.Context) {

@@ -108,10 +108,6 @@ func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, f
 	if err != nil {
 		return registerData{}, err
 	}
-	lines, err := h.store.WaitlistCounts(ctx, venue.ID)
-	if err != nil {
-		return registerData{}, err
-	}
 	lang := string(p.Lang)
 	venue, sessions = venue.In(lang), models.SessionsIn(sessions, lang)
 	grid := schedule.NewGrid(venue, sessions)
@@ -125,7 +121,7 @@ func (h *Handler) registrationForm(c *gin.Context, p Page, venue models.Venue, f
 			sc.Error = p.T(pr.Key, pr.Args...)
 		}
 		for _, s := range row.Starting {
-			choice := sessionChoice{Session: s, SeatsLeft: s.SeatsLeft(), Waitlisted: lines[s.ID],
+			choice := sessionChoice{Session: s, SeatsLeft: s.SeatsLeft(), Waitlisted: s.Waiting,
 				Checked: contains(idStrings(chosen), strconv.Itoa(int(s.ID))), Waiting: contains(idStrings(waiting), strconv.Itoa(int(s.ID)))}
 			sc.Sessions = append(sc.Sessions, choice)
 			if choice.SeatsLeft == 0 {

@@ -233,17 +233,3 @@ func (s *Store) Reconfirm(ctx context.Context, regID uint) error {
 	return s.db.WithContext(ctx).Model(&Registration{}).Where("id = ? AND status = ?", regID, RegistrationActive).
 		Update("reconfirmed_at", s.now().UTC()).Error
 }
-
-// WaitlistCounts returns the waiting-list length of every session at a venue that has one.
-func (s *Store) WaitlistCounts(ctx context.Context, venueID uint) (map[uint]int, error) {
-	var rows []Session
-	err := s.db.WithContext(ctx).Select("id", "waiting").Where("venue_id = ? AND waiting > 0", venueID).Find(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("waiting lists of venue %d: %w", venueID, err)
-	}
-	out := make(map[uint]int, len(rows))
-	for _, r := range rows {
-		out[r.ID] = r.Waiting
-	}
-	return out, nil
-}
