@@ -56,6 +56,7 @@ func (h *Handler) requireRole(roles ...string) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		setActor(c, userActor(u))
 		c.Next()
 	}
 }
@@ -96,13 +97,10 @@ func (h *Handler) login(c *gin.Context) {
 		h.render(c, status, "login", loginData{Page: p, Back: localPath(form.String("terug"))})
 		return
 	}
-	// A fresh token on log-in, so a session id planted before log-in is worthless after it.
-	if err := h.sessions.RenewToken(c.Request.Context()); err != nil {
+	if err := h.startSession(c, user, signInPassword); err != nil {
 		h.serverError(c, err)
 		return
 	}
-	h.sessions.Put(c.Request.Context(), sessionUserID, int(user.ID))
-	h.log.Info("signed in", "id", c.GetString(ctxRequestID), "user", user.ID)
 	back := localPath(form.String("terug"))
 	if back == "/" {
 		// The first page the account may use: the dashboard, the proposals for a reviewer,
@@ -110,6 +108,24 @@ func (h *Handler) login(c *gin.Context) {
 		back = h.organiserHome(user)
 	}
 	c.Redirect(http.StatusSeeOther, back)
+}
+
+// Ways of signing in, as the log and the audit trail name them.
+const (
+	signInPassword = "password"
+)
+
+// startSession signs user in on this browser, once every check the way of signing in
+// (method) asks for has passed. Every way of signing in ends here, so that what a sign-in
+// does (a fresh session token, the log line) is done once, in one place.
+func (h *Handler) startSession(c *gin.Context, user models.User, method string) error {
+	// A fresh token on sign-in, so a session id planted before sign-in is worthless after it.
+	if err := h.sessions.RenewToken(c.Request.Context()); err != nil {
+		return err
+	}
+	h.sessions.Put(c.Request.Context(), sessionUserID, int(user.ID))
+	h.log.Info("signed in", "id", c.GetString(ctxRequestID), "user", user.ID, "method", method)
+	return nil
 }
 
 func (h *Handler) logout(c *gin.Context) {

@@ -59,7 +59,7 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 			return false
 		}
 		c.Set(ctxUser, t.AsUser())
-		c.Set(ctxActor, t.Actor())
+		setActor(c, t.Actor())
 		return true
 	}
 	u, ok := h.currentUser(c)
@@ -73,7 +73,7 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 	case u.Role != models.RoleAdmin && u.Role != models.RoleOrganiser:
 		h.errorPage(c, http.StatusForbidden, "error.forbidden")
 	default:
-		c.Set(ctxActor, models.Actor{Kind: models.ActorUser, ID: u.ID, Name: u.Email})
+		setActor(c, userActor(u))
 		return true
 	}
 	return false
@@ -95,9 +95,21 @@ func (h *Handler) actor(c *gin.Context) models.Actor {
 		}
 	}
 	if u, ok := h.currentUser(c); ok {
-		return models.Actor{Kind: models.ActorUser, ID: u.ID, Name: u.Email}
+		return userActor(u)
 	}
 	return models.Actor{}
+}
+
+// userActor is how the audit trail names a signed-in account.
+func userActor(u models.User) models.Actor {
+	return models.Actor{Kind: models.ActorUser, ID: u.ID, Name: u.Email}
+}
+
+// setActor names who acts for the rest of the request: in the gin context for the handlers,
+// and in the request's context for the Store, which writes the audit entries.
+func setActor(c *gin.Context, a models.Actor) {
+	c.Set(ctxActor, a)
+	c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), a))
 }
 
 // venueScope is the audience scope of an account: its own venue, or nil for every venue.
