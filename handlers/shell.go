@@ -53,11 +53,12 @@ func managesEvent(u models.User) bool { return u.CanManageEvent() }
 func reviews(u models.User) bool      { return u.CanReview() }
 func decides(u models.User) bool      { return u.CanDecide() }
 func scans(u models.User) bool        { return organises(u) || u.Role == models.RoleDoor }
+func administers(u models.User) bool  { return u.Role == models.RoleAdmin }
+func signedIn(u models.User) bool     { return u.ID != 0 }
 
 // shellItems is the organiser area's navigation, in order. An item shows only when its page's
 // GET route exists, so an item can be listed before its page is built: adding a page to the
-// navigation is one line here (the team page of issue #16 will be
-// {key: "team", href: "/beheer/team", may: managesEvent, owns: []string{"/beheer/team"}}).
+// navigation is one line here.
 var shellItems = []shellItem{
 	{key: "dashboard", href: shellRoot, may: organises, owns: []string{shellRoot, "/beheer/herinnering"}},
 	{key: "people", href: "/beheer/deelnemers", may: organises, owns: []string{"/beheer/deelnemers", "/beheer/locaties/:venue/behoeften"}},
@@ -80,7 +81,10 @@ var shellItems = []shellItem{
 	{key: "settings", children: []shellItem{
 		{key: "event", href: "/beheer/evenement", may: managesEvent, owns: []string{"/beheer/evenement"}},
 		{key: "venues", href: "/beheer/locaties", may: organises, owns: []string{"/beheer/locaties", "/beheer/zalen", "/beheer/tijdvakken"}},
+		{key: "team", href: "/beheer/team", may: administers, owns: []string{"/beheer/team"}},
+		{key: "audit", href: "/beheer/logboek", may: administers, owns: []string{"/beheer/logboek"}},
 	}},
+	{key: "account", href: "/beheer/account", may: signedIn, owns: []string{"/beheer/account"}},
 }
 
 // shellRoot is the organiser area's own address; it owns only itself, not every page below.
