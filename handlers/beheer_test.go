@@ -504,7 +504,9 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 
 // bhRoutesTestedElsewhere lists the /beheer routes that are not for organisers alone (signing
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
-var bhRoutesTestedElsewhere = map[string]string{}
+var bhRoutesTestedElsewhere = map[string]string{
+	// "GET /beheer/account": "TestAccountRoles",
+}
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
 // routes.go registers (other than signing in and out) is in bhOrganiserRoutes.
