@@ -37,9 +37,10 @@ var ErrNoAddresses = errors.New("this group has no e-mail addresses")
 // organiser who asked for "checked in" speakers must not get every speaker.
 var audienceFilters = map[string]map[string]bool{
 	AudienceAttendees: {"venue": true, "session": true, "status": true, "q": true, "ids": true, "from": true, "needs": true,
-		"org_type": true},
-	AudienceSpeakers:   {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "decision_draft": true},
-	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true},
+		"org_type": true, "mail": true},
+	AudienceSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "decision_draft": true,
+		"mail": true},
+	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "mail": true},
 	AudienceReviewers:  {"q": true},
 	AudienceVoters:     {"from": true},
 }
@@ -73,8 +74,9 @@ func (a Audience) validateKind(p Problems) {
 		"venue": a.VenueID != 0, "session": a.SessionID != 0 || a.Sessions != nil, "status": a.Status != "",
 		"q": a.Query != "", "ids": a.IDs != nil, "from": a.From != nil || a.To != nil, "needs": a.HasNeeds,
 		"proposal_status": a.ProposalStatus != "", "decision_draft": a.DecisionDraft, "org_type": a.OrgType != "",
+		"mail": a.MailState != "",
 	}
-	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft", "org_type"} {
+	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft", "org_type", "mail"} {
 		if set[f] && !allowed[f] {
 			field := f
 			if f == "from" && a.From == nil {
@@ -159,6 +161,16 @@ func (a Audience) proposalWhere(q *gorm.DB) *gorm.DB {
 	if a.To != nil {
 		q = q.Where("proposals.created_at < ?", a.To.UTC())
 	}
+	if a.MailState != "" {
+		// The call's e-mails carry the proposal; the recipient tells the speaker's from a
+		// co-speaker's.
+		recipient := "LOWER(TRIM(proposals.speaker_email))"
+		if a.kind() == AudienceCoSpeakers {
+			recipient = "co_speakers.email_key"
+		}
+		q = q.Where("EXISTS (SELECT 1 FROM outbox_messages WHERE outbox_messages.proposal_id = proposals.id AND " +
+			"LOWER(TRIM(outbox_messages.recipient)) = " + recipient + " AND " + a.unsentMail() + ")")
+	}
 	if a.DecisionDraft {
 		q = q.Where("EXISTS (SELECT 1 FROM decision_mails WHERE decision_mails.proposal_id = proposals.id AND decision_mails.queued_at IS NULL)")
 	}
@@ -166,6 +178,14 @@ func (a Audience) proposalWhere(q *gorm.DB) *gorm.DB {
 		return a.words(q, "co_speakers.name || ' ' || co_speakers.email || ' ' || co_speakers.organisation")
 	}
 	return a.words(q, "proposals.speaker_name || ' ' || proposals.speaker_email || ' ' || proposals.speaker_organisation")
+}
+
+// unsentMail is the condition on outbox_messages for the audience's e-mail state.
+func (a Audience) unsentMail() string {
+	if a.MailState == MailStateFailed {
+		return "outbox_messages.sent_at IS NULL AND outbox_messages.last_error <> ''"
+	}
+	return "outbox_messages.sent_at IS NULL"
 }
 
 // words keeps the rows whose text (an SQL expression) holds every word of the query,

@@ -246,3 +246,81 @@ func TestAudienceRefusesFiltersOfAnotherGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestAudienceMailState: the people behind the dashboard's e-mail figures. Every e-mail the
+// population's people caused is claimed, then sent, left waiting or failed per person; the
+// filter selects the people with an unsent one (or a failed one), per group.
+func TestAudienceMailState(t *testing.T) {
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		p := newPopulation(t, s)
+		msgs := must(s.ClaimOutbox(ctx, 1000, time.Minute))
+		if len(msgs) == 0 {
+			t.Fatal("the population caused no e-mails to claim")
+		}
+		for _, m := range msgs {
+			var err error
+			switch models.NormalizeEmail(m.Recipient) {
+			case "zoe@example.nl", "sukru@example.nl":
+				err = s.MarkFailed(ctx, m, fmt.Errorf("452 mailbox full"))
+			case "jan@example.nl", "anna@example.nl":
+				err = s.ReleaseOutbox(ctx, m.LockedBy, []uint{m.ID})
+			default:
+				err = s.MarkSent(ctx, m.ID)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		// Every person of every group has had an e-mail claimed, so the states above are all
+		// there is.
+		claimed := map[string]bool{}
+		for _, m := range msgs {
+			claimed[models.NormalizeEmail(m.Recipient)] = true
+		}
+		for _, k := range []string{models.AudienceAttendees, models.AudienceSpeakers, models.AudienceCoSpeakers} {
+			for _, a := range addresses(t, s, models.Audience{Kind: k}) {
+				if !claimed[a] {
+					t.Fatalf("no e-mail to %s was claimed", a)
+				}
+			}
+		}
+		cases := []struct {
+			name string
+			a    models.Audience
+			want []string
+		}{
+			{"attendees waiting", models.Audience{MailState: models.MailStatePending}, []string{"jan@example.nl", "zoe@example.nl"}},
+			{"attendees failed", models.Audience{MailState: models.MailStateFailed}, []string{"zoe@example.nl"}},
+			{"attendees waiting at Rotterdam", models.Audience{MailState: models.MailStatePending, VenueID: p.f.otherVenue.ID}, nil},
+			{"speakers waiting", models.Audience{Kind: models.AudienceSpeakers, MailState: models.MailStatePending}, []string{"sukru@example.nl"}},
+			{"speakers failed", models.Audience{Kind: models.AudienceSpeakers, MailState: models.MailStateFailed}, []string{"sukru@example.nl"}},
+			{"co-speakers waiting", models.Audience{Kind: models.AudienceCoSpeakers, MailState: models.MailStatePending}, []string{"anna@example.nl"}},
+			{"co-speakers failed (Şükrü's failure is his, not his co-speakers')",
+				models.Audience{Kind: models.AudienceCoSpeakers, MailState: models.MailStateFailed}, nil},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				if got := addresses(t, s, tc.a); !slices.Equal(got, tc.want) {
+					t.Errorf("people %q, want %q", got, tc.want)
+				}
+				if n := must(s.CountAudience(ctx, tc.a)); n != len(tc.want) {
+					t.Errorf("CountAudience = %d, want %d", n, len(tc.want))
+				}
+			})
+		}
+		// The list of registrations agrees with the dashboard's per-venue figure, which
+		// counts e-mails: Zoë and Jan have one registration each at Zwolle.
+		if got := must(s.People(ctx, models.Audience{MailState: models.MailStateFailed}, "", 1, 50)).Total; got != 1 {
+			t.Errorf("People with a failed e-mail: %d, want 1 (Zoë)", got)
+		}
+		for _, a := range []models.Audience{{Kind: models.AudienceReviewers, MailState: models.MailStatePending},
+			{Kind: models.AudienceVoters, MailState: models.MailStateFailed}} {
+			if p := a.Validate(); p["mail"].Key != "audience.not_for_group" {
+				t.Errorf("%s with an e-mail state: problems %v, want mail: audience.not_for_group", a.Kind, p)
+			}
+		}
+		if p := (models.Audience{MailState: "bounced"}).Validate(); p["mail"].Key != "form.invalid_choice" {
+			t.Errorf("an unknown e-mail state: problems %v", p)
+		}
+	})
+}
