@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -28,8 +29,7 @@ var AudienceKinds = []string{AudienceAttendees, AudienceSpeakers, AudienceCoSpea
 var ProposalStatuses = []string{ProposalSubmitted, ProposalAccepted, ProposalReserve, ProposalRejected,
 	ProposalConfirmed, ProposalDeclined, ProposalWithdrawn}
 
-// ErrNoAddresses reports an audience whose people cannot be written to: voters are kept
-// as a keyed hash of their address, never the address (see Voter).
+// ErrNoAddresses reports an audience whose people cannot be written to.
 var ErrNoAddresses = errors.New("this group has no e-mail addresses")
 
 // audienceFilters says which filters apply to each group, by the names Validate reports
@@ -42,7 +42,7 @@ var audienceFilters = map[string]map[string]bool{
 		"mail": true},
 	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "mail": true},
 	AudienceReviewers:  {"q": true},
-	AudienceVoters:     {"from": true},
+	AudienceVoters:     {},
 }
 
 // kind is the audience's group, attendees when none is named.
@@ -97,7 +97,7 @@ func errNotAttendees(a Audience) error {
 
 // audienceQuery is the audience as a query on its group's table, and the SQL expression of
 // the normalised address that makes rows one person ("" for voters, who have none).
-func (a Audience) query(db *gorm.DB) (*gorm.DB, string) {
+func (a Audience) query(db *gorm.DB, now time.Time) (*gorm.DB, string) {
 	switch a.kind() {
 	case AudienceSpeakers:
 		return a.proposalWhere(db.Table("proposals")), "LOWER(TRIM(proposals.speaker_email))"
@@ -111,20 +111,16 @@ func (a Audience) query(db *gorm.DB) (*gorm.DB, string) {
 		}
 		return a.words(q, "users.email"), "users.email"
 	case AudienceVoters:
-		q := db.Table("voters")
+		// The voters who chose to hear about the vote (VoteContact), while voting is open:
+		// the voters themselves are pseudonyms without an address.
+		q := db.Table("vote_contacts").Where(voteContactsOpen, now.UTC())
 		if a.Scope != nil {
 			q = q.Where("1 = 0") // voters belong to no venue
 		}
 		if a.EventID != 0 {
-			q = q.Where("voters.event_id = ?", a.EventID)
+			q = q.Where("vote_contacts.event_id = ?", a.EventID)
 		}
-		if a.From != nil {
-			q = q.Where("voters.created_at >= ?", a.From.UTC())
-		}
-		if a.To != nil {
-			q = q.Where("voters.created_at < ?", a.To.UTC())
-		}
-		return q, ""
+		return q, "vote_contacts.email_key"
 	default:
 		return a.where(db.Table("registrations")), "LOWER(TRIM(registrations.email))"
 	}
@@ -205,7 +201,7 @@ func (s *Store) CountAudience(ctx context.Context, a Audience) (int, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return 0, err
 	}
-	q, key := a.query(s.db.WithContext(ctx))
+	q, key := a.query(s.db.WithContext(ctx), s.now())
 	var n int64
 	var err error
 	if key == "" {
