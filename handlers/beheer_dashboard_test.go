@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -349,5 +350,74 @@ func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 	tile := regexp.MustCompile(`href="/beheer/deelnemers\?locatie=zwolle&amp;status=niet-binnen"><span class="figure__value">(\d+)%</span> <span class="figure__label">Niet gekomen</span>`).FindStringSubmatch(after)
 	if tile == nil || tile[1] != strconv.Itoa(want) {
 		t.Errorf("after the day: no-show tile %v, want %d%% (%d of %d did not come) linked to those not in", tile, want, len(regs)-came, len(regs))
+	}
+}
+
+// TestDashboardMailFiguresLinkToTheirPeople: the e-mail figures lead to the people whose
+// e-mails are waiting or failed, per venue and in all.
+func TestDashboardMailFiguresLinkToTheirPeople(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := context.Background()
+	// The demo's own e-mails were discarded; these two people's confirmations wait.
+	for _, name := range []string{"Wachtende Wim", "Mislukte Mia"} {
+		_, err := ts.Store.Register(ctx, models.RegistrationInput{Name: name, Email: strings.ReplaceAll(strings.ToLower(name), " ", ".") + "@example.nl",
+			Organisation: "Gemeente Rotterdam", Venue: "rotterdam", Consent: true, Lang: "nl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := ts.Store.ClaimOutbox(ctx, 100, time.Minute)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("claimed %d e-mails (%v), want the two confirmations", len(msgs), err)
+	}
+	for _, m := range msgs {
+		if strings.HasPrefix(m.Recipient, "mislukte") {
+			err = ts.Store.MarkFailed(ctx, m, errors.New("452 mailbox full"))
+		} else {
+			err = ts.Store.ReleaseOutbox(ctx, m.LockedBy, []uint{m.ID})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.loginAs(t, models.RoleOrganiser, "")
+	_, page := ts.get(t, "/beheer")
+	links := map[string]string{}
+	for _, m := range regexp.MustCompile(`href="(/beheer/deelnemers\?[^"]*email=[^"]*)"`).FindAllStringSubmatch(page, -1) {
+		link := strings.ReplaceAll(m[1], "&amp;", "&")
+		links[link] = link
+	}
+	want := map[string][]string{
+		"/beheer/deelnemers?email=wachtend":                    {"Wachtende Wim", "Mislukte Mia"},
+		"/beheer/deelnemers?email=mislukt":                     {"Mislukte Mia"},
+		"/beheer/deelnemers?email=wachtend&locatie=rotterdam":  {"Wachtende Wim", "Mislukte Mia"},
+		"/beheer/deelnemers?email=mislukt&locatie=rotterdam":   {"Mislukte Mia"},
+		"/beheer/deelnemers?email=wachtend&locatie=zwolle":     nil,
+		"/beheer/deelnemers?email=wachtend&groep=sprekers":     nil,
+		"/beheer/deelnemers?email=wachtend&groep=medesprekers": nil,
+	}
+	for link, names := range want {
+		if links[link] == "" {
+			t.Errorf("the dashboard has no link to %s; it links to %v", link, links)
+			continue
+		}
+		_, list := ts.get(t, link)
+		m := peopleCountRE.FindStringSubmatch(list)
+		if m == nil || m[1] != strconv.Itoa(len(names)) {
+			t.Errorf("%s lists %v people, want %d", link, m, len(names))
+		}
+		for _, name := range names {
+			if !strings.Contains(list, name) {
+				t.Errorf("%s does not list %s", link, name)
+			}
+		}
+	}
+	if !strings.Contains(page, "2 aan deelnemers") {
+		t.Error("the e-mail section does not say the two waiting e-mails go to attendees")
+	}
+	// A bad state is an error next to the field, never a 500.
+	if resp, list := ts.get(t, "/beheer/deelnemers?email=teruggekaatst"); resp.StatusCode >= 500 || !strings.Contains(list, "veld-email-error") {
+		t.Errorf("a bad e-mail state: %d, no error next to the field", resp.StatusCode)
 	}
 }

@@ -36,6 +36,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
+	{ID: "2026120805_vote_contacts", Migrate: migrateVoteContacts},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -813,4 +814,17 @@ func migrateEnglishContent(tx *gorm.DB) error {
 		(SELECT p.lang FROM co_speakers c JOIN proposals p ON p.id = c.proposal_id WHERE p.event_id = speakers.event_id
 			AND LOWER(c.email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
 		'') WHERE email <> ''`).Error
+}
+
+// migrateVoteContacts adds the addresses of voters who chose to hear about the vote, kept
+// apart from the voters (see VoteContact).
+func migrateVoteContacts(tx *gorm.DB) error {
+	type VoteContact struct {
+		ID       uint   `gorm:"primaryKey;autoIncrement:false"`
+		EventID  uint   `gorm:"not null;uniqueIndex:idx_vote_contacts_event_email"`
+		EmailKey string `gorm:"size:254;not null;uniqueIndex:idx_vote_contacts_event_email"`
+		Email    string `gorm:"size:254;not null"`
+		Lang     string `gorm:"size:5;not null"`
+	}
+	return tx.AutoMigrate(&VoteContact{})
 }

@@ -313,6 +313,11 @@ var periodicJobs = []struct {
 	// The "still coming?" e-mail and the release after the reconfirmation deadline.
 	{"no_show", 5 * time.Minute, (*models.Store).RunNoShowJobs},
 	{"expired_sessions", time.Hour, (*models.Store).DeleteExpiredSessions},
+	// Voters' addresses kept to write to them about the vote go when voting closes.
+	{"vote_contacts", 5 * time.Minute, func(store *models.Store, ctx context.Context) error {
+		_, err := store.ForgetVoteContacts(ctx)
+		return err
+	}},
 	// Messages to an audience planned for a time: queued within a minute of it (#15).
 	{"messages", time.Minute, (*models.Store).QueueDueMessages},
 	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
