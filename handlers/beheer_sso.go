@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/gin-gonic/gin"
 
@@ -45,7 +46,7 @@ func (h *Handler) ssoButton(back string) *ssoButton {
 	}
 	href := "/beheer/inloggen/sso"
 	if back != "/" {
-		href += "?terug=" + back
+		href += "?" + url.Values{"terug": {back}}.Encode()
 	}
 	return &ssoButton{Name: h.sso.Name(), Ready: h.sso.Ready(), Href: href}
 }
@@ -62,7 +63,7 @@ func (h *Handler) startSSO(c *gin.Context) {
 		h.ssoFailed(c, http.StatusTooManyRequests, "sso.too_many")
 		return
 	}
-	flow, url, err := h.sso.Start(h.baseURL(c)+ssoCallbackPath, localPath(c.Query("terug")))
+	flow, to, err := h.sso.Start(h.baseURL(c)+ssoCallbackPath, localPath(c.Query("terug")))
 	if errors.Is(err, sso.ErrUnavailable) {
 		h.ssoRefused(c, err)
 		return
@@ -77,7 +78,7 @@ func (h *Handler) startSSO(c *gin.Context) {
 		return
 	}
 	h.sessions.Put(c.Request.Context(), sessionSSOFlow, string(b))
-	c.Redirect(http.StatusSeeOther, url)
+	c.Redirect(http.StatusSeeOther, to)
 }
 
 // finishSSO takes the provider's answer: the flow must be this browser's, the token valid,

@@ -155,9 +155,9 @@ func TestSSO(t *testing.T) {
 
 	t.Run("sign-in page shows the button", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
-		resp, body := ts.get(t, "/beheer/inloggen?terug=/beheer/sessies")
+		resp, body := ts.get(t, "/beheer/inloggen?terug="+url.QueryEscape("/beheer/deelnemers?q=a&status=binnen"))
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Inloggen met Rijksportaal") ||
-			!strings.Contains(body, `href="/beheer/inloggen/sso?terug=/beheer/sessies"`) {
+			!strings.Contains(body, `href="/beheer/inloggen/sso?terug=%2Fbeheer%2Fdeelnemers%3Fq%3Da%26status%3Dbinnen"`) {
 			t.Errorf("sign-in page: status %d, want 200 with a link to sign in with Rijksportaal keeping terug; body:\n%s", resp.StatusCode, body)
 		}
 	})

@@ -1,8 +1,15 @@
 package sso
 
 import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/oauth2-proxy/mockoidc"
 )
 
 func TestMultiFactor(t *testing.T) {
@@ -54,5 +61,49 @@ func TestConfig(t *testing.T) {
 	}
 	if got := New(full).Name(); got != "login.example.nl" {
 		t.Errorf("Name() without DAGPLANNER_OIDC_NAME = %q, want the issuer's host", got)
+	}
+}
+
+// TestKeepDiscovering: a provider that was down at start-up is used once it is up.
+func TestKeepDiscovering(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there for now
+	c := New(Config{Issuer: "http://" + addr + mockoidc.IssuerBase, ClientID: "dagplanner", ClientSecret: "geheim"})
+	if err := c.Discover(context.Background()); err == nil || c.Ready() {
+		t.Fatalf("discovery with nothing listening: %v, ready %v; want an error, not ready", err, c.Ready())
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.KeepDiscovering(ctx, 10*time.Millisecond, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+
+	idp, err := mockoidc.NewServer(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ln, err = net.Listen("tcp", addr); err != nil {
+		t.Fatalf("listen again on %s: %v", addr, err)
+	}
+	if err := idp.Start(ln, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { idp.Shutdown() })
+	select {
+	case <-done: // KeepDiscovering returns once discovery succeeded
+	case <-time.After(30 * time.Second):
+		t.Fatal("KeepDiscovering did not return within 30s of the provider coming up")
+	}
+	if !c.Ready() {
+		t.Error("KeepDiscovering returned, but the client is not ready")
+	}
+	if _, to, err := c.Start("http://127.0.0.1/terug", "/"); err != nil || !strings.HasPrefix(to, idp.AuthorizationEndpoint()) {
+		t.Errorf("Start after discovery: %q, %v; want the provider's authorisation endpoint", to, err)
 	}
 }
