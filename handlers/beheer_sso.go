@@ -88,30 +88,11 @@ func (h *Handler) finishSSO(c *gin.Context) {
 		h.notFound(c)
 		return
 	}
-	ctx := c.Request.Context()
-	var flow sso.Flow
-	if s := h.sessions.PopString(ctx, sessionSSOFlow); s != "" {
-		if err := json.Unmarshal([]byte(s), &flow); err != nil {
-			h.serverError(c, err)
-			return
-		}
-	}
-	id, err := h.sso.Finish(ctx, flow, h.baseURL(c)+ssoCallbackPath,
-		sso.Answer{State: c.Query("state"), Code: c.Query("code"), Error: c.Query("error")})
-	if err == nil && !id.EmailVerified {
-		err = errSSOUnverified
-	}
-	if err != nil {
-		// The token was genuine but cannot sign in: the account it names hears of it.
-		if errors.Is(err, errSSOUnverified) || errors.Is(err, sso.ErrNonce) {
-			if !h.recordSSOFailure(c, id.Email, err) {
-				return
-			}
-		}
-		h.ssoRefused(c, err)
+	id, back, ok := h.verifySSO(c)
+	if !ok {
 		return
 	}
-	user, err := h.ssoAccount(ctx, id.Email)
+	user, err := h.ssoAccount(c.Request.Context(), id.Email)
 	if errors.Is(err, errSSONoAccount) {
 		h.ssoRefused(c, err)
 		return
@@ -128,11 +109,41 @@ func (h *Handler) finishSSO(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	back := flow.Back
-	if back == "/" || back == "" {
+	if back == "/" {
 		back = h.organiserHome(user)
 	}
 	c.Redirect(http.StatusSeeOther, back)
+}
+
+// verifySSO checks the provider's answer against the flow this browser started (taking the
+// flow out of the session, so it works once) and returns the verified identity and where to
+// go next. It reports false when it has answered the request with a refusal.
+func (h *Handler) verifySSO(c *gin.Context) (sso.Identity, string, bool) {
+	ctx := c.Request.Context()
+	var flow sso.Flow
+	if s := h.sessions.PopString(ctx, sessionSSOFlow); s != "" {
+		if err := json.Unmarshal([]byte(s), &flow); err != nil {
+			h.serverError(c, err)
+			return sso.Identity{}, "", false
+		}
+	}
+	id, err := h.sso.Finish(ctx, flow, h.baseURL(c)+ssoCallbackPath,
+		sso.Answer{State: c.Query("state"), Code: c.Query("code"), Error: c.Query("error")})
+	if err == nil && !id.EmailVerified {
+		err = errSSOUnverified
+	}
+	if err == nil {
+		return id, localPath(flow.Back), true
+	}
+	// The token was genuine but cannot sign in: the refusal goes into the trail of the
+	// account it names.
+	if errors.Is(err, errSSOUnverified) || errors.Is(err, sso.ErrNonce) {
+		if !h.recordSSOFailure(c, id.Email, err) {
+			return sso.Identity{}, "", false
+		}
+	}
+	h.ssoRefused(c, err)
+	return sso.Identity{}, "", false
 }
 
 var (
@@ -171,7 +182,7 @@ func (h *Handler) recordSSOFailure(c *gin.Context, email string, reason error) b
 		if errors.Is(reason, errSSOUnverified) {
 			code = "email_unverified"
 		}
-		h.log.Warn("sso sign-in refused", "id", c.GetString(ctxRequestID), "user", u.ID, "reason", code)
+		h.log.Info("failed sign-in written to the audit trail", "id", c.GetString(ctxRequestID), "user", u.ID, "reason", code)
 		ctx = models.WithActor(ctx, models.Actor{Kind: models.ActorAnonymous, Name: c.ClientIP()})
 		err = h.store.RecordSignInFailure(ctx, u.ID, signInSSO, code)
 	}
