@@ -13,6 +13,7 @@ import (
 
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/oauth2-proxy/mockoidc"
+	"golang.org/x/oauth2"
 
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/sso"
@@ -284,6 +285,25 @@ func TestSSO(t *testing.T) {
 			}
 		})
 	}
+
+	t.Run("code bound to another PKCE challenge", func(t *testing.T) {
+		// A code obtained with someone else's challenge (an intercepted authorisation
+		// request) cannot be redeemed with this browser's verifier.
+		ts.Client = ts.newClient(t)
+		authorize := ts.startFlow(t, "/beheer/inloggen/sso")
+		q := authorize.Query()
+		q.Set("code_challenge", oauth2.S256ChallengeFromVerifier(oauth2.GenerateVerifier()))
+		authorize.RawQuery = q.Encode()
+		logged := len(ts.log.String())
+		resp, body := ts.follow(t, ts.atProvider(t, authorize, good))
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Inloggen niet gelukt") {
+			t.Errorf("status %d, want 401 with the failed page; body:\n%s", resp.StatusCode, body)
+		}
+		if got := ts.log.String()[logged:]; !strings.Contains(got, "code exchange failed") {
+			t.Errorf("log says:\n%s\nwant a failed code exchange", got)
+		}
+		ts.assertSignedOut(t)
+	})
 
 	t.Run("forged state", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
