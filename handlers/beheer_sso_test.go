@@ -260,6 +260,7 @@ func TestSSO(t *testing.T) {
 			}
 			logged := len(ts.log.String())
 			resp, body := ts.signIn(t, tc.user)
+			noMissingMessages(t, body)
 			if got := ts.log.String()[logged:]; !strings.Contains(got, "sso sign-in refused") || !strings.Contains(got, tc.logged) {
 				t.Errorf("log says:\n%s\nwant a refusal naming %q", got, tc.logged)
 			}
@@ -340,6 +341,7 @@ func TestSSO(t *testing.T) {
 	t.Run("English", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
 		resp, body := ts.get(t, ssoCallbackPath+"?code=x&state=y", "Accept-Language", "en")
+		noMissingMessages(t, body)
 		if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "This sign-in attempt has expired") {
 			t.Errorf("status %d, want 403 with the English page; body:\n%s", resp.StatusCode, body)
 		}
@@ -348,16 +350,27 @@ func TestSSO(t *testing.T) {
 	t.Run("starts are limited per client", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
 		var last int
+		var body string
 		for range 40 {
-			resp, _ := ts.get(t, "/beheer/inloggen/sso")
+			var resp *http.Response
+			resp, body = ts.get(t, "/beheer/inloggen/sso", "Accept-Language", "en")
 			if last = resp.StatusCode; last != http.StatusSeeOther {
 				break
 			}
 		}
-		if last != http.StatusTooManyRequests {
-			t.Errorf("after many starts: status %d, want 429", last)
+		noMissingMessages(t, body)
+		if last != http.StatusTooManyRequests || !strings.Contains(body, "Too many sign-ins with Rijksportaal") {
+			t.Errorf("after many starts: status %d, want 429 with the English page; body:\n%s", last, body)
 		}
 	})
+}
+
+// noMissingMessages fails the test when body shows a message key the catalogues lack.
+func noMissingMessages(t *testing.T, body string) {
+	t.Helper()
+	if m := messageMarkerRE.FindString(body); m != "" {
+		t.Errorf("page shows the missing message %s", m)
+	}
 }
 
 func withClaims(u ssoUser, mutate func(*mockoidc.IDTokenClaims)) ssoUser {
@@ -402,8 +415,13 @@ func TestSSOUnavailable(t *testing.T) {
 		!strings.Contains(body, "Inloggen met Rijksportaal kan nu niet") || strings.Contains(body, `href="/beheer/inloggen/sso`) {
 		t.Errorf("sign-in page: status %d, want 200 saying Rijksportaal is unavailable, without the link; body:\n%s", resp.StatusCode, body)
 	}
-	if resp, body := ts.get(t, "/beheer/inloggen/sso"); resp.StatusCode != http.StatusServiceUnavailable {
-		t.Errorf("start: status %d, want 503; body:\n%s", resp.StatusCode, body)
+	for _, lang := range []string{"nl", "en"} {
+		resp, body := ts.get(t, "/beheer/inloggen/sso", "Accept-Language", lang)
+		noMissingMessages(t, body)
+		want := map[string]string{"nl": "Inloggen met Rijksportaal kan nu niet", "en": "Signing in with Rijksportaal is not possible right now"}[lang]
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, want) {
+			t.Errorf("start (%s): status %d, want 503 saying %q; body:\n%s", lang, resp.StatusCode, want, body)
+		}
 	}
 	if resp, body := ts.get(t, ssoCallbackPath+"?code=x&state=y"); resp.StatusCode != http.StatusServiceUnavailable {
 		t.Errorf("callback: status %d, want 503; body:\n%s", resp.StatusCode, body)
