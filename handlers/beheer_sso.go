@@ -59,7 +59,7 @@ func (h *Handler) startSSO(c *gin.Context) {
 		return
 	}
 	if !h.ssoStarts.Allow("ip:" + clientKey(c.ClientIP())) {
-		c.Header("Retry-After", "10")
+		c.Header("Retry-After", "6") // the limiter gives one more start every 6 s
 		h.ssoFailed(c, http.StatusTooManyRequests, "sso.too_many")
 		return
 	}

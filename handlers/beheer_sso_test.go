@@ -347,6 +347,8 @@ func TestSSO(t *testing.T) {
 		}
 	})
 
+	// Last: the subtests above started fewer sign-ins than the limiter's burst (20) from
+	// this client address; this one uses the rest up.
 	t.Run("starts are limited per client", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
 		var last int
