@@ -64,12 +64,15 @@ func (h *Handler) requireRole(roles ...string) gin.HandlerFunc {
 type loginData struct {
 	Page
 	Back string
+	// SSO is the single sign-on button; nil when the installation has none.
+	SSO *ssoButton
 }
 
 func (h *Handler) showLogin(c *gin.Context) {
 	p := h.page(c, h.tr(c).T("login.title"), "beheer")
 	p.Form = newForm(nil, "email:login.email", "password:login.password")
-	h.render(c, http.StatusOK, "login", loginData{Page: p, Back: localPath(c.Query("terug"))})
+	back := localPath(c.Query("terug"))
+	h.render(c, http.StatusOK, "login", loginData{Page: p, Back: back, SSO: h.ssoButton(back)})
 }
 
 func (h *Handler) login(c *gin.Context) {
@@ -94,7 +97,8 @@ func (h *Handler) login(c *gin.Context) {
 		form.Values.Del("password") // never echo a password back into the page
 		p := h.page(c, h.tr(c).T("login.title"), "beheer")
 		p.Form = form
-		h.render(c, status, "login", loginData{Page: p, Back: localPath(form.String("terug"))})
+		back := localPath(form.String("terug"))
+		h.render(c, status, "login", loginData{Page: p, Back: back, SSO: h.ssoButton(back)})
 		return
 	}
 	if err := h.startSession(c, user, signInPassword); err != nil {

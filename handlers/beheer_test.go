@@ -506,6 +506,9 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	// #16 sso: public sign-in routes, 404 without single sign-on configured.
+	"GET /beheer/inloggen/sso":       "TestSSO",
+	"GET /beheer/inloggen/sso/terug": "TestSSO",
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/sso"
 	"github.com/ambtenaar20/dagplanner/templates"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
@@ -44,6 +45,9 @@ type Config struct {
 	// Observe, when set, runs first on every request, around everything else: the metrics
 	// package counts and times requests with it.
 	Observe gin.HandlerFunc
+	// SSO signs organisers in through the organisation's identity provider (#16 sso); nil
+	// when the installation has none, and then its routes answer 404.
+	SSO *sso.Client
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -84,6 +88,10 @@ type Handler struct {
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
+	// sso is the identity provider for single sign-on, nil without one; ssoStarts limits how
+	// often one client starts a sign-in there (each start writes a web session).
+	sso       *sso.Client
+	ssoStarts *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -156,6 +164,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
 		observe:         cfg.Observe,
+		sso:             cfg.SSO,
+		ssoStarts:       newKeyedLimiter(6*time.Second, 20),
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

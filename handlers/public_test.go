@@ -444,7 +444,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe")
+	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe", "sso") // sso: nil without single sign-on
 	ts := serve(t, store, hh)
 	ctx := context.Background()
 	ses := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")

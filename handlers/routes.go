@@ -85,6 +85,11 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/inloggen", h.showLogin)
 	r.POST("/beheer/inloggen", h.login)
 	r.POST("/beheer/uitloggen", h.logout)
+	// --- #16 sso ---
+	// Single sign-on through the organisation's identity provider; 404 when not configured.
+	r.GET("/beheer/inloggen/sso", h.startSSO)
+	r.GET("/beheer/inloggen/sso/terug", h.finishSSO)
+	// --- end #16 sso ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))

@@ -27,7 +27,7 @@ func TestAccessibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
-	srv := startDemo(t)
+	srv := startDemoWithSSO(t) // #16 sso: the sign-in page with its single sign-on button
 	ids := demoIDs(t, srv)
 	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
 	proposal := "/voorstel/" + proposeViaAPI(t, srv.URL, "a11y.spreker@example.org", "a11y.mede@example.org")
@@ -51,6 +51,7 @@ func TestAccessibility(t *testing.T) {
 		proposal,
 		coSpeaker,
 		"/beheer/inloggen",
+		"/beheer/inloggen/sso/terug?state=verlopen&code=x", // #16 sso: a refused single sign-on
 		"/bestaat-niet",
 		"/beheer",
 		"/beheer/evenement",

@@ -20,6 +20,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/metrics"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/sso"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -52,6 +53,9 @@ type Config struct {
 	// OutboxLease is how long a claimed e-mail stays reserved for this process without a
 	// renewal: after a crash, its mail is sent by the next process within about this long.
 	OutboxLease time.Duration
+	// OIDC is single sign-on through the organisation's identity provider, read from the
+	// DAGPLANNER_OIDC_* environment only (never flags: -h would print the secret).
+	OIDC sso.Config
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -118,6 +122,13 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
 	}
 	cfg.SMTP = getenv("DAGPLANNER_SMTP")
+	cfg.OIDC = sso.Config{Issuer: getenv("DAGPLANNER_OIDC_ISSUER"), ClientID: getenv("DAGPLANNER_OIDC_CLIENT_ID"),
+		ClientSecret: getenv("DAGPLANNER_OIDC_CLIENT_SECRET"), Name: getenv("DAGPLANNER_OIDC_NAME")}
+	if cfg.OIDC.Configured() {
+		if err := cfg.OIDC.Validate(); err != nil {
+			return Config{}, fmt.Errorf("single sign-on: %w", err)
+		}
+	}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -189,9 +200,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log, Lease: cfg.OutboxLease, Busy: store.Busy}
 	stats := metrics.New(store, worker)
+	ssoClient := startSSO(ctx, cfg.OIDC, log)
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
-		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware()})
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware(), SSO: ssoClient})
 	if err != nil {
 		return err
 	}
@@ -211,6 +223,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopBackground() // runs before Wait: deferred calls run last-in, first-out
 	background.Go(func() { worker.Run(bgCtx) })
 	background.Go(func() { cleanupLoop(bgCtx, store, log) })
+	if ssoClient != nil && !ssoClient.Ready() {
+		background.Go(func() { ssoClient.KeepDiscovering(bgCtx, ssoRetry, log) })
+	}
 	if cfg.MetricsAddr != "" {
 		stopMetrics, err := serveMetrics(cfg.MetricsAddr, stats.Handler(), log)
 		if err != nil {
