@@ -36,6 +36,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
+	{ID: "2026121001_team", Migrate: migrateTeam},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -813,4 +814,35 @@ func migrateEnglishContent(tx *gorm.DB) error {
 		(SELECT p.lang FROM co_speakers c JOIN proposals p ON p.id = c.proposal_id WHERE p.event_id = speakers.event_id
 			AND LOWER(c.email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
 		'') WHERE email <> ''`).Error
+}
+
+// migrateTeam lets admins switch accounts off and invite people by e-mail (issue #16): an
+// invitation keeps only the SHA-256 of its link's token.
+func migrateTeam(tx *gorm.DB) error {
+	type User struct {
+		DeactivatedAt *time.Time
+	}
+	if err := tx.Migrator().AddColumn(&User{}, "DeactivatedAt"); err != nil {
+		return err
+	}
+	type Venue struct {
+		ID uint
+	}
+	type Invitation struct {
+		ID          uint
+		Email       string    `gorm:"size:254;not null;index"`
+		Role        string    `gorm:"size:20;not null"`
+		VenueID     *uint     `gorm:"index"`
+		Venue       *Venue    `gorm:"constraint:OnDelete:CASCADE"`
+		Lang        string    `gorm:"size:5;not null;default:'nl'"`
+		TokenHash   *string   `gorm:"size:64;uniqueIndex"`
+		ExpiresAt   time.Time `gorm:"not null"`
+		InvitedByID *uint
+		AcceptedAt  *time.Time
+		UserID      *uint
+		WithdrawnAt *time.Time
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+	}
+	return tx.Migrator().CreateTable(&Invitation{})
 }
