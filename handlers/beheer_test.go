@@ -506,6 +506,17 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	// #16 team: the admins' team pages, and the public invitation link.
+	"GET /beheer/team":                                      "TestTeamRoles",
+	"POST /beheer/team/uitnodigen":                          "TestTeamRoles",
+	"POST /beheer/team/uitnodigingen/:invitation/opnieuw":   "TestTeamRoles",
+	"POST /beheer/team/uitnodigingen/:invitation/intrekken": "TestTeamRoles",
+	"GET /beheer/team/:user":                                "TestTeamRoles",
+	"POST /beheer/team/:user":                               "TestTeamRoles",
+	"POST /beheer/team/:user/deactiveren":                   "TestTeamRoles",
+	"POST /beheer/team/:user/activeren":                     "TestTeamRoles",
+	"GET /beheer/uitnodiging/:token":                        "TestInvitationMailAndAccept",
+	"POST /beheer/uitnodiging/:token":                       "TestInvitationMailAndAccept",
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
