@@ -69,7 +69,9 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 // lockAdmins locks the active admins' rows (on PostgreSQL; SQLite has one writer) and returns
 // their ids. Every change that could remove an admin takes these locks first, always in the
 // same order, so that two admins demoting each other at once wait for one another instead of
-// both seeing the other still there.
+// both seeing the other still there. (Today s.write's batches of lane 0 already take turns on
+// an advisory lock across processes; the row locks keep the rule true should account changes
+// ever move to a lane of their own or to a transaction outside the group commit.)
 func (s *Store) lockAdmins(tx *gorm.DB) ([]uint, error) {
 	q := tx.Model(&User{}).Where("role = ? AND deactivated_at IS NULL", RoleAdmin).Order("id")
 	if !s.sqlite {
