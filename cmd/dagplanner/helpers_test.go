@@ -57,10 +57,16 @@ var listeningRE = regexp.MustCompile(`dagplanner listening"? addr=(\S+)`)
 // until /healthz answers 200 and stops the program when the test ends.
 func startServer(t *testing.T, args ...string) *testServer {
 	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+// startServerEnv is startServer with environment variables (DAGPLANNER_SMTP and the like).
+func startServerEnv(t *testing.T, env map[string]string, args ...string) *testServer {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{Out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	argv := append([]string{"--addr", "127.0.0.1:0"}, args...)
-	go func() { s.done <- run(ctx, argv, envMap(nil), strings.NewReader(""), s.Out) }()
+	go func() { s.done <- run(ctx, argv, envMap(env), strings.NewReader(""), s.Out) }()
 	t.Cleanup(func() {
 		if err := s.Stop(); err != nil {
 			t.Errorf("run returned %v after the context ended, want nil", err)

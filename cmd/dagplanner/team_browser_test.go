@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/ambtenaar20/dagplanner/browsertest"
+	"github.com/ambtenaar20/dagplanner/cluster"
+)
+
+// inviteOverHTTP signs in as the demo's admin over HTTP, invites email as an organiser and
+// returns the team page it lands on.
+func inviteOverHTTP(t *testing.T, srv *testServer, email string) string {
+	t.Helper()
+	c := newClient(t)
+	login(t, c, srv.URL, demoEmail, demoPassword(t, srv.Out.String()))
+	status, body := postForm(t, c, srv.URL, "/beheer/team/uitnodigen", url.Values{"email": {email}, "role": {"organiser"}, "lang": {"nl"}})
+	if status != http.StatusOK || !strings.Contains(body, email) {
+		t.Fatalf("invite %s: status %d, want 200 (the team page after the redirect)\n%s", email, status, body)
+	}
+	return body
+}
+
+// mailedInvitation waits for the e-mail to recipient that the SMTP server received and
+// returns the invitation link in its text.
+func mailedInvitation(t *testing.T, m *cluster.MailServer, recipient string) string {
+	t.Helper()
+	re := regexp.MustCompile(`http://\S+/beheer/uitnodiging/[A-Za-z0-9_-]{43}`)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		for _, msg := range m.Messages() {
+			if len(msg.To) == 1 && msg.To[0] == recipient {
+				link := re.FindString(msg.Text)
+				if link == "" {
+					t.Fatalf("no invitation link in the e-mail to %s:\n%s", recipient, msg.Text)
+				}
+				return link
+			}
+		}
+	}
+	t.Fatalf("no e-mail to %s within 30 s", recipient)
+	return ""
+}
+
+// TestTeamInvitationKeyboardOnly: with nothing but the keyboard, the demo's admin invites
+// someone on the team page; the e-mail arrives at a real SMTP server; its link opens the
+// accept page, which refuses a short password and then makes the account and signs it in
+// on the organisers' dashboard. axe checks every page on the way.
+func TestTeamInvitationKeyboardOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts Chromium")
+	}
+	t.Parallel()
+	mailSrv, err := cluster.StartMailServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(mailSrv.Close)
+	srv := startServerEnv(t, map[string]string{"DAGPLANNER_SMTP": mailSrv.URL()},
+		"--db", filepath.Join(t.TempDir(), "e2e.db"), "--demo", "--demo-registrations=false")
+	password := demoPassword(t, srv.Out.String())
+	ctx := browsertest.New(t)
+	setLanguage(t, ctx, srv.URL, "nl")
+
+	navigate(t, ctx, srv.URL+"/beheer/inloggen")
+	tabTo(t, ctx, "#veld-email")
+	keys(t, ctx, demoEmail)
+	tabTo(t, ctx, "#veld-password")
+	keys(t, ctx, password)
+	pressAndWait(t, ctx, kb.Enter, `.shell-nav a[href="/beheer/team"]`)
+
+	navigate(t, ctx, srv.URL+"/beheer/team")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "team page")
+	tabTo(t, ctx, "#veld-email")
+	keys(t, ctx, "nieuw.teamlid@example.nl")
+	tabTo(t, ctx, "#veld-role") // organiser is chosen already
+	tabTo(t, ctx, `main form[action="/beheer/team/uitnodigen"] button[type="submit"]`)
+	pressAndWait(t, ctx, kb.Enter, "main .utrecht-alert--ok")
+	if text := pageText(t, ctx); !strings.Contains(text, "nieuw.teamlid@example.nl") {
+		t.Errorf("the team page does not list the invitation:\n%s", text)
+	}
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "team page with an open invitation")
+
+	link := mailedInvitation(t, mailSrv, "nieuw.teamlid@example.nl")
+	// The invited person's own browser: nobody signed in.
+	err = chromedp.Do(timeout(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("clear the cookies: %v", err)
+	}
+	setLanguage(t, ctx, srv.URL, "nl")
+	navigate(t, ctx, link)
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "invitation page")
+	tabTo(t, ctx, "#veld-password")
+	keys(t, ctx, "te kort")
+	pressAndWait(t, ctx, kb.Enter, ".error-summary")
+	browsertest.AssertNoAxeViolationsHere(t, ctx, "invitation page with a refused password")
+	tabTo(t, ctx, "#veld-password")
+	keys(t, ctx, "een lange zin als wachtwoord")
+	pressAndWait(t, ctx, kb.Enter, `.shell-nav a[href="/beheer"][aria-current="page"]`)
+	assertAt(t, ctx, srv.URL+"/beheer")
+	if text := pageText(t, ctx); !strings.Contains(text, "Welkom in het team") {
+		t.Errorf("the dashboard does not welcome the new organiser:\n%s", text)
+	}
+	// An organiser has no team page.
+	if shown(t, ctx, `.shell-nav a[href="/beheer/team"]`) {
+		t.Error("the new organiser's navigation offers the team page")
+	}
+	navigate(t, ctx, link)
+	if text := pageText(t, ctx); !strings.Contains(text, "werkt niet meer") {
+		t.Errorf("the used link does not say it no longer works:\n%s", text)
+	}
+}
