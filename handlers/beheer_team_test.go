@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/cluster"
 	"github.com/ambtenaar20/dagplanner/mail"
@@ -272,6 +273,30 @@ func TestInvitationMailAndAccept(t *testing.T) {
 	}
 	if resp, _ := ts.get(t, "/beheer/uitnodiging/"+strings.Repeat("x", 43)); resp.StatusCode != http.StatusGone {
 		t.Errorf("an unknown link: got %d, want 410", resp.StatusCode)
+	}
+
+	// An expired link and a withdrawn one: 410 as well.
+	ctx := models.WithActor(context.Background(), teamActor)
+	for _, email := range []string{"verlopen@example.nl", "ingetrokken@example.nl"} {
+		inv, err := ts.Store.Invite(ctx, models.InvitationInput{Email: email, Role: models.RoleReviewer})
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := invitationLink(t, sendOutbox(t, ts.Store, srv), email)
+		if email == "verlopen@example.nl" {
+			err = ts.Store.DB().Model(&models.Invitation{}).Where("id = ?", inv.ID).Update("expires_at", ts.Store.Now().Add(-time.Hour)).Error
+		} else {
+			_, err = ts.Store.WithdrawInvitation(ctx, inv.ID)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, "werkt niet meer") {
+			t.Errorf("%s's link: got %d, want 410; body:\n%s", email, resp.StatusCode, body)
+		}
+		if resp, _ := ts.postForm(t, link, url.Values{"password": {"een heel goed wachtwoord"}}); resp.StatusCode != http.StatusGone {
+			t.Errorf("accept %s's invitation: got %d, want 410", email, resp.StatusCode)
+		}
 	}
 }
 

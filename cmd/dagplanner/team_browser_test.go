@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -73,12 +71,7 @@ func TestTeamInvitationKeyboardOnly(t *testing.T) {
 	ctx := browsertest.New(t)
 	setLanguage(t, ctx, srv.URL, "nl")
 
-	navigate(t, ctx, srv.URL+"/beheer/inloggen")
-	tabTo(t, ctx, "#veld-email")
-	keys(t, ctx, demoEmail)
-	tabTo(t, ctx, "#veld-password")
-	keys(t, ctx, password)
-	pressAndWait(t, ctx, kb.Enter, `main a[href="/beheer/sessies"]`)
+	keyboardSignIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
 
 	if links := navLinks(t, ctx); !slices.Contains(links, "/beheer/team") {
 		t.Errorf("the admin's navigation = %q, want the team page in it", links)
@@ -96,15 +89,7 @@ func TestTeamInvitationKeyboardOnly(t *testing.T) {
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "team page with an open invitation")
 
 	link := mailedInvitation(t, mailSrv, "nieuw.teamlid@example.nl")
-	// The invited person's own browser: nobody signed in.
-	err = chromedp.Do(timeout(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		_, err := cdp.Call(ctx, tg, network.ClearBrowserCookies, cdp.Empty{})
-		return err
-	}))
-	if err != nil {
-		t.Fatalf("clear the cookies: %v", err)
-	}
-	setLanguage(t, ctx, srv.URL, "nl")
+	keyboardSignOut(t, ctx) // the invited person is not signed in
 	navigate(t, ctx, link)
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "invitation page")
 	tabTo(t, ctx, "#veld-password")
