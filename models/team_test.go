@@ -251,6 +251,9 @@ func TestLastAdmin(t *testing.T) {
 		if off.Active() {
 			t.Error("b still active after DeactivateUser")
 		}
+		if users := must(s.Users(ctx)); len(users) != 3 || users[0].Email != "a@example.nl" || users[0].Venue == nil || users[2].Email != "b@example.nl" {
+			t.Errorf("Users() = %+v, want a (with its venue) first and the switched-off b last", users)
+		}
 		if _, err := s.Authenticate(ctx, "b@example.nl", pw); !errors.Is(err, models.ErrInvalidCredentials) {
 			t.Errorf("sign in as a deactivated account: %v, want ErrInvalidCredentials", err)
 		}

@@ -73,10 +73,12 @@ func TestTeamInvitationKeyboardOnly(t *testing.T) {
 
 	keyboardSignIn(t, ctx, srv.URL, demoEmail, password, `main a[href="/beheer/sessies"]`)
 
-	if links := navLinks(t, ctx); !slices.Contains(links, "/beheer/team") {
-		t.Errorf("the admin's navigation = %q, want the team page in it", links)
-	}
-	navigate(t, ctx, srv.URL+"/beheer/team")
+	// The team is under the settings in the navigation: there with the keyboard.
+	tabTo(t, ctx, `.shell-nav a[href="/beheer/evenement"]`)
+	pressAndWait(t, ctx, kb.Enter, "#veld-name")
+	tabTo(t, ctx, `.shell-nav a[href="/beheer/team"]`)
+	pressAndWait(t, ctx, kb.Enter, "#veld-email")
+	assertAt(t, ctx, srv.URL+"/beheer/team")
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "team page")
 	tabTo(t, ctx, "#veld-email")
 	keys(t, ctx, "nieuw.teamlid@example.nl")
@@ -103,9 +105,14 @@ func TestTeamInvitationKeyboardOnly(t *testing.T) {
 	if text := pageText(t, ctx); !strings.Contains(text, "Welkom in het team") {
 		t.Errorf("the dashboard does not welcome the new organiser:\n%s", text)
 	}
-	// An organiser has no team page.
-	if links := navLinks(t, ctx); !slices.Contains(links, "/beheer/sessies") || slices.Contains(links, "/beheer/team") {
-		t.Errorf("the new organiser's navigation = %q, want the organisers' pages without the team", links)
+	// An organiser has no team page, not in the settings' navigation nor by its address.
+	navigate(t, ctx, srv.URL+"/beheer/evenement")
+	if links := navLinks(t, ctx); !slices.Contains(links, "/beheer/locaties") || slices.Contains(links, "/beheer/team") {
+		t.Errorf("the new organiser's settings navigation = %q, want the venues without the team", links)
+	}
+	navigate(t, ctx, srv.URL+"/beheer/team")
+	if text := pageText(t, ctx); !strings.Contains(text, "Geen toegang") {
+		t.Errorf("the team page for an organiser does not refuse:\n%s", text)
 	}
 	navigate(t, ctx, link)
 	if text := pageText(t, ctx); !strings.Contains(text, "werkt niet meer") {
