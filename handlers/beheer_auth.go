@@ -29,6 +29,14 @@ func (h *Handler) currentUser(c *gin.Context) (models.User, bool) {
 	if err != nil {
 		return models.User{}, false
 	}
+	if !u.Active() {
+		// A deactivated account's sessions end at once: this one is gone for good, and the
+		// request goes on as anyone's who is not signed in (#16 team).
+		if err := h.sessions.Destroy(c.Request.Context()); err != nil {
+			h.log.Warn("end a deactivated account's session", "id", c.GetString(ctxRequestID), "user", u.ID, "err", err)
+		}
+		return models.User{}, false
+	}
 	c.Set(ctxUser, u)
 	return u, true
 }

@@ -152,15 +152,14 @@ var (
 )
 
 // ssoAccount returns the account the identity provider's verified address signs in to:
-// only an existing, active account, whatever its role. It never creates one.
-// (The integrator extends it: an open invitation for a non-admin role is accepted here;
-// a deactivated account answers errSSONoAccount.)
+// only an existing, active account, whatever its role. It never creates one, and a
+// deactivated account is refused like a missing one.
 func (h *Handler) ssoAccount(ctx context.Context, email string) (models.User, error) {
 	if email == "" {
 		return models.User{}, errSSONoAccount
 	}
 	u, err := h.store.UserByEmail(ctx, models.NormalizeEmail(email))
-	if errors.Is(err, models.ErrNotFound) {
+	if errors.Is(err, models.ErrNotFound) || err == nil && !u.Active() {
 		return models.User{}, errSSONoAccount
 	}
 	return u, err

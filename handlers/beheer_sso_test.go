@@ -153,6 +153,13 @@ func TestSSO(t *testing.T) {
 		t.Fatal(err)
 	}
 	good := ssoUser{email: "Olga@Gemeente.example", verified: true, amr: []string{"pwd"}}
+	gone, err := ts.Store.CreateUser(ctx, models.UserInput{Email: "gert@gemeente.example", Password: testPassword, Role: models.RoleOrganiser})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ts.Store.DeactivateUser(models.WithActor(ctx, models.Actor{Kind: models.ActorCLI, Name: "test"}), gone.ID); err != nil {
+		t.Fatal(err)
+	}
 
 	t.Run("sign-in page shows the button", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
@@ -247,6 +254,8 @@ func TestSSO(t *testing.T) {
 		{"unverified e-mail", ssoUser{email: good.email, verified: false, amr: []string{"mfa"}},
 			http.StatusForbidden, "E-mailadres niet bevestigd", "email_unverified", "not verified"},
 		{"unknown e-mail", ssoUser{email: "onbekend@gemeente.example", verified: true},
+			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},
+		{"deactivated account", ssoUser{email: "gert@gemeente.example", verified: true, amr: []string{"mfa"}},
 			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},
 		{"no e-mail", ssoUser{email: "", verified: true},
 			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},

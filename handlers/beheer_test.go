@@ -509,6 +509,17 @@ var bhRoutesTestedElsewhere = map[string]string{
 	// #16 sso: public sign-in routes, 404 without single sign-on configured.
 	"GET /beheer/inloggen/sso":       "TestSSO",
 	"GET /beheer/inloggen/sso/terug": "TestSSO",
+	// #16 team: the admins' team pages, and the public invitation link.
+	"GET /beheer/team":                                      "TestTeamRoles",
+	"POST /beheer/team/uitnodigen":                          "TestTeamRoles",
+	"POST /beheer/team/uitnodigingen/:invitation/opnieuw":   "TestTeamRoles",
+	"POST /beheer/team/uitnodigingen/:invitation/intrekken": "TestTeamRoles",
+	"GET /beheer/team/:user":                                "TestTeamRoles",
+	"POST /beheer/team/:user":                               "TestTeamRoles",
+	"POST /beheer/team/:user/deactiveren":                   "TestTeamRoles",
+	"POST /beheer/team/:user/activeren":                     "TestTeamRoles",
+	"GET /beheer/uitnodiging/:token":                        "TestInvitationMailAndAccept",
+	"POST /beheer/uitnodiging/:token":                       "TestInvitationMailAndAccept",
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

@@ -83,6 +83,8 @@ type Handler struct {
 	ballotAddresses *keyedLimiter
 	// mail limits every route that e-mails an address the requester typed.
 	mail *mailLimits
+	// team limits invitations and accepting them (#16 team).
+	team *teamLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
@@ -163,6 +165,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotClients:   newKeyedLimiter(6*time.Second, 20),
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
+		team:            newTeamLimits(),
 		observe:         cfg.Observe,
 		sso:             cfg.SSO,
 		ssoStarts:       newKeyedLimiter(6*time.Second, 20),

@@ -202,6 +202,21 @@ func (h *Handler) routes() (http.Handler, error) {
 	msgs.POST("/:message/annuleren", h.cancelMessage)
 	// --- end #15 messages ---
 
+	// --- #16 team ---
+	// The team: admins manage the accounts and invitations; the invitation's link is public.
+	team := r.Group("/beheer/team", h.requireRole(models.RoleAdmin))
+	team.GET("", h.showTeam)
+	team.POST("/uitnodigen", h.inviteMember)
+	team.POST("/uitnodigingen/:invitation/opnieuw", h.resendInvitation)
+	team.POST("/uitnodigingen/:invitation/intrekken", h.withdrawInvitation)
+	team.GET("/:user", h.showTeamAccount)
+	team.POST("/:user", h.updateTeamAccount)
+	team.POST("/:user/deactiveren", h.deactivateTeamAccount)
+	team.POST("/:user/activeren", h.reactivateTeamAccount)
+	r.GET("/beheer/uitnodiging/:token", h.showInvitation)
+	r.POST("/beheer/uitnodiging/:token", h.acceptInvitation)
+	// --- end #16 team ---
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)

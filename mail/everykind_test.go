@@ -78,6 +78,9 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	if err := s.RequestBallot(ctx, "bram@example.nl", "nl"); err != nil {
 		t.Fatalf("RequestBallot: %v", err)
 	}
+	// #16: an invitation to the organising team.
+	must(s.Invite(models.WithActor(ctx, models.Actor{Kind: models.ActorCLI, Name: "cli"}),
+		models.InvitationInput{Email: "nieuw.teamlid@example.nl", Role: models.RoleOrganiser, VenueSlug: f.venue.Slug, Lang: "en"}))
 	drain()
 	if err := s.DB().Model(&models.Proposal{}).Where("id = ?", res.Proposal.ID).Update("status", models.ProposalAccepted).Error; err != nil {
 		t.Fatal(err)

@@ -37,6 +37,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
 	{ID: "2026120805_vote_contacts", Migrate: migrateVoteContacts},
+	{ID: "2026121001_team", Migrate: migrateTeam},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -827,4 +828,35 @@ func migrateVoteContacts(tx *gorm.DB) error {
 		Lang     string `gorm:"size:5;not null"`
 	}
 	return tx.AutoMigrate(&VoteContact{})
+}
+
+// migrateTeam lets admins switch accounts off and invite people by e-mail (issue #16): an
+// invitation keeps only the SHA-256 of its link's token.
+func migrateTeam(tx *gorm.DB) error {
+	type User struct {
+		DeactivatedAt *time.Time
+	}
+	if err := tx.Migrator().AddColumn(&User{}, "DeactivatedAt"); err != nil {
+		return err
+	}
+	type Venue struct {
+		ID uint
+	}
+	type Invitation struct {
+		ID          uint
+		Email       string    `gorm:"size:254;not null;index"`
+		Role        string    `gorm:"size:20;not null"`
+		VenueID     *uint     `gorm:"index"`
+		Venue       *Venue    `gorm:"constraint:OnDelete:CASCADE"`
+		Lang        string    `gorm:"size:5;not null;default:'nl'"`
+		TokenHash   *string   `gorm:"size:64;uniqueIndex"`
+		ExpiresAt   time.Time `gorm:"not null"`
+		InvitedByID *uint
+		AcceptedAt  *time.Time
+		UserID      *uint
+		WithdrawnAt *time.Time
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+	}
+	return tx.Migrator().CreateTable(&Invitation{})
 }

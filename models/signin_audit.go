@@ -12,9 +12,6 @@ import (
 // account's. Their Name is the client address the request came from.
 const ActorAnonymous = "anonymous"
 
-// SubjectUser is an account in the audit trail.
-const SubjectUser = "user"
-
 // ActionSignInFailed is a refused sign-in to a known account.
 const ActionSignInFailed = "user.sign_in_failed"
 

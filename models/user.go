@@ -32,8 +32,11 @@ type User struct {
 	Role         string `gorm:"size:20;not null"`
 	VenueID      *uint  `gorm:"index"`
 	Venue        *Venue `gorm:"constraint:OnDelete:CASCADE"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DeactivatedAt, when set, is when an admin switched the account off: it cannot sign in,
+	// and its sessions end (issue #16).
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // CanManageVenue reports whether the account may change things at the given venue.
@@ -160,7 +163,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
-	if err != nil || !ok {
+	if err != nil || !ok || u.DeactivatedAt != nil {
 		return User{}, ErrInvalidCredentials
 	}
 	return u, nil

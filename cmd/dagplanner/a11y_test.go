@@ -34,6 +34,8 @@ func TestAccessibility(t *testing.T) {
 	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
 	reviewed := firstProposalPath(t, srv)
 	person := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "a11y.persoon@example.org")
+	account := "/beheer/team/" + firstMatch(t, regexp.MustCompile(`href="/beheer/team/(\d+)"`), inviteOverHTTP(t, srv, "a11y.team@example.org"), "an account") // #16 team
+	invitation := mailedLink(t, srv, "a11y.team@example.org", "/beheer/uitnodiging/")
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -87,6 +89,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",
 		"/beheer/deelnemers?groep=stemmers",
+		// #16 team: the team with an open invitation, the demo admin's account, the link
+		"/beheer/team",
+		account,
+		invitation,
 	}
 
 	ctx := browsertest.New(t)

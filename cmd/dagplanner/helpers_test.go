@@ -60,7 +60,7 @@ func startServer(t *testing.T, args ...string) *testServer {
 	return startServerEnv(t, nil, args...)
 }
 
-// startServerEnv is startServer with env as the program's environment.
+// startServerEnv is startServer with environment variables (DAGPLANNER_SMTP and the like).
 func startServerEnv(t *testing.T, env map[string]string, args ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
