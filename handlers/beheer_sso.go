@@ -151,15 +151,19 @@ var (
 	errSSONoAccount  = errors.New("no active account with the address")
 )
 
-// ssoAccount returns the account the identity provider's verified address signs in to:
-// only an existing, active account, whatever its role. It never creates one, and a
-// deactivated account is refused like a missing one.
+// ssoAccount returns the account the identity provider's verified address signs in to: an
+// existing, active account, whatever its role, or the account an open invitation for that
+// address makes, when the invitation is not for an admin. It never makes an account nobody
+// was invited to, and a deactivated account is refused like a missing one.
 func (h *Handler) ssoAccount(ctx context.Context, email string) (models.User, error) {
 	if email == "" {
 		return models.User{}, errSSONoAccount
 	}
 	u, err := h.store.UserByEmail(ctx, models.NormalizeEmail(email))
-	if errors.Is(err, models.ErrNotFound) || err == nil && !u.Active() {
+	if errors.Is(err, models.ErrNotFound) {
+		u, err = h.store.AcceptInvitationBySSO(ctx, email)
+	}
+	if errors.Is(err, models.ErrNotFound) || errors.Is(err, models.ErrInvitationGone) || err == nil && !u.Active() {
 		return models.User{}, errSSONoAccount
 	}
 	return u, err

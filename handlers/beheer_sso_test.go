@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -226,6 +227,35 @@ func TestSSO(t *testing.T) {
 		}
 		if !strings.Contains(ts.log.String(), "method=sso_mfa") {
 			t.Errorf("log lacks a sign-in with method sso_mfa:\n%s", ts.log.String())
+		}
+	})
+
+	t.Run("an open invitation is accepted, never an admin's", func(t *testing.T) {
+		admin := models.WithActor(ctx, models.Actor{Kind: models.ActorCLI, Name: "test"})
+		for _, in := range []models.InvitationInput{{Email: "nina@gemeente.example", Role: models.RoleReviewer, Lang: "nl"},
+			{Email: "ada@gemeente.example", Role: models.RoleAdmin, Lang: "nl"}} {
+			if _, err := ts.Store.Invite(admin, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ts.Client = ts.newClient(t)
+		if resp, body := ts.signIn(t, ssoUser{email: "Nina@Gemeente.example", verified: true}); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("the invited reviewer: status %d; body:\n%s", resp.StatusCode, body)
+		}
+		u, err := ts.Store.UserByEmail(ctx, "nina@gemeente.example")
+		if err != nil || u.Role != models.RoleReviewer {
+			t.Fatalf("the invited reviewer's account: %+v, %v", u, err)
+		}
+		if open, err := ts.Store.OpenInvitations(ctx); err != nil || len(open) != 1 || open[0].Email != "ada@gemeente.example" {
+			t.Errorf("open invitations after the sign-in: %+v (%v), want only the admin's", open, err)
+		}
+		ts.Client = ts.newClient(t)
+		if resp, body := ts.signIn(t, ssoUser{email: "ada@gemeente.example", verified: true, amr: []string{"mfa"}}); resp.StatusCode != http.StatusForbidden ||
+			!strings.Contains(body, "Geen account voor dit e-mailadres") {
+			t.Errorf("an invited admin through single sign-on: status %d, want 403", resp.StatusCode)
+		}
+		if _, err := ts.Store.UserByEmail(ctx, "ada@gemeente.example"); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("single sign-on made an admin account: %v", err)
 		}
 	})
 

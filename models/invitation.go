@@ -276,13 +276,44 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password string) (U
 	if err != nil {
 		return User{}, fmt.Errorf("hash password: %w", err)
 	}
+	return s.acceptInvitation(ctx, hash, "password", func(q *gorm.DB) (Invitation, error) { return invitationByToken(q, token) })
+}
+
+// AcceptInvitationBySSO accepts the open invitation for email, which the organisation's
+// identity provider has verified, when its role is not admin: single sign-on never makes an
+// admin by itself. The account gets a password nobody knows (they sign in through the
+// provider, or choose one with "forgot password"). No such invitation is ErrNotFound.
+func (s *Store) AcceptInvitationBySSO(ctx context.Context, email string) (User, error) {
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return User{}, err
+	}
+	hash, err := argon2id.CreateHash(base64.RawURLEncoding.EncodeToString(secret), argonParams)
+	if err != nil {
+		return User{}, fmt.Errorf("hash password: %w", err)
+	}
+	return s.acceptInvitation(ctx, hash, "sso", func(q *gorm.DB) (Invitation, error) {
+		var inv Invitation
+		err := q.Preload("Venue").Where("email = ? AND role <> ? AND accepted_at IS NULL AND withdrawn_at IS NULL AND expires_at > ?",
+			NormalizeEmail(email), RoleAdmin, s.now().UTC()).Order("id DESC").First(&inv).Error
+		if err != nil {
+			return inv, notFound(err, "invitation for", NormalizeEmail(email))
+		}
+		return inv, nil
+	})
+}
+
+// acceptInvitation makes the account of the invitation find returns, with the password hash
+// given, and uses the invitation up, in one transaction with its audit entry (the new account
+// is its actor; method says how it was accepted).
+func (s *Store) acceptInvitation(ctx context.Context, hash, method string, find func(*gorm.DB) (Invitation, error)) (User, error) {
 	var u User
-	err = s.write(ctx, func(tx *gorm.DB) error {
+	err := s.write(ctx, func(tx *gorm.DB) error {
 		q := tx
 		if !s.sqlite {
 			q = q.Clauses(clause.Locking{Strength: "UPDATE"})
 		}
-		inv, err := invitationByToken(q, token)
+		inv, err := find(q)
 		if err != nil {
 			return err
 		}
@@ -311,7 +342,7 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password string) (U
 		}
 		by := Actor{Kind: ActorUser, ID: u.ID, Name: u.Email}
 		return writeAudit(tx, now, by, AuditRecord{Action: "invitation.accept", SubjectKind: SubjectInvitation, SubjectID: inv.ID,
-			VenueID: derefVenue(inv.VenueID), Details: map[string]any{"user_id": u.ID, "role": u.Role}})
+			VenueID: derefVenue(inv.VenueID), Details: map[string]any{"user_id": u.ID, "role": u.Role, "method": method}})
 	})
 	if err != nil {
 		return User{}, fmt.Errorf("accept invitation: %w", err)
