@@ -257,7 +257,15 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 	}
 	se := Session{EventID: eventID}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return saveSession(tx, &se, in)
+		if err := saveSession(tx, &se, in); err != nil {
+			return err
+		}
+		details, err := sessionChanges(tx, Session{}, sessionShape{}, se)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionSessionCreated, SubjectKind: SubjectSession, SubjectID: se.ID,
+			VenueID: derefVenue(se.VenueID), Details: details})
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("create session %q: %w", in.Title, err)
@@ -278,7 +286,20 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 		if err := s.forUpdate(tx).First(&se, id).Error; err != nil {
 			return notFound(err, "session", id)
 		}
+		old := se
+		oldShape, err := shapeOfSession(tx, se.ID)
+		if err != nil {
+			return err
+		}
 		if err := saveSession(tx, &se, in); err != nil {
+			return err
+		}
+		details, err := sessionChanges(tx, old, oldShape, se)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionSessionUpdated, SubjectKind: SubjectSession, SubjectID: se.ID,
+			VenueID: derefVenue(se.VenueID), Details: details}); err != nil {
 			return err
 		}
 		// A higher limit or a bigger room may free seats for the waiting list.
