@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/xml"
 	"io"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // chartOnPage is one chart of a rendered dashboard: its SVG's marks and its table's cells,
@@ -155,7 +155,7 @@ func parseChartTable(t *testing.T, c chartOnPage, table string) {
 func TestDashboardChartsMatchTables(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	var regs []models.Registration
 	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").Limit(12).Find(&regs).Error; err != nil {
 		t.Fatal(err)
@@ -272,7 +272,7 @@ func TestDashboardFiguresLinkToTheirPeople(t *testing.T) {
 
 func zwolleID(t *testing.T, ts *testServer) string {
 	t.Helper()
-	v, err := ts.Store.VenueBySlug(context.Background(), "zwolle")
+	v, err := ts.Store.VenueBySlug(modelstest.Ctx(), "zwolle")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +322,7 @@ func TestPeopleOrgTypeFilter(t *testing.T) {
 func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"io"
@@ -20,6 +19,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // Tests of the organiser area (/beheer): signing in and out, cross-origin refusal, who may
@@ -54,7 +54,7 @@ func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
 func TestLoginRefusesWrongCredentials(t *testing.T) {
 	ts := newTestServer(t)
 	const email = "organisator@example.nl"
-	if _, err := ts.Store.CreateUser(context.Background(), models.UserInput{
+	if _, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{
 		Email: email, Password: testPassword, Role: models.RoleOrganiser,
 	}); err != nil {
 		t.Fatal(err)
@@ -855,7 +855,7 @@ func TestRoomFormValidation(t *testing.T) {
 	p := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/zalen/nieuw"
 	edit := "/beheer/zalen/" + bhID(d.zwolleRoom.ID)
 	var fullest models.Session
-	sessions, err := ts.Store.SessionsOfVenue(context.Background(), d.zwolle.ID)
+	sessions, err := ts.Store.SessionsOfVenue(modelstest.Ctx(), d.zwolle.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -887,7 +887,7 @@ func TestRoomFormValidation(t *testing.T) {
 		{name: "edit: capacity below the seats taken", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"1"}}, field: "capacity",
 			wantMsg: fmt.Sprintf("In „%s” in deze zaal hebben al %d mensen een plaats: de zaal moet minstens %[2]d plaatsen houden.", fullest.Title, fullest.Confirmed), kept: "1"},
 	})
-	if r, err := ts.Store.Room(context.Background(), d.zwolleRoom.ID); err != nil || r.Capacity != d.zwolleRoom.Capacity || r.Name != d.zwolleRoom.Name {
+	if r, err := ts.Store.Room(modelstest.Ctx(), d.zwolleRoom.ID); err != nil || r.Capacity != d.zwolleRoom.Capacity || r.Name != d.zwolleRoom.Name {
 		t.Errorf("room after invalid edits: got %+v (err %v), want name %q capacity %d", r, err, d.zwolleRoom.Name, d.zwolleRoom.Capacity)
 	}
 }
@@ -946,7 +946,7 @@ func TestSessionFormValidation(t *testing.T) {
 	freeRoom, freeSlot := bhFreePlace(t, ts, d.zwolle, 1)
 	z := bhID(d.zwolle.ID)
 	edit := "/beheer/sessies/" + bhID(d.rotterdamSession.ID)
-	booked, err := ts.Store.BookedSessions(context.Background(), d.event.ID)
+	booked, err := ts.Store.BookedSessions(modelstest.Ctx(), d.event.ID)
 	if err != nil || booked[d.rotterdamSession.ID] < 2 || d.rotterdamSession.Confirmed < 2 {
 		t.Fatalf("the demo's first Rotterdam session has %d bookings and %d seats taken (%v), want a few", booked[d.rotterdamSession.ID], d.rotterdamSession.Confirmed, err)
 	}
@@ -1054,7 +1054,7 @@ func TestFormsEscapeTypedMarkup(t *testing.T) {
 func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 
 	// A venue.
 	venueForm := url.Values{"name": {"Stadhuis Den Haag"}, "slug": {"den-haag"}, "city": {"Den Haag"},
@@ -1173,7 +1173,7 @@ type bhDemo struct {
 
 func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	var d bhDemo
 	var err error
 	if d.event, err = ts.Store.CurrentEvent(ctx); err != nil {
@@ -1252,7 +1252,7 @@ func bhFreePlace(t *testing.T, ts *testServer, v models.Venue, n int) (models.Ro
 
 func bhReloadVenue(t *testing.T, ts *testServer, id uint) models.Venue {
 	t.Helper()
-	v, err := ts.Store.Venue(context.Background(), id)
+	v, err := ts.Store.Venue(modelstest.Ctx(), id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1312,7 +1312,7 @@ func bhWithClient(t *testing.T, ts *testServer) *testServer {
 func bhCreateUser(t *testing.T, ts *testServer, role, venueSlug string) string {
 	t.Helper()
 	email := fmt.Sprintf("bh-%s-%d@example.nl", role, userSeq.Add(1))
-	if _, err := ts.Store.CreateUser(context.Background(), models.UserInput{Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug}); err != nil {
+	if _, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug}); err != nil {
 		t.Fatalf("create user %s: %v", email, err)
 	}
 	return email

@@ -2,7 +2,6 @@ package models_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -14,7 +13,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-var ctx = context.Background()
+var ctx = modelstest.Ctx()
 
 // fixture is a small event: one venue, two rooms, three slots.
 type fixture struct {

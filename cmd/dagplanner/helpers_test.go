@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // syncBuffer is a bytes.Buffer that the server goroutine writes to while the test reads it.
@@ -57,7 +59,7 @@ var listeningRE = regexp.MustCompile(`dagplanner listening"? addr=(\S+)`)
 // until /healthz answers 200 and stops the program when the test ends.
 func startServer(t *testing.T, args ...string) *testServer {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(modelstest.Ctx())
 	s := &testServer{Out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	argv := append([]string{"--addr", "127.0.0.1:0"}, args...)
 	go func() { s.done <- run(ctx, argv, envMap(nil), strings.NewReader(""), s.Out) }()

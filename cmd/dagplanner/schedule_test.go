@@ -1,17 +1,17 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 func TestSchedulePlanCommand(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	db := filepath.Join(t.TempDir(), "plan.db")
 	store, err := models.Open(ctx, db)
 	if err != nil {
