@@ -283,7 +283,7 @@ func TestMessageRoles(t *testing.T) {
 	}
 	var audit []models.AuditEntry
 	ts.postForm(t, messagePath(own.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(wantN)}})
-	ts.Store.DB().Where("subject_kind = ? AND subject_id = ?", models.SubjectMessage, own.ID).Find(&audit)
+	ts.Store.DB().Where("subject_kind = ? AND subject_id = ? AND action = ?", models.SubjectMessage, own.ID, "message.sent").Find(&audit)
 	if len(audit) != 1 || audit[0].Action != "message.sent" || audit[0].VenueID == nil || *audit[0].VenueID != zwolle.ID {
 		t.Errorf("audit %+v, want message.sent for Zwolle", audit)
 	}

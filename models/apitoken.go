@@ -86,6 +86,7 @@ func (s *Store) CreateAPIToken(ctx context.Context, in APITokenInput) (APIToken,
 	token := APITokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret[:]))
 	t.Hash = hashDeviceToken(token)
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
 		if err := tx.Omit("Venue").Create(&t).Error; err != nil {
 			return err
 		}

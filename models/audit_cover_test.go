@@ -198,12 +198,12 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 				}},
 			{name: "session created", action: models.ActionSessionCreated, subject: models.SubjectSession, id: func() uint { return session.ID },
 				do: func(ctx context.Context) error {
-					se, err := s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Open data", Format: "talk", VenueID: f.venue.ID,
+					se, err := s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Open data", Format: models.Formats[0], VenueID: f.venue.ID,
 						RoomID: f.small.ID, FirstSlotID: f.s1.ID, SlotCount: 1, Speakers: []models.SpeakerInput{{Name: "Anna"}}})
 					return keep(err, func() { session = se })
 				},
 				fail: func(ctx context.Context) error { // a room of another venue
-					_, err := s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Open data", Format: "talk", VenueID: f.venue.ID,
+					_, err := s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Open data", Format: models.Formats[0], VenueID: f.venue.ID,
 						RoomID: f.otherRoom.ID, FirstSlotID: f.s1.ID, SlotCount: 1})
 					return err
 				},
@@ -217,12 +217,12 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 				old: map[string]any{"title": "Open data", "slots": []any{float64(f.s1.ID)}, "speakers": []any{"Anna"}},
 				new: map[string]any{"title": "Open data in de praktijk", "slots": []any{float64(f.s2.ID)}, "speakers": []any{"Anna", "Bram"}},
 				do: func(ctx context.Context) error {
-					_, err := s.UpdateSession(ctx, session.ID, models.SessionInput{Title: "Open data in de praktijk", Format: "talk", VenueID: f.venue.ID,
+					_, err := s.UpdateSession(ctx, session.ID, models.SessionInput{Title: "Open data in de praktijk", Format: models.Formats[0], VenueID: f.venue.ID,
 						RoomID: f.small.ID, FirstSlotID: f.s2.ID, SlotCount: 1, Speakers: []models.SpeakerInput{{Name: "Anna"}, {Name: "Bram"}}})
 					return err
 				},
 				fail: func(ctx context.Context) error { // a slot of another venue
-					_, err := s.UpdateSession(ctx, session.ID, models.SessionInput{Title: "Open data", Format: "talk", VenueID: f.venue.ID,
+					_, err := s.UpdateSession(ctx, session.ID, models.SessionInput{Title: "Open data", Format: models.Formats[0], VenueID: f.venue.ID,
 						RoomID: f.small.ID, FirstSlotID: f.otherSlot.ID, SlotCount: 1})
 					return err
 				}},
@@ -253,7 +253,7 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 				fail: func(ctx context.Context) error { return s.SetPinned(ctx, 999999, true) }},
 			{name: "planner run applied", action: models.ActionPlanApplied, subject: models.SubjectSchedule, id: func() uint { return f.event.ID },
 				setup: func() {
-					second = must(s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Zonder plek", Format: "talk"}))
+					second = must(s.CreateSession(ctx, f.event.ID, models.SessionInput{Title: "Zonder plek", Format: models.Formats[0], SlotCount: 1}))
 				},
 				do: func(ctx context.Context) error {
 					d, err := s.PlanningData(ctx, f.event.ID)

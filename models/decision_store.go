@@ -39,6 +39,7 @@ func (s *Store) SaveDecisionTemplate(ctx context.Context, eventID uint, in Decis
 	t := DecisionTemplate{EventID: eventID, Decision: in.Decision, Lang: in.Lang, Subject: in.Subject, Body: in.Body,
 		CreatedAt: now, UpdatedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		t.ID, t.CreatedAt = 0, now // a batch may run this again
 		var old DecisionTemplate
 		if err := tx.Where("event_id = ? AND decision = ? AND lang = ?", eventID, in.Decision, in.Lang).Limit(1).Find(&old).Error; err != nil {
 			return err

@@ -82,6 +82,7 @@ func (s *Store) CreateDeviceToken(ctx context.Context, in DeviceTokenInput) (Dev
 	token := DeviceTokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret[:]))
 	t := DeviceToken{Name: in.Name, Role: in.Role, VenueID: v.ID, Hash: hashDeviceToken(token), CreatedAt: s.now().UTC()}
 	err = s.writeFor(ctx, v.ID, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
 		if err := tx.Omit("Venue").Create(&t).Error; err != nil {
 			return err
 		}

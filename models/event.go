@@ -239,6 +239,7 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	e := Event{}
 	in.apply(&e)
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		e.ID = 0 // a batch may run this again
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}

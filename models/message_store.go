@@ -45,6 +45,7 @@ func (s *Store) CreateMessage(ctx context.Context, eventID uint, by Actor, in Me
 		SubjectNL:    in.SubjectNL, BodyNL: in.BodyNL, SubjectEN: in.SubjectEN, BodyEN: in.BodyEN, Author: by,
 		CreatedAt: now, UpdatedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		m.ID = 0 // a batch may run this again
 		if err := tx.Create(&m).Error; err != nil {
 			return err
 		}

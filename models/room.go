@@ -61,6 +61,7 @@ func (s *Store) CreateRoom(ctx context.Context, venueID uint, in RoomInput) (Roo
 	r := Room{VenueID: venueID}
 	in.apply(&r)
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		r.ID = 0 // a batch may run this again
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}

@@ -255,8 +255,9 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err
 	}
-	se := Session{EventID: eventID}
+	var se Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		se = Session{EventID: eventID} // a batch may run this again: start afresh
 		if err := saveSession(tx, &se, in); err != nil {
 			return err
 		}

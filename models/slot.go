@@ -55,8 +55,9 @@ func (s *Store) Slot(ctx context.Context, id uint) (Slot, error) {
 
 // CreateSlot adds a time slot to a venue; it may not overlap another slot of that venue.
 func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slot, error) {
-	sl := Slot{VenueID: venueID}
+	var sl Slot
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		sl = Slot{VenueID: venueID} // a batch may run this again
 		if err := s.fillSlot(tx, &sl, in); err != nil {
 			return err
 		}

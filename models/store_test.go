@@ -372,3 +372,14 @@ func TestReadsSeeEveryCommit(t *testing.T) {
 		}
 	}
 }
+
+// registrationEntries counts the audit entries about registrations: the fixture's own
+// entries (the event, venues, rooms and slots it made) are not counted.
+func registrationEntries(t *testing.T, s *models.Store) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().Model(&models.AuditEntry{}).Where("subject_kind = ?", models.SubjectRegistration).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -66,6 +66,7 @@ func (s *Store) CreateTrack(ctx context.Context, eventID uint, in TrackInput) (T
 	now := s.now().UTC()
 	t := Track{EventID: eventID, Name: strings.TrimSpace(in.Name), CreatedAt: now, UpdatedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
 		if err := tx.Create(&t).Error; err != nil {
 			return err
 		}
@@ -92,6 +93,7 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 		if err := tx.First(&t, id).Error; err != nil {
 			return notFound(err, "track", id)
 		}
+		was := t.Name // Updates below sets t's fields
 		// Proposals and sessions name their track: both follow the new name.
 		for _, model := range []any{&Proposal{}, &Session{}} {
 			if err := tx.Model(model).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", name).Error; err != nil {
@@ -102,7 +104,7 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 			return err
 		}
 		return s.audit(ctx, tx, AuditRecord{Action: ActionTrackRenamed, SubjectKind: SubjectTrack, SubjectID: t.ID,
-			Details: fieldChange("name", t.Name, name)})
+			Details: fieldChange("name", was, name)})
 	})
 	if isUniqueViolation(err) {
 		return Track{}, trackTaken()
@@ -157,11 +159,12 @@ func (s *Store) SetProposalTrack(ctx context.Context, id uint, track string) (Pr
 				return invalid(Problems{"track": {Key: "form.invalid_choice"}})
 			}
 		}
+		was := p.Track // UpdateColumn below sets p's field
 		if err := tx.Model(&p).UpdateColumn("track", track).Error; err != nil {
 			return err
 		}
 		if err := s.audit(ctx, tx, AuditRecord{Action: ActionProposalTrack, SubjectKind: SubjectProposal, SubjectID: p.ID,
-			Details: fieldChange("track", p.Track, track)}); err != nil {
+			Details: fieldChange("track", was, track)}); err != nil {
 			return err
 		}
 		// A confirmed proposal's session carries its track too.

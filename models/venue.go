@@ -156,6 +156,7 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 		if taken, err := slugOfAnother(tx, 0, v.Slug); err != nil || taken {
 			return errOr(err, errSlugTaken())
 		}
+		v.ID = 0 // a batch may run this again
 		if err := tx.Create(&v).Error; err != nil {
 			return err
 		}
