@@ -32,9 +32,13 @@ func TestExportsAreAudited(t *testing.T) {
 		byToken    bool
 	}{
 		{name: "people CSV", kind: models.ExportPeopleCSV,
-			request: func() (*http.Response, string) { return organiser.get(t, "/beheer/deelnemers/export.csv?scheiding=komma") }},
+			request: func() (*http.Response, string) {
+				return organiser.get(t, "/beheer/deelnemers/export.csv?scheiding=komma")
+			}},
 		{name: "people XLSX of a venue", kind: models.ExportPeopleXLSX, venue: zwolle.ID,
-			request: func() (*http.Response, string) { return organiser.get(t, "/beheer/deelnemers/export.xlsx?locatie=zwolle") }},
+			request: func() (*http.Response, string) {
+				return organiser.get(t, "/beheer/deelnemers/export.xlsx?locatie=zwolle")
+			}},
 		{name: "door list", kind: models.ExportDoorList, venue: zwolle.ID,
 			request: func() (*http.Response, string) { return organiser.get(t, venuePath+"/deurlijst.pdf") }},
 		{name: "badges", kind: models.ExportBadges, venue: zwolle.ID,
