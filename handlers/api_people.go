@@ -96,7 +96,7 @@ func (h *Handler) listRegistrationsAPI(c *gin.Context) {
 		next := strconv.Itoa(int(people[len(people)-1].ID))
 		out.NextCursor = &next
 	}
-	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportRegistrations, VenueID: venueIDOf(r.Venue), Rows: len(people),
+	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportRegistrations, VenueID: exportVenue(r), Rows: len(people),
 		Filter: map[string]any{"group": r.Audience.Group(), "cursor": cursor}}) {
 		return
 	}

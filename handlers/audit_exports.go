@@ -16,10 +16,14 @@ func (h *Handler) recordExport(c *gin.Context, rec models.ExportRecord) bool {
 	return true
 }
 
-// venueIDOf is a venue's id, or 0 for none (every venue).
-func venueIDOf(v *models.Venue) uint {
-	if v == nil {
-		return 0
+// exportVenue is the venue an export of the people list covers: the one chosen, else the
+// organiser's own when they manage one venue, else 0 for every venue.
+func exportVenue(r audienceRequest) uint {
+	if r.Venue != nil {
+		return r.Venue.ID
 	}
-	return v.ID
+	if len(r.Audience.Scope) == 1 {
+		return r.Audience.Scope[0]
+	}
+	return 0
 }

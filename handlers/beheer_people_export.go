@@ -112,7 +112,7 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 	if format == "xlsx" {
 		exportKind = models.ExportPeopleXLSX
 	}
-	if !h.recordExport(c, models.ExportRecord{Kind: exportKind, VenueID: venueIDOf(r.Venue),
+	if !h.recordExport(c, models.ExportRecord{Kind: exportKind, VenueID: exportVenue(r),
 		Filter: map[string]any{"soort": kind, "group": r.Audience.Group(), "venue": venue}}) {
 		return
 	}
