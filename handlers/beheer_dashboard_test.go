@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/xml"
 	"errors"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // chartOnPage is one chart of a rendered dashboard: its SVG's marks and its table's cells,
@@ -156,7 +156,7 @@ func parseChartTable(t *testing.T, c chartOnPage, table string) {
 func TestDashboardChartsMatchTables(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	var regs []models.Registration
 	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").Limit(12).Find(&regs).Error; err != nil {
 		t.Fatal(err)
@@ -273,7 +273,7 @@ func TestDashboardFiguresLinkToTheirPeople(t *testing.T) {
 
 func zwolleID(t *testing.T, ts *testServer) string {
 	t.Helper()
-	v, err := ts.Store.VenueBySlug(context.Background(), "zwolle")
+	v, err := ts.Store.VenueBySlug(modelstest.Ctx(), "zwolle")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +323,7 @@ func TestPeopleOrgTypeFilter(t *testing.T) {
 func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
 	if err != nil {
 		t.Fatal(err)
@@ -358,7 +358,7 @@ func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 func TestDashboardMailFiguresLinkToTheirPeople(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	// The demo's own e-mails were discarded; these two people's confirmations wait.
 	for _, name := range []string{"Wachtende Wim", "Mislukte Mia"} {
 		_, err := ts.Store.Register(ctx, models.RegistrationInput{Name: name, Email: strings.ReplaceAll(strings.ToLower(name), " ", ".") + "@example.nl",

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -206,7 +205,7 @@ func TestShellMarksTheCurrentPlace(t *testing.T) {
 func TestShellLeadsToTheFirstVenue(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		ts := newTestServerWith(t, store, false)
 		ts.loginAs(t, models.RoleAdmin, "")
 		for _, path := range []string{"/beheer/rooster", "/beheer/locaties"} {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // votingNow is the frozen clock of the voting tests: inside the demo's call for proposals,
@@ -63,7 +63,7 @@ func ballotLink(t *testing.T, ts *testServer, recipient string) string {
 	if err := ts.Store.DB().Where("kind = ? AND recipient = ?", models.MailBallot, recipient).Order("id DESC").First(&msg).Error; err != nil {
 		t.Fatalf("no ballot mail to %s in the outbox: %v", recipient, err)
 	}
-	m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(context.Background(), msg)
+	m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(modelstest.Ctx(), msg)
 	if err != nil {
 		t.Fatalf("compose the ballot mail: %v", err)
 	}
@@ -92,7 +92,7 @@ func checkedVotes(body string) []string {
 // co-speaker, to the demo; it returns the proposal and the ids of two other votable ones.
 func voteFixture(t *testing.T, ts *testServer) (models.Proposal, []uint) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ts.Store.SetClock(func() time.Time { return votingNow })
 	res, err := ts.Store.SubmitProposal(ctx, models.ProposalInput{Title: `<script>alert("titel")</script>`,
 		Summary: `<img src=x onerror=alert(1)>`, Description: "Lang <b>verhaal</b>.", Format: "workshop", Slots: 1,
@@ -462,7 +462,7 @@ func TestVotersWhoWantToHearCanBeWrittenTo(t *testing.T) {
 		t.Errorf("a message to voters goes to %d, want 1", n)
 	}
 	var got []string
-	if err := ts.Store.EachRecipient(context.Background(), models.Audience{Kind: models.AudienceVoters}, func(r models.Recipient) error {
+	if err := ts.Store.EachRecipient(modelstest.Ctx(), models.Audience{Kind: models.AudienceVoters}, func(r models.Recipient) error {
 		got = append(got, r.Email)
 		return nil
 	}); err != nil || len(got) != 1 || got[0] != "wil.weten@example.nl" {

@@ -16,8 +16,8 @@ import (
 // asAdmin is the context the team's changes are made in: an admin acts.
 var asAdmin = models.WithActor(ctx, models.Actor{Kind: models.ActorUser, ID: 999, Name: "beheer@example.nl"})
 
-// auditCount counts the audit entries with action about one subject.
-func auditCount(t *testing.T, s *models.Store, kind string, id uint, action string) int {
+// auditActions counts the audit entries with action about one subject.
+func auditActions(t *testing.T, s *models.Store, kind string, id uint, action string) int {
 	t.Helper()
 	trail, err := s.AuditTrail(ctx, kind, id)
 	if err != nil {
@@ -67,7 +67,7 @@ func TestInvitationLifecycle(t *testing.T) {
 			queued[0].Recipient != "nieuw@example.nl" || queued[0].Lang != "en" {
 			t.Fatalf("outbox = %+v (%v), want one English invitation to nieuw@example.nl", queued, err)
 		}
-		if got := auditCount(t, s, models.SubjectInvitation, inv.ID, "invitation.create"); got != 1 {
+		if got := auditActions(t, s, models.SubjectInvitation, inv.ID, "invitation.create"); got != 1 {
 			t.Errorf("invitation.create entries = %d, want 1", got)
 		}
 
@@ -173,7 +173,7 @@ func TestInvitationLifecycle(t *testing.T) {
 		if _, err := s.WithdrawInvitation(asAdmin, other.ID); !errors.Is(err, models.ErrInvitationGone) {
 			t.Errorf("withdraw twice: %v, want ErrInvitationGone", err)
 		}
-		if got := auditCount(t, s, models.SubjectInvitation, other.ID, "invitation.withdraw"); got != 1 {
+		if got := auditActions(t, s, models.SubjectInvitation, other.ID, "invitation.withdraw"); got != 1 {
 			t.Errorf("invitation.withdraw entries = %d, want 1", got)
 		}
 		if open := must(s.OpenInvitations(ctx)); len(open) != 0 {

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os/user"
 	"slices"
 	"strings"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
 // command is one of dagplanner's subcommands: its words, one line about it, and what runs it
@@ -57,12 +60,32 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	for _, cmd := range commands() {
 		words := strings.Fields(cmd.name)
 		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			if cmd.name != "serve" {
+				// What a command changes, the audit trail attributes to whoever runs it.
+				ctx = models.WithActor(ctx, cliActor(getenv))
+			}
 			return cmd.run(ctx, args[len(words):], getenv, stdin, stdout)
 		}
 	}
 	var list strings.Builder
 	printCommands(&list)
 	return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), list.String())
+}
+
+// cliActor is how the audit trail names the command line: the operating-system account that
+// runs it, or "cli" when that is unknown.
+func cliActor(getenv func(string) string) models.Actor {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = getenv("USER")
+	}
+	if name == "" {
+		name = "cli"
+	}
+	return models.Actor{Kind: models.ActorCLI, Name: name}
 }
 
 // printCommands writes the list of commands, one line each.

@@ -1,19 +1,20 @@
 package main
 
 import (
-	"context"
 	"net"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out syncBuffer
-			if err := run(context.Background(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
+			if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
 				t.Fatalf("run(%q) = %v, want nil: help is no failure", args, err)
 			}
 			text := out.String()
@@ -34,7 +35,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	}
 	// A command's own -h shows its flags, and is no failure either.
 	var out syncBuffer
-	if err := run(context.Background(), []string{"user", "passwd", "-h"}, envMap(nil), strings.NewReader(""), &out); err != nil {
+	if err := run(modelstest.Ctx(), []string{"user", "passwd", "-h"}, envMap(nil), strings.NewReader(""), &out); err != nil {
 		t.Errorf("user passwd -h = %v, want nil", err)
 	}
 	if !strings.Contains(out.String(), "-password-stdin") {
@@ -44,7 +45,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 
 func TestUserPasswd(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "users.db")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	add := []string{"user", "add", "--db", db, "--email", "anna@example.nl", "--role", "admin", "--password-stdin"}
 	if err := run(ctx, add, envMap(nil), strings.NewReader("het eerste wachtwoord\n"), &syncBuffer{}); err != nil {
 		t.Fatalf("user add: %v", err)

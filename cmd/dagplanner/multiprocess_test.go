@@ -63,10 +63,10 @@ func startCluster(t *testing.T) *mpCluster {
 			}
 		}
 	})
-	if err := mc.procs.StartAll(context.Background()); err != nil {
+	if err := mc.procs.StartAll(modelstest.Ctx()); err != nil {
 		t.Fatal(err)
 	}
-	if mc.proxy, err = cluster.StartNginx(context.Background(), t.TempDir(), "../../deploy/nginx/dagplanner.conf", mc.procs.Addrs()); err != nil {
+	if mc.proxy, err = cluster.StartNginx(modelstest.Ctx(), t.TempDir(), "../../deploy/nginx/dagplanner.conf", mc.procs.Addrs()); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(mc.proxy.Stop)
@@ -174,7 +174,7 @@ func mpCounts(t *testing.T, c *http.Client, base string) ([]mpVenue, map[string]
 func TestTwoProcessesBehindNginx(t *testing.T) {
 	t.Parallel()
 	mc := startCluster(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	p1, p2 := mc.procs.URL(0), mc.procs.URL(1)
 	start := time.Now()
 

@@ -186,7 +186,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer listener.Close()
 	cfg.BaseURL = resolveBaseURL(cfg.BaseURL, listener.Addr(), log)
 	if cfg.Demo {
-		if err := loadDemo(ctx, store, cfg, stdout); err != nil {
+		// The demo is loaded at the operator's request (--demo): the trail names the command line.
+		if err := loadDemo(models.WithActor(ctx, cliActor(getenv)), store, cfg, stdout); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"io"
@@ -108,17 +107,17 @@ func checkDemoPasswordReset(t *testing.T, out, old string) {
 	}
 	args := strings.Fields(m[1])
 	const fresh = "een nieuw wachtwoord voor de demo"
-	if err := run(context.Background(), args, envMap(nil), strings.NewReader(fresh+"\n"), &syncBuffer{}); err != nil {
+	if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(fresh+"\n"), &syncBuffer{}); err != nil {
 		t.Fatalf("dagplanner %s: %v", m[1], err)
 	}
 	db := args[slices.Index(args, "--db")+1]
 	checkLogin(t, db, demoEmail, fresh)
-	s, err := models.Open(context.Background(), db)
+	s, err := models.Open(modelstest.Ctx(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Authenticate(context.Background(), demoEmail, old); err == nil {
+	if _, err := s.Authenticate(modelstest.Ctx(), demoEmail, old); err == nil {
 		t.Error("the old demo password still signs in after the reset")
 	}
 }
@@ -204,7 +203,7 @@ func TestUserAdd(t *testing.T) {
 
 	var out syncBuffer
 	args := []string{"user", "add", "--db", db, "--email", "anna@example.nl", "--role", "organiser", "--password-stdin"}
-	if err := run(context.Background(), args, envMap(nil), strings.NewReader(password), &out); err != nil {
+	if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(password), &out); err != nil {
 		t.Fatalf("user add: %v", err)
 	}
 	if !strings.Contains(out.String(), "created organiser account anna@example.nl") {
@@ -231,7 +230,7 @@ func TestUserAdd(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var out syncBuffer
-			err := run(context.Background(), tc.args, envMap(tc.env), strings.NewReader(tc.stdin), &out)
+			err := run(modelstest.Ctx(), tc.args, envMap(tc.env), strings.NewReader(tc.stdin), &out)
 			if err == nil {
 				t.Fatalf("run(%q) = nil, want an error containing %q; output: %s", tc.args, tc.wantErr, out.String())
 			}
@@ -250,7 +249,7 @@ func TestUserAddUsesDatabaseFromEnvironment(t *testing.T) {
 	var out syncBuffer
 	// No --db: the account must land in the DAGPLANNER_DB file, not in ./dagplanner.db.
 	args := []string{"user", "add", "--email", "kees@example.nl", "--role", "organiser", "--password-stdin"}
-	err := run(context.Background(), args, envMap(map[string]string{"DAGPLANNER_DB": db}), strings.NewReader("nog een heel lang wachtwoord\n"), &out)
+	err := run(modelstest.Ctx(), args, envMap(map[string]string{"DAGPLANNER_DB": db}), strings.NewReader("nog een heel lang wachtwoord\n"), &out)
 	if err != nil {
 		t.Fatalf("user add with DAGPLANNER_DB: %v", err)
 	}
@@ -260,7 +259,7 @@ func TestUserAddUsesDatabaseFromEnvironment(t *testing.T) {
 // checkLogin opens the database and checks the account signs in with the password.
 func checkLogin(t *testing.T, db, email, password string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	s, err := models.Open(ctx, db)
 	if err != nil {
 		t.Fatalf("open %s: %v", db, err)
