@@ -506,6 +506,8 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	"GET /beheer/logboek":            "TestAuditLogRoles", // #16 audit: admins only
+	"GET /beheer/logboek/export.csv": "TestAuditLogRoles",
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

@@ -197,6 +197,13 @@ func (h *Handler) routes() (http.Handler, error) {
 	msgs.POST("/:message/annuleren", h.cancelMessage)
 	// --- end #15 messages ---
 
+	// --- #16 audit ---
+	// The audit log: admins only. It is read-only: no route edits or deletes an entry.
+	logbook := r.Group("/beheer/logboek", h.requireRole(models.RoleAdmin))
+	logbook.GET("", h.showAuditLog)
+	logbook.GET("/export.csv", h.exportAuditCSV)
+	// --- end #16 audit ---
+
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
 	api.GET("/event", h.getEvent)
