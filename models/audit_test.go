@@ -2,10 +2,13 @@ package models_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"gorm.io/gorm"
 
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
@@ -316,4 +319,56 @@ func TestAuditLogFiltersAndPages(t *testing.T) {
 			t.Errorf("AuditKinds = %v, %v (%v)", kinds, actions, err)
 		}
 	})
+}
+
+// TestAuditChainMigration chains the entries an older version wrote, in their order, with
+// their personal values moved apart.
+func TestAuditChainMigration(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []string{"sqlite", "postgres"} {
+		t.Run(kind, func(t *testing.T) {
+			dsn := "file:" + filepath.Join(t.TempDir(), "old.db")
+			if kind == "postgres" {
+				dsn = modelstest.PostgresDSN(t)
+			}
+			at := time.Date(2027, 1, 10, 9, 0, 0, 123456789, time.UTC)
+			err := models.MigrateTo(ctx, dsn, "2026120804_english_content", func(db *gorm.DB) error {
+				rows := []struct{ action, details string }{
+					{models.AuditRegistrationDetails, `{"fields":["name"],"old":{"name":"Anna de Vries"},"new":{"name":"Anna de Wit"}}`},
+					{"message.sent", `{"group":"attendees","recipients":3}`},
+					{models.ActionWalkIn, ""},
+				}
+				for i, r := range rows {
+					err := db.Exec(`INSERT INTO audit_entries (at, actor_kind, actor_id, actor_name, action, subject_kind, subject_id, reason, details)
+						VALUES (?, 'user', 3, 'beheer@example.nl', ?, 'registration', ?, 'oud', ?)`, at.Add(time.Duration(i)*time.Minute), r.action, i+1, r.details).Error
+					if err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatalf("migrate to the version before: %v", err)
+			}
+			s, err := models.Open(ctx, dsn)
+			if err != nil {
+				t.Fatalf("open (the chain's migration): %v", err)
+			}
+			defer s.Close()
+			mustVerify(t, s, 3)
+			entries := allEntries(t, s)
+			if e := entries[0]; e.Seq != 1 || e.Action != models.AuditRegistrationDetails || strings.Contains(e.Details, "Anna") ||
+				!strings.Contains(e.Personal, "Anna de Wit") || !strings.Contains(e.Details, `"fields":["name"]`) {
+				t.Errorf("first entry after the migration: %+v", e)
+			}
+			if e := entries[2]; e.Seq != 3 || e.Action != models.ActionWalkIn || e.Details != "" {
+				t.Errorf("last entry after the migration: %+v", e)
+			}
+			// New entries carry on from there.
+			if err := s.RecordAuditExport(models.WithActor(ctx, auditAdmin), "", "csv"); err != nil {
+				t.Fatal(err)
+			}
+			mustVerify(t, s, 4)
+		})
+	}
 }

@@ -14,9 +14,7 @@ import (
 // auditVerify implements "dagplanner audit verify": it walks the audit log's hash chain and
 // prints OK with the number of entries, or fails naming the first entry that breaks it.
 func auditVerify(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("dagplanner audit verify", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	db := fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
+	fs, db := auditFlags("verify", getenv, stdout)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -39,9 +37,7 @@ func auditVerify(ctx context.Context, args []string, getenv func(string) string,
 // auditAnonymise implements "dagplanner audit anonymise": it removes the personal fields of
 // the audit entries written before a date, keeping the chain sound.
 func auditAnonymise(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
-	fs := flag.NewFlagSet("dagplanner audit anonymise", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	db := fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
+	fs, db := auditFlags("anonymise", getenv, stdout)
 	before := fs.String("before", "", "anonymise the entries written before this day, YYYY-MM-DD in UTC (required)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -64,4 +60,11 @@ func auditAnonymise(ctx context.Context, args []string, getenv func(string) stri
 	}
 	fmt.Fprintf(stdout, "anonymised %d entries written before %s\n", n, day.Format(time.DateOnly))
 	return nil
+}
+
+// auditFlags starts the flags of "dagplanner audit NAME", with --db.
+func auditFlags(name string, getenv func(string) string, stdout io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("dagplanner audit "+name, flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	return fs, fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
 }
