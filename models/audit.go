@@ -53,14 +53,14 @@ type AuditEntry struct {
 	ID          uint
 	Seq         int64     `gorm:"not null;default:0;uniqueIndex:idx_audit_entries_seq"`
 	At          time.Time `gorm:"not null;index"`
-	ActorKind   string    `gorm:"size:20;not null"`
-	ActorID     *uint
-	ActorName   string `gorm:"size:254;not null"`
-	Action      string `gorm:"size:60;not null;index"`
-	SubjectKind string `gorm:"size:30;not null;index:idx_audit_subject"`
-	SubjectID   uint   `gorm:"not null;index:idx_audit_subject"`
-	VenueID     *uint  `gorm:"index"`
-	Reason      string `gorm:"size:500;not null;default:''"`
+	ActorKind   string    `gorm:"size:20;not null;index:idx_audit_actor"`
+	ActorID     *uint     `gorm:"index:idx_audit_actor"`
+	ActorName   string    `gorm:"size:254;not null"`
+	Action      string    `gorm:"size:60;not null;index"`
+	SubjectKind string    `gorm:"size:30;not null;index:idx_audit_subject"`
+	SubjectID   uint      `gorm:"not null;index:idx_audit_subject"`
+	VenueID     *uint     `gorm:"index"`
+	Reason      string    `gorm:"size:500;not null;default:''"`
 	// Details is a small JSON object: what changed (field names, and old and new values
 	// where they are not sensitive), the session concerned, and so on. Personal values are
 	// kept apart, in Personal.

@@ -10,12 +10,15 @@ import (
 // migrateAuditChain makes the audit log a hash chain (audit_chain.go): each entry gets its
 // place, its previous entry's hash and its own, the address the request came from, its
 // personal values apart from its details with their salted digest, and a time of
-// anonymisation; one row holds the chain's head. The entries there are are chained in the
-// order they were written, their personal values moved apart as writeAudit does now.
+// anonymisation; one row holds the chain's head; an index serves the log's filter by person.
+// The entries already there are chained in the order they were written, their personal values
+// moved apart as writeAudit does now.
 func migrateAuditChain(tx *gorm.DB) error {
 	type sealed = AuditEntry // the entry as it is chained now, before the name is taken below
 	type AuditEntry struct {
 		ID             uint
+		ActorKind      string `gorm:"index:idx_audit_actor"`
+		ActorID        *uint  `gorm:"index:idx_audit_actor"`
 		Seq            int64  `gorm:"not null;default:0;uniqueIndex:idx_audit_entries_seq"`
 		ClientAddress  string `gorm:"size:64;not null;default:''"`
 		Personal       string `gorm:"size:4000;not null;default:''"`
@@ -83,8 +86,10 @@ func migrateAuditChain(tx *gorm.DB) error {
 			return err
 		}
 	}
-	if err := m.CreateIndex(&AuditEntry{}, "idx_audit_entries_seq"); err != nil {
-		return err
+	for _, idx := range []string{"idx_audit_entries_seq", "idx_audit_actor"} { // the chain's order; the filter by person
+		if err := m.CreateIndex(&AuditEntry{}, idx); err != nil {
+			return err
+		}
 	}
 	return tx.Create(&AuditChainHead{ID: auditChainHeadID, Seq: seq, Hash: prev}).Error
 }
