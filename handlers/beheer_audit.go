@@ -150,8 +150,14 @@ func (h *Handler) showAuditLog(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	titles, err := h.store.SessionTitles(ctx, auditSessionIDs(page.Entries))
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	view := auditView{Page: p, loc: r.Loc, titles: titles}
 	for _, e := range page.Entries {
-		d.Rows = append(d.Rows, h.auditRow(p, e, r.Loc))
+		d.Rows = append(d.Rows, h.auditRow(view, e))
 	}
 	link := func(param string, seq int64) string {
 		v := url.Values{}

@@ -153,6 +153,28 @@ func TestAuditLogPage(t *testing.T) {
 			t.Errorf("second page shows %d of the new entries, want 5 and the oldest, with a link back", n)
 		}
 	})
+	t.Run("session titles", func(t *testing.T) {
+		// Someone with a seat loses their sessions: the log names them by title.
+		var regID, sessionID uint
+		row := ts.Store.DB().Table("bookings").Select("registration_id, session_id").
+			Where("status = ?", models.BookingConfirmed).Order("registration_id").Limit(1).Row()
+		if err := row.Scan(&regID, &sessionID); err != nil {
+			t.Fatal(err)
+		}
+		titles, err := ts.Store.SessionTitles(context.Background(), []uint{sessionID})
+		if err != nil || titles[sessionID] == "" {
+			t.Fatalf("SessionTitles = %v, %v", titles, err)
+		}
+		resp, body := ts.postForm(t, personPath(regID)+"/sessies", url.Values{})
+		bhExpectRedirect(t, resp, body, personPath(regID))
+		_, body = page(t, "?actie="+models.AuditRegistrationSessions+"&object=registration:"+bhID(regID))
+		_, body, _ = strings.Cut(body, `id="lijst"`)
+		_, removed, _ := strings.Cut(body, "<li>Eraf: ")
+		removed, _, _ = strings.Cut(removed, "</li>")
+		if !strings.Contains(removed, titles[sessionID]) || !strings.Contains(body, "<li>Erbij: –</li>") {
+			t.Errorf("the log names the sessions removed as %q, want %q among them, and none added", removed, titles[sessionID])
+		}
+	})
 	t.Run("history links", func(t *testing.T) {
 		_, body := ts.get(t, personPath(person.ID))
 		if want := `href="/beheer/logboek?object=registration%3A` + bhID(person.ID) + `"`; !strings.Contains(body, want) {

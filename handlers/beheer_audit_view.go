@@ -58,8 +58,40 @@ func (p Page) History(kind string, id uint) HistoryLink {
 	return HistoryLink{URL: auditHistoryURL(kind, id), Label: p.T("audit.history")}
 }
 
+// auditView is what describing entries needs: the reader's page, the event's time zone and
+// the titles of the sessions the entries name.
+type auditView struct {
+	Page
+	loc    *time.Location
+	titles map[uint]string
+}
+
+// sessionKeys are the details that hold a session's id, or a list of them.
+var sessionKeys = []string{"session", "sessions", "added", "removed", "waitlist"}
+
+// auditSessionIDs lists the sessions the entries' details name.
+func auditSessionIDs(entries []models.AuditEntry) []uint {
+	ids := []uint{}
+	for _, e := range entries {
+		det := e.DetailMap()
+		for _, k := range sessionKeys {
+			vals, ok := det[k].([]any)
+			if !ok {
+				vals = []any{det[k]}
+			}
+			for _, v := range vals {
+				if n, ok := v.(float64); ok && n > 0 {
+					ids = append(ids, uint(n))
+				}
+			}
+		}
+	}
+	return ids
+}
+
 // auditRow describes an entry in the reader's language.
-func (h *Handler) auditRow(p Page, e models.AuditEntry, loc *time.Location) auditRow {
+func (h *Handler) auditRow(v auditView, e models.AuditEntry) auditRow {
+	p, loc := v.Page, v.loc
 	row := auditRow{Seq: e.Seq, At: e.At.In(loc), Address: e.ClientAddress, Reason: e.Reason, Anonymised: e.Anonymised(),
 		Action: p.labelOr(e.Action, "audit.do."+e.Action, "person.audit."+e.Action), entry: e}
 	row.Actor = p.actorLabel(e.ActorKind, e.ActorName)
@@ -71,8 +103,31 @@ func (h *Handler) auditRow(p Page, e models.AuditEntry, loc *time.Location) audi
 		row.Object += " #" + strconv.Itoa(int(e.SubjectID))
 	}
 	row.ObjectURL = h.objectURL(e.SubjectKind, e.SubjectID)
-	row.Changes = p.auditChanges(e.DetailMap())
+	det := e.DetailMap()
+	for _, k := range sessionKeys {
+		if val, ok := det[k]; ok {
+			det[k] = v.sessionTitles(val)
+		}
+	}
+	row.Changes = p.auditChanges(det)
 	return row
+}
+
+// sessionTitles replaces session ids (one or a list) by the sessions' titles.
+func (v auditView) sessionTitles(val any) any {
+	switch x := val.(type) {
+	case float64:
+		if t, ok := v.titles[uint(x)]; ok {
+			return t
+		}
+	case []any:
+		out := make([]any, len(x))
+		for i, item := range x {
+			out[i] = v.sessionTitles(item)
+		}
+		return out
+	}
+	return val
 }
 
 // auditChanges describes the details: each edited field as "field: before → after" (or
@@ -137,6 +192,9 @@ func (p Page) auditValue(v any) string {
 		}
 		return p.T("audit.no")
 	case []any:
+		if len(x) == 0 {
+			return "–"
+		}
 		parts := make([]string, len(x))
 		for i, item := range x {
 			parts[i] = p.auditValue(item)
@@ -169,7 +227,12 @@ func (h *Handler) exportAuditCSV(c *gin.Context) {
 		return
 	}
 	tr := h.tr(c)
-	p := Page{Lang: tr.Lang(), tr: tr}
+	titles, err := h.store.SessionTitles(ctx, nil)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	v := auditView{Page: Page{Lang: tr.Lang(), tr: tr}, loc: r.Loc, titles: titles}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "logboek-"+time.Now().In(r.Loc).Format("2006-01-02")+".csv"))
@@ -177,12 +240,12 @@ func (h *Handler) exportAuditCSV(c *gin.Context) {
 	w := newCSVSheet(c.Writer, ';', r.Loc)
 	var names []string
 	for _, col := range []string{"seq", "at", "actor", "address", "action", "object", "changes", "reason", "details", "hash"} {
-		names = append(names, p.T("audit.col."+col))
+		names = append(names, v.T("audit.col."+col))
 	}
 	err = w.Header(names)
 	if err == nil {
 		err = h.store.EachAuditEntry(ctx, r.Filter, func(e models.AuditEntry) error {
-			row := h.auditRow(p, e, r.Loc)
+			row := h.auditRow(v, e)
 			details, _ := json.Marshal(e.DetailMap())
 			return w.Row([]any{strconv.FormatInt(e.Seq, 10), row.At.Format("2006-01-02 15:04:05"), row.Actor, row.Address,
 				row.Action, row.Object, strings.Join(row.Changes, "; "), row.Reason, string(details), e.Hash})

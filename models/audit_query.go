@@ -151,3 +151,27 @@ func (s *Store) RecordAuditExport(ctx context.Context, query, format string) err
 	}
 	return nil
 }
+
+// SessionTitles returns the titles of the sessions with the given ids (of every session when
+// ids is nil), for the log's readable summaries; a session that is gone has none.
+func (s *Store) SessionTitles(ctx context.Context, ids []uint) (map[uint]string, error) {
+	out := map[uint]string{}
+	if ids != nil && len(ids) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		ID    uint
+		Title string
+	}
+	q := s.db.WithContext(ctx).Model(&Session{}).Select("id", "title")
+	if ids != nil {
+		q = q.Where("id IN ?", ids)
+	}
+	if err := q.Scan(&rows).Error; err != nil {
+		return nil, fmt.Errorf("session titles: %w", err)
+	}
+	for _, r := range rows {
+		out[r.ID] = r.Title
+	}
+	return out, nil
+}
