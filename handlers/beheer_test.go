@@ -520,6 +520,8 @@ var bhRoutesTestedElsewhere = map[string]string{
 	"POST /beheer/team/:user/activeren":                     "TestTeamRoles",
 	"GET /beheer/uitnodiging/:token":                        "TestInvitationMailAndAccept",
 	"POST /beheer/uitnodiging/:token":                       "TestInvitationMailAndAccept",
+	"GET /beheer/logboek":                                   "TestAuditLogRoles", // #16 audit: admins only
+	"GET /beheer/logboek/export.csv":                        "TestAuditLogRoles",
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

@@ -216,6 +216,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/uitnodiging/:token", h.showInvitation)
 	r.POST("/beheer/uitnodiging/:token", h.acceptInvitation)
 	// --- end #16 team ---
+	// --- #16 audit ---
+	// The audit log: admins only. It is read-only: no route edits or deletes an entry.
+	logbook := r.Group("/beheer/logboek", h.requireRole(models.RoleAdmin))
+	logbook.GET("", h.showAuditLog)
+	logbook.GET("/export.csv", h.exportAuditCSV)
+	// --- end #16 audit ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")

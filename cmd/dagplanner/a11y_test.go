@@ -93,6 +93,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/team",
 		account,
 		invitation,
+		// #16 audit: the log, filtered to a person (with their history), and refused filters
+		"/beheer/logboek",
+		"/beheer/logboek?object=registration%3A" + strings.TrimPrefix(person, "/beheer/deelnemers/"),
+		"/beheer/logboek?van=gisteren&object=sessie",
 	}
 
 	ctx := browsertest.New(t)

@@ -43,6 +43,8 @@ func commands() []command {
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return planSchedule(ctx, args, getenv, stdout)
 			}},
+		{"audit verify", "check the audit log's hash chain; fails naming the first broken entry", auditVerify},
+		{"audit anonymise", "remove the personal data from audit entries older than --before YYYY-MM-DD", auditAnonymise},
 		{"backup", "copy the database to a new file (SQLite while it runs; PostgreSQL with pg_dump)", backup},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {

@@ -18,7 +18,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 				t.Fatalf("run(%q) = %v, want nil: help is no failure", args, err)
 			}
 			text := out.String()
-			for _, name := range []string{"serve", "user add", "user passwd", "token add", "token revoke", "schedule plan", "help"} {
+			for _, name := range []string{"serve", "user add", "user passwd", "token add", "token revoke", "schedule plan", "audit verify", "audit anonymise", "help"} {
 				if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(name) + ` +\S`).MatchString(text) {
 					t.Errorf("run(%q) lists no line for %q:\n%s", args, name, text)
 				}
