@@ -36,6 +36,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
+	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -813,4 +814,39 @@ func migrateEnglishContent(tx *gorm.DB) error {
 		(SELECT p.lang FROM co_speakers c JOIN proposals p ON p.id = c.proposal_id WHERE p.event_id = speakers.event_id
 			AND LOWER(c.email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
 		'') WHERE email <> ''`).Error
+}
+
+// migrateSecondFactor adds the TOTP second factor (issue #16): the accounts' sealed secrets and
+// the last time step each accepted, their hashed recovery codes, the key the secrets are sealed
+// with, and per role whether a second factor is required (admins and organisers: yes).
+func migrateSecondFactor(tx *gorm.DB) error {
+	type User struct{ ID uint }
+	type SecondFactor struct {
+		UserID    uint   `gorm:"primaryKey;autoIncrement:false"`
+		User      User   `gorm:"constraint:OnDelete:CASCADE"`
+		Secret    []byte `gorm:"not null"`
+		LastStep  int64  `gorm:"not null;default:0"`
+		CreatedAt time.Time
+	}
+	type RecoveryCode struct {
+		ID     uint
+		UserID uint   `gorm:"not null;index"`
+		User   User   `gorm:"constraint:OnDelete:CASCADE"`
+		Hash   string `gorm:"size:64;not null;uniqueIndex"`
+		UsedAt *time.Time
+	}
+	type SecondFactorRule struct {
+		Role      string `gorm:"size:20;primaryKey"`
+		Required  bool   `gorm:"not null"`
+		UpdatedAt time.Time
+	}
+	type SecondFactorKey struct {
+		ID  uint   `gorm:"primaryKey;autoIncrement:false"`
+		Key []byte `gorm:"not null"`
+	}
+	if err := tx.Migrator().CreateTable(&SecondFactor{}, &RecoveryCode{}, &SecondFactorRule{}, &SecondFactorKey{}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	return tx.Create([]SecondFactorRule{{"admin", true, now}, {"organiser", true, now}, {"reviewer", false, now}, {"door", false, now}}).Error
 }
