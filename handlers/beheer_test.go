@@ -506,6 +506,17 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	// --- #16 2fa ---
+	"GET /beheer/inloggen/tweede-stap":           "TestSecondFactorRoles",
+	"POST /beheer/inloggen/tweede-stap":          "TestSecondFactorRoles",
+	"GET /beheer/account/tweestaps":              "TestSecondFactorRoles",
+	"POST /beheer/account/tweestaps":             "TestSecondFactorRoles",
+	"GET /beheer/account/tweestaps/herstelcodes": "TestSecondFactorRoles",
+	"POST /beheer/account/tweestaps/uitzetten":   "TestSecondFactorRoles",
+	"GET /beheer/beveiliging":                    "TestSecondFactorRoles",
+	"POST /beheer/beveiliging":                   "TestSecondFactorRoles",
+	"POST /beheer/beveiliging/:user/herstellen":  "TestSecondFactorRoles",
+	// --- end #16 2fa ---
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

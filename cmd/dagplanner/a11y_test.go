@@ -86,6 +86,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",
 		"/beheer/deelnemers?groep=stemmers",
+		// #16 2fa: setting up one's second factor (the demo admin has none), the admins' page;
+		// the second step and the recovery codes are checked in TestSecondFactorKeyboardOnly
+		"/beheer/account/tweestaps",
+		"/beheer/beveiliging",
 	}
 
 	ctx := browsertest.New(t)
