@@ -130,7 +130,9 @@ func (s *Store) secondFactorCipher(ctx context.Context) (cipher.AEAD, error) {
 }
 
 // userAAD binds a sealed secret to its account: a secret copied to another row won't open.
-func userAAD(userID uint) []byte { return binary.BigEndian.AppendUint64([]byte("totp:"), uint64(userID)) }
+func userAAD(userID uint) []byte {
+	return binary.BigEndian.AppendUint64([]byte("totp:"), uint64(userID))
+}
 
 func (s *Store) sealSecret(ctx context.Context, userID uint, secret string) ([]byte, error) {
 	aead, err := s.secondFactorCipher(ctx)
