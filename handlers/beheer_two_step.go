@@ -49,7 +49,7 @@ var (
 // enrolled, and kept in the session so that reloading shows the same QR code.
 func (h *Handler) twoStepPage(c *gin.Context, u models.User, form *Form) (twoStepData, error) {
 	ctx := c.Request.Context()
-	p := h.page(c, h.tr(c).T("account.two_step.title"), "account")
+	p := h.page(c, h.tr(c).T("account.two_step.title"), "beheer")
 	p.Form = form
 	data := twoStepData{Page: p}
 	var err error
@@ -154,7 +154,7 @@ func (h *Handler) showRecoveryCodes(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, twoStepPath)
 		return
 	}
-	p := h.page(c, h.tr(c).T("account.two_step.codes_title"), "account")
+	p := h.page(c, h.tr(c).T("account.two_step.codes_title"), "beheer")
 	c.Header("Cache-Control", "no-store")
 	h.render(c, http.StatusOK, "beheer/recovery_codes", twoStepData{Page: p, Codes: codes})
 }
@@ -171,13 +171,23 @@ func (h *Handler) disableTwoStep(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	has, err := h.store.HasSecondFactor(ctx, u.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if required || !has {
+		// The page offers no such form then; it says why.
+		if required {
+			h.setFlash(c, "account.two_step.required_cannot_disable")
+		}
+		c.Redirect(http.StatusSeeOther, twoStepPath)
+		return
+	}
 	status := http.StatusUnprocessableEntity
-	switch {
-	case required:
-		form.Problems.Add("proof", "account.two_step.required_cannot_disable")
-	case proof == "":
+	if proof == "" {
 		form.Problems.Add("proof", "form.required")
-	default:
+	} else {
 		status = h.checkProof(c, form, u, proof)
 	}
 	if !form.Valid() {
