@@ -124,6 +124,27 @@ func TestSecondStepSignIn(t *testing.T) {
 		bhCheckProblem(t, body, "recovery", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
 	})
 
+	t.Run("a session begun without the second factor owes it", func(t *testing.T) {
+		// As another way of signing in (a password reset, say) would leave it: user_id set,
+		// no second factor remembered. The gate asks for the code before anything else.
+		const planted = "zonder-tweede-stap-0123456789abcdef01234"
+		v := sfUser(t, ts, models.RoleOrganiser)
+		vSecret := enrolTOTP(t, ts.Store, v)
+		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{sessionUserID: int(v.ID)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := ts.Store.WebSessions().Commit(planted, data, time.Now().Add(time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		weak := bhWithClient(t, ts)
+		bhSetSessionCookie(t, weak, weak.Client, planted)
+		bhExpectRedirect(t, mustGet(t, weak, "/beheer/sessies"), "", secondStepURL)
+		bhExpectRedirect(t, mustGet(t, weak, "/beheer"), "", "/beheer/inloggen?terug=/beheer") // no longer signed in
+		resp, body := weak.postForm(t, secondStepURL, url.Values{"code": {nextTOTP(t, ts.Store, vSecret)}})
+		bhExpectRedirect(t, resp, body, "/beheer/sessies")
+	})
+
 	t.Run("pending state expires", func(t *testing.T) {
 		const planted = "tweede-stap-verlopen-0123456789abcdef0123"
 		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{
@@ -376,6 +397,9 @@ func TestSecurityPageResetsAndSetsPolicy(t *testing.T) {
 	if resp, _ := person.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
 		t.Errorf("organiser without a second factor once it is optional: status %d, want 200", resp.StatusCode)
 	}
+	reviewer := bhWithClient(t, ts)
+	sfPassword(t, reviewer, sfUser(t, ts, models.RoleReviewer), "")
+	bhExpectRedirect(t, mustGet(t, reviewer, "/beheer/voorstellen"), "", twoStepURL)
 	_, body = ts.get(t, securityURL)
 	if !strings.Contains(body, `id="veld-required-reviewer" name="required_reviewer" value="ja" checked`) ||
 		strings.Contains(body, `id="veld-required-organiser" name="required_organiser" value="ja" checked`) {
