@@ -64,6 +64,10 @@ func (h *Handler) requireRole(roles ...string) gin.HandlerFunc {
 			c.Abort()
 			return
 		}
+		if !h.passSecondFactorGate(c, u) {
+			c.Abort()
+			return
+		}
 		setActor(c, userActor(u))
 		c.Next()
 	}
@@ -109,11 +113,21 @@ func (h *Handler) login(c *gin.Context) {
 		h.render(c, status, "login", loginData{Page: p, Back: back, SSO: h.ssoButton(back)})
 		return
 	}
+	back := localPath(form.String("terug"))
+	// An account with a second factor is not signed in yet: it owes its code first (#16 2fa).
+	if has, err := h.store.HasSecondFactor(c.Request.Context(), user.ID); err != nil || has {
+		if err == nil {
+			err = h.beginSecondStep(c, user, back)
+		}
+		if err != nil {
+			h.serverError(c, err)
+		}
+		return
+	}
 	if err := h.startSession(c, user, signInPassword); err != nil {
 		h.serverError(c, err)
 		return
 	}
-	back := localPath(form.String("terug"))
 	if back == "/" {
 		// The first page the account may use: the dashboard, the proposals for a reviewer,
 		// the scan page for door staff (who have nothing to do in the organiser area).
@@ -136,6 +150,12 @@ func (h *Handler) startSession(c *gin.Context, user models.User, method string) 
 		return err
 	}
 	h.sessions.Put(c.Request.Context(), sessionUserID, int(user.ID))
+	// #16 2fa: the pending second step is over, and the session remembers whether it began
+	// with a second factor (the gate in requireRole asks).
+	for _, k := range []string{sessionPendingUser, sessionPendingAt, sessionPendingBack} {
+		h.sessions.Remove(c.Request.Context(), k)
+	}
+	h.sessions.Put(c.Request.Context(), sessionSecondFactor, isStrongMethod(method))
 	h.log.Info("signed in", "id", c.GetString(ctxRequestID), "user", user.ID, "method", method)
 	return nil
 }

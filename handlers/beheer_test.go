@@ -208,8 +208,9 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 	if got := bhCountWhere(t, ts, "web_sessions", "token = ?", planted); got != 0 {
 		t.Errorf("planted session rows after log-in: got %d, want 0", got)
 	}
-	if resp, _ := ts.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
-		t.Errorf("GET /beheer with the new token: status got %d, want %d", resp.StatusCode, http.StatusOK)
+	// The account has no second factor yet (#16 2fa): signed in, it may set one up.
+	if resp, _ := ts.get(t, twoStepURL); resp.StatusCode != http.StatusOK {
+		t.Errorf("GET %s with the new token: status got %d, want %d", twoStepURL, resp.StatusCode, http.StatusOK)
 	}
 
 	// The attacker, who kept the planted token, is not signed in.
@@ -522,6 +523,17 @@ var bhRoutesTestedElsewhere = map[string]string{
 	"POST /beheer/uitnodiging/:token":                       "TestInvitationMailAndAccept",
 	"GET /beheer/logboek":                                   "TestAuditLogRoles", // #16 audit: admins only
 	"GET /beheer/logboek/export.csv":                        "TestAuditLogRoles",
+	// --- #16 2fa ---
+	"GET /beheer/inloggen/tweede-stap":           "TestSecondFactorRoles",
+	"POST /beheer/inloggen/tweede-stap":          "TestSecondFactorRoles",
+	"GET /beheer/account/tweestaps":              "TestSecondFactorRoles",
+	"POST /beheer/account/tweestaps":             "TestSecondFactorRoles",
+	"GET /beheer/account/tweestaps/herstelcodes": "TestSecondFactorRoles",
+	"POST /beheer/account/tweestaps/uitzetten":   "TestSecondFactorRoles",
+	"GET /beheer/beveiliging":                    "TestSecondFactorRoles",
+	"POST /beheer/beveiliging":                   "TestSecondFactorRoles",
+	"POST /beheer/beveiliging/:user/herstellen":  "TestSecondFactorRoles",
+	// --- end #16 2fa ---
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

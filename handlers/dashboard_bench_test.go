@@ -182,6 +182,12 @@ func benchLogin(b *testing.B, store *models.Store, h http.Handler) string {
 	if _, err := store.CreateUser(modelstest.Ctx(), models.UserInput{Email: "bench@example.nl", Password: password, Role: models.RoleOrganiser}); err != nil {
 		b.Fatal(err)
 	}
+	// The benchmark measures the dashboard, not the second step (#16 2fa): organisers sign in
+	// with a password alone here.
+	cli := models.WithActor(modelstest.Ctx(), models.Actor{Kind: models.ActorCLI, Name: "benchmark"})
+	if err := store.SetSecondFactorPolicy(cli, map[string]bool{models.RoleOrganiser: false}); err != nil {
+		b.Fatal(err)
+	}
 	form := url.Values{"email": {"bench@example.nl"}, "password": {password}}
 	req := httptest.NewRequest(http.MethodPost, "/beheer/inloggen", strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")

@@ -71,6 +71,8 @@ type Handler struct {
 	codeFills *keyedLimiter
 	// signIn limits failed sign-ins per client and per account, and password hashes at once.
 	signIn *signInThrottle
+	// secondStep limits wrong second-factor codes per client and per account (#16 2fa).
+	secondStep *secondStepThrottle
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
 	linkLimiter *keyedLimiter
 	// proposalLimiter slows submissions per client and per speaker address: each proposal
@@ -154,6 +156,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		base:     cfg.BaseURL,
 
 		signIn:      newSignInThrottle(cfg.SignInHashes, cfg.Store),
+		secondStep:  newSecondStepThrottle(),
 		linkLimiter: newKeyedLimiter(10*time.Minute, 3),
 		// Ten at once, then one every three minutes: a team entering its proposals one
 		// after another never notices; a script sending mail through us soon does.

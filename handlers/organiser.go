@@ -72,6 +72,7 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 		h.apiError(c, http.StatusForbidden, "forbidden", tr.T("error.forbidden"), nil)
 	case u.Role != models.RoleAdmin && u.Role != models.RoleOrganiser:
 		h.errorPage(c, http.StatusForbidden, "error.forbidden")
+	case !h.passSecondFactorGate(c, u): // #16 2fa; it has answered
 	default:
 		setActor(c, userActor(u))
 		return true

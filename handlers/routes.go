@@ -90,6 +90,22 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/inloggen/sso", h.startSSO)
 	r.GET("/beheer/inloggen/sso/terug", h.finishSSO)
 	// --- end #16 sso ---
+	// --- #16 2fa ---
+	// The second step of signing in (public: the password was right, a code is owed); one's own
+	// second factor (any signed-in role, also before the gate lets them further); the admins'
+	// second-factor policy and reset.
+	r.GET("/beheer/inloggen/tweede-stap", h.showSecondStep)
+	r.POST("/beheer/inloggen/tweede-stap", h.checkSecondStep)
+	twoStep := r.Group(twoStepPath, h.requireSignedIn)
+	twoStep.GET("", h.showTwoStep)
+	twoStep.POST("", h.enrolTwoStep)
+	twoStep.GET("/herstelcodes", h.showRecoveryCodes)
+	twoStep.POST("/uitzetten", h.disableTwoStep)
+	security := r.Group(securityPath, h.requireRole(models.RoleAdmin))
+	security.GET("", h.showSecurity)
+	security.POST("", h.updateSecurityPolicy)
+	security.POST("/:user/herstellen", h.resetSecondFactor)
+	// --- end #16 2fa ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))

@@ -199,7 +199,7 @@ func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) model
 	if err != nil {
 		t.Fatalf("create user %s (%s, venue %q): %v", email, role, venueSlug, err)
 	}
-	resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}})
+	resp, body := ts.signInAs(t, u)
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
 		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)
 	}

@@ -39,6 +39,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120805_vote_contacts", Migrate: migrateVoteContacts},
 	{ID: "2026121001_team", Migrate: migrateTeam},
 	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
+	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -860,4 +861,39 @@ func migrateTeam(tx *gorm.DB) error {
 		UpdatedAt   time.Time
 	}
 	return tx.Migrator().CreateTable(&Invitation{})
+}
+
+// migrateSecondFactor adds the TOTP second factor (issue #16): the accounts' sealed secrets and
+// the last time step each accepted, their hashed recovery codes, the key the secrets are sealed
+// with, and per role whether a second factor is required (admins and organisers: yes).
+func migrateSecondFactor(tx *gorm.DB) error {
+	type User struct{ ID uint }
+	type SecondFactor struct {
+		UserID    uint   `gorm:"primaryKey;autoIncrement:false"`
+		User      User   `gorm:"constraint:OnDelete:CASCADE"`
+		Secret    []byte `gorm:"not null"`
+		LastStep  int64  `gorm:"not null;default:0"`
+		CreatedAt time.Time
+	}
+	type RecoveryCode struct {
+		ID     uint
+		UserID uint   `gorm:"not null;index"`
+		User   User   `gorm:"constraint:OnDelete:CASCADE"`
+		Hash   string `gorm:"size:64;not null;uniqueIndex"`
+		UsedAt *time.Time
+	}
+	type SecondFactorRule struct {
+		Role      string `gorm:"size:20;primaryKey"`
+		Required  bool   `gorm:"not null"`
+		UpdatedAt time.Time
+	}
+	type SecondFactorKey struct {
+		ID  uint   `gorm:"primaryKey;autoIncrement:false"`
+		Key []byte `gorm:"not null"`
+	}
+	if err := tx.Migrator().CreateTable(&SecondFactor{}, &RecoveryCode{}, &SecondFactorRule{}, &SecondFactorKey{}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	return tx.Create([]SecondFactorRule{{"admin", true, now}, {"organiser", true, now}, {"reviewer", false, now}, {"door", false, now}}).Error
 }

@@ -97,6 +97,10 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/logboek",
 		"/beheer/logboek?object=registration%3A" + strings.TrimPrefix(person, "/beheer/deelnemers/"),
 		"/beheer/logboek?van=gisteren&object=sessie",
+		// #16 2fa: setting up one's second factor (the demo admin has none), the admins' page;
+		// the second step and the recovery codes are checked in TestSecondFactorKeyboardOnly
+		"/beheer/account/tweestaps",
+		"/beheer/beveiliging",
 	}
 
 	ctx := browsertest.New(t)

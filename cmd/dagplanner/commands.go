@@ -31,6 +31,8 @@ func commands() []command {
 			}},
 		{"user add", "create an account; the password is read from standard input", addUser},
 		{"user passwd", "give an account a new password, read from standard input", setUserPassword},
+		{"user reset-2fa", "remove an account's second factor (a lost phone and lost recovery codes)", resetSecondFactor},
+		{"user 2fa-policy", "set whether roles must sign in with a second factor", setSecondFactorPolicy},
 		{"token add", "make a door device's token or an organiser's API token; prints only the token",
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return addToken(ctx, args, getenv, stdout)
