@@ -506,6 +506,17 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	// --- #16 passkey ---
+	"GET /beheer/account/passkeys":                       "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/registratie/begin":    "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/registratie/afronden": "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/:passkey/verwijderen": "TestPasskeyRoutes",
+	"GET /beheer/inloggen/passkey":                       "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/begin":                "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/afronden":             "TestPasskeySignInChecks",
+	"POST /beheer/inloggen/passkey/tweede-stap/begin":    "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/tweede-stap/afronden": "TestPasskeySignInChecks",
+	// --- end #16 passkey ---
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

@@ -81,6 +81,8 @@ type Handler struct {
 	mail *mailLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
+	// passkeyClients limits passkey ceremony requests per client address (#16 passkey).
+	passkeyClients *keyedLimiter
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
@@ -156,6 +158,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
 		observe:         cfg.Observe,
+
+		passkeyClients: newKeyedLimiter(passkeyClientEvery, passkeyClientBurst), // #16 passkey
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil
