@@ -90,7 +90,7 @@ type beginOptions struct {
 			ResidentKey      string `json:"residentKey"`
 			UserVerification string `json:"userVerification"`
 		} `json:"authenticatorSelection"`
-		UserVerification   string `json:"userVerification"`
+		UserVerification   string                `json:"userVerification"`
 		AllowCredentials   []struct{ ID string } `json:"allowCredentials"`
 		ExcludeCredentials []struct{ ID string } `json:"excludeCredentials"`
 	} `json:"publicKey"`
