@@ -86,6 +86,7 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",
 		"/beheer/deelnemers?groep=stemmers",
+		"/beheer/account/passkeys", // #16 passkey; the second-step page is checked in TestPasskeysInTheBrowser
 	}
 
 	ctx := browsertest.New(t)
