@@ -194,6 +194,39 @@ func (h *Handler) readPasskeyBody(c *gin.Context) ([]byte, bool) {
 	return body, true
 }
 
+// readPasskeyJSON takes a ceremony request through the per-client limit and decodes its
+// bounded JSON body into v; when any of that fails it has answered and reports false.
+func (h *Handler) readPasskeyJSON(c *gin.Context, v any) bool {
+	if !h.allowPasskeyRequest(c) {
+		return false
+	}
+	body, ok := h.readPasskeyBody(c)
+	if !ok {
+		return false
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		h.passkeyError(c, http.StatusBadRequest, "bad_request", "passkey.bad_request")
+		return false
+	}
+	return true
+}
+
+// ceremonyFor gathers what a ceremony for user needs: the account as the library sees it,
+// and the relying party. When that fails it has answered and reports false.
+func (h *Handler) ceremonyFor(c *gin.Context, user models.User) (passkeyAccount, *webauthn.WebAuthn, bool) {
+	account, err := h.loadPasskeyAccount(c, user)
+	if err != nil {
+		h.passkeyServerError(c, err)
+		return passkeyAccount{}, nil, false
+	}
+	wa, err := h.webAuthn(c)
+	if err != nil {
+		h.passkeyServerError(c, err)
+		return passkeyAccount{}, nil, false
+	}
+	return account, wa, true
+}
+
 // beginCeremony keeps what the ceremony's finish needs in the session, replacing any
 // ceremony begun before, and sends the browser its options.
 func (h *Handler) beginCeremony(c *gin.Context, state passkeyCeremony, options any) {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -38,18 +37,10 @@ func (h *Handler) showPasskeys(c *gin.Context) {
 // to create it with: a discoverable credential, with user verification, not on an
 // authenticator that holds one of the account's passkeys already.
 func (h *Handler) beginPasskeyRegistration(c *gin.Context) {
-	if !h.allowPasskeyRequest(c) {
-		return
-	}
-	body, ok := h.readPasskeyBody(c)
-	if !ok {
-		return
-	}
 	var in struct {
 		Name string `json:"name"`
 	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		h.passkeyError(c, http.StatusBadRequest, "bad_request", "passkey.bad_request")
+	if !h.readPasskeyJSON(c, &in) {
 		return
 	}
 	if problems := models.ValidatePasskeyName("name", in.Name); len(problems) > 0 {
@@ -60,14 +51,8 @@ func (h *Handler) beginPasskeyRegistration(c *gin.Context) {
 		return
 	}
 	u, _ := h.currentUser(c)
-	account, err := h.loadPasskeyAccount(c, u)
-	if err != nil {
-		h.passkeyServerError(c, err)
-		return
-	}
-	wa, err := h.webAuthn(c)
-	if err != nil {
-		h.passkeyServerError(c, err)
+	account, wa, ok := h.ceremonyFor(c, u)
+	if !ok {
 		return
 	}
 	creation, session, err := wa.BeginRegistration(account,
@@ -102,14 +87,8 @@ func (h *Handler) finishPasskeyRegistration(c *gin.Context) {
 		h.passkeyError(c, http.StatusBadRequest, "bad_response", "passkey.bad_response")
 		return
 	}
-	account, err := h.loadPasskeyAccount(c, u)
-	if err != nil {
-		h.passkeyServerError(c, err)
-		return
-	}
-	wa, err := h.webAuthn(c)
-	if err != nil {
-		h.passkeyServerError(c, err)
+	account, wa, ok := h.ceremonyFor(c, u)
+	if !ok {
 		return
 	}
 	cred, err := wa.CreateCredential(account, state.Session, parsed)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -15,18 +14,10 @@ import (
 // beginPasskeySignIn starts a sign-in without a password: the browser offers the passkeys
 // it holds for this site, and the one chosen names the account.
 func (h *Handler) beginPasskeySignIn(c *gin.Context) {
-	if !h.allowPasskeyRequest(c) {
-		return
-	}
-	body, ok := h.readPasskeyBody(c)
-	if !ok {
-		return
-	}
 	var in struct {
 		Back string `json:"back"`
 	}
-	if err := json.Unmarshal(body, &in); err != nil {
-		h.passkeyError(c, http.StatusBadRequest, "bad_request", "passkey.bad_request")
+	if !h.readPasskeyJSON(c, &in) {
 		return
 	}
 	wa, err := h.webAuthn(c)
@@ -58,14 +49,8 @@ func (h *Handler) finishPasskeySignIn(c *gin.Context) {
 		h.passkeyServerError(c, err)
 		return
 	}
-	account, err := h.loadPasskeyAccount(c, user)
-	if err != nil {
-		h.passkeyServerError(c, err)
-		return
-	}
-	wa, err := h.webAuthn(c)
-	if err != nil {
-		h.passkeyServerError(c, err)
+	account, wa, ok := h.ceremonyFor(c, user)
+	if !ok {
 		return
 	}
 	_, cred, err := wa.ValidatePasskeyLogin(func(rawID, userHandle []byte) (webauthn.User, error) {
@@ -118,18 +103,12 @@ func (h *Handler) beginPasskeySecondStep(c *gin.Context) {
 		h.passkeyError(c, http.StatusUnauthorized, "not_pending", "passkey.not_pending")
 		return
 	}
-	account, err := h.loadPasskeyAccount(c, user)
-	if err != nil {
-		h.passkeyServerError(c, err)
+	account, wa, ok := h.ceremonyFor(c, user)
+	if !ok {
 		return
 	}
 	if len(account.passkeys) == 0 {
 		h.passkeyError(c, http.StatusConflict, "no_passkey", "passkey.second.none")
-		return
-	}
-	wa, err := h.webAuthn(c)
-	if err != nil {
-		h.passkeyServerError(c, err)
 		return
 	}
 	assertion, session, err := wa.BeginLogin(account)
@@ -159,14 +138,8 @@ func (h *Handler) finishPasskeySecondStep(c *gin.Context) {
 		h.refusePasskey(c, models.PasskeyFailure{UserID: user.ID, Reason: "other_account"}, passkeyStepSecond, "passkey.other_account")
 		return
 	}
-	account, err := h.loadPasskeyAccount(c, user)
-	if err != nil {
-		h.passkeyServerError(c, err)
-		return
-	}
-	wa, err := h.webAuthn(c)
-	if err != nil {
-		h.passkeyServerError(c, err)
+	account, wa, ok := h.ceremonyFor(c, user)
+	if !ok {
 		return
 	}
 	cred, err := wa.ValidateLogin(account, state.Session, parsed)

@@ -57,6 +57,33 @@
     };
   }
 
+  // run does one ceremony: begin with body, let the browser answer the options (browserStep
+  // returns a promise of the answer's JSON), finish with the answer, then go where the server
+  // says. beginRefused handles a refused begin; it returns true when it showed the problem.
+  function run(root, status, base, body, browserStep, beginRefused) {
+    status.textContent = root.getAttribute("data-msg-working");
+    return post(base + "/begin", body).then(function (res) {
+      if (!res.ok) {
+        if (!beginRefused || !beginRefused(res)) status.textContent = failure(root, res);
+        return;
+      }
+      return browserStep(res.data.publicKey).then(function (answer) {
+        return post(base + "/afronden", answer);
+      }, function (err) {
+        status.textContent = browserError(root, err);
+      }).then(function (done) {
+        if (!done) return;
+        if (done.ok) {
+          window.location.assign(done.data.redirect);
+        } else {
+          status.textContent = failure(root, done);
+        }
+      });
+    }).catch(function () {
+      status.textContent = root.getAttribute("data-msg-failed");
+    });
+  }
+
   // ---- adding a passkey
   function setFieldError(input, message) {
     var field = input.closest(".utrecht-form-field");
@@ -97,40 +124,23 @@
       if (busy) return;
       busy = true;
       setFieldError(input, "");
-      status.textContent = root.getAttribute("data-msg-working");
-      post(base + "/begin", { name: input.value }).then(function (res) {
-        if (!res.ok) {
-          var fields = res.data && res.data.error && res.data.error.fields;
-          if (fields && fields.name) {
-            status.textContent = "";
-            setFieldError(input, fields.name);
-          } else {
-            status.textContent = failure(root, res);
-          }
-          return;
-        }
-        var options = res.data.publicKey;
+      run(root, status, base, { name: input.value }, function (options) {
         options.challenge = fromB64u(options.challenge);
         options.user.id = fromB64u(options.user.id);
         decodeIDs(options.excludeCredentials);
         return navigator.credentials.create({ publicKey: options }).then(function (cred) {
-          return post(base + "/afronden", credentialJSON(cred, {
+          return credentialJSON(cred, {
             clientDataJSON: toB64u(cred.response.clientDataJSON),
             attestationObject: toB64u(cred.response.attestationObject),
             transports: cred.response.getTransports ? cred.response.getTransports() : []
-          }));
-        }, function (err) {
-          status.textContent = browserError(root, err);
-        }).then(function (done) {
-          if (!done) return;
-          if (done.ok) {
-            window.location.assign(done.data.redirect);
-          } else {
-            status.textContent = failure(root, done);
-          }
+          });
         });
-      }).catch(function () {
-        status.textContent = root.getAttribute("data-msg-failed");
+      }, function (res) {
+        var fields = res.data && res.data.error && res.data.error.fields;
+        if (!fields || !fields.name) return false;
+        status.textContent = "";
+        setFieldError(input, fields.name);
+        return true;
       }).then(function () { busy = false; });
     });
   }
@@ -148,34 +158,17 @@
     button.addEventListener("click", function () {
       if (busy) return;
       busy = true;
-      status.textContent = root.getAttribute("data-msg-working");
-      post(base + "/begin", { back: root.getAttribute("data-passkey-back") || "" }).then(function (res) {
-        if (!res.ok) {
-          status.textContent = failure(root, res);
-          return;
-        }
-        var options = res.data.publicKey;
+      run(root, status, base, { back: root.getAttribute("data-passkey-back") || "" }, function (options) {
         options.challenge = fromB64u(options.challenge);
         decodeIDs(options.allowCredentials);
         return navigator.credentials.get({ publicKey: options }).then(function (cred) {
-          return post(base + "/afronden", credentialJSON(cred, {
+          return credentialJSON(cred, {
             clientDataJSON: toB64u(cred.response.clientDataJSON),
             authenticatorData: toB64u(cred.response.authenticatorData),
             signature: toB64u(cred.response.signature),
             userHandle: toB64u(cred.response.userHandle)
-          }));
-        }, function (err) {
-          status.textContent = browserError(root, err);
-        }).then(function (done) {
-          if (!done) return;
-          if (done.ok) {
-            window.location.assign(done.data.redirect);
-          } else {
-            status.textContent = failure(root, done);
-          }
+          });
         });
-      }).catch(function () {
-        status.textContent = root.getAttribute("data-msg-failed");
       }).then(function () { busy = false; });
     });
   }
