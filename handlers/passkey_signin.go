@@ -230,7 +230,8 @@ func (h *Handler) completePasskeySignIn(c *gin.Context, user models.User, p mode
 }
 
 // refusePasskey answers a refused passkey sign-in (401, with a message that says why) and
-// writes it into the audit trail.
+// writes it into the audit trail. An unknown or removed passkey has a code of its own, so
+// the browser can tell the person's passkey manager that it is of no use here any more.
 func (h *Handler) refusePasskey(c *gin.Context, f models.PasskeyFailure, step, key string) {
 	f.Step, f.Address = step, c.ClientIP()
 	h.log.Warn("passkey sign-in refused", "id", c.GetString(ctxRequestID), "user", f.UserID, "reason", f.Reason)
@@ -238,5 +239,9 @@ func (h *Handler) refusePasskey(c *gin.Context, f models.PasskeyFailure, step, k
 		h.passkeyServerError(c, err)
 		return
 	}
-	h.passkeyError(c, http.StatusUnauthorized, "refused", key)
+	code := "refused"
+	if f.Reason == "unknown" || f.Reason == "removed" {
+		code = f.Reason + "_passkey"
+	}
+	h.passkeyError(c, http.StatusUnauthorized, code, key)
 }

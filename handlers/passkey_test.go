@@ -396,8 +396,8 @@ func TestPasskeySignInChecks(t *testing.T) {
 		}
 		return resp
 	}
-	try("an unknown passkey", stranger, 1, annaHandle, http.StatusUnauthorized, "refused", "kennen we niet")
-	try("a removed passkey", gone, 1, annaHandle, http.StatusUnauthorized, "refused", "verwijderd")
+	try("an unknown passkey", stranger, 1, annaHandle, http.StatusUnauthorized, "unknown_passkey", "kennen we niet")
+	try("a removed passkey", gone, 1, annaHandle, http.StatusUnauthorized, "removed_passkey", "verwijderd")
 	try("anna's passkey with bram's handle", annaKey, 11, bramHandle, http.StatusUnauthorized, "refused", "niet worden gecontroleerd")
 	try("a counter that went down", annaKey, 5, annaHandle, http.StatusUnauthorized, "refused", "gekopieerd")
 	try("the same counter again", annaKey, 10, annaHandle, http.StatusUnauthorized, "refused", "gekopieerd")

@@ -150,6 +150,14 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 		if shown(t, ctx, dashboard) {
 			t.Error("a removed passkey signed in")
 		}
+		// The page told the authenticator the passkey is of no use here: it is gone from it.
+		deadline := time.Now().Add(30 * time.Second)
+		for len(credentials(t, ctx, authenticator)) != 0 {
+			if time.Now().After(deadline) {
+				t.Fatal("the authenticator still holds the removed passkey: signalUnknownCredential did not reach it")
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
 	})
 }
 

@@ -57,6 +57,15 @@
     };
   }
 
+  // signalUnknown tells the passkey manager that a passkey the server does not know (or
+  // removed) is of no use on this site, so it stops offering it (where the browser can).
+  function signalUnknown(options, answer, done) {
+    var code = done.data && done.data.error && done.data.error.code;
+    if ((code !== "unknown_passkey" && code !== "removed_passkey") || !options.rpId ||
+        typeof PublicKeyCredential.signalUnknownCredential !== "function") return;
+    PublicKeyCredential.signalUnknownCredential({ rpId: options.rpId, credentialId: answer.id }).catch(function () {});
+  }
+
   // run does one ceremony: begin with body, let the browser answer the options (browserStep
   // returns a promise of the answer's JSON), finish with the answer, then go where the server
   // says. beginRefused handles a refused begin; it returns true when it showed the problem.
@@ -67,7 +76,9 @@
         if (!beginRefused || !beginRefused(res)) status.textContent = failure(root, res);
         return;
       }
-      return browserStep(res.data.publicKey).then(function (answer) {
+      var options = res.data.publicKey, answer;
+      return browserStep(options).then(function (a) {
+        answer = a;
         return post(base + "/afronden", answer);
       }, function (err) {
         status.textContent = browserError(root, err);
@@ -75,9 +86,10 @@
         if (!done) return;
         if (done.ok) {
           window.location.assign(done.data.redirect);
-        } else {
-          status.textContent = failure(root, done);
+          return;
         }
+        status.textContent = failure(root, done);
+        signalUnknown(options, answer, done);
       });
     }).catch(function () {
       status.textContent = root.getAttribute("data-msg-failed");
