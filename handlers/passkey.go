@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -120,7 +121,7 @@ func (a passkeyAccount) WebAuthnCredentials() []webauthn.Credential {
 // credentialOf is the library's record of a stored passkey.
 func credentialOf(p models.Passkey) webauthn.Credential {
 	var transports []protocol.AuthenticatorTransport
-	for _, t := range splitComma(p.Transports) {
+	for _, t := range strings.FieldsFunc(p.Transports, func(r rune) bool { return r == ',' }) {
 		transports = append(transports, protocol.AuthenticatorTransport(t))
 	}
 	return webauthn.Credential{
@@ -130,21 +131,6 @@ func credentialOf(p models.Passkey) webauthn.Credential {
 			BackupEligible: p.BackupEligible, BackupState: p.BackupState},
 		Authenticator: webauthn.Authenticator{AAGUID: p.AAGUID, SignCount: uint32(p.SignCount)},
 	}
-}
-
-func splitComma(s string) []string {
-	var out []string
-	for start := 0; start < len(s); {
-		end := start
-		for end < len(s) && s[end] != ',' {
-			end++
-		}
-		if end > start {
-			out = append(out, s[start:end])
-		}
-		start = end + 1
-	}
-	return out
 }
 
 // loadPasskeyAccount gathers what a ceremony needs about the account.
