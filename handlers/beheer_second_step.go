@@ -108,14 +108,36 @@ func (h *Handler) pendingUser(c *gin.Context) (models.User, bool) {
 
 var secondStepFields = []string{"code:login.code", "recovery:login.recovery"}
 
+// secondStepData is the second step's page: the forms for the factors the account has.
+type secondStepData struct {
+	Page
+	TOTP, Passkey bool
+}
+
 func (h *Handler) showSecondStep(c *gin.Context) {
-	if _, ok := h.pendingUser(c); !ok {
+	user, ok := h.pendingUser(c)
+	if !ok {
 		h.secondStepExpired(c)
 		return
 	}
-	p := h.page(c, h.tr(c).T("login.second_step_title"), "beheer")
-	p.Form = newForm(nil, secondStepFields...)
-	h.render(c, http.StatusOK, "second_step", p)
+	h.renderSecondStep(c, http.StatusOK, user, newForm(nil, secondStepFields...))
+}
+
+// renderSecondStep shows the second step with the ways the account can take it: its TOTP
+// app (or a recovery code), and its passkey.
+func (h *Handler) renderSecondStep(c *gin.Context, status int, user models.User, form *Form) {
+	ctx := c.Request.Context()
+	d := secondStepData{Page: h.page(c, h.tr(c).T("login.second_step_title"), "beheer")}
+	d.Form = form
+	var err error
+	if d.TOTP, err = h.store.HasTOTP(ctx, user.ID); err == nil {
+		d.Passkey, err = h.store.HasPasskey(ctx, user.ID)
+	}
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	h.render(c, status, "second_step", d)
 }
 
 // secondStepExpired sends someone whose second step is gone (or never began) to sign in again.
@@ -168,9 +190,7 @@ func (h *Handler) checkSecondStep(c *gin.Context) {
 	if !form.Valid() {
 		form.Values.Del("code")
 		form.Values.Del("recovery") // never echo a code back into the page
-		p := h.page(c, h.tr(c).T("login.second_step_title"), "beheer")
-		p.Form = form
-		h.render(c, status, "second_step", p)
+		h.renderSecondStep(c, status, user, form)
 		return
 	}
 	back := h.sessions.GetString(c.Request.Context(), sessionPendingBack)

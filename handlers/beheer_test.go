@@ -534,6 +534,17 @@ var bhRoutesTestedElsewhere = map[string]string{
 	"POST /beheer/beveiliging":                   "TestSecondFactorRoles",
 	"POST /beheer/beveiliging/:user/herstellen":  "TestSecondFactorRoles",
 	// --- end #16 2fa ---
+	// --- #16 passkey ---
+	"GET /beheer/account/passkeys":                       "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/registratie/begin":    "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/registratie/afronden": "TestPasskeyRoutes",
+	"POST /beheer/account/passkeys/:passkey/verwijderen": "TestPasskeyRoutes",
+	"GET /beheer/inloggen/passkey":                       "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/begin":                "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/afronden":             "TestPasskeySignInChecks",
+	"POST /beheer/inloggen/passkey/tweede-stap/begin":    "TestPasskeyRoutes",
+	"POST /beheer/inloggen/passkey/tweede-stap/afronden": "TestPasskeySignInChecks",
+	// --- end #16 passkey ---
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that

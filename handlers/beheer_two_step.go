@@ -56,7 +56,7 @@ func (h *Handler) twoStepPage(c *gin.Context, u models.User, form *Form) (twoSte
 	if data.Required, err = h.store.RoleRequiresSecondFactor(ctx, u.Role); err != nil {
 		return data, err
 	}
-	if data.Enrolled, err = h.store.HasSecondFactor(ctx, u.ID); err != nil || data.Enrolled {
+	if data.Enrolled, err = h.store.HasTOTP(ctx, u.ID); err != nil || data.Enrolled {
 		if err == nil {
 			data.CodesLeft, err = h.store.RecoveryCodesLeft(ctx, u.ID)
 		}
@@ -171,7 +171,7 @@ func (h *Handler) disableTwoStep(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	has, err := h.store.HasSecondFactor(ctx, u.ID)
+	has, err := h.store.HasTOTP(ctx, u.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return

@@ -89,6 +89,8 @@ type Handler struct {
 	team *teamLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
+	// passkeyClients limits passkey ceremony requests per client address (#16 passkey).
+	passkeyClients *keyedLimiter
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
@@ -172,6 +174,8 @@ func newHandler(cfg Config) (*Handler, error) {
 		observe:         cfg.Observe,
 		sso:             cfg.SSO,
 		ssoStarts:       newKeyedLimiter(6*time.Second, 20),
+
+		passkeyClients: newKeyedLimiter(passkeyClientEvery, passkeyClientBurst), // #16 passkey
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

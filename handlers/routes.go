@@ -106,6 +106,20 @@ func (h *Handler) routes() (http.Handler, error) {
 	security.POST("", h.updateSecurityPolicy)
 	security.POST("/:user/herstellen", h.resetSecondFactor)
 	// --- end #16 2fa ---
+	// --- #16 passkey ---
+	// Passkeys: signing in without a password, or as the second step after it; and every
+	// signed-in account manages its own passkeys.
+	r.POST("/beheer/inloggen/passkey/begin", h.beginPasskeySignIn)
+	r.POST("/beheer/inloggen/passkey/afronden", h.finishPasskeySignIn)
+	r.GET("/beheer/inloggen/passkey", h.showPasskeySecondStep)
+	r.POST("/beheer/inloggen/passkey/tweede-stap/begin", h.beginPasskeySecondStep)
+	r.POST("/beheer/inloggen/passkey/tweede-stap/afronden", h.finishPasskeySecondStep)
+	pk := r.Group(passkeysPath, h.requireRole(models.Roles...))
+	pk.GET("", h.showPasskeys)
+	pk.POST("/registratie/begin", h.beginPasskeyRegistration)
+	pk.POST("/registratie/afronden", h.finishPasskeyRegistration)
+	pk.POST("/:passkey/verwijderen", h.removePasskey)
+	// --- end #16 passkey ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))

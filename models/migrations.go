@@ -40,6 +40,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121001_team", Migrate: migrateTeam},
 	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
 	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
+	{ID: "2026121004_passkeys", Migrate: migratePasskeys},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

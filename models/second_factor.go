@@ -150,8 +150,17 @@ func (s *Store) openSecret(ctx context.Context, userID uint, sealed []byte) (str
 	return string(plain), nil
 }
 
-// HasSecondFactor reports whether the account has a second factor to sign in with.
+// HasSecondFactor reports whether the account has a second factor to sign in with: a TOTP
+// app or a passkey.
 func (s *Store) HasSecondFactor(ctx context.Context, userID uint) (bool, error) {
+	if has, err := s.HasTOTP(ctx, userID); err != nil || has {
+		return has, err
+	}
+	return s.HasPasskey(ctx, userID)
+}
+
+// HasTOTP reports whether the account has enrolled a TOTP app.
+func (s *Store) HasTOTP(ctx context.Context, userID uint) (bool, error) {
 	var n int64
 	if err := s.db.WithContext(ctx).Model(&SecondFactor{}).Where("user_id = ?", userID).Count(&n).Error; err != nil {
 		return false, fmt.Errorf("second factor of user %d: %w", userID, err)

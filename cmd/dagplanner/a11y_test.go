@@ -101,6 +101,7 @@ func TestAccessibility(t *testing.T) {
 		// the second step and the recovery codes are checked in TestSecondFactorKeyboardOnly
 		"/beheer/account/tweestaps",
 		"/beheer/beveiliging",
+		"/beheer/account/passkeys", // #16 passkey; the second-step page is checked in TestPasskeysInTheBrowser
 	}
 
 	ctx := browsertest.New(t)
