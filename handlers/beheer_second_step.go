@@ -253,6 +253,28 @@ func (h *Handler) passSecondFactorGate(c *gin.Context, u models.User) bool {
 	return false
 }
 
+// mayAddSecondFactor reports whether this session may add a second factor to u: a session
+// that began with one may; one that began with a password alone (or a reset e-mail) only
+// while the account has none, so that a password cannot add a factor beside the one it
+// never passed.
+func (h *Handler) mayAddSecondFactor(c *gin.Context, u models.User) (bool, error) {
+	if h.signedInStrongly(c) {
+		return true, nil
+	}
+	has, err := h.store.HasSecondFactor(c.Request.Context(), u.ID)
+	return !has, err
+}
+
+// upgradeSession marks this session as begun with a second factor, once the account has set
+// one up in it; with a new token, so that one copied before is not upgraded with it.
+func (h *Handler) upgradeSession(c *gin.Context) error {
+	if err := h.sessions.RenewToken(c.Request.Context()); err != nil {
+		return err
+	}
+	h.sessions.Put(c.Request.Context(), sessionSecondFactor, true)
+	return nil
+}
+
 // requireSignedIn lets any signed-in account through, whatever its role and second factor:
 // for the pages where one sets up that second factor.
 func (h *Handler) requireSignedIn(c *gin.Context) {

@@ -110,6 +110,15 @@ func (h *Handler) showTwoStep(c *gin.Context) {
 func (h *Handler) enrolTwoStep(c *gin.Context) {
 	u, _ := h.currentUser(c)
 	ctx := c.Request.Context()
+	if may, err := h.mayAddSecondFactor(c, u); err != nil || !may {
+		if err == nil {
+			err = h.beginSecondStep(c, u, twoStepPath) // pass the factor it has first
+		}
+		if err != nil {
+			h.serverError(c, err)
+		}
+		return
+	}
 	form := postedForm(c, twoStepFields...)
 	key, err := otp.NewKeyFromURL(h.sessions.GetString(ctx, sessionEnrolKey))
 	if err != nil || key.AccountName() != u.Email {
@@ -136,13 +145,11 @@ func (h *Handler) enrolTwoStep(c *gin.Context) {
 		return
 	}
 	h.log.Info("second factor enrolled", "id", c.GetString(ctxRequestID), "user", u.ID)
-	// A new token for the stronger session, so that one copied before is not upgraded with it.
-	if err := h.sessions.RenewToken(ctx); err != nil {
+	if err := h.upgradeSession(c); err != nil {
 		h.serverError(c, err)
 		return
 	}
 	h.sessions.Remove(ctx, sessionEnrolKey)
-	h.sessions.Put(ctx, sessionSecondFactor, true)
 	h.sessions.Put(ctx, sessionRecoveryCodes, strings.Join(codes, " "))
 	c.Redirect(http.StatusSeeOther, twoStepPath+"/herstelcodes")
 }

@@ -51,6 +51,13 @@ func (h *Handler) beginPasskeyRegistration(c *gin.Context) {
 		return
 	}
 	u, _ := h.currentUser(c)
+	if may, err := h.mayAddSecondFactor(c, u); err != nil {
+		h.passkeyServerError(c, err)
+		return
+	} else if !may {
+		h.passkeyError(c, http.StatusForbidden, "second_factor_required", "passkey.second_step_first")
+		return
+	}
 	account, wa, ok := h.ceremonyFor(c, u)
 	if !ok {
 		return
@@ -115,6 +122,12 @@ func (h *Handler) finishPasskeyRegistration(c *gin.Context) {
 	case err != nil:
 		h.passkeyServerError(c, err)
 	default:
+		// A passkey made with user verification is a second factor: a session that had none
+		// (setting one up because the role requires it) now has one.
+		if err := h.upgradeSession(c); err != nil {
+			h.passkeyServerError(c, err)
+			return
+		}
 		h.setFlash(c, "passkey.added", "Name", state.Name)
 		passkeyDone(c, passkeysPath)
 	}

@@ -114,7 +114,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/inloggen/passkey", h.showPasskeySecondStep)
 	r.POST("/beheer/inloggen/passkey/tweede-stap/begin", h.beginPasskeySecondStep)
 	r.POST("/beheer/inloggen/passkey/tweede-stap/afronden", h.finishPasskeySecondStep)
-	pk := r.Group(passkeysPath, h.requireRole(models.Roles...))
+	// Like the TOTP page, reachable before the second-factor gate: a passkey is one way to
+	// meet the policy.
+	pk := r.Group(passkeysPath, h.requireSignedIn)
 	pk.GET("", h.showPasskeys)
 	pk.POST("/registratie/begin", h.beginPasskeyRegistration)
 	pk.POST("/registratie/afronden", h.finishPasskeyRegistration)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
@@ -51,4 +52,28 @@ func (ts *testServer) signInAs(t *testing.T, u models.User) (*http.Response, str
 		t.Fatalf("log in as %s: status %d at %q, want 303 at %q; body:\n%s", u.Email, resp.StatusCode, resp.Header.Get("Location"), secondStepURL, body)
 	}
 	return ts.postForm(t, secondStepURL, url.Values{"code": {nextTOTP(t, ts.Store, secret)}})
+}
+
+// TestPasswordAloneAddsNoFactorBesideOne: a session that began with a password alone (a
+// reviewer, whose role needs no second factor) may set one up while the account has none; once
+// the account has one, that session can add neither an app nor a passkey beside it: the TOTP
+// page sends it to the second step, the passkey registration answers 403.
+func TestPasswordAloneAddsNoFactorBesideOne(t *testing.T) {
+	t.Parallel()
+	ts := passkeyServer(t)
+	u := ts.loginAs(t, models.RoleReviewer, "")
+	// With no factor yet, this session may begin registering a passkey.
+	resp, body := ts.postJSON(t, "/beheer/account/passkeys/registratie/begin", `{"name":"Laptop"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a first passkey from a password session: %d %s", resp.StatusCode, body)
+	}
+	enrolTOTP(t, ts.Store, u) // in another browser, say, after a sign-in with both steps
+	resp, body = ts.postJSON(t, "/beheer/account/passkeys/registratie/begin", `{"name":"Telefoon"}`)
+	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "second_factor_required") {
+		t.Errorf("a passkey beside the app from a password session: %d %s, want 403 second_factor_required", resp.StatusCode, body)
+	}
+	resp, _ = ts.postForm(t, "/beheer/account/tweestaps", url.Values{"code": {"123456"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != secondStepURL {
+		t.Errorf("enrolling again from a password session: %d to %q, want 303 to the second step", resp.StatusCode, resp.Header.Get("Location"))
+	}
 }
