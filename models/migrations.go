@@ -36,6 +36,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
+	{ID: "2026121002_signins", Migrate: migrateSignIns}, // #16 pass
 }
 
 func (s *Store) migrate(ctx context.Context) error {
