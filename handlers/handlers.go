@@ -41,6 +41,9 @@ type Config struct {
 	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
 	// DefaultRegistrationPerMinute.
 	RegistrationBurst, RegistrationsPerMinute int
+	// SessionIdle is how long a sign-in lasts without a request; 0 is
+	// models.DefaultSessionIdle.
+	SessionIdle time.Duration
 	// Observe, when set, runs first on every request, around everything else: the metrics
 	// package counts and times requests with it.
 	Observe gin.HandlerFunc
@@ -81,6 +84,8 @@ type Handler struct {
 	mail *mailLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
+	// idle is how long a sign-in lasts without a request (Config.SessionIdle).
+	idle time.Duration
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
@@ -123,10 +128,14 @@ func newHandler(cfg Config) (*Handler, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	idle := cfg.SessionIdle
+	if idle <= 0 {
+		idle = models.DefaultSessionIdle
+	}
 	sessions := scs.New()
 	sessions.Store = cfg.Store.WebSessions()
 	sessions.Lifetime = 12 * time.Hour
-	sessions.IdleTimeout = 2 * time.Hour
+	sessions.IdleTimeout = idle
 	sessions.Cookie.Name = "dagplanner_session"
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
@@ -156,6 +165,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
 		observe:         cfg.Observe,
+		idle:            idle,
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

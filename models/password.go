@@ -66,9 +66,9 @@ func (s *Store) setPasswordHash(ctx context.Context, tx *gorm.DB, userID uint, h
 // password is a *ValidationError on "current", as is a next password that is too short or
 // too common (on "password").
 func (s *Store) ChangePassword(ctx context.Context, userID uint, current, next string, keep uint) error {
-	hash, err := hashPassword("password", next)
-	if err != nil {
-		return err
+	p := Problems{}
+	if p.checkPassword("password", next); len(p) > 0 {
+		return invalid(p)
 	}
 	u, err := s.User(ctx, userID)
 	if err != nil {
@@ -76,6 +76,10 @@ func (s *Store) ChangePassword(ctx context.Context, userID uint, current, next s
 	}
 	if ok, err := argon2id.ComparePasswordAndHash(current, u.PasswordHash); err != nil || !ok {
 		return invalid(Problems{"current": {Key: "account.password.current_wrong"}})
+	}
+	hash, err := hashPassword("password", next)
+	if err != nil {
+		return err
 	}
 	ctx = WithActor(ctx, actorOr(ctx, accountActor(u)))
 	err = s.write(ctx, func(tx *gorm.DB) error {
