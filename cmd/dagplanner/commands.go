@@ -27,7 +27,7 @@ func commands() []command {
 				return serve(ctx, args, getenv, stdout)
 			}},
 		{"user add", "create an account; the password is read from standard input", addUser},
-		{"user passwd", "give an account a new password, read from standard input", setUserPassword},
+		{"user passwd", "give an account (EMAIL) a new password, read from standard input; ends its sign-ins", setUserPassword},
 		{"token add", "make a door device's token or an organiser's API token; prints only the token",
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return addToken(ctx, args, getenv, stdout)
