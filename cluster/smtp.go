@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"io"
 	"net"
@@ -18,6 +19,9 @@ type Mail struct {
 	To        []string
 	MessageID string
 	Subject   string
+	// Raw is the whole message as received, headers and MIME parts, for a test that reads
+	// a link out of it.
+	Raw []byte
 }
 
 // MailServer is an SMTP server that accepts every message and remembers its recipients and
@@ -91,14 +95,15 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *mailSession) Data(r io.Reader) error {
-	h, err := textproto.NewReader(bufio.NewReader(r)).ReadMIMEHeader()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	h, err := textproto.NewReader(bufio.NewReader(bytes.NewReader(raw))).ReadMIMEHeader()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	if _, err := io.Copy(io.Discard, r); err != nil {
-		return err
-	}
-	s.msg.MessageID, s.msg.Subject = h.Get("Message-Id"), h.Get("Subject")
+	s.msg.MessageID, s.msg.Subject, s.msg.Raw = h.Get("Message-Id"), h.Get("Subject"), raw
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.msg)
 	s.srv.mu.Unlock()

@@ -506,6 +506,18 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
 	// "GET /beheer/account": "TestAccountRoles",
+	// --- #16 pass ---
+	"GET /beheer/account":                             "TestAccountRoles",
+	"GET /beheer/account/wachtwoord":                  "TestAccountRoles",
+	"POST /beheer/account/wachtwoord":                 "TestAccountRoles",
+	"GET /beheer/account/sessies":                     "TestAccountRoles",
+	"POST /beheer/account/sessies/andere-beeindigen":  "TestAccountRoles",
+	"POST /beheer/account/sessies/:signin/beeindigen": "TestAccountRoles",
+	"GET /beheer/wachtwoord-vergeten":                 "TestPasswordResetRoutesArePublic",
+	"POST /beheer/wachtwoord-vergeten":                "TestPasswordResetRoutesArePublic",
+	"GET /beheer/wachtwoord-herstellen/:token":        "TestPasswordResetRoutesArePublic",
+	"POST /beheer/wachtwoord-herstellen/:token":       "TestPasswordResetRoutesArePublic",
+	// --- end #16 pass ---
 }
 
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
