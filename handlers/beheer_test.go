@@ -1391,7 +1391,11 @@ func bhSnapshot(t *testing.T, ts *testServer) string {
 		{"device_tokens", "id"}, {"registrations", "id"}, {"bookings", "id"}, {"audit_entries", "id"},
 	} {
 		var rows []map[string]any
-		if err := ts.Store.DB().Table(tbl.name).Order(tbl.order).Find(&rows).Error; err != nil {
+		q := ts.Store.DB().Table(tbl.name).Order(tbl.order)
+		if tbl.name == "audit_entries" { // signing the test's accounts in is no change by the requests (#16)
+			q = q.Where("action NOT IN ?", []string{models.AuditSignIn, models.AuditSignInFailed, models.AuditSignInEnded})
+		}
+		if err := q.Find(&rows).Error; err != nil {
 			t.Fatalf("snapshot %s: %v", tbl.name, err)
 		}
 		fmt.Fprintf(&b, "%s(%d): %v\n", tbl.name, len(rows), rows)
