@@ -491,7 +491,7 @@ func TestDeviceSummary(t *testing.T) {
 	cases := map[string]string{
 		firefoxLinux: "Firefox op Linux",
 		chromeMac:    "Chrome op macOS",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 Edg/156.0": "Edge op Windows",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 Edg/156.0":                   "Edge op Windows",
 		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1": "Safari op iOS",
 		"curl/8.5.0": "Onbekende browser op onbekend systeem",
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -34,6 +35,7 @@ func TestAccessibility(t *testing.T) {
 	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
 	reviewed := firstProposalPath(t, srv)
 	person := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "a11y.persoon@example.org")
+	resetPassword := passwordResetLink(t, srv, demoEmail) // #16 pass
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -86,6 +88,14 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",
 		"/beheer/deelnemers?groep=stemmers",
+		// --- #16 pass ---
+		"/beheer/account",
+		"/beheer/account/wachtwoord",
+		"/beheer/account/sessies",
+		"/beheer/wachtwoord-vergeten",
+		resetPassword,
+		"/beheer/wachtwoord-herstellen/" + strings.Repeat("x", 43), // a link that does not work
+		// --- end #16 pass ---
 	}
 
 	ctx := browsertest.New(t)
@@ -561,4 +571,19 @@ func importPreviews(t *testing.T, ctx context.Context, base, lang string) {
 		}
 		browsertest.AssertNoAxeViolationsHere(t, ctx, tc.what)
 	}
+}
+
+// passwordResetLink asks for a link to choose a new password for email, as the "forgot
+// password" form does, and returns the link's path from the e-mail in the server's log.
+func passwordResetLink(t *testing.T, srv *testServer, email string) string {
+	t.Helper()
+	resp, err := http.PostForm(srv.URL+"/beheer/wachtwoord-vergeten", url.Values{"email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /beheer/wachtwoord-vergeten: status %d", resp.StatusCode)
+	}
+	return mailedLink(t, srv, email, "/beheer/wachtwoord-herstellen/")
 }
