@@ -134,7 +134,7 @@ func newHandler(cfg Config) (*Handler, error) {
 	}
 	sessions := scs.New()
 	sessions.Store = cfg.Store.WebSessions()
-	sessions.Lifetime = 12 * time.Hour
+	sessions.Lifetime = models.SignInLifetime
 	sessions.IdleTimeout = idle
 	sessions.Cookie.Name = "dagplanner_session"
 	sessions.Cookie.HttpOnly = true

@@ -140,6 +140,21 @@ func TestSignIns(t *testing.T) {
 		if _, err := s.ActiveSignIn(ctx, anna.ID, a4.ID, time.Hour); err != nil {
 			t.Errorf("a refused EndSignInsOf ended a sign-in: %v", err)
 		}
+		// However busy, a sign-in ends after SignInLifetime.
+		started := *now
+		for now.Add(59 * time.Minute).Before(started.Add(models.SignInLifetime)) {
+			*now = now.Add(59 * time.Minute)
+			if _, err := s.ActiveSignIn(ctx, anna.ID, a4.ID, time.Hour); err != nil {
+				t.Fatalf("ActiveSignIn %v after signing in, in use all along: %v", now.Sub(started), err)
+			}
+		}
+		*now = started.Add(models.SignInLifetime)
+		if _, err := s.ActiveSignIn(ctx, anna.ID, a4.ID, time.Hour); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("ActiveSignIn after %v: %v, want ErrNotFound", models.SignInLifetime, err)
+		}
+		if got := len(must(s.SignInsOf(ctx, anna.ID, time.Hour))); got != 0 {
+			t.Errorf("SignInsOf after the lifetime = %d, want 0", got)
+		}
 	})
 }
 

@@ -34,6 +34,10 @@ const (
 // DefaultSessionIdle is how long a sign-in lasts without a request before it ends.
 const DefaultSessionIdle = 2 * time.Hour
 
+// SignInLifetime is how long a sign-in lasts at most, however busy: then the person signs in
+// again. The session cookie's lifetime is the same.
+const SignInLifetime = 12 * time.Hour
+
 // signInTouchEvery is how stale LastSeenAt may get: a sign-in in use writes at most once a
 // minute, not on every request.
 const signInTouchEvery = time.Minute
@@ -115,7 +119,8 @@ func (s *Store) StartSignIn(ctx context.Context, user User, in SignInInput) (Sig
 	return si, nil
 }
 
-// ActiveSignIn returns sign-in id of user when it has not ended and was used within idle.
+// ActiveSignIn returns sign-in id of user when it has not ended, was used within idle and
+// is younger than SignInLifetime.
 // A sign-in last seen more than a minute ago is marked seen now. Anything else, an ended or
 // idle sign-in or one of another account, is ErrNotFound.
 func (s *Store) ActiveSignIn(ctx context.Context, userID, id uint, idle time.Duration) (SignIn, error) {
@@ -127,6 +132,9 @@ func (s *Store) ActiveSignIn(ctx context.Context, userID, id uint, idle time.Dur
 	now := s.now().UTC()
 	if !now.Before(si.LastSeenAt.Add(idle)) {
 		return SignIn{}, fmt.Errorf("sign-in %d: idle since %s: %w", id, si.LastSeenAt.Format(time.RFC3339), ErrNotFound)
+	}
+	if !now.Before(si.CreatedAt.Add(SignInLifetime)) {
+		return SignIn{}, fmt.Errorf("sign-in %d: older than %v: %w", id, SignInLifetime, ErrNotFound)
 	}
 	if now.Sub(si.LastSeenAt) >= signInTouchEvery {
 		err := s.write(ctx, func(tx *gorm.DB) error {
@@ -140,11 +148,14 @@ func (s *Store) ActiveSignIn(ctx context.Context, userID, id uint, idle time.Dur
 	return si, nil
 }
 
-// SignInsOf returns the active sign-ins of user (not ended, used within idle), the most
+// SignInsOf returns the active sign-ins of user (not ended, used within idle, younger than
+// SignInLifetime), the most
 // recently used first.
 func (s *Store) SignInsOf(ctx context.Context, userID uint, idle time.Duration) ([]SignIn, error) {
 	var out []SignIn
-	err := s.db.WithContext(ctx).Where("user_id = ? AND ended_at IS NULL AND last_seen_at > ?", userID, s.now().UTC().Add(-idle)).
+	now := s.now().UTC()
+	err := s.db.WithContext(ctx).Where("user_id = ? AND ended_at IS NULL AND last_seen_at > ? AND created_at > ?",
+		userID, now.Add(-idle), now.Add(-SignInLifetime)).
 		Order("last_seen_at DESC, id DESC").Find(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("sign-ins of user %d: %w", userID, err)
