@@ -25,6 +25,9 @@ type Mail struct {
 	Subject   string
 	// Text is the plain-text part, decoded, so that a test can follow the links in it.
 	Text string
+	// Raw is the whole message as received, headers and MIME parts, for a test that reads
+	// a link out of it.
+	Raw []byte
 }
 
 // MailServer is an SMTP server that accepts every message and remembers its recipients and
@@ -98,7 +101,11 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *mailSession) Data(r io.Reader) error {
-	br := bufio.NewReader(r)
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	br := bufio.NewReader(bytes.NewReader(raw))
 	h, err := textproto.NewReader(br).ReadMIMEHeader()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
@@ -107,7 +114,7 @@ func (s *mailSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	s.msg.MessageID, s.msg.Subject = h.Get("Message-Id"), h.Get("Subject")
+	s.msg.MessageID, s.msg.Subject, s.msg.Raw = h.Get("Message-Id"), h.Get("Subject"), raw
 	s.msg.Text = plainText(h.Get("Content-Type"), h.Get("Content-Transfer-Encoding"), body)
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.msg)

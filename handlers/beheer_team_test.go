@@ -258,8 +258,13 @@ func TestInvitationMailAndAccept(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/beheer" {
 		t.Fatalf("accept: got %d to %q, want 303 to /beheer; body:\n%s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	if resp, body := ts.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
-		t.Fatalf("the organiser area after accepting: got %d, want 200; body:\n%s", resp.StatusCode, body)
+	// An organiser must have a second factor (the default policy): the organiser area sends
+	// the new account to set one up, which it may.
+	if resp, body := ts.get(t, "/beheer"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != twoStepPath {
+		t.Fatalf("the organiser area after accepting: got %d to %q, want 303 to %s; body:\n%s", resp.StatusCode, resp.Header.Get("Location"), twoStepPath, body)
+	}
+	if resp, body := ts.get(t, twoStepPath); resp.StatusCode != http.StatusOK {
+		t.Fatalf("setting up the second factor after accepting: got %d, want 200; body:\n%s", resp.StatusCode, body)
 	}
 	if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, "werkt niet meer") {
 		t.Errorf("the used link: got %d, want 410; body:\n%s", resp.StatusCode, body)

@@ -42,6 +42,9 @@ type Config struct {
 	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
 	// DefaultRegistrationPerMinute.
 	RegistrationBurst, RegistrationsPerMinute int
+	// SessionIdle is how long a sign-in lasts without a request; 0 is
+	// models.DefaultSessionIdle.
+	SessionIdle time.Duration
 	// Observe, when set, runs first on every request, around everything else: the metrics
 	// package counts and times requests with it.
 	Observe gin.HandlerFunc
@@ -91,6 +94,8 @@ type Handler struct {
 	observe gin.HandlerFunc
 	// passkeyClients limits passkey ceremony requests per client address (#16 passkey).
 	passkeyClients *keyedLimiter
+	// idle is how long a sign-in lasts without a request (Config.SessionIdle).
+	idle time.Duration
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
@@ -137,10 +142,14 @@ func newHandler(cfg Config) (*Handler, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	idle := cfg.SessionIdle
+	if idle <= 0 {
+		idle = models.DefaultSessionIdle
+	}
 	sessions := scs.New()
 	sessions.Store = cfg.Store.WebSessions()
-	sessions.Lifetime = 12 * time.Hour
-	sessions.IdleTimeout = 2 * time.Hour
+	sessions.Lifetime = models.SignInLifetime
+	sessions.IdleTimeout = idle
 	sessions.Cookie.Name = "dagplanner_session"
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
@@ -176,6 +185,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		ssoStarts:       newKeyedLimiter(6*time.Second, 20),
 
 		passkeyClients: newKeyedLimiter(passkeyClientEvery, passkeyClientBurst), // #16 passkey
+		idle:           idle,
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

@@ -122,6 +122,21 @@ func (h *Handler) routes() (http.Handler, error) {
 	pk.POST("/registratie/afronden", h.finishPasskeyRegistration)
 	pk.POST("/:passkey/verwijderen", h.removePasskey)
 	// --- end #16 passkey ---
+	// --- #16 pass ---
+	// Passwords and sign-ins (issue #16 points 2 and 3): "forgot password" for anyone, and
+	// every signed-in role's own account, password and sign-ins.
+	r.GET("/beheer/wachtwoord-vergeten", h.showForgotPassword)
+	r.POST("/beheer/wachtwoord-vergeten", h.requestPasswordReset)
+	r.GET("/beheer/wachtwoord-herstellen/:token", h.showResetPassword)
+	r.POST("/beheer/wachtwoord-herstellen/:token", h.resetPassword)
+	acc := r.Group("/beheer/account", h.requireRole(models.Roles...))
+	acc.GET("", h.showAccount)
+	acc.GET("/wachtwoord", h.showChangePassword)
+	acc.POST("/wachtwoord", h.changePassword)
+	acc.GET("/sessies", h.showSignIns)
+	acc.POST("/sessies/andere-beeindigen", h.endOtherSignIns)
+	acc.POST("/sessies/:signin/beeindigen", h.endSignIn)
+	// --- end #16 pass ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))

@@ -112,8 +112,9 @@ func TestSecondStepSignIn(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(trail) == 0 || trail[0].Action != "second_factor.recovery_code_used" || trail[0].ActorName != v.Email {
-			t.Errorf("audit trail: %+v, want the recovery code's use by %s on top", trail, v.Email)
+		if len(trail) < 2 || trail[0].Action != models.AuditSignIn || trail[0].DetailMap()["method"] != signInRecoveryCode ||
+			trail[1].Action != "second_factor.recovery_code_used" || trail[1].ActorName != v.Email {
+			t.Errorf("audit trail: %+v, want the sign-in with a recovery code on top, after the code's use by %s", trail, v.Email)
 		}
 		again := bhWithClient(t, ts)
 		sfPassword(t, again, v, "")
@@ -130,7 +131,11 @@ func TestSecondStepSignIn(t *testing.T) {
 		const planted = "zonder-tweede-stap-0123456789abcdef01234"
 		v := sfUser(t, ts, models.RoleOrganiser)
 		vSecret := enrolTOTP(t, ts.Store, v)
-		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{sessionUserID: int(v.ID)})
+		si, err := ts.Store.StartSignIn(modelstest.Ctx(), v, models.SignInInput{Method: signInReset})
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{sessionUserID: int(v.ID), sessionSignInID: int(si.ID)})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -144,6 +144,9 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if msg.Kind == models.MailInvitation {
 		return c.composeInvitation(ctx, msg)
 	}
+	if msg.Kind == models.MailPasswordReset {
+		return c.composePasswordReset(ctx, msg)
+	}
 	if msg.Kind == models.MailDecision {
 		return c.composeDecision(ctx, msg)
 	}

@@ -89,6 +89,12 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	box := must(s.DecisionOutbox(ctx, f.event.ID))
 	must(s.SendDecisionMails(ctx, f.event.ID, []uint{box.Drafts[0].ID}))
 
+	// An organiser forgot their password (#16).
+	must(s.CreateUser(ctx, models.UserInput{Email: "org@example.nl", Password: "een lang wachtwoord", Role: models.RoleOrganiser}))
+	if err := s.RequestPasswordReset(ctx, "org@example.nl", "en"); err != nil {
+		t.Fatalf("RequestPasswordReset: %v", err)
+	}
+
 	// Nobody confirmed they are still coming: after the deadline their seats go.
 	f.clock.Advance(8 * 24 * time.Hour)
 	must(s.ReleaseUnconfirmed(ctx, f.event.ID))

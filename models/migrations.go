@@ -38,9 +38,10 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
 	{ID: "2026120805_vote_contacts", Migrate: migrateVoteContacts},
 	{ID: "2026121001_team", Migrate: migrateTeam},
-	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
+	{ID: "2026121002_signins", Migrate: migrateSignIns}, // #16 pass
 	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
 	{ID: "2026121004_passkeys", Migrate: migratePasskeys},
+	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

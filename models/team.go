@@ -149,8 +149,8 @@ func (s *Store) ChangeAccount(ctx context.Context, id uint, in AccountInput) (Us
 	})
 }
 
-// DeactivateUser switches an account off: it can no longer sign in, and its sessions end on
-// their next request. Deactivating the last active admin is ErrLastAdmin; deactivating twice
+// DeactivateUser switches an account off: it can no longer sign in, and its sign-ins end at
+// once (a browser still holding one is signed out on its next request). Deactivating the last active admin is ErrLastAdmin; deactivating twice
 // changes nothing.
 func (s *Store) DeactivateUser(ctx context.Context, id uint) (User, error) {
 	return s.changeAccount(ctx, id, func(tx *gorm.DB, u *User) (*AuditRecord, error) {
@@ -159,6 +159,10 @@ func (s *Store) DeactivateUser(ctx context.Context, id uint) (User, error) {
 		}
 		now := s.now().UTC()
 		u.DeactivatedAt = &now
+		// Its sign-ins end with it, in the same transaction (each with its own entry).
+		if err := s.endSignInsOf(ctx, tx, u.ID, 0, SignInAccount); err != nil {
+			return nil, err
+		}
 		return &AuditRecord{Action: "user.deactivate", Details: map[string]any{"active": fromTo(true, false)}}, nil
 	})
 }

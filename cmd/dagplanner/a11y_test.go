@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -36,6 +37,7 @@ func TestAccessibility(t *testing.T) {
 	person := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "a11y.persoon@example.org")
 	account := "/beheer/team/" + firstMatch(t, regexp.MustCompile(`href="/beheer/team/(\d+)"`), inviteOverHTTP(t, srv, "a11y.team@example.org"), "an account") // #16 team
 	invitation := mailedLink(t, srv, "a11y.team@example.org", "/beheer/uitnodiging/")
+	resetPassword := passwordResetLink(t, srv, demoEmail) // #16 pass
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -102,6 +104,14 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/account/tweestaps",
 		"/beheer/beveiliging",
 		"/beheer/account/passkeys", // #16 passkey; the second-step page is checked in TestPasskeysInTheBrowser
+		// --- #16 pass ---
+		"/beheer/account",
+		"/beheer/account/wachtwoord",
+		"/beheer/account/sessies",
+		"/beheer/wachtwoord-vergeten",
+		resetPassword,
+		"/beheer/wachtwoord-herstellen/" + strings.Repeat("x", 43), // a link that does not work
+		// --- end #16 pass ---
 	}
 
 	ctx := browsertest.New(t)
@@ -577,4 +587,19 @@ func importPreviews(t *testing.T, ctx context.Context, base, lang string) {
 		}
 		browsertest.AssertNoAxeViolationsHere(t, ctx, tc.what)
 	}
+}
+
+// passwordResetLink asks for a link to choose a new password for email, as the "forgot
+// password" form does, and returns the link's path from the e-mail in the server's log.
+func passwordResetLink(t *testing.T, srv *testServer, email string) string {
+	t.Helper()
+	resp, err := http.PostForm(srv.URL+"/beheer/wachtwoord-vergeten", url.Values{"email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /beheer/wachtwoord-vergeten: status %d", resp.StatusCode)
+	}
+	return mailedLink(t, srv, email, "/beheer/wachtwoord-herstellen/")
 }

@@ -30,7 +30,7 @@ func commands() []command {
 				return serve(ctx, args, getenv, stdout)
 			}},
 		{"user add", "create an account; the password is read from standard input", addUser},
-		{"user passwd", "give an account a new password, read from standard input", setUserPassword},
+		{"user passwd", "give an account (EMAIL) a new password, read from standard input; ends its sign-ins", setUserPassword},
 		{"user reset-2fa", "remove an account's second factor (a lost phone and lost recovery codes)", resetSecondFactor},
 		{"user 2fa-policy", "set whether roles must sign in with a second factor", setSecondFactorPolicy},
 		{"token add", "make a door device's token or an organiser's API token; prints only the token",

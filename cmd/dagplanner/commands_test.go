@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"net"
 	"path/filepath"
 	"regexp"
@@ -65,7 +66,9 @@ func TestUserPasswd(t *testing.T) {
 		args                 []string
 	}{
 		{"no --password-stdin", "het derde wachtwoord\n", "--password-stdin", []string{"--email", "anna@example.nl"}},
-		{"no --email", "het derde wachtwoord\n", "--email is required", []string{"--password-stdin"}},
+		{"no address", "het derde wachtwoord\n", "address is required", []string{"--password-stdin"}},
+		{"two addresses", "het derde wachtwoord\n", "give one address", []string{"--email", "anna@example.nl", "--password-stdin", "bob@example.nl"}},
+		{"breached password", "qwertyqwerty\n", "is on the list of common, breached passwords", []string{"anna@example.nl", "--password-stdin"}},
 		{"short password", "kort\n", "the password on standard input (--password-stdin) must be at least 12 characters", []string{"--email", "anna@example.nl", "--password-stdin"}},
 		{"unknown account", "het derde wachtwoord\n", "there is no account for bob@example.nl", []string{"--email", "bob@example.nl", "--password-stdin"}},
 	}
@@ -79,6 +82,18 @@ func TestUserPasswd(t *testing.T) {
 		})
 	}
 	checkLogin(t, db, "anna@example.nl", "het tweede wachtwoord") // the refusals changed nothing
+
+	// The address as the argument EMAIL, before or after the flags (#16).
+	for i, args := range [][]string{
+		{"user", "passwd", "Anna@Example.nl", "--db", db, "--password-stdin"},
+		{"user", "passwd", "--db", db, "--password-stdin", "anna@example.nl"},
+	} {
+		pw := fmt.Sprintf("het wachtwoord nummer %d", i+3)
+		if err := run(ctx, args, envMap(nil), strings.NewReader(pw+"\n"), &syncBuffer{}); err != nil {
+			t.Fatalf("run(%q): %v", args, err)
+		}
+		checkLogin(t, db, "anna@example.nl", pw)
+	}
 }
 
 func TestBaseURLFromAddr(t *testing.T) {

@@ -56,6 +56,8 @@ type Config struct {
 	// OIDC is single sign-on through the organisation's identity provider, read from the
 	// DAGPLANNER_OIDC_* environment only (never flags: -h would print the secret).
 	OIDC sso.Config
+	// SessionIdle is how long a sign-in to the organiser area lasts without a request.
+	SessionIdle time.Duration
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -109,8 +111,16 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		return Config{}, fmt.Errorf("DAGPLANNER_OUTBOX_LEASE: %w", err)
 	}
 	fs.DurationVar(&cfg.OutboxLease, "outbox-lease", lease, "how long a claimed e-mail stays reserved for this process without a renewal; after a crash its mail goes out within about this long (DAGPLANNER_OUTBOX_LEASE)")
+	idle, err := time.ParseDuration(envOr(getenv, "DAGPLANNER_SESSION_IDLE", models.DefaultSessionIdle.String()))
+	if err != nil {
+		return Config{}, fmt.Errorf("DAGPLANNER_SESSION_IDLE: %w", err)
+	}
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "how long a sign-in to the organiser area lasts without a request, e.g. 30m (DAGPLANNER_SESSION_IDLE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.SessionIdle < time.Minute || cfg.SessionIdle > 12*time.Hour {
+		return Config{}, fmt.Errorf("--session-idle must be between 1m and 12h, got %v", cfg.SessionIdle)
 	}
 	if cfg.DBMaxConns < 2 {
 		return Config{}, fmt.Errorf("--db-max-conns must be at least 2 (one connection writes, the others read), got %d", cfg.DBMaxConns)
@@ -204,7 +214,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	ssoClient := startSSO(ctx, cfg.OIDC, log)
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
-		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware(), SSO: ssoClient})
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware(), SSO: ssoClient,
+		SessionIdle: cfg.SessionIdle})
 	if err != nil {
 		return err
 	}
@@ -336,6 +347,7 @@ var periodicJobs = []struct {
 	}},
 	// Messages to an audience planned for a time: queued within a minute of it (#15).
 	{"messages", time.Minute, (*models.Store).QueueDueMessages},
+	{"expired_password_resets", time.Hour, (*models.Store).DeleteExpiredPasswordResets}, // #16
 	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
 		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
 	}},
