@@ -8,7 +8,6 @@ import (
 	"gorm.io/gorm"
 )
 
-
 // Audit actions of passwords and sign-ins.
 const (
 	AuditSignIn          = "signin"
