@@ -246,7 +246,7 @@ func TestSecondFactorPolicyAndReset(t *testing.T) {
 				t.Errorf("RoleRequiresSecondFactor(%s) = %v, want %v", role, got, w)
 			}
 		}
-		if err := s.SetSecondFactorPolicy(ctx, map[string]bool{models.RoleReviewer: true}); err == nil {
+		if err := s.SetSecondFactorPolicy(noActor, map[string]bool{models.RoleReviewer: true}); err == nil {
 			t.Errorf("SetSecondFactorPolicy without an actor succeeded; want it refused")
 		}
 		if must(s.RoleRequiresSecondFactor(ctx, models.RoleReviewer)) {

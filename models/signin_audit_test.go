@@ -26,7 +26,7 @@ func TestRecordSignInFailure(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		u := must(s.CreateUser(ctx, models.UserInput{Email: "cees@example.nl", Password: "een lang wachtwoord", Role: models.RoleOrganiser}))
-		if err := s.RecordSignInFailure(ctx, u.ID, "sso", "email_unverified"); err == nil {
+		if err := s.RecordSignInFailure(noActor, u.ID, "sso", "email_unverified"); err == nil {
 			t.Fatal("RecordSignInFailure without an actor succeeded, want an error")
 		}
 		if trail := must(s.AuditTrail(ctx, models.SubjectUser, u.ID)); len(trail) != 0 {

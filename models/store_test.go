@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"errors"
 	"fmt"
@@ -14,6 +15,10 @@ import (
 )
 
 var ctx = modelstest.Ctx()
+
+// noActor is a context that names nobody: what a change made without an actor is given, to
+// show that it is refused.
+var noActor = context.Background()
 
 // fixture is a small event: one venue, two rooms, three slots.
 type fixture struct {

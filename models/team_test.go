@@ -87,7 +87,7 @@ func TestInvitationLifecycle(t *testing.T) {
 		wantProblem(t, err, "venue", "form.door_needs_venue")
 		_, err = s.Invite(asAdmin, models.InvitationInput{Email: "x@example.nl", Role: "koning"})
 		wantProblem(t, err, "role", "form.invalid_choice")
-		if _, err := s.Invite(ctx, models.InvitationInput{Email: "anoniem@example.nl", Role: models.RoleReviewer}); err == nil {
+		if _, err := s.Invite(noActor, models.InvitationInput{Email: "anoniem@example.nl", Role: models.RoleReviewer}); err == nil {
 			t.Error("Invite without an actor succeeded, want it refused")
 		}
 		if n := count(t, s, &models.Invitation{}); n != 1 {
@@ -265,8 +265,8 @@ func TestLastAdmin(t *testing.T) {
 		if _, err := s.Authenticate(ctx, "b@example.nl", pw); err != nil {
 			t.Errorf("sign in after reactivation: %v", err)
 		}
-		if got := auditActionsOf(must(s.AuditTrail(ctx, models.SubjectUser, b.ID))); got != "user.reactivate,user.deactivate" {
-			t.Errorf("b's trail = %s, want reactivate, deactivate", got)
+		if got := auditActionsOf(must(s.AuditTrail(ctx, models.SubjectUser, b.ID))); got != "user.reactivate,signin.failed,user.deactivate" {
+			t.Errorf("b's trail = %s, want reactivate, the refused sign-in while deactivated, deactivate", got)
 		}
 		if _, err := s.ChangeAccount(asAdmin, 12345, models.AccountInput{Role: models.RoleAdmin}); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("change an unknown account: %v, want ErrNotFound", err)
