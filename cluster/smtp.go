@@ -2,8 +2,13 @@ package cluster
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/base64"
 	"errors"
 	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
 	"net"
 	"net/textproto"
 	"strings"
@@ -18,6 +23,11 @@ type Mail struct {
 	To        []string
 	MessageID string
 	Subject   string
+	// Text is the plain-text part, decoded, so that a test can follow the links in it.
+	Text string
+	// Raw is the whole message as received, headers and MIME parts, for a test that reads
+	// a link out of it.
+	Raw []byte
 }
 
 // MailServer is an SMTP server that accepts every message and remembers its recipients and
@@ -91,14 +101,21 @@ func (s *mailSession) Rcpt(to string, _ *smtp.RcptOptions) error {
 }
 
 func (s *mailSession) Data(r io.Reader) error {
-	h, err := textproto.NewReader(bufio.NewReader(r)).ReadMIMEHeader()
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	br := bufio.NewReader(bytes.NewReader(raw))
+	h, err := textproto.NewReader(br).ReadMIMEHeader()
 	if err != nil && !errors.Is(err, io.EOF) {
 		return err
 	}
-	if _, err := io.Copy(io.Discard, r); err != nil {
+	body, err := io.ReadAll(br)
+	if err != nil {
 		return err
 	}
-	s.msg.MessageID, s.msg.Subject = h.Get("Message-Id"), h.Get("Subject")
+	s.msg.MessageID, s.msg.Subject, s.msg.Raw = h.Get("Message-Id"), h.Get("Subject"), raw
+	s.msg.Text = plainText(h.Get("Content-Type"), h.Get("Content-Transfer-Encoding"), body)
 	s.srv.mu.Lock()
 	s.srv.msgs = append(s.srv.msgs, s.msg)
 	s.srv.mu.Unlock()
@@ -108,3 +125,43 @@ func (s *mailSession) Data(r io.Reader) error {
 
 func (s *mailSession) Reset()        { s.msg = Mail{} }
 func (s *mailSession) Logout() error { return nil }
+
+// plainText finds the first text/plain part of a message body (walking multipart bodies)
+// and decodes it; "" when there is none or it cannot be read.
+func plainText(contentType, encoding string, body []byte) string {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		mediaType = "text/plain"
+	}
+	if strings.HasPrefix(mediaType, "multipart/") {
+		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+		for {
+			part, err := mr.NextRawPart()
+			if err != nil {
+				return ""
+			}
+			data, err := io.ReadAll(part)
+			if err != nil {
+				return ""
+			}
+			if text := plainText(part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"), data); text != "" {
+				return text
+			}
+		}
+	}
+	if mediaType != "text/plain" {
+		return ""
+	}
+	var dec io.Reader = bytes.NewReader(body)
+	switch strings.ToLower(encoding) {
+	case "quoted-printable":
+		dec = quotedprintable.NewReader(dec)
+	case "base64":
+		dec = base64.NewDecoder(base64.StdEncoding, dec) // it skips the line breaks
+	}
+	out, err := io.ReadAll(dec)
+	if err != nil {
+		return ""
+	}
+	return string(out)
+}

@@ -1,7 +1,6 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 	"time"
 
@@ -27,7 +26,7 @@ func TestEventDate(t *testing.T) {
 
 func TestLoadIfEmpty(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		now, _ := time.Parse(time.DateOnly, "2026-11-22")
 		loaded, err := demo.LoadIfEmpty(ctx, s, demo.Options{Now: now, Scale: 3})
 		if err != nil || !loaded {
@@ -110,7 +109,7 @@ func TestLoadIfEmpty(t *testing.T) {
 
 func TestDemoRegistrations(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		now, _ := time.Parse(time.DateOnly, "2026-11-22")
 		if err := demo.Load(ctx, s, demo.Options{Now: now}); err != nil {
 			t.Fatal(err)
@@ -159,7 +158,7 @@ func TestDemoRegistrations(t *testing.T) {
 
 func TestDemoCallForProposals(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return now })
 		if err := demo.Load(ctx, s, demo.Options{Now: now, NoRegistrations: true}); err != nil {
@@ -248,7 +247,7 @@ func TestLoadAtScale(t *testing.T) {
 		t.Fatalf("MaxScale() = %d, want at least 100 (the 50,000-person rush)", demo.MaxScale())
 	}
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		scale := demo.MaxScale()
 		if err := demo.Load(ctx, s, demo.Options{Scale: scale, NoRegistrations: true}); err != nil {
 			t.Fatalf("Load at scale %d: %v", scale, err)

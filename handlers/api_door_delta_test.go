@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"io"
 	"net/http"
 	"net/url"
@@ -20,7 +19,7 @@ import (
 func TestCheckInListDelta(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		door := f.tokens["Ingang West"]
 		list := func(since string) CheckInListJSON {
 			t.Helper()

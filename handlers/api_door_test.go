@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/json"
 	"errors"
@@ -32,7 +31,7 @@ type doorFixture struct {
 // (PostgreSQL's, filled here).
 func newDoorFixture(t *testing.T, store *models.Store) *doorFixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	if _, err := store.CurrentEvent(ctx); errors.Is(err, models.ErrNotFound) {
 		if err := demo.Load(ctx, store, demo.Options{Now: testNow}); err != nil {
 			t.Fatalf("load demo: %v", err)
@@ -98,7 +97,7 @@ func TestCheckInAPI(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		regs := f.attendees(t, f.zwolle, 6)
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 
 		t.Run("admitted, then already checked in", func(t *testing.T) {
 			r := regs[0]
@@ -315,7 +314,7 @@ func TestCheckInOffline(t *testing.T) {
 		if n := countRows(t, f.ts, &models.CheckInConflict{}, "registration_id = ?", regs[0].ID); n != 2 {
 			t.Errorf("conflicts flagged: %d, want 2 (the online scan and the last one)", n)
 		}
-		arrivals, err := store.VenueArrivals(context.Background(), f.zwolle.ID, false)
+		arrivals, err := store.VenueArrivals(modelstest.Ctx(), f.zwolle.ID, false)
 		if err != nil || len(arrivals.Conflicts) != 2 || arrivals.Conflicts[0].Name != regs[0].Name || arrivals.Conflicts[0].FirstDoor != "Ingang West" {
 			t.Errorf("organisers' conflicts %+v (%v), want two naming %q, first at Ingang West", arrivals.Conflicts, err, regs[0].Name)
 		}
@@ -339,7 +338,7 @@ func TestCheckInOffline(t *testing.T) {
 func TestDoorAPIAccess(t *testing.T) {
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 
 	t.Run("device token", func(t *testing.T) {
 		resp, b := ts.apiCall(t, http.MethodGet, "/api/v1/door", "", f.tokens["Ingang Oost"])
@@ -448,7 +447,7 @@ func TestDoorAPIAccess(t *testing.T) {
 func TestCheckInList(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		regs := f.attendees(t, f.zwolle, 2)
 		if err := store.Cancel(ctx, regs[1].ID); err != nil {
 			t.Fatal(err)

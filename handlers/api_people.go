@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
 // The API list's page size: by default and at most.
@@ -93,6 +95,10 @@ func (h *Handler) listRegistrationsAPI(c *gin.Context) {
 		people = people[:limit]
 		next := strconv.Itoa(int(people[len(people)-1].ID))
 		out.NextCursor = &next
+	}
+	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportRegistrations, VenueID: exportVenue(r), Rows: len(people),
+		Filter: map[string]any{"group": r.Audience.Group(), "cursor": cursor}}) {
+		return
 	}
 	ids := make([]uint, len(people))
 	for i, p := range people {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // tricky is text a speaker might send: accents, emoji, quotes, markup and surrounding spaces.
@@ -300,7 +300,7 @@ func TestAPIProposalCallClosed(t *testing.T) {
 // each of which mails addresses it chose, and that a refusal stores nothing.
 func TestProposalSubmissionsLimited(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	count := func() int {
 		t.Helper()
 		ps, err := ts.Store.ProposalsOfEvent(ctx, testEvent(t, ts).ID)
@@ -354,7 +354,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 // withdrawal with 409 "answered", and the web page no longer offers them.
 func TestAPIAnsweredProposalIsSettled(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	p := apiSubmit(t, ts, proposalBody(t, nil))
 	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", p.ID).Update("status", models.ProposalAccepted).Error; err != nil {
 		t.Fatal(err)

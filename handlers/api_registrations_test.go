@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"html"
 	"net/http"
@@ -10,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // apiCall sends a JSON request the way an integration does (no browser headers) and returns
@@ -146,7 +146,7 @@ func TestAPIRegistrationLifecycle(t *testing.T) {
 		t.Errorf("created: got venue %q status %q email %q ticket_version %d, want zwolle active %q 1",
 			created.Venue, created.Status, created.Email, created.TicketVersion, email)
 	}
-	stored, err := ts.Store.Registration(context.Background(), created.ID)
+	stored, err := ts.Store.Registration(modelstest.Ctx(), created.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -451,7 +451,7 @@ func TestAPIRegistrationKeepsTextExactly(t *testing.T) {
 			if got.Name != tc.value || got.Organisation != tc.value {
 				t.Errorf("GET: name %q organisation %q, want both %q", got.Name, got.Organisation, tc.value)
 			}
-			stored, err := ts.Store.Registration(context.Background(), created.ID)
+			stored, err := ts.Store.Registration(modelstest.Ctx(), created.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -544,7 +544,7 @@ func TestAPIEventCounts(t *testing.T) {
 
 	var got EventJSON
 	ts.apiGet(t, "/api/v1/event", http.StatusOK, &got)
-	venues, err := ts.Store.Venues(context.Background(), testEvent(t, ts).ID)
+	venues, err := ts.Store.Venues(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,7 +562,7 @@ func TestAPIEventCounts(t *testing.T) {
 }
 
 func TestAPIRegistrationVenueFullOrClosed(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	t.Run("venue full", func(t *testing.T) {
 		ts := newTestServer(t)
 		v := testVenue(t, ts, "zwolle")

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,7 +82,7 @@ func wantExactKeys(t *testing.T, what string, m map[string]any, want ...string) 
 
 func TestAPIEvent(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	event := testEvent(t, ts)
 	venues, err := ts.Store.Venues(ctx, event.ID)
 	if err != nil {
@@ -177,7 +176,7 @@ func TestAPIEvent(t *testing.T) {
 
 func TestAPIVenueSessions(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	venue := testVenue(t, ts, "zwolle")
 	want, err := ts.Store.SessionsOfVenue(ctx, venue.ID)
 	if err != nil {
@@ -355,7 +354,7 @@ func loadDocument(t *testing.T, data []byte) *openapi3.T {
 	if err != nil {
 		t.Fatalf("load OpenAPI document: %v", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(modelstest.Ctx()); err != nil {
 		t.Fatalf("OpenAPI document is invalid: got %v, want no error", err)
 	}
 	return doc
@@ -384,7 +383,7 @@ func documentRouter(t *testing.T) routers.Router {
 // request's operation answers, including that its status is documented.
 func validateAgainstDocument(t *testing.T, resp *http.Response, body []byte) {
 	t.Helper()
-	req := resp.Request.Clone(context.Background())
+	req := resp.Request.Clone(modelstest.Ctx())
 	// The document's server is "/", so match on the path alone, as the API sees it.
 	req.URL = &url.URL{Path: resp.Request.URL.Path, RawQuery: resp.Request.URL.RawQuery}
 	req.Host = ""
@@ -404,7 +403,7 @@ func validateAgainstDocument(t *testing.T, resp *http.Response, body []byte) {
 			SchemaValidationOptions: []openapi3.SchemaValidationOption{openapi3.EnableFormatValidation(), openapi3.DisableSchemaErrorDetails()},
 		},
 	}
-	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
+	if err := openapi3filter.ValidateResponse(modelstest.Ctx(), in); err != nil {
 		t.Errorf("%s %s → %d: got a response that does not fit the OpenAPI document: %v\nbody: %s",
 			req.Method, req.URL.Path, resp.StatusCode, err, body)
 	}

@@ -25,6 +25,10 @@ type audienceParams struct {
 	// OrgTypes its values.
 	OrgType  string
 	OrgTypes map[string]string
+	// Mail names the e-mail state's parameter ("" where it is not offered), and MailStates
+	// its values.
+	Mail       string
+	MailStates map[string]string
 }
 
 // pageAudienceParams are the list page's and the exports' parameters.
@@ -39,7 +43,15 @@ var pageAudienceParams = audienceParams{
 	OrgType: "organisatietype",
 	OrgTypes: map[string]string{"rijk": models.OrgRijk, "provincie": models.OrgProvincie, "gemeente": models.OrgGemeente,
 		"waterschap": models.OrgWaterschap, "anders": models.OrgOther},
+	Mail: "email", MailStates: mailStateParams,
 }
+
+// mailStateValues and mailStateParams are the Dutch values of the e-mail state parameter, in
+// the order pages offer them.
+var (
+	mailStateValues = []string{"wachtend", "mislukt"}
+	mailStateParams = map[string]string{"wachtend": models.MailStatePending, "mislukt": models.MailStateFailed}
+)
 
 // orgTypeParam is the people list's value for an organisation type ("anders" for other).
 func orgTypeParam(kind string) string { return paramOf(pageAudienceParams.OrgTypes, kind) }
@@ -155,6 +167,13 @@ func (h *Handler) parseAudienceFrom(c *gin.Context, q url.Values, names audience
 			r.Problems.Add(names.OrgType, "form.invalid_choice")
 		}
 	}
+	if v := strings.TrimSpace(q.Get(names.Mail)); v != "" && names.Mail != "" {
+		if state, ok := names.MailStates[v]; ok {
+			r.Audience.MailState = state
+		} else {
+			r.Problems.Add(names.Mail, "form.invalid_choice")
+		}
+	}
 	switch strings.TrimSpace(q.Get(names.Needs)) {
 	case "", "0", "false":
 	case "1", "true", "on", "ja":
@@ -216,6 +235,7 @@ func (r *audienceRequest) dropInapplicable(names audienceParams) {
 	drop("needs", names.Needs, a.HasNeeds, func() { a.HasNeeds = false })
 	drop("proposal_status", names.Proposal, a.ProposalStatus != "", func() { a.ProposalStatus = "" })
 	drop("org_type", names.OrgType, a.OrgType != "", func() { a.OrgType = "" })
+	drop("mail", names.Mail, a.MailState != "", func() { a.MailState = "" })
 }
 
 // parseGroup reads the group and the proposals' state. A venue-scoped organiser may choose

@@ -10,14 +10,14 @@ import (
 // audienceFields are the audience's fields as forms name them, in the order pages show
 // them, with their labels: the list's filter and the compose form of a message share them.
 var audienceFields = []string{"groep:audience.group", "q:people.search", "locatie:people.venue", "sessie:people.session",
-	"status:people.status", "voorstel:audience.proposal_status", "organisatietype:people.org_type", "van:people.from", "tot:people.to", "behoeften:people.has_needs"}
+	"status:people.status", "voorstel:audience.proposal_status", "organisatietype:people.org_type", "email:audience.mail", "van:people.from", "tot:people.to", "behoeften:people.has_needs"}
 
 // audienceForm is what the audience's fields need: the page and the choices the account may
 // make. The list of people and the compose form of a message embed it.
 type audienceForm struct {
 	Page
-	Groups, Venues, Sessions, Statuses, ProposalStatuses, OrgTypes []Option
-	HasNeeds                                                       bool
+	Groups, Venues, Sessions, Statuses, ProposalStatuses, OrgTypes, MailStates []Option
+	HasNeeds                                                                   bool
 }
 
 // Filter describes one of the audience's fields: never "required" nor "optional".
@@ -69,6 +69,10 @@ func (d *audienceForm) choices(r audienceRequest, u models.User) {
 	d.OrgTypes = []Option{{Value: "", Label: d.T("people.org_type.any")}}
 	for _, kind := range models.OrganisationTypes {
 		d.OrgTypes = append(d.OrgTypes, Option{Value: orgTypeParam(kind), Label: d.T("dashboard.org_type." + kind)})
+	}
+	d.MailStates = []Option{{Value: "", Label: d.T("audience.mail.any")}}
+	for _, s := range mailStateValues {
+		d.MailStates = append(d.MailStates, Option{Value: s, Label: d.T("audience.mail." + mailStateParams[s])})
 	}
 	d.ProposalStatuses = []Option{{Value: "", Label: d.T("audience.proposal_status.any")}}
 	for _, s := range proposalStatusValues {

@@ -75,6 +75,9 @@ func (h *Handler) audienceNamer(c *gin.Context, event models.Event) (func(models
 		if a.OrgType != "" {
 			parts = append(parts, strings.ToLower(tr.T("dashboard.org_type."+a.OrgType)))
 		}
+		if a.MailState != "" {
+			parts = append(parts, tr.T("audience.words.mail."+a.MailState))
+		}
 		return strings.Join(parts, " · ")
 	}, nil
 }

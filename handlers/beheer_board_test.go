@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
@@ -24,7 +24,7 @@ type boardCase struct {
 
 func newBoardCase(t *testing.T, ts *testServer) boardCase {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	bc := boardCase{d: bhLoadDemo(t, ts)}
 	var err error
 	if bc.kelder, err = ts.Store.CreateRoom(ctx, bc.d.zwolle.ID, models.RoomInput{Name: "Kelder", Capacity: 10}); err != nil {
@@ -147,7 +147,7 @@ func TestBoardShowsEveryKindOfProblem(t *testing.T) {
 func TestBoardListsUnplacedSessions(t *testing.T) {
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	free, err := ts.Store.CreateSession(ctx, d.event.ID, models.SessionInput{Title: "Nog zonder plek", Format: "workshop", SlotCount: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -188,7 +188,7 @@ func boardFreeCell(t *testing.T, ts *testServer, v models.Venue) (models.Room, m
 			}
 		}
 	}
-	room, err := ts.Store.CreateRoom(context.Background(), v.ID, models.RoomInput{Name: "Extra", Capacity: 30})
+	room, err := ts.Store.CreateRoom(modelstest.Ctx(), v.ID, models.RoomInput{Name: "Extra", Capacity: 30})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +199,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	path := "/beheer/rooster/" + bhID(d.zwolle.ID)
 	s := d.zwolleSession
 	room, slot := boardFreeCell(t, ts, d.zwolle)
@@ -361,7 +361,7 @@ func TestBoardOffTheTimetableKeepsTheVenue(t *testing.T) {
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	room, slot := boardFreeCell(t, ts, d.zwolle)
 	s, err := ts.Store.CreateSession(ctx, d.zwolle.EventID, models.SessionInput{Title: "Even eruit", Format: "workshop",
 		VenueID: d.zwolle.ID, RoomID: room.ID, FirstSlotID: slot.ID, SlotCount: 1})

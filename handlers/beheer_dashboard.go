@@ -28,6 +28,8 @@ type dashboardData struct {
 	Total  *venueFigures
 	Charts []chartView
 	Outbox models.OutboxStats
+	// MailTo splits the event's unsent e-mails by whom they go to (event-wide accounts).
+	MailTo mailRecipients
 }
 
 // Num writes a number the reader's way (10.000 or 10,000).
@@ -53,6 +55,7 @@ func (v venueFigures) FillPercent() int { return percent(v.Registered, v.Capacit
 // to the people behind it ("" when there is no such list, as for e-mails).
 type figureTile struct {
 	Value, Label, Note, Link string
+	NoteLink                 string // where the note's figure leads, if anywhere
 }
 
 // chartView is a chart and what the page says when it has nothing to draw yet.
@@ -138,6 +141,11 @@ func (h *Handler) dashboardFigures(c *gin.Context, data *dashboardData) error {
 	// The e-mail line: every message for those who run the whole event, their venue's
 	// waiting ones for a venue's organiser.
 	data.Outbox = models.OutboxStats{Pending: int64(glance.MailPending), Failing: int64(glance.MailFailed), Sent: int64(figures.MailSent)}
+	data.MailTo = mailRecipients{Attendees: figures.MailToAttendees, Speakers: figures.MailToSpeakers,
+		Others:         figures.Total.MailPending - figures.MailToAttendees - figures.MailToSpeakers,
+		AttendeesLink:  peopleURL(url.Values{"email": {"wachtend"}}),
+		SpeakersLink:   peopleURL(url.Values{"groep": {"sprekers"}, "email": {"wachtend"}}),
+		CoSpeakersLink: peopleURL(url.Values{"groep": {"medesprekers"}, "email": {"wachtend"}})}
 	sessions, err := h.store.SessionsOfEvent(ctx, data.Event.ID)
 	if err != nil {
 		return err
@@ -168,22 +176,31 @@ func programmeOver(e models.Event, v models.Venue, now time.Time) bool {
 	return !e.Day().IsZero() && !now.Before(end)
 }
 
+// mailRecipients splits the unsent e-mails of the whole event by whom they go to, each
+// group linked to its people; the others (organisers, voters) have no list.
+type mailRecipients struct {
+	Attendees, Speakers, Others                 int
+	AttendeesLink, SpeakersLink, CoSpeakersLink string
+}
+
 // figureLinks are the people list's addresses behind each figure of a venue (slug), or of
 // every venue the account manages (""): the filters of issue #9, as the list spells them.
 func figureLinks(slug string) map[string]string {
-	link := func(status string) string {
+	link := func(param, value string) string {
 		v := url.Values{}
 		if slug != "" {
 			v.Set("locatie", slug)
 		}
-		if status != "" {
-			v.Set("status", status)
+		if value != "" {
+			v.Set(param, value)
 		}
 		return peopleURL(v)
 	}
 	return map[string]string{
-		"registered": link("bevestigd"), "waiting": link("wachtlijst"), "cancelled": link("geannuleerd"),
-		"checked_in": link("binnen"), "not_in": link("niet-binnen"), "all": link(""),
+		"registered": link("status", "bevestigd"), "waiting": link("status", "wachtlijst"),
+		"cancelled": link("status", "geannuleerd"), "checked_in": link("status", "binnen"),
+		"not_in": link("status", "niet-binnen"), "all": link("", ""),
+		"mail_pending": link("email", "wachtend"), "mail_failed": link("email", "mislukt"),
 	}
 }
 
@@ -214,8 +231,12 @@ func figureTiles(p Page, f venueFigures) []figureTile {
 		tiles = append(tiles, figureTile{Value: n(f.NoShows()), Label: p.T("dashboard.not_in_yet"), Link: f.Links["not_in"],
 			Note: p.T("dashboard.no_show_rate_later")})
 	}
-	return append(tiles, figureTile{Value: n(f.MailPending), Label: p.T("dashboard.mail_pending"),
-		Note: p.T("dashboard.mail_failed", "Count", f.MailFailed, "Failed", n(f.MailFailed))})
+	failedLink := "" // an empty list helps nobody
+	if f.MailFailed > 0 {
+		failedLink = f.Links["mail_failed"]
+	}
+	return append(tiles, figureTile{Value: n(f.MailPending), Label: p.T("dashboard.mail_pending"), Link: f.Links["mail_pending"],
+		Note: p.T("dashboard.mail_failed", "Count", f.MailFailed, "Failed", n(f.MailFailed)), NoteLink: failedLink})
 }
 
 // proposalTiles count the proposals by status, in the review list's order, each linked to

@@ -1,8 +1,8 @@
 package handlers
 
 import (
-	"context"
 	"encoding/xml"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // chartOnPage is one chart of a rendered dashboard: its SVG's marks and its table's cells,
@@ -155,7 +156,7 @@ func parseChartTable(t *testing.T, c chartOnPage, table string) {
 func TestDashboardChartsMatchTables(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	var regs []models.Registration
 	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").Limit(12).Find(&regs).Error; err != nil {
 		t.Fatal(err)
@@ -272,7 +273,7 @@ func TestDashboardFiguresLinkToTheirPeople(t *testing.T) {
 
 func zwolleID(t *testing.T, ts *testServer) string {
 	t.Helper()
-	v, err := ts.Store.VenueBySlug(context.Background(), "zwolle")
+	v, err := ts.Store.VenueBySlug(modelstest.Ctx(), "zwolle")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -322,7 +323,7 @@ func TestPeopleOrgTypeFilter(t *testing.T) {
 func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
 	if err != nil {
 		t.Fatal(err)
@@ -344,10 +345,80 @@ func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 		t.Error("before the day the dashboard should count who is not in yet, not a no-show rate")
 	}
 	ts.Store.SetClock(func() time.Time { return time.Date(2027, 2, 4, 9, 0, 0, 0, time.UTC) })
+	ts.loginAs(t, models.RoleOrganiser, "zwolle") // months later by the store's clock: the sign-in went idle
 	_, after := ts.get(t, "/beheer")
 	want := percent(len(regs)-came, len(regs))
 	tile := regexp.MustCompile(`href="/beheer/deelnemers\?locatie=zwolle&amp;status=niet-binnen"><span class="figure__value">(\d+)%</span> <span class="figure__label">Niet gekomen</span>`).FindStringSubmatch(after)
 	if tile == nil || tile[1] != strconv.Itoa(want) {
 		t.Errorf("after the day: no-show tile %v, want %d%% (%d of %d did not come) linked to those not in", tile, want, len(regs)-came, len(regs))
+	}
+}
+
+// TestDashboardMailFiguresLinkToTheirPeople: the e-mail figures lead to the people whose
+// e-mails are waiting or failed, per venue and in all.
+func TestDashboardMailFiguresLinkToTheirPeople(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := modelstest.Ctx()
+	// The demo's own e-mails were discarded; these two people's confirmations wait.
+	for _, name := range []string{"Wachtende Wim", "Mislukte Mia"} {
+		_, err := ts.Store.Register(ctx, models.RegistrationInput{Name: name, Email: strings.ReplaceAll(strings.ToLower(name), " ", ".") + "@example.nl",
+			Organisation: "Gemeente Rotterdam", Venue: "rotterdam", Consent: true, Lang: "nl"})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	msgs, err := ts.Store.ClaimOutbox(ctx, 100, time.Minute)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("claimed %d e-mails (%v), want the two confirmations", len(msgs), err)
+	}
+	for _, m := range msgs {
+		if strings.HasPrefix(m.Recipient, "mislukte") {
+			err = ts.Store.MarkFailed(ctx, m, errors.New("452 mailbox full"))
+		} else {
+			err = ts.Store.ReleaseOutbox(ctx, m.LockedBy, []uint{m.ID})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	ts.loginAs(t, models.RoleOrganiser, "")
+	_, page := ts.get(t, "/beheer")
+	links := map[string]string{}
+	for _, m := range regexp.MustCompile(`href="(/beheer/deelnemers\?[^"]*email=[^"]*)"`).FindAllStringSubmatch(page, -1) {
+		link := strings.ReplaceAll(m[1], "&amp;", "&")
+		links[link] = link
+	}
+	want := map[string][]string{
+		"/beheer/deelnemers?email=wachtend":                    {"Wachtende Wim", "Mislukte Mia"},
+		"/beheer/deelnemers?email=mislukt":                     {"Mislukte Mia"},
+		"/beheer/deelnemers?email=wachtend&locatie=rotterdam":  {"Wachtende Wim", "Mislukte Mia"},
+		"/beheer/deelnemers?email=mislukt&locatie=rotterdam":   {"Mislukte Mia"},
+		"/beheer/deelnemers?email=wachtend&locatie=zwolle":     nil,
+		"/beheer/deelnemers?email=wachtend&groep=sprekers":     nil,
+		"/beheer/deelnemers?email=wachtend&groep=medesprekers": nil,
+	}
+	for link, names := range want {
+		if links[link] == "" {
+			t.Errorf("the dashboard has no link to %s; it links to %v", link, links)
+			continue
+		}
+		_, list := ts.get(t, link)
+		m := peopleCountRE.FindStringSubmatch(list)
+		if m == nil || m[1] != strconv.Itoa(len(names)) {
+			t.Errorf("%s lists %v people, want %d", link, m, len(names))
+		}
+		for _, name := range names {
+			if !strings.Contains(list, name) {
+				t.Errorf("%s does not list %s", link, name)
+			}
+		}
+	}
+	if !strings.Contains(page, "2 aan deelnemers") {
+		t.Error("the e-mail section does not say the two waiting e-mails go to attendees")
+	}
+	// A bad state is an error next to the field, never a 500.
+	if resp, list := ts.get(t, "/beheer/deelnemers?email=teruggekaatst"); resp.StatusCode >= 500 || !strings.Contains(list, "veld-email-error") {
+		t.Errorf("a bad e-mail state: %d, no error next to the field", resp.StatusCode)
 	}
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -18,6 +17,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/importfile"
 	"github.com/ambtenaar20/dagplanner/importfile/importfiletest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 const importPage = "/beheer/deelnemers/importeren"
@@ -48,7 +48,7 @@ func (ts *testServer) uploadImport(t *testing.T, venue uint, name string, data [
 
 func venueBySlug(t *testing.T, ts *testServer, slug string) models.Venue {
 	t.Helper()
-	v, err := ts.Store.VenueBySlug(context.Background(), slug)
+	v, err := ts.Store.VenueBySlug(modelstest.Ctx(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestImportPageFlow(t *testing.T) {
 // registerDemo registers an address at the demo's Zwolle venue and returns its id.
 func registerDemo(t *testing.T, ts *testServer, email string) uint {
 	t.Helper()
-	res, err := ts.Store.Register(context.Background(), models.RegistrationInput{Name: "Bestaand", Email: email,
+	res, err := ts.Store.Register(modelstest.Ctx(), models.RegistrationInput{Name: "Bestaand", Email: email,
 		Organisation: "Rijk", Venue: "zwolle", Consent: true})
 	if err != nil {
 		t.Fatal(err)

@@ -187,7 +187,7 @@ func (h *Handler) renderMessageForm(c *gin.Context, status int, editing *models.
 	p.Form = form
 	d := messageFormData{audienceForm: audienceForm{Page: p}, Editing: editing, Group: r.Audience.Group()}
 	d.choices(r, h.actingUser(c))
-	if len(r.Problems) == 0 && r.Audience.Group() != models.AudienceVoters {
+	if len(r.Problems) == 0 {
 		if d.Count, err = h.store.CountAudience(ctx, r.Audience); err != nil {
 			h.fail(c, err)
 			return

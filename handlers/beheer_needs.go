@@ -46,6 +46,10 @@ func (h *Handler) showVenueNeeds(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	// Special categories of personal data shown: the trail records who looked.
+	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportNeeds, VenueID: v.ID}) {
+		return
+	}
 	c.Header("Cache-Control", "private, no-store")
 	p := h.page(c, h.tr(c).T("needs.title", "Venue", v.Name), "beheer")
 	h.render(c, http.StatusOK, "beheer/venue_needs", needsData{Page: p, Venue: v, VenueNeeds: needs})

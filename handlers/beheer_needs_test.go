@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,13 +10,14 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
 // registerWithNeeds registers someone at a venue with the given needs, seated in sessions.
 func registerWithNeeds(t *testing.T, ts *testServer, venue, name, dietary, access string, sessions ...uint) models.Registration {
 	t.Helper()
-	res, err := ts.Store.Register(context.Background(), models.RegistrationInput{
+	res, err := ts.Store.Register(modelstest.Ctx(), models.RegistrationInput{
 		Name: name, Email: strings.ToLower(strings.ReplaceAll(name, " ", ".")) + "@example.nl", Organisation: "Gemeente Kampen",
 		Dietary: dietary, Accessibility: access, Venue: venue, Sessions: sessions, Consent: true,
 	})
@@ -29,7 +29,7 @@ func registerWithNeeds(t *testing.T, ts *testServer, venue, name, dietary, acces
 
 func TestVenueNeedsPage(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle, rotterdam := testVenue(t, ts, "zwolle"), testVenue(t, ts, "rotterdam")
 	registerWithNeeds(t, ts, "zwolle", "Koos Koriander", "Geen koriander", "")
 	registerWithNeeds(t, ts, "zwolle", "Kees Koriander", " geen  KORIANDER ", "")

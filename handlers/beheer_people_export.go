@@ -108,6 +108,14 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 	if !r.Audience.Attendees() {
 		name += "-" + paramOf(groupParams, r.Audience.Group())
 	}
+	exportKind := models.ExportPeopleCSV
+	if format == "xlsx" {
+		exportKind = models.ExportPeopleXLSX
+	}
+	if !h.recordExport(c, models.ExportRecord{Kind: exportKind, VenueID: exportVenue(r),
+		Filter: map[string]any{"soort": kind, "group": r.Audience.Group(), "venue": venue}}) {
+		return
+	}
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+"."+format))
 	var w sheetWriter

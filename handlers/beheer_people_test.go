@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -16,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -30,7 +30,7 @@ type peopleFixture struct {
 func newPeopleFixture(t *testing.T) *peopleFixture {
 	t.Helper()
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	f := &peopleFixture{ts: ts}
 	reg := func(in models.RegistrationInput) models.Registration {
 		in.Lang, in.Consent = "nl", true
@@ -64,7 +64,7 @@ func newPeopleFixture(t *testing.T) *peopleFixture {
 // count is how many people the store finds for the audience: what the pages must agree with.
 func (f *peopleFixture) count(t *testing.T, a models.Audience) int {
 	t.Helper()
-	page, err := f.ts.Store.People(context.Background(), a, "", 1, 1)
+	page, err := f.ts.Store.People(modelstest.Ctx(), a, "", 1, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,7 +73,7 @@ func (f *peopleFixture) count(t *testing.T, a models.Audience) int {
 
 func (f *peopleFixture) venue(t *testing.T, slug string) models.Venue {
 	t.Helper()
-	v, err := f.ts.Store.VenueBySlug(context.Background(), slug)
+	v, err := f.ts.Store.VenueBySlug(modelstest.Ctx(), slug)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestPeopleList(t *testing.T) {
 		}
 	})
 	t.Run("ticket code", func(t *testing.T) {
-		key, err := ts.Store.EventKey(context.Background(), f.script.EventID)
+		key, err := ts.Store.EventKey(modelstest.Ctx(), f.script.EventID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -213,7 +213,7 @@ func TestPeopleList(t *testing.T) {
 				t.Errorf("%s: want %d people", query, want)
 			}
 		}
-		choices, err := ts.Store.SessionChoices(context.Background(), f.script.EventID)
+		choices, err := ts.Store.SessionChoices(modelstest.Ctx(), f.script.EventID)
 		if err != nil || len(choices) == 0 {
 			t.Fatalf("session choices: %v", err)
 		}
@@ -260,7 +260,7 @@ func TestPeopleExports(t *testing.T) {
 	f := newPeopleFixture(t)
 	ts := f.ts
 	ts.loginAs(t, models.RoleOrganiser, "")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	people := map[string]models.Person{}
 	err := ts.Store.EachPerson(ctx, models.Audience{}, "", func(p models.Person) error {
 		people[strconv.Itoa(int(p.ID))] = p
@@ -458,7 +458,7 @@ func TestRegistrationsAPIList(t *testing.T) {
 	resp, body = ts.apiCall(t, http.MethodGet, "/api/v1/registrations?venue=rotterdam", "", f.zwolleToken)
 	wantAPIStatus(t, resp, body, http.StatusForbidden)
 	rotterdam := f.venue(t, "rotterdam")
-	choices, _ := ts.Store.SessionChoices(context.Background(), rotterdam.EventID)
+	choices, _ := ts.Store.SessionChoices(modelstest.Ctx(), rotterdam.EventID)
 	for _, c := range choices {
 		if c.VenueID != nil && *c.VenueID == rotterdam.ID {
 			resp, body = ts.apiCall(t, http.MethodGet, fmt.Sprintf("/api/v1/registrations?session=%d", c.ID), "", f.zwolleToken)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // personFixture is the demo with a zwolle session of one seat and three people for it: the
@@ -23,7 +23,7 @@ type personFixture struct {
 
 func newPersonFixture(t *testing.T, ts *testServer) personFixture {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	f := personFixture{d: bhLoadDemo(t, ts)}
 	room, slot := bhFreePlace(t, ts, f.d.zwolle, 1)
 	var err error
@@ -69,7 +69,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 	org := models.Actor{Kind: models.ActorUser, ID: 1, Name: "hulp@example.nl"}
 	in := models.DetailsOf(zoe)
 	in.Dietary = "Halal"
-	if _, err := ts.Store.UpdateDetails(context.Background(), org, zoe.ID, in, "belde <b>zelf</b>"); err != nil {
+	if _, err := ts.Store.UpdateDetails(modelstest.Ctx(), org, zoe.ID, in, "belde <b>zelf</b>"); err != nil {
 		t.Fatal(err)
 	}
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -119,7 +119,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		resp, body := ts.postForm(t, personPath(first.ID)+"/gegevens", url.Values{"name": {"Zoë de Vries"}, "email": {"zoe.nieuw@example.nl"},
 			"organisation": {"Provincie"}, "dietary": {"Vegetarisch"}, "details_reason": {"typfout"}})
 		bhExpectRedirect(t, resp, body, personPath(first.ID))
-		r, _ := ts.Store.Registration(context.Background(), first.ID)
+		r, _ := ts.Store.Registration(modelstest.Ctx(), first.ID)
 		if r.Name != "Zoë de Vries" || r.Email != "zoe.nieuw@example.nl" || r.Dietary != "Vegetarisch" {
 			t.Errorf("after the change: %q %q %q", r.Name, r.Email, r.Dietary)
 		}
@@ -169,7 +169,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 	t.Run("move up", func(t *testing.T) {
 		resp, body := ts.postForm(t, personPath(third.ID)+"/wachtlijst/"+sid, url.Values{"do": {"up"}, "reason_" + sid: {"spreker"}})
 		bhExpectRedirect(t, resp, body, personPath(third.ID))
-		r, _ := ts.Store.Registration(context.Background(), third.ID)
+		r, _ := ts.Store.Registration(modelstest.Ctx(), third.ID)
 		if r.Bookings[0].Position != 1 {
 			t.Errorf("after moving up: place %d, want 1", r.Bookings[0].Position)
 		}
@@ -306,7 +306,7 @@ func TestNewPersonByHand(t *testing.T) {
 func TestRegistrationAPIForOrganisers(t *testing.T) {
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	_, all, err := ts.Store.CreateAPIToken(ctx, models.APITokenInput{Name: "koppeling", Role: models.RoleOrganiser})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -9,12 +8,13 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // bhTimetable describes every session's place, to see whether anything moved.
 func bhTimetable(t *testing.T, ts *testServer, eventID uint) string {
 	t.Helper()
-	sessions, err := ts.Store.SessionsOfEvent(context.Background(), eventID)
+	sessions, err := ts.Store.SessionsOfEvent(modelstest.Ctx(), eventID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func bhTimetable(t *testing.T, ts *testServer, eventID uint) string {
 
 func TestPlanScheduleButton(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")
 	event := testEvent(t, ts)
 	// The demo's own sessions waiting for a place are for TestDemoPlannerPlacesWaitingSessions:
@@ -184,7 +184,7 @@ func TestBoardPlanForm(t *testing.T) {
 // waiting for a place (issue #12 point 16), and "Automatisch plannen" places them.
 func TestDemoPlannerPlacesWaitingSessions(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")
 	event := testEvent(t, ts)
 	waiting := func() []models.Session {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -13,11 +12,12 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 func TestPublishSchedulePage(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")
 	event := testEvent(t, ts)
 	sessions, err := ts.Store.SessionsOfEvent(ctx, event.ID)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // Texts the review pages show in Dutch.
@@ -37,7 +37,7 @@ type rvDemo struct {
 
 func rvLoadDemo(t *testing.T, ts *testServer) rvDemo {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	var d rvDemo
 	var err error
 	if d.event, err = ts.Store.CurrentEvent(ctx); err != nil {
@@ -356,7 +356,7 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 func TestReviewPagesEscapeMarkup(t *testing.T) {
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	const evil = `<script>alert("x")</script>`
 	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.open.ID).
 		Updates(map[string]any{"title": "Titel " + evil, "speaker_bio": evil, "summary": evil}).Error; err != nil {
@@ -388,7 +388,7 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 func TestReviewListSortsAndFilters(t *testing.T) {
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	c := bhWithClient(t, ts)
 	u := c.loginAs(t, models.RoleOrganiser, "")
 	if _, err := ts.Store.SaveReview(ctx, d.open.ID, u.ID, models.ReviewInput{Score: 2}); err != nil {
@@ -465,7 +465,7 @@ func TestDecideProposalPages(t *testing.T) {
 	if _, body := c.get(t, detail); !strings.Contains(body, "Het voorstel heeft nu de status: Geaccepteerd.") || !strings.Contains(body, "besloten door organiser-") {
 		t.Error("after accepting, the page lacks the flash or who decided")
 	}
-	p, err := ts.Store.Proposal(context.Background(), d.open.ID)
+	p, err := ts.Store.Proposal(modelstest.Ctx(), d.open.ID)
 	if err != nil || p.Status != models.ProposalAccepted || p.DecidedAt == nil {
 		t.Fatalf("after accepting: %+v (%v)", p, err)
 	}
@@ -501,14 +501,14 @@ func TestDecideProposalPages(t *testing.T) {
 	// Back to undecided.
 	resp, body = c.postForm(t, detail+"/besluit", url.Values{"status": {"submitted"}})
 	bhExpectRedirect(t, resp, body, detail)
-	if p, _ := ts.Store.Proposal(context.Background(), d.open.ID); p.Status != models.ProposalSubmitted || p.DecidedAt != nil {
+	if p, _ := ts.Store.Proposal(modelstest.Ctx(), d.open.ID); p.Status != models.ProposalSubmitted || p.DecidedAt != nil {
 		t.Errorf("back to undecided: %s, decided at %v", p.Status, p.DecidedAt)
 	}
 
 	// The track form: a track of the event, none, or a refusal.
 	resp, body = c.postForm(t, detail+"/thema", url.Values{"track": {d.track.Name}})
 	bhExpectRedirect(t, resp, body, detail)
-	if p, _ := ts.Store.Proposal(context.Background(), d.open.ID); p.Track != d.track.Name {
+	if p, _ := ts.Store.Proposal(modelstest.Ctx(), d.open.ID); p.Track != d.track.Name {
 		t.Errorf("track got %q, want %q", p.Track, d.track.Name)
 	}
 	before = rvSnapshot(t, ts)
@@ -551,17 +551,17 @@ func TestTrackPages(t *testing.T) {
 	if got := rvSnapshot(t, ts); got != before {
 		t.Errorf("refused track forms changed the data:\nbefore %s\nafter  %s", before, got)
 	}
-	if _, err := ts.Store.SetProposalTrack(context.Background(), d.open.ID, d.track.Name); err != nil {
+	if _, err := ts.Store.SetProposalTrack(modelstest.Ctx(), d.open.ID, d.track.Name); err != nil {
 		t.Fatal(err)
 	}
 	resp, body = c.postForm(t, "/beheer/themas/"+bhID(d.track.ID), url.Values{"name": {"Digitaal"}})
 	bhExpectRedirect(t, resp, body, "/beheer/themas")
-	if p, _ := ts.Store.Proposal(context.Background(), d.open.ID); p.Track != "Digitaal" {
+	if p, _ := ts.Store.Proposal(modelstest.Ctx(), d.open.ID); p.Track != "Digitaal" {
 		t.Errorf("after the rename the proposal's track is %q, want Digitaal", p.Track)
 	}
 	resp, body = c.postForm(t, "/beheer/themas/"+bhID(d.track.ID)+"/verwijderen", url.Values{})
 	bhExpectRedirect(t, resp, body, "/beheer/themas")
-	if p, _ := ts.Store.Proposal(context.Background(), d.open.ID); p.Track != "" {
+	if p, _ := ts.Store.Proposal(modelstest.Ctx(), d.open.ID); p.Track != "" {
 		t.Errorf("after deleting the track the proposal has %q", p.Track)
 	}
 	if resp, _ := c.postForm(t, "/beheer/themas/"+bhID(d.track.ID)+"/verwijderen", url.Values{}); resp.StatusCode != http.StatusNotFound {

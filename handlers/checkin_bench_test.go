@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,7 +19,7 @@ import (
 // (middleware, device token, signature, store) on SQLite, without the network: each scan
 // admits a fresh ticket, as at the doors in the morning.
 func BenchmarkCheckInAPI(b *testing.B) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	store := modelstest.SQLite(b)
 	if err := demo.Load(ctx, store, demo.Options{Scale: 40, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
 		b.Fatal(err)

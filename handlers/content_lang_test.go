@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // The demo has English versions of the event, both venues and most sessions (demo.SessionsEn);
@@ -130,7 +130,7 @@ func TestSessionFormEnglishFields(t *testing.T) {
 	form.Set("title_en", "Wiki training: writing policy together")
 	resp, body = ts.postForm(t, fmt.Sprintf("/beheer/sessies/%d", se.ID), form)
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	got, err := ts.Store.Session(context.Background(), se.ID)
+	got, err := ts.Store.Session(modelstest.Ctx(), se.ID)
 	if err != nil || got.TitleEn != "Wiki training: writing policy together" || got.AbstractEn != "Writing policy together." || got.Title != dutchOnly {
 		t.Fatalf("saved session %q / %q / %q (%v)", got.Title, got.TitleEn, got.AbstractEn, err)
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -76,7 +75,7 @@ func BenchmarkDashboard(b *testing.B) {
 // load test's people scenario does, then spreads them over thirty days and checks a third in.
 func fillDashboard(b *testing.B, store *models.Store, n int) {
 	b.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	now := time.Now()
 	if err := demo.Load(ctx, store, demo.Options{Scale: 20, Now: now, NoRegistrations: true}); err != nil {
 		b.Fatal(err)
@@ -180,7 +179,13 @@ func fillDashboard(b *testing.B, store *models.Store, n int) {
 func benchLogin(b *testing.B, store *models.Store, h http.Handler) string {
 	b.Helper()
 	const password = "een lang wachtwoord"
-	if _, err := store.CreateUser(context.Background(), models.UserInput{Email: "bench@example.nl", Password: password, Role: models.RoleOrganiser}); err != nil {
+	if _, err := store.CreateUser(modelstest.Ctx(), models.UserInput{Email: "bench@example.nl", Password: password, Role: models.RoleOrganiser}); err != nil {
+		b.Fatal(err)
+	}
+	// The benchmark measures the dashboard, not the second step (#16 2fa): organisers sign in
+	// with a password alone here.
+	cli := models.WithActor(modelstest.Ctx(), models.Actor{Kind: models.ActorCLI, Name: "benchmark"})
+	if err := store.SetSecondFactorPolicy(cli, map[string]bool{models.RoleOrganiser: false}); err != nil {
 		b.Fatal(err)
 	}
 	form := url.Values{"email": {"bench@example.nl"}, "password": {password}}

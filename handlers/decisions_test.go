@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -11,6 +10,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // setProposalStatus stands in for the organisers' review, which another part builds.
@@ -35,7 +35,7 @@ func proposeByForm(t *testing.T, ts *testServer, email, title, lang string, coSp
 	resp, body := ts.postMultipart(t, "/voorstellen", values, "", nil, "Accept-Language", lang)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	token := proposalLink.FindStringSubmatch(resp.Header.Get("Location"))[1]
-	p, err := ts.Store.ProposalByToken(context.Background(), token)
+	p, err := ts.Store.ProposalByToken(modelstest.Ctx(), token)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func decisionLink(t *testing.T, ts *testServer, recipient, suffix string) (strin
 		if msg.Recipient != recipient {
 			continue
 		}
-		m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(context.Background(), msg)
+		m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(modelstest.Ctx(), msg)
 		if err != nil {
 			t.Fatalf("compose the decision mail to %s: %v", recipient, err)
 		}
@@ -210,7 +210,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 
 func TestDecisionOutboxToSession(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	// Start without the demo's decisions, so the outbox holds only this test's two.
 	if err := ts.Store.DB().Model(&models.Proposal{}).Where("status IN ?", models.DecisionStatuses).
 		Update("status", models.ProposalSubmitted).Error; err != nil {
@@ -380,7 +380,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 // and checks the speaker's page and participant list.
 func checkSpeakerSeesPlacement(t *testing.T, ts *testServer, se models.Session, page, coLink string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle := testVenue(t, ts, "zwolle")
 	room, err := ts.Store.CreateRoom(ctx, zwolle.ID, models.RoomInput{Name: "Testzaal", Capacity: 40})
 	if err != nil {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"errors"
 	"html"
 	"net/http"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestVenuePageWithSessionWithoutRoom: a session at a venue without a room (the demo keeps
@@ -109,7 +109,7 @@ func TestErrorsAreTheCalmPage(t *testing.T) {
 		store.Close()
 		for _, path := range []string{"/", "/programma/zwolle", "/beheer/inloggen"} {
 			rec := httptest.NewRecorder()
-			req := httptest.NewRequestWithContext(context.Background(), http.MethodGet, path, nil)
+			req := httptest.NewRequestWithContext(modelstest.Ctx(), http.MethodGet, path, nil)
 			req.AddCookie(&http.Cookie{Name: "dagplanner_session", Value: "abc"})
 			srv.ServeHTTP(rec, req)
 			check(t, rec)

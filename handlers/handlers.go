@@ -14,6 +14,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/sso"
 	"github.com/ambtenaar20/dagplanner/templates"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
@@ -41,9 +42,15 @@ type Config struct {
 	// a burst, then so many a minute. Zero takes DefaultRegistrationBurst and
 	// DefaultRegistrationPerMinute.
 	RegistrationBurst, RegistrationsPerMinute int
+	// SessionIdle is how long a sign-in lasts without a request; 0 is
+	// models.DefaultSessionIdle.
+	SessionIdle time.Duration
 	// Observe, when set, runs first on every request, around everything else: the metrics
 	// package counts and times requests with it.
 	Observe gin.HandlerFunc
+	// SSO signs organisers in through the organisation's identity provider (#16 sso); nil
+	// when the installation has none, and then its routes answer 404.
+	SSO *sso.Client
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -67,6 +74,8 @@ type Handler struct {
 	codeFills *keyedLimiter
 	// signIn limits failed sign-ins per client and per account, and password hashes at once.
 	signIn *signInThrottle
+	// secondStep limits wrong second-factor codes per client and per account (#16 2fa).
+	secondStep *secondStepThrottle
 	// linkLimiter stops the "send my link again" form from being used to flood an inbox.
 	linkLimiter *keyedLimiter
 	// proposalLimiter slows submissions per client and per speaker address: each proposal
@@ -79,11 +88,21 @@ type Handler struct {
 	ballotAddresses *keyedLimiter
 	// mail limits every route that e-mails an address the requester typed.
 	mail *mailLimits
+	// team limits invitations and accepting them (#16 team).
+	team *teamLimits
 	// observe runs first on every request (Config.Observe); nil for none.
 	observe gin.HandlerFunc
+	// passkeyClients limits passkey ceremony requests per client address (#16 passkey).
+	passkeyClients *keyedLimiter
+	// idle is how long a sign-in lasts without a request (Config.SessionIdle).
+	idle time.Duration
 	// getRoutes holds the paths with a GET route, set by routes(): the organiser area's
 	// navigation shows only pages that exist (see shellItems).
 	getRoutes map[string]bool
+	// sso is the identity provider for single sign-on, nil without one; ssoStarts limits how
+	// often one client starts a sign-in there (each start writes a web session).
+	sso       *sso.Client
+	ssoStarts *keyedLimiter
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -123,10 +142,14 @@ func newHandler(cfg Config) (*Handler, error) {
 	if logger == nil {
 		logger = slog.Default()
 	}
+	idle := cfg.SessionIdle
+	if idle <= 0 {
+		idle = models.DefaultSessionIdle
+	}
 	sessions := scs.New()
 	sessions.Store = cfg.Store.WebSessions()
-	sessions.Lifetime = 12 * time.Hour
-	sessions.IdleTimeout = 2 * time.Hour
+	sessions.Lifetime = models.SignInLifetime
+	sessions.IdleTimeout = idle
 	sessions.Cookie.Name = "dagplanner_session"
 	sessions.Cookie.HttpOnly = true
 	sessions.Cookie.SameSite = http.SameSiteLaxMode
@@ -144,6 +167,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		base:     cfg.BaseURL,
 
 		signIn:      newSignInThrottle(cfg.SignInHashes, cfg.Store),
+		secondStep:  newSecondStepThrottle(),
 		linkLimiter: newKeyedLimiter(10*time.Minute, 3),
 		// Ten at once, then one every three minutes: a team entering its proposals one
 		// after another never notices; a script sending mail through us soon does.
@@ -155,7 +179,13 @@ func newHandler(cfg Config) (*Handler, error) {
 		ballotClients:   newKeyedLimiter(6*time.Second, 20),
 		ballotAddresses: newKeyedLimiter(10*time.Minute, 3),
 		mail:            newMailLimits(cfg),
+		team:            newTeamLimits(),
 		observe:         cfg.Observe,
+		sso:             cfg.SSO,
+		ssoStarts:       newKeyedLimiter(6*time.Second, 20),
+
+		passkeyClients: newKeyedLimiter(passkeyClientEvery, passkeyClientBurst), // #16 passkey
+		idle:           idle,
 	}
 	sessions.ErrorFunc = h.sessionStoreError
 	return h, nil

@@ -1,11 +1,11 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/schedule/icaltest"
 )
 
@@ -14,7 +14,7 @@ import (
 // feed holds.
 func TestDemoFeedsReadByLibical(t *testing.T) {
 	ts := newTestServer(t)
-	venues, err := ts.Store.Venues(context.Background(), testEvent(t, ts).ID)
+	venues, err := ts.Store.Venues(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil || len(venues) == 0 {
 		t.Fatalf("demo venues: %v (%d)", err, len(venues))
 	}

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -26,7 +25,7 @@ func BenchmarkImportAPI1000(b *testing.B) {
 }
 
 func benchImport(b *testing.B, store *models.Store) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	if err := demo.Load(ctx, store, demo.Options{Scale: 40, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
 		b.Fatal(err)
 	}

@@ -72,6 +72,7 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 		h.apiError(c, http.StatusForbidden, "forbidden", tr.T("error.forbidden"), nil)
 	case u.Role != models.RoleAdmin && u.Role != models.RoleOrganiser:
 		h.errorPage(c, http.StatusForbidden, "error.forbidden")
+	case !h.passSecondFactorGate(c, u): // #16 2fa; it has answered
 	default:
 		setActor(c, userActor(u))
 		return true
@@ -106,10 +107,11 @@ func userActor(u models.User) models.Actor {
 }
 
 // setActor names who acts for the rest of the request: in the gin context for the handlers,
-// and in the request's context for the Store, which writes the audit entries.
+// and in the request's context for the Store, which writes the audit entries (with the
+// address the request came from).
 func setActor(c *gin.Context, a models.Actor) {
 	c.Set(ctxActor, a)
-	c.Request = c.Request.WithContext(models.WithActor(c.Request.Context(), a))
+	c.Request = c.Request.WithContext(models.WithClientAddress(models.WithActor(c.Request.Context(), a), c.ClientIP()))
 }
 
 // venueScope is the audience scope of an account: its own venue, or nil for every venue.

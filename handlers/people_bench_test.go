@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -18,7 +17,7 @@ import (
 // through the whole handler stack on SQLite with 10,000 registrations (a third checked in),
 // without the network. The load command (-scenario people) measures the same over HTTP.
 func BenchmarkPeople(b *testing.B) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	store := modelstest.SQLite(b)
 	if err := demo.Load(ctx, store, demo.Options{Scale: 20, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
 		b.Fatal(err)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -25,7 +24,7 @@ import (
 // tests below are one client address making many registrations.
 func postgresDemoServer(t *testing.T, dsn string, maxConns int) *testServer {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	store, err := models.OpenWith(ctx, dsn, models.Options{MaxConns: maxConns})
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // proposalValuesFor is a valid proposal as the form posts it.
@@ -191,7 +191,7 @@ func TestProposalSubmitWithPhoto(t *testing.T) {
 			values.Set("needs_other", "Een statafel\nRingleiding")
 			values.Set("co_speakers", "carla@example.nl, daan@example.nl")
 			token := submitByForm(t, ts, values, tc.file, tc.data)
-			p, err := ts.Store.ProposalByToken(context.Background(), token)
+			p, err := ts.Store.ProposalByToken(modelstest.Ctx(), token)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestProposalSubmitWithPhoto(t *testing.T) {
 				strings.Join(p.CoSpeakerEmails(), " ") != "carla@example.nl daan@example.nl" || len(p.SlotIDs()) != 1 || p.Lang != "nl" {
 				t.Errorf("stored %q photo %v needs %q co-speakers %q slots %v lang %q", p.Title, p.HasPhoto, p.Needs, p.CoSpeakerEmails(), p.SlotIDs(), p.Lang)
 			}
-			ph, err := ts.Store.ProposalPhoto(context.Background(), p.ID)
+			ph, err := ts.Store.ProposalPhoto(modelstest.Ctx(), p.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -288,7 +288,7 @@ func mailLink(t *testing.T, ts *testServer, proposalID uint, kind, recipient str
 		t.Fatalf("no %s mail to %s in the outbox: %v", kind, recipient, err)
 	}
 	c := &mail.Composer{Store: ts.Store, BaseURL: ts.URL}
-	m, err := c.Compose(context.Background(), msg)
+	m, err := c.Compose(modelstest.Ctx(), msg)
 	if err != nil {
 		t.Fatalf("compose the %s mail: %v", kind, err)
 	}
@@ -304,7 +304,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	values := proposalValuesFor("wijzig@example.nl")
 	values.Set("co_speakers", "ella@example.nl")
 	first := submitByForm(t, ts, values, "", nil)
-	p, err := ts.Store.ProposalByToken(context.Background(), first)
+	p, err := ts.Store.ProposalByToken(modelstest.Ctx(), first)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +348,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	}
 	resp, body = ts.postForm(t, coLink, url.Values{"name": {"Ella <b>Vos</b>"}, "organisation": {"Logius"}, "bio": {"Hallo."}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	p, _ = ts.Store.Proposal(context.Background(), p.ID)
+	p, _ = ts.Store.Proposal(modelstest.Ctx(), p.ID)
 	if co := p.CoSpeakers[0]; co.Name != "Ella <b>Vos</b>" || co.Organisation != "Logius" || co.ConfirmedAt == nil {
 		t.Errorf("co-speaker after confirming: %+v", co)
 	}
@@ -378,7 +378,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	if strings.Contains(body, `name="name"`) || !strings.Contains(body, "De deadline is voorbij") {
 		t.Errorf("after the deadline the co-speaker page is not read-only:\n%s", excerpt(body))
 	}
-	if p, _ = ts.Store.Proposal(context.Background(), p.ID); p.Title != "Open data, de tweede keer" || p.Status != models.ProposalSubmitted {
+	if p, _ = ts.Store.Proposal(modelstest.Ctx(), p.ID); p.Title != "Open data, de tweede keer" || p.Status != models.ProposalSubmitted {
 		t.Errorf("after the deadline: title %q status %q, want them unchanged", p.Title, p.Status)
 	}
 
@@ -390,7 +390,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	if !strings.Contains(body, "Je voorstel is ingetrokken") || strings.Contains(body, `name="title"`) {
 		t.Errorf("after withdrawing:\n%s", excerpt(body))
 	}
-	if p, _ = ts.Store.Proposal(context.Background(), p.ID); p.Status != models.ProposalWithdrawn {
+	if p, _ = ts.Store.Proposal(modelstest.Ctx(), p.ID); p.Status != models.ProposalWithdrawn {
 		t.Errorf("status after withdrawing %q, want withdrawn", p.Status)
 	}
 	resp, body = ts.get(t, "/voorstel/"+strings.Repeat("A", 43))

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // wantStatus fails the test unless resp has the wanted status.
@@ -49,7 +49,7 @@ func excerpt(body string) string {
 // testEvent returns the demo event.
 func testEvent(t *testing.T, ts *testServer) models.Event {
 	t.Helper()
-	e, err := ts.Store.CurrentEvent(context.Background())
+	e, err := ts.Store.CurrentEvent(modelstest.Ctx())
 	if err != nil {
 		t.Fatalf("current event: %v", err)
 	}
@@ -59,7 +59,7 @@ func testEvent(t *testing.T, ts *testServer) models.Event {
 // testVenue returns a demo venue by slug.
 func testVenue(t *testing.T, ts *testServer, slug string) models.Venue {
 	t.Helper()
-	v, err := ts.Store.VenueBySlug(context.Background(), slug)
+	v, err := ts.Store.VenueBySlug(modelstest.Ctx(), slug)
 	if err != nil {
 		t.Fatalf("venue %q: %v", slug, err)
 	}
@@ -69,7 +69,7 @@ func testVenue(t *testing.T, ts *testServer, slug string) models.Venue {
 // testSessionByTitle returns the demo session with the given title.
 func testSessionByTitle(t *testing.T, ts *testServer, title string) models.Session {
 	t.Helper()
-	ss, err := ts.Store.SessionsOfEvent(context.Background(), testEvent(t, ts).ID)
+	ss, err := ts.Store.SessionsOfEvent(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil {
 		t.Fatalf("sessions of event: %v", err)
 	}
@@ -86,7 +86,7 @@ func testSessionByTitle(t *testing.T, ts *testServer, title string) models.Sessi
 // clashes with nothing in the demo.
 func addPlacedSession(t *testing.T, ts *testServer, title string, speakers ...models.SpeakerInput) models.Session {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	v := testVenue(t, ts, "zwolle")
 	room, err := ts.Store.CreateRoom(ctx, v.ID, models.RoomInput{Name: "Testkamer " + strconv.Itoa(len(v.Rooms)), Capacity: 30})
 	if err != nil {
@@ -115,7 +115,7 @@ func TestHomeShowsEventAndVenues(t *testing.T) {
 	}
 	wantContains(t, "home", body, `<html lang="nl"`, html.EscapeString(demo.EventName), "woensdag 3 februari 2027")
 	for _, v := range demo.Venues {
-		stored, err := ts.Store.VenueBySlug(context.Background(), v.Slug)
+		stored, err := ts.Store.VenueBySlug(modelstest.Ctx(), v.Slug)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,7 +135,7 @@ func TestLanguage(t *testing.T) {
 	t.Run("browser asks for English", func(t *testing.T) {
 		resp, body := ts.get(t, "/", "Accept-Language", "en-GB,en;q=0.9")
 		wantStatus(t, resp, body, http.StatusOK)
-		zwolle, err := ts.Store.VenueBySlug(context.Background(), "zwolle")
+		zwolle, err := ts.Store.VenueBySlug(modelstest.Ctx(), "zwolle")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -295,7 +295,7 @@ func TestSessionPage(t *testing.T) {
 	ts := newTestServer(t)
 	const title = "Open data in Overijssel: van dataset tot dienst"
 	s := testSessionByTitle(t, ts, title)
-	s, err := ts.Store.Session(context.Background(), s.ID)
+	s, err := ts.Store.Session(modelstest.Ctx(), s.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestSessionPage(t *testing.T) {
 
 	t.Run("capacity limit", func(t *testing.T) {
 		s := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")
-		s, err := ts.Store.Session(context.Background(), s.ID)
+		s, err := ts.Store.Session(modelstest.Ctx(), s.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -444,9 +444,9 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe")
+	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe", "sso") // sso: nil without single sign-on
 	ts := serve(t, store, hh)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ses := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")
 	unplaced, err := store.CreateSession(ctx, testEvent(t, ts).ID, models.SessionInput{Title: "Nog in te plannen", Format: "other", SlotCount: 1})
 	if err != nil {
@@ -472,6 +472,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		"/beheer/sessies", "/beheer/sessies/nieuw", fmt.Sprintf("/beheer/sessies/%d", ses.ID),
 		fmt.Sprintf("/beheer/sessies/%d", unplaced.ID),
 		"/beheer/binnenkomst", fmt.Sprintf("/beheer/locaties/%d/binnenkomst", v), fmt.Sprintf("/beheer/locaties/%d/apparaten", v),
+		"/beheer/logboek", "/beheer/logboek?soort=registration&van=2027-01-01", // #16 audit
 	}
 	// Empty and nonsensical forms, so every page also renders its problems.
 	badForm := url.Values{"capacity": {"-3"}, "start": {"25:00"}, "end": {"nu"}, "date": {"gisteren"},

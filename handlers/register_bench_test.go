@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -19,15 +18,15 @@ import (
 // handler stack (middleware, JSON, store) on SQLite, without the network.
 func BenchmarkCreateRegistrationAPI(b *testing.B) {
 	store := modelstest.SQLite(b)
-	if err := demo.Load(context.Background(), store, demo.Options{Scale: 40, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
+	if err := demo.Load(modelstest.Ctx(), store, demo.Options{Scale: 40, Now: time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
 		b.Fatal(err)
 	}
 	h, err := New(Config{Store: store, Logger: discardLogger()})
 	if err != nil {
 		b.Fatal(err)
 	}
-	venue, _ := store.VenueBySlug(context.Background(), "zwolle")
-	sessions, _ := store.SessionsOfVenue(context.Background(), venue.ID)
+	venue, _ := store.VenueBySlug(modelstest.Ctx(), "zwolle")
+	sessions, _ := store.SessionsOfVenue(modelstest.Ctx(), venue.ID)
 	var n atomic.Int64
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {

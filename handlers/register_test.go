@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"html"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // Helpers shared by the registration tests (HTML and API).
@@ -54,7 +54,7 @@ func outboxCount(t *testing.T, ts *testServer, regID uint, kind string) int64 {
 func venueSessions(t *testing.T, ts *testServer, slug string) (models.Venue, []models.Session) {
 	t.Helper()
 	v := testVenue(t, ts, slug)
-	ss, err := ts.Store.SessionsOfVenue(context.Background(), v.ID)
+	ss, err := ts.Store.SessionsOfVenue(modelstest.Ctx(), v.ID)
 	if err != nil {
 		t.Fatalf("sessions of %s: %v", slug, err)
 	}
@@ -78,7 +78,7 @@ func openSessionIn(t *testing.T, ts *testServer, slug string, slot uint, minSeat
 // sessionCounter returns a session's confirmed-seat counter as stored now.
 func sessionCounter(t *testing.T, ts *testServer, id uint) int {
 	t.Helper()
-	s, err := ts.Store.Session(context.Background(), id)
+	s, err := ts.Store.Session(modelstest.Ctx(), id)
 	if err != nil {
 		t.Fatalf("session %d: %v", id, err)
 	}
@@ -102,7 +102,7 @@ func twoSlotSessionAt(t *testing.T, ts *testServer, slug string) models.Session 
 // the venue's slot with the given index, so it clashes with nothing in the demo.
 func addSmallSession(t *testing.T, ts *testServer, slug string, slotIndex int, title string) models.Session {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	v := testVenue(t, ts, slug)
 	room, err := ts.Store.CreateRoom(ctx, v.ID, models.RoomInput{Name: "Kamer voor " + title, Capacity: 30})
 	if err != nil {
@@ -152,7 +152,7 @@ func registerByForm(t *testing.T, ts *testServer, slug string, form url.Values, 
 // registrationOf looks up the registration behind a personal link.
 func registrationOf(t *testing.T, ts *testServer, token string) models.Registration {
 	t.Helper()
-	r, err := ts.Store.RegistrationByToken(context.Background(), token)
+	r, err := ts.Store.RegistrationByToken(modelstest.Ctx(), token)
 	if err != nil {
 		t.Fatalf("registration by token: %v", err)
 	}
@@ -295,7 +295,7 @@ var texts = map[string]messages{
 
 func TestRegisterVenuesPage(t *testing.T) {
 	ts := newTestServer(t)
-	venues, err := ts.Store.Venues(context.Background(), testEvent(t, ts).ID)
+	venues, err := ts.Store.Venues(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -892,7 +892,7 @@ func TestWaitingListByForm(t *testing.T) {
 }
 
 func TestRegisterWhenFullOrClosed(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	t.Run("venue full", func(t *testing.T) {
 		ts := newTestServer(t)
 		v := testVenue(t, ts, "zwolle")

@@ -85,6 +85,58 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/inloggen", h.showLogin)
 	r.POST("/beheer/inloggen", h.login)
 	r.POST("/beheer/uitloggen", h.logout)
+	// --- #16 sso ---
+	// Single sign-on through the organisation's identity provider; 404 when not configured.
+	r.GET("/beheer/inloggen/sso", h.startSSO)
+	r.GET("/beheer/inloggen/sso/terug", h.finishSSO)
+	// --- end #16 sso ---
+	// --- #16 2fa ---
+	// The second step of signing in (public: the password was right, a code is owed); one's own
+	// second factor (any signed-in role, also before the gate lets them further); the admins'
+	// second-factor policy and reset.
+	r.GET("/beheer/inloggen/tweede-stap", h.showSecondStep)
+	r.POST("/beheer/inloggen/tweede-stap", h.checkSecondStep)
+	twoStep := r.Group(twoStepPath, h.requireSignedIn)
+	twoStep.GET("", h.showTwoStep)
+	twoStep.POST("", h.enrolTwoStep)
+	twoStep.GET("/herstelcodes", h.showRecoveryCodes)
+	twoStep.POST("/uitzetten", h.disableTwoStep)
+	security := r.Group(securityPath, h.requireRole(models.RoleAdmin))
+	security.GET("", h.showSecurity)
+	security.POST("", h.updateSecurityPolicy)
+	security.POST("/:user/herstellen", h.resetSecondFactor)
+	// --- end #16 2fa ---
+	// --- #16 passkey ---
+	// Passkeys: signing in without a password, or as the second step after it; and every
+	// signed-in account manages its own passkeys.
+	r.POST("/beheer/inloggen/passkey/begin", h.beginPasskeySignIn)
+	r.POST("/beheer/inloggen/passkey/afronden", h.finishPasskeySignIn)
+	r.GET("/beheer/inloggen/passkey", h.showPasskeySecondStep)
+	r.POST("/beheer/inloggen/passkey/tweede-stap/begin", h.beginPasskeySecondStep)
+	r.POST("/beheer/inloggen/passkey/tweede-stap/afronden", h.finishPasskeySecondStep)
+	// Like the TOTP page, reachable before the second-factor gate: a passkey is one way to
+	// meet the policy.
+	pk := r.Group(passkeysPath, h.requireSignedIn)
+	pk.GET("", h.showPasskeys)
+	pk.POST("/registratie/begin", h.beginPasskeyRegistration)
+	pk.POST("/registratie/afronden", h.finishPasskeyRegistration)
+	pk.POST("/:passkey/verwijderen", h.removePasskey)
+	// --- end #16 passkey ---
+	// --- #16 pass ---
+	// Passwords and sign-ins (issue #16 points 2 and 3): "forgot password" for anyone, and
+	// every signed-in role's own account, password and sign-ins.
+	r.GET("/beheer/wachtwoord-vergeten", h.showForgotPassword)
+	r.POST("/beheer/wachtwoord-vergeten", h.requestPasswordReset)
+	r.GET("/beheer/wachtwoord-herstellen/:token", h.showResetPassword)
+	r.POST("/beheer/wachtwoord-herstellen/:token", h.resetPassword)
+	acc := r.Group("/beheer/account", h.requireRole(models.Roles...))
+	acc.GET("", h.showAccount)
+	acc.GET("/wachtwoord", h.showChangePassword)
+	acc.POST("/wachtwoord", h.changePassword)
+	acc.GET("/sessies", h.showSignIns)
+	acc.POST("/sessies/andere-beeindigen", h.endOtherSignIns)
+	acc.POST("/sessies/:signin/beeindigen", h.endSignIn)
+	// --- end #16 pass ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))
@@ -196,6 +248,27 @@ func (h *Handler) routes() (http.Handler, error) {
 	msgs.POST("/:message/versturen", h.sendMessage)
 	msgs.POST("/:message/annuleren", h.cancelMessage)
 	// --- end #15 messages ---
+
+	// --- #16 team ---
+	// The team: admins manage the accounts and invitations; the invitation's link is public.
+	team := r.Group("/beheer/team", h.requireRole(models.RoleAdmin))
+	team.GET("", h.showTeam)
+	team.POST("/uitnodigen", h.inviteMember)
+	team.POST("/uitnodigingen/:invitation/opnieuw", h.resendInvitation)
+	team.POST("/uitnodigingen/:invitation/intrekken", h.withdrawInvitation)
+	team.GET("/:user", h.showTeamAccount)
+	team.POST("/:user", h.updateTeamAccount)
+	team.POST("/:user/deactiveren", h.deactivateTeamAccount)
+	team.POST("/:user/activeren", h.reactivateTeamAccount)
+	r.GET("/beheer/uitnodiging/:token", h.showInvitation)
+	r.POST("/beheer/uitnodiging/:token", h.acceptInvitation)
+	// --- end #16 team ---
+	// --- #16 audit ---
+	// The audit log: admins only. It is read-only: no route edits or deletes an entry.
+	logbook := r.Group("/beheer/logboek", h.requireRole(models.RoleAdmin))
+	logbook.GET("", h.showAuditLog)
+	logbook.GET("/export.csv", h.exportAuditCSV)
+	// --- end #16 audit ---
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
 	"encoding/xml"
@@ -14,13 +13,14 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
 // placedAt returns the first session placed at the venue with the given slug.
 func placedAt(t *testing.T, ts *testServer, slug string) models.Session {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	v, err := ts.Store.VenueBySlug(ctx, slug)
 	if err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func placedAt(t *testing.T, ts *testServer, slug string) models.Session {
 
 func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	event := testEvent(t, ts)
 	session := placedAt(t, ts, "zwolle")
 

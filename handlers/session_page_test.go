@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"strconv"
@@ -9,13 +8,14 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // confirmedProposalSession submits a proposal through the API with a photo and a confirmed
 // co-speaker, accepts and confirms it, and returns the (unplaced) session it became.
 func confirmedProposalSession(t *testing.T, ts *testServer) (models.Session, models.Proposal) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	pj := apiSubmit(t, ts, proposalBody(t, func(m map[string]any) {
 		m["title"] = "Sessie met een gezicht"
 		m["speaker"] = map[string]any{"name": "Femke Fotogeniek", "email": "femke.foto@example.nl",
@@ -50,7 +50,7 @@ func confirmedProposalSession(t *testing.T, ts *testServer) (models.Session, mod
 // placeInZwolle puts the session in a new room at Zwolle, in the first slot, keeping its speakers.
 func placeInZwolle(t *testing.T, ts *testServer, se models.Session) models.Session {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle := testVenue(t, ts, "zwolle")
 	room, err := ts.Store.CreateRoom(ctx, zwolle.ID, models.RoomInput{Name: "Fotozaal", Capacity: 30})
 	if err != nil {
@@ -73,7 +73,7 @@ func placeInZwolle(t *testing.T, ts *testServer, se models.Session) models.Sessi
 // an organiser sees them marked as not public. Once published, everyone sees the page.
 func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	se, _ := confirmedProposalSession(t, ts)
 	path := "/sessies/" + strconv.Itoa(int(se.ID))
 	public := ts.newClient(t)
@@ -117,7 +117,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 // no such consent, is named without their bio; the photo route serves only that photo.
 func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	se, _ := confirmedProposalSession(t, ts)
 	se = placeInZwolle(t, ts, se)
 	var femke, cor models.Speaker
@@ -175,7 +175,7 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 // programme marks a full session "vol — wachtlijst" and shows the seats left of the others.
 func TestChoosingSessionsWithDetails(t *testing.T) {
 	ts := newTestServer(t)
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle := testVenue(t, ts, "zwolle")
 	sessions, err := ts.Store.SessionsOfVenue(ctx, zwolle.ID)
 	if err != nil {

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -56,7 +55,7 @@ func TestTargetLimitsHoldAcrossProcesses(t *testing.T) {
 		for _, h := range hs {
 			h.signIn.sharedAccounts.limit = 3
 		}
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		taken := 0
 		for i := range 8 {
 			if ok, _ := hs[i%2].signIn.sharedAccounts.take(ctx, "beheerder@example.nl"); ok {

@@ -83,6 +83,7 @@ var shellItems = []shellItem{
 		{key: "venues", href: "/beheer/locaties", may: organises, owns: []string{"/beheer/locaties", "/beheer/zalen", "/beheer/tijdvakken"}},
 		{key: "team", href: "/beheer/team", may: administers, owns: []string{"/beheer/team"}},
 		{key: "audit", href: "/beheer/logboek", may: administers, owns: []string{"/beheer/logboek"}},
+		{key: "security", href: "/beheer/beveiliging", may: administers, owns: []string{"/beheer/beveiliging"}},
 	}},
 	{key: "account", href: "/beheer/account", may: signedIn, owns: []string{"/beheer/account"}},
 }

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -66,21 +65,28 @@ func TestShellNavigationPerRole(t *testing.T) {
 		}
 		return append(before, after...)
 	}
+	// Every signed-in role has its own account page (#16), last in the navigation.
+	account := func(links []string) []string {
+		if h.getRoutes["/beheer/account"] {
+			links = append(links, "/beheer/account")
+		}
+		return links
+	}
 	for _, tc := range []struct {
 		name, role, venue, path string
 		status                  int
 		want                    []string
 	}{
 		{"admin", models.RoleAdmin, "", "/beheer", http.StatusOK,
-			messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement")},
+			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement"))},
 		{"organiser", models.RoleOrganiser, "", "/beheer/deelnemers", http.StatusOK,
-			messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement")},
+			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement"))},
 		// Not the event's settings, the publishing, the tracks or the decisions.
 		{"venue organiser", models.RoleOrganiser, "rotterdam", "/beheer", http.StatusOK,
-			messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/locaties")},
-		{"reviewer", models.RoleReviewer, "", "/beheer/voorstellen", http.StatusOK, []string{"/beheer/voorstellen"}},
-		{"reviewer turned away", models.RoleReviewer, "", "/beheer/deelnemers", http.StatusForbidden, []string{"/beheer/voorstellen"}},
-		{"door", models.RoleDoor, "zwolle", "/beheer", http.StatusForbidden, []string{"/deur"}},
+			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/locaties"))},
+		{"reviewer", models.RoleReviewer, "", "/beheer/voorstellen", http.StatusOK, account([]string{"/beheer/voorstellen"})},
+		{"reviewer turned away", models.RoleReviewer, "", "/beheer/deelnemers", http.StatusForbidden, account([]string{"/beheer/voorstellen"})},
+		{"door", models.RoleDoor, "zwolle", "/beheer", http.StatusForbidden, account([]string{"/deur"})},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			browser := *ts
@@ -206,7 +212,7 @@ func TestShellMarksTheCurrentPlace(t *testing.T) {
 func TestShellLeadsToTheFirstVenue(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		ts := newTestServerWith(t, store, false)
 		ts.loginAs(t, models.RoleAdmin, "")
 		for _, path := range []string{"/beheer/rooster", "/beheer/locaties"} {

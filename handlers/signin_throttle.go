@@ -234,9 +234,16 @@ func (h *Handler) checkSignIn(c *gin.Context, form *Form, email, password string
 // refuseSignIn answers a sign-in that must wait: Retry-After in whole seconds, and the
 // same number in the message on the form.
 func (h *Handler) refuseSignIn(c *gin.Context, form *Form, status int, key string, wait time.Duration) (models.User, int, error) {
-	secs := max(1, int(math.Ceil(wait.Seconds())))
-	c.Header("Retry-After", strconv.Itoa(secs))
+	secs := retryAfter(c, wait)
 	form.Problems.Add("email", key, "Count", secs)
 	h.log.Warn("sign-in refused", "id", c.GetString(ctxRequestID), "reason", key, "retry_after", secs)
 	return models.User{}, status, nil
+}
+
+// retryAfter sets the Retry-After header to wait in whole seconds (at least one) and returns
+// that number, for the message.
+func retryAfter(c *gin.Context, wait time.Duration) int {
+	secs := max(1, int(math.Ceil(wait.Seconds())))
+	c.Header("Retry-After", strconv.Itoa(secs))
+	return secs
 }

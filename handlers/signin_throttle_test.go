@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // newProxiedServer starts the site behind a trusted proxy on the loopback address, so a
@@ -186,7 +187,7 @@ func TestFailureBudget(t *testing.T) {
 func TestHashGateQueue(t *testing.T) {
 	g := newHashGate(1, time.Hour)
 	g.maxWaiting = 0
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	if !g.enter(ctx) {
 		t.Fatal("enter on a free gate refused")
 	}
@@ -200,7 +201,7 @@ func TestHashGateQueue(t *testing.T) {
 		t.Error("enter with the request gone allowed, want refused")
 	}
 	g.leave()
-	if !g.enter(context.Background()) {
+	if !g.enter(modelstest.Ctx()) {
 		t.Error("enter after leave refused")
 	}
 }

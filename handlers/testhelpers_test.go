@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -67,7 +66,7 @@ func TestMain(m *testing.M) {
 func newDemoStore(t *testing.T) *models.Store {
 	t.Helper()
 	demoTemplate.once.Do(func() {
-		ctx := context.Background()
+		ctx := modelstest.Ctx()
 		if demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "dagplanner-demo-"); demoTemplate.err != nil {
 			return
 		}
@@ -194,13 +193,13 @@ var userSeq atomic.Int64
 func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) models.User {
 	t.Helper()
 	email := fmt.Sprintf("%s-%d@example.nl", role, userSeq.Add(1))
-	u, err := ts.Store.CreateUser(context.Background(), models.UserInput{
+	u, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{
 		Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug,
 	})
 	if err != nil {
 		t.Fatalf("create user %s (%s, venue %q): %v", email, role, venueSlug, err)
 	}
-	resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}})
+	resp, body := ts.signInAs(t, u)
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
 		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)
 	}
@@ -229,7 +228,7 @@ func (w testLogWriter) Write(p []byte) (int, error) {
 // organiserToken makes an organiser's API token, for one venue (its slug) or for all ("").
 func organiserToken(t *testing.T, ts *testServer, venue string) string {
 	t.Helper()
-	_, secret, err := ts.Store.CreateAPIToken(context.Background(), models.APITokenInput{Name: "Koppeling " + venue, Role: models.RoleOrganiser, VenueSlug: venue})
+	_, secret, err := ts.Store.CreateAPIToken(modelstest.Ctx(), models.APITokenInput{Name: "Koppeling " + venue, Role: models.RoleOrganiser, VenueSlug: venue})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -173,7 +173,7 @@ func (h *Handler) badgesPDF(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	if err := h.store.MarkBadgesPrinted(c.Request.Context(), v.ID, printedAt); err != nil {
+	if err := h.store.MarkBadgesPrinted(c.Request.Context(), v.ID, printedAt, len(regs)); err != nil {
 		h.serverError(c, err)
 		return
 	}
@@ -200,6 +200,9 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 	regs, err := h.store.AttendeeNames(ctx, v.ID)
 	if err != nil {
 		h.serverError(c, err)
+		return
+	}
+	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportDoorList, VenueID: v.ID, Rows: len(regs)}) {
 		return
 	}
 	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c), string(h.tr(c).Lang()))

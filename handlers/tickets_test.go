@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/sha256"
 	"encoding/base64"
@@ -289,7 +288,7 @@ func TestEventKeysPublishedOnce(t *testing.T) {
 			t.Errorf("%s: key got %+v, want the first %+v", tc.name, tc.got, first)
 		}
 	}
-	stored, err := store.EventKey(context.Background(), testEvent(t, ts).ID)
+	stored, err := store.EventKey(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -311,7 +310,7 @@ func TestEventKeysPublishedOnce(t *testing.T) {
 func TestVenueBadgesAndDoorList(t *testing.T) {
 	// Both databases: "only new badges" compares stored times.
 	modelstest.Each(t, func(t *testing.T, store *models.Store) {
-		if err := demo.Load(context.Background(), store, demo.Options{Now: testNow}); err != nil {
+		if err := demo.Load(modelstest.Ctx(), store, demo.Options{Now: testNow}); err != nil {
 			t.Fatalf("load demo: %v", err)
 		}
 		checkVenueDocuments(t, newTestServerWith(t, store, false))
@@ -321,7 +320,7 @@ func TestVenueBadgesAndDoorList(t *testing.T) {
 // checkVenueDocuments prints zwolle's badges (all, then only new ones) and door list as an
 // admin, and checks who else may.
 func checkVenueDocuments(t *testing.T, ts *testServer) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	zwolle := testVenue(t, ts, "zwolle")
 	_, pub := publishedKey(t, ts)
 	verifier := tickets.NewVerifier(pub)

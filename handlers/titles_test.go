@@ -1,13 +1,13 @@
 package handlers
 
 import (
-	"context"
 	"html"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -27,7 +27,7 @@ func pageTitle(t *testing.T, body string) string {
 // page's language, and that pages point at the site's icon.
 func TestPageTitles(t *testing.T) {
 	ts := newTestServer(t)
-	event, err := ts.Store.CurrentEvent(context.Background())
+	event, err := ts.Store.CurrentEvent(modelstest.Ctx())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestBookingShowsTicketCode(t *testing.T) {
 	ts := newTestServer(t)
 	token := registerByForm(t, ts, "zwolle", registrationValues("Ticket Houder", uniqueEmail("code"), nil))
 	r := registrationOf(t, ts, token)
-	key, err := ts.Store.EventKey(context.Background(), r.Venue.EventID)
+	key, err := ts.Store.EventKey(modelstest.Ctx(), r.Venue.EventID)
 	if err != nil {
 		t.Fatal(err)
 	}

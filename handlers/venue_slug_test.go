@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -16,7 +16,7 @@ import (
 func renameZwolle(t *testing.T, f *doorFixture) models.Venue {
 	t.Helper()
 	v := f.zwolle
-	v, err := f.ts.Store.UpdateVenue(context.Background(), v.ID, models.VenueInput{Slug: "zwolle-centrum", Name: v.Name, City: v.City,
+	v, err := f.ts.Store.UpdateVenue(modelstest.Ctx(), v.ID, models.VenueInput{Slug: "zwolle-centrum", Name: v.Name, City: v.City,
 		Address: v.Address, RouteHint: v.RouteHint, Accessibility: v.Accessibility, Capacity: v.Capacity})
 	if err != nil {
 		t.Fatal(err)
@@ -99,7 +99,7 @@ func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
 func TestDoorTypedCodeOfAnotherVenue(t *testing.T) {
 	f := newDoorFixture(t, newDemoStore(t))
 	regs := f.attendees(t, f.rotterdam, 2)
-	if err := f.ts.Store.Cancel(context.Background(), regs[1].ID); err != nil {
+	if err := f.ts.Store.Cancel(modelstest.Ctx(), regs[1].ID); err != nil {
 		t.Fatal(err)
 	}
 	for i, r := range regs {

@@ -62,7 +62,7 @@ type ballotPageData struct {
 }
 
 var (
-	votingFields = []string{"email:vote.email"}
+	votingFields = []string{"email:vote.email", "op_de_hoogte:vote.keep_informed"}
 	ballotFields = []string{"votes:vote.ballot_legend"}
 )
 
@@ -149,6 +149,10 @@ func (h *Handler) requestBallot(c *gin.Context) {
 	} else if h.ballotAddresses.Allow(models.VoterEmailKey(email)) {
 		// Past its limit an address gets no more e-mail, but the same answer.
 		err := h.store.RequestBallot(c.Request.Context(), email, string(h.tr(c).Lang()))
+		if err == nil && form.String("op_de_hoogte") == "ja" {
+			// Kept apart from the ballot, so it cannot tie the address to the votes.
+			err = h.store.KeepVoterInformed(c.Request.Context(), email, string(h.tr(c).Lang()))
+		}
 		var verr *models.ValidationError
 		switch {
 		case errors.As(err, &verr):

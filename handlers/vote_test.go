@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // votingNow is the frozen clock of the voting tests: inside the demo's call for proposals,
@@ -63,7 +63,7 @@ func ballotLink(t *testing.T, ts *testServer, recipient string) string {
 	if err := ts.Store.DB().Where("kind = ? AND recipient = ?", models.MailBallot, recipient).Order("id DESC").First(&msg).Error; err != nil {
 		t.Fatalf("no ballot mail to %s in the outbox: %v", recipient, err)
 	}
-	m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(context.Background(), msg)
+	m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(modelstest.Ctx(), msg)
 	if err != nil {
 		t.Fatalf("compose the ballot mail: %v", err)
 	}
@@ -92,7 +92,7 @@ func checkedVotes(body string) []string {
 // co-speaker, to the demo; it returns the proposal and the ids of two other votable ones.
 func voteFixture(t *testing.T, ts *testServer) (models.Proposal, []uint) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	ts.Store.SetClock(func() time.Time { return votingNow })
 	res, err := ts.Store.SubmitProposal(ctx, models.ProposalInput{Title: `<script>alert("titel")</script>`,
 		Summary: `<img src=x onerror=alert(1)>`, Description: "Lang <b>verhaal</b>.", Format: "workshop", Slots: 1,
@@ -429,4 +429,43 @@ func TestEventFormSetsVoting(t *testing.T) {
 	_, body = ts.get(t, "/beheer/evenement")
 	wantContains(t, "event form after saving", body, `name="voting_enabled" value="ja" checked`, `value="2027-01-20T17:00"`,
 		`name="votes_per_voter" value="3"`, "rijksoverheid.nl\nminbzk.nl</textarea>")
+}
+
+// TestVotersWhoWantToHearCanBeWrittenTo: the ballot form's "keep me informed" box leaves an
+// address that a message to voters reaches; without it, a voter cannot be written to.
+func TestVotersWhoWantToHearCanBeWrittenTo(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	enableVoting(t, ts, 3, "", false)
+	_, page := ts.get(t, "/stemmen")
+	if !strings.Contains(page, `name="op_de_hoogte"`) {
+		t.Fatal("the ballot form has no box to keep informed")
+	}
+	// A bad address keeps the box as ticked.
+	resp, body := ts.postForm(t, "/stemmen", url.Values{"email": {"geen adres"}, "op_de_hoogte": {"ja"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="ja" aria-describedby="veld-op-de-hoogte-hint" checked`) {
+		t.Errorf("a bad address: %d, the box not kept ticked", resp.StatusCode)
+	}
+	for email, informed := range map[string]string{"wil.weten@example.nl": "ja", "stil@example.nl": ""} {
+		resp, _ := ts.postForm(t, "/stemmen", url.Values{"email": {email}, "op_de_hoogte": {informed}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s asks for a ballot: %d", email, resp.StatusCode)
+		}
+	}
+	ts.loginAs(t, models.RoleOrganiser, "")
+	_, list := ts.get(t, "/beheer/deelnemers?groep=stemmers")
+	if n := firstNumber(t, regexp.MustCompile(`id="lijst">(\d+) stemmer`), list, "voters"); n != 1 {
+		t.Errorf("the voters' count is %d, want 1 (only who asked to hear)", n)
+	}
+	_, compose := ts.get(t, "/beheer/berichten/nieuw?groep=stemmers")
+	if n := firstNumber(t, composeCountRE, compose, "the compose form's count"); n != 1 {
+		t.Errorf("a message to voters goes to %d, want 1", n)
+	}
+	var got []string
+	if err := ts.Store.EachRecipient(modelstest.Ctx(), models.Audience{Kind: models.AudienceVoters}, func(r models.Recipient) error {
+		got = append(got, r.Email)
+		return nil
+	}); err != nil || len(got) != 1 || got[0] != "wil.weten@example.nl" {
+		t.Errorf("voters to write to %v (%v), want wil.weten@example.nl", got, err)
+	}
 }

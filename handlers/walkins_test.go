@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/url"
@@ -11,6 +10,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // walkInCall posts a walk-in with the token (a device's or an organiser's; "" for the
@@ -38,7 +38,7 @@ func TestWalkInAPI(t *testing.T) {
 	if err := db.First(&ci, got.CheckIn.ID).Error; err != nil || ci.RegistrationID != got.Registration.ID || ci.VenueID != f.zwolle.ID || ci.DeviceTokenID == nil {
 		t.Errorf("stored check-in %+v (%v)", ci, err)
 	}
-	trail, err := ts.Store.AuditTrail(context.Background(), models.SubjectRegistration, got.Registration.ID)
+	trail, err := ts.Store.AuditTrail(modelstest.Ctx(), models.SubjectRegistration, got.Registration.ID)
 	if err != nil || len(trail) != 1 || trail[0].ActorKind != models.ActorDevice || trail[0].ActorName != "Ingang Oost" {
 		t.Errorf("audit trail %+v (%v)", trail, err)
 	}

@@ -246,3 +246,7 @@ func pluralCount(v any) any {
 	}
 	return v
 }
+
+// Has reports whether the catalogue holds key in the translator's language: for a label made
+// from data (an audit log's action), which falls back to the data itself when it has none.
+func (t *Translator) Has(key string) bool { return t.c.p.has[t.lang][key] }

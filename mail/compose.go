@@ -141,6 +141,12 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}
+	if msg.Kind == models.MailInvitation {
+		return c.composeInvitation(ctx, msg)
+	}
+	if msg.Kind == models.MailPasswordReset {
+		return c.composePasswordReset(ctx, msg)
+	}
 	if msg.Kind == models.MailDecision {
 		return c.composeDecision(ctx, msg)
 	}

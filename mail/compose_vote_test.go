@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
@@ -65,6 +66,57 @@ func TestComposeBallotMail(t *testing.T) {
 			if l := ballotLink.FindStringSubmatch(again.Text); l == nil || l[1] == link[1] || strings.Contains(msg.Payload, link[1]) {
 				t.Errorf("composing again gave link %v, want a fresh one", l)
 			}
+		}
+	})
+}
+
+// TestMessageToVotersWhoWantToHear: a message to voters reaches, through a real SMTP server,
+// those who asked to hear about the vote, in their language, saying why they get it; after
+// voting closes a queued one is not sent.
+func TestMessageToVotersWhoWantToHear(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s) // the clock is at 20 January 2027
+		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,
+			VotingEnabled: true, VotingOpensAt: "2027-01-10T09:00", VotingClosesAt: "2027-01-25T17:00", VotesPerVoter: 4}))
+		for _, v := range []struct{ email, lang string }{{"anna@example.nl", "nl"}, {"bram@example.org", "en"}, {"stil@example.nl", "nl"}} {
+			must(0, s.RequestBallot(ctx, v.email, v.lang))
+			if v.email != "stil@example.nl" {
+				must(0, s.KeepVoterInformed(ctx, v.email, v.lang))
+			}
+		}
+		must(s.DiscardPendingMail(ctx, "test: the ballots are not what is tested"))
+		voters := models.Audience{Kind: models.AudienceVoters}
+		m := must(s.CreateMessage(ctx, f.event.ID, organiser, models.MessageInput{Audience: voters,
+			SubjectNL: "Stemmen sluit bijna", BodyNL: "Stem nog voor {evenement}.", SubjectEN: "Voting closes soon", BodyEN: "Vote for {event}."}))
+		if n := must(s.SendMessage(ctx, organiser, m.ID, 2)); n != 2 {
+			t.Fatalf("queued %d, want 2", n)
+		}
+		srv := startSMTP(t)
+		w := newWorker(t, s, srv, nil)
+		f.clock.Advance(time.Minute)
+		if n := deliverAll(t, w); n != 2 {
+			t.Fatalf("delivered %d, want 2", n)
+		}
+		got := map[string]string{}
+		for _, r := range srv.Messages() {
+			_, text := plainText(t, r.Data)
+			got[r.To[0]] = text
+		}
+		contains(t, "Dutch voter", got["anna@example.nl"], "Stem nog voor Dag van de Test.", "We vergeten je adres als de stemming sluit.")
+		contains(t, "English voter", got["bram@example.org"], "Vote for Dag van de Test.", "We forget your address when voting closes.")
+		if _, ok := got["stil@example.nl"]; ok || len(got) != 2 {
+			t.Errorf("e-mails to %v, want anna and bram only", got)
+		}
+
+		// A second message, queued just before voting closes, is not sent after it.
+		m2 := must(s.CreateMessage(ctx, f.event.ID, organiser, models.MessageInput{Audience: voters,
+			SubjectNL: "Laatste kans", BodyNL: "Nu stemmen."}))
+		must(s.SendMessage(ctx, organiser, m2.ID, 2))
+		f.clock.Advance(5*24*time.Hour + 9*time.Hour) // 25 January, 18:01
+		deliverAll(t, w)
+		if n := len(srv.Messages()); n != 2 {
+			t.Errorf("%d e-mails in all, want still 2: voting had closed", n)
 		}
 	})
 }

@@ -78,6 +78,9 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	if err := s.RequestBallot(ctx, "bram@example.nl", "nl"); err != nil {
 		t.Fatalf("RequestBallot: %v", err)
 	}
+	// #16: an invitation to the organising team.
+	must(s.Invite(models.WithActor(ctx, models.Actor{Kind: models.ActorCLI, Name: "cli"}),
+		models.InvitationInput{Email: "nieuw.teamlid@example.nl", Role: models.RoleOrganiser, VenueSlug: f.venue.Slug, Lang: "en"}))
 	drain()
 	if err := s.DB().Model(&models.Proposal{}).Where("id = ?", res.Proposal.ID).Update("status", models.ProposalAccepted).Error; err != nil {
 		t.Fatal(err)
@@ -85,6 +88,12 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	must(s.PrepareDecisionMails(ctx, f.event.ID, DecisionComposer(f.event, nil)))
 	box := must(s.DecisionOutbox(ctx, f.event.ID))
 	must(s.SendDecisionMails(ctx, f.event.ID, []uint{box.Drafts[0].ID}))
+
+	// An organiser forgot their password (#16).
+	must(s.CreateUser(ctx, models.UserInput{Email: "org@example.nl", Password: "een lang wachtwoord", Role: models.RoleOrganiser}))
+	if err := s.RequestPasswordReset(ctx, "org@example.nl", "en"); err != nil {
+		t.Fatalf("RequestPasswordReset: %v", err)
+	}
 
 	// Nobody confirmed they are still coming: after the deadline their seats go.
 	f.clock.Advance(8 * 24 * time.Hour)

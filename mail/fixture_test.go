@@ -1,16 +1,16 @@
 package mail
 
 import (
-	"context"
 	"regexp"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-var ctx = context.Background()
+var ctx = modelstest.Ctx()
 
 // must returns v, or ends the test binary on err: for set-up steps that cannot fail.
 func must[T any](v T, err error) T {

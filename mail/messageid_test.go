@@ -1,7 +1,6 @@
 package mail
 
 import (
-	"context"
 	"path/filepath"
 	"regexp"
 	"sync"
@@ -62,7 +61,7 @@ func TestMessageIDIsGloballyUnique(t *testing.T) {
 func TestMessageIDSurvivesRestart(t *testing.T) {
 	dsn := "file:" + filepath.Join(t.TempDir(), "t.db")
 	open := func() *models.Store {
-		s, err := models.Open(context.Background(), dsn)
+		s, err := models.Open(modelstest.Ctx(), dsn)
 		if err != nil {
 			t.Fatal(err)
 		}

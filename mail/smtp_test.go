@@ -2,11 +2,12 @@ package mail
 
 import (
 	"bytes"
-	"context"
 	"log/slog"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 const secret = "s3cr3t-Pa55"
@@ -79,7 +80,7 @@ func TestSMTPSenderSTARTTLSWithAuth(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.tlsConfig = clientTLS
-	if err := s.Send(context.Background(), testMessage("anna@example.nl")); err != nil {
+	if err := s.Send(modelstest.Ctx(), testMessage("anna@example.nl")); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	got := srv.Messages()
@@ -110,7 +111,7 @@ func TestSMTPSenderSTARTTLSWithAuth(t *testing.T) {
 			t.Fatal(err)
 		}
 		bad.tlsConfig = clientTLS
-		err = bad.Send(context.Background(), testMessage("anna@example.nl"))
+		err = bad.Send(modelstest.Ctx(), testMessage("anna@example.nl"))
 		if err == nil {
 			t.Fatal("Send with a wrong password = nil error, want one")
 		}
@@ -126,7 +127,7 @@ func TestSMTPSenderRequiresTLS(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.Send(context.Background(), testMessage("anna@example.nl"))
+	err = s.Send(modelstest.Ctx(), testMessage("anna@example.nl"))
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") {
 		t.Fatalf("Send to a server without STARTTLS = %v, want a STARTTLS error", err)
 	}
@@ -146,7 +147,7 @@ func TestSMTPSenderImplicitTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.tlsConfig = clientTLS
-	if err := s.Send(context.Background(), testMessage("anna@example.nl")); err != nil {
+	if err := s.Send(modelstest.Ctx(), testMessage("anna@example.nl")); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	if got := srv.Messages(); len(got) != 1 || !got[0].TLS {
@@ -163,7 +164,7 @@ func TestSMTPSenderNoHeaderInjection(t *testing.T) {
 	m := testMessage("anna@example.nl")
 	m.Subject = "Hallo\r\nBcc: x@evil.example"
 	m.Headers["X-Note"] = "a\r\nBcc: y@evil.example\nCc: z@evil.example"
-	if err := s.Send(context.Background(), m); err != nil {
+	if err := s.Send(modelstest.Ctx(), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	got := srv.Messages()
@@ -186,7 +187,7 @@ func TestSMTPSenderNoHeaderInjection(t *testing.T) {
 	for _, name := range []string{"Bcc", "bcc", "X-Evil\r\nBcc", "Content-Type", "X Space", ""} {
 		m := testMessage("anna@example.nl")
 		m.Headers[name] = "x@evil.example"
-		if err := s.Send(context.Background(), m); err == nil {
+		if err := s.Send(modelstest.Ctx(), m); err == nil {
 			t.Errorf("Send with header %q = nil error, want one", name)
 		}
 	}
@@ -203,7 +204,7 @@ func TestSMTPSenderAttachment(t *testing.T) {
 	}
 	m := testMessage("anna@example.nl")
 	m.Attachments = []Attachment{{Name: "ticket.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 test")}}
-	if err := s.Send(context.Background(), m); err != nil {
+	if err := s.Send(modelstest.Ctx(), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	got := srv.Messages()
@@ -223,7 +224,7 @@ func TestLogSender(t *testing.T) {
 	s := LogSender{Log: slog.New(slog.NewTextHandler(&buf, nil))}
 	m := testMessage("anna@example.nl")
 	m.Text = "Je link: https://dagplanner.example/boeking/abc"
-	if err := s.Send(context.Background(), m); err != nil {
+	if err := s.Send(modelstest.Ctx(), m); err != nil {
 		t.Fatalf("Send: %v", err)
 	}
 	out := buf.String()

@@ -85,7 +85,14 @@ func (s *Store) CreateAPIToken(ctx context.Context, in APITokenInput) (APIToken,
 	}
 	token := APITokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret[:]))
 	t.Hash = hashDeviceToken(token)
-	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Omit("Venue").Create(&t).Error })
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
+		if err := tx.Omit("Venue").Create(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionAPITokenCreated, SubjectKind: SubjectAPIToken, SubjectID: t.ID,
+			VenueID: derefVenue(t.VenueID), Details: map[string]any{"new": map[string]any{"name": t.Name, "role": t.Role, "venue": in.VenueSlug}}})
+	})
 	if err != nil {
 		return APIToken{}, "", fmt.Errorf("create api token %q: %w", in.Name, err)
 	}
@@ -119,14 +126,16 @@ func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 // RevokeAPIToken stops a token from working. Revoking twice keeps the first time.
 func (s *Store) RevokeAPIToken(ctx context.Context, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now().UTC())
-		if res.Error != nil || res.RowsAffected > 0 {
-			return res.Error
-		}
-		if err := tx.First(&APIToken{}, id).Error; err != nil {
+		var t APIToken
+		if err := tx.Omit("Venue").First(&t, id).Error; err != nil {
 			return notFound(err, "api token", id)
 		}
-		return nil
+		res := tx.Model(&APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now().UTC())
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error // revoked already: nothing changed
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionAPITokenRevoked, SubjectKind: SubjectAPIToken, SubjectID: id,
+			VenueID: derefVenue(t.VenueID), Details: map[string]any{"name": t.Name, "role": t.Role}})
 	})
 	if err != nil {
 		return fmt.Errorf("revoke api token %d: %w", id, err)

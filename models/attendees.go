@@ -24,9 +24,15 @@ func (s *Store) Attendees(ctx context.Context, venueID uint, since *time.Time) (
 	return regs, nil
 }
 
-// MarkBadgesPrinted records that a venue's badges were printed at t.
-func (s *Store) MarkBadgesPrinted(ctx context.Context, venueID uint, t time.Time) error {
-	return s.db.WithContext(ctx).Model(&Venue{}).Where("id = ?", venueID).Update("badges_printed_at", t.UTC()).Error
+// MarkBadgesPrinted records that a venue's badges were printed at t, for people people, and
+// writes the print's audit entry (an export of personal data) in the same transaction.
+func (s *Store) MarkBadgesPrinted(ctx context.Context, venueID uint, t time.Time, people int) error {
+	return s.writeFor(ctx, venueID, func(tx *gorm.DB) error {
+		if err := tx.Model(&Venue{}).Where("id = ?", venueID).Update("badges_printed_at", t.UTC()).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, exportAudit(ExportRecord{Kind: ExportBadges, VenueID: venueID, Rows: people}))
+	})
 }
 
 // AttendeeName is what a paper door list prints of a registration.

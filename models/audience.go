@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -28,8 +29,7 @@ var AudienceKinds = []string{AudienceAttendees, AudienceSpeakers, AudienceCoSpea
 var ProposalStatuses = []string{ProposalSubmitted, ProposalAccepted, ProposalReserve, ProposalRejected,
 	ProposalConfirmed, ProposalDeclined, ProposalWithdrawn}
 
-// ErrNoAddresses reports an audience whose people cannot be written to: voters are kept
-// as a keyed hash of their address, never the address (see Voter).
+// ErrNoAddresses reports an audience whose people cannot be written to.
 var ErrNoAddresses = errors.New("this group has no e-mail addresses")
 
 // audienceFilters says which filters apply to each group, by the names Validate reports
@@ -37,11 +37,12 @@ var ErrNoAddresses = errors.New("this group has no e-mail addresses")
 // organiser who asked for "checked in" speakers must not get every speaker.
 var audienceFilters = map[string]map[string]bool{
 	AudienceAttendees: {"venue": true, "session": true, "status": true, "q": true, "ids": true, "from": true, "needs": true,
-		"org_type": true},
-	AudienceSpeakers:   {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "decision_draft": true},
-	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true},
+		"org_type": true, "mail": true},
+	AudienceSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "decision_draft": true,
+		"mail": true},
+	AudienceCoSpeakers: {"venue": true, "session": true, "q": true, "from": true, "proposal_status": true, "mail": true},
 	AudienceReviewers:  {"q": true},
-	AudienceVoters:     {"from": true},
+	AudienceVoters:     {},
 }
 
 // kind is the audience's group, attendees when none is named.
@@ -73,8 +74,9 @@ func (a Audience) validateKind(p Problems) {
 		"venue": a.VenueID != 0, "session": a.SessionID != 0 || a.Sessions != nil, "status": a.Status != "",
 		"q": a.Query != "", "ids": a.IDs != nil, "from": a.From != nil || a.To != nil, "needs": a.HasNeeds,
 		"proposal_status": a.ProposalStatus != "", "decision_draft": a.DecisionDraft, "org_type": a.OrgType != "",
+		"mail": a.MailState != "",
 	}
-	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft", "org_type"} {
+	for _, f := range []string{"venue", "session", "status", "q", "ids", "from", "needs", "proposal_status", "decision_draft", "org_type", "mail"} {
 		if set[f] && !allowed[f] {
 			field := f
 			if f == "from" && a.From == nil {
@@ -95,7 +97,7 @@ func errNotAttendees(a Audience) error {
 
 // audienceQuery is the audience as a query on its group's table, and the SQL expression of
 // the normalised address that makes rows one person ("" for voters, who have none).
-func (a Audience) query(db *gorm.DB) (*gorm.DB, string) {
+func (a Audience) query(db *gorm.DB, now time.Time) (*gorm.DB, string) {
 	switch a.kind() {
 	case AudienceSpeakers:
 		return a.proposalWhere(db.Table("proposals")), "LOWER(TRIM(proposals.speaker_email))"
@@ -109,20 +111,16 @@ func (a Audience) query(db *gorm.DB) (*gorm.DB, string) {
 		}
 		return a.words(q, "users.email"), "users.email"
 	case AudienceVoters:
-		q := db.Table("voters")
+		// The voters who chose to hear about the vote (VoteContact), while voting is open:
+		// the voters themselves are pseudonyms without an address.
+		q := db.Table("vote_contacts").Where(voteContactsOpen, now.UTC())
 		if a.Scope != nil {
 			q = q.Where("1 = 0") // voters belong to no venue
 		}
 		if a.EventID != 0 {
-			q = q.Where("voters.event_id = ?", a.EventID)
+			q = q.Where("vote_contacts.event_id = ?", a.EventID)
 		}
-		if a.From != nil {
-			q = q.Where("voters.created_at >= ?", a.From.UTC())
-		}
-		if a.To != nil {
-			q = q.Where("voters.created_at < ?", a.To.UTC())
-		}
-		return q, ""
+		return q, "vote_contacts.email_key"
 	default:
 		return a.where(db.Table("registrations")), "LOWER(TRIM(registrations.email))"
 	}
@@ -159,6 +157,16 @@ func (a Audience) proposalWhere(q *gorm.DB) *gorm.DB {
 	if a.To != nil {
 		q = q.Where("proposals.created_at < ?", a.To.UTC())
 	}
+	if a.MailState != "" {
+		// The call's e-mails carry the proposal; the recipient tells the speaker's from a
+		// co-speaker's.
+		recipient := "LOWER(TRIM(proposals.speaker_email))"
+		if a.kind() == AudienceCoSpeakers {
+			recipient = "co_speakers.email_key"
+		}
+		q = q.Where("EXISTS (SELECT 1 FROM outbox_messages WHERE outbox_messages.proposal_id = proposals.id AND " +
+			"LOWER(TRIM(outbox_messages.recipient)) = " + recipient + " AND " + a.unsentMail() + ")")
+	}
 	if a.DecisionDraft {
 		q = q.Where("EXISTS (SELECT 1 FROM decision_mails WHERE decision_mails.proposal_id = proposals.id AND decision_mails.queued_at IS NULL)")
 	}
@@ -166,6 +174,14 @@ func (a Audience) proposalWhere(q *gorm.DB) *gorm.DB {
 		return a.words(q, "co_speakers.name || ' ' || co_speakers.email || ' ' || co_speakers.organisation")
 	}
 	return a.words(q, "proposals.speaker_name || ' ' || proposals.speaker_email || ' ' || proposals.speaker_organisation")
+}
+
+// unsentMail is the condition on outbox_messages for the audience's e-mail state.
+func (a Audience) unsentMail() string {
+	if a.MailState == MailStateFailed {
+		return "outbox_messages.sent_at IS NULL AND outbox_messages.last_error <> ''"
+	}
+	return "outbox_messages.sent_at IS NULL"
 }
 
 // words keeps the rows whose text (an SQL expression) holds every word of the query,
@@ -185,7 +201,7 @@ func (s *Store) CountAudience(ctx context.Context, a Audience) (int, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return 0, err
 	}
-	q, key := a.query(s.db.WithContext(ctx))
+	q, key := a.query(s.db.WithContext(ctx), s.now())
 	var n int64
 	var err error
 	if key == "" {

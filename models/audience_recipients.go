@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -42,6 +43,7 @@ var recipientColumns = map[string]string{
 	AudienceCoSpeakers: `co_speakers.id, co_speakers.email_key, co_speakers.name, co_speakers.email, co_speakers.organisation,
 		proposals.lang, proposals.title`,
 	AudienceReviewers: `users.id, users.email, '', users.email, '', 'nl', ''`,
+	AudienceVoters:    `vote_contacts.id, vote_contacts.email_key, '', vote_contacts.email, '', vote_contacts.lang, ''`,
 }
 
 // recipientOrder lists each person's rows together, the row that stands for them first: an
@@ -52,25 +54,26 @@ var recipientOrder = map[string]string{
 	AudienceSpeakers:   "2, proposals.id",
 	AudienceCoSpeakers: "2, proposals.id, co_speakers.id",
 	AudienceReviewers:  "2, users.id",
+	AudienceVoters:     "2",
 }
 
 // EachRecipient calls fn once for every person of the audience, in the order of their
-// address, reading one row at a time; voters give ErrNoAddresses.
+// address, reading one row at a time.
 func (s *Store) EachRecipient(ctx context.Context, a Audience, fn func(Recipient) error) error {
 	if err := invalid(a.Validate()); err != nil {
 		return err
 	}
-	return eachRecipient(s.db.WithContext(ctx), a, fn)
+	return eachRecipient(s.db.WithContext(ctx), a, s.now(), fn)
 }
 
 // eachRecipient is EachRecipient inside a transaction (or on any handle).
-func eachRecipient(db *gorm.DB, a Audience, fn func(Recipient) error) error {
+func eachRecipient(db *gorm.DB, a Audience, now time.Time, fn func(Recipient) error) error {
 	kind := a.kind()
 	cols, ok := recipientColumns[kind]
 	if !ok {
 		return fmt.Errorf("recipients of the %s group: %w", kind, ErrNoAddresses)
 	}
-	q, _ := a.query(db)
+	q, _ := a.query(db, now)
 	rows, err := q.Select(cols).Order(recipientOrder[kind]).Rows()
 	if err != nil {
 		return fmt.Errorf("recipients of the %s group: %w", kind, err)
@@ -121,6 +124,7 @@ type RecipientPage struct {
 // hundred people at most, so they are read whole and sorted here. Voters have a total only.
 func (s *Store) Recipients(ctx context.Context, a Audience, page, perPage int) (RecipientPage, error) {
 	if a.kind() == AudienceVoters {
+		// Their addresses are for writing to them about the vote, not for a list.
 		n, err := s.CountAudience(ctx, a)
 		return RecipientPage{People: []Recipient{}, Total: n}, err
 	}

@@ -34,3 +34,21 @@ func (s *Store) audit(ctx context.Context, tx *gorm.DB, rec AuditRecord) error {
 	}
 	return writeAudit(tx, s.now(), a, rec)
 }
+
+// clientAddressKey is the context key under which the address a request came from travels.
+type clientAddressKey struct{}
+
+// WithClientAddress returns a context that names addr (an IP address) as where the request
+// came from; the audit entries written with it record it, as a personal field.
+func WithClientAddress(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddressKey{}, addr)
+}
+
+// clientAddressFrom returns the address ctx names, or "".
+func clientAddressFrom(ctx context.Context) string {
+	if ctx == nil {
+		return ""
+	}
+	a, _ := ctx.Value(clientAddressKey{}).(string)
+	return a
+}

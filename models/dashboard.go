@@ -58,6 +58,10 @@ type Dashboard struct {
 	Proposals map[string]int
 	// MailSent counts every e-mail the outbox has sent; only counted with allMail.
 	MailSent int
+	// MailToAttendees and MailToSpeakers split the total's unsent e-mails by whom they go
+	// to: registrations, and speakers and co-speakers (the call's e-mails); the rest go to
+	// organisers and voters, who have no list. Only counted with allMail.
+	MailToAttendees, MailToSpeakers int
 }
 
 // DashboardFigures counts the figures of the event's venues: all of them when scope is nil,
@@ -219,15 +223,18 @@ func countVenueMail(db *gorm.DB, ids []uint, byID map[uint]*VenueFigures) error 
 // countAllMail sets the total's e-mail figures to everything unsent in the outbox, and
 // counts what it sent, in one pass.
 func countAllMail(db *gorm.DB, d *Dashboard) error {
-	var row struct{ Pending, Failed, Sent int }
+	var row struct{ Pending, Failed, Sent, ToAttendees, ToSpeakers int }
 	err := db.Table("outbox_messages").
 		Select(`COALESCE(SUM(CASE WHEN sent_at IS NULL THEN 1 ELSE 0 END), 0) AS pending,
 			COALESCE(SUM(CASE WHEN sent_at IS NULL AND last_error <> '' THEN 1 ELSE 0 END), 0) AS failed,
-			COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent`).Scan(&row).Error
+			COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS sent,
+			COALESCE(SUM(CASE WHEN sent_at IS NULL AND registration_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS to_attendees,
+			COALESCE(SUM(CASE WHEN sent_at IS NULL AND proposal_id IS NOT NULL THEN 1 ELSE 0 END), 0) AS to_speakers`).Scan(&row).Error
 	if err != nil {
 		return fmt.Errorf("count e-mails: %w", err)
 	}
 	d.Total.MailPending, d.Total.MailFailed, d.MailSent = row.Pending, row.Failed, row.Sent
+	d.MailToAttendees, d.MailToSpeakers = row.ToAttendees, row.ToSpeakers
 	return nil
 }
 

@@ -39,10 +39,28 @@ func (s *Store) SaveDecisionTemplate(ctx context.Context, eventID uint, in Decis
 	t := DecisionTemplate{EventID: eventID, Decision: in.Decision, Lang: in.Lang, Subject: in.Subject, Body: in.Body,
 		CreatedAt: now, UpdatedAt: now}
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Clauses(clause.OnConflict{
+		t.ID, t.CreatedAt = 0, now // a batch may run this again
+		var old DecisionTemplate
+		if err := tx.Where("event_id = ? AND decision = ? AND lang = ?", eventID, in.Decision, in.Lang).Limit(1).Find(&old).Error; err != nil {
+			return err
+		}
+		err := tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "event_id"}, {Name: "decision"}, {Name: "lang"}},
 			DoUpdates: clause.AssignmentColumns([]string{"subject", "body", "updated_at"}),
 		}).Create(&t).Error
+		if err != nil {
+			return err
+		}
+		if old.ID != 0 {
+			t.ID, t.CreatedAt = old.ID, old.CreatedAt
+		}
+		details := changes(DecisionTemplate{Subject: old.Subject, Body: old.Body}, DecisionTemplate{Subject: t.Subject, Body: t.Body})
+		if details == nil {
+			details = map[string]any{}
+		}
+		details["decision"], details["lang"] = t.Decision, t.Lang
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionTemplateSaved, SubjectKind: SubjectDecisionTemplate,
+			SubjectID: t.ID, Details: details})
 	})
 	if err != nil {
 		return DecisionTemplate{}, fmt.Errorf("save %s/%s decision template: %w", in.Decision, in.Lang, err)
@@ -53,7 +71,15 @@ func (s *Store) SaveDecisionTemplate(ctx context.Context, eventID uint, in Decis
 // ResetDecisionTemplate drops an organiser's template, so the default text applies again.
 func (s *Store) ResetDecisionTemplate(ctx context.Context, eventID uint, decision, lang string) error {
 	return s.write(ctx, func(tx *gorm.DB) error {
-		return tx.Where("event_id = ? AND decision = ? AND lang = ?", eventID, decision, lang).Delete(&DecisionTemplate{}).Error
+		var old DecisionTemplate
+		if err := tx.Where("event_id = ? AND decision = ? AND lang = ?", eventID, decision, lang).Limit(1).Find(&old).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("event_id = ? AND decision = ? AND lang = ?", eventID, decision, lang).Delete(&DecisionTemplate{}).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionTemplateReset, SubjectKind: SubjectDecisionTemplate,
+			SubjectID: old.ID, Details: map[string]any{"decision": decision, "lang": lang, "was_custom": old.ID != 0}})
 	})
 }
 
@@ -145,7 +171,8 @@ func (s *Store) PrepareDecisionMails(ctx context.Context, eventID uint, compose 
 			}
 			made++
 		}
-		return nil
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionMailsPrepared, SubjectKind: SubjectEvent, SubjectID: eventID,
+			Details: map[string]any{"drafts": made}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prepare decision mails of event %d: %w", eventID, err)
@@ -165,7 +192,8 @@ func (s *Store) DiscardDecisionDraft(ctx context.Context, eventID, id uint) erro
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("decision draft %d: %w", id, ErrNotFound)
 		}
-		return nil
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionMailsDiscarded, SubjectKind: SubjectDecisionMail, SubjectID: id,
+			Details: map[string]any{"drafts": 1}})
 	})
 }
 
@@ -177,7 +205,11 @@ func (s *Store) DiscardDecisionDrafts(ctx context.Context, eventID uint) (int64,
 		res := tx.Where("queued_at IS NULL AND proposal_id IN (?)",
 			tx.Model(&Proposal{}).Select("id").Where("event_id = ?", eventID)).Delete(&DecisionMail{})
 		n = res.RowsAffected
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionMailsDiscarded, SubjectKind: SubjectEvent, SubjectID: eventID,
+			Details: map[string]any{"drafts": n}})
 	})
 	return n, err
 }
@@ -223,7 +255,8 @@ func (s *Store) SendDecisionMails(ctx context.Context, eventID uint, ids []uint)
 			}
 			sent++
 		}
-		return nil
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDecisionMailsSent, SubjectKind: SubjectEvent, SubjectID: eventID,
+			Details: map[string]any{"mails": sent}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("send decision mails of event %d: %w", eventID, err)

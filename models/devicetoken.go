@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // DeviceToken lets a scanning device (a phone or laptop at a door) use the door API without
@@ -79,7 +81,15 @@ func (s *Store) CreateDeviceToken(ctx context.Context, in DeviceTokenInput) (Dev
 	}
 	token := DeviceTokenPrefix + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(secret[:]))
 	t := DeviceToken{Name: in.Name, Role: in.Role, VenueID: v.ID, Hash: hashDeviceToken(token), CreatedAt: s.now().UTC()}
-	if err := s.db.WithContext(ctx).Create(&t).Error; err != nil {
+	err = s.writeFor(ctx, v.ID, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
+		if err := tx.Omit("Venue").Create(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDeviceTokenCreated, SubjectKind: SubjectDeviceToken, SubjectID: t.ID,
+			VenueID: v.ID, Details: map[string]any{"new": map[string]any{"name": t.Name, "role": t.Role, "venue": v.Slug}}})
+	})
+	if err != nil {
 		return DeviceToken{}, "", fmt.Errorf("create device token %q: %w", in.Name, err)
 	}
 	t.Venue = v
@@ -129,15 +139,20 @@ func (s *Store) DeviceToken(ctx context.Context, id uint) (DeviceToken, error) {
 // RevokeDeviceToken stops a token from working. Servers cache tokens for a few seconds (see
 // handlers.deviceTTL); the one that revokes forgets it at once. Revoking twice keeps the first time.
 func (s *Store) RevokeDeviceToken(ctx context.Context, id uint) error {
-	res := s.db.WithContext(ctx).Model(&DeviceToken{}).Where("id = ? AND revoked_at IS NULL", id).
-		Update("revoked_at", s.now().UTC())
-	if res.Error != nil {
-		return fmt.Errorf("revoke device token %d: %w", id, res.Error)
-	}
-	if res.RowsAffected == 0 {
-		if _, err := s.DeviceToken(ctx, id); err != nil {
-			return err
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		var t DeviceToken
+		if err := tx.First(&t, id).Error; err != nil {
+			return notFound(err, "device token", id)
 		}
+		res := tx.Model(&DeviceToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", s.now().UTC())
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error // revoked already: nothing changed
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionDeviceTokenRevoked, SubjectKind: SubjectDeviceToken, SubjectID: id,
+			VenueID: t.VenueID, Details: map[string]any{"name": t.Name, "role": t.Role}})
+	})
+	if err != nil {
+		return fmt.Errorf("revoke device token %d: %w", id, err)
 	}
 	return nil
 }

@@ -238,7 +238,15 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	}
 	e := Event{}
 	in.apply(&e)
-	if err := s.db.WithContext(ctx).Create(&e).Error; err != nil {
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		e.ID = 0 // a batch may run this again
+		if err := tx.Create(&e).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionEventCreated, SubjectKind: SubjectEvent, SubjectID: e.ID,
+			Details: created(e)})
+	})
+	if err != nil {
 		return Event{}, fmt.Errorf("create event: %w", err)
 	}
 	return e, nil
@@ -261,6 +269,10 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		columns = append(columns, "contact_email")
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionEventUpdated, SubjectKind: SubjectEvent, SubjectID: e.ID,
+			Details: changes(old, e)}); err != nil {
 			return err
 		}
 		return moveSlots(tx, old, e)

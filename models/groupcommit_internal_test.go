@@ -12,7 +12,7 @@ import (
 // TestCommitBatchUndoesOnlyTheFailingWrite runs a batch whose middle write fails after it
 // has written: the other writes must commit, the failing one must leave nothing behind.
 func TestCommitBatchUndoesOnlyTheFailingWrite(t *testing.T) {
-	ctx := context.Background()
+	ctx := WithActor(context.Background(), Actor{Kind: ActorCLI, Name: "test"})
 	s, err := Open(ctx, "file:"+filepath.Join(t.TempDir(), "batch.db"))
 	if err != nil {
 		t.Fatal(err)

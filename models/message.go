@@ -117,9 +117,6 @@ type MessageInput struct {
 func (in MessageInput) Validate() Problems {
 	p := in.Audience.Validate()
 	group := in.Audience.kind()
-	if group == AudienceVoters {
-		p.Add("kind", "message.voters_no_addresses")
-	}
 	p.checkLine("subject_nl", in.SubjectNL, true, MaxMessageSubject)
 	p.checkText("body_nl", in.BodyNL, true, MaxMessageBody)
 	english := strings.TrimSpace(in.SubjectEN) != "" || strings.TrimSpace(in.BodyEN) != ""

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -36,7 +37,7 @@ type ProposalPlace struct {
 func (s *Store) MessagePerson(ctx context.Context, a Audience, group string, id uint) (MessagePerson, error) {
 	a.Kind = group
 	db := s.db.WithContext(ctx)
-	in, key := a.query(db)
+	in, key := a.query(db, s.now())
 	var out MessagePerson
 	out.Kind, out.ID = group, id
 	switch group {
@@ -81,6 +82,18 @@ func (s *Store) MessagePerson(ctx context.Context, a Audience, group string, id 
 			return out, err
 		}
 		out.Email, out.Key, out.Lang, out.Gone = u.Email, u.Email, "nl", u.Role != RoleReviewer
+	case AudienceVoters:
+		var c VoteContact
+		err := in.Where("vote_contacts.id = ?", id).Select("vote_contacts.*").Take(&c).Error
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			// Voting closed (the address is gone, or about to be) or the event changed.
+			out.Gone = true
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("message person %d: %w", id, err)
+		}
+		out.Email, out.Key, out.Lang = c.Email, c.EmailKey, langOrDutch(c.Lang)
 	default:
 		return out, fmt.Errorf("message person of the %s group: %w", group, ErrNoAddresses)
 	}

@@ -113,7 +113,7 @@ func messageRows(tx *gorm.DB, m Message, now time.Time) ([]OutboxMessage, error)
 	var rows []OutboxMessage
 	interval := time.Second / MessageRate
 	mid := m.ID
-	err := eachRecipient(tx, m.Audience, func(r Recipient) error {
+	err := eachRecipient(tx, m.Audience, now, func(r Recipient) error {
 		key := fmt.Sprintf("message %d to %s", m.ID, r.Key)
 		row := OutboxMessage{Kind: MailMessage, Recipient: r.Email, Lang: r.Lang, MessageID: &mid, UniqueKey: &key,
 			Payload:       MessagePayload{MessageID: m.ID, Group: r.Kind, PersonID: r.ID}.String(),

@@ -44,7 +44,14 @@ func (s *Store) CreateMessage(ctx context.Context, eventID uint, by Actor, in Me
 		ScopeVenueID: scopeVenue(in.Audience.Scope),
 		SubjectNL:    in.SubjectNL, BodyNL: in.BodyNL, SubjectEN: in.SubjectEN, BodyEN: in.BodyEN, Author: by,
 		CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&m).Error })
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		m.ID = 0 // a batch may run this again
+		if err := tx.Create(&m).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionMessageCreated, SubjectKind: SubjectMessage, SubjectID: m.ID,
+			VenueID: derefVenue(m.ScopeVenueID), Details: created(textOf(m))})
+	})
 	if isUniqueViolation(err) {
 		var first Message
 		if err := s.db.WithContext(ctx).Where("form_key = ? AND event_id = ?", in.FormKey, eventID).First(&first).Error; err != nil {
@@ -65,6 +72,10 @@ func (s *Store) UpdateMessage(ctx context.Context, id uint, in MessageInput) (Me
 		return Message{}, err
 	}
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		var old Message
+		if err := tx.First(&old, id).Error; err != nil {
+			return notFound(err, "message", id)
+		}
 		res := tx.Model(&Message{}).Where("id = ? AND queued_at IS NULL AND cancelled_at IS NULL", id).
 			Select("audience", "audience_query", "subject_nl", "body_nl", "subject_en", "body_en", "send_at", "updated_at").
 			Updates(&Message{Audience: in.Audience, AudienceQuery: in.AudienceQuery, SubjectNL: in.SubjectNL, BodyNL: in.BodyNL, SubjectEN: in.SubjectEN,
@@ -75,7 +86,9 @@ func (s *Store) UpdateMessage(ctx context.Context, id uint, in MessageInput) (Me
 		if res.RowsAffected == 0 {
 			return messageNotOpen(tx, id)
 		}
-		return nil
+		now := Message{AudienceQuery: in.AudienceQuery, SubjectNL: in.SubjectNL, BodyNL: in.BodyNL, SubjectEN: in.SubjectEN, BodyEN: in.BodyEN}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionMessageUpdated, SubjectKind: SubjectMessage, SubjectID: id,
+			VenueID: derefVenue(old.ScopeVenueID), Details: changes(textOf(old), textOf(now))})
 	})
 	if err != nil {
 		return Message{}, fmt.Errorf("update message %d: %w", id, err)
@@ -185,8 +198,12 @@ func (s *Store) SendTestMessage(ctx context.Context, by Actor, id uint, to strin
 			return notFound(err, "message", id)
 		}
 		payload := MessagePayload{MessageID: id, Group: sample.Kind, PersonID: sample.ID, Test: true}
-		return tx.Create(&OutboxMessage{Kind: MailMessage, Recipient: NormalizeEmail(to), Lang: sample.Lang, Payload: payload.String(),
-			NextAttemptAt: now, CreatedAt: now}).Error
+		if err := tx.Create(&OutboxMessage{Kind: MailMessage, Recipient: NormalizeEmail(to), Lang: sample.Lang, Payload: payload.String(),
+			NextAttemptAt: now, CreatedAt: now}).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionMessageTested, SubjectKind: SubjectMessage, SubjectID: id,
+			VenueID: derefVenue(m.ScopeVenueID), Details: map[string]any{"lang": sample.Lang}})
 	})
 	if err != nil {
 		return fmt.Errorf("test message %d: %w", id, err)

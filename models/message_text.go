@@ -18,7 +18,7 @@ type Placeholder struct {
 }
 
 var (
-	everyGroup    = []string{AudienceAttendees, AudienceSpeakers, AudienceCoSpeakers, AudienceReviewers}
+	everyGroup    = []string{AudienceAttendees, AudienceSpeakers, AudienceCoSpeakers, AudienceReviewers, AudienceVoters}
 	namedGroups   = []string{AudienceAttendees, AudienceSpeakers, AudienceCoSpeakers}
 	attendeeGroup = []string{AudienceAttendees}
 )

@@ -36,6 +36,12 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026120802_messages", Migrate: migrateMessages},
 	{ID: "2026120803_contact", Migrate: migrateContact},
 	{ID: "2026120804_english_content", Migrate: migrateEnglishContent},
+	{ID: "2026120805_vote_contacts", Migrate: migrateVoteContacts},
+	{ID: "2026121001_team", Migrate: migrateTeam},
+	{ID: "2026121002_signins", Migrate: migrateSignIns}, // #16 pass
+	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
+	{ID: "2026121004_passkeys", Migrate: migratePasskeys},
+	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -813,4 +819,83 @@ func migrateEnglishContent(tx *gorm.DB) error {
 		(SELECT p.lang FROM co_speakers c JOIN proposals p ON p.id = c.proposal_id WHERE p.event_id = speakers.event_id
 			AND LOWER(c.email) = LOWER(speakers.email) ORDER BY p.id DESC LIMIT 1),
 		'') WHERE email <> ''`).Error
+}
+
+// migrateVoteContacts adds the addresses of voters who chose to hear about the vote, kept
+// apart from the voters (see VoteContact).
+func migrateVoteContacts(tx *gorm.DB) error {
+	type VoteContact struct {
+		ID       uint   `gorm:"primaryKey;autoIncrement:false"`
+		EventID  uint   `gorm:"not null;uniqueIndex:idx_vote_contacts_event_email"`
+		EmailKey string `gorm:"size:254;not null;uniqueIndex:idx_vote_contacts_event_email"`
+		Email    string `gorm:"size:254;not null"`
+		Lang     string `gorm:"size:5;not null"`
+	}
+	return tx.AutoMigrate(&VoteContact{})
+}
+
+// migrateTeam lets admins switch accounts off and invite people by e-mail (issue #16): an
+// invitation keeps only the SHA-256 of its link's token.
+func migrateTeam(tx *gorm.DB) error {
+	type User struct {
+		DeactivatedAt *time.Time
+	}
+	if err := tx.Migrator().AddColumn(&User{}, "DeactivatedAt"); err != nil {
+		return err
+	}
+	type Venue struct {
+		ID uint
+	}
+	type Invitation struct {
+		ID          uint
+		Email       string    `gorm:"size:254;not null;index"`
+		Role        string    `gorm:"size:20;not null"`
+		VenueID     *uint     `gorm:"index"`
+		Venue       *Venue    `gorm:"constraint:OnDelete:CASCADE"`
+		Lang        string    `gorm:"size:5;not null;default:'nl'"`
+		TokenHash   *string   `gorm:"size:64;uniqueIndex"`
+		ExpiresAt   time.Time `gorm:"not null"`
+		InvitedByID *uint
+		AcceptedAt  *time.Time
+		UserID      *uint
+		WithdrawnAt *time.Time
+		CreatedAt   time.Time
+		UpdatedAt   time.Time
+	}
+	return tx.Migrator().CreateTable(&Invitation{})
+}
+
+// migrateSecondFactor adds the TOTP second factor (issue #16): the accounts' sealed secrets and
+// the last time step each accepted, their hashed recovery codes, the key the secrets are sealed
+// with, and per role whether a second factor is required (admins and organisers: yes).
+func migrateSecondFactor(tx *gorm.DB) error {
+	type User struct{ ID uint }
+	type SecondFactor struct {
+		UserID    uint   `gorm:"primaryKey;autoIncrement:false"`
+		User      User   `gorm:"constraint:OnDelete:CASCADE"`
+		Secret    []byte `gorm:"not null"`
+		LastStep  int64  `gorm:"not null;default:0"`
+		CreatedAt time.Time
+	}
+	type RecoveryCode struct {
+		ID     uint
+		UserID uint   `gorm:"not null;index"`
+		User   User   `gorm:"constraint:OnDelete:CASCADE"`
+		Hash   string `gorm:"size:64;not null;uniqueIndex"`
+		UsedAt *time.Time
+	}
+	type SecondFactorRule struct {
+		Role      string `gorm:"size:20;primaryKey"`
+		Required  bool   `gorm:"not null"`
+		UpdatedAt time.Time
+	}
+	type SecondFactorKey struct {
+		ID  uint   `gorm:"primaryKey;autoIncrement:false"`
+		Key []byte `gorm:"not null"`
+	}
+	if err := tx.Migrator().CreateTable(&SecondFactor{}, &RecoveryCode{}, &SecondFactorRule{}, &SecondFactorKey{}); err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	return tx.Create([]SecondFactorRule{{"admin", true, now}, {"organiser", true, now}, {"reviewer", false, now}, {"door", false, now}}).Error
 }

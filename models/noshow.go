@@ -12,6 +12,12 @@ import (
 // number of e-mails (as the organiser confirmed it) and otherwise changes nothing and returns
 // ErrRecipientsChanged.
 func (s *Store) SendReminders(ctx context.Context, eventID uint, expect int) (int, error) {
+	return s.sendReminders(ctx, eventID, expect, true)
+}
+
+// sendReminders is SendReminders; audited says whether an organiser asked for it (an entry
+// in the trail) or the daily job did.
+func (s *Store) sendReminders(ctx context.Context, eventID uint, expect int, audited bool) (int, error) {
 	queued := 0
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -32,7 +38,11 @@ func (s *Store) SendReminders(ctx context.Context, eventID uint, expect int) (in
 		if expect >= 0 && queued != expect {
 			return recipientsChanged(expect, queued)
 		}
-		return nil
+		if !audited {
+			return nil
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionRemindersSent, SubjectKind: SubjectEvent, SubjectID: eventID,
+			Details: map[string]any{"mails": queued}})
 	})
 	if err != nil {
 		return 0, fmt.Errorf("send reminders for event %d: %w", eventID, err)
@@ -89,7 +99,7 @@ func (s *Store) RunNoShowJobs(ctx context.Context) error {
 	}
 	now := s.now()
 	if e.StillComingDays > 0 && e.StillComingSentAt == nil && !now.Before(e.Day().AddDate(0, 0, -e.StillComingDays)) && now.Before(e.Day().AddDate(0, 0, 1)) {
-		if _, err := s.SendReminders(ctx, e.ID, -1); err != nil {
+		if _, err := s.sendReminders(ctx, e.ID, -1, false); err != nil {
 			return err
 		}
 	}

@@ -65,7 +65,20 @@ type Audience struct {
 	HasNeeds bool `json:",omitempty"`
 	// OrgType keeps only people whose organisation is of this type (see OrganisationType).
 	OrgType string `json:",omitempty"`
+	// MailState keeps only people with an e-mail in the outbox that is not sent yet
+	// (MailStatePending), or whose last attempt failed (MailStateFailed): the people behind
+	// the dashboard's e-mail figures.
+	MailState string `json:",omitempty"`
 }
+
+// E-mail states an audience can filter on (Audience.MailState).
+const (
+	MailStatePending = "pending" // not sent yet, whether or not an attempt failed
+	MailStateFailed  = "failed"  // not sent yet, and the last attempt failed
+)
+
+// MailStates lists the e-mail states in the order pages offer them.
+var MailStates = []string{MailStatePending, MailStateFailed}
 
 // Validate reports what is wrong with the audience's own fields.
 func (a Audience) Validate() Problems {
@@ -82,6 +95,9 @@ func (a Audience) Validate() Problems {
 	}
 	if a.OrgType != "" && !slices.Contains(OrganisationTypes, a.OrgType) {
 		p.Add("org_type", "form.invalid_choice")
+	}
+	if a.MailState != "" && !slices.Contains(MailStates, a.MailState) {
+		p.Add("mail", "form.invalid_choice")
 	}
 	return p
 }
@@ -184,6 +200,10 @@ func (a Audience) where(q *gorm.DB) *gorm.DB {
 	}
 	if a.OrgType != "" {
 		q = q.Where(orgTypeWhere(q.Dialector.Name() == "sqlite"), a.OrgType)
+	}
+	if a.MailState != "" {
+		q = q.Where("EXISTS (SELECT 1 FROM outbox_messages WHERE outbox_messages.registration_id = registrations.id AND " +
+			a.unsentMail() + ")")
 	}
 	return q
 }

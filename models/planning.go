@@ -205,6 +205,10 @@ func (s *Store) applyPlacements(ctx context.Context, eventID uint, revision *int
 			}
 			places[i] = pl
 		}
+		was, err := placesOf(tx, ids)
+		if err != nil {
+			return err
+		}
 		if err := tx.Where("session_id IN ?", ids).Delete(&SessionSlot{}).Error; err != nil {
 			return err
 		}
@@ -223,6 +227,9 @@ func (s *Store) applyPlacements(ctx context.Context, eventID uint, revision *int
 					return err
 				}
 			}
+		}
+		if err := s.audit(ctx, tx, placementsAudit(eventID, revision, moves, was, places)); err != nil {
+			return err
 		}
 		return s.promote(ctx, tx, s.now().UTC(), ids...)
 	})
@@ -268,10 +275,16 @@ func (s *Store) BookedSessions(ctx context.Context, eventID uint) (map[uint]int,
 func (s *Store) SetPinned(ctx context.Context, sessionID uint, pinned bool) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var se Session
-		if err := tx.Select("id", "event_id").First(&se, sessionID).Error; err != nil {
+		if err := tx.Select("id", "event_id", "venue_id", "pinned").First(&se, sessionID).Error; err != nil {
 			return notFound(err, "session", sessionID)
 		}
+		was := se.Pinned
 		if err := tx.Model(&se).Update("pinned", pinned).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionSessionPinned, SubjectKind: SubjectSession, SubjectID: se.ID,
+			VenueID: derefVenue(se.VenueID), Details: map[string]any{"fields": []string{"pinned"},
+				"old": map[string]any{"pinned": was}, "new": map[string]any{"pinned": pinned}}}); err != nil {
 			return err
 		}
 		return bumpTimetable(tx, se.EventID, nil)

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -22,7 +21,7 @@ func BenchmarkRegister(b *testing.B) {
 			i := n.Add(1)
 			in := models.RegistrationInput{Name: "Deelnemer", Email: fmt.Sprintf("d%d@example.nl", i), Organisation: "Gemeente",
 				Venue: "zwolle", Sessions: f, Consent: true}
-			if _, err := s.Register(context.Background(), in); err != nil {
+			if _, err := s.Register(modelstest.Ctx(), in); err != nil {
 				b.Fatal(err)
 			}
 		}

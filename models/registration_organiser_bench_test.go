@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -42,7 +41,7 @@ func BenchmarkMoveInWaitlist(b *testing.B) {
 	s, session, ids := waitlistBench(b, 1000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.MoveInWaitlist(context.Background(), benchOrganiser, ids[len(ids)-1-i%2], session, 1, "bench"); err != nil {
+		if _, err := s.MoveInWaitlist(modelstest.Ctx(), benchOrganiser, ids[len(ids)-1-i%2], session, 1, "bench"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -54,7 +53,7 @@ func BenchmarkPerson(b *testing.B) {
 	s, _, ids := waitlistBench(b, 1000)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := s.Person(context.Background(), ids[len(ids)-1]); err != nil {
+		if _, err := s.Person(modelstest.Ctx(), ids[len(ids)-1]); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -71,7 +70,7 @@ func BenchmarkCancelForAndRegisterFor(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := s.CancelFor(context.Background(), benchOrganiser, seated.ID, "bench"); err != nil {
+		if err := s.CancelFor(modelstest.Ctx(), benchOrganiser, seated.ID, "bench"); err != nil {
 			b.Fatal(err)
 		}
 		seated = models.Registration{} // gorm's First would look for the old id
@@ -79,7 +78,7 @@ func BenchmarkCancelForAndRegisterFor(b *testing.B) {
 			Where("bookings.session_id = ? AND bookings.status = ?", session, models.BookingConfirmed).First(&seated).Error; err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.RegisterFor(context.Background(), benchOrganiser, models.RegistrationInput{Name: "Nieuw", Email: fmt.Sprintf("n%d@example.nl", i),
+		if _, err := s.RegisterFor(modelstest.Ctx(), benchOrganiser, models.RegistrationInput{Name: "Nieuw", Email: fmt.Sprintf("n%d@example.nl", i),
 			Organisation: "Gemeente", Venue: "zwolle", Sessions: []uint{session}, Consent: true}, false); err != nil {
 			b.Fatal(err)
 		}

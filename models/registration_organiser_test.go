@@ -155,11 +155,13 @@ func TestUpdateDetailsAuditsFieldNamesOnly(t *testing.T) {
 		if len(trail) != 1 || trail[0].Action != models.AuditRegistrationDetails {
 			t.Fatalf("audit = %+v, want one details entry", trail)
 		}
-		if strings.Contains(trail[0].Details, "notenallergie") {
-			t.Errorf("audit details %s contain the dietary text", trail[0].Details)
+		if strings.Contains(trail[0].Details+trail[0].Personal, "notenallergie") {
+			t.Errorf("audit details %s %s contain the dietary text", trail[0].Details, trail[0].Personal)
 		}
-		if !strings.Contains(trail[0].Details, `"fields":["name","dietary"]`) || !strings.Contains(trail[0].Details, "Zoë de Vries") {
-			t.Errorf("audit details = %s, want the field names and the new name", trail[0].Details)
+		// The new name is personal: kept apart from the details, so that it can be anonymised.
+		if !strings.Contains(trail[0].Details, `"fields":["name","dietary"]`) || strings.Contains(trail[0].Details, "Zoë de Vries") ||
+			!strings.Contains(trail[0].Personal, "Zoë de Vries") {
+			t.Errorf("audit details = %s, personal = %s, want the field names in the one and the new name in the other", trail[0].Details, trail[0].Personal)
 		}
 		changed := mails(t, s, r.ID, models.MailChanged)
 		if len(changed) != 1 || !changed[0].OnBehalf {

@@ -514,7 +514,7 @@ func TestAttendeesSinceLastBadgePrint(t *testing.T) {
 		if err := s.Cancel(ctx, cancelled.Registration.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkBadgesPrinted(ctx, f.venue.ID, t0.Add(time.Minute)); err != nil {
+		if err := s.MarkBadgesPrinted(ctx, f.venue.ID, t0.Add(time.Minute), 1); err != nil {
 			t.Fatal(err)
 		}
 		s.SetClock(func() time.Time { return t0.Add(time.Hour) })

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -30,7 +29,7 @@ func BenchmarkRegisterWaitlisted(b *testing.B) {
 			i := n.Add(1)
 			in := models.RegistrationInput{Name: "Deelnemer", Email: fmt.Sprintf("w%d@example.nl", i), Organisation: "Gemeente",
 				Venue: "zwolle", Sessions: []uint{full.ID}, Consent: true}
-			if _, err := s.Register(context.Background(), in); err != nil {
+			if _, err := s.Register(modelstest.Ctx(), in); err != nil {
 				b.Fatal(err)
 			}
 		}

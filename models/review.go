@@ -108,12 +108,25 @@ func (s *Store) SaveReview(ctx context.Context, proposalID, userID uint, in Revi
 		if p.Status == ProposalWithdrawn {
 			return ErrWithdrawn
 		}
+		var old Review
+		if err := tx.Where("proposal_id = ? AND user_id = ?", proposalID, userID).Limit(1).Find(&old).Error; err != nil {
+			return err
+		}
 		now := s.now().UTC()
 		r = Review{ProposalID: proposalID, UserID: userID, Score: in.Score, Comment: in.Comment, CreatedAt: now, UpdatedAt: now}
-		return tx.Omit(clause.Associations).Clauses(clause.OnConflict{
+		err := tx.Omit(clause.Associations).Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "proposal_id"}, {Name: "user_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"score", "comment", "updated_at"}),
 		}).Create(&r).Error
+		if err != nil {
+			return err
+		}
+		details := changes(Review{Score: old.Score, Comment: old.Comment}, Review{Score: r.Score, Comment: r.Comment})
+		if old.ID == 0 {
+			details = created(Review{Score: r.Score, Comment: r.Comment})
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionReviewSaved, SubjectKind: SubjectProposal, SubjectID: proposalID,
+			Details: details})
 	})
 	if err != nil {
 		return Review{}, fmt.Errorf("review proposal %d: %w", proposalID, err)

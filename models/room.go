@@ -60,7 +60,14 @@ func (s *Store) CreateRoom(ctx context.Context, venueID uint, in RoomInput) (Roo
 	}
 	r := Room{VenueID: venueID}
 	in.apply(&r)
-	err := s.db.WithContext(ctx).Create(&r).Error
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		r.ID = 0 // a batch may run this again
+		if err := tx.Create(&r).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionRoomCreated, SubjectKind: SubjectRoom, SubjectID: r.ID,
+			VenueID: venueID, Details: created(r)})
+	})
 	if isUniqueViolation(err) {
 		return Room{}, invalid(Problems{"name": {Key: "form.name_taken"}})
 	}
@@ -82,11 +89,16 @@ func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, er
 		if err := tx.First(&r, id).Error; err != nil {
 			return notFound(err, "room", id)
 		}
+		old := r
 		in.apply(&r)
 		if err := s.seatsInRoom(tx, r); err != nil {
 			return err
 		}
 		if err := tx.Model(&r).Select("name", "capacity", "accessibility").Updates(&r).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionRoomUpdated, SubjectKind: SubjectRoom, SubjectID: r.ID,
+			VenueID: r.VenueID, Details: changes(old, r)}); err != nil {
 			return err
 		}
 		// A bigger room may free seats for people on the waiting lists of its sessions.

@@ -264,7 +264,8 @@ func (s *Store) PublishScheduleMailing(ctx context.Context, eventID uint, by *ui
 		if mails >= 0 && queued != mails {
 			return recipientsChanged(mails, queued)
 		}
-		return nil
+		return s.audit(ctx, tx, AuditRecord{Action: ActionSchedulePublished, SubjectKind: SubjectSchedule, SubjectID: eventID,
+			Details: map[string]any{"version": v.Number, "sessions": len(v.Sessions), "changes": len(v.Changes), "mails": queued}})
 	})
 	if err != nil {
 		return ScheduleVersion{}, fmt.Errorf("publish schedule of event %d: %w", eventID, err)

@@ -255,9 +255,18 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err
 	}
-	se := Session{EventID: eventID}
+	var se Session
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		return saveSession(tx, &se, in)
+		se = Session{EventID: eventID} // a batch may run this again: start afresh
+		if err := saveSession(tx, &se, in); err != nil {
+			return err
+		}
+		details, err := sessionChanges(tx, Session{}, sessionShape{}, se)
+		if err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionSessionCreated, SubjectKind: SubjectSession, SubjectID: se.ID,
+			VenueID: derefVenue(se.VenueID), Details: details})
 	})
 	if err != nil {
 		return Session{}, fmt.Errorf("create session %q: %w", in.Title, err)
@@ -278,7 +287,20 @@ func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Se
 		if err := s.forUpdate(tx).First(&se, id).Error; err != nil {
 			return notFound(err, "session", id)
 		}
+		old := se
+		oldShape, err := shapeOfSession(tx, se.ID)
+		if err != nil {
+			return err
+		}
 		if err := saveSession(tx, &se, in); err != nil {
+			return err
+		}
+		details, err := sessionChanges(tx, old, oldShape, se)
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionSessionUpdated, SubjectKind: SubjectSession, SubjectID: se.ID,
+			VenueID: derefVenue(se.VenueID), Details: details}); err != nil {
 			return err
 		}
 		// A higher limit or a bigger room may free seats for the waiting list.

@@ -55,12 +55,17 @@ func (s *Store) Slot(ctx context.Context, id uint) (Slot, error) {
 
 // CreateSlot adds a time slot to a venue; it may not overlap another slot of that venue.
 func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slot, error) {
-	sl := Slot{VenueID: venueID}
+	var sl Slot
 	err := s.write(ctx, func(tx *gorm.DB) error {
+		sl = Slot{VenueID: venueID} // a batch may run this again
 		if err := s.fillSlot(tx, &sl, in); err != nil {
 			return err
 		}
-		return tx.Create(&sl).Error
+		if err := tx.Create(&sl).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionSlotCreated, SubjectKind: SubjectSlot, SubjectID: sl.ID,
+			VenueID: venueID, Details: created(sl)})
 	})
 	if err != nil {
 		return Slot{}, fmt.Errorf("create slot at venue %d: %w", venueID, err)
@@ -75,10 +80,15 @@ func (s *Store) UpdateSlot(ctx context.Context, id uint, in SlotInput) (Slot, er
 		if err := tx.First(&sl, id).Error; err != nil {
 			return notFound(err, "slot", id)
 		}
+		old := sl
 		if err := s.fillSlot(tx, &sl, in); err != nil {
 			return err
 		}
-		return tx.Save(&sl).Error
+		if err := tx.Save(&sl).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionSlotUpdated, SubjectKind: SubjectSlot, SubjectID: sl.ID,
+			VenueID: sl.VenueID, Details: changes(old, sl)})
 	})
 	if err != nil {
 		return Slot{}, fmt.Errorf("update slot %d: %w", id, err)

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"context"
 	"sync"
 	"testing"
 
@@ -18,7 +17,7 @@ func TestProcessesStartingTogetherMigrateOnce(t *testing.T) {
 	errs := make(chan error, 4)
 	for range 4 {
 		wg.Go(func() {
-			s, err := models.OpenWith(context.Background(), dsn, models.Options{MaxConns: 2})
+			s, err := models.OpenWith(modelstest.Ctx(), dsn, models.Options{MaxConns: 2})
 			if err == nil {
 				err = s.Close()
 			}

@@ -14,7 +14,11 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-var ctx = context.Background()
+var ctx = modelstest.Ctx()
+
+// noActor is a context that names nobody: what a change made without an actor is given, to
+// show that it is refused.
+var noActor = context.Background()
 
 // fixture is a small event: one venue, two rooms, three slots.
 type fixture struct {
@@ -372,4 +376,15 @@ func TestReadsSeeEveryCommit(t *testing.T) {
 			t.Fatalf("room %d written, then read back: %v", i, err)
 		}
 	}
+}
+
+// registrationEntries counts the audit entries about registrations: the fixture's own
+// entries (the event, venues, rooms and slots it made) are not counted.
+func registrationEntries(t *testing.T, s *models.Store) int64 {
+	t.Helper()
+	var n int64
+	if err := s.DB().Model(&models.AuditEntry{}).Where("subject_kind = ?", models.SubjectRegistration).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
 }

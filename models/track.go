@@ -65,7 +65,14 @@ func (s *Store) CreateTrack(ctx context.Context, eventID uint, in TrackInput) (T
 	}
 	now := s.now().UTC()
 	t := Track{EventID: eventID, Name: strings.TrimSpace(in.Name), CreatedAt: now, UpdatedAt: now}
-	err := s.write(ctx, func(tx *gorm.DB) error { return tx.Create(&t).Error })
+	err := s.write(ctx, func(tx *gorm.DB) error {
+		t.ID = 0 // a batch may run this again
+		if err := tx.Create(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionTrackCreated, SubjectKind: SubjectTrack, SubjectID: t.ID,
+			Details: map[string]any{"new": map[string]any{"name": t.Name}}})
+	})
 	if isUniqueViolation(err) {
 		return Track{}, trackTaken()
 	}
@@ -86,13 +93,18 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 		if err := tx.First(&t, id).Error; err != nil {
 			return notFound(err, "track", id)
 		}
+		was := t.Name // Updates below sets t's fields
 		// Proposals and sessions name their track: both follow the new name.
 		for _, model := range []any{&Proposal{}, &Session{}} {
 			if err := tx.Model(model).Where("event_id = ? AND track = ?", t.EventID, t.Name).UpdateColumn("track", name).Error; err != nil {
 				return err
 			}
 		}
-		return tx.Model(&t).Updates(map[string]any{"name": name, "updated_at": s.now().UTC()}).Error
+		if err := tx.Model(&t).Updates(map[string]any{"name": name, "updated_at": s.now().UTC()}).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionTrackRenamed, SubjectKind: SubjectTrack, SubjectID: t.ID,
+			Details: fieldChange("name", was, name)})
 	})
 	if isUniqueViolation(err) {
 		return Track{}, trackTaken()
@@ -115,7 +127,11 @@ func (s *Store) DeleteTrack(ctx context.Context, id uint) error {
 				return err
 			}
 		}
-		return tx.Delete(&t).Error
+		if err := tx.Delete(&t).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionTrackDeleted, SubjectKind: SubjectTrack, SubjectID: t.ID,
+			Details: map[string]any{"old": map[string]any{"name": t.Name}}})
 	})
 	if err != nil {
 		return fmt.Errorf("delete track %d: %w", id, err)
@@ -128,7 +144,7 @@ func (s *Store) DeleteTrack(ctx context.Context, id uint) error {
 func (s *Store) SetProposalTrack(ctx context.Context, id uint, track string) (Proposal, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var p Proposal
-		if err := tx.Select("id", "event_id", "status").First(&p, id).Error; err != nil {
+		if err := tx.Select("id", "event_id", "status", "track").First(&p, id).Error; err != nil {
 			return notFound(err, "proposal", id)
 		}
 		if p.Status == ProposalWithdrawn {
@@ -143,7 +159,12 @@ func (s *Store) SetProposalTrack(ctx context.Context, id uint, track string) (Pr
 				return invalid(Problems{"track": {Key: "form.invalid_choice"}})
 			}
 		}
+		was := p.Track // UpdateColumn below sets p's field
 		if err := tx.Model(&p).UpdateColumn("track", track).Error; err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditRecord{Action: ActionProposalTrack, SubjectKind: SubjectProposal, SubjectID: p.ID,
+			Details: fieldChange("track", was, track)}); err != nil {
 			return err
 		}
 		// A confirmed proposal's session carries its track too.
@@ -191,7 +212,11 @@ func (s *Store) DecideProposal(ctx context.Context, id uint, status string, by u
 		if res.Error == nil && res.RowsAffected == 0 {
 			return ErrConflict
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionProposalDecided, SubjectKind: SubjectProposal, SubjectID: id,
+			Details: fieldChange("status", p.Status, status)})
 	})
 	if err != nil {
 		return Proposal{}, fmt.Errorf("decide proposal %d: %w", id, err)

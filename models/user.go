@@ -32,8 +32,11 @@ type User struct {
 	Role         string `gorm:"size:20;not null"`
 	VenueID      *uint  `gorm:"index"`
 	Venue        *Venue `gorm:"constraint:OnDelete:CASCADE"`
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DeactivatedAt, when set, is when an admin switched the account off: it cannot sign in,
+	// and its sessions end (issue #16).
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // CanManageVenue reports whether the account may change things at the given venue.
@@ -74,12 +77,17 @@ func (in UserInput) Validate() Problems {
 	return p
 }
 
-// checkPassword records what is wrong with a new password: long passphrases, no rules.
+// checkPassword records what is wrong with a new password: long passphrases, no rules of
+// composition, and none of the passwords attackers try first (NIST SP 800-63B, 5.1.1.2).
+// Every place a password is set goes through it.
 func (p Problems) checkPassword(field, password string) {
-	if len([]rune(password)) < MinPasswordLength {
+	switch {
+	case len([]rune(password)) < MinPasswordLength:
 		p.Add(field, "form.password_too_short", "Min", MinPasswordLength)
-	} else if len(password) > 1000 {
+	case len(password) > 1000:
 		p.Add(field, "form.too_long", "Max", 1000)
+	case IsBreached(password):
+		p.Add(field, "form.password_breached")
 	}
 }
 
@@ -118,25 +126,24 @@ func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	return u, nil
 }
 
-// SetPassword gives the account for email a new password, hashed by argon2id. It returns
+// SetPassword gives the account for email a new password, hashed by argon2id, and ends all
+// its sign-ins; the audit entry names the actor in ctx (the command line). It returns
 // ErrNotFound when there is no such account.
 func (s *Store) SetPassword(ctx context.Context, email, password string) error {
-	p := Problems{}
-	p.checkPassword("password", password)
-	if err := invalid(p); err != nil {
+	hash, err := hashPassword("password", password)
+	if err != nil {
 		return err
 	}
-	hash, err := argon2id.CreateHash(password, argonParams)
+	email = NormalizeEmail(email)
+	err = s.write(ctx, func(tx *gorm.DB) error {
+		var u User
+		if err := tx.Where("email = ?", email).First(&u).Error; err != nil {
+			return notFound(err, "user", email)
+		}
+		return s.setPasswordHash(ctx, tx, u.ID, hash, 0, AuditPasswordChanged)
+	})
 	if err != nil {
-		return fmt.Errorf("hash password: %w", err)
-	}
-	res := s.db.WithContext(ctx).Model(&User{}).Where("email = ?", NormalizeEmail(email)).
-		Updates(map[string]any{"password_hash": hash, "updated_at": s.now().UTC()})
-	if res.Error != nil {
-		return fmt.Errorf("set password of %q: %w", NormalizeEmail(email), res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("set password of %q: %w", NormalizeEmail(email), ErrNotFound)
+		return fmt.Errorf("set password of %q: %w", email, err)
 	}
 	return nil
 }
@@ -148,20 +155,30 @@ var dummyHash = sync.OnceValue(func() string {
 	return h
 })
 
-// Authenticate returns the account for email when password matches its hash.
+// failedSignIn records a failed password sign-in in the audit trail (for u, or for no
+// account when u.ID is 0) and returns ErrInvalidCredentials, or the error of recording it.
+func (s *Store) failedSignIn(ctx context.Context, u User) error {
+	if err := s.recordFailedSignIn(ctx, u, "password"); err != nil {
+		return err
+	}
+	return ErrInvalidCredentials
+}
+
+// Authenticate returns the account for email when password matches its hash. A failure is
+// ErrInvalidCredentials, recorded in the audit trail (see recordFailedSignIn).
 func (s *Store) Authenticate(ctx context.Context, email, password string) (User, error) {
 	var u User
 	err := s.db.WithContext(ctx).Where("email = ?", NormalizeEmail(email)).First(&u).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		argon2id.ComparePasswordAndHash(password, dummyHash())
-		return User{}, ErrInvalidCredentials
+		return User{}, s.failedSignIn(ctx, User{})
 	}
 	if err != nil {
 		return User{}, fmt.Errorf("authenticate: %w", err)
 	}
 	ok, err := argon2id.ComparePasswordAndHash(password, u.PasswordHash)
-	if err != nil || !ok {
-		return User{}, ErrInvalidCredentials
+	if err != nil || !ok || u.DeactivatedAt != nil {
+		return User{}, s.failedSignIn(ctx, u)
 	}
 	return u, nil
 }

@@ -156,7 +156,12 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 		if taken, err := slugOfAnother(tx, 0, v.Slug); err != nil || taken {
 			return errOr(err, errSlugTaken())
 		}
-		return tx.Create(&v).Error
+		v.ID = 0 // a batch may run this again
+		if err := tx.Create(&v).Error; err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionVenueCreated, SubjectKind: SubjectVenue, SubjectID: v.ID,
+			VenueID: v.ID, Details: created(v)})
 	})
 	if isUniqueViolation(err) {
 		return Venue{}, errSlugTaken()
@@ -185,14 +190,19 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 		if err := renameSlug(tx, id, v.Slug, in.Slug, s.now().UTC()); err != nil {
 			return err
 		}
+		old := v
 		in.apply(&v)
 		// Conditional on the registrations counted in the same row, as registrations are: a
 		// capacity below them is refused, also when one comes in meanwhile.
 		res := tx.Model(&v).Where("registered <= ?", v.Capacity).
 			Select("slug", "name", "city", "address", "route_hint", "accessibility", "name_en", "route_hint_en",
 				"accessibility_en", "capacity").Updates(&v)
-		if res.Error != nil || res.RowsAffected > 0 {
+		if res.Error != nil {
 			return res.Error
+		}
+		if res.RowsAffected > 0 {
+			return s.audit(ctx, tx, AuditRecord{Action: ActionVenueUpdated, SubjectKind: SubjectVenue, SubjectID: v.ID,
+				VenueID: v.ID, Details: changes(old, v)})
 		}
 		var registered int
 		if err := tx.Model(&Venue{}).Where("id = ?", id).Pluck("registered", &registered).Error; err != nil {

@@ -1,7 +1,6 @@
 package models_test
 
 import (
-	"context"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -28,7 +27,7 @@ func BenchmarkWalkIn(b *testing.B) {
 			if i%2 == 0 {
 				in.Email = fmt.Sprintf("loper%d@example.nl", i)
 			}
-			if _, err := s.WalkIn(context.Background(), doorActor, in); err != nil {
+			if _, err := s.WalkIn(modelstest.Ctx(), doorActor, in); err != nil {
 				b.Fatal(err)
 			}
 		}

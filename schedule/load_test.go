@@ -1,7 +1,6 @@
 package schedule_test
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -17,7 +16,7 @@ import (
 // against the database: every placed session is in the plan where it is, the timetable
 // breaks no hard rule, registrations are wishes, and a plan's moves go back to the database.
 func TestFromPlanningReadsTheDemo(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	s := modelstest.SQLite(t)
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	if err := demo.Load(ctx, s, demo.Options{Now: now}); err != nil {
@@ -177,7 +176,7 @@ func TestFromPlanningReadsTheDemo(t *testing.T) {
 // TestStalePlanIsRefused: a plan worked out before someone changed the timetable is not
 // applied over the change.
 func TestStalePlanIsRefused(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	s := modelstest.SQLite(t)
 	if err := demo.Load(ctx, s, demo.Options{Now: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC), NoRegistrations: true}); err != nil {
 		t.Fatal(err)

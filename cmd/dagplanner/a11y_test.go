@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -27,13 +28,16 @@ func TestAccessibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
-	srv := startDemo(t)
+	srv := startDemoWithSSO(t) // #16 sso: the sign-in page with its single sign-on button
 	ids := demoIDs(t, srv)
 	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
 	proposal := "/voorstel/" + proposeViaAPI(t, srv.URL, "a11y.spreker@example.org", "a11y.mede@example.org")
 	coSpeaker := mailedLink(t, srv, "a11y.mede@example.org", "/voorstellen/medespreker/")
 	reviewed := firstProposalPath(t, srv)
 	person := "/beheer/deelnemers/" + registrationIDViaAPI(t, srv.URL, "a11y.persoon@example.org")
+	account := "/beheer/team/" + firstMatch(t, regexp.MustCompile(`href="/beheer/team/(\d+)"`), inviteOverHTTP(t, srv, "a11y.team@example.org"), "an account") // #16 team
+	invitation := mailedLink(t, srv, "a11y.team@example.org", "/beheer/uitnodiging/")
+	resetPassword := passwordResetLink(t, srv, demoEmail) // #16 pass
 	pages := []string{
 		"/",
 		"/programma/zwolle",
@@ -51,6 +55,7 @@ func TestAccessibility(t *testing.T) {
 		proposal,
 		coSpeaker,
 		"/beheer/inloggen",
+		"/beheer/inloggen/sso/terug?state=verlopen&code=x", // #16 sso: a refused single sign-on
 		"/bestaat-niet",
 		"/beheer",
 		"/beheer/evenement",
@@ -86,6 +91,27 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",
 		"/beheer/deelnemers?groep=stemmers",
+		// #16 team: the team with an open invitation, the demo admin's account, the link
+		"/beheer/team",
+		account,
+		invitation,
+		// #16 audit: the log, filtered to a person (with their history), and refused filters
+		"/beheer/logboek",
+		"/beheer/logboek?object=registration%3A" + strings.TrimPrefix(person, "/beheer/deelnemers/"),
+		"/beheer/logboek?van=gisteren&object=sessie",
+		// #16 2fa: setting up one's second factor (the demo admin has none), the admins' page;
+		// the second step and the recovery codes are checked in TestSecondFactorKeyboardOnly
+		"/beheer/account/tweestaps",
+		"/beheer/beveiliging",
+		"/beheer/account/passkeys", // #16 passkey; the second-step page is checked in TestPasskeysInTheBrowser
+		// --- #16 pass ---
+		"/beheer/account",
+		"/beheer/account/wachtwoord",
+		"/beheer/account/sessies",
+		"/beheer/wachtwoord-vergeten",
+		resetPassword,
+		"/beheer/wachtwoord-herstellen/" + strings.Repeat("x", 43), // a link that does not work
+		// --- end #16 pass ---
 	}
 
 	ctx := browsertest.New(t)
@@ -561,4 +587,19 @@ func importPreviews(t *testing.T, ctx context.Context, base, lang string) {
 		}
 		browsertest.AssertNoAxeViolationsHere(t, ctx, tc.what)
 	}
+}
+
+// passwordResetLink asks for a link to choose a new password for email, as the "forgot
+// password" form does, and returns the link's path from the e-mail in the server's log.
+func passwordResetLink(t *testing.T, srv *testServer, email string) string {
+	t.Helper()
+	resp, err := http.PostForm(srv.URL+"/beheer/wachtwoord-vergeten", url.Values{"email": {email}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("POST /beheer/wachtwoord-vergeten: status %d", resp.StatusCode)
+	}
+	return mailedLink(t, srv, email, "/beheer/wachtwoord-herstellen/")
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -26,7 +25,7 @@ import (
 func runBackup(t *testing.T, db, to string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"backup", "--db", db, "--to", to}, envMap(nil), strings.NewReader(""), &out)
+	err := run(modelstest.Ctx(), []string{"backup", "--db", db, "--to", to}, envMap(nil), strings.NewReader(""), &out)
 	return out.String(), err
 }
 
@@ -34,12 +33,12 @@ func runBackup(t *testing.T, db, to string) (string, error) {
 // the registrations stored, and at least want registrations are there.
 func checkRestored(t *testing.T, dsn string, want int64) {
 	t.Helper()
-	store, err := models.Open(context.Background(), dsn)
+	store, err := models.Open(modelstest.Ctx(), dsn)
 	if err != nil {
 		t.Fatalf("open the restored database: %v", err)
 	}
 	defer store.Close()
-	if err := store.Ready(context.Background()); err != nil {
+	if err := store.Ready(modelstest.Ctx()); err != nil {
 		t.Errorf("the restored database is not ready: %v", err)
 	}
 	var stored, counted int64

@@ -6,8 +6,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os/user"
 	"slices"
 	"strings"
+
+	"github.com/ambtenaar20/dagplanner/models"
 )
 
 // command is one of dagplanner's subcommands: its words, one line about it, and what runs it
@@ -27,7 +30,9 @@ func commands() []command {
 				return serve(ctx, args, getenv, stdout)
 			}},
 		{"user add", "create an account; the password is read from standard input", addUser},
-		{"user passwd", "give an account a new password, read from standard input", setUserPassword},
+		{"user passwd", "give an account (EMAIL) a new password, read from standard input; ends its sign-ins", setUserPassword},
+		{"user reset-2fa", "remove an account's second factor (a lost phone and lost recovery codes)", resetSecondFactor},
+		{"user 2fa-policy", "set whether roles must sign in with a second factor", setSecondFactorPolicy},
 		{"token add", "make a door device's token or an organiser's API token; prints only the token",
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return addToken(ctx, args, getenv, stdout)
@@ -40,6 +45,8 @@ func commands() []command {
 			func(ctx context.Context, args []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
 				return planSchedule(ctx, args, getenv, stdout)
 			}},
+		{"audit verify", "check the audit log's hash chain; fails naming the first broken entry", auditVerify},
+		{"audit anonymise", "remove the personal data from audit entries older than --before YYYY-MM-DD", auditAnonymise},
 		{"backup", "copy the database to a new file (SQLite while it runs; PostgreSQL with pg_dump)", backup},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {
@@ -57,12 +64,32 @@ func dispatch(ctx context.Context, args []string, getenv func(string) string, st
 	for _, cmd := range commands() {
 		words := strings.Fields(cmd.name)
 		if len(args) >= len(words) && slices.Equal(args[:len(words)], words) {
+			if cmd.name != "serve" {
+				// What a command changes, the audit trail attributes to whoever runs it.
+				ctx = models.WithActor(ctx, cliActor(getenv))
+			}
 			return cmd.run(ctx, args[len(words):], getenv, stdin, stdout)
 		}
 	}
 	var list strings.Builder
 	printCommands(&list)
 	return fmt.Errorf("unknown command %q\n%s", strings.Join(args, " "), list.String())
+}
+
+// cliActor is how the audit trail names the command line: the operating-system account that
+// runs it, or "cli" when that is unknown.
+func cliActor(getenv func(string) string) models.Actor {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = getenv("USER")
+	}
+	if name == "" {
+		name = "cli"
+	}
+	return models.Actor{Kind: models.ActorCLI, Name: name}
 }
 
 // printCommands writes the list of commands, one line each.

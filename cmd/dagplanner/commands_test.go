@@ -1,23 +1,25 @@
 package main
 
 import (
-	"context"
+	"fmt"
 	"net"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 func TestHelpListsEveryCommand(t *testing.T) {
 	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
 		t.Run(strings.Join(args, " "), func(t *testing.T) {
 			var out syncBuffer
-			if err := run(context.Background(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
+			if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
 				t.Fatalf("run(%q) = %v, want nil: help is no failure", args, err)
 			}
 			text := out.String()
-			for _, name := range []string{"serve", "user add", "user passwd", "token add", "token revoke", "schedule plan", "help"} {
+			for _, name := range []string{"serve", "user add", "user passwd", "token add", "token revoke", "schedule plan", "audit verify", "audit anonymise", "help"} {
 				if !regexp.MustCompile(`(?m)^  ` + regexp.QuoteMeta(name) + ` +\S`).MatchString(text) {
 					t.Errorf("run(%q) lists no line for %q:\n%s", args, name, text)
 				}
@@ -34,7 +36,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 	}
 	// A command's own -h shows its flags, and is no failure either.
 	var out syncBuffer
-	if err := run(context.Background(), []string{"user", "passwd", "-h"}, envMap(nil), strings.NewReader(""), &out); err != nil {
+	if err := run(modelstest.Ctx(), []string{"user", "passwd", "-h"}, envMap(nil), strings.NewReader(""), &out); err != nil {
 		t.Errorf("user passwd -h = %v, want nil", err)
 	}
 	if !strings.Contains(out.String(), "-password-stdin") {
@@ -44,7 +46,7 @@ func TestHelpListsEveryCommand(t *testing.T) {
 
 func TestUserPasswd(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "users.db")
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	add := []string{"user", "add", "--db", db, "--email", "anna@example.nl", "--role", "admin", "--password-stdin"}
 	if err := run(ctx, add, envMap(nil), strings.NewReader("het eerste wachtwoord\n"), &syncBuffer{}); err != nil {
 		t.Fatalf("user add: %v", err)
@@ -64,7 +66,9 @@ func TestUserPasswd(t *testing.T) {
 		args                 []string
 	}{
 		{"no --password-stdin", "het derde wachtwoord\n", "--password-stdin", []string{"--email", "anna@example.nl"}},
-		{"no --email", "het derde wachtwoord\n", "--email is required", []string{"--password-stdin"}},
+		{"no address", "het derde wachtwoord\n", "address is required", []string{"--password-stdin"}},
+		{"two addresses", "het derde wachtwoord\n", "give one address", []string{"--email", "anna@example.nl", "--password-stdin", "bob@example.nl"}},
+		{"breached password", "qwertyqwerty\n", "is on the list of common, breached passwords", []string{"anna@example.nl", "--password-stdin"}},
 		{"short password", "kort\n", "the password on standard input (--password-stdin) must be at least 12 characters", []string{"--email", "anna@example.nl", "--password-stdin"}},
 		{"unknown account", "het derde wachtwoord\n", "there is no account for bob@example.nl", []string{"--email", "bob@example.nl", "--password-stdin"}},
 	}
@@ -78,6 +82,18 @@ func TestUserPasswd(t *testing.T) {
 		})
 	}
 	checkLogin(t, db, "anna@example.nl", "het tweede wachtwoord") // the refusals changed nothing
+
+	// The address as the argument EMAIL, before or after the flags (#16).
+	for i, args := range [][]string{
+		{"user", "passwd", "Anna@Example.nl", "--db", db, "--password-stdin"},
+		{"user", "passwd", "--db", db, "--password-stdin", "anna@example.nl"},
+	} {
+		pw := fmt.Sprintf("het wachtwoord nummer %d", i+3)
+		if err := run(ctx, args, envMap(nil), strings.NewReader(pw+"\n"), &syncBuffer{}); err != nil {
+			t.Fatalf("run(%q): %v", args, err)
+		}
+		checkLogin(t, db, "anna@example.nl", pw)
+	}
 }
 
 func TestBaseURLFromAddr(t *testing.T) {

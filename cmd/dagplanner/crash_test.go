@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -114,7 +113,7 @@ func crashRound(t *testing.T, dsn string) {
 	wg.Wait()
 	delivered := len(smtpSrv.counts())
 
-	store, err := models.Open(context.Background(), dsn)
+	store, err := models.Open(modelstest.Ctx(), dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +155,7 @@ func crashRound(t *testing.T, dsn string) {
 	// The restarted process sends the rest, the dead one's claimed mail included.
 	deadline := time.Now().Add(90 * time.Second)
 	for {
-		st, err := store.Outbox(context.Background())
+		st, err := store.Outbox(modelstest.Ctx())
 		if err == nil && st.Pending == 0 {
 			break
 		}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // mailedDecisionLink waits until the log shows the decision e-mail to recipient and returns
@@ -35,7 +35,7 @@ func mailedDecisionLink(t *testing.T, srv *testServer, recipient string) string 
 // and the planner would do.
 func withStore(t *testing.T, db string, fn func(s *models.Store)) {
 	t.Helper()
-	s, err := models.Open(context.Background(), db)
+	s, err := models.Open(modelstest.Ctx(), db)
 	if err != nil {
 		t.Fatalf("open %s: %v", db, err)
 	}
@@ -66,7 +66,7 @@ func setStatusIn(t *testing.T, db, editToken, status string) models.Proposal {
 	var p models.Proposal
 	withStore(t, db, func(s *models.Store) {
 		var err error
-		if p, err = s.ProposalByToken(context.Background(), editToken); err != nil {
+		if p, err = s.ProposalByToken(modelstest.Ctx(), editToken); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DB().Model(&p).Update("status", status).Error; err != nil {
@@ -181,7 +181,7 @@ func TestDecisionsKeyboardOnly(t *testing.T) {
 
 	// The session exists with its constraints; the organiser places it.
 	withStore(t, db, func(s *models.Store) {
-		bg := context.Background()
+		bg := modelstest.Ctx()
 		se, err := s.SessionOfProposal(bg, yes.ID)
 		if err != nil {
 			t.Fatalf("no session after confirming: %v", err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"crypto/ed25519"
 	"encoding/base64"
 	"encoding/json"
@@ -20,6 +19,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -272,7 +272,7 @@ func TestDoorOffline(t *testing.T) {
 	if err := srv.Stop(); err != nil {
 		t.Fatalf("run returned %v after the context ended, want nil", err)
 	}
-	s, err := models.Open(context.Background(), db)
+	s, err := models.Open(modelstest.Ctx(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

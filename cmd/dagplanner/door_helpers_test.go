@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 	qrcode "github.com/skip2/go-qrcode"
 
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
@@ -32,7 +33,7 @@ func newDoorToken(t testing.TB, db, venue string) string {
 	t.Helper()
 	var out bytes.Buffer
 	args := []string{"token", "add", "--db", db, "--role", "door", "--venue", venue, "--name", doorName}
-	if err := run(context.Background(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
+	if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
 		t.Fatalf("dagplanner %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 	token := strings.TrimSpace(out.String())
@@ -429,7 +430,7 @@ func visible(t testing.TB, ctx context.Context, sel string) bool {
 // fresh SQLite file and stops it when the benchmark ends. (startServer takes a *testing.T.)
 func startBenchServer(b *testing.B, db string) string {
 	b.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(modelstest.Ctx())
 	out := &syncBuffer{}
 	done := make(chan error, 1)
 	go func() {

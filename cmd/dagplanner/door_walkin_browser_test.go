@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestDoorWalkIn registers walk-ins from the scan page with the keyboard alone, through the
@@ -72,7 +72,7 @@ func TestDoorWalkIn(t *testing.T) {
 	axe("problems")
 
 	// Full: no places left.
-	s, err := models.Open(context.Background(), db)
+	s, err := models.Open(modelstest.Ctx(), db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -55,12 +56,43 @@ var listeningRE = regexp.MustCompile(`dagplanner listening"? addr=(\S+)`)
 
 // startServer runs the program with --addr 127.0.0.1:0 and the given extra arguments, waits
 // until /healthz answers 200 and stops the program when the test ends.
+//
+// With --demo, the demo's admin signs in with a password alone: the fixture turns off the
+// second factor that admins and organisers need by default (#16 2fa), with the command an
+// operator would use, so that tests about other things sign in as before. The tests of the
+// second factor, and the demo's own test, use startServerStrict and meet the default policy.
 func startServer(t *testing.T, args ...string) *testServer {
+	t.Helper()
+	return startServerEnv(t, nil, args...)
+}
+
+// startServerEnv is startServer with environment variables (DAGPLANNER_SMTP and the like).
+func startServerEnv(t *testing.T, env map[string]string, args ...string) *testServer {
+	t.Helper()
+	s := startServerStrictEnv(t, env, args...)
+	if i := slices.Index(args, "--db"); i >= 0 && i+1 < len(args) && slices.Contains(args, "--demo") {
+		var out bytes.Buffer
+		cmd := []string{"user", "2fa-policy", "--db", args[i+1], "--role", "admin,organiser", "--required=false"}
+		if err := run(context.Background(), cmd, envMap(nil), strings.NewReader(""), &out); err != nil {
+			t.Fatalf("dagplanner %s: %v\n%s", strings.Join(cmd, " "), err, out.String())
+		}
+	}
+	return s
+}
+
+// startServerStrict is startServer with the installation's second-factor policy untouched.
+func startServerStrict(t *testing.T, args ...string) *testServer {
+	t.Helper()
+	return startServerStrictEnv(t, nil, args...)
+}
+
+// startServerStrictEnv is startServerStrict with environment variables.
+func startServerStrictEnv(t *testing.T, env map[string]string, args ...string) *testServer {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{Out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
 	argv := append([]string{"--addr", "127.0.0.1:0"}, args...)
-	go func() { s.done <- run(ctx, argv, envMap(nil), strings.NewReader(""), s.Out) }()
+	go func() { s.done <- run(ctx, argv, envMap(env), strings.NewReader(""), s.Out) }()
 	t.Cleanup(func() {
 		if err := s.Stop(); err != nil {
 			t.Errorf("run returned %v after the context ended, want nil", err)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"log/slog"
 	"testing"
 	"time"
@@ -14,7 +13,7 @@ import (
 // time has come, and not before.
 func TestPeriodicJobsQueuePlannedMessages(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	s := modelstest.SQLite(t)
 	e, err := s.CreateEvent(ctx, models.EventInput{Name: "Dag", Date: "2027-02-03"})
 	if err != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // mailedLink waits until the server's log shows an e-mail to recipient with a personal link
@@ -117,7 +117,7 @@ func TestProposalKeyboardOnly(t *testing.T) {
 	}
 
 	// The deadline passes: the organiser's close time moves into the past.
-	bg := context.Background()
+	bg := modelstest.Ctx()
 	s, err := models.Open(bg, db)
 	if err != nil {
 		t.Fatalf("open %s: %v", db, err)

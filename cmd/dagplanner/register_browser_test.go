@@ -16,6 +16,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // zoe is typed letter by letter, so the round trip through the form, the database and the
@@ -55,7 +56,7 @@ func TestRegisterKeyboardOnly(t *testing.T) {
 	if err := srv.Stop(); err != nil {
 		t.Fatalf("run returned %v after the context ended, want nil", err)
 	}
-	bg := context.Background()
+	bg := modelstest.Ctx()
 	s, err := models.Open(bg, db)
 	if err != nil {
 		t.Fatalf("open %s: %v", db, err)

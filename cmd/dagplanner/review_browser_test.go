@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // reviewerPassword is the password of the reviewer accounts the tests add.
@@ -26,7 +27,7 @@ func addReviewer(t *testing.T, db, email string) {
 	t.Helper()
 	var out bytes.Buffer
 	args := []string{"user", "add", "--db", db, "--email", email, "--role", "reviewer", "--password-stdin"}
-	if err := run(context.Background(), args, envMap(nil), strings.NewReader(reviewerPassword+"\n"), &out); err != nil {
+	if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(reviewerPassword+"\n"), &out); err != nil {
 		t.Fatalf("dagplanner %s: %v\n%s", strings.Join(args, " "), err, out.String())
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/metrics"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/sso"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -52,6 +53,11 @@ type Config struct {
 	// OutboxLease is how long a claimed e-mail stays reserved for this process without a
 	// renewal: after a crash, its mail is sent by the next process within about this long.
 	OutboxLease time.Duration
+	// OIDC is single sign-on through the organisation's identity provider, read from the
+	// DAGPLANNER_OIDC_* environment only (never flags: -h would print the secret).
+	OIDC sso.Config
+	// SessionIdle is how long a sign-in to the organiser area lasts without a request.
+	SessionIdle time.Duration
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -105,8 +111,16 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		return Config{}, fmt.Errorf("DAGPLANNER_OUTBOX_LEASE: %w", err)
 	}
 	fs.DurationVar(&cfg.OutboxLease, "outbox-lease", lease, "how long a claimed e-mail stays reserved for this process without a renewal; after a crash its mail goes out within about this long (DAGPLANNER_OUTBOX_LEASE)")
+	idle, err := time.ParseDuration(envOr(getenv, "DAGPLANNER_SESSION_IDLE", models.DefaultSessionIdle.String()))
+	if err != nil {
+		return Config{}, fmt.Errorf("DAGPLANNER_SESSION_IDLE: %w", err)
+	}
+	fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "how long a sign-in to the organiser area lasts without a request, e.g. 30m (DAGPLANNER_SESSION_IDLE)")
 	if err := fs.Parse(args); err != nil {
 		return Config{}, err
+	}
+	if cfg.SessionIdle < time.Minute || cfg.SessionIdle > 12*time.Hour {
+		return Config{}, fmt.Errorf("--session-idle must be between 1m and 12h, got %v", cfg.SessionIdle)
 	}
 	if cfg.DBMaxConns < 2 {
 		return Config{}, fmt.Errorf("--db-max-conns must be at least 2 (one connection writes, the others read), got %d", cfg.DBMaxConns)
@@ -118,6 +132,13 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		return Config{}, fmt.Errorf("--registration-burst and --registration-rate must be at least 1, got %d and %d", cfg.RegistrationBurst, cfg.RegistrationRate)
 	}
 	cfg.SMTP = getenv("DAGPLANNER_SMTP")
+	cfg.OIDC = sso.Config{Issuer: getenv("DAGPLANNER_OIDC_ISSUER"), ClientID: getenv("DAGPLANNER_OIDC_CLIENT_ID"),
+		ClientSecret: getenv("DAGPLANNER_OIDC_CLIENT_SECRET"), Name: getenv("DAGPLANNER_OIDC_NAME")}
+	if cfg.OIDC.Configured() {
+		if err := cfg.OIDC.Validate(); err != nil {
+			return Config{}, fmt.Errorf("single sign-on: %w", err)
+		}
+	}
 	for _, p := range strings.Split(*proxies, ",") {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
@@ -175,7 +196,8 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer listener.Close()
 	cfg.BaseURL = resolveBaseURL(cfg.BaseURL, listener.Addr(), log)
 	if cfg.Demo {
-		if err := loadDemo(ctx, store, cfg, stdout); err != nil {
+		// The demo is loaded at the operator's request (--demo): the trail names the command line.
+		if err := loadDemo(models.WithActor(ctx, cliActor(getenv)), store, cfg, stdout); err != nil {
 			return err
 		}
 	}
@@ -189,9 +211,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	}
 	worker := &mail.Worker{Store: store, Composer: &mail.Composer{Store: store, BaseURL: cfg.BaseURL, Tickets: renderer}, Sender: sender, Log: log, Lease: cfg.OutboxLease, Busy: store.Busy}
 	stats := metrics.New(store, worker)
+	ssoClient := startSSO(ctx, cfg.OIDC, log)
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
-		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware()})
+		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware(), SSO: ssoClient,
+		SessionIdle: cfg.SessionIdle})
 	if err != nil {
 		return err
 	}
@@ -211,6 +235,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	defer stopBackground() // runs before Wait: deferred calls run last-in, first-out
 	background.Go(func() { worker.Run(bgCtx) })
 	background.Go(func() { cleanupLoop(bgCtx, store, log) })
+	if ssoClient != nil && !ssoClient.Ready() {
+		background.Go(func() { ssoClient.KeepDiscovering(bgCtx, ssoRetry, log) })
+	}
 	if cfg.MetricsAddr != "" {
 		stopMetrics, err := serveMetrics(cfg.MetricsAddr, stats.Handler(), log)
 		if err != nil {
@@ -313,8 +340,14 @@ var periodicJobs = []struct {
 	// The "still coming?" e-mail and the release after the reconfirmation deadline.
 	{"no_show", 5 * time.Minute, (*models.Store).RunNoShowJobs},
 	{"expired_sessions", time.Hour, (*models.Store).DeleteExpiredSessions},
+	// Voters' addresses kept to write to them about the vote go when voting closes.
+	{"vote_contacts", 5 * time.Minute, func(store *models.Store, ctx context.Context) error {
+		_, err := store.ForgetVoteContacts(ctx)
+		return err
+	}},
 	// Messages to an audience planned for a time: queued within a minute of it (#15).
 	{"messages", time.Minute, (*models.Store).QueueDueMessages},
+	{"expired_password_resets", time.Hour, (*models.Store).DeleteExpiredPasswordResets}, // #16
 	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
 		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
 	}},

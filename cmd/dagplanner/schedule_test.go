@@ -8,10 +8,11 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 func TestSchedulePlanCommand(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	db := filepath.Join(t.TempDir(), "plan.db")
 	store, err := models.Open(ctx, db)
 	if err != nil {
@@ -36,7 +37,8 @@ func TestSchedulePlanCommand(t *testing.T) {
 	}
 	plan := func(args ...string) (string, error) {
 		var out syncBuffer
-		err := run(ctx, append([]string{"schedule", "plan", "--db", db, "--iterations", "2000"}, args...), envMap(nil), strings.NewReader(""), &out)
+		// No actor in the context: the command line names itself in the audit trail.
+		err := run(context.Background(), append([]string{"schedule", "plan", "--db", db, "--iterations", "2000"}, args...), envMap(nil), strings.NewReader(""), &out)
 		return out.String(), err
 	}
 	placed := func() bool {
@@ -101,6 +103,15 @@ func TestSchedulePlanCommand(t *testing.T) {
 	zwolle, _ := store.VenueBySlug(ctx, "zwolle")
 	if se.VenueID == nil || *se.VenueID != zwolle.ID {
 		t.Errorf("planning zwolle placed the session at venue %v, want %d", se.VenueID, zwolle.ID)
+	}
+	// The run applied is in the audit trail, attributed to the command line's user.
+	var applied []models.AuditEntry
+	if err := store.DB().Where("action = ?", models.ActionPlanApplied).Find(&applied).Error; err != nil {
+		t.Fatal(err)
+	}
+	if want := cliActor(envMap(nil)); len(applied) != 1 || applied[0].ActorKind != models.ActorCLI || applied[0].ActorName != want.Name ||
+		applied[0].SubjectID != event.ID || applied[0].DetailMap()["count"] != float64(1) {
+		t.Errorf("audit entries of the applied plan: %+v, want one by %+v with one move", applied, want)
 	}
 
 	// A pinned session in a room too small for it makes the plan infeasible: an error, and

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // tokenLine is all that "token add" may print: the token and a line end, so that
@@ -17,7 +17,7 @@ import (
 var tokenLine = regexp.MustCompile(`^dpd_[a-z2-7]{52}\n$`)
 
 func TestTokenAddAndRevoke(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	db := filepath.Join(t.TempDir(), "doors.db")
 	store, err := models.Open(ctx, db)
 	if err != nil {
@@ -84,7 +84,7 @@ func TestTokenAddAndRevoke(t *testing.T) {
 // An organiser's API token acts with its role and, with --venue, for that venue only; it
 // is printed alone on its line and revoked by name.
 func TestOrganiserTokenAddAndRevoke(t *testing.T) {
-	ctx := context.Background()
+	ctx := modelstest.Ctx()
 	db := filepath.Join(t.TempDir(), "tokens.db")
 	store, err := models.Open(ctx, db)
 	if err != nil {

@@ -53,19 +53,35 @@ func addUser(ctx context.Context, args []string, getenv func(string) string, std
 	return nil
 }
 
-// setUserPassword implements "dagplanner user passwd": it gives an existing account a new
-// password, read from standard input like that of "user add".
+// setUserPassword implements "dagplanner user passwd EMAIL": it gives an existing account a
+// new password, read from standard input like that of "user add", and ends all its sign-ins.
+// The address may also be given as --email.
 func setUserPassword(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout io.Writer) error {
 	fs := flag.NewFlagSet("dagplanner user passwd", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	db := fs.String("db", envOr(getenv, "DAGPLANNER_DB", "dagplanner.db"), "SQLite file, or a postgres:// URL (DAGPLANNER_DB)")
-	email := fs.String("email", "", "the account's e-mail address (required)")
+	email := fs.String("email", "", "the account's e-mail address (or give it as the argument EMAIL)")
 	passwordStdin := fs.Bool("password-stdin", false, "read the new password from the first line of standard input (required)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// EMAIL may stand before, between or after the flags: the flag package stops at the
+	// first argument that is not a flag, so the rest is parsed again after it.
+	var positional []string
+	for fs.NArg() > 0 {
+		positional = append(positional, fs.Arg(0))
+		if err := fs.Parse(fs.Args()[1:]); err != nil {
+			return err
+		}
+	}
+	switch {
+	case len(positional) > 1 || len(positional) == 1 && strings.TrimSpace(*email) != "":
+		return errors.New("user passwd: give one address, as EMAIL or --email")
+	case len(positional) == 1:
+		*email = positional[0]
+	}
 	if strings.TrimSpace(*email) == "" {
-		return errors.New("user passwd: --email is required")
+		return errors.New("user passwd: the account's address is required: dagplanner user passwd EMAIL")
 	}
 	password, err := readPassword("user passwd", *passwordStdin, stdin)
 	if err != nil {
@@ -76,7 +92,7 @@ func setUserPassword(ctx context.Context, args []string, getenv func(string) str
 		return err
 	}
 	defer store.Close()
-	err = store.SetPassword(ctx, *email, password)
+	err = store.SetPassword(models.WithActor(ctx, models.Actor{Kind: models.ActorCLI}), *email, password)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -114,6 +130,7 @@ func describeProblems(p models.Problems) string {
 		"form.door_needs_venue":   "is required for door accounts (--venue SLUG)",
 		"form.unknown_venue":      "names no venue",
 		"form.too_long":           "is too long",
+		"form.password_breached":  "is on the list of common, breached passwords: choose another",
 	}
 	// The password is no flag: it comes from standard input.
 	names := map[string]string{"password": "the password on standard input (--password-stdin)"}

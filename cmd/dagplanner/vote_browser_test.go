@@ -13,13 +13,14 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/browsertest"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // setVoting changes the demo event's voting settings in the database the server runs on:
 // voting on, open from a minute ago until closes, limit votes each, for domains.
 func setVoting(t *testing.T, db string, closes time.Time, limit int, domains string) {
 	t.Helper()
-	s, err := models.Open(context.Background(), db)
+	s, err := models.Open(modelstest.Ctx(), db)
 	if err != nil {
 		t.Fatalf("open %s: %v", db, err)
 	}

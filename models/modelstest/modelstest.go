@@ -123,3 +123,12 @@ func redact(dsn string) string {
 	}
 	return u.Redacted()
 }
+
+// Actor is who the tests act as: Store methods that change something write an audit entry
+// naming the actor in their context, and refuse to without one.
+var Actor = models.Actor{Kind: models.ActorCLI, Name: "test"}
+
+// Ctx is a context that names Actor, for tests that call the Store directly.
+func Ctx() context.Context {
+	return models.WithActor(context.Background(), Actor)
+}
