@@ -31,17 +31,9 @@ type VoteContact struct {
 // to hear about the vote, in lang. Asking again changes nothing but the language. It is
 // refused (ErrVotingClosed) once voting has closed.
 func (s *Store) KeepVoterInformed(ctx context.Context, email, lang string) error {
-	p := Problems{}
-	p.checkEmail("email", email, true)
-	if err := invalid(p); err != nil {
-		return err
-	}
-	event, err := s.CurrentEvent(ctx)
+	event, err := s.openVoteFor(ctx, email)
 	if err != nil {
 		return fmt.Errorf("keep voter informed: %w", err)
-	}
-	if !event.VotingOpen(s.now()) {
-		return fmt.Errorf("keep voter informed: %w", ErrVotingClosed)
 	}
 	c := VoteContact{EventID: event.ID, EmailKey: NormalizeEmail(email), Email: strings.TrimSpace(email), Lang: langOrDutch(lang)}
 	err = s.write(ctx, func(tx *gorm.DB) error {

@@ -21,18 +21,11 @@ import (
 // "email" field. Asking again gives another link to the same ballot; whether the address
 // asked before, or voted, makes no difference to the caller.
 func (s *Store) RequestBallot(ctx context.Context, email, lang string) error {
-	p := Problems{}
-	p.checkEmail("email", email, true)
-	if err := invalid(p); err != nil {
-		return err
-	}
-	event, err := s.CurrentEvent(ctx)
+	event, err := s.openVoteFor(ctx, email)
 	if err != nil {
 		return fmt.Errorf("request ballot: %w", err)
 	}
-	if !event.VotingOpen(s.now()) {
-		return fmt.Errorf("request ballot: %w", ErrVotingClosed)
-	}
+	p := Problems{}
 	if !event.AllowsVoter(email) {
 		p.Add("email", "vote.domain_not_allowed", "Domains", strings.Join(event.VotingDomainList(), ", "))
 		return invalid(p)
@@ -60,6 +53,24 @@ func (s *Store) RequestBallot(ctx context.Context, email, lang string) error {
 		return fmt.Errorf("request ballot: %w", err)
 	}
 	return nil
+}
+
+// openVoteFor checks a voter's address and returns the current event while its voting is
+// open: a *ValidationError on "email", or ErrVotingClosed.
+func (s *Store) openVoteFor(ctx context.Context, email string) (Event, error) {
+	p := Problems{}
+	p.checkEmail("email", email, true)
+	if err := invalid(p); err != nil {
+		return Event{}, err
+	}
+	event, err := s.CurrentEvent(ctx)
+	if err != nil {
+		return Event{}, err
+	}
+	if !event.VotingOpen(s.now()) {
+		return Event{}, ErrVotingClosed
+	}
+	return event, nil
 }
 
 // voterHash is the voter's pseudonym: HMAC-SHA256 of the normalised address, keyed with a
