@@ -41,9 +41,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		yes := submit("Samen <schrijven>", "ja@example.nl", "nl")
 		later := submit("Later anders", "later@example.nl", "en")
 		for id, status := range map[uint]string{yes.ID: models.ProposalAccepted, later.ID: models.ProposalReserve} {
-			if err := s.DB().Model(&models.Proposal{}).Where("id = ?", id).Update("status", status).Error; err != nil {
-				t.Fatal(err)
-			}
+			modelstest.SetProposalStatus(t, s, id, status)
 		}
 		must(s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: "accepted", Lang: "nl",
 			Subject: "Gekozen: {{.Title}}", Body: "Beste {{.Name}},\n\nop {{.Date}} graag!\n{{.ConfirmLink}}\n{{.DeclineLink}}\n"}))
@@ -56,9 +54,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		ids := []uint{box.Drafts[0].ID, box.Drafts[1].ID}
 		must(s.SendDecisionMails(ctx, f.event.ID, ids))
 		// The reserve is accepted after its mail was released, before the worker sent it.
-		if err := s.DB().Model(&models.Proposal{}).Where("id = ?", later.ID).Update("status", models.ProposalAccepted).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetProposalStatus(t, s, later.ID, models.ProposalAccepted)
 
 		srv := startSMTP(t)
 		w := newWorker(t, s, srv, nil)
@@ -88,9 +84,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		}
 		// The unsent mail is forgotten: when the organisers go back to "reserve", the
 		// proposal waits for its mail again, and its speaker does not count as told.
-		if err := s.DB().Model(&models.Proposal{}).Where("id = ?", later.ID).Update("status", models.ProposalReserve).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetProposalStatus(t, s, later.ID, models.ProposalReserve)
 		box = must(s.DecisionOutbox(ctx, f.event.ID))
 		if len(box.Waiting) != 1 || box.Waiting[0].ID != later.ID {
 			t.Errorf("after the superseded mail, %d decisions wait for a mail, want 1 (the reserve never told)", len(box.Waiting))
