@@ -16,7 +16,7 @@ func TestDefaultDecisionTemplatesAreValid(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s/%s: %v", lang, decision, err)
 			}
-			if p := in.Validate(); len(p) != 0 {
+			if p := CheckDecisionTemplate(in); len(p) != 0 {
 				t.Errorf("default %s/%s template: problems %v", lang, decision, p)
 			}
 			if decision != models.ProposalRejected && !strings.Contains(in.Body, "{{.EditLink}}") {
@@ -44,7 +44,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 			modelstest.SetProposalStatus(t, s, id, status)
 		}
 		must(s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: "accepted", Lang: "nl",
-			Subject: "Gekozen: {{.Title}}", Body: "Beste {{.Name}},\n\nop {{.Date}} graag!\n{{.ConfirmLink}}\n{{.DeclineLink}}\n"}))
+			Subject: "Gekozen: {{.Title}}", Body: "Beste {{.Name}},\n\nop {{.Date}} graag!\n{{.ConfirmLink}}\n{{.DeclineLink}}\n"}, CheckDecisionTemplate))
 		n := must(s.PrepareDecisionMails(ctx, f.event.ID, DecisionComposer(f.event, must(s.DecisionTemplates(ctx, f.event.ID)))))
 		box := must(s.DecisionOutbox(ctx, f.event.ID))
 		if n != 2 || len(box.Drafts) != 2 {
