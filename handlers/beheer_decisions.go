@@ -285,7 +285,7 @@ func (h *Handler) renderDecisionTemplate(c *gin.Context, status int, event model
 	}
 	p.Form = form
 	h.render(c, status, "beheer/decision_template", decisionTemplateData{Page: p, Decision: decision, Lang: lang,
-		Edited: edited, Fields: models.DecisionFields})
+		Edited: edited, Fields: mail.DecisionFields})
 }
 
 func (h *Handler) editDecisionTemplate(c *gin.Context) {
@@ -311,7 +311,7 @@ func (h *Handler) saveDecisionTemplate(c *gin.Context) {
 	}
 	form := postedForm(c, decisionTemplateFields...)
 	in := models.DecisionTemplateInput{Decision: decision, Lang: lang, Subject: form.String("subject"), Body: form.String("body")}
-	_, err := h.store.SaveDecisionTemplate(c.Request.Context(), event.ID, in)
+	_, err := h.store.SaveDecisionTemplate(c.Request.Context(), event.ID, in, mail.CheckDecisionTemplate)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):

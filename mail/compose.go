@@ -273,17 +273,13 @@ func (c *Composer) messageDomain() string {
 
 func (c *Composer) base() string { return strings.TrimRight(c.BaseURL, "/") }
 
-// event loads the registration's event. The store has no lookup by id yet, so an older
-// event than the current one is read directly.
+// event loads the registration's event: mostly the current one, else an older one by id.
 func (c *Composer) event(ctx context.Context, id uint) (models.Event, error) {
 	e, err := c.Store.CurrentEvent(ctx)
 	if err == nil && e.ID == id {
 		return e, nil
 	}
-	if err := c.Store.DB().WithContext(ctx).First(&e, id).Error; err != nil {
-		return models.Event{}, fmt.Errorf("event %d: %w", id, err)
-	}
-	return e, nil
+	return c.Store.Event(ctx, id)
 }
 
 func (c *Composer) data(ctx context.Context, lang string, r models.Registration, e models.Event, msg models.OutboxMessage) (templateData, error) {

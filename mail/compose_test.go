@@ -89,20 +89,19 @@ func TestTemplatesRender(t *testing.T) {
 // outbox returns every outbox row in order.
 func outbox(t *testing.T, s *models.Store) []models.OutboxMessage {
 	t.Helper()
-	var msgs []models.OutboxMessage
-	if err := s.DB().Order("id").Find(&msgs).Error; err != nil {
-		t.Fatal(err)
-	}
-	return msgs
+	return modelstest.OutboxMessages(t, s)
 }
 
 func lastOutbox(t *testing.T, s *models.Store, regID uint, kind string) models.OutboxMessage {
 	t.Helper()
-	var m models.OutboxMessage
-	if err := s.DB().Where("registration_id = ? AND kind = ?", regID, kind).Order("id DESC").First(&m).Error; err != nil {
-		t.Fatalf("outbox %s for registration %d: %v", kind, regID, err)
+	msgs := modelstest.OutboxMessages(t, s)
+	for i := len(msgs) - 1; i >= 0; i-- {
+		if m := msgs[i]; m.RegistrationID != nil && *m.RegistrationID == regID && m.Kind == kind {
+			return m
+		}
 	}
-	return m
+	t.Fatalf("outbox %s for registration %d: none", kind, regID)
+	return models.OutboxMessage{}
 }
 
 func contains(t *testing.T, what, text string, wants ...string) {
@@ -182,9 +181,7 @@ func TestCompose(t *testing.T) {
 
 	t.Run("reminder with deadline", func(t *testing.T) {
 		deadline := time.Date(2027, 1, 27, 11, 0, 0, 0, time.UTC) // 12:00 in Amsterdam
-		if err := s.DB().Model(&models.Event{}).Where("id = ?", f.event.ID).Update("reconfirm_deadline", deadline).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetReconfirmDeadline(t, s, f.event.ID, deadline)
 		msg := models.OutboxMessage{ID: 900, Kind: models.MailReminder, Recipient: "carla@example.nl", Lang: "nl", RegistrationID: &carla.Registration.ID}
 		m := must(c.Compose(ctx, msg))
 		contains(t, "nl reminder", m.Subject+"\n"+m.Text, "Kom je nog naar Dag van de Test?", "Bevestig vóór woensdag 27 januari 2027, 12:00.")

@@ -11,7 +11,7 @@ import (
 )
 
 // The decision e-mails. Their default texts are templates/decisions/LANG/DECISION.txt, with
-// the placeholders of models.DecisionData; organisers may replace them per event. A draft is
+// the placeholders of DecisionData; organisers may replace them per event. A draft is
 // composed when the organisers prepare the e-mails and sent word for word once they release
 // it; only the personal link is made at sending time.
 
@@ -54,10 +54,10 @@ func DecisionComposer(event models.Event, stored []models.DecisionTemplate) mode
 		if err != nil {
 			return "", "", err
 		}
-		confirm, decline, edit := models.DecisionLinks()
-		d := models.DecisionData{Name: p.SpeakerName, Title: p.Title, Event: event.Name,
+		confirm, decline, edit := DecisionLinks()
+		d := DecisionData{Name: p.SpeakerName, Title: p.Title, Event: event.Name,
 			Date: cat.Translator(locale.Lang(lang)).Date(event.Day()), ConfirmLink: confirm, DeclineLink: decline, EditLink: edit}
-		return models.RenderDecision(t.Subject, t.Body, d)
+		return RenderDecision(t.Subject, t.Body, d)
 	}
 }
 

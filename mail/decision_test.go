@@ -16,7 +16,7 @@ func TestDefaultDecisionTemplatesAreValid(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s/%s: %v", lang, decision, err)
 			}
-			if p := in.Validate(); len(p) != 0 {
+			if p := CheckDecisionTemplate(in); len(p) != 0 {
 				t.Errorf("default %s/%s template: problems %v", lang, decision, p)
 			}
 			if decision != models.ProposalRejected && !strings.Contains(in.Body, "{{.EditLink}}") {
@@ -41,12 +41,10 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		yes := submit("Samen <schrijven>", "ja@example.nl", "nl")
 		later := submit("Later anders", "later@example.nl", "en")
 		for id, status := range map[uint]string{yes.ID: models.ProposalAccepted, later.ID: models.ProposalReserve} {
-			if err := s.DB().Model(&models.Proposal{}).Where("id = ?", id).Update("status", status).Error; err != nil {
-				t.Fatal(err)
-			}
+			modelstest.SetProposalStatus(t, s, id, status)
 		}
 		must(s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: "accepted", Lang: "nl",
-			Subject: "Gekozen: {{.Title}}", Body: "Beste {{.Name}},\n\nop {{.Date}} graag!\n{{.ConfirmLink}}\n{{.DeclineLink}}\n"}))
+			Subject: "Gekozen: {{.Title}}", Body: "Beste {{.Name}},\n\nop {{.Date}} graag!\n{{.ConfirmLink}}\n{{.DeclineLink}}\n"}, CheckDecisionTemplate))
 		n := must(s.PrepareDecisionMails(ctx, f.event.ID, DecisionComposer(f.event, must(s.DecisionTemplates(ctx, f.event.ID)))))
 		box := must(s.DecisionOutbox(ctx, f.event.ID))
 		if n != 2 || len(box.Drafts) != 2 {
@@ -56,9 +54,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		ids := []uint{box.Drafts[0].ID, box.Drafts[1].ID}
 		must(s.SendDecisionMails(ctx, f.event.ID, ids))
 		// The reserve is accepted after its mail was released, before the worker sent it.
-		if err := s.DB().Model(&models.Proposal{}).Where("id = ?", later.ID).Update("status", models.ProposalAccepted).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetProposalStatus(t, s, later.ID, models.ProposalAccepted)
 
 		srv := startSMTP(t)
 		w := newWorker(t, s, srv, nil)
@@ -88,9 +84,7 @@ func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
 		}
 		// The unsent mail is forgotten: when the organisers go back to "reserve", the
 		// proposal waits for its mail again, and its speaker does not count as told.
-		if err := s.DB().Model(&models.Proposal{}).Where("id = ?", later.ID).Update("status", models.ProposalReserve).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetProposalStatus(t, s, later.ID, models.ProposalReserve)
 		box = must(s.DecisionOutbox(ctx, f.event.ID))
 		if len(box.Waiting) != 1 || box.Waiting[0].ID != later.ID {
 			t.Errorf("after the superseded mail, %d decisions wait for a mail, want 1 (the reserve never told)", len(box.Waiting))

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
@@ -63,9 +64,7 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	must(s.UpdateSession(ctx, f.openData.ID, models.SessionInput{Title: f.openData.Title, Format: "workshop",
 		VenueID: f.venue.ID, RoomID: roomC.ID, FirstSlotID: f.openData.Slots[0].SlotID, SlotCount: 1,
 		Speakers: []models.SpeakerInput{{Name: "Sam Spreker", Organisation: "Rijkswaterstaat"}}}))
-	if err := s.DB().Model(&models.Speaker{}).Where("name = ?", "Sam Spreker").Update("email", "sam@example.org").Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.SetSpeakerEmail(t, s, "Sam Spreker", "sam@example.org")
 	must(s.PublishSchedule(ctx, f.event.ID, nil))
 	drain() // before the release below cancels the registrations these are about
 
@@ -82,9 +81,7 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	must(s.Invite(models.WithActor(ctx, models.Actor{Kind: models.ActorCLI, Name: "cli"}),
 		models.InvitationInput{Email: "nieuw.teamlid@example.nl", Role: models.RoleOrganiser, VenueSlug: f.venue.Slug, Lang: "en"}))
 	drain()
-	if err := s.DB().Model(&models.Proposal{}).Where("id = ?", res.Proposal.ID).Update("status", models.ProposalAccepted).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.SetProposalStatus(t, s, res.Proposal.ID, models.ProposalAccepted)
 	must(s.PrepareDecisionMails(ctx, f.event.ID, DecisionComposer(f.event, nil)))
 	box := must(s.DecisionOutbox(ctx, f.event.ID))
 	must(s.SendDecisionMails(ctx, f.event.ID, []uint{box.Drafts[0].ID}))

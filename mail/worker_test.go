@@ -263,9 +263,7 @@ func TestWorkerComposeErrors(t *testing.T) {
 		f := newFixture(t, s)
 		gone := must(s.Register(ctx, person("Weg Persoon", "weg@example.nl", "nl", f.ai.ID)))
 		must(s.Register(ctx, person("Blijft Hier", "blijft@example.nl", "nl", f.ai.ID)))
-		if err := s.DB().Delete(&models.Registration{}, gone.Registration.ID).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.DeleteRegistration(t, s, gone.Registration.ID)
 		srv := startSMTP(t)
 		w := newWorker(t, s, srv, nil)
 		runOnce(t, w, 1, 1)
@@ -308,9 +306,7 @@ func TestWorkerSendsNamesLiterally(t *testing.T) {
 		// Registration refuses line breaks in names; put one in behind its back to check
 		// that the mail does not depend on that.
 		const injected = "Mallory\r\nBcc: x@evil.example"
-		if err := s.DB().Model(&models.Registration{}).Where("id = ?", mallory.Registration.ID).Update("name", injected).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetRegistrationName(t, s, mallory.Registration.ID, injected)
 		srv := startSMTP(t)
 		runOnce(t, newWorker(t, s, srv, nil), 2, 0)
 		for _, m := range srv.Messages() {

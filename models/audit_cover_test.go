@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
@@ -354,11 +355,11 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 			{name: "decision template saved", action: models.ActionDecisionTemplateSaved, subject: models.SubjectDecisionTemplate, id: func() uint { return templateID },
 				do: func(ctx context.Context) error {
 					tm, err := s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: models.ProposalAccepted, Lang: "nl",
-						Subject: "Aangenomen", Body: goodAccepted})
+						Subject: "Aangenomen", Body: goodAccepted}, mail.CheckDecisionTemplate)
 					return keep(err, func() { templateID = tm.ID })
 				},
 				fail: func(ctx context.Context) error {
-					_, err := s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: models.ProposalAccepted, Lang: "nl", Subject: "", Body: ""})
+					_, err := s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: models.ProposalAccepted, Lang: "nl", Subject: "", Body: ""}, mail.CheckDecisionTemplate)
 					return err
 				},
 				more: func(t *testing.T, d map[string]any) {

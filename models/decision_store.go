@@ -29,10 +29,15 @@ func (s *Store) DecisionTemplates(ctx context.Context, eventID uint) ([]Decision
 }
 
 // SaveDecisionTemplate stores an organiser's template for one decision and language,
-// replacing an earlier one. An invalid template is refused and nothing is stored.
-func (s *Store) SaveDecisionTemplate(ctx context.Context, eventID uint, in DecisionTemplateInput) (DecisionTemplate, error) {
+// replacing an earlier one. A template with invalid fields (Validate), or one that check
+// refuses, is refused with a *ValidationError and nothing is stored.
+func (s *Store) SaveDecisionTemplate(ctx context.Context, eventID uint, in DecisionTemplateInput, check DecisionTemplateCheck) (DecisionTemplate, error) {
 	in = in.normalized()
-	if err := invalid(in.Validate()); err != nil {
+	p := in.Validate()
+	if len(p) == 0 {
+		p = check(in)
+	}
+	if err := invalid(p); err != nil {
 		return DecisionTemplate{}, err
 	}
 	now := s.now().UTC()

@@ -2,11 +2,11 @@ package models_test
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
@@ -21,87 +21,20 @@ func setStatus(t *testing.T, s *models.Store, id uint, status string) {
 
 const goodAccepted = "Hallo {{.Name}},\r\n\r\n\"{{.Title}}\" staat op {{.Event}} ({{.Date}}).\r\n{{if .ConfirmLink}}Bevestig: {{.ConfirmLink}}{{end}}\r\nAfzeggen: {{.DeclineLink}}\r\n{{/* commentaar */}}Je pagina: {{.EditLink}}\r\n"
 
-func TestDecisionTemplateValidate(t *testing.T) {
-	ok := models.DecisionTemplateInput{Decision: "accepted", Lang: "nl", Subject: "Welkom, {{.Name}}", Body: goodAccepted}
-	if p := ok.Validate(); len(p) != 0 {
-		t.Fatalf("a good template: problems %v, want none", p)
-	}
-	for _, tc := range []struct {
-		name, decision, subject, body string
-		field, key                    string
-		args                          []any
-	}{
-		{"unclosed action", "rejected", "Hallo", "Regel 1\nRegel 2 {{.Title", "body", "decision.syntax", []any{"Line", "2"}},
-		{"unclosed if", "rejected", "Hallo", "{{if .Name}}x", "body", "decision.syntax", nil},
-		{"unknown placeholder", "rejected", "Hallo", "a\nb\n{{.Naam}}", "body", "decision.unknown_field", []any{"Line", "3", "Text", "{{.Naam}}"}},
-		{"range", "rejected", "Hallo", "{{range 100000000}}x{{end}}", "body", "decision.construct", nil},
-		{"function call", "rejected", "Hallo", `{{printf "%s" .Name}}`, "body", "decision.construct", nil},
-		{"variable", "rejected", "Hallo", `{{$x := .Name}}{{$x}}`, "body", "decision.construct", nil},
-		{"define", "rejected", "Hallo", `{{define "x"}}y{{end}}z`, "body", "decision.construct", nil},
-		{"nested field", "rejected", "Hallo", `{{.Name.Foo}}`, "body", "decision.construct", nil},
-		{"subject syntax", "rejected", "Hallo {{.Name", "Body", "subject", "decision.syntax", nil},
-		{"subject two lines", "rejected", "Hallo\ndaar", "Body", "subject", "form.control_chars", nil},
-		{"empty body", "rejected", "Hallo", "  ", "body", "form.required", nil},
-		{"accepted without confirm link", "accepted", "Hallo", "Afzeggen: {{.DeclineLink}}\n{{if .ConfirmLink}}ja{{end}}", "body", "decision.needs_confirm_link", nil},
-		{"output too long", "rejected", "Hallo", strings.Repeat("{{.Title}}", 1000), "body", "decision.output_too_long", nil},
-		{"unknown decision", "maybe", "Hallo", "Body", "decision", "form.invalid_choice", nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			in := models.DecisionTemplateInput{Decision: tc.decision, Lang: "nl", Subject: tc.subject, Body: tc.body}
-			p := in.Validate()
-			got, has := p[tc.field]
-			if !has || got.Key != tc.key {
-				t.Fatalf("Validate() = %v, want %q on %q", p, tc.key, tc.field)
-			}
-			for i := 0; i+1 < len(tc.args); i += 2 {
-				j := slices.Index(got.Args, tc.args[i])
-				if j < 0 || j+1 >= len(got.Args) || got.Args[j+1] != tc.args[i+1] {
-					t.Errorf("problem args %v, want %v=%v", got.Args, tc.args[i], tc.args[i+1])
-				}
-			}
-		})
-	}
-}
-
-func TestRenderDecision(t *testing.T) {
-	confirm, decline, edit := models.DecisionLinks()
-	d := models.DecisionData{Name: "Zoë" + models.DecisionLink, Title: "<b>Open</b> data", Event: "Dag", Date: "woensdag 3 februari 2027",
-		ConfirmLink: confirm, DeclineLink: decline, EditLink: edit}
-	subject, body, err := models.RenderDecision("Over {{.Title}}", goodAccepted, d)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := models.DecisionMail{Subject: subject, Body: body}
-	subject, body = m.Text("https://x.example/voorstel/TOKEN")
-	if subject != "Over <b>Open</b> data" {
-		t.Errorf("subject %q", subject)
-	}
-	for _, want := range []string{"Hallo Zoë,\n\n\"<b>Open</b> data\" staat op Dag (woensdag 3 februari 2027).\n",
-		"Bevestig: https://x.example/voorstel/TOKEN/bevestigen\n", "Afzeggen: https://x.example/voorstel/TOKEN/afzeggen\n",
-		"Je pagina: https://x.example/voorstel/TOKEN\n"} {
-		if !strings.Contains(body, want) {
-			t.Errorf("body lacks %q:\n%s", want, body)
-		}
-	}
-	if strings.Count(body, "TOKEN") != 3 || strings.Contains(body, "\r") {
-		t.Errorf("want the link exactly where the template puts it, LF line ends:\n%q", body)
-	}
-}
-
 func TestSaveDecisionTemplate(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		bad := models.DecisionTemplateInput{Decision: "accepted", Lang: "en", Subject: "Hi", Body: "No link {{.Nope}}"}
-		_, err := s.SaveDecisionTemplate(ctx, f.event.ID, bad)
+		_, err := s.SaveDecisionTemplate(ctx, f.event.ID, bad, mail.CheckDecisionTemplate)
 		wantProblem(t, err, "body", "decision.unknown_field")
 		if n := count(t, s, &models.DecisionTemplate{}); n != 0 {
 			t.Fatalf("a refused template stored %d rows", n)
 		}
 		in := models.DecisionTemplateInput{Decision: "accepted", Lang: "en", Subject: "Hi {{.Name}}", Body: goodAccepted}
-		must(s.SaveDecisionTemplate(ctx, f.event.ID, in))
+		must(s.SaveDecisionTemplate(ctx, f.event.ID, in, mail.CheckDecisionTemplate))
 		in.Subject = "Hello {{.Name}}"
-		must(s.SaveDecisionTemplate(ctx, f.event.ID, in))
-		must(s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: "accepted", Lang: "nl", Subject: "Hoi", Body: goodAccepted}))
+		must(s.SaveDecisionTemplate(ctx, f.event.ID, in, mail.CheckDecisionTemplate))
+		must(s.SaveDecisionTemplate(ctx, f.event.ID, models.DecisionTemplateInput{Decision: "accepted", Lang: "nl", Subject: "Hoi", Body: goodAccepted}, mail.CheckDecisionTemplate))
 		got := must(s.DecisionTemplates(ctx, f.event.ID))
 		if len(got) != 2 || got[0].Subject != "Hello {{.Name}}" || got[0].Lang != "en" || strings.Contains(got[0].Body, "\r") {
 			t.Fatalf("stored templates %+v, want the second English save (LF line ends) and the Dutch one", got)
@@ -115,11 +48,11 @@ func TestSaveDecisionTemplate(t *testing.T) {
 	})
 }
 
-// testComposer writes drafts the way package mail does, from one fixed template.
+// testComposer writes drafts as package mail does, from one fixed template.
 func testComposer(p models.Proposal) (string, string, error) {
-	confirm, decline, edit := models.DecisionLinks()
-	return models.RenderDecision("{{.Title}}: "+p.Status, goodAccepted,
-		models.DecisionData{Name: p.SpeakerName, Title: p.Title, Event: "Dag", ConfirmLink: confirm, DeclineLink: decline, EditLink: edit})
+	confirm, decline, edit := mail.DecisionLinks()
+	return mail.RenderDecision("{{.Title}}: "+p.Status, goodAccepted,
+		mail.DecisionData{Name: p.SpeakerName, Title: p.Title, Event: "Dag", ConfirmLink: confirm, DeclineLink: decline, EditLink: edit})
 }
 
 func submitN(t *testing.T, s *models.Store, n int) []models.Proposal {

@@ -231,6 +231,15 @@ func (s *Store) CurrentEvent(ctx context.Context) (Event, error) {
 	return e, nil
 }
 
+// Event returns the event with id; an unknown id is ErrNotFound.
+func (s *Store) Event(ctx context.Context, id uint) (Event, error) {
+	var e Event
+	if err := s.db.WithContext(ctx).First(&e, id).Error; err != nil {
+		return Event{}, notFound(err, "event", id)
+	}
+	return e, nil
+}
+
 // CreateEvent stores a new event.
 func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	if err := invalid(in.Validate()); err != nil {

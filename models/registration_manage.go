@@ -28,6 +28,16 @@ func (s *Store) Registration(ctx context.Context, id uint) (Registration, error)
 	return r, nil
 }
 
+// RegistrationVenue returns the id of the venue a registration is for, without loading the
+// rest of it; an unknown registration is ErrNotFound.
+func (s *Store) RegistrationVenue(ctx context.Context, id uint) (uint, error) {
+	var r Registration
+	if err := s.db.WithContext(ctx).Select("id", "venue_id").First(&r, id).Error; err != nil {
+		return 0, notFound(err, "registration", id)
+	}
+	return r.VenueID, nil
+}
+
 func (s *Store) fillPositions(ctx context.Context, bookings []Booking) error {
 	for i, b := range bookings {
 		if b.Status != BookingWaitlisted {

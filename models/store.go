@@ -1,5 +1,3 @@
-// Package models holds Dagplanner's data: the gorm types, their validation and the Store
-// through which every database read and write goes.
 package models
 
 import (

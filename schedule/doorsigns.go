@@ -3,7 +3,7 @@ package schedule
 import (
 	"io"
 
-	"github.com/ambtenaar20/dagplanner/tickets"
+	"github.com/ambtenaar20/dagplanner/pdf"
 )
 
 // Door sign geometry (A4 portrait), in millimetres.
@@ -73,7 +73,7 @@ func DoorSignsPDF(w io.Writer, p Programme, venueSlug string, tr Texts) error {
 
 // roomName picks the size of the room's name: the largest from 64 pt down to 32 pt
 // at which it fits on one line, else 32 pt over several lines.
-func roomName(sh *tickets.Sheet, name string) (size float64, lines []string) {
+func roomName(sh *pdf.Sheet, name string) (size float64, lines []string) {
 	size = sh.FitSize(name, true, signW, 64, 32)
 	sh.Font(true, size)
 	if sh.Width(name) <= signW {
@@ -84,7 +84,7 @@ func roomName(sh *tickets.Sheet, name string) (size float64, lines []string) {
 
 // signBlock is one session on a door sign: its times on the left, then title,
 // speakers, and format and track.
-func signBlock(sh *tickets.Sheet, tr Texts, s ProgrammeSession) block {
+func signBlock(sh *pdf.Sheet, tr Texts, s ProgrammeSession) block {
 	textX, textW := signMargin+signTimeW, signW-signTimeW
 	sh.Font(true, 17)
 	titleLines := sh.Wrap(s.Title, textW, 0)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ambtenaar20/dagplanner/tickets"
+	"github.com/ambtenaar20/dagplanner/pdf"
 )
 
 // Texts translates the fixed texts of the printed programme and door signs and
@@ -53,7 +53,7 @@ func paginate(blocks []block, top, bottom float64) [][]block {
 }
 
 // drawPages draws each page: its header and footer first, then its blocks.
-func drawPages(sh *tickets.Sheet, pages [][]block, top float64, frame func(page, pages int)) {
+func drawPages(sh *pdf.Sheet, pages [][]block, top float64, frame func(page, pages int)) {
 	for i, page := range pages {
 		sh.AddPage()
 		frame(i+1, len(pages))
@@ -66,7 +66,7 @@ func drawPages(sh *tickets.Sheet, pages [][]block, top float64, frame func(page,
 }
 
 // drawLines draws lines at size points, the first with its top at y.
-func drawLines(sh *tickets.Sheet, x, y, size float64, lines []string) {
+func drawLines(sh *pdf.Sheet, x, y, size float64, lines []string) {
 	for i, l := range lines {
 		sh.Text(x, y+size*ptMM+float64(i)*lineH(size), l)
 	}
@@ -101,8 +101,8 @@ func versionLine(p Programme, tr Texts) string {
 	return tr.T("schedule.pdf.version", "Version", p.Version, "Date", tr.Date(p.PublishedAt))
 }
 
-func newSheet(title string, landscape bool) (*tickets.Sheet, error) {
-	sh, err := tickets.NewSheet(title, landscape)
+func newSheet(title string, landscape bool) (*pdf.Sheet, error) {
+	sh, err := pdf.NewSheet(title, landscape)
 	if err != nil {
 		return nil, fmt.Errorf("pdf %q: %w", title, err)
 	}
@@ -192,7 +192,7 @@ func containsID(ids []uint, id uint) bool {
 
 // sessionBlock is one session in the overview: room | title and speakers | format,
 // track and, for a session longer than its slot, its own times.
-func sessionBlock(sh *tickets.Sheet, tr Texts, v ProgrammeVenue, s ProgrammeSession, titleX, titleW, metaX float64) block {
+func sessionBlock(sh *pdf.Sheet, tr Texts, v ProgrammeVenue, s ProgrammeSession, titleX, titleW, metaX float64) block {
 	room, _ := v.Room(s.RoomID)
 	sh.Font(true, 10)
 	roomLines := sh.Wrap(room.Name, progRoomW-2, 2)
@@ -230,7 +230,7 @@ func sessionBlock(sh *tickets.Sheet, tr Texts, v ProgrammeVenue, s ProgrammeSess
 }
 
 // continuesBlock notes a session that started in an earlier slot and is still on.
-func continuesBlock(sh *tickets.Sheet, tr Texts, v ProgrammeVenue, s ProgrammeSession, titleX, titleW float64) block {
+func continuesBlock(sh *pdf.Sheet, tr Texts, v ProgrammeVenue, s ProgrammeSession, titleX, titleW float64) block {
 	room, _ := v.Room(s.RoomID)
 	sh.Font(false, 9.5)
 	lines := sh.Wrap(tr.T("schedule.pdf.continues", "Title", s.Title), titleW, 2)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ambtenaar20/dagplanner/pdf"
 )
 
 // Badge is one name badge.
@@ -39,15 +41,15 @@ func (r *Renderer) Badges(w io.Writer, d BadgeSheetData) error {
 		func(i, j int) { badges[i], badges[j] = badges[j], badges[i] })
 
 	c := r.newDoc(d.Event + " – " + d.Venue + " – " + d.Labels.Badges)
-	event, venue := c.clean(d.Event), c.clean(d.Venue)
+	event, venue := c.Clean(d.Event), c.Clean(d.Venue)
 	pages := (len(badges) + badgesPerPage - 1) / badgesPerPage
 	for p := 0; p < max(pages, 1); p++ {
-		c.pdf.AddPage()
-		c.cropMarks(badgeX, badgeY, badgeW, badgeH, badgeCols, badgeRows)
-		c.textColor(faint)
-		c.font("", 7)
-		footer := fmt.Sprintf("%s · %s · %s · "+d.Labels.PageOf, event, venue, c.clean(d.Labels.Badges), p+1, max(pages, 1))
-		c.textCenter(pageW/2, pageH-6, c.clean(footer))
+		c.AddPage()
+		c.CropMarks(badgeX, badgeY, badgeW, badgeH, badgeCols, badgeRows)
+		c.TextColor(pdf.Faint)
+		c.Font(false, 7)
+		footer := fmt.Sprintf("%s · %s · %s · "+d.Labels.PageOf, event, venue, c.Clean(d.Labels.Badges), p+1, max(pages, 1))
+		c.TextCenter(pageW/2, pageH-6, c.Clean(footer))
 		for i := 0; i < badgesPerPage && p*badgesPerPage+i < len(badges); i++ {
 			x := badgeX + float64(i%badgeCols)*badgeW
 			y := badgeY + float64(i/badgeCols)*badgeH
@@ -56,46 +58,46 @@ func (r *Renderer) Badges(w io.Writer, d BadgeSheetData) error {
 			}
 		}
 	}
-	return output(c, w, "badges for "+d.Venue)
+	return c.Output(w, "badges for "+d.Venue)
 }
 
 // badge draws one badge with its top left corner at x, y.
-func (c *doc) badge(b Badge, event, venue string, x, y float64) error {
+func (c doc) badge(b Badge, event, venue string, x, y float64) error {
 	inner := badgeW - 2*badgePad
-	c.textColor(muted)
-	c.font("", 8)
-	c.text(x+badgePad, y+badgePad+3, c.fit(event, inner))
+	c.TextColor(pdf.Muted)
+	c.Font(false, 8)
+	c.Text(x+badgePad, y+badgePad+3, c.Fit(event, inner))
 
-	name := c.clean(b.Name)
-	size := c.fitSize(name, "B", inner, 24, 15)
-	c.textColor(ink)
-	c.font("B", size)
+	name := c.Clean(b.Name)
+	size := c.FitSize(name, true, inner, 24, 15)
+	c.TextColor(pdf.Ink)
+	c.Font(true, size)
 	ty := y + badgePad + 4
-	for _, l := range c.lines(name, inner, 2) {
-		ty += size * ptToMM * 1.15
-		c.text(x+badgePad, ty, l)
+	for _, l := range c.Lines(name, inner, 2) {
+		ty += size * pdf.PtToMM * 1.15
+		c.Text(x+badgePad, ty, l)
 	}
 
 	// The organisation goes left of the QR code.
 	qrX, qrY := x+badgeW-badgePad-badgeQR, y+badgeH-badgePad-badgeQR-4.5
 	if org := strings.TrimSpace(b.Organisation); org != "" {
-		c.textColor(muted)
-		c.font("", 11.5)
+		c.TextColor(pdf.Muted)
+		c.Font(false, 11.5)
 		oy := ty + 1.5
-		for _, l := range c.lines(c.clean(org), qrX-x-badgePad-4, 3) {
-			oy += 11.5 * ptToMM * 1.3
-			c.text(x+badgePad, oy, l)
+		for _, l := range c.Lines(c.Clean(org), qrX-x-badgePad-4, 3) {
+			oy += 11.5 * pdf.PtToMM * 1.3
+			c.Text(x+badgePad, oy, l)
 		}
 	}
-	c.textColor(faint)
-	c.font("", 8)
-	c.text(x+badgePad, y+badgeH-badgePad-0.5, c.fit(venue, qrX-x-badgePad-4))
+	c.TextColor(pdf.Faint)
+	c.Font(false, 8)
+	c.Text(x+badgePad, y+badgeH-badgePad-0.5, c.Fit(venue, qrX-x-badgePad-4))
 
-	if err := c.qr(b.Payload, qrX, qrY, badgeQR); err != nil {
+	if err := c.QR(b.Payload, qrX, qrY, badgeQR); err != nil {
 		return fmt.Errorf("badge for %q: %w", b.Name, err)
 	}
-	c.textColor(muted)
-	c.font("B", 7.5)
-	c.textCenter(qrX+badgeQR/2, y+badgeH-badgePad-0.5, c.clean(b.Code))
+	c.TextColor(pdf.Muted)
+	c.Font(true, 7.5)
+	c.TextCenter(qrX+badgeQR/2, y+badgeH-badgePad-0.5, c.Clean(b.Code))
 	return nil
 }

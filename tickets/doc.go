@@ -4,6 +4,6 @@
 // The server signs with the event's Ed25519 private key (Signer); doors verify
 // offline with the public key (Verifier) and compare the ticket's version with the
 // booking's current one (Superseded). ShortCode gives the code to type when a QR
-// code cannot be scanned. A Renderer, made once at start-up, draws the documents;
-// gofpdf, the PDF library, stays behind this package.
+// code cannot be scanned. A Renderer, made once at start-up, draws the documents with
+// package pdf.
 package tickets

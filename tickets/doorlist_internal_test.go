@@ -6,6 +6,7 @@ import (
 	"image"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/pdf"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
@@ -28,7 +29,7 @@ func TestDoorListFastRowsMatchGofpdf(t *testing.T) {
 	}
 	data := DoorListData{Event: "Dag van de Ambtenaar 2.0", Date: "3 februari 2027", Venue: "Zwolle", Entries: entries, Labels: DutchLabels()}
 	render := func(slow bool) []byte {
-		fs, err := loadFonts()
+		fs, err := pdf.LoadFonts()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -39,9 +40,9 @@ func TestDoorListFastRowsMatchGofpdf(t *testing.T) {
 		return buf.Bytes()
 	}
 	c := (&Renderer{fonts: mustFonts(t)}).newDoc("probe")
-	c.pdf.AddPage()
-	c.font("", 10)
-	if _, ok := newPageOps(c); !ok {
+	c.AddPage()
+	c.Font(false, 10)
+	if _, ok := pdf.NewPageOps(c.Doc); !ok {
 		t.Fatal("newPageOps does not work with this gofpdf: the door list is drawn the slow way")
 	}
 
@@ -60,8 +61,8 @@ func TestDoorListFastRowsMatchGofpdf(t *testing.T) {
 	}
 }
 
-func mustFonts(t *testing.T) *fontSet {
-	fs, err := loadFonts()
+func mustFonts(t *testing.T) *pdf.Fonts {
+	fs, err := pdf.LoadFonts()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/ambtenaar20/dagplanner/pdf"
 	"github.com/ambtenaar20/dagplanner/tickets"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
@@ -35,8 +36,8 @@ func TestFontSubsetsAreTagged(t *testing.T) {
 			err = r.DoorList(&buf, tickets.DoorListData{Event: "Dag van de Digitale Overheid 2026", Date: "12 maart 2026",
 				Venue: "Zwolle", Entries: entries, Labels: tickets.DutchLabels()})
 		case "sheet":
-			var sh *tickets.Sheet
-			sh, err = tickets.NewSheet("Programma", true)
+			var sh *pdf.Sheet
+			sh, err = pdf.NewSheet("Programma", true)
 			if err == nil {
 				sh.AddPage()
 				sh.Font(true, 14)

@@ -4,23 +4,30 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/ambtenaar20/dagplanner/pdf"
 )
 
 // Renderer renders tickets, badge sheets and door lists as PDF. It is safe for
 // concurrent use; make one at start-up.
 type Renderer struct {
-	fonts    *fontSet
+	fonts    *pdf.Fonts
 	slowRows bool // draw the door list's rows through gofpdf, as when pageOps cannot (tests)
 }
 
 // NewRenderer returns a Renderer. It parses the fonts once per process.
 func NewRenderer() (*Renderer, error) {
-	fs, err := loadFonts()
+	fs, err := pdf.LoadFonts()
 	if err != nil {
 		return nil, err
 	}
 	return &Renderer{fonts: fs}, nil
 }
+
+// doc is one document being drawn, with the drawing of its parts as methods.
+type doc struct{ *pdf.Doc }
+
+func (r *Renderer) newDoc(title string) doc { return doc{r.fonts.NewDoc(title)} }
 
 // ProgrammeLine is one slot of an attendee's personal programme.
 type ProgrammeLine struct {
@@ -54,82 +61,82 @@ const (
 // Ticket writes d as a one-page A4 PDF ticket to w.
 func (r *Renderer) Ticket(w io.Writer, d TicketData) error {
 	c := r.newDoc(d.Event + " – " + d.Labels.Ticket)
-	c.pdf.AddPage()
+	c.AddPage()
 	L := d.Labels
 
 	// Header: what and when.
 	y := margin + 3
-	c.textColor(muted)
-	c.font("B", 9)
-	c.text(margin, y, c.clean(strings.ToUpper(L.Ticket)))
-	c.textColor(ink)
-	c.font("B", 22)
+	c.TextColor(pdf.Muted)
+	c.Font(true, 9)
+	c.Text(margin, y, c.Clean(strings.ToUpper(L.Ticket)))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 22)
 	y += 3
-	for _, l := range c.lines(c.clean(d.Event), contentW, 2) {
-		y += 22 * ptToMM * 1.15
-		c.text(margin, y, l)
+	for _, l := range c.Lines(c.Clean(d.Event), contentW, 2) {
+		y += 22 * pdf.PtToMM * 1.15
+		c.Text(margin, y, l)
 	}
-	c.font("", 13)
-	y += 13 * ptToMM * 1.5
-	c.text(margin, y, c.clean(d.Date))
+	c.Font(false, 13)
+	y += 13 * pdf.PtToMM * 1.5
+	c.Text(margin, y, c.Clean(d.Date))
 	y += 6
-	c.hline(margin, pageW-margin, y, rule, 0.3)
+	c.HLine(margin, pageW-margin, y, pdf.Rule, 0.3)
 	top := y + 8
 
 	// Right: the QR code and the code to type.
 	qrX := pageW - margin - qrSize
-	if err := c.qr(d.Payload, qrX, top, qrSize); err != nil {
+	if err := c.QR(d.Payload, qrX, top, qrSize); err != nil {
 		return fmt.Errorf("ticket for %q: %w", d.Name, err)
 	}
-	c.textColor(muted)
-	c.font("B", 8.5)
-	c.textCenter(qrX+qrSize/2, top+qrSize+7, c.clean(strings.ToUpper(L.Code)))
-	c.textColor(ink)
-	c.font("B", 17)
-	c.textCenter(qrX+qrSize/2, top+qrSize+14, c.clean(d.Code))
+	c.TextColor(pdf.Muted)
+	c.Font(true, 8.5)
+	c.TextCenter(qrX+qrSize/2, top+qrSize+7, c.Clean(strings.ToUpper(L.Code)))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 17)
+	c.TextCenter(qrX+qrSize/2, top+qrSize+14, c.Clean(d.Code))
 	rightBottom := top + qrSize + 16
 
 	// Left: who and where.
 	y = top + 3
-	c.textColor(muted)
-	c.font("B", 8.5)
-	c.text(margin, y, c.clean(strings.ToUpper(L.Attendee)))
-	name := c.clean(d.Name)
-	size := c.fitSize(name, "B", leftW, 22, 14)
-	c.textColor(ink)
-	c.font("B", size)
-	for _, l := range c.lines(name, leftW, 2) {
-		y += size * ptToMM * 1.2
-		c.text(margin, y, l)
+	c.TextColor(pdf.Muted)
+	c.Font(true, 8.5)
+	c.Text(margin, y, c.Clean(strings.ToUpper(L.Attendee)))
+	name := c.Clean(d.Name)
+	size := c.FitSize(name, true, leftW, 22, 14)
+	c.TextColor(pdf.Ink)
+	c.Font(true, size)
+	for _, l := range c.Lines(name, leftW, 2) {
+		y += size * pdf.PtToMM * 1.2
+		c.Text(margin, y, l)
 	}
 	if d.Organisation != "" {
-		c.textColor(muted)
-		c.font("", 12)
-		for _, l := range c.lines(c.clean(d.Organisation), leftW, 2) {
-			y += 12 * ptToMM * 1.35
-			c.text(margin, y, l)
+		c.TextColor(pdf.Muted)
+		c.Font(false, 12)
+		for _, l := range c.Lines(c.Clean(d.Organisation), leftW, 2) {
+			y += 12 * pdf.PtToMM * 1.35
+			c.Text(margin, y, l)
 		}
 	}
 	y += 11
-	c.textColor(muted)
-	c.font("B", 8.5)
-	c.text(margin, y, c.clean(strings.ToUpper(L.Venue)))
-	c.textColor(ink)
-	c.font("B", 13)
-	y += 13 * ptToMM * 1.3
-	c.text(margin, y, c.fit(c.clean(d.Venue), leftW))
-	c.font("", 11)
-	for _, l := range c.lines(c.clean(d.Address), leftW, 2) {
-		y += 11 * ptToMM * 1.35
-		c.text(margin, y, l)
+	c.TextColor(pdf.Muted)
+	c.Font(true, 8.5)
+	c.Text(margin, y, c.Clean(strings.ToUpper(L.Venue)))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 13)
+	y += 13 * pdf.PtToMM * 1.3
+	c.Text(margin, y, c.Fit(c.Clean(d.Venue), leftW))
+	c.Font(false, 11)
+	for _, l := range c.Lines(c.Clean(d.Address), leftW, 2) {
+		y += 11 * pdf.PtToMM * 1.35
+		c.Text(margin, y, l)
 	}
 	if d.RouteHint != "" {
 		y += 1.5
-		c.textColor(muted)
-		c.font("", 10)
-		for _, l := range c.lines(c.clean(d.RouteHint), leftW, 4) {
-			y += 10 * ptToMM * 1.35
-			c.text(margin, y, l)
+		c.TextColor(pdf.Muted)
+		c.Font(false, 10)
+		for _, l := range c.Lines(c.Clean(d.RouteHint), leftW, 4) {
+			y += 10 * pdf.PtToMM * 1.35
+			c.Text(margin, y, l)
 		}
 	}
 
@@ -137,53 +144,53 @@ func (r *Renderer) Ticket(w io.Writer, d TicketData) error {
 	c.programme(d.Programme, L, y, pageH-margin-16)
 
 	// Footer: how the door works.
-	c.hline(margin, pageW-margin, pageH-margin-10, rule, 0.3)
-	c.textColor(muted)
-	c.font("", 9)
+	c.HLine(margin, pageW-margin, pageH-margin-10, pdf.Rule, 0.3)
+	c.TextColor(pdf.Muted)
+	c.Font(false, 9)
 	fy := pageH - margin - 4.5
-	for _, l := range c.lines(c.clean(L.ScanHint), contentW, 2) {
-		c.text(margin, fy, l)
-		fy += 9 * ptToMM * 1.3
+	for _, l := range c.Lines(c.Clean(L.ScanHint), contentW, 2) {
+		c.Text(margin, fy, l)
+		fy += 9 * pdf.PtToMM * 1.3
 	}
-	return output(c, w, "ticket for "+d.Name)
+	return c.Output(w, "ticket for "+d.Name)
 }
 
 // programme draws the programme table between top and bottom; rows that do not
 // fit are left off after a final "…" row.
-func (c *doc) programme(lines []ProgrammeLine, L Labels, top, bottom float64) {
+func (c doc) programme(lines []ProgrammeLine, L Labels, top, bottom float64) {
 	const timeW, roomW = 30.0, 38.0
 	titleX := margin + timeW
 	titleW := contentW - timeW - roomW - 4
 	roomX := pageW - margin - roomW
 
 	y := top
-	c.textColor(ink)
-	c.font("B", 14)
-	c.text(margin, y, c.clean(L.Programme))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 14)
+	c.Text(margin, y, c.Clean(L.Programme))
 	if len(lines) == 0 {
-		c.textColor(muted)
-		c.font("", 11)
-		c.text(margin, y+9, c.clean(L.NoSessions))
+		c.TextColor(pdf.Muted)
+		c.Font(false, 11)
+		c.Text(margin, y+9, c.Clean(L.NoSessions))
 		return
 	}
 	y += 8
-	c.textColor(muted)
-	c.font("B", 8.5)
-	c.text(margin, y, c.clean(strings.ToUpper(L.Time)))
-	c.text(titleX, y, c.clean(strings.ToUpper(L.Session)))
-	c.text(roomX, y, c.clean(strings.ToUpper(L.Room)))
+	c.TextColor(pdf.Muted)
+	c.Font(true, 8.5)
+	c.Text(margin, y, c.Clean(strings.ToUpper(L.Time)))
+	c.Text(titleX, y, c.Clean(strings.ToUpper(L.Session)))
+	c.Text(roomX, y, c.Clean(strings.ToUpper(L.Room)))
 	y += 2.5
-	c.hline(margin, pageW-margin, y, rule, 0.3)
+	c.HLine(margin, pageW-margin, y, pdf.Rule, 0.3)
 
 	// Rows shrink a little when there are many.
 	size, lead := 11.0, 1.35
 	if len(lines) > 7 {
 		size, lead = 9.5, 1.3
 	}
-	lineH := size * ptToMM * lead
+	lineH := size * pdf.PtToMM * lead
 	for _, p := range lines {
-		c.font("", size)
-		title := c.lines(c.clean(p.Title), titleW, 2)
+		c.Font(false, size)
+		title := c.Lines(c.Clean(p.Title), titleW, 2)
 		note := ""
 		if p.Waitlisted {
 			note = L.WaitlistedOnly
@@ -196,60 +203,28 @@ func (c *doc) programme(lines []ProgrammeLine, L Labels, top, bottom float64) {
 			rowH += lineH * 0.9
 		}
 		if y+rowH > bottom {
-			c.textColor(muted)
-			c.text(titleX, y+lineH+1, "…")
+			c.TextColor(pdf.Muted)
+			c.Text(titleX, y+lineH+1, "…")
 			return
 		}
 		base := y + lineH + 0.6
-		color := ink
+		color := pdf.Ink
 		if p.Waitlisted {
-			color = muted
+			color = pdf.Muted
 		}
-		c.textColor(color)
-		c.font("B", size)
-		c.text(margin, base, c.fit(c.clean(p.Time), timeW-3))
-		c.font("", size)
+		c.TextColor(color)
+		c.Font(true, size)
+		c.Text(margin, base, c.Fit(c.Clean(p.Time), timeW-3))
+		c.Font(false, size)
 		for j, l := range title {
-			c.text(titleX, base+float64(j)*lineH, l)
+			c.Text(titleX, base+float64(j)*lineH, l)
 		}
-		c.text(roomX, base, c.fit(c.clean(p.Room), roomW))
+		c.Text(roomX, base, c.Fit(c.Clean(p.Room), roomW))
 		if note != "" {
-			c.font("B", size-1.5)
-			c.text(titleX, base+float64(len(title))*lineH, c.clean(note))
+			c.Font(true, size-1.5)
+			c.Text(titleX, base+float64(len(title))*lineH, c.Clean(note))
 		}
 		y += rowH
-		c.hline(margin, pageW-margin, y, tint, 0.3)
+		c.HLine(margin, pageW-margin, y, pdf.Tint, 0.3)
 	}
-}
-
-// output writes the finished document to w in one Write, so an error never leaves half a
-// PDF behind.
-func output(c *doc, w io.Writer, what string) error {
-	var file finishedFile
-	if err := c.pdf.Output(&file); err != nil {
-		return fmt.Errorf("render %s: %w", what, err)
-	}
-	pdf, err := tagSubset(file.b)
-	if err != nil {
-		return fmt.Errorf("render %s: %w", what, err)
-	}
-	if _, err := w.Write(pdf); err != nil {
-		return fmt.Errorf("write %s: %w", what, err)
-	}
-	return nil
-}
-
-// finishedFile takes the finished PDF from gofpdf without copying it. Output hands over its
-// whole buffer in one Write (bytes.Buffer.WriteTo) and the document is never used again,
-// so keeping the slice is safe, although io.Writer asks writers not to. At 25,000 people
-// the copy was an 18 MB buffer grown by doubling: a fifth of the door list's time.
-type finishedFile struct{ b []byte }
-
-func (f *finishedFile) Write(p []byte) (int, error) {
-	if f.b == nil {
-		f.b = p
-	} else {
-		f.b = append(f.b[:len(f.b):len(f.b)], p...) // never into gofpdf's spare capacity
-	}
-	return len(p), nil
 }

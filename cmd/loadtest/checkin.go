@@ -63,8 +63,7 @@ func runCheckIns(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	// The confirmations went out the week before: the mail worker is idle on the day.
-	if err := store.DB().WithContext(ctx).Model(&models.OutboxMessage{}).Where("sent_at IS NULL").
-		Update("sent_at", time.Now().UTC()).Error; err != nil {
+	if _, err := store.DiscardPendingMail(ctx, sentBefore); err != nil {
 		store.Close()
 		return err
 	}

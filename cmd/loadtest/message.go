@@ -123,8 +123,7 @@ func prepareMessage(ctx context.Context, dsn string) (string, error) {
 		return "", err
 	}
 	defer store.Close()
-	if err := store.DB().WithContext(ctx).Model(&models.OutboxMessage{}).Where("sent_at IS NULL").
-		Update("sent_at", time.Now().UTC()).Error; err != nil {
+	if _, err := store.DiscardPendingMail(ctx, sentBefore); err != nil {
 		return "", err
 	}
 	_, token, err := store.CreateAPIToken(ctx, models.APITokenInput{Name: "Loadtest", Role: models.RoleOrganiser})

@@ -113,19 +113,18 @@ func preparePeople(ctx context.Context, dsn string, ids []uint) (string, error) 
 		return "", err
 	}
 	defer store.Close()
-	if err := store.DB().WithContext(ctx).Model(&models.OutboxMessage{}).Where("sent_at IS NULL").
-		Update("sent_at", time.Now().UTC()).Error; err != nil {
+	if _, err := store.DiscardPendingMail(ctx, sentBefore); err != nil {
 		return "", err
 	}
 	for i, id := range ids {
 		if i%3 != 0 {
 			continue
 		}
-		var r models.Registration
-		if err := store.DB().WithContext(ctx).Select("id", "venue_id").First(&r, id).Error; err != nil {
+		venueID, err := store.RegistrationVenue(ctx, id)
+		if err != nil {
 			return "", err
 		}
-		if _, err := store.CheckIn(ctx, models.CheckInInput{VenueID: r.VenueID, RegistrationID: id, Door: "Hoofdingang"}); err != nil {
+		if _, err := store.CheckIn(ctx, models.CheckInInput{VenueID: venueID, RegistrationID: id, Door: "Hoofdingang"}); err != nil {
 			return "", err
 		}
 	}

@@ -50,8 +50,7 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	if err := store.DB().WithContext(ctx).Model(&models.OutboxMessage{}).Where("sent_at IS NULL").
-		Update("sent_at", time.Now().UTC()).Error; err != nil {
+	if _, err := store.DiscardPendingMail(ctx, sentBefore); err != nil {
 		return err
 	}
 	_, door, err := store.CreateDeviceToken(ctx, models.DeviceTokenInput{Name: "Deur 1", Role: models.RoleDoor, VenueSlug: venue.Slug})

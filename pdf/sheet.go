@@ -1,15 +1,15 @@
-package tickets
+package pdf
 
 import (
 	"io"
 )
 
-// Sheet is a plain A4 PDF for printouts made outside this package, such as the
-// schedule's programme and door signs. It draws with the same embedded font and
-// text cleaning as the tickets, so any text prints and gofpdf stays behind this
-// package. Coordinates are millimetres from the top left of the page.
+// Sheet is a plain A4 PDF for printouts such as the schedule's programme and door signs.
+// It draws with the same embedded font and text cleaning as the tickets, and cleans every
+// text it is given, so any text prints. Coordinates are millimetres from the top left of
+// the page.
 type Sheet struct {
-	d         *doc
+	d         *Doc
 	landscape bool
 	title     string
 }
@@ -20,10 +20,8 @@ func NewSheet(title string, landscape bool) (*Sheet, error) {
 	if err != nil {
 		return nil, err
 	}
-	pdf := fs.newDoc()
-	pdf.SetTitle(fs.clean(title), true)
-	s := &Sheet{d: &doc{pdf: pdf, fs: fs}, landscape: landscape, title: title}
-	s.d.textColor(ink)
+	s := &Sheet{d: fs.NewDoc(fs.Clean(title)), landscape: landscape, title: title}
+	s.d.TextColor(Ink)
 	return s, nil
 }
 
@@ -34,7 +32,7 @@ func (s *Sheet) AddPage() {
 	} else {
 		s.d.pdf.AddPage()
 	}
-	s.d.textColor(s.d.color)
+	s.d.TextColor(s.d.color)
 }
 
 // Size returns the width and height of the current page.
@@ -48,38 +46,34 @@ func (s *Sheet) Size() (w, h float64) {
 
 // Font selects the text size in points, bold or regular.
 func (s *Sheet) Font(bold bool, size float64) {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	s.d.font(style, size)
+	s.d.Font(bold, size)
 }
 
 // Muted switches between the grey of secondary text and the normal near-black.
 func (s *Sheet) Muted(on bool) {
 	if on {
-		s.d.textColor(muted)
+		s.d.TextColor(Muted)
 	} else {
-		s.d.textColor(ink)
+		s.d.TextColor(Ink)
 	}
 }
 
 // Text writes text with its baseline at y.
-func (s *Sheet) Text(x, y float64, text string) { s.d.text(x, y, s.d.clean(text)) }
+func (s *Sheet) Text(x, y float64, text string) { s.d.Text(x, y, s.d.Clean(text)) }
 
 // TextRight writes text ending at x.
-func (s *Sheet) TextRight(x, y float64, text string) { s.d.textRight(x, y, s.d.clean(text)) }
+func (s *Sheet) TextRight(x, y float64, text string) { s.d.TextRight(x, y, s.d.Clean(text)) }
 
 // Width returns the width of text in the current font.
-func (s *Sheet) Width(text string) float64 { return s.d.width(s.d.clean(text)) }
+func (s *Sheet) Width(text string) float64 { return s.d.Width(s.d.Clean(text)) }
 
 // Wrap breaks text into lines no wider than w in the current font. With max above
 // zero, at most max lines are returned and the last one ends in an ellipsis if text
 // is left over; with max zero all the text is kept.
 func (s *Sheet) Wrap(text string, w float64, max int) []string {
-	text = s.d.clean(text)
+	text = s.d.Clean(text)
 	if max > 0 {
-		return s.d.lines(text, w, max)
+		return s.d.Lines(text, w, max)
 	}
 	if s.d.bold {
 		w /= 1 + boldSpacing*2
@@ -90,19 +84,15 @@ func (s *Sheet) Wrap(text string, w float64, max int) []string {
 // FitSize returns the largest font size from max down to min, in half points, at
 // which text fits on one line of width w; min if none does.
 func (s *Sheet) FitSize(text string, bold bool, w, max, min float64) float64 {
-	style := ""
-	if bold {
-		style = "B"
-	}
-	return s.d.fitSize(s.d.clean(text), style, w, max, min)
+	return s.d.FitSize(s.d.Clean(text), bold, w, max, min)
 }
 
 // Rule draws a thin grey horizontal line.
-func (s *Sheet) Rule(x1, x2, y float64) { s.d.hline(x1, x2, y, rule, 0.3) }
+func (s *Sheet) Rule(x1, x2, y float64) { s.d.HLine(x1, x2, y, Rule, 0.3) }
 
 // Band fills a rectangle with a light tint, to set off a heading or a row.
 func (s *Sheet) Band(x, y, w, h float64) {
-	s.d.pdf.SetFillColor(tint.r, tint.g, tint.b)
+	s.d.pdf.SetFillColor(Tint.r, Tint.g, Tint.b)
 	s.d.pdf.Rect(x, y, w, h, "F")
 }
 

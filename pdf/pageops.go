@@ -1,4 +1,4 @@
-package tickets
+package pdf
 
 import (
 	"reflect"
@@ -7,17 +7,17 @@ import (
 	"unsafe"
 )
 
-// pageOps writes a page's many rows of text as PDF operators into one buffer of our own,
+// PageOps writes a page's many rows of text as PDF operators into one buffer of our own,
 // handed to gofpdf once per page. Through gofpdf every text is several formatted strings,
 // a UTF-16 copy and a few writes into a page buffer grown by doubling: for the door list
 // of 25,000 people, 100,000 texts, that was 200 MB of garbage and most of its second of
-// rendering. The operators are the ones gofpdf writes for the same text (doc.text).
+// rendering. The operators are the ones gofpdf writes for the same text (Doc.Text).
 //
 // gofpdf must still learn which characters were used, to embed them in the font subset,
 // and the font's resource name; both sit in unexported fields (see fontSet for why that
-// is done at all). If a gofpdf release moves them, newPageOps reports false and the
+// is done at all). If a gofpdf release moves them, NewPageOps reports false and the
 // caller draws through gofpdf instead: slower, the same page.
-type pageOps struct {
+type PageOps struct {
 	buf     []byte
 	fontID  string        // the font's resource name, "/F" + fontID
 	k, h    float64       // points per millimetre and the page height in millimetres
@@ -25,12 +25,12 @@ type pageOps struct {
 	usedMap reflect.Value // the document's map[int]int of used runes
 	widths  []int         // advance per rune in thousandths of an em, as gofpdf measures
 	missing int           // the advance of a rune without a width
-	d       *doc
+	d       *Doc
 }
 
-// newPageOps returns operators for d's current font, or false if gofpdf's fields are not
+// NewPageOps returns operators for d's current font, or false if gofpdf's fields are not
 // where they were.
-func newPageOps(d *doc) (*pageOps, bool) {
+func NewPageOps(d *Doc) (*PageOps, bool) {
 	font, ok := unexported(reflect.ValueOf(d.pdf).Elem(), "currentFont", reflect.Struct)
 	if !ok {
 		return nil, false
@@ -47,12 +47,15 @@ func newPageOps(d *doc) (*pageOps, bool) {
 		missing = desc.MissingWidth
 	}
 	_, h := d.pdf.GetPageSize()
-	return &pageOps{fontID: id.String(), k: d.pdf.GetConversionRatio(), h: h, usedMap: used, d: d,
+	return &PageOps{fontID: id.String(), k: d.pdf.GetConversionRatio(), h: h, usedMap: used, d: d,
 		widths: cw.Interface().([]int), missing: missing, buf: make([]byte, 0, 32<<10)}, true
 }
 
-// width returns the width of s at size points, in millimetres, as doc.width measures it.
-func (p *pageOps) width(s string, size float64, bold bool) float64 {
+// Clean returns s ready to print; see Fonts.Clean.
+func (p *PageOps) Clean(s string) string { return p.d.Clean(s) }
+
+// Width returns the width of s at size points, in millimetres, as Doc.Width measures it.
+func (p *PageOps) Width(s string, size float64, bold bool) float64 {
 	w, n := 0, 0
 	for _, r := range s {
 		w += p.advance(r)
@@ -62,7 +65,7 @@ func (p *pageOps) width(s string, size float64, bold bool) float64 {
 }
 
 // advance is the advance of r in thousandths of an em, as gofpdf measures it.
-func (p *pageOps) advance(r rune) int {
+func (p *PageOps) advance(r rune) int {
 	if r >= 0 && int(r) < len(p.widths) && p.widths[r] > 0 {
 		if p.widths[r] == 65535 {
 			return 0
@@ -73,18 +76,18 @@ func (p *pageOps) advance(r rune) int {
 }
 
 // mm converts n runes of advances adding up to w to millimetres at size points.
-func (p *pageOps) mm(w, n int, size float64, bold bool) float64 {
+func (p *PageOps) mm(w, n int, size float64, bold bool) float64 {
 	mm := float64(w) * (size / p.k) / 1000 // in gofpdf's order, so both round alike
 	if bold {
-		mm += float64(n) * boldSpacing * size * ptToMM
+		mm += float64(n) * boldSpacing * size * PtToMM
 	}
 	return mm
 }
 
-// fit returns s, shortened with an ellipsis if it is wider than w: what doc.fit returns
+// Fit returns s, shortened with an ellipsis if it is wider than w: what Doc.Fit returns
 // (the longest beginning that fits with the ellipsis), without a string per try.
-func (p *pageOps) fit(s string, w, size float64, bold bool) string {
-	if p.width(s, size, bold) <= w {
+func (p *PageOps) Fit(s string, w, size float64, bold bool) string {
+	if p.Width(s, size, bold) <= w {
 		return s
 	}
 	ellipsis := p.advance('…')
@@ -103,8 +106,8 @@ func (p *pageOps) fit(s string, w, size float64, bold bool) string {
 	return s[:cut] + "…"
 }
 
-// rect draws a rectangle, filled ("f") or stroked ("S"), as gofpdf's Rect does.
-func (p *pageOps) rect(x, y, w, h float64, op string) {
+// Rect draws a rectangle, filled (op "f") or stroked (op "S"), as gofpdf's Rect does.
+func (p *PageOps) Rect(x, y, w, h float64, op string) {
 	for _, v := range [4]float64{x * p.k, (p.h - y) * p.k, w * p.k, -h * p.k} {
 		p.buf = strconv.AppendFloat(p.buf, v, 'f', 2, 64)
 		p.buf = append(p.buf, ' ')
@@ -114,8 +117,8 @@ func (p *pageOps) rect(x, y, w, h float64, op string) {
 	p.buf = append(p.buf, '\n')
 }
 
-// font sets the font size, in points, for the texts that follow within the same q … Q.
-func (p *pageOps) font(size float64) {
+// Font sets the font size, in points, for the texts that follow within the same q … Q.
+func (p *PageOps) Font(size float64) {
 	p.buf = append(p.buf, "/F"...)
 	p.buf = append(p.buf, p.fontID...)
 	p.buf = append(p.buf, ' ')
@@ -123,15 +126,15 @@ func (p *pageOps) font(size float64) {
 	p.buf = append(p.buf, " Tf\n"...)
 }
 
-// fill sets the fill colour, which text is drawn in.
-func (p *pageOps) fill(c rgb) {
+// Fill sets the fill colour, which text is drawn in.
+func (p *PageOps) Fill(c Color) {
 	p.buf = p.color(c)
 	p.buf = append(p.buf, " rg\n"...)
 }
 
-// bold makes the texts that follow look bold in colour c at size pt, as doc.text does,
-// until regular.
-func (p *pageOps) bold(c rgb, size float64) {
+// Bold makes the texts that follow look bold in colour c at size pt, as Doc.Text does,
+// until Regular.
+func (p *PageOps) Bold(c Color, size float64) {
 	p.buf = p.color(c)
 	p.buf = append(p.buf, " RG "...)
 	p.buf = strconv.AppendFloat(p.buf, boldStroke*size, 'f', 3, 64)
@@ -140,10 +143,10 @@ func (p *pageOps) bold(c rgb, size float64) {
 	p.buf = append(p.buf, " Tc\n"...)
 }
 
-// regular ends bold.
-func (p *pageOps) regular() { p.buf = append(p.buf, "0 Tr 0 Tc\n"...) }
+// Regular ends Bold.
+func (p *PageOps) Regular() { p.buf = append(p.buf, "0 Tr 0 Tc\n"...) }
 
-func (p *pageOps) color(c rgb) []byte {
+func (p *PageOps) color(c Color) []byte {
 	b := strconv.AppendFloat(p.buf, float64(c.r)/255, 'f', 3, 64)
 	b = append(b, ' ')
 	b = strconv.AppendFloat(b, float64(c.g)/255, 'f', 3, 64)
@@ -151,8 +154,8 @@ func (p *pageOps) color(c rgb) []byte {
 	return strconv.AppendFloat(b, float64(c.b)/255, 'f', 3, 64)
 }
 
-// text writes s, already cleaned, with its baseline starting at x, y (millimetres).
-func (p *pageOps) text(x, y float64, s string) {
+// Text writes s, already cleaned, with its baseline starting at x, y (millimetres).
+func (p *PageOps) Text(x, y float64, s string) {
 	if s == "" {
 		return
 	}
@@ -180,11 +183,11 @@ func (p *pageOps) text(x, y float64, s string) {
 	p.buf = append(p.buf, ") Tj ET\n"...)
 }
 
-// raw appends operators as they are.
-func (p *pageOps) raw(ops string) { p.buf = append(p.buf, ops...) }
+// Raw appends operators as they are.
+func (p *PageOps) Raw(ops string) { p.buf = append(p.buf, ops...) }
 
-// flush hands the operators written so far to the current page.
-func (p *pageOps) flush() {
+// Flush hands the operators written so far to the current page.
+func (p *PageOps) Flush() {
 	if len(p.buf) > 0 {
 		// gofpdf copies the string into the page at once, and buf is not touched before.
 		ops := unsafe.String(unsafe.SliceData(p.buf), len(p.buf)-1) // RawWriteStr adds the last newline
@@ -193,9 +196,9 @@ func (p *pageOps) flush() {
 	}
 }
 
-// close tells gofpdf which characters were written, so the font subset holds them.
-func (p *pageOps) close() {
-	p.flush()
+// Close tells gofpdf which characters were written, so the font subset holds them.
+func (p *PageOps) Close() {
+	p.Flush()
 	for i, word := range p.used {
 		for bit := 0; word != 0; bit, word = bit+1, word>>1 {
 			if word&1 != 0 {

@@ -1,4 +1,4 @@
-package tickets_test
+package pdf_test
 
 import (
 	"bytes"
@@ -6,13 +6,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ambtenaar20/dagplanner/tickets"
+	"github.com/ambtenaar20/dagplanner/pdf"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
 func TestSheet(t *testing.T) {
 	for _, landscape := range []bool{false, true} {
-		sh, err := tickets.NewSheet("Deurbordjes", landscape)
+		sh, err := pdf.NewSheet("Deurbordjes", landscape)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package tickets
+package pdf
 
 import (
 	"fmt"
@@ -25,7 +25,7 @@ import (
 // The family's name is as long as it is for the subset tag: see subsettag.go.
 const family = "goregularttf"
 
-// fontSet holds the Go fonts, parsed once per process.
+// Fonts holds the Go fonts, parsed once per process; every document is made from it.
 //
 // gofpdf parses a UTF-8 font and hashes its whole width table (JSON-encoding 65,536
 // numbers) every time a document adds it: over 1 ms, a third of a ticket's time. So fonts are added once to proto and each new document gets
@@ -35,7 +35,7 @@ const family = "goregularttf"
 // so documents can be made concurrently. If a gofpdf release (or its successor
 // codeberg.org/go-pdf/fpdf) changes those fields, the probe in loadFonts fails and
 // every document adds the fonts itself: slower, but the same PDF.
-type fontSet struct {
+type Fonts struct {
 	proto  *gofpdf.Fpdf
 	ttf    []byte       // Go Regular, slimmed
 	fast   bool         // copyFonts works with this gofpdf
@@ -43,8 +43,11 @@ type fontSet struct {
 	widest float64      // the widest glyph's advance, in em
 }
 
-var loadFonts = sync.OnceValues(func() (*fontSet, error) {
-	fs := &fontSet{proto: gofpdf.New("P", "mm", "A4", "")}
+// LoadFonts returns the fonts, parsing them on the first call; later calls return the same.
+func LoadFonts() (*Fonts, error) { return loadFonts() }
+
+var loadFonts = sync.OnceValues(func() (*Fonts, error) {
+	fs := &Fonts{proto: gofpdf.New("P", "mm", "A4", "")}
 	slim, err := slimFont(goregular.TTF)
 	if err != nil {
 		return nil, err
@@ -65,7 +68,7 @@ var loadFonts = sync.OnceValues(func() (*fontSet, error) {
 })
 
 // cover records which runes all of fonts have a glyph for.
-func (fs *fontSet) cover(fonts ...[]byte) error {
+func (fs *Fonts) cover(fonts ...[]byte) error {
 	for i := range fs.glyphs {
 		fs.glyphs[i] = ^uint64(0)
 	}
@@ -103,13 +106,13 @@ func widestAdvance(ttf []byte) (float64, error) {
 	return float64(widest) / float64(ppem), nil
 }
 
-func (fs *fontSet) has(r rune) bool {
+func (fs *Fonts) has(r rune) bool {
 	return r >= 0 && r < 0x10000 && fs.glyphs[r>>6]&(1<<(r&63)) != 0
 }
 
 // probe reports whether copyFonts works: it must not panic and must give a
 // document that renders.
-func (fs *fontSet) probe() (ok bool) {
+func (fs *Fonts) probe() (ok bool) {
 	defer func() {
 		if recover() != nil {
 			ok = false
@@ -125,8 +128,8 @@ func (fs *fontSet) probe() (ok bool) {
 	return pdf.Output(io.Discard) == nil
 }
 
-// newDoc returns an empty A4 document in millimetres with the fonts in place.
-func (fs *fontSet) newDoc() *gofpdf.Fpdf {
+// newFpdf returns an empty A4 document in millimetres with the fonts in place.
+func (fs *Fonts) newFpdf() *gofpdf.Fpdf {
 	pdf := gofpdf.New("P", "mm", "A4", "")
 	if !fs.fast || !copyFonts(pdf, fs.proto) {
 		pdf.AddUTF8FontFromBytes(family, "", fs.ttf)
@@ -138,7 +141,7 @@ func (fs *fontSet) newDoc() *gofpdf.Fpdf {
 	return pdf
 }
 
-// copyFonts gives dst copies of src's UTF-8 font entries; see fontSet.
+// copyFonts gives dst copies of src's UTF-8 font entries; see Fonts.
 func copyFonts(dst, src *gofpdf.Fpdf) bool {
 	from, ok := unexported(reflect.ValueOf(src).Elem(), "fonts", reflect.Map)
 	if !ok {
@@ -187,10 +190,10 @@ func unexported(v reflect.Value, name string, want reflect.Kind) (reflect.Value,
 	return reflect.NewAt(f.Type(), unsafe.Pointer(f.UnsafeAddr())).Elem(), true
 }
 
-// clean returns s ready to print: in NFC, with control characters as spaces,
+// Clean returns s ready to print: in NFC, with control characters as spaces,
 // invisible format characters the font lacks dropped, and other characters the
 // font lacks (emoji, CJK) shown as "?", so text never breaks the PDF.
-func (fs *fontSet) clean(s string) string {
+func (fs *Fonts) Clean(s string) string {
 	plain := true
 	for i := 0; i < len(s); i++ {
 		if s[i] < 0x20 || s[i] >= 0x7f {
