@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,9 +11,6 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
-
-// maxJSONBody bounds request bodies; a registration is well under a kilobyte.
-const maxJSONBody = 64 << 10
 
 // RegistrationRequest is the body of POST /api/v1/registrations.
 type RegistrationRequest struct {
@@ -86,46 +80,6 @@ type BookingJSON struct {
 	ID       uint   `json:"id"`
 	Status   string `json:"status"`
 	Position int    `json:"position"`
-}
-
-// decodeJSON reads a JSON body strictly: one object, known fields, right types. It answers
-// 400 (or 413) itself and reports false when the body is unusable.
-func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody+1))
-	if err != nil {
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
-		return false
-	}
-	if len(body) > maxJSONBody {
-		h.apiError(c, http.StatusRequestEntityTooLarge, "too_large", h.tr(c).T("api.too_large"), nil)
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	// Decoding null into a struct succeeds and leaves it empty; only an object is a request.
-	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] != '{' {
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
-		return false
-	}
-	if err := dec.Decode(v); err != nil || dec.More() {
-		fields := map[string]string{}
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			fields[typeErr.Field] = h.tr(c).T("api.wrong_type")
-		}
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), fields)
-		return false
-	}
-	return true
-}
-
-// problemFields translates validation problems into the API's per-field messages.
-func (h *Handler) problemFields(c *gin.Context, p models.Problems) map[string]string {
-	out := map[string]string{}
-	for field, pr := range p {
-		out[field] = h.tr(c).T(pr.Key, pr.Args...)
-	}
-	return out
 }
 
 // registrationError answers an error from registering or changing a registration.
