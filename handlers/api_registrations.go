@@ -82,26 +82,15 @@ type BookingJSON struct {
 	Position int    `json:"position"`
 }
 
-// registrationError answers an error from registering or changing a registration.
-func (h *Handler) registrationError(c *gin.Context, err error) {
-	tr := h.tr(c)
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), h.problemFields(c, verr.Problems))
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		h.apiError(c, http.StatusConflict, "already_registered", tr.T("register.already_registered"), map[string]string{"email": tr.T("register.already_registered")})
-	case errors.Is(err, models.ErrVenueFull):
-		h.apiError(c, http.StatusConflict, "venue_full", tr.T("register.venue_full"), map[string]string{"venue": tr.T("register.venue_full")})
-	case errors.Is(err, models.ErrRegistrationClosed):
-		h.apiError(c, http.StatusForbidden, "registration_closed", tr.T("register.closed"), nil)
-	case errors.Is(err, models.ErrNotFound):
-		h.notFound(c)
-	case errors.Is(err, models.ErrConflict):
-		h.apiError(c, http.StatusConflict, "cancelled", tr.T("booking.cancelled_already"), nil)
-	default:
-		h.serverError(c, err)
-	}
+// cancelledRegistration is how the API answers a change to a registration that was
+// cancelled meanwhile (the store's bare ErrConflict).
+var cancelledRegistration = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Code: "cancelled", Key: "booking.cancelled_already"}}
+
+// registrationError answers an error from registering or changing a registration: the
+// table's answers (already registered, venue full, registration closed, a validation
+// error, not found), a registration cancelled meanwhile, else 500. The overrides come first.
+func (h *Handler) registrationError(c *gin.Context, err error, overrides ...storeError) {
+	h.apiStoreError(c, err, append(overrides, cancelledRegistration)...)
 }
 
 func (h *Handler) createRegistrationAPI(c *gin.Context) {

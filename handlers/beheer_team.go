@@ -180,13 +180,15 @@ func (h *Handler) withdrawInvitation(c *gin.Context) {
 	h.afterInvitationChange(c, err, "team.flash.withdrawn", inv)
 }
 
+// invitationClosed is how the team page answers a change to an invitation that was accepted,
+// withdrawn or expired meanwhile: 409, where the invitation's own link answers 410.
+var invitationClosed = storeError{models.ErrInvitationGone, storeAnswer{Status: http.StatusConflict, Page: "team.error.invitation_closed"}}
+
+// afterInvitationChange answers a change to an invitation: the team page with a flash, or
+// the error.
 func (h *Handler) afterInvitationChange(c *gin.Context, err error, flash string, inv models.Invitation) {
-	switch {
-	case errors.Is(err, models.ErrInvitationGone):
-		h.errorPage(c, http.StatusConflict, "team.error.invitation_closed")
-		return
-	case err != nil:
-		h.fail(c, err)
+	if err != nil {
+		h.storeError(c, err, invitationClosed)
 		return
 	}
 	h.setFlash(c, flash, "Email", inv.Email)

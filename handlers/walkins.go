@@ -46,6 +46,13 @@ type walkInDoor struct {
 	actor models.Actor
 }
 
+// walkInFull and walkInRegistered are how a walk-in is refused: in the door's words, and
+// (unlike a registration) a full venue names no field.
+var (
+	walkInFull       = storeError{models.ErrVenueFull, storeAnswer{Status: http.StatusConflict, Code: "venue_full", Key: "walkin.venue_full"}}
+	walkInRegistered = storeError{models.ErrAlreadyRegistered, storeAnswer{Status: http.StatusConflict, Code: "already_registered", Key: "walkin.already_registered", Field: "email"}}
+)
+
 // walkInPrincipal identifies the door of a walk-in: an organiser's API token (its venue, or
 // ?venue=SLUG for a token of every venue), else a door device or a signed-in door, organiser
 // or admin account, as every door route does. It answers 401/403/400 itself.
@@ -119,16 +126,8 @@ func (h *Handler) createWalkIn(c *gin.Context) {
 		return
 	}
 	res, err := h.store.WalkIn(c.Request.Context(), door.actor, in)
-	switch {
-	case errors.Is(err, models.ErrVenueFull):
-		h.apiError(c, http.StatusConflict, "venue_full", tr.T("walkin.venue_full"), nil)
-		return
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		h.apiError(c, http.StatusConflict, "already_registered", tr.T("walkin.already_registered"),
-			map[string]string{"email": tr.T("walkin.already_registered")})
-		return
-	case err != nil:
-		h.registrationError(c, err)
+	if err != nil {
+		h.registrationError(c, err, walkInFull, walkInRegistered)
 		return
 	}
 	h.log.Info("walk-in", "registration", res.Registration.ID, "venue", door.Venue.Slug, "door", door.Door,
