@@ -131,19 +131,14 @@ func (h *Handler) inviteMember(c *gin.Context) {
 	}
 	if form.Valid() {
 		_, err := h.store.Invite(c.Request.Context(), in)
-		var verr *models.ValidationError
-		switch {
-		case errors.As(err, &verr):
-			form.Merge(verr.Problems)
-		case errors.Is(err, models.ErrHasAccount):
-			form.Problems.Add("email", "team.error.has_account")
-			status = http.StatusConflict
-		case errors.Is(err, models.ErrAlreadyInvited):
-			form.Problems.Add("email", "team.error.already_invited")
-			status = http.StatusConflict
-		case err != nil:
+		st, shown := form.showStoreError(err, formAnswer{Err: models.ErrHasAccount, Field: "email"},
+			formAnswer{Err: models.ErrAlreadyInvited, Field: "email"})
+		if !shown {
 			h.serverError(c, err)
 			return
+		}
+		if err != nil {
+			status = st
 		}
 	}
 	if !form.Valid() {

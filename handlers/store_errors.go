@@ -177,3 +177,33 @@ func (h *Handler) apiStoreError(c *gin.Context, err error, overrides ...storeErr
 		h.apiError(c, a.Status, a.Code, tr.T(a.Key), fields)
 	}
 }
+
+// A formAnswer says where a form shows an error of the store: as the problem of Field, in
+// the words of the table's answer to Err, or of Key when the form has words of its own.
+type formAnswer struct {
+	Err   error
+	Field string
+	Key   string
+}
+
+// showStoreError puts an error of the store on the form: a validation error's problems, or
+// the problem of the first formAnswer that err matches (errors.Is, in the order given). It
+// returns the status of the error's answer (422 for a validation error) and reports whether
+// the form shows err; a nil err is shown (status 0), any other error is the caller's to answer.
+func (f *Form) showStoreError(err error, answers ...formAnswer) (int, bool) {
+	if err == nil {
+		return 0, true
+	}
+	if verr, ok := errors.AsType[*models.ValidationError](err); ok {
+		f.Merge(verr.Problems)
+		return validationAnswer.Status, true
+	}
+	for _, a := range answers {
+		if errors.Is(err, a.Err) {
+			row, _ := tableRow(a.Err)
+			f.Problems.Add(a.Field, cmp.Or(a.Key, row.Key))
+			return row.Status, true
+		}
+	}
+	return 0, false
+}

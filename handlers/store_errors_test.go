@@ -198,3 +198,35 @@ func TestAPIStoreErrorAnswers(t *testing.T) {
 		})
 	}
 }
+
+func TestShowStoreError(t *testing.T) {
+	answers := []formAnswer{{Err: models.ErrVenueFull, Field: "sessions"}, {Err: models.ErrConflict, Field: "sessions", Key: "booking.cancelled_already"}}
+	for _, tc := range []struct {
+		name   string
+		err    error
+		status int
+		shown  bool
+		key    string
+	}{
+		{"nil", nil, 0, true, ""},
+		{"table's words", fmt.Errorf("x: %w", models.ErrVenueFull), http.StatusConflict, true, "register.venue_full"},
+		{"the form's words", fmt.Errorf("x: %w", models.ErrConflict), http.StatusInternalServerError, true, "booking.cancelled_already"},
+		{"validation", &models.ValidationError{Problems: models.Problems{"sessions": {Key: "form.required"}}}, http.StatusUnprocessableEntity, true, "form.required"},
+		{"not the form's", fmt.Errorf("x: %w", models.ErrNotFound), 0, false, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newForm(nil, "sessions")
+			status, shown := f.showStoreError(tc.err, answers...)
+			if status != tc.status || shown != tc.shown {
+				t.Errorf("showStoreError(%v) = %d, %v; want %d, %v", tc.err, status, shown, tc.status, tc.shown)
+			}
+			got := ""
+			if pr, ok := f.Problems["sessions"]; ok {
+				got = pr.Key
+			}
+			if got != tc.key {
+				t.Errorf("problem on sessions: got %q, want %q", got, tc.key)
+			}
+		})
+	}
+}

@@ -178,20 +178,13 @@ func (h *Handler) createWalkInForm(c *gin.Context) {
 	}
 	if form.Valid() {
 		res, err := h.store.WalkIn(c.Request.Context(), h.actor(c), in)
-		switch {
-		case errors.Is(err, models.ErrVenueFull):
-			status = http.StatusConflict
-			form.Problems.Add("name", "walkin.venue_full")
-		case errors.Is(err, models.ErrAlreadyRegistered):
-			status = http.StatusConflict
-			form.Problems.Add("email", "walkin.already_registered")
+		switch st, shown := form.showStoreError(err, formAnswer{Err: models.ErrVenueFull, Field: "name", Key: "walkin.venue_full"},
+			formAnswer{Err: models.ErrAlreadyRegistered, Field: "email", Key: "walkin.already_registered"}); {
+		case !shown:
+			h.fail(c, err)
+			return
 		case err != nil:
-			var verr *models.ValidationError
-			if !errors.As(err, &verr) {
-				h.fail(c, err)
-				return
-			}
-			form.Merge(verr.Problems)
+			status = st
 		default:
 			h.log.Info("walk-in", "registration", res.Registration.ID, "venue", v.Slug, "door", u.Email,
 				"request_id", c.GetString(ctxRequestID))
