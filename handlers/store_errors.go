@@ -207,3 +207,16 @@ func (f *Form) showStoreError(err error, answers ...formAnswer) (int, bool) {
 	}
 	return 0, false
 }
+
+// flashStoreError keeps the table's message for err as the flash message when err is one of
+// the sentinels (errors.Is), and reports whether it did: the page then redirects and tells.
+func (h *Handler) flashStoreError(c *gin.Context, err error, sentinels ...error) bool {
+	for _, s := range sentinels {
+		if errors.Is(err, s) {
+			row, _ := tableRow(s)
+			h.setFlash(c, row.Key)
+			return true
+		}
+	}
+	return false
+}
