@@ -92,22 +92,10 @@ func (h *Handler) proposalJSON(c *gin.Context, p models.Proposal) (ProposalJSON,
 	return out, nil
 }
 
-// proposalError answers an error from submitting or changing a proposal.
+// proposalError answers an error from submitting or changing a proposal: the table's answers
+// (a closed call, a withdrawn or answered proposal, a validation error), else 404 or 500.
 func (h *Handler) proposalError(c *gin.Context, err error) {
-	tr := h.tr(c)
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), h.problemFields(c, verr.Problems))
-	case errors.Is(err, models.ErrCallClosed):
-		h.apiError(c, http.StatusForbidden, "call_closed", tr.T("proposal.api_call_closed"), nil)
-	case errors.Is(err, models.ErrWithdrawn):
-		h.apiError(c, http.StatusConflict, "withdrawn", tr.T("proposal.api_withdrawn"), nil)
-	case errors.Is(err, models.ErrSpeakerAnswered):
-		h.apiError(c, http.StatusConflict, "answered", tr.T("proposal.api_answered"), nil)
-	default:
-		h.fail(c, err)
-	}
+	h.apiStoreError(c, err)
 }
 
 func (h *Handler) createProposalAPI(c *gin.Context) {

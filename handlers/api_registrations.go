@@ -1,10 +1,7 @@
 package handlers
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,9 +11,6 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
-
-// maxJSONBody bounds request bodies; a registration is well under a kilobyte.
-const maxJSONBody = 64 << 10
 
 // RegistrationRequest is the body of POST /api/v1/registrations.
 type RegistrationRequest struct {
@@ -88,66 +82,15 @@ type BookingJSON struct {
 	Position int    `json:"position"`
 }
 
-// decodeJSON reads a JSON body strictly: one object, known fields, right types. It answers
-// 400 (or 413) itself and reports false when the body is unusable.
-func (h *Handler) decodeJSON(c *gin.Context, v any) bool {
-	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody+1))
-	if err != nil {
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
-		return false
-	}
-	if len(body) > maxJSONBody {
-		h.apiError(c, http.StatusRequestEntityTooLarge, "too_large", h.tr(c).T("api.too_large"), nil)
-		return false
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	// Decoding null into a struct succeeds and leaves it empty; only an object is a request.
-	if trimmed := bytes.TrimSpace(body); len(trimmed) > 0 && trimmed[0] != '{' {
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), nil)
-		return false
-	}
-	if err := dec.Decode(v); err != nil || dec.More() {
-		fields := map[string]string{}
-		var typeErr *json.UnmarshalTypeError
-		if errors.As(err, &typeErr) && typeErr.Field != "" {
-			fields[typeErr.Field] = h.tr(c).T("api.wrong_type")
-		}
-		h.apiError(c, http.StatusBadRequest, "malformed", h.tr(c).T("api.malformed"), fields)
-		return false
-	}
-	return true
-}
+// cancelledRegistration is how the API answers a change to a registration that was
+// cancelled meanwhile (the store's bare ErrConflict).
+var cancelledRegistration = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Code: "cancelled", Key: "booking.cancelled_already"}}
 
-// problemFields translates validation problems into the API's per-field messages.
-func (h *Handler) problemFields(c *gin.Context, p models.Problems) map[string]string {
-	out := map[string]string{}
-	for field, pr := range p {
-		out[field] = h.tr(c).T(pr.Key, pr.Args...)
-	}
-	return out
-}
-
-// registrationError answers an error from registering or changing a registration.
-func (h *Handler) registrationError(c *gin.Context, err error) {
-	tr := h.tr(c)
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), h.problemFields(c, verr.Problems))
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		h.apiError(c, http.StatusConflict, "already_registered", tr.T("register.already_registered"), map[string]string{"email": tr.T("register.already_registered")})
-	case errors.Is(err, models.ErrVenueFull):
-		h.apiError(c, http.StatusConflict, "venue_full", tr.T("register.venue_full"), map[string]string{"venue": tr.T("register.venue_full")})
-	case errors.Is(err, models.ErrRegistrationClosed):
-		h.apiError(c, http.StatusForbidden, "registration_closed", tr.T("register.closed"), nil)
-	case errors.Is(err, models.ErrNotFound):
-		h.notFound(c)
-	case errors.Is(err, models.ErrConflict):
-		h.apiError(c, http.StatusConflict, "cancelled", tr.T("booking.cancelled_already"), nil)
-	default:
-		h.serverError(c, err)
-	}
+// registrationError answers an error from registering or changing a registration: the
+// table's answers (already registered, venue full, registration closed, a validation
+// error, not found), a registration cancelled meanwhile, else 500. The overrides come first.
+func (h *Handler) registrationError(c *gin.Context, err error, overrides ...storeError) {
+	h.apiStoreError(c, err, append(overrides, cancelledRegistration)...)
 }
 
 func (h *Handler) createRegistrationAPI(c *gin.Context) {

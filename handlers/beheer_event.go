@@ -31,30 +31,6 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	"votes_per_voter:vote.settings.votes_per_voter", "voting_domains:vote.settings.domains",
 	"voting_counts_public:vote.settings.counts_public"}
 
-// requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
-// the request may go on.
-func (h *Handler) requireEventManager(c *gin.Context) bool {
-	if u, ok := h.currentUser(c); ok && u.CanManageEvent() {
-		return true
-	}
-	h.errorPage(c, http.StatusForbidden, "error.forbidden")
-	return false
-}
-
-// managedEvent is the current event, for a request by someone who may manage it as a whole;
-// anyone else gets the 403 page and false.
-func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
-	if !h.requireEventManager(c) {
-		return models.Event{}, false
-	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return models.Event{}, false
-	}
-	return event, true
-}
-
 func (h *Handler) editEvent(c *gin.Context) {
 	if !h.requireEventManager(c) {
 		return
@@ -177,58 +153,4 @@ func (h *Handler) sendReminders(c *gin.Context) {
 		h.setFlash(c, "beheer.reminders_queued", "Count", n)
 	}
 	c.Redirect(http.StatusSeeOther, "/beheer")
-}
-
-// formFailed handles the outcome of a store write from a form. On a validation error it
-// re-renders the page with what was typed and the problems (422) and reports true; any other
-// error is a 404 or 500. A nil error with a clean form reports false: the caller redirects.
-func (h *Handler) formFailed(c *gin.Context, err error, form *Form, page string, data func(Page) any, titleKey string, titleArgs ...any) bool {
-	var verr *models.ValidationError
-	if errors.As(err, &verr) {
-		form.Merge(verr.Problems)
-	} else if err != nil {
-		h.fail(c, err)
-		return true
-	}
-	if form.Valid() {
-		return false
-	}
-	p := h.page(c, h.tr(c).T(titleKey, titleArgs...), "beheer")
-	p.Form = form
-	h.render(c, http.StatusUnprocessableEntity, page, data(p))
-	return true
-}
-
-// paramID reads a numeric id from the path; anything else is a 404.
-func (h *Handler) paramID(c *gin.Context, name string) (uint, bool) {
-	id, err := strconv.ParseUint(c.Param(name), 10, 32)
-	if err != nil || id == 0 {
-		h.notFound(c)
-		return 0, false
-	}
-	return uint(id), true
-}
-
-// venueFromPath loads the venue whose id is in the path and checks the account may manage
-// it; when not, it has answered (404 or 403) and reports false.
-func (h *Handler) venueFromPath(c *gin.Context) (models.Venue, bool) {
-	id, ok := h.paramID(c, "venue")
-	if !ok {
-		return models.Venue{}, false
-	}
-	return h.managedVenue(c, id)
-}
-
-// managedVenue loads a venue by id and checks the account may manage it.
-func (h *Handler) managedVenue(c *gin.Context, venueID uint) (models.Venue, bool) {
-	v, err := h.store.Venue(c.Request.Context(), venueID)
-	if err != nil {
-		h.fail(c, err)
-		return models.Venue{}, false
-	}
-	if u, ok := h.currentUser(c); !ok || !u.CanManageVenue(v.ID) {
-		h.errorPage(c, http.StatusForbidden, "error.forbidden")
-		return models.Venue{}, false
-	}
-	return v, true
 }

@@ -131,19 +131,14 @@ func (h *Handler) inviteMember(c *gin.Context) {
 	}
 	if form.Valid() {
 		_, err := h.store.Invite(c.Request.Context(), in)
-		var verr *models.ValidationError
-		switch {
-		case errors.As(err, &verr):
-			form.Merge(verr.Problems)
-		case errors.Is(err, models.ErrHasAccount):
-			form.Problems.Add("email", "team.error.has_account")
-			status = http.StatusConflict
-		case errors.Is(err, models.ErrAlreadyInvited):
-			form.Problems.Add("email", "team.error.already_invited")
-			status = http.StatusConflict
-		case err != nil:
+		st, shown := form.showStoreError(err, formAnswer{Err: models.ErrHasAccount, Field: "email"},
+			formAnswer{Err: models.ErrAlreadyInvited, Field: "email"})
+		if !shown {
 			h.serverError(c, err)
 			return
+		}
+		if err != nil {
+			status = st
 		}
 	}
 	if !form.Valid() {
@@ -180,13 +175,15 @@ func (h *Handler) withdrawInvitation(c *gin.Context) {
 	h.afterInvitationChange(c, err, "team.flash.withdrawn", inv)
 }
 
+// invitationClosed is how the team page answers a change to an invitation that was accepted,
+// withdrawn or expired meanwhile: 409, where the invitation's own link answers 410.
+var invitationClosed = storeError{models.ErrInvitationGone, storeAnswer{Status: http.StatusConflict, Page: "team.error.invitation_closed"}}
+
+// afterInvitationChange answers a change to an invitation: the team page with a flash, or
+// the error.
 func (h *Handler) afterInvitationChange(c *gin.Context, err error, flash string, inv models.Invitation) {
-	switch {
-	case errors.Is(err, models.ErrInvitationGone):
-		h.errorPage(c, http.StatusConflict, "team.error.invitation_closed")
-		return
-	case err != nil:
-		h.fail(c, err)
+	if err != nil {
+		h.storeError(c, err, invitationClosed)
 		return
 	}
 	h.setFlash(c, flash, "Email", inv.Email)

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
@@ -84,16 +83,13 @@ func (h *Handler) reactivateTeamAccount(c *gin.Context) {
 // last admin is 409 on field), or back to the team with a flash message.
 func (h *Handler) afterAccountChange(c *gin.Context, u models.User, form *Form, err error, field, flash string) {
 	status := http.StatusUnprocessableEntity
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrLastAdmin):
-		form.Problems.Add(field, "team.error.last_admin")
-		status = http.StatusConflict
-	case err != nil:
+	st, shown := form.showStoreError(err, formAnswer{Err: models.ErrLastAdmin, Field: field})
+	if !shown {
 		h.fail(c, err)
 		return
+	}
+	if err != nil {
+		status = st
 	}
 	if !form.Valid() {
 		if field == "active" { // a button, not the form: show the account as it is

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -146,15 +145,8 @@ func (h *Handler) changeBooking(c *gin.Context) {
 			_, err = h.store.ChangeSessions(ctx, r.ID, sessions, waitlist)
 		}
 	}
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrRegistrationClosed):
-		form.Problems.Add("sessions", "register.closed")
-	case errors.Is(err, models.ErrConflict):
-		form.Problems.Add("sessions", "booking.cancelled_already")
-	case err != nil:
+	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrRegistrationClosed, Field: "sessions"},
+		formAnswer{Err: models.ErrConflict, Field: "sessions", Key: "booking.cancelled_already"}); !shown {
 		h.serverError(c, err)
 		return
 	}

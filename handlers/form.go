@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"errors"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -88,3 +90,23 @@ func (f *Form) Merge(p models.Problems) {
 
 // Valid reports whether the form has no problems.
 func (f *Form) Valid() bool { return len(f.Problems) == 0 }
+
+// formFailed handles the outcome of a store write from a form. On a validation error it
+// re-renders the page with what was typed and the problems (422) and reports true; any other
+// error is a 404 or 500. A nil error with a clean form reports false: the caller redirects.
+func (h *Handler) formFailed(c *gin.Context, err error, form *Form, page string, data func(Page) any, titleKey string, titleArgs ...any) bool {
+	var verr *models.ValidationError
+	if errors.As(err, &verr) {
+		form.Merge(verr.Problems)
+	} else if err != nil {
+		h.fail(c, err)
+		return true
+	}
+	if form.Valid() {
+		return false
+	}
+	p := h.page(c, h.tr(c).T(titleKey, titleArgs...), "beheer")
+	p.Form = form
+	h.render(c, http.StatusUnprocessableEntity, page, data(p))
+	return true
+}

@@ -1,4 +1,14 @@
 // Package handlers is Dagplanner's HTTP layer: routes, pages, forms and the JSON API.
+//
+// routes.go lists every route. A file is named after the URL area it serves: the public
+// site by its page (public.go, register.go for /aanmelden, booking.go for /boeking,
+// proposals.go, vote.go, door.go), the organisers' pages beheer_<area>[_<part>].go after the
+// section of /beheer (beheer_sessions.go for /beheer/sessies, beheer_people_import.go for
+// /beheer/deelnemers/importeren), and the JSON API api_<resource>[_<part>].go. What the pages
+// share has a file of its own: json.go (the API's error shape and body decoding), session.go
+// (signing in, the flash message), beheer.go (the organiser shell and its checks), form.go,
+// render.go (pages and error pages), store_errors.go (how each error of the store is
+// answered) and middleware.go.
 package handlers
 
 import (

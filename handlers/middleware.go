@@ -105,10 +105,6 @@ func (h *Handler) crossOriginProtection(c *gin.Context) {
 	c.Next()
 }
 
-func isAPI(c *gin.Context) bool {
-	return strings.HasPrefix(c.Request.URL.Path, "/api/")
-}
-
 // switchLanguage remembers the chosen language for a year and goes back to the page.
 func (h *Handler) switchLanguage(c *gin.Context) {
 	lang, ok := locale.Parse(c.PostForm("lang"))

@@ -198,32 +198,21 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		Consent: form.String("consent") == "ja",
 	}
 	var res models.RegistrationResult
-	duplicate, status := false, http.StatusUnprocessableEntity
+	status := http.StatusUnprocessableEntity
 	form.Merge(in.Validate())
 	if wait := h.registrationWait(c, form, in.Email); wait > 0 {
 		status = http.StatusTooManyRequests
 		tooManyProblem(form, "email", wait)
 	} else if form.Valid() {
 		res, err = h.store.Register(ctx, in)
-		switch {
-		case errors.Is(err, models.ErrAlreadyRegistered):
-			form.Problems.Add("email", "register.already_registered")
-			duplicate, err = true, nil
-		case errors.Is(err, models.ErrVenueFull):
-			form.Problems.Add("sessions", "register.venue_full")
-			err = nil
-		case errors.Is(err, models.ErrRegistrationClosed):
-			form.Problems.Add("sessions", "register.closed")
-			err = nil
-		}
 	}
-	var verr *models.ValidationError
-	if errors.As(err, &verr) {
-		form.Merge(verr.Problems)
-	} else if err != nil {
+	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrAlreadyRegistered, Field: "email"},
+		formAnswer{Err: models.ErrVenueFull, Field: "sessions"},
+		formAnswer{Err: models.ErrRegistrationClosed, Field: "sessions"}); !shown {
 		h.serverError(c, err)
 		return
 	}
+	duplicate := errors.Is(err, models.ErrAlreadyRegistered)
 	if !form.Valid() {
 		p := h.page(c, h.tr(c).T("register.form_title", "Venue", venue.NameIn(in.Lang)), "register")
 		p.Form = form

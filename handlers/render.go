@@ -51,23 +51,6 @@ func (h *Handler) writeServerError(w http.ResponseWriter, tr *locale.Translator,
 		tr.Lang(), html.EscapeString(data.Heading), html.EscapeString(data.Body), html.EscapeString(tr.T("error.reference", "ID", id)))
 }
 
-// sessionStoreError answers a request whose web session could not be read or saved: the
-// session layer runs outside the router, so it gets the calm page here, with a request id of
-// its own when the router has not given one yet.
-func (h *Handler) sessionStoreError(w http.ResponseWriter, r *http.Request, err error) {
-	id := w.Header().Get("X-Request-Id")
-	if id == "" {
-		id = newRequestID()
-		w.Header().Set("X-Request-Id", id)
-	}
-	h.log.Error("session store", "id", id, "path", r.URL.Path, "err", err)
-	cookie := ""
-	if c, err := r.Cookie(langCookie); err == nil {
-		cookie = c.Value
-	}
-	h.writeServerError(w, h.catalog.Translator(h.catalog.Negotiate(cookie, r.Header.Get("Accept-Language"))), r.URL.Path, id)
-}
-
 type errorData struct {
 	Page
 	Heading, Body string
@@ -145,23 +128,4 @@ func (h *Handler) fail(c *gin.Context, err error) {
 		return
 	}
 	h.serverError(c, err)
-}
-
-// APIError is the one error shape of the JSON API.
-type APIError struct {
-	Error APIErrorBody `json:"error"`
-}
-
-// APIErrorBody says what went wrong: a stable code, a message for people, and per-field messages.
-type APIErrorBody struct {
-	Code    string            `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields"`
-}
-
-func (h *Handler) apiError(c *gin.Context, status int, code, message string, fields map[string]string) {
-	if fields == nil {
-		fields = map[string]string{}
-	}
-	c.AbortWithStatusJSON(status, APIError{Error: APIErrorBody{Code: code, Message: message, Fields: fields}})
 }

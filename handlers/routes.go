@@ -22,6 +22,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	}
 	r.Use(h.requestID, h.recoverPanic, securityHeaders, h.language, h.crossOriginProtection)
 
+	// Probes for the load balancer and the orchestrator, and the static files
 	r.GET("/healthz", h.healthz)
 	r.GET("/readyz", h.readyz)
 	r.GET("/static/*file", h.serveStatic)
@@ -62,13 +63,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/voorstel/:token/foto", h.showProposalPhoto)
 	r.GET("/voorstellen/medespreker/:token", h.showCoSpeaker)
 	r.POST("/voorstellen/medespreker/:token", h.confirmCoSpeaker)
-	// --- Decisions (issue #6 points 4 and 5): one-click answer, participants list ---
+	// An accepted speaker's one-click answer, and the participants list of their session
 	r.GET("/voorstel/:token/bevestigen", h.showConfirmProposal)
 	r.POST("/voorstel/:token/bevestigen", h.confirmProposal)
 	r.GET("/voorstel/:token/afzeggen", h.showDeclineProposal)
 	r.POST("/voorstel/:token/afzeggen", h.declineProposal)
 	r.GET("/voorstel/:token/deelnemers.csv", h.downloadParticipants)
-	// --- end decisions ---
 
 	// Open voting on proposals: asking for a ballot link, and voting through it
 	r.GET("/stemmen", h.showVoting)
@@ -85,12 +85,10 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/beheer/inloggen", h.showLogin)
 	r.POST("/beheer/inloggen", h.login)
 	r.POST("/beheer/uitloggen", h.logout)
-	// --- #16 sso ---
 	// Single sign-on through the organisation's identity provider; 404 when not configured.
 	r.GET("/beheer/inloggen/sso", h.startSSO)
 	r.GET("/beheer/inloggen/sso/terug", h.finishSSO)
-	// --- end #16 sso ---
-	// --- #16 2fa ---
+
 	// The second step of signing in (public: the password was right, a code is owed); one's own
 	// second factor (any signed-in role, also before the gate lets them further); the admins'
 	// second-factor policy and reset.
@@ -105,8 +103,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	security.GET("", h.showSecurity)
 	security.POST("", h.updateSecurityPolicy)
 	security.POST("/:user/herstellen", h.resetSecondFactor)
-	// --- end #16 2fa ---
-	// --- #16 passkey ---
+
 	// Passkeys: signing in without a password, or as the second step after it; and every
 	// signed-in account manages its own passkeys.
 	r.POST("/beheer/inloggen/passkey/begin", h.beginPasskeySignIn)
@@ -121,10 +118,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	pk.POST("/registratie/begin", h.beginPasskeyRegistration)
 	pk.POST("/registratie/afronden", h.finishPasskeyRegistration)
 	pk.POST("/:passkey/verwijderen", h.removePasskey)
-	// --- end #16 passkey ---
-	// --- #16 pass ---
-	// Passwords and sign-ins (issue #16 points 2 and 3): "forgot password" for anyone, and
-	// every signed-in role's own account, password and sign-ins.
+
+	// Passwords and sign-ins: "forgot password" for anyone, and every signed-in role's own
+	// account, password and sign-ins.
 	r.GET("/beheer/wachtwoord-vergeten", h.showForgotPassword)
 	r.POST("/beheer/wachtwoord-vergeten", h.requestPasswordReset)
 	r.GET("/beheer/wachtwoord-herstellen/:token", h.showResetPassword)
@@ -136,7 +132,6 @@ func (h *Handler) routes() (http.Handler, error) {
 	acc.GET("/sessies", h.showSignIns)
 	acc.POST("/sessies/andere-beeindigen", h.endOtherSignIns)
 	acc.POST("/sessies/:signin/beeindigen", h.endSignIn)
-	// --- end #16 pass ---
 
 	// Organisers: the event, its venues, rooms, slots and sessions
 	b := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser))
@@ -144,6 +139,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/evenement", h.editEvent)
 	b.POST("/evenement", h.updateEvent)
 	b.POST("/herinnering", h.sendReminders)
+	// Venues, their printed lists and badges, and the door devices paired with them
 	b.GET("/locaties/nieuw", h.newVenue)
 	b.POST("/locaties/nieuw", h.createVenue)
 	b.GET("/locaties/:venue", h.showVenueAdmin)
@@ -155,12 +151,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/locaties/:venue/apparaten", h.createDevice)
 	b.GET("/apparaten/:device/koppelen", h.showPairing)
 	b.POST("/apparaten/:device/intrekken", h.revokeDevice)
+	// The day itself: arrivals, walk-ins from the arrivals page, and the venue's needs
 	b.GET("/binnenkomst", h.showArrivals)
 	b.GET("/locaties/:venue/binnenkomst", h.showVenueArrivals)
-	// --- #13 D: walk-ins from the arrivals page, and the venue's needs ---
 	b.POST("/locaties/:venue/binnenlopers", h.createWalkInForm)
 	b.GET("/locaties/:venue/behoeften", h.showVenueNeeds)
-	// --- end #13 D ---
+	// Rooms, slots and sessions
 	b.GET("/locaties/:venue/zalen/nieuw", h.newRoom)
 	b.POST("/locaties/:venue/zalen/nieuw", h.createRoom)
 	b.GET("/zalen/:room", h.editRoom)
@@ -174,11 +170,10 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/sessies/nieuw", h.createSession)
 	b.GET("/sessies/:session", h.editSession)
 	b.POST("/sessies/:session", h.updateSession)
+	// Publishing the programme, and the automatic planner behind the board's button
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
-	// --- Automatic planner (issue #7 point 2): the board's button ---
 	b.POST("/rooster/plannen", h.planSchedule)
-	// --- end automatic planner ---
 
 	// Reviewers and organisers: reviewing proposals; organisers also decide and keep the tracks
 	rv := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser, models.RoleReviewer))
@@ -192,7 +187,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	rv.POST("/themas", h.requireDecider, h.createTrack)
 	rv.POST("/themas/:track", h.requireDecider, h.renameTrack)
 	rv.POST("/themas/:track/verwijderen", h.requireDecider, h.deleteTrack)
-	// --- Decisions (issue #6 point 4): templates and the decision outbox ---
+
+	// Organisers: telling speakers the decisions (the outbox of drafts, and its templates)
 	b.GET("/besluiten", h.showDecisionOutbox)
 	b.POST("/besluiten/voorbereiden", h.prepareDecisionMails)
 	b.POST("/besluiten/verzenden", h.sendDecisionMails)
@@ -202,18 +198,16 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/besluiten/sjablonen/:decision/:lang", h.editDecisionTemplate)
 	b.POST("/besluiten/sjablonen/:decision/:lang", h.saveDecisionTemplate)
 	b.POST("/besluiten/sjablonen/:decision/:lang/standaard", h.resetDecisionTemplate)
-	// --- end decisions ---
-	// --- The board (issue #7 point 1): rooms × slots per venue, moves, pins, problems ---
+
+	// The board: rooms × slots per venue, moves, pins, problems
 	b.GET("/rooster/:venue", h.showBoard)
 	b.POST("/rooster/:venue/verplaatsen", h.moveSession)
 	b.POST("/rooster/:venue/vastzetten", h.pinSession)
-	// --- end board ---
-	// --- #15 shell ---
-	// The navigation's board and venues: pages per venue, so they lead to the first venue's.
+	// The navigation's board and venues are pages per venue, so they lead to the first venue's.
 	b.GET("/rooster", h.showFirstBoard)
 	b.GET("/locaties", h.showFirstVenue)
-	// --- end #15 shell ---
-	// The people (issue #13): organisers and admins, signed in or with an organiser's API
+
+	// The people: organisers and admins, signed in or with an organiser's API
 	// token; a venue-scoped organiser sees only their venue's people (another venue's person
 	// is a 404) and imports only into their venue.
 	people := r.Group("/beheer/deelnemers", h.requireOrganiser)
@@ -233,7 +227,6 @@ func (h *Handler) routes() (http.Handler, error) {
 	people.POST("/:id/link", h.resendPersonLink)
 	people.POST("/:id/wachtlijst/:session", h.actOnWaitlist)
 
-	// --- #15 messages ---
 	// Messages to an audience: organisers and admins (signed in or with an organiser's API
 	// token); a venue-scoped organiser writes to their venue's people and sees only the
 	// messages written for their venue.
@@ -247,9 +240,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	msgs.POST("/:message/test", h.testMessage)
 	msgs.POST("/:message/versturen", h.sendMessage)
 	msgs.POST("/:message/annuleren", h.cancelMessage)
-	// --- end #15 messages ---
 
-	// --- #16 team ---
 	// The team: admins manage the accounts and invitations; the invitation's link is public.
 	team := r.Group("/beheer/team", h.requireRole(models.RoleAdmin))
 	team.GET("", h.showTeam)
@@ -262,13 +253,13 @@ func (h *Handler) routes() (http.Handler, error) {
 	team.POST("/:user/activeren", h.reactivateTeamAccount)
 	r.GET("/beheer/uitnodiging/:token", h.showInvitation)
 	r.POST("/beheer/uitnodiging/:token", h.acceptInvitation)
-	// --- end #16 team ---
-	// --- #16 audit ---
+
 	// The audit log: admins only. It is read-only: no route edits or deletes an entry.
 	logbook := r.Group("/beheer/logboek", h.requireRole(models.RoleAdmin))
 	logbook.GET("", h.showAuditLog)
 	logbook.GET("/export.csv", h.exportAuditCSV)
-	// --- end #16 audit ---
+
+	// Anything else: a 404 or 405 in the request's own style (JSON for the API, a page otherwise)
 
 	// JSON API for integrations and conference apps
 	api := r.Group("/api/v1")
@@ -297,7 +288,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
 	api.POST("/checkins", h.createCheckIn)
 	api.DELETE("/checkins/:id", h.undoCheckIn)
-	api.POST("/walkins", h.createWalkIn) // #13 D
+	api.POST("/walkins", h.createWalkIn)
 
 	r.NoRoute(h.notFound)
 	r.NoMethod(func(c *gin.Context) {
@@ -307,6 +298,6 @@ func (h *Handler) routes() (http.Handler, error) {
 		}
 		h.errorPage(c, http.StatusMethodNotAllowed, "error.method_not_allowed_page")
 	})
-	h.getRoutes = pageRoutes(r.Routes()) // #15 shell: the navigation shows only pages that exist
+	h.getRoutes = pageRoutes(r.Routes()) // the navigation shows only pages that exist
 	return r, nil
 }

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"bytes"
-	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -14,6 +13,10 @@ import (
 	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
+// notPublished is how the exports answer an event without a published version of its programme.
+var notPublished = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusNotFound,
+	Code: "not_published", Key: "schedule.not_published", Page: "schedule.not_published_page"}}
+
 // publishedProgramme is the latest published version of the current event's programme. No
 // version yet is a 404 that says the programme is not published.
 func (h *Handler) publishedProgramme(c *gin.Context) (schedule.Programme, bool) {
@@ -23,16 +26,8 @@ func (h *Handler) publishedProgramme(c *gin.Context) (schedule.Programme, bool) 
 		return schedule.Programme{}, false
 	}
 	v, err := h.store.LatestScheduleVersion(ctx, event.ID)
-	if errors.Is(err, models.ErrNotFound) {
-		if isAPI(c) {
-			h.apiError(c, http.StatusNotFound, "not_published", h.tr(c).T("schedule.not_published"), nil)
-		} else {
-			h.errorPage(c, http.StatusNotFound, "schedule.not_published_page")
-		}
-		return schedule.Programme{}, false
-	}
 	if err != nil {
-		h.serverError(c, err)
+		h.storeError(c, err, notPublished)
 		return schedule.Programme{}, false
 	}
 	return schedule.FromVersion(event, venues, v, h.baseURL(c)), true

@@ -153,16 +153,13 @@ func (h *Handler) requestBallot(c *gin.Context) {
 			// Kept apart from the ballot, so it cannot tie the address to the votes.
 			err = h.store.KeepVoterInformed(c.Request.Context(), email, string(h.tr(c).Lang()))
 		}
-		var verr *models.ValidationError
-		switch {
-		case errors.As(err, &verr):
-			form.Merge(verr.Problems)
-		case errors.Is(err, models.ErrVotingClosed):
-			status = http.StatusForbidden
-			form.Problems.Add("email", "vote.closed_notice")
-		case err != nil:
+		st, shown := form.showStoreError(err, formAnswer{Err: models.ErrVotingClosed, Field: "email"})
+		if !shown {
 			h.serverError(c, err)
 			return
+		}
+		if err != nil {
+			status = st
 		}
 	}
 	if form.Valid() {

@@ -46,6 +46,13 @@ type walkInDoor struct {
 	actor models.Actor
 }
 
+// walkInFull and walkInRegistered are how a walk-in is refused: in the door's words, and
+// (unlike a registration) a full venue names no field.
+var (
+	walkInFull       = storeError{models.ErrVenueFull, storeAnswer{Status: http.StatusConflict, Code: "venue_full", Key: "walkin.venue_full"}}
+	walkInRegistered = storeError{models.ErrAlreadyRegistered, storeAnswer{Status: http.StatusConflict, Code: "already_registered", Key: "walkin.already_registered", Field: "email"}}
+)
+
 // walkInPrincipal identifies the door of a walk-in: an organiser's API token (its venue, or
 // ?venue=SLUG for a token of every venue), else a door device or a signed-in door, organiser
 // or admin account, as every door route does. It answers 401/403/400 itself.
@@ -119,16 +126,8 @@ func (h *Handler) createWalkIn(c *gin.Context) {
 		return
 	}
 	res, err := h.store.WalkIn(c.Request.Context(), door.actor, in)
-	switch {
-	case errors.Is(err, models.ErrVenueFull):
-		h.apiError(c, http.StatusConflict, "venue_full", tr.T("walkin.venue_full"), nil)
-		return
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		h.apiError(c, http.StatusConflict, "already_registered", tr.T("walkin.already_registered"),
-			map[string]string{"email": tr.T("walkin.already_registered")})
-		return
-	case err != nil:
-		h.registrationError(c, err)
+	if err != nil {
+		h.registrationError(c, err, walkInFull, walkInRegistered)
 		return
 	}
 	h.log.Info("walk-in", "registration", res.Registration.ID, "venue", door.Venue.Slug, "door", door.Door,
@@ -179,20 +178,13 @@ func (h *Handler) createWalkInForm(c *gin.Context) {
 	}
 	if form.Valid() {
 		res, err := h.store.WalkIn(c.Request.Context(), h.actor(c), in)
-		switch {
-		case errors.Is(err, models.ErrVenueFull):
-			status = http.StatusConflict
-			form.Problems.Add("name", "walkin.venue_full")
-		case errors.Is(err, models.ErrAlreadyRegistered):
-			status = http.StatusConflict
-			form.Problems.Add("email", "walkin.already_registered")
+		switch st, shown := form.showStoreError(err, formAnswer{Err: models.ErrVenueFull, Field: "name", Key: "walkin.venue_full"},
+			formAnswer{Err: models.ErrAlreadyRegistered, Field: "email", Key: "walkin.already_registered"}); {
+		case !shown:
+			h.fail(c, err)
+			return
 		case err != nil:
-			var verr *models.ValidationError
-			if !errors.As(err, &verr) {
-				h.fail(c, err)
-				return
-			}
-			form.Merge(verr.Problems)
+			status = st
 		default:
 			h.log.Info("walk-in", "registration", res.Registration.ID, "venue", v.Slug, "door", u.Email,
 				"request_id", c.GetString(ctxRequestID))

@@ -63,6 +63,7 @@ func (t APIToken) Actor() Actor { return Actor{Kind: ActorToken, ID: t.ID, Name:
 
 // CreateAPIToken makes an organiser's API token and returns it with the secret token, which
 // is not stored and cannot be shown again.
+// It returns a *ValidationError when the input is not valid or names an unknown venue.
 func (s *Store) CreateAPIToken(ctx context.Context, in APITokenInput) (APIToken, string, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if err := invalid(in.Validate()); err != nil {
@@ -124,6 +125,7 @@ func (s *Store) APITokens(ctx context.Context) ([]APIToken, error) {
 }
 
 // RevokeAPIToken stops a token from working. Revoking twice keeps the first time.
+// It returns ErrNotFound when there is no such token.
 func (s *Store) RevokeAPIToken(ctx context.Context, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var t APIToken

@@ -59,6 +59,8 @@ var recipientOrder = map[string]string{
 
 // EachRecipient calls fn once for every person of the audience, in the order of their
 // address, reading one row at a time.
+// It returns a *ValidationError when the audience is not valid, and ErrNoAddresses for a group
+// whose people cannot be written to.
 func (s *Store) EachRecipient(ctx context.Context, a Audience, fn func(Recipient) error) error {
 	if err := invalid(a.Validate()); err != nil {
 		return err

@@ -17,6 +17,8 @@ var ErrBackupUnsupported = errors.New("the store backs up SQLite only; use pg_du
 // BackupSQLite writes a consistent copy of the SQLite database to the new file path. It runs
 // while the server runs: VACUUM INTO reads one snapshot, so writes made meanwhile are either
 // wholly in the copy or not at all, and it blocks no writer.
+// It returns ErrBackupUnsupported on PostgreSQL, and ErrBackupExists when a file is already at the
+// path.
 func (s *Store) BackupSQLite(ctx context.Context, path string) error {
 	if !s.sqlite {
 		return ErrBackupUnsupported

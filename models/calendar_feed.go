@@ -25,6 +25,7 @@ type CalendarFeed struct {
 
 // CalendarFeedToken returns the registration's feed token, creating it the first time it is
 // asked for: registrations made before feeds had their own token get one then.
+// It returns ErrNotFound when there is no such registration.
 func (s *Store) CalendarFeedToken(ctx context.Context, regID uint) (string, error) {
 	db := s.db.WithContext(ctx)
 	var f CalendarFeed

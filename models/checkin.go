@@ -118,6 +118,8 @@ func scanKey(in CheckInInput) string {
 // The common case, a valid ticket scanned for the first time, is one read and one conditional
 // insert; anything else (a second scan, an offline scan that meets another, a cancelled or
 // superseded ticket) takes the careful path, which looks at everything inside the transaction.
+// An unknown or cancelled ticket is an outcome, not an error; it returns ErrScanIDReused when the
+// door already used the scan id for another ticket.
 func (s *Store) CheckIn(ctx context.Context, in CheckInInput) (CheckInOutcome, error) {
 	var r Registration
 	var title, room sql.NullString

@@ -146,6 +146,7 @@ type DecisionComposer func(p Proposal) (subject, body string, err error)
 // PrepareDecisionMails makes a draft for every decided proposal of the event that has none:
 // drafts whose decision has since changed are replaced, the others are kept as reviewed. It
 // is all or nothing, and reports how many drafts it made.
+// It returns ErrDraftsChanged when another organiser prepared the same drafts at the same moment.
 func (s *Store) PrepareDecisionMails(ctx context.Context, eventID uint, compose DecisionComposer) (int, error) {
 	var made int
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -222,6 +223,7 @@ func (s *Store) DiscardDecisionDrafts(ctx context.Context, eventID uint) (int64,
 // SendDecisionMails releases the drafts the organiser reviewed (ids) into the outbox, in one
 // transaction, and marks them queued. When the drafts are not exactly those (ErrDraftsChanged)
 // or one is stale (ErrStaleDraft), nothing is sent.
+// Both errors wrap ErrConflict.
 func (s *Store) SendDecisionMails(ctx context.Context, eventID uint, ids []uint) (int, error) {
 	var sent int
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -270,6 +272,7 @@ func (s *Store) SendDecisionMails(ctx context.Context, eventID uint, ids []uint)
 }
 
 // DecisionMail returns one decision e-mail with its proposal.
+// It returns ErrNotFound when there is no such decision e-mail.
 func (s *Store) DecisionMail(ctx context.Context, id uint) (DecisionMail, error) {
 	var m DecisionMail
 	if err := s.db.WithContext(ctx).Joins("Proposal").First(&m, "decision_mails.id = ?", id).Error; err != nil {

@@ -63,6 +63,7 @@ func hashDeviceToken(token string) string {
 
 // CreateDeviceToken makes a token for a door device and returns it with the secret token,
 // which is not stored and cannot be shown again.
+// It returns a *ValidationError when the input is not valid or names an unknown venue.
 func (s *Store) CreateDeviceToken(ctx context.Context, in DeviceTokenInput) (DeviceToken, string, error) {
 	in.Name = strings.TrimSpace(in.Name)
 	if err := invalid(in.Validate()); err != nil {
@@ -128,6 +129,7 @@ func (s *Store) DeviceTokens(ctx context.Context, venueID uint) ([]DeviceToken, 
 }
 
 // DeviceToken returns one device token, revoked or not.
+// It returns ErrNotFound when there is no such token.
 func (s *Store) DeviceToken(ctx context.Context, id uint) (DeviceToken, error) {
 	var t DeviceToken
 	if err := s.db.WithContext(ctx).Preload("Venue").First(&t, id).Error; err != nil {
@@ -138,6 +140,7 @@ func (s *Store) DeviceToken(ctx context.Context, id uint) (DeviceToken, error) {
 
 // RevokeDeviceToken stops a token from working. Servers cache tokens for a few seconds (see
 // handlers.deviceTTL); the one that revokes forgets it at once. Revoking twice keeps the first time.
+// It returns ErrNotFound when there is no such token.
 func (s *Store) RevokeDeviceToken(ctx context.Context, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var t DeviceToken

@@ -222,6 +222,7 @@ func (in EventInput) Validate() Problems {
 }
 
 // CurrentEvent returns the event Dagplanner is running: the one created last.
+// It returns ErrNotFound when there is no event yet.
 func (s *Store) CurrentEvent(ctx context.Context) (Event, error) {
 	var e Event
 	err := s.db.WithContext(ctx).Order("id DESC").First(&e).Error
@@ -262,6 +263,7 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 }
 
 // UpdateEvent changes an event's details. Slots keep their clock times when the date moves.
+// It returns ErrNotFound when there is no such event.
 func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Event{}, err

@@ -80,6 +80,7 @@ func findUpload(db *gorm.DB, by Actor, token string, now time.Time) (SavedImport
 }
 
 // SavedImport returns the actor's upload with token, if it has not expired.
+// It returns ErrNotFound when the token leads to no upload of this account (or it has expired).
 func (s *Store) SavedImport(ctx context.Context, by Actor, token string) (SavedImport, error) {
 	return findUpload(s.db.WithContext(ctx), by, token, s.now().UTC())
 }

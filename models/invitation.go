@@ -80,6 +80,7 @@ func (in InvitationInput) Validate() Problems {
 // Invite records an invitation and queues its e-mail, in one transaction with its audit
 // entry. An address that has an account is ErrHasAccount; one with an open invitation
 // ErrAlreadyInvited (send that one again instead).
+// Input that is not valid, or names an unknown venue, is a *ValidationError.
 func (s *Store) Invite(ctx context.Context, in InvitationInput) (Invitation, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Invitation{}, err
@@ -143,6 +144,7 @@ func (s *Store) OpenInvitations(ctx context.Context) ([]Invitation, error) {
 }
 
 // Invitation returns one invitation with its venue.
+// It returns ErrNotFound when there is no such invitation.
 func (s *Store) Invitation(ctx context.Context, id uint) (Invitation, error) {
 	var inv Invitation
 	if err := s.db.WithContext(ctx).Preload("Venue").First(&inv, id).Error; err != nil {
@@ -212,6 +214,8 @@ func (s *Store) changeInvitation(ctx context.Context, id uint, change func(tx *g
 
 // ResendInvitation sends an open invitation again with a new link, valid for InvitationTTL
 // from now; the old link stops working at once.
+// It returns ErrNotFound when there is no such invitation, and ErrInvitationGone when it is no
+// longer open.
 func (s *Store) ResendInvitation(ctx context.Context, id uint) (Invitation, error) {
 	return s.changeInvitation(ctx, id, func(tx *gorm.DB, inv *Invitation, now time.Time) (AuditRecord, error) {
 		before := inv.ExpiresAt
@@ -225,6 +229,8 @@ func (s *Store) ResendInvitation(ctx context.Context, id uint) (Invitation, erro
 }
 
 // WithdrawInvitation withdraws an open invitation: its link stops working at once.
+// It returns ErrNotFound when there is no such invitation, and ErrInvitationGone when it is no
+// longer open.
 func (s *Store) WithdrawInvitation(ctx context.Context, id uint) (Invitation, error) {
 	return s.changeInvitation(ctx, id, func(tx *gorm.DB, inv *Invitation, now time.Time) (AuditRecord, error) {
 		inv.WithdrawnAt = &now
@@ -283,6 +289,8 @@ func (s *Store) AcceptInvitation(ctx context.Context, token, password string) (U
 // identity provider has verified, when its role is not admin: single sign-on never makes an
 // admin by itself. The account gets a password nobody knows (they sign in through the
 // provider, or choose one with "forgot password"). No such invitation is ErrNotFound.
+// It also returns ErrInvitationGone when the invitation is no longer open, and ErrHasAccount when
+// the address got an account meanwhile.
 func (s *Store) AcceptInvitationBySSO(ctx context.Context, email string) (User, error) {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {

@@ -34,6 +34,8 @@ type ProposalPlace struct {
 
 // MessagePerson reads the person an e-mail of a message goes to: group and id as its
 // payload names them, the audience as the message holds it.
+// It returns ErrNotFound when the person is no longer there, and ErrNoAddresses for a group
+// whose people cannot be written to.
 func (s *Store) MessagePerson(ctx context.Context, a Audience, group string, id uint) (MessagePerson, error) {
 	a.Kind = group
 	db := s.db.WithContext(ctx)

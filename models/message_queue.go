@@ -23,6 +23,9 @@ const queueBatch = 500
 // SendMessage puts a draft (or scheduled) message's e-mails in the outbox now: one per person
 // of its audience as it is now, provided that is still the number the organiser confirmed
 // (expect; -1 skips the check). It is all or nothing, and reports how many it queued.
+// It returns ErrNotFound when there is no such message, ErrMessageDone when it was sent or
+// cancelled already, ErrNoRecipients when the audience holds nobody, and ErrRecipientsChanged when
+// the number of recipients is not the one the organiser confirmed.
 func (s *Store) SendMessage(ctx context.Context, by Actor, id uint, expect int) (int, error) {
 	return s.queueMessage(ctx, id, expect, &by)
 }
@@ -130,6 +133,8 @@ func messageRows(tx *gorm.DB, m Message, now time.Time) ([]OutboxMessage, error)
 
 // ScheduleMessage plans a draft (or moves a scheduled message) to go out at a time after
 // now and within a year; the periodic job then queues it (QueueDueMessages).
+// It returns ErrNotFound when there is no such message, and ErrMessageDone when it was sent or
+// cancelled already.
 func (s *Store) ScheduleMessage(ctx context.Context, by Actor, id uint, at time.Time) error {
 	p := Problems{}
 	now := s.now()
@@ -175,6 +180,8 @@ func derefVenue(id *uint) uint {
 // e-mails still in the outbox are taken back, except those a worker is sending this very
 // moment (it finds the message cancelled and sends them only if it had begun). It reports
 // how many e-mails were taken back.
+// It returns ErrNotFound when there is no such message, and ErrMessageDone when it was sent or
+// cancelled already.
 func (s *Store) CancelMessage(ctx context.Context, by Actor, id uint) (int, error) {
 	var withdrawn int
 	err := s.write(ctx, func(tx *gorm.DB) error {

@@ -32,6 +32,8 @@ func actorJSON(a Actor) string {
 
 // CreateMessage stores a draft message of the event. A form submitted twice (the same
 // FormKey) makes one message: the second time returns the first one's.
+// It returns a *ValidationError when the input is not valid, and ErrConflict in the rare case that
+// the same form was posted twice and the first message cannot be read back.
 func (s *Store) CreateMessage(ctx context.Context, eventID uint, by Actor, in MessageInput) (Message, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Message{}, err
@@ -67,6 +69,8 @@ func (s *Store) CreateMessage(ctx context.Context, eventID uint, by Actor, in Me
 
 // UpdateMessage changes a draft or a scheduled message, which then is a draft again: what is
 // sent must be previewed and confirmed as it is.
+// It returns ErrNotFound when there is no such message, ErrMessageDone when it was sent or
+// cancelled already, and a *ValidationError when the input is not valid.
 func (s *Store) UpdateMessage(ctx context.Context, id uint, in MessageInput) (Message, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Message{}, err
@@ -110,6 +114,7 @@ func messageNotOpen(tx *gorm.DB, id uint) error {
 }
 
 // Message returns one message.
+// It returns ErrNotFound when there is no such message.
 func (s *Store) Message(ctx context.Context, id uint) (Message, error) {
 	var m Message
 	if err := s.db.WithContext(ctx).First(&m, id).Error; err != nil {
@@ -185,6 +190,7 @@ func (s *Store) MessageCounts(ctx context.Context, ids []uint) (map[uint]Message
 // SendTestMessage queues the message to the organiser's own address, written for sample
 // (one person of the audience) but without a working personal link and with "[Test]" in the
 // subject. It counts for nothing in the message's figures.
+// It returns ErrNotFound when there is no such message.
 func (s *Store) SendTestMessage(ctx context.Context, by Actor, id uint, to string, sample Recipient) error {
 	p := Problems{}
 	p.checkEmail("test_to", to, true)

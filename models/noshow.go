@@ -53,6 +53,7 @@ func (s *Store) sendReminders(ctx context.Context, eventID uint, expect int, aud
 // ReleaseUnconfirmed cancels, once, every registration that got the reminder but did not
 // confirm by the event's deadline; their seats go to the waiting lists and they are told.
 // It reports how many registrations were released.
+// It returns ErrNotFound when there is no such event.
 func (s *Store) ReleaseUnconfirmed(ctx context.Context, eventID uint) (int, error) {
 	released := 0
 	err := s.write(ctx, func(tx *gorm.DB) error {

@@ -146,6 +146,7 @@ func (in PasskeyInput) Validate() Problems {
 }
 
 // PasskeyHandle returns the WebAuthn user handle of the account, made on first use.
+// It returns ErrNotFound when there is no such account.
 func (s *Store) PasskeyHandle(ctx context.Context, userID uint) ([]byte, error) {
 	handle := make([]byte, 32)
 	rand.Read(handle)

@@ -65,6 +65,7 @@ func (s *Store) setPasswordHash(ctx context.Context, tx *gorm.DB, userID uint, h
 // now, and ends its other sign-ins (all but keep, the browser that asks). A wrong current
 // password is a *ValidationError on "current", as is a next password that is too short or
 // too common (on "password").
+// It returns ErrNotFound when there is no such account.
 func (s *Store) ChangePassword(ctx context.Context, userID uint, current, next string, keep uint) error {
 	p := Problems{}
 	if p.checkPassword("password", next); len(p) > 0 {

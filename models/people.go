@@ -239,6 +239,7 @@ func (s *Store) peopleQuery(ctx context.Context, a Audience) *gorm.DB {
 }
 
 // People returns one page of the audience (page counts from 1), sorted, with the total.
+// It returns ErrNotFound for an audience that is not a group of attendees.
 func (s *Store) People(ctx context.Context, a Audience, sort string, page, perPage int) (PeoplePage, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return PeoplePage{}, err
@@ -313,6 +314,7 @@ func (s *Store) countPeople(ctx context.Context, a Audience) (int, error) {
 
 // PeopleAfter returns up to limit people of the audience whose id is above after, in id
 // order, with the total: the API's cursor pagination, stable while people register.
+// It returns ErrNotFound for an audience that is not a group of attendees.
 func (s *Store) PeopleAfter(ctx context.Context, a Audience, after uint, limit int) (PeoplePage, error) {
 	if err := invalid(a.Validate()); err != nil {
 		return PeoplePage{}, err
@@ -335,6 +337,7 @@ func (s *Store) PeopleAfter(ctx context.Context, a Audience, after uint, limit i
 // EachPerson calls fn for every person of the audience in the given order (id order when
 // sort is ""), reading them one at a time, so an export of ten thousand people never holds
 // them all in memory. Extra narrows the query further (the API's cursor, say).
+// It returns ErrNotFound for an audience that is not a group of attendees.
 func (s *Store) EachPerson(ctx context.Context, a Audience, sort string, fn func(Person) error, extra ...func(*gorm.DB) *gorm.DB) error {
 	if err := invalid(a.Validate()); err != nil {
 		return err

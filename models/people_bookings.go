@@ -194,6 +194,7 @@ type AudienceBooking struct {
 // EachBooking calls fn for every booking of the audience's people, session by session in
 // the order of the day (seats first, then the waiting list in line), reading one row at a
 // time. When the audience names a session, only that session's bookings are given.
+// It returns ErrNotFound for an audience that is not a group of attendees.
 func (s *Store) EachBooking(ctx context.Context, a Audience, fn func(AudienceBooking) error) error {
 	if err := invalid(a.Validate()); err != nil {
 		return err

@@ -38,6 +38,7 @@ func (e Event) TravelTime() time.Duration {
 }
 
 // PlanningData reads what the timetabler needs for the event.
+// It returns ErrNotFound when there is no such event.
 func (s *Store) PlanningData(ctx context.Context, eventID uint) (PlanningData, error) {
 	var d PlanningData
 	var err error
@@ -140,6 +141,8 @@ type Placement struct {
 // a new one. Each session keeps its length; a pinned session cannot be moved; a session people
 // have booked keeps its venue and time and only changes to a room with a seat for everyone
 // who has one (see checkSessionChange). Waiting lists move up where a session got a bigger room.
+// It returns ErrNotFound when a moved session does not exist, ErrConflict when one is pinned, and
+// a *ValidationError when a move breaks a rule of the timetable; nothing is applied then.
 func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Placement) error {
 	return s.applyPlacements(ctx, eventID, nil, moves)
 }
@@ -147,6 +150,8 @@ func (s *Store) ApplyPlacements(ctx context.Context, eventID uint, moves []Place
 // ApplyPlan applies a plan worked out on the timetable at revision (PlanningData's
 // Event.TimetableRevision). If the timetable has changed since, nothing is applied and the
 // answer is ErrConflict: the plan may clash with the change.
+// A moved session that does not exist is ErrNotFound, and a move that breaks a rule of the
+// timetable a *ValidationError.
 func (s *Store) ApplyPlan(ctx context.Context, eventID uint, revision int, moves []Placement) error {
 	return s.applyPlacements(ctx, eventID, &revision, moves)
 }
@@ -272,6 +277,7 @@ func (s *Store) BookedSessions(ctx context.Context, eventID uint) (map[uint]int,
 
 // SetPinned pins a session to its place, so the automatic planner leaves it there, or
 // unpins it.
+// It returns ErrNotFound when there is no such session.
 func (s *Store) SetPinned(ctx context.Context, sessionID uint, pinned bool) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var se Session

@@ -79,6 +79,8 @@ func (s *Store) answerProposal(ctx context.Context, id uint, to string, then fun
 
 // ConfirmProposal records that the speaker of an accepted proposal confirms, and makes its
 // session, in one transaction. Confirming twice makes one session.
+// It returns ErrNotFound when there is no such proposal, and ErrProposalStatus when it is not an
+// accepted proposal awaiting the speaker's answer.
 func (s *Store) ConfirmProposal(ctx context.Context, id uint) (ProposalAnswer, error) {
 	return s.answerProposal(ctx, id, ProposalConfirmed, func(tx *gorm.DB, now time.Time) error {
 		return createSessionFromProposal(tx, id, now)
@@ -86,6 +88,8 @@ func (s *Store) ConfirmProposal(ctx context.Context, id uint) (ProposalAnswer, e
 }
 
 // DeclineProposal records that the speaker of an accepted proposal cannot give it after all.
+// It returns ErrNotFound when there is no such proposal, and ErrProposalStatus when it is not an
+// accepted proposal awaiting the speaker's answer.
 func (s *Store) DeclineProposal(ctx context.Context, id uint) (ProposalAnswer, error) {
 	return s.answerProposal(ctx, id, ProposalDeclined, func(*gorm.DB, time.Time) error { return nil })
 }
@@ -179,6 +183,7 @@ func proposalSpeaker(tx *gorm.DB, person Speaker) (Speaker, error) {
 
 // SessionOfProposal returns the session a confirmed proposal became, with its venue, room,
 // slots and speakers.
+// It returns ErrNotFound when the proposal has no session.
 func (s *Store) SessionOfProposal(ctx context.Context, proposalID uint) (Session, error) {
 	var se Session
 	if err := s.sessionQuery(ctx).Where("proposal_id = ?", proposalID).First(&se).Error; err != nil {
@@ -220,6 +225,7 @@ func (s *Store) SessionParticipants(ctx context.Context, sessionID uint) ([]Part
 
 // ProposalByLink finds the proposal behind any personal link: the speaker's (co nil) or a
 // co-speaker's (co set).
+// It returns ErrNotFound when the token leads to no proposal.
 func (s *Store) ProposalByLink(ctx context.Context, token string) (Proposal, *CoSpeaker, error) {
 	pt, err := s.tokenRow(ctx, token)
 	if err != nil {

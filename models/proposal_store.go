@@ -16,6 +16,8 @@ import (
 // SubmitProposal stores a proposal for the current event with its venues, availability and
 // co-speakers, and queues the e-mails to the speaker and each co-speaker — in one
 // transaction, and only while the call for proposals is open.
+// It returns a *ValidationError when the input is not valid, ErrNotFound when there is no event,
+// and ErrCallClosed when the call for proposals is not open.
 func (s *Store) SubmitProposal(ctx context.Context, in ProposalInput) (ProposalResult, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return ProposalResult{}, err
@@ -207,6 +209,7 @@ func (s *Store) NewProposalToken(ctx context.Context, proposalID uint, coSpeaker
 }
 
 // Proposal returns a proposal with its venues, availability and co-speakers.
+// It returns ErrNotFound when there is no such proposal.
 func (s *Store) Proposal(ctx context.Context, id uint) (Proposal, error) {
 	var p Proposal
 	err := s.db.WithContext(ctx).Preload("Venues.Venue", func(db *gorm.DB) *gorm.DB { return db.Order("venues.id") }).
@@ -263,6 +266,7 @@ func (s *Store) ProposalByToken(ctx context.Context, token string) (Proposal, er
 }
 
 // CoSpeakerByToken finds the co-speaker a personal link belongs to, with their proposal.
+// It returns ErrNotFound when the token leads to no co-speaker.
 func (s *Store) CoSpeakerByToken(ctx context.Context, token string) (CoSpeaker, Proposal, error) {
 	pt, err := s.tokenRow(ctx, token)
 	if err != nil {
@@ -280,6 +284,7 @@ func (s *Store) CoSpeakerByToken(ctx context.Context, token string) (CoSpeaker, 
 }
 
 // CoSpeaker returns one co-speaker.
+// It returns ErrNotFound when there is no such co-speaker.
 func (s *Store) CoSpeaker(ctx context.Context, id uint) (CoSpeaker, error) {
 	var c CoSpeaker
 	if err := s.db.WithContext(ctx).First(&c, id).Error; err != nil {
@@ -289,6 +294,7 @@ func (s *Store) CoSpeaker(ctx context.Context, id uint) (CoSpeaker, error) {
 }
 
 // ProposalPhoto returns a proposal's photo.
+// It returns ErrNotFound when the proposal has no photo.
 func (s *Store) ProposalPhoto(ctx context.Context, proposalID uint) (ProposalPhoto, error) {
 	var ph ProposalPhoto
 	if err := s.db.WithContext(ctx).First(&ph, "proposal_id = ?", proposalID).Error; err != nil {
@@ -298,6 +304,7 @@ func (s *Store) ProposalPhoto(ctx context.Context, proposalID uint) (ProposalPho
 }
 
 // EventOfProposal returns the event a proposal was submitted to.
+// It returns ErrNotFound when there is no such proposal or event.
 func (s *Store) EventOfProposal(ctx context.Context, p Proposal) (Event, error) {
 	var e Event
 	if err := s.db.WithContext(ctx).First(&e, p.EventID).Error; err != nil {
@@ -333,6 +340,9 @@ func (s *Store) openProposal(tx *gorm.DB, id uint, now time.Time) (Proposal, err
 
 // UpdateProposal replaces a proposal's details while the call is open. New co-speakers are
 // invited; the photo changes only when the input says so.
+// It returns ErrNotFound when there is no such proposal, ErrCallClosed when the call has closed,
+// ErrWithdrawn when the proposal was withdrawn, ErrSpeakerAnswered when the speaker has answered
+// its decision, and a *ValidationError when the input is not valid.
 func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (Proposal, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -396,6 +406,9 @@ func (s *Store) UpdateProposal(ctx context.Context, id uint, in ProposalInput) (
 }
 
 // WithdrawProposal withdraws a proposal while the call is open. It cannot be undone.
+// It returns ErrNotFound when there is no such proposal, ErrCallClosed when the call has closed,
+// ErrWithdrawn when the proposal was withdrawn already, and ErrSpeakerAnswered when the speaker
+// has answered its decision.
 func (s *Store) WithdrawProposal(ctx context.Context, id uint) (Proposal, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -413,6 +426,9 @@ func (s *Store) WithdrawProposal(ctx context.Context, id uint) (Proposal, error)
 
 // ConfirmCoSpeaker records a co-speaker's profile and that they confirmed, while the call
 // is open and the proposal is not withdrawn.
+// It returns ErrNotFound when there is no such co-speaker, ErrCallClosed when the call has closed,
+// ErrWithdrawn when the proposal was withdrawn, ErrSpeakerAnswered when the speaker has answered
+// its decision, and a *ValidationError when the input is not valid.
 func (s *Store) ConfirmCoSpeaker(ctx context.Context, id uint, in CoSpeakerInput) (CoSpeaker, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()

@@ -16,6 +16,7 @@ func recipientsChanged(confirmed, now int) error {
 
 // ReminderMails is the number of "still coming?" e-mails SendReminders would queue now: one
 // per active attendee, or none when they were sent already.
+// It returns ErrNotFound when there is no such event.
 func (s *Store) ReminderMails(ctx context.Context, eventID uint) (int, error) {
 	var e Event
 	if err := s.db.WithContext(ctx).First(&e, eventID).Error; err != nil {

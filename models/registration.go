@@ -160,6 +160,9 @@ func (e Event) RegistrationOpen(t time.Time) (open, waitlistOnly bool) {
 // Register stores a registration, gives it a seat in every chosen session that has one free
 // and a place in the waiting list of the others, and queues the confirmation e-mail — all in
 // one transaction.
+// It returns a *ValidationError when the input is not valid or names an unknown venue,
+// ErrRegistrationClosed outside the registration window, ErrAlreadyRegistered when the address has
+// an active registration, and ErrVenueFull when the venue has no seat left.
 func (s *Store) Register(ctx context.Context, in RegistrationInput) (RegistrationResult, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return RegistrationResult{}, err

@@ -12,6 +12,7 @@ import (
 
 // Registration returns a registration with its bookings (sessions, rooms and slots loaded)
 // and the waiting-list position of each waitlisted booking.
+// It returns ErrNotFound when there is no such registration.
 func (s *Store) Registration(ctx context.Context, id uint) (Registration, error) {
 	var r Registration
 	err := s.db.WithContext(ctx).Preload("Venue").
@@ -72,6 +73,8 @@ func (s *Store) NewAccessToken(ctx context.Context, regID uint) (string, error) 
 
 // ChangeSessions replaces an active registration's choices: bookings that stay keep their
 // seat or their place in line; dropped seats go to the next in line at once.
+// It returns ErrNotFound when there is no such registration, ErrConflict when it is cancelled, and
+// ErrRegistrationClosed once changes are no longer allowed.
 func (s *Store) ChangeSessions(ctx context.Context, regID uint, sessions, waitlist []uint) (Registration, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		_, err := s.changeSessionsTx(tx.Statement.Context, tx, s.now().UTC(), regID, sessions, waitlist, false)
@@ -172,6 +175,7 @@ func (s *Store) changeSessionsTx(ctx context.Context, tx *gorm.DB, now time.Time
 
 // Cancel ends a registration: every seat it held goes to the next in line at once, the venue
 // gets its seat back, and the ticket version rises so the old ticket no longer opens the door.
+// It returns ErrNotFound when there is no such registration.
 func (s *Store) Cancel(ctx context.Context, regID uint) error {
 	return s.cancel(ctx, regID, MailCancelled)
 }

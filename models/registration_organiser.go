@@ -78,6 +78,8 @@ func registrationAudit(action string, r Registration, reason string, details map
 // new ticket version (the ticket shows them); the person gets a "changed" e-mail, at the new
 // address if it changed. An address that another active registration has is
 // ErrAlreadyRegistered. Nothing changed is nothing written.
+// It also returns ErrNotFound when there is no such registration, and a *ValidationError when the
+// input is not valid.
 func (s *Store) UpdateDetails(ctx context.Context, by Actor, regID uint, in DetailsInput, reason string) (Registration, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Registration{}, err
@@ -158,6 +160,7 @@ func (s *Store) UpdateDetails(ctx context.Context, by Actor, regID uint, in Deta
 
 // ChangeSessionsFor replaces a registration's choices for the person: the rules of
 // ChangeSessions, except that organisers are not bound by the registration window.
+// It returns ErrNotFound when there is no such registration, and ErrConflict when it is cancelled.
 func (s *Store) ChangeSessionsFor(ctx context.Context, by Actor, regID uint, sessions, waitlist []uint, reason string) (Registration, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
@@ -184,6 +187,7 @@ func orEmpty(ids []uint) []uint {
 
 // CancelFor cancels a registration for the person: every seat goes to the next in line at
 // once, as when they cancel themselves. Cancelling a cancelled registration does nothing.
+// It returns ErrNotFound when there is no such registration.
 func (s *Store) CancelFor(ctx context.Context, by Actor, regID uint, reason string) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		ctx := tx.Statement.Context
@@ -204,6 +208,7 @@ func (s *Store) CancelFor(ctx context.Context, by Actor, regID uint, reason stri
 }
 
 // ResendLinkFor sends an active registration's personal link again.
+// It returns ErrNotFound when there is no such registration, and ErrConflict when it is cancelled.
 func (s *Store) ResendLinkFor(ctx context.Context, by Actor, regID uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		now := s.now().UTC()
@@ -229,6 +234,9 @@ func (s *Store) ResendLinkFor(ctx context.Context, by Actor, regID uint) error {
 // person agreed to the privacy statement (in.Consent). Organisers are not bound by the
 // registration window. Capacity holds unless overCapacity is chosen, which the audit trail
 // records; the person gets the confirmation, saying an organiser registered them.
+// It returns a *ValidationError when the input is not valid or names an unknown venue,
+// ErrAlreadyRegistered when the address has an active registration, and ErrVenueFull when the
+// venue has no seat left and overCapacity is false.
 func (s *Store) RegisterFor(ctx context.Context, by Actor, in RegistrationInput, overCapacity bool) (RegistrationResult, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return RegistrationResult{}, err
@@ -279,6 +287,9 @@ func (s *Store) RegisterFor(ctx context.Context, by Actor, in RegistrationInput,
 // needs a free seat unless overCapacity is chosen. Like any promotion, the person gives up
 // what they held in the same slots (a seat that comes free there goes to the next in line)
 // and gets the "promoted" e-mail. The reason is required.
+// It returns ErrNotFound when there is no such registration, ErrNotWaitlisted when it is not
+// waiting for the session, and ErrSessionFull when the session has no seat and overCapacity is
+// false.
 func (s *Store) PromoteBooking(ctx context.Context, by Actor, regID, sessionID uint, overCapacity bool, reason string) error {
 	if err := requireReason(reason); err != nil {
 		return err
@@ -332,6 +343,8 @@ func (s *Store) PromoteBooking(ctx context.Context, by Actor, regID, sessionID u
 // MoveInWaitlist puts a person at a place in a session's waiting list (1 is next; beyond the
 // end is last). The list is renumbered below zero, so the people who join it later stay
 // behind everyone on it now. The reason is required. It returns the new place.
+// It returns ErrNotFound when there is no such registration, and ErrNotWaitlisted when it is not
+// waiting for the session.
 func (s *Store) MoveInWaitlist(ctx context.Context, by Actor, regID, sessionID uint, position int, reason string) (int, error) {
 	if err := requireReason(reason); err != nil {
 		return 0, err
@@ -408,6 +421,7 @@ type PersonRecord struct {
 
 // Person reads one person's record: the registration with its bookings and places in line,
 // their check-in, the e-mails sent (or waiting) to them and the audit trail.
+// It returns ErrNotFound when there is no such registration.
 func (s *Store) Person(ctx context.Context, regID uint) (PersonRecord, error) {
 	r, err := s.Registration(ctx, regID)
 	if err != nil {

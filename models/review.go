@@ -95,6 +95,8 @@ func Summarize(scores []int) ReviewStats {
 
 // SaveReview records userID's review of a proposal, replacing their earlier one. A withdrawn
 // proposal is not reviewed (ErrWithdrawn).
+// It also returns ErrNotFound when there is no such proposal, and a *ValidationError when the
+// input is not valid.
 func (s *Store) SaveReview(ctx context.Context, proposalID, userID uint, in ReviewInput) (Review, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Review{}, err

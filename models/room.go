@@ -45,6 +45,7 @@ func (in RoomInput) apply(r *Room) {
 }
 
 // Room returns one room by id.
+// It returns ErrNotFound when there is no such room.
 func (s *Store) Room(ctx context.Context, id uint) (Room, error) {
 	var r Room
 	if err := s.db.WithContext(ctx).First(&r, id).Error; err != nil {
@@ -79,6 +80,8 @@ func (s *Store) CreateRoom(ctx context.Context, venueID uint, in RoomInput) (Roo
 
 // UpdateRoom changes a room's details. Its capacity cannot go below the seats taken in any
 // of its sessions.
+// It returns ErrNotFound when there is no such room, and a *ValidationError when the input is not
+// valid.
 func (s *Store) UpdateRoom(ctx context.Context, id uint, in RoomInput) (Room, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Room{}, err

@@ -165,6 +165,7 @@ func diffSchedules(old, new []PublishedSession) []ScheduleChange {
 }
 
 // LatestScheduleVersion returns the event's newest published version.
+// It returns ErrNotFound when no version has been published yet.
 func (s *Store) LatestScheduleVersion(ctx context.Context, eventID uint) (ScheduleVersion, error) {
 	var v ScheduleVersion
 	err := s.db.WithContext(ctx).Where("event_id = ?", eventID).Order("number DESC").First(&v).Error
@@ -175,6 +176,7 @@ func (s *Store) LatestScheduleVersion(ctx context.Context, eventID uint) (Schedu
 }
 
 // ScheduleVersion returns the event's published version with the given number.
+// It returns ErrNotFound when there is no such version.
 func (s *Store) ScheduleVersion(ctx context.Context, eventID uint, number int) (ScheduleVersion, error) {
 	var v ScheduleVersion
 	err := s.db.WithContext(ctx).Where("event_id = ? AND number = ?", eventID, number).First(&v).Error
@@ -215,6 +217,8 @@ func (s *Store) UnpublishedChanges(ctx context.Context, eventID uint) ([]Schedul
 // it now is, and every speaker of a session that was added, moved, changed or removed gets
 // one about their sessions, in the speaker's language (Speaker.Lang). A change of an English
 // text alone is published without e-mail.
+// It returns ErrNothingToPublish when the timetable is unchanged since the latest version, and
+// ErrConflict when another organiser published at the same moment.
 func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (ScheduleVersion, error) {
 	return s.PublishScheduleMailing(ctx, eventID, by, -1)
 }
@@ -222,6 +226,8 @@ func (s *Store) PublishSchedule(ctx context.Context, eventID uint, by *uint) (Sc
 // PublishScheduleMailing publishes as PublishSchedule does, but only when it queues exactly
 // mails e-mails (as the organiser confirmed them; -1 for any number); otherwise it changes
 // nothing and returns ErrRecipientsChanged.
+// It also returns ErrNothingToPublish when the timetable is unchanged since the latest version,
+// and ErrConflict when another organiser published at the same moment.
 func (s *Store) PublishScheduleMailing(ctx context.Context, eventID uint, by *uint, mails int) (ScheduleVersion, error) {
 	var v ScheduleVersion
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -323,6 +329,7 @@ func scheduleChangeRecipients(tx *gorm.DB, changes []ScheduleChange) ([]Registra
 }
 
 // SpeakerWithSessions returns a speaker and their sessions, with places, by time.
+// It returns ErrNotFound when there is no such speaker.
 func (s *Store) SpeakerWithSessions(ctx context.Context, speakerID uint) (Speaker, []Session, error) {
 	var sp Speaker
 	if err := s.db.WithContext(ctx).First(&sp, speakerID).Error; err != nil {

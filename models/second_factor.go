@@ -200,6 +200,7 @@ func recoveryHash(code string) string {
 // EnableTOTP turns on the TOTP second factor for the account once code shows the person's app
 // holds secret. It returns the recovery codes, which exist in the clear only in this answer.
 // An account that has a second factor already gets ErrConflict.
+// A code that does not fit the secret is ErrWrongCode.
 func (s *Store) EnableTOTP(ctx context.Context, userID uint, secret, code string) ([]string, error) {
 	step, ok := matchTOTP(secret, code, s.now())
 	if !ok {
@@ -249,6 +250,8 @@ func (s *Store) EnableTOTP(ctx context.Context, userID uint, secret, code string
 // VerifyTOTP checks a code from the account's app. A code is accepted once: a code for the
 // step last accepted, or an earlier one, gets ErrCodeUsed, decided by one conditional update
 // so that two requests with the same code cannot both pass.
+// It also returns ErrNotFound when the account has no TOTP second factor, and ErrWrongCode when
+// the code is wrong.
 func (s *Store) VerifyTOTP(ctx context.Context, userID uint, code string) error {
 	var f SecondFactor
 	if err := s.db.WithContext(ctx).First(&f, "user_id = ?", userID).Error; err != nil {
@@ -313,12 +316,14 @@ func (s *Store) RecoveryCodesLeft(ctx context.Context, userID uint) (int, error)
 }
 
 // DisableSecondFactor removes the account's own second factor and recovery codes.
+// It returns ErrNotFound when the account has no TOTP second factor.
 func (s *Store) DisableSecondFactor(ctx context.Context, userID uint) error {
 	return s.removeSecondFactor(ctx, userID, "second_factor.disabled")
 }
 
 // ResetSecondFactor removes another person's second factor (an admin's act, when a phone
 // is lost): they must enrol again when they next sign in, if their role requires it.
+// It returns ErrNotFound when the account has no TOTP second factor.
 func (s *Store) ResetSecondFactor(ctx context.Context, userID uint) error {
 	return s.removeSecondFactor(ctx, userID, "second_factor.reset")
 }

@@ -206,6 +206,7 @@ func withSessionDetails(db *gorm.DB) *gorm.DB {
 }
 
 // Session returns one session with its venue, room, slots and speakers.
+// It returns ErrNotFound when there is no such session.
 func (s *Store) Session(ctx context.Context, id uint) (Session, error) {
 	var se Session
 	if err := s.sessionQuery(ctx).First(&se, id).Error; err != nil {
@@ -251,6 +252,7 @@ func roomName(s Session) string {
 }
 
 // CreateSession stores a new session and places it when a room and slot are given.
+// It returns a *ValidationError when the input is not valid.
 func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput) (Session, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err
@@ -277,6 +279,8 @@ func (s *Store) CreateSession(ctx context.Context, eventID uint, in SessionInput
 // UpdateSession changes a session, its speakers and its placement in one transaction. A session
 // people have booked keeps its venue and time, and its room and limit seat everyone who holds
 // a seat (see checkSessionChange).
+// It returns ErrNotFound when there is no such session, and a *ValidationError when the input is
+// not valid.
 func (s *Store) UpdateSession(ctx context.Context, id uint, in SessionInput) (Session, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Session{}, err

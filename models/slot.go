@@ -45,6 +45,7 @@ func (in SlotInput) resolve(e Event) (start, end time.Time, p Problems) {
 }
 
 // Slot returns one slot by id.
+// It returns ErrNotFound when there is no such slot.
 func (s *Store) Slot(ctx context.Context, id uint) (Slot, error) {
 	var sl Slot
 	if err := s.db.WithContext(ctx).First(&sl, id).Error; err != nil {
@@ -54,6 +55,8 @@ func (s *Store) Slot(ctx context.Context, id uint) (Slot, error) {
 }
 
 // CreateSlot adds a time slot to a venue; it may not overlap another slot of that venue.
+// It returns ErrNotFound when there is no such venue, and a *ValidationError when the input is not
+// valid.
 func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slot, error) {
 	var sl Slot
 	err := s.write(ctx, func(tx *gorm.DB) error {
@@ -74,6 +77,8 @@ func (s *Store) CreateSlot(ctx context.Context, venueID uint, in SlotInput) (Slo
 }
 
 // UpdateSlot moves a slot; it may not come to overlap another slot of its venue.
+// It returns ErrNotFound when there is no such slot, and a *ValidationError when the input is not
+// valid.
 func (s *Store) UpdateSlot(ctx context.Context, id uint, in SlotInput) (Slot, error) {
 	var sl Slot
 	err := s.write(ctx, func(tx *gorm.DB) error {

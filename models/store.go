@@ -27,6 +27,10 @@ var ErrConflict = errors.New("conflict")
 var ErrInvalidCredentials = errors.New("invalid e-mail address or password")
 
 // Store gives access to Dagplanner's database. It is safe for concurrent use.
+//
+// Each method's doc comment names the sentinel errors it returns (wrapped: test them with
+// errors.Is) and whether input it refuses is a *ValidationError; any write returns ErrClosed
+// once the store is closed, and IsUnavailable reports a database that could not be reached.
 type Store struct {
 	db *gorm.DB
 	// wdb is the connection writes go through. On SQLite it is a single connection: SQLite

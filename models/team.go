@@ -124,6 +124,8 @@ func (s *Store) changeAccount(ctx context.Context, id uint, change func(tx *gorm
 
 // ChangeAccount gives an account another role or venue scope. Demoting the last active admin
 // is ErrLastAdmin. The audit entry says what changed, from what to what.
+// It also returns ErrNotFound when there is no such account, and a *ValidationError when the input
+// is not valid or names an unknown venue.
 func (s *Store) ChangeAccount(ctx context.Context, id uint, in AccountInput) (User, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return User{}, err
@@ -152,6 +154,7 @@ func (s *Store) ChangeAccount(ctx context.Context, id uint, in AccountInput) (Us
 // DeactivateUser switches an account off: it can no longer sign in, and its sign-ins end at
 // once (a browser still holding one is signed out on its next request). Deactivating the last active admin is ErrLastAdmin; deactivating twice
 // changes nothing.
+// It returns ErrNotFound when there is no such account.
 func (s *Store) DeactivateUser(ctx context.Context, id uint) (User, error) {
 	return s.changeAccount(ctx, id, func(tx *gorm.DB, u *User) (*AuditRecord, error) {
 		if !u.Active() {
@@ -168,6 +171,7 @@ func (s *Store) DeactivateUser(ctx context.Context, id uint) (User, error) {
 }
 
 // ReactivateUser switches an account on again; reactivating an active account changes nothing.
+// It returns ErrNotFound when there is no such account.
 func (s *Store) ReactivateUser(ctx context.Context, id uint) (User, error) {
 	return s.changeAccount(ctx, id, func(tx *gorm.DB, u *User) (*AuditRecord, error) {
 		if u.Active() {

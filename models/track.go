@@ -47,6 +47,7 @@ func (s *Store) Tracks(ctx context.Context, eventID uint) ([]Track, error) {
 }
 
 // Track returns one track.
+// It returns ErrNotFound when there is no such track.
 func (s *Store) Track(ctx context.Context, id uint) (Track, error) {
 	var t Track
 	if err := s.db.WithContext(ctx).First(&t, id).Error; err != nil {
@@ -83,6 +84,8 @@ func (s *Store) CreateTrack(ctx context.Context, eventID uint, in TrackInput) (T
 }
 
 // RenameTrack renames a track, and the track of every proposal that has it, together.
+// It returns ErrNotFound when there is no such track, and a *ValidationError when the name is not
+// valid.
 func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Track{}, err
@@ -116,6 +119,7 @@ func (s *Store) RenameTrack(ctx context.Context, id uint, in TrackInput) (Track,
 }
 
 // DeleteTrack removes a track; the proposals and sessions that had it are left without one.
+// It returns ErrNotFound when there is no such track.
 func (s *Store) DeleteTrack(ctx context.Context, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var t Track
@@ -141,6 +145,7 @@ func (s *Store) DeleteTrack(ctx context.Context, id uint) error {
 
 // SetProposalTrack puts a proposal in one of its event's tracks, or in none when track is "".
 // An unknown track is a problem on "track"; a withdrawn proposal is ErrWithdrawn.
+// It returns ErrNotFound when there is no such proposal.
 func (s *Store) SetProposalTrack(ctx context.Context, id uint, track string) (Proposal, error) {
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var p Proposal
@@ -187,6 +192,8 @@ var DecisionStatuses = []string{ProposalAccepted, ProposalReserve, ProposalRejec
 // DecideProposal gives a proposal one of DecisionStatuses and records who decided when; back
 // to "submitted" clears both. A withdrawn proposal is ErrWithdrawn, one its speaker has
 // confirmed or declined ErrSpeakerAnswered.
+// It also returns ErrNotFound when there is no such proposal, ErrConflict when its status changed
+// at the same moment, and a *ValidationError when the input is not valid.
 func (s *Store) DecideProposal(ctx context.Context, id uint, status string, by uint) (Proposal, error) {
 	if !slices.Contains(DecisionStatuses, status) {
 		return Proposal{}, invalid(Problems{"status": {Key: "form.invalid_choice"}})

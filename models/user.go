@@ -96,6 +96,8 @@ func (p Problems) checkPassword(field, password string) {
 var argonParams = &argon2id.Params{Memory: 19 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32}
 
 // CreateUser stores a new account with its password hashed by argon2id.
+// It returns a *ValidationError when the input is not valid or names an unknown venue, and
+// ErrConflict when the address has an account already.
 func (s *Store) CreateUser(ctx context.Context, in UserInput) (User, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return User{}, err
@@ -184,6 +186,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password string) (User,
 }
 
 // User returns one account by id.
+// It returns ErrNotFound when there is no such account.
 func (s *Store) User(ctx context.Context, id uint) (User, error) {
 	var u User
 	if err := s.db.WithContext(ctx).Preload("Venue").First(&u, id).Error; err != nil {

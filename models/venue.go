@@ -122,6 +122,7 @@ func (s *Store) Venues(ctx context.Context, eventID uint) ([]Venue, error) {
 }
 
 // Venue returns one venue by id, with rooms and slots.
+// It returns ErrNotFound when there is no such venue.
 func (s *Store) Venue(ctx context.Context, id uint) (Venue, error) {
 	var v Venue
 	if err := s.preloadVenue(s.db.WithContext(ctx)).First(&v, id).Error; err != nil {
@@ -131,6 +132,7 @@ func (s *Store) Venue(ctx context.Context, id uint) (Venue, error) {
 }
 
 // VenueBySlug returns one venue by its slug, with rooms and slots.
+// It returns ErrNotFound when no venue has the slug.
 func (s *Store) VenueBySlug(ctx context.Context, slug string) (Venue, error) {
 	var v Venue
 	if err := s.preloadVenue(s.db.WithContext(ctx)).Where("slug = ?", slug).First(&v).Error; err != nil {
@@ -175,6 +177,8 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 // UpdateVenue changes a venue's details. A new slug leaves the old one pointing at the venue
 // (see VenueByOldSlug); tickets keep naming it by its TicketKey. Its capacity cannot go below the people registered
 // for it.
+// It returns ErrNotFound when there is no such venue, and a *ValidationError when the input is not
+// valid.
 func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Venue{}, err

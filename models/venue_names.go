@@ -57,6 +57,7 @@ func (s *Store) VenueNames(ctx context.Context, v Venue) ([]string, error) {
 
 // VenueByTicketName returns the venue of the event that a ticket's venue name means: its key,
 // or a slug it has or had.
+// It returns ErrNotFound when no venue of the event has the name.
 func (s *Store) VenueByTicketName(ctx context.Context, eventID uint, name string) (Venue, error) {
 	db := s.db.WithContext(ctx)
 	var id uint

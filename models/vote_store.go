@@ -20,6 +20,8 @@ import (
 // event, while voting is open. An address outside the allowed domains is a problem on the
 // "email" field. Asking again gives another link to the same ballot; whether the address
 // asked before, or voted, makes no difference to the caller.
+// It returns ErrVotingClosed when voting is not open, and a *ValidationError for an address
+// outside the allowed domains.
 func (s *Store) RequestBallot(ctx context.Context, email, lang string) error {
 	event, err := s.openVoteFor(ctx, email)
 	if err != nil {
@@ -120,6 +122,7 @@ func (s *Store) NewVoterToken(ctx context.Context, voterID uint) (string, error)
 }
 
 // Voter returns one voter.
+// It returns ErrNotFound when there is no such voter.
 func (s *Store) Voter(ctx context.Context, id uint) (Voter, error) {
 	var v Voter
 	if err := s.db.WithContext(ctx).First(&v, id).Error; err != nil {
@@ -145,6 +148,7 @@ func voterByToken(tx *gorm.DB, token string) (Voter, error) {
 
 // VerifyVoter finds the voter a ballot link belongs to, and records the first time the link
 // was opened: the voter has proved the address.
+// It returns ErrNotFound when the token leads to no voter.
 func (s *Store) VerifyVoter(ctx context.Context, token string) (Voter, error) {
 	v, err := voterByToken(s.db.WithContext(ctx), token)
 	if err != nil || v.VerifiedAt != nil {
@@ -164,6 +168,7 @@ func (s *Store) VerifyVoter(ctx context.Context, token string) (Voter, error) {
 // when the voter has voted before (ErrAlreadyVoted: the set is final), and an empty set,
 // more votes than the event allows, or a proposal that cannot be voted for (a
 // *ValidationError on "votes").
+// A token that leads to no voter is ErrNotFound.
 func (s *Store) CastVotes(ctx context.Context, token string, proposalIDs []uint) (Voter, error) {
 	ids := slices.Clone(proposalIDs)
 	slices.Sort(ids)
@@ -291,6 +296,7 @@ func (s *Store) VoterInterests(ctx context.Context, eventID uint) ([][]uint, err
 
 // VoterByEmail finds the voter who asked for a ballot with email, by its pseudonym as
 // RequestBallot stores it.
+// It returns ErrNotFound when the address has not asked for a ballot.
 func (s *Store) VoterByEmail(ctx context.Context, eventID uint, email string) (Voter, error) {
 	hash, err := s.voterHash(ctx, eventID, email)
 	if err != nil {

@@ -53,6 +53,8 @@ type WalkInResult struct {
 // The registration window does not apply (people walk in on the day, after it closed). The
 // registration records the event's current privacy version as consent: the door staff tell
 // the person how their data are used, as the door page reminds them.
+// It also returns ErrNotFound when there is no such venue, and a *ValidationError when the input
+// is not valid.
 func (s *Store) WalkIn(ctx context.Context, by Actor, in WalkInInput) (WalkInResult, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return WalkInResult{}, err

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -101,15 +100,8 @@ func (h *Handler) createPerson(c *gin.Context) {
 	if form.Valid() {
 		res, err = h.store.RegisterFor(c.Request.Context(), h.actor(c), in, form.String("over_capacity") == "ja")
 	}
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		form.Problems.Add("email", "person.email_taken")
-	case errors.Is(err, models.ErrVenueFull):
-		form.Problems.Add("over_capacity", "person.venue_full")
-	case err != nil:
+	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrAlreadyRegistered, Field: "email", Key: "person.email_taken"},
+		formAnswer{Err: models.ErrVenueFull, Field: "over_capacity", Key: "person.venue_full"}); !shown {
 		h.fail(c, err)
 		return
 	}

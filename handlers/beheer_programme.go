@@ -119,9 +119,8 @@ func (h *Handler) publishSchedule(c *gin.Context) {
 		}
 		h.askPublishConfirmation(c, attendees, speakers, true)
 		return
-	case errors.Is(err, models.ErrNothingToPublish):
-		h.setFlash(c, "beheer.publish.nothing")
-	case errors.Is(err, models.ErrConflict):
+	case h.flashStoreError(c, err, models.ErrNothingToPublish):
+	case errors.Is(err, models.ErrConflict): // on this page: another organiser published just now
 		h.setFlash(c, "beheer.publish.conflict")
 	case err != nil:
 		h.serverError(c, err)

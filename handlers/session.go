@@ -1,3 +1,6 @@
+// Sessions and signing in: the signed-in account, the flash message, and the middleware that
+// lets only signed-in accounts (with the right role) through.
+
 package handlers
 
 import (
@@ -58,10 +61,12 @@ func (h *Handler) currentSignIn(c *gin.Context) uint {
 	return uint(h.sessions.GetInt(c.Request.Context(), sessionSignInID))
 }
 
+// setFlash keeps a translated message for the next page this browser sees.
 func (h *Handler) setFlash(c *gin.Context, key string, args ...any) {
 	h.sessions.Put(c.Request.Context(), sessionFlash, h.tr(c).T(key, args...))
 }
 
+// popFlash takes the flash message kept for this page, if any.
 func (h *Handler) popFlash(c *gin.Context) string {
 	return h.sessions.PopString(c.Request.Context(), sessionFlash)
 }
@@ -89,75 +94,6 @@ func (h *Handler) requireRole(roles ...string) gin.HandlerFunc {
 		c.Next()
 	}
 }
-
-type loginData struct {
-	Page
-	Back string
-	// SSO is the single sign-on button; nil when the installation has none.
-	SSO *ssoButton
-}
-
-func (h *Handler) showLogin(c *gin.Context) {
-	p := h.page(c, h.tr(c).T("login.title"), "beheer")
-	p.Form = newForm(nil, "email:login.email", "password:login.password")
-	back := localPath(c.Query("terug"))
-	h.render(c, http.StatusOK, "login", loginData{Page: p, Back: back, SSO: h.ssoButton(back)})
-}
-
-func (h *Handler) login(c *gin.Context) {
-	form := postedForm(c, "email:login.email", "password:login.password")
-	email, password := form.String("email"), form.String("password")
-	if email == "" {
-		form.Problems.Add("email", "form.required")
-	}
-	if password == "" {
-		form.Problems.Add("password", "form.required")
-	}
-	var user models.User
-	status := http.StatusUnprocessableEntity
-	if form.Valid() {
-		var err error
-		if user, status, err = h.checkSignIn(c, form, email, password); err != nil {
-			h.serverError(c, err)
-			return
-		}
-	}
-	if !form.Valid() {
-		form.Values.Del("password") // never echo a password back into the page
-		p := h.page(c, h.tr(c).T("login.title"), "beheer")
-		p.Form = form
-		back := localPath(form.String("terug"))
-		h.render(c, status, "login", loginData{Page: p, Back: back, SSO: h.ssoButton(back)})
-		return
-	}
-	back := localPath(form.String("terug"))
-	// An account with a second factor is not signed in yet: it owes its code first (#16 2fa).
-	if has, err := h.store.HasSecondFactor(c.Request.Context(), user.ID); err != nil || has {
-		if err == nil {
-			err = h.beginSecondStep(c, user, back)
-		}
-		if err != nil {
-			h.serverError(c, err)
-		}
-		return
-	}
-	if err := h.startSession(c, user, signInPassword); err != nil {
-		h.serverError(c, err)
-		return
-	}
-	if back == "/" {
-		// The first page the account may use: the dashboard, the proposals for a reviewer,
-		// the scan page for door staff (who have nothing to do in the organiser area).
-		back = h.organiserHome(user)
-	}
-	c.Redirect(http.StatusSeeOther, back)
-}
-
-// Ways of signing in, as the log and the audit trail name them.
-const (
-	signInPassword = "password"
-	signInReset    = "reset" // a new password chosen through the e-mailed link
-)
 
 // startSession signs user in on this browser, once every check the way of signing in
 // (method) asks for has passed. Every way of signing in ends here, so that what a sign-in
@@ -188,17 +124,32 @@ func (h *Handler) startSession(c *gin.Context, user models.User, method string) 
 	return nil
 }
 
-func (h *Handler) logout(c *gin.Context) {
-	if u, ok := h.currentUser(c); ok {
-		ctx := models.WithActor(c.Request.Context(), userActor(u))
-		if err := h.store.EndSignIn(ctx, u.ID, h.currentSignIn(c), models.SignInSignedOut); err != nil && !errors.Is(err, models.ErrNotFound) {
-			h.serverError(c, err)
-			return
-		}
-	}
-	if err := h.sessions.Destroy(c.Request.Context()); err != nil {
-		h.serverError(c, err)
+// requireSignedIn lets any signed-in account through, whatever its role and second factor:
+// for the pages where one sets up that second factor.
+func (h *Handler) requireSignedIn(c *gin.Context) {
+	u, ok := h.currentUser(c)
+	if !ok {
+		c.Redirect(http.StatusSeeOther, "/beheer/inloggen?terug="+c.Request.URL.Path)
+		c.Abort()
 		return
 	}
-	c.Redirect(http.StatusSeeOther, "/")
+	setActor(c, userActor(u))
+	c.Next()
+}
+
+// sessionStoreError answers a request whose web session could not be read or saved: the
+// session layer runs outside the router, so it gets the calm page here, with a request id of
+// its own when the router has not given one yet.
+func (h *Handler) sessionStoreError(w http.ResponseWriter, r *http.Request, err error) {
+	id := w.Header().Get("X-Request-Id")
+	if id == "" {
+		id = newRequestID()
+		w.Header().Set("X-Request-Id", id)
+	}
+	h.log.Error("session store", "id", id, "path", r.URL.Path, "err", err)
+	cookie := ""
+	if c, err := r.Cookie(langCookie); err == nil {
+		cookie = c.Value
+	}
+	h.writeServerError(w, h.catalog.Translator(h.catalog.Negotiate(cookie, r.Header.Get("Accept-Language"))), r.URL.Path, id)
 }

@@ -86,12 +86,8 @@ func (h *Handler) acceptInvitation(c *gin.Context) {
 // invitationFailed answers a link that does not (or no longer) lead to an open invitation
 // with 410 Gone, and an address that got an account meanwhile with 409.
 func (h *Handler) invitationFailed(c *gin.Context, err error) {
-	switch {
-	case errors.Is(err, models.ErrNotFound), errors.Is(err, models.ErrInvitationGone):
-		h.errorPage(c, http.StatusGone, "invitation.gone")
-	case errors.Is(err, models.ErrHasAccount):
-		h.errorPage(c, http.StatusConflict, "invitation.has_account")
-	default:
-		h.serverError(c, err)
-	}
+	h.storeError(c, err, invitationUnknown)
 }
+
+// invitationUnknown: a link that leads to no invitation is as gone as an expired one (410).
+var invitationUnknown = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusGone, Page: "invitation.gone"}}

@@ -211,13 +211,7 @@ func (h *Handler) updatePersonDetails(c *gin.Context) {
 	in := models.DetailsInput{Name: form.String("name"), Email: form.String("email"), Organisation: form.String("organisation"),
 		JobTitle: form.String("job_title"), Dietary: form.String("dietary"), Accessibility: form.String("accessibility")}
 	_, err := h.store.UpdateDetails(c.Request.Context(), h.actor(c), r.ID, in, form.String("details_reason"))
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrAlreadyRegistered):
-		form.Problems.Add("email", "person.email_taken")
-	case err != nil:
+	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrAlreadyRegistered, Field: "email", Key: "person.email_taken"}); !shown {
 		h.fail(c, err)
 		return
 	}
@@ -246,13 +240,7 @@ func (h *Handler) changePersonSessions(c *gin.Context) {
 	if form.Valid() {
 		_, err = h.store.ChangeSessionsFor(c.Request.Context(), h.actor(c), r.ID, sessions, waitlist, "")
 	}
-	var verr *models.ValidationError
-	switch {
-	case errors.As(err, &verr):
-		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrConflict):
-		form.Problems.Add("sessions", "person.is_cancelled")
-	case err != nil:
+	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrConflict, Field: "sessions", Key: "person.is_cancelled"}); !shown {
 		h.fail(c, err)
 		return
 	}
@@ -376,13 +364,12 @@ func (h *Handler) actOnWaitlist(c *gin.Context) {
 			}
 			form.Problems.Add(field, pr.Key, pr.Args...)
 		}
-	case errors.Is(err, models.ErrSessionFull):
-		form.Problems.Add(w.ReasonField(), "person.session_full")
-	case errors.Is(err, models.ErrNotWaitlisted):
-		form.Problems.Add(w.ReasonField(), "person.not_waiting")
-	case err != nil:
-		h.fail(c, err)
-		return
+	default:
+		if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrSessionFull, Field: w.ReasonField()},
+			formAnswer{Err: models.ErrNotWaitlisted, Field: w.ReasonField()}); !shown {
+			h.fail(c, err)
+			return
+		}
 	}
 	if !form.Valid() {
 		h.renderPerson(c, http.StatusUnprocessableEntity, r.ID, form, false)

@@ -40,17 +40,17 @@ type ImportDoneJSON struct {
 	Unchanged int `json:"unchanged"`
 }
 
+// unknownImportVenue answers an import into a venue that does not exist.
+var unknownImportVenue = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusNotFound,
+	Code: "not_found", Key: "form.unknown_venue", Field: "venue"}}
+
 // importRegistrationsAPI imports a CSV or XLSX body into a venue (see ImportRegistrations):
 // 200 with the report on a dry run or any problem, 201 with the counts when imported.
 func (h *Handler) importRegistrationsAPI(c *gin.Context) {
 	tr := h.tr(c)
 	v, err := h.store.VenueBySlug(c.Request.Context(), c.Query("venue"))
-	if errors.Is(err, models.ErrNotFound) {
-		h.apiError(c, http.StatusNotFound, "not_found", tr.T("form.unknown_venue"), map[string]string{"venue": tr.T("form.unknown_venue")})
-		return
-	}
 	if err != nil {
-		h.serverError(c, err)
+		h.apiStoreError(c, err, unknownImportVenue)
 		return
 	}
 	if !h.actingUser(c).CanManageVenue(v.ID) {

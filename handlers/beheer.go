@@ -1,3 +1,6 @@
+// The organiser area (/beheer): its shell (navigation, the venue switch) and the checks
+// every organiser page shares (may this account manage the event, this venue; ids in paths).
+
 package handlers
 
 import (
@@ -270,4 +273,62 @@ func pageRoutes(routes gin.RoutesInfo) map[string]bool {
 		}
 	}
 	return out
+}
+
+// requireEventManager refuses venue-scoped and non-organiser accounts; it reports whether
+// the request may go on.
+func (h *Handler) requireEventManager(c *gin.Context) bool {
+	if u, ok := h.currentUser(c); ok && u.CanManageEvent() {
+		return true
+	}
+	h.errorPage(c, http.StatusForbidden, "error.forbidden")
+	return false
+}
+
+// managedEvent is the current event, for a request by someone who may manage it as a whole;
+// anyone else gets the 403 page and false.
+func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
+	if !h.requireEventManager(c) {
+		return models.Event{}, false
+	}
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		h.fail(c, err)
+		return models.Event{}, false
+	}
+	return event, true
+}
+
+// paramID reads a numeric id from the path; anything else is a 404.
+func (h *Handler) paramID(c *gin.Context, name string) (uint, bool) {
+	id, err := strconv.ParseUint(c.Param(name), 10, 32)
+	if err != nil || id == 0 {
+		h.notFound(c)
+		return 0, false
+	}
+	return uint(id), true
+}
+
+// venueFromPath loads the venue whose id is in the path and checks the account may manage
+// it; when not, it has answered (404 or 403) and reports false.
+func (h *Handler) venueFromPath(c *gin.Context) (models.Venue, bool) {
+	id, ok := h.paramID(c, "venue")
+	if !ok {
+		return models.Venue{}, false
+	}
+	return h.managedVenue(c, id)
+}
+
+// managedVenue loads a venue by id and checks the account may manage it.
+func (h *Handler) managedVenue(c *gin.Context, venueID uint) (models.Venue, bool) {
+	v, err := h.store.Venue(c.Request.Context(), venueID)
+	if err != nil {
+		h.fail(c, err)
+		return models.Venue{}, false
+	}
+	if u, ok := h.currentUser(c); !ok || !u.CanManageVenue(v.ID) {
+		h.errorPage(c, http.StatusForbidden, "error.forbidden")
+		return models.Venue{}, false
+	}
+	return v, true
 }

@@ -275,18 +275,5 @@ func (h *Handler) upgradeSession(c *gin.Context) error {
 	return nil
 }
 
-// requireSignedIn lets any signed-in account through, whatever its role and second factor:
-// for the pages where one sets up that second factor.
-func (h *Handler) requireSignedIn(c *gin.Context) {
-	u, ok := h.currentUser(c)
-	if !ok {
-		c.Redirect(http.StatusSeeOther, "/beheer/inloggen?terug="+c.Request.URL.Path)
-		c.Abort()
-		return
-	}
-	setActor(c, userActor(u))
-	c.Next()
-}
-
 // isStrongMethod reports whether a way of signing in includes a second factor.
 func isStrongMethod(method string) bool { return slices.Contains(strongMethods, method) }

@@ -66,10 +66,7 @@ func (h *Handler) sendMessage(c *gin.Context) {
 	case errors.Is(err, models.ErrRecipientsChanged):
 		h.renderMessage(c, http.StatusConflict, m, nil, true)
 		return
-	case errors.Is(err, models.ErrNoRecipients):
-		h.setFlash(c, "message.nobody_now")
-	case errors.Is(err, models.ErrMessageDone):
-		h.setFlash(c, "message.already_done")
+	case h.flashStoreError(c, err, models.ErrNoRecipients, models.ErrMessageDone):
 	case err != nil:
 		h.fail(c, err)
 		return
@@ -101,8 +98,7 @@ func (h *Handler) scheduleMessage(c *gin.Context, m models.Message, form *Form) 
 		form.Merge(verr.Problems)
 		h.renderMessage(c, http.StatusUnprocessableEntity, m, form, false)
 		return
-	case errors.Is(err, models.ErrMessageDone):
-		h.setFlash(c, "message.already_done")
+	case h.flashStoreError(c, err, models.ErrMessageDone):
 	case err != nil:
 		h.fail(c, err)
 		return
@@ -159,8 +155,7 @@ func (h *Handler) cancelMessage(c *gin.Context) {
 	}
 	n, err := h.store.CancelMessage(c.Request.Context(), h.actor(c), m.ID)
 	switch {
-	case errors.Is(err, models.ErrMessageDone):
-		h.setFlash(c, "message.already_done")
+	case h.flashStoreError(c, err, models.ErrMessageDone):
 	case err != nil:
 		h.fail(c, err)
 		return

@@ -207,11 +207,8 @@ func (h *Handler) saveReview(c *gin.Context) {
 	switch {
 	case errors.As(err, &verr):
 		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrWithdrawn):
-		h.errorPage(c, http.StatusConflict, "error.proposal_withdrawn")
-		return
 	case err != nil:
-		h.fail(c, err)
+		h.storeError(c, err) // a withdrawn proposal's 409 page, 404, or 500
 		return
 	case form.Valid():
 		h.setFlash(c, "review.saved")

@@ -136,8 +136,7 @@ func (h *Handler) saveMessage(c *gin.Context, editing *models.Message) {
 		form.Merge(messageProblems(verr.Problems))
 		h.renderMessageForm(c, http.StatusUnprocessableEntity, editing, form)
 		return
-	case errors.Is(err, models.ErrMessageDone):
-		h.setFlash(c, "message.already_done")
+	case h.flashStoreError(c, err, models.ErrMessageDone):
 		c.Redirect(http.StatusSeeOther, messagePath(editing.ID))
 		return
 	case err != nil:

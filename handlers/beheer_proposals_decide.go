@@ -70,17 +70,15 @@ func (h *Handler) proposalChangeFailed(c *gin.Context, err error, prop models.Pr
 	case errors.As(err, &verr):
 		form.Merge(verr.Problems)
 		h.renderProposalReview(c, http.StatusUnprocessableEntity, prop, form)
-	case errors.Is(err, models.ErrWithdrawn):
-		h.errorPage(c, http.StatusConflict, "error.proposal_withdrawn")
-	case errors.Is(err, models.ErrSpeakerAnswered):
-		h.errorPage(c, http.StatusConflict, "error.proposal_answered")
-	case errors.Is(err, models.ErrConflict):
-		h.errorPage(c, http.StatusConflict, "error.proposal_changed")
 	default:
-		h.fail(c, err)
+		h.storeError(c, err, proposalChanged)
 	}
 	return true
 }
+
+// proposalChanged is what a bare conflict means when deciding on a proposal: it changed
+// meanwhile. (A withdrawn or answered proposal has its own page in the table.)
+var proposalChanged = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Page: "error.proposal_changed"}}
 
 var trackFields = []string{"name:track.name"}
 
