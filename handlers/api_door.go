@@ -17,6 +17,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/door"
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
@@ -408,8 +409,8 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	out := h.checkInJSON(c, p, res)
-	out.Message = h.checkInMessage(c, out)
+	out, loc := h.checkInJSON(c, p, res)
+	out.Message = checkInMessage(tr.In(loc), out)
 	c.JSON(http.StatusOK, out)
 }
 
@@ -431,29 +432,30 @@ func (h *Handler) doorScanner(c *gin.Context) door.Scanner {
 		}}
 }
 
-// checkInJSON is a scan's result as the door API answers it, its times in the event's zone.
-func (h *Handler) checkInJSON(c *gin.Context, p doorPrincipal, res door.Result) CheckInJSON {
-	out := CheckInJSON{Result: res.Outcome.Result()}
+// checkInJSON is a scan's result as the door API answers it, with its times in the event's
+// zone, loc (nil when the answer has no times).
+func (h *Handler) checkInJSON(c *gin.Context, p doorPrincipal, res door.Result) (out CheckInJSON, loc *time.Location) {
+	out = CheckInJSON{Result: res.Outcome.Result()}
 	switch res.Outcome {
 	case door.Unknown, door.BadSignature:
-		return out
+		return out, nil
 	case door.WrongVenue:
 		out.Venue, out.VenueName, out.Cancelled = res.Venue.Slug, res.Venue.Name, res.Cancelled
-		return out
+		return out, nil
 	}
 	r := res.Registration
 	out.Venue, out.VenueName, out.Conflict = p.Venue.Slug, p.Venue.Name, res.Conflict
 	out.Registration = r.ID
 	out.Attendee = &AttendeeJSON{Name: r.Name, Organisation: r.Organisation}
 	if res.Outcome == door.Admitted || res.Outcome == door.AlreadyIn {
-		loc := h.eventZone(c, p.Venue.EventID)
+		loc = h.eventZone(c, p.Venue.EventID)
 		out.ID = res.CheckIn.ID
 		out.CheckedInAt = rfc3339(res.ScannedAt, loc)
 		out.FirstCheckedInAt = rfc3339(res.CheckIn.CheckedInAt, loc)
 		out.Door = res.CheckIn.Door
 		out.Session = firstSessionJSON(res.Session, loc)
 	}
-	return out
+	return out, loc
 }
 
 // validateCheckIn checks the request's shape; the code itself is judged by the scan.
@@ -480,9 +482,8 @@ func (h *Handler) learnTicketCodes(ctx context.Context, keys *eventKeys, venues 
 	return door.LearnCodes(ctx, h.store, keys.codes, venues)
 }
 
-// checkInMessage is the answer in words, in the door's language.
-func (h *Handler) checkInMessage(c *gin.Context, out CheckInJSON) string {
-	tr := h.tr(c)
+// checkInMessage is the answer in words, in the door's language and the event's time zone.
+func checkInMessage(tr *locale.Translator, out CheckInJSON) string {
 	switch out.Result {
 	case models.CheckInAdmitted:
 		return tr.T("checkin.admitted", "Name", out.Attendee.Name)
