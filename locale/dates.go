@@ -29,6 +29,9 @@ func Zone() *time.Location { return amsterdam }
 // In returns a translator like t that shows dates and times in loc, the event's time zone
 // (nil: DefaultZone). Translators from a Catalog show them in DefaultZone.
 func (t *Translator) In(loc *time.Location) *Translator {
+	if loc == nil {
+		loc = amsterdam
+	}
 	if loc == t.Zone() {
 		return t
 	}
