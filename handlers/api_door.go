@@ -16,6 +16,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/door"
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
@@ -348,9 +350,6 @@ func writeListJSON(w io.Writer, out CheckInListJSON) error {
 	return err
 }
 
-// maxOfflineAge is how old an offline scan may say it is: a door is offline for hours at most.
-const maxOfflineAge = 24 * time.Hour
-
 // CheckInRequest is the body of POST /api/v1/checkins: a code read from a QR code or typed,
 // or a registration found by name.
 type CheckInRequest struct {
@@ -384,6 +383,8 @@ type AttendeeJSON struct {
 	Organisation string `json:"organisation"`
 }
 
+// createCheckIn answers a scan: the door page's, a device's, and the offline queue's when
+// it sends its scans again. The door package judges it.
 func (h *Handler) createCheckIn(c *gin.Context) {
 	p, ok := h.doorPrincipal(c)
 	if !ok {
@@ -398,36 +399,8 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), fields)
 		return
 	}
-	ticket, ok, err := h.ticketFromScan(c, p, req)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	answer := func(out CheckInJSON) {
-		out.Message = h.checkInMessage(c, out)
-		c.JSON(http.StatusOK, out)
-	}
-	if !ok {
-		answer(CheckInJSON{Result: models.CheckInInvalid})
-		return
-	}
-	if wrong, err := h.wrongVenue(c, p, ticket); err != nil {
-		h.serverError(c, err)
-		return
-	} else if wrong != nil {
-		answer(*wrong)
-		return
-	}
-	now := h.store.Now()
-	if req.ScannedAt != nil && (req.ScannedAt.After(now) || req.ScannedAt.Before(now.Add(-maxOfflineAge))) {
-		// A device clock ahead of ours cannot make a scan come later, nor one that was reset to
-		// 1970 make it come first: such a scan counts as made now.
-		req.ScannedAt = &now
-	}
-	outcome, err := h.store.CheckIn(c.Request.Context(), models.CheckInInput{
-		VenueID: p.Venue.ID, RegistrationID: uint(ticket.ID), TicketVersion: int(ticket.Version),
-		Door: p.Door, DeviceTokenID: p.DeviceTokenID, UserID: p.UserID, ScanID: req.ScanID, ScannedAt: req.ScannedAt,
-	})
+	res, err := h.doorScanner(c).Scan(c.Request.Context(), p.door(),
+		door.Scan{Code: req.Code, Registration: req.Registration, ScanID: req.ScanID, ScannedAt: req.ScannedAt})
 	if errors.Is(err, models.ErrScanIDReused) {
 		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), map[string]string{"scan_id": tr.T("checkin.scan_id_reused")})
 		return
@@ -436,42 +409,53 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	out := CheckInJSON{Result: outcome.Result, Venue: p.Venue.Slug, VenueName: p.Venue.Name, Conflict: outcome.Conflict}
-	if outcome.Result == models.CheckInInvalid || outcome.Result == models.CheckInWrongVenue {
-		// A name search hit at another venue, or a registration that no longer exists.
-		answer(CheckInJSON{Result: models.CheckInInvalid})
-		return
+	out, loc := h.checkInJSON(c, p, res)
+	out.Message = checkInMessage(tr.In(loc), out)
+	c.JSON(http.StatusOK, out)
+}
+
+// door is the principal as the door package knows it.
+func (p doorPrincipal) door() door.Door {
+	return door.Door{Venue: p.Venue, Name: p.Door, DeviceTokenID: p.DeviceTokenID, UserID: p.UserID}
+}
+
+// doorScanner judges scans with the event's keys as this process keeps them, reading a
+// venue's tickets again for an unknown code at most five times a second.
+func (h *Handler) doorScanner(c *gin.Context) door.Scanner {
+	return door.Scanner{Store: h.store, Allow: h.codeFills.Allow,
+		Keys: func(_ context.Context, eventID uint) (door.Keys, error) {
+			k, err := h.keysOf(c, eventID)
+			if err != nil {
+				return door.Keys{}, err
+			}
+			return door.Keys{PublicKey: k.key.PublicKey, Codes: k.codes}, nil
+		}}
+}
+
+// checkInJSON is a scan's result as the door API answers it, with its times in the event's
+// zone, loc (nil when the answer has no times).
+func (h *Handler) checkInJSON(c *gin.Context, p doorPrincipal, res door.Result) (out CheckInJSON, loc *time.Location) {
+	out = CheckInJSON{Result: res.Outcome.Result()}
+	switch res.Outcome {
+	case door.Unknown, door.BadSignature:
+		return out, nil
+	case door.WrongVenue:
+		out.Venue, out.VenueName, out.Cancelled = res.Venue.Slug, res.Venue.Name, res.Cancelled
+		return out, nil
 	}
-	r := outcome.Registration
+	r := res.Registration
+	out.Venue, out.VenueName, out.Conflict = p.Venue.Slug, p.Venue.Name, res.Conflict
 	out.Registration = r.ID
 	out.Attendee = &AttendeeJSON{Name: r.Name, Organisation: r.Organisation}
-	if outcome.Result == models.CheckInAdmitted || outcome.Result == models.CheckInAlreadyIn {
-		scanned := now
-		if req.ScannedAt != nil {
-			scanned = *req.ScannedAt
-		}
-		if outcome.Result == models.CheckInAdmitted {
-			scanned = outcome.CheckIn.CheckedInAt
-		}
-		out.ID = outcome.CheckIn.ID
-		loc := h.eventZone(c, p.Venue.EventID)
-		out.CheckedInAt = rfc3339(scanned, loc)
-		out.FirstCheckedInAt = rfc3339(outcome.CheckIn.CheckedInAt, loc)
-		out.Door = outcome.CheckIn.Door
-		first := outcome.Session
-		if first == nil {
-			f, ok, err := h.store.FirstSessionOf(c.Request.Context(), r.ID)
-			if err != nil {
-				h.serverError(c, err)
-				return
-			}
-			if ok {
-				first = &f
-			}
-		}
-		out.Session = firstSessionJSON(first, loc)
+	if res.Outcome == door.Admitted || res.Outcome == door.AlreadyIn {
+		loc = h.eventZone(c, p.Venue.EventID)
+		out.ID = res.CheckIn.ID
+		out.CheckedInAt = rfc3339(res.ScannedAt, loc)
+		out.FirstCheckedInAt = rfc3339(res.CheckIn.CheckedInAt, loc)
+		out.Door = res.CheckIn.Door
+		out.Session = firstSessionJSON(res.Session, loc)
 	}
-	answer(out)
+	return out, loc
 }
 
 // validateCheckIn checks the request's shape; the code itself is judged by the scan.
@@ -492,102 +476,14 @@ func validateCheckIn(req CheckInRequest, t func(string, ...any) string) map[stri
 	return fields
 }
 
-// ticketFromScan reads the ticket a scan names: a signed QR payload, a short code typed from
-// the paper, or a registration picked by name. ok is false when it names no ticket.
-func (h *Handler) ticketFromScan(c *gin.Context, p doorPrincipal, req CheckInRequest) (tickets.Ticket, bool, error) {
-	if req.Registration != 0 {
-		if req.Registration > 1<<32-1 {
-			return tickets.Ticket{}, false, nil
-		}
-		return tickets.Ticket{ID: uint32(req.Registration), Venue: p.Venue.TicketName()}, true, nil
-	}
-	keys, err := h.keysOf(c, p.Venue.EventID)
-	if err != nil {
-		return tickets.Ticket{}, false, err
-	}
-	// Handheld scanners may add a line end; QR payloads are upper case.
-	code := strings.TrimSpace(req.Code)
-	if strings.HasPrefix(code, "DP1") {
-		t, err := tickets.NewVerifier(keys.key.PublicKey).Verify(code)
-		return t, err == nil, nil
-	}
-	code = tickets.NormalizeCode(code)
-	if t, ok := keys.codes.Lookup(code); ok {
-		return t, true, nil
-	}
-	// Not in the book yet: add the tickets of the event's venues it lacks (the book signs only
-	// those), another venue's too, so that its code gets the same answer as its QR code: "for
-	// another venue", never "unknown". A burst of unknown codes reads the tickets at most five
-	// times a second.
-	if !h.codeFills.Allow(p.Venue.Slug) {
-		return tickets.Ticket{}, false, nil
-	}
-	venues, err := h.store.Venues(c.Request.Context(), p.Venue.EventID)
-	if err != nil {
-		return tickets.Ticket{}, false, err
-	}
-	if err := h.learnTicketCodes(c.Request.Context(), keys, venues); err != nil {
-		return tickets.Ticket{}, false, err
-	}
-	t, ok := keys.codes.Lookup(code)
-	return t, ok, nil
-}
-
 // learnTicketCodes puts the codes of every ticket the venues have issued into the event's
-// code book, older versions too (to tell "superseded" from "unknown"), so that a typed code
-// can be looked up. It costs a signature per ticket version the book lacks.
+// code book (see door.LearnCodes).
 func (h *Handler) learnTicketCodes(ctx context.Context, keys *eventKeys, venues []models.Venue) error {
-	for _, v := range venues {
-		versions, err := h.store.VenueTickets(ctx, v.ID)
-		if err != nil {
-			return err
-		}
-		// Tickets issued before keys carry the venue's slug of the day.
-		names := []string{v.TicketName()}
-		if v.Slug != v.TicketName() {
-			names = append(names, v.Slug)
-		}
-		for id, version := range versions {
-			for ver := 1; ver <= version; ver++ {
-				for _, name := range names {
-					keys.codes.Code(tickets.Ticket{ID: uint32(id), Venue: name, Version: uint16(ver)})
-				}
-			}
-		}
-	}
-	return nil
+	return door.LearnCodes(ctx, h.store, keys.codes, venues)
 }
 
-// wrongVenue answers a ticket of another venue: which one, and whether it was cancelled, as
-// its QR code and its typed code both get. It is nil for a ticket of the door's own venue,
-// also one that names it by a slug it had when the ticket was issued.
-func (h *Handler) wrongVenue(c *gin.Context, p doorPrincipal, ticket tickets.Ticket) (*CheckInJSON, error) {
-	if ticket.Venue == p.Venue.TicketName() {
-		return nil, nil
-	}
-	ctx := c.Request.Context()
-	out := CheckInJSON{Result: models.CheckInWrongVenue, Venue: ticket.Venue}
-	v, err := h.store.VenueByTicketName(ctx, p.Venue.EventID, ticket.Venue)
-	switch {
-	case errors.Is(err, models.ErrNotFound):
-	case err != nil:
-		return nil, err
-	case v.ID == p.Venue.ID:
-		return nil, nil
-	default:
-		out.Venue, out.VenueName = v.Slug, v.Name
-	}
-	r, err := h.store.Registration(ctx, uint(ticket.ID))
-	if err != nil && !errors.Is(err, models.ErrNotFound) {
-		return nil, err
-	}
-	out.Cancelled = err == nil && r.Status != models.RegistrationActive
-	return &out, nil
-}
-
-// checkInMessage is the answer in words, in the door's language.
-func (h *Handler) checkInMessage(c *gin.Context, out CheckInJSON) string {
-	tr := h.tr(c)
+// checkInMessage is the answer in words, in the door's language and the event's time zone.
+func checkInMessage(tr *locale.Translator, out CheckInJSON) string {
 	switch out.Result {
 	case models.CheckInAdmitted:
 		return tr.T("checkin.admitted", "Name", out.Attendee.Name)

@@ -14,7 +14,7 @@ import (
 // voorstel aanvaard · locatie Zwolle"), with the event's venues and sessions read once.
 func (h *Handler) audienceNamer(c *gin.Context, event models.Event) (func(models.Audience) string, error) {
 	ctx := c.Request.Context()
-	tr := h.tr(c)
+	tr := h.tr(c).In(event.Location())
 	venues, err := h.store.Venues(ctx, event.ID)
 	if err != nil {
 		return nil, err

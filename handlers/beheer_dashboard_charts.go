@@ -38,8 +38,8 @@ const rankedSessions = 8
 // manages).
 func (h *Handler) dashboardCharts(c *gin.Context, data *dashboardData) ([]chartView, error) {
 	ctx := c.Request.Context()
-	tr := h.tr(c)
 	e, venues := *data.Event, data.Venues
+	tr := h.tr(c).In(e.Location())
 	scope := make([]uint, len(venues))
 	for i, v := range venues {
 		scope[i] = v.Venue.ID
@@ -310,7 +310,7 @@ func arrivalsPerDoorChart(tr *locale.Translator, p Page, venues []venueFigures, 
 		first = last.Add(-arrivalsStretch * (arrivalsMaxColumns - 1))
 	}
 	columns := int(last.Sub(first)/arrivalsStretch) + 1
-	manyDays := localDay(first, locale.Zone()) != localDay(last, locale.Zone())
+	manyDays := localDay(first, tr.Zone()) != localDay(last, tr.Zone())
 	cs := charts.Columns{ID: view.ID, Title: view.Title, XAxis: p.T("dashboard.chart.time_axis"), YAxis: p.T("dashboard.chart.arrivals_axis"),
 		RowHeader: p.T("dashboard.chart.from"), Total: p.T("dashboard.chart.total"), Numbers: numberFormat(p)}
 	for i := range columns {
@@ -319,7 +319,7 @@ func arrivalsPerDoorChart(tr *locale.Translator, p Page, venues []venueFigures, 
 		if manyDays {
 			pt.Label = tr.ShortDateTime(t)
 		}
-		if t.In(locale.Zone()).Minute() == 0 {
+		if t.In(tr.Zone()).Minute() == 0 {
 			pt.Tick = tr.Time(t)
 		}
 		cs.Points = append(cs.Points, pt)

@@ -103,7 +103,7 @@ func (h *Handler) scheduleMessage(c *gin.Context, m models.Message, form *Form) 
 		h.fail(c, err)
 		return
 	default:
-		h.setFlash(c, "message.scheduled_flash", "When", h.tr(c).DateTime(at))
+		h.setFlash(c, "message.scheduled_flash", "When", h.tr(c).In(event.Location()).DateTime(at))
 	}
 	c.Redirect(http.StatusSeeOther, messagePath(m.ID))
 }

@@ -61,42 +61,27 @@ func (h *Handler) planSchedule(c *gin.Context) {
 		c.Redirect(http.StatusSeeOther, back)
 		return
 	}
-	d, err := h.store.PlanningData(ctx, event.ID)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	var published []models.PublishedSession
-	if v, err := h.store.LatestScheduleVersion(ctx, event.ID); err == nil {
-		published = v.Sessions
-	} else if !errors.Is(err, models.ErrNotFound) {
-		h.serverError(c, err)
-		return
-	}
-	ep, err := schedule.PlanEvent(d, published, venueID, schedule.Request{Mode: mode, Seed: seed, Iterations: 200000, TimeLimit: planBudget})
+	res, err := schedule.RunPlanner(ctx, h.store, schedule.PlannerRun{EventID: event.ID, VenueID: venueID, Apply: true,
+		Request: schedule.Request{Mode: mode, Seed: seed, Iterations: 200000, TimeLimit: planBudget}})
 	var inf *schedule.InfeasibleError
+	var notApplied *schedule.ApplyError
+	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &inf):
 		h.log.Info("schedule plan infeasible", "event", event.ID, "reason", inf.Error())
-		h.sessions.Put(ctx, sessionFlash, infeasibleFlash(h.tr(c), ep.Problem, inf))
+		h.sessions.Put(ctx, sessionFlash, infeasibleFlash(h.tr(c), res.Problem, inf))
+		c.Redirect(http.StatusSeeOther, back)
+		return
+	case errors.As(err, &notApplied) && (errors.Is(err, models.ErrConflict) || errors.As(err, &verr)):
+		// Someone pinned or placed a session meanwhile: nothing was applied.
+		h.setFlash(c, "beheer.plan.conflict")
 		c.Redirect(http.StatusSeeOther, back)
 		return
 	case err != nil:
 		h.serverError(c, err)
 		return
 	}
-	moves := ep.Moves()
-	if err := h.store.ApplyPlan(ctx, event.ID, d.Event.TimetableRevision, moves); err != nil {
-		var verr *models.ValidationError
-		if !errors.Is(err, models.ErrConflict) && !errors.As(err, &verr) {
-			h.serverError(c, err)
-			return
-		}
-		// Someone pinned or placed a session meanwhile: nothing was applied.
-		h.setFlash(c, "beheer.plan.conflict")
-		c.Redirect(http.StatusSeeOther, back)
-		return
-	}
+	ep, moves := res.EventPlan, res.Moves
 	h.log.Info("schedule planned", "event", event.ID, "venue", slug, "mode", c.PostForm("mode"), "seed", seed,
 		"changes", len(moves), "unplaced", len(ep.Result.Unplaced))
 	key := sessionFlash

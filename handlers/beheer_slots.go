@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -64,7 +63,7 @@ func (h *Handler) editSlot(c *gin.Context) {
 		return
 	}
 	p := h.page(c, h.tr(c).T("beheer.slot.edit_title", "Venue", v.Name), "beheer")
-	zone := locale.Zone()
+	zone := p.Zone()
 	p.Form = newForm(url.Values{"start": {sl.StartsAt.In(zone).Format("15:04")}, "end": {sl.EndsAt.In(zone).Format("15:04")}}, slotFields...)
 	h.render(c, http.StatusOK, "beheer/slot_form", slotFormData{Page: p, Venue: v, Slot: &sl})
 }

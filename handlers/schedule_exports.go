@@ -87,7 +87,7 @@ func (h *Handler) venueScheduleICal(c *gin.Context) {
 
 func (h *Handler) venueSchedulePDF(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
-		tr := h.exportLang(c)
+		tr := h.exportLang(c).In(p.Location())
 		p = p.In(string(tr.Lang()))
 		h.writeExport(c, "application/pdf", "programma-"+c.Param("slug")+".pdf", func(w io.Writer) error {
 			return schedule.VenueProgrammePDF(w, p, c.Param("slug"), tr)
@@ -97,7 +97,7 @@ func (h *Handler) venueSchedulePDF(c *gin.Context) {
 
 func (h *Handler) venueDoorSignsPDF(c *gin.Context) {
 	if p, ok := h.publishedProgramme(c); ok {
-		tr := h.exportLang(c)
+		tr := h.exportLang(c).In(p.Location())
 		p = p.In(string(tr.Lang()))
 		h.writeExport(c, "application/pdf", "deurbordjes-"+c.Param("venue")+".pdf", func(w io.Writer) error {
 			return schedule.DoorSignsPDF(w, p, c.Param("venue"), tr)

@@ -76,7 +76,7 @@ func (h *Handler) sendTicket(c *gin.Context, r models.Registration) {
 		h.serverError(c, err)
 		return
 	}
-	tr := h.catalog.Translator(locale.Lang(r.Lang))
+	tr := h.catalog.Translator(locale.Lang(r.Lang)).In(event.Location())
 	data := tickets.Issue(signer, event, r.Venue, r, tr)
 	h.sendPDF(c, "ticket-"+r.Venue.Slug+".pdf", "inline", func(w io.Writer) error { return h.tickets.Ticket(w, data) })
 }
@@ -205,6 +205,6 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 	if !h.recordExport(c, models.ExportRecord{Kind: models.ExportDoorList, VenueID: v.ID, Rows: len(regs)}) {
 		return
 	}
-	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c), string(h.tr(c).Lang()))
+	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c).In(event.Location()), string(h.tr(c).Lang()))
 	h.sendLargePDF(c, "deurlijst-"+v.Slug+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
 }

@@ -84,6 +84,9 @@ func (p Page) Time(t time.Time) string { return p.tr.Time(t) }
 // TimeRange formats a span ("10:30–11:30").
 func (p Page) TimeRange(a, b time.Time) string { return p.tr.TimeRange(a, b) }
 
+// Zone is the time zone the page shows dates and times in: the event's.
+func (p Page) Zone() *time.Location { return p.tr.Zone() }
+
 // TextLang is the language event content is shown in on this page, given its English version
 // en: "en", or "nl" for the Dutch an English page falls back to; templates put it in a lang
 // attribute.
@@ -218,6 +221,7 @@ func (h *Handler) page(c *gin.Context, title, section string) Page {
 	if err == nil {
 		p.EventName = e.Name
 		p.Contact = e.ContactEmail
+		p.tr = tr.In(e.Location()) // dates and times in the event's time zone
 	}
 	if u, ok := h.currentUser(c); ok {
 		p.User = &u

@@ -1,5 +1,6 @@
 // Package locale holds Dagplanner's message catalogues (Dutch first, English
-// second), language negotiation and date formatting in Europe/Amsterdam.
+// second), language negotiation and date formatting in an event's time zone
+// (Europe/Amsterdam by default).
 package locale
 
 import (
@@ -9,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/BurntSushi/toml"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -178,6 +180,8 @@ type Translator struct {
 	c         *Catalog
 	lang      Lang
 	localizer *goi18n.Localizer
+	// zone is where dates and times are shown; nil is DefaultZone (see In).
+	zone *time.Location
 }
 
 // Lang returns the translator's language.

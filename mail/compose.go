@@ -225,7 +225,7 @@ func (c *Composer) ticketPDF(ctx context.Context, event models.Event, r models.R
 	if err != nil {
 		return nil, err
 	}
-	data := tickets.Issue(tickets.NewSigner(key.PrivateKey), event, r.Venue, r, cat.Translator(locale.Lang(lang)))
+	data := tickets.Issue(tickets.NewSigner(key.PrivateKey), event, r.Venue, r, cat.Translator(locale.Lang(lang)).In(event.Location()))
 	var buf bytes.Buffer
 	if err := c.Tickets.Ticket(&buf, data); err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 	if err != nil {
 		return templateData{}, err
 	}
-	tr := cat.Translator(locale.Lang(lang))
+	tr := cat.Translator(locale.Lang(lang)).In(e.Location())
 	d := templateData{
 		Name: r.Name, Event: e.Name, Date: tr.Date(e.Day()),
 		Venue: r.Venue.NameIn(lang), Address: r.Venue.Address, Site: c.base() + "/", OnBehalf: msg.OnBehalf,

@@ -99,11 +99,11 @@ func (c *Composer) writeMessage(ctx context.Context, m models.Message, p models.
 	if err != nil {
 		return Message{}, err
 	}
-	tr := cat.Translator(locale.Lang(lang))
 	event, err := c.event(ctx, m.EventID)
 	if err != nil {
 		return Message{}, err
 	}
+	tr := cat.Translator(locale.Lang(lang)).In(event.Location())
 	values := map[string]string{"naam": p.DisplayName(), "organisatie": p.Organisation, "evenement": event.Name,
 		"datum": tr.Date(event.Day())}
 	if r := p.Registration; r != nil {

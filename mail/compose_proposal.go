@@ -45,7 +45,7 @@ func (c *Composer) composeProposal(ctx context.Context, msg models.OutboxMessage
 	lang := langOf(msg.Lang)
 	d := proposalData{Name: p.SpeakerName, Speaker: p.SpeakerName, Event: event.Name, Title: p.Title}
 	if event.ProposalsCloseAt != nil {
-		d.Deadline = cat.Translator(locale.Lang(lang)).DateTime(*event.ProposalsCloseAt)
+		d.Deadline = cat.Translator(locale.Lang(lang)).In(event.Location()).DateTime(*event.ProposalsCloseAt)
 	}
 	switch msg.Kind {
 	case models.MailProposalReceived:

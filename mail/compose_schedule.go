@@ -50,7 +50,7 @@ func (c *Composer) composeSpeakerSchedule(ctx context.Context, msg models.Outbox
 		return Message{}, err
 	}
 	lang := langOf(msg.Lang)
-	tr := cat.Translator(locale.Lang(lang))
+	tr := cat.Translator(locale.Lang(lang)).In(event.Location())
 	vc, err := c.loadVersionChanges(ctx, sp.EventID, version)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)

@@ -44,7 +44,7 @@ func (c *Composer) composeInvitation(ctx context.Context, msg models.OutboxMessa
 		return Message{}, err
 	}
 	lang := langOf(msg.Lang)
-	tr := cat.Translator(locale.Lang(lang))
+	tr := cat.Translator(locale.Lang(lang)).In(event.Location())
 	d := invitationData{Event: event.Name, Role: tr.T("team.role." + inv.Role), Expires: tr.DateTime(inv.ExpiresAt)}
 	if inv.Venue != nil {
 		d.Venue = inv.Venue.Name

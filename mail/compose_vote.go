@@ -43,7 +43,7 @@ func (c *Composer) composeBallot(ctx context.Context, msg models.OutboxMessage) 
 	lang := langOf(msg.Lang)
 	d := ballotData{Event: event.Name, Limit: event.VoteLimit()}
 	if event.VotingClosesAt != nil {
-		d.Closes = cat.Translator(locale.Lang(lang)).DateTime(*event.VotingClosesAt)
+		d.Closes = cat.Translator(locale.Lang(lang)).In(event.Location()).DateTime(*event.VotingClosesAt)
 	}
 	token, err := c.Store.NewVoterToken(ctx, v.ID)
 	if err != nil {

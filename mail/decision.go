@@ -56,7 +56,7 @@ func DecisionComposer(event models.Event, stored []models.DecisionTemplate) mode
 		}
 		confirm, decline, edit := DecisionLinks()
 		d := DecisionData{Name: p.SpeakerName, Title: p.Title, Event: event.Name,
-			Date: cat.Translator(locale.Lang(lang)).Date(event.Day()), ConfirmLink: confirm, DeclineLink: decline, EditLink: edit}
+			Date: cat.Translator(locale.Lang(lang)).In(event.Location()).Date(event.Day()), ConfirmLink: confirm, DeclineLink: decline, EditLink: edit}
 		return RenderDecision(t.Subject, t.Body, d)
 	}
 }

@@ -65,33 +65,24 @@ func planSchedule(ctx context.Context, args []string, getenv func(string) string
 		}
 		venueID = v.ID
 	}
-	d, err := store.PlanningData(ctx, event.ID)
-	if err != nil {
-		return err
-	}
-	var published []models.PublishedSession
-	if v, err := store.LatestScheduleVersion(ctx, event.ID); err == nil {
-		published = v.Sessions
-	} else if !errors.Is(err, models.ErrNotFound) {
-		return err
-	}
-	ep, err := schedule.PlanEvent(d, published, venueID, schedule.Request{Mode: mode, Seed: *seed, Iterations: *iterations, TimeLimit: *budget})
-	if errors.Is(err, schedule.ErrInfeasible) {
+	res, err := schedule.RunPlanner(ctx, store, schedule.PlannerRun{EventID: event.ID, VenueID: venueID, Apply: *apply,
+		Request: schedule.Request{Mode: mode, Seed: *seed, Iterations: *iterations, TimeLimit: *budget}})
+	var notApplied *schedule.ApplyError
+	switch {
+	case errors.Is(err, schedule.ErrInfeasible):
 		return fmt.Errorf("schedule plan: infeasible, nothing changed: %w", err)
-	}
-	if err != nil {
+	case err != nil && !errors.As(err, &notApplied):
 		return fmt.Errorf("schedule plan: %w", err)
 	}
-	moves := ep.Moves()
-	printPlanReport(stdout, ep, len(moves))
-	if !*apply {
-		fmt.Fprintf(stdout, "Dry run: nothing changed. Run again with --apply to apply %d change(s).\n", len(moves))
+	printPlanReport(stdout, res.EventPlan, len(res.Moves))
+	if notApplied != nil {
+		return fmt.Errorf("schedule plan: %w", err) // "schedule plan: apply: …"
+	}
+	if !res.Applied {
+		fmt.Fprintf(stdout, "Dry run: nothing changed. Run again with --apply to apply %d change(s).\n", len(res.Moves))
 		return nil
 	}
-	if err := store.ApplyPlan(ctx, event.ID, d.Event.TimetableRevision, moves); err != nil {
-		return fmt.Errorf("schedule plan: apply: %w", err)
-	}
-	fmt.Fprintf(stdout, "Applied %d change(s) to the timetable.\n", len(moves))
+	fmt.Fprintf(stdout, "Applied %d change(s) to the timetable.\n", len(res.Moves))
 	return nil
 }
 

@@ -30,7 +30,13 @@
     return s;
   }
 
-  var clock = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
+  // Times are the event's clock (data-zone), whatever zone the device is set to.
+  var clock;
+  try {
+    clock = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: root.dataset.zone || "Europe/Amsterdam" });
+  } catch (e) { // a zone this browser does not know
+    clock = new Intl.DateTimeFormat(lang === "en" ? "en-GB" : "nl-NL", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Amsterdam" });
+  }
   function time(iso) {
     var d = iso ? new Date(iso) : null;
     return d && !isNaN(d) ? clock.format(d) : "";
