@@ -59,11 +59,14 @@ var allowed = map[string]rule{
 	"importfile": {[]string{"models"}, "importfile may use models' types"},
 	"demo":       {[]string{"models"}, "demo fills a store through models"},
 	"metrics":    {[]string{"models"}, "metrics reads the store's figures"},
+	// Judging a scan at a venue's door: which ticket a code names, for which venue and
+	// version, and what checking it in comes to.
+	"door": {[]string{"models", "tickets"}, "door may use models and tickets, and knows no HTTP"},
 	// The outbox and SMTP: e-mails in the reader's language, with tickets attached.
 	"mail": {[]string{"models", "locale", "tickets"}, "mail may use models, locale and tickets"},
 
 	// HTTP glue: it may use every domain package, and no package but cmd may use it.
-	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile"},
+	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile", "door"},
 		"handlers uses the domain packages; nothing but cmd imports handlers"},
 
 	// The commands wire everything together.
@@ -86,7 +89,7 @@ func testsMayImport(pkg, imp string) bool {
 }
 
 // noHTTP lists the packages that must know nothing of HTTP: the web is handlers' job.
-var noHTTP = []string{"models", "pdf", "tickets", "schedule", "mail", "locale", "charts", "photo", "importfile", "demo"}
+var noHTTP = []string{"models", "pdf", "tickets", "schedule", "door", "mail", "locale", "charts", "photo", "importfile", "demo"}
 
 // httpPackages are the imports that mean a package speaks HTTP.
 var httpPackages = []string{"net/http", "github.com/gin-gonic/gin"}
