@@ -402,7 +402,7 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 	res, err := h.doorScanner(c).Scan(c.Request.Context(), p.door(),
 		door.Scan{Code: req.Code, Registration: req.Registration, ScanID: req.ScanID, ScannedAt: req.ScannedAt})
 	if errors.Is(err, models.ErrScanIDReused) {
-		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), map[string]string{"scan_id": tr.T("checkin.scan_id_reused")})
+		h.apiStoreError(c, err) // the table's answer: 422 naming scan_id
 		return
 	}
 	if err != nil {
