@@ -1,0 +1,243 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
+)
+
+// docFiles lists the documentation a reader follows: README.md, DEVELOPERS.md and docs/*.md,
+// relative to this package's directory.
+func docFiles(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append([]string{filepath.Join("..", "..", "README.md"), filepath.Join("..", "..", "DEVELOPERS.md")}, files...)
+	if len(files) < 4 {
+		t.Fatalf("found only %v: the docs moved?", files)
+	}
+	return files
+}
+
+// codeSnippets returns what a Markdown text shows as code: each line of a fenced block, and each
+// inline code span (a span that runs over a line break is joined with a space).
+func codeSnippets(markdown string) []string {
+	var snippets []string
+	var prose strings.Builder
+	fenced := false
+	for line := range strings.SplitSeq(markdown, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			fenced = !fenced
+			prose.WriteString("\n")
+			continue
+		}
+		if fenced {
+			snippets = append(snippets, line)
+			prose.WriteString("\n")
+			continue
+		}
+		prose.WriteString(line + "\n")
+	}
+	for _, m := range codeSpan.FindAllStringSubmatch(prose.String(), -1) {
+		snippets = append(snippets, strings.ReplaceAll(m[1], "\n", " "))
+	}
+	return snippets
+}
+
+var codeSpan = regexp.MustCompile("`([^`]+)`")
+
+// docFlag is a flag the docs name: Command is the subcommand it is given to ("" for serve's
+// flags, or "*" when the flag is named on its own and may belong to any command).
+type docFlag struct {
+	Command, Flag string
+}
+
+var (
+	// dagplannerCall finds an invocation of the binary: go run ./cmd/dagplanner, ./dagplanner,
+	// /usr/local/bin/dagplanner or plain dagplanner, followed by what is given to it up to a
+	// shell separator or comment.
+	dagplannerCall = regexp.MustCompile(`(?:^|[\s(])(?:\./cmd/|\./|/usr/local/bin/)?dagplanner(\s[^|;&#]*|$)`)
+	// loneFlag is a code span that is one flag, perhaps with its value: "--db-max-conns",
+	// "--venue SLUG", "[--db DSN]".
+	loneFlag = regexp.MustCompile(`^\[?--([a-z][a-z0-9-]*)`)
+)
+
+// documentedFlags lists the long flags a Markdown text gives to dagplanner, and the words after
+// dagplanner that name no command (unknown).
+func documentedFlags(markdown string, commandNames []string) (flags []docFlag, unknown []string) {
+	for _, s := range codeSnippets(markdown) {
+		s = strings.TrimSpace(s)
+		if m := loneFlag.FindStringSubmatch(s); m != nil {
+			flags = append(flags, docFlag{"*", m[1]})
+			continue
+		}
+		for _, m := range dagplannerCall.FindAllStringSubmatch(s, -1) {
+			args := strings.Fields(m[1])
+			var words []string
+			for len(args) > 0 && !strings.HasPrefix(strings.TrimLeft(args[0], "["), "-") {
+				words, args = append(words, args[0]), args[1:]
+			}
+			if len(words) > 0 && strings.ContainsAny(words[0][:1], "./") {
+				continue // the binary named as a file (install, go build -o), not run
+			}
+			cmd := ""
+			for _, name := range commandNames {
+				n := strings.Fields(name)
+				if len(words) >= len(n) && slices.Equal(words[:len(n)], n) && len(name) > len(cmd) {
+					cmd = name
+				}
+			}
+			if len(words) > 0 && cmd == "" {
+				unknown = append(unknown, "dagplanner "+strings.Join(words, " "))
+				continue
+			}
+			if cmd == "serve" || cmd == "help" {
+				cmd = ""
+			}
+			for _, a := range args {
+				a = strings.TrimLeft(a, "[")
+				if !strings.HasPrefix(a, "--") {
+					continue
+				}
+				name, _, _ := strings.Cut(strings.TrimPrefix(a, "--"), "=")
+				name = strings.TrimRight(name, "]),.`")
+				if name != "" {
+					flags = append(flags, docFlag{cmd, name})
+				}
+			}
+		}
+	}
+	return flags, unknown
+}
+
+// missingFlags lists the documented flags that the commands do not have; known maps a command
+// ("" for serve) to its flags.
+func missingFlags(flags []docFlag, known map[string]map[string]bool) []string {
+	var missing []string
+	for _, f := range flags {
+		if f.Command == "*" {
+			found := false
+			for _, fs := range known {
+				found = found || fs[f.Flag]
+			}
+			if !found {
+				missing = append(missing, "--"+f.Flag+" (of no command)")
+			}
+			continue
+		}
+		if !known[f.Command][f.Flag] {
+			missing = append(missing, "dagplanner "+strings.TrimSpace(f.Command+" --"+f.Flag))
+		}
+	}
+	return missing
+}
+
+var helpFlag = regexp.MustCompile(`(?m)^\s+--?([a-zA-Z0-9][a-zA-Z0-9-]*)`)
+
+// commandFlags asks every command for its -h and returns its flags ("" is serve).
+func commandFlags(t *testing.T) map[string]map[string]bool {
+	t.Helper()
+	known := map[string]map[string]bool{}
+	for _, cmd := range commands() {
+		if cmd.name == "help" {
+			continue
+		}
+		args := append(strings.Fields(cmd.name), "-h")
+		if cmd.name == "serve" {
+			args = []string{"-h"}
+		}
+		var out syncBuffer
+		if err := run(modelstest.Ctx(), args, envMap(nil), strings.NewReader(""), &out); err != nil {
+			t.Fatalf("run(%q) = %v, want its help", args, err)
+		}
+		name := cmd.name
+		if name == "serve" {
+			name = ""
+		}
+		known[name] = map[string]bool{}
+		for _, m := range helpFlag.FindAllStringSubmatch(out.String(), -1) {
+			known[name][m[1]] = true
+		}
+		if len(known[name]) == 0 && name != "" {
+			t.Logf("dagplanner %s -h shows no flags:\n%s", cmd.name, out.String())
+		}
+	}
+	return known
+}
+
+func commandNames() []string {
+	var names []string
+	for _, cmd := range commands() {
+		names = append(names, cmd.name)
+	}
+	return names
+}
+
+// TestDocumentedFlagsExist fails when README.md, DEVELOPERS.md or docs/*.md give dagplanner (or
+// one of its commands) a flag its -h does not list, or name a command it does not have.
+func TestDocumentedFlagsExist(t *testing.T) {
+	known := commandFlags(t)
+	total := 0
+	for _, file := range docFiles(t) {
+		text, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		flags, unknown := documentedFlags(string(text), commandNames())
+		total += len(flags)
+		for _, u := range unknown {
+			t.Errorf("%s: %q names no command of dagplanner", file, u)
+		}
+		for _, m := range missingFlags(flags, known) {
+			t.Errorf("%s documents %s, which dagplanner does not have", file, m)
+		}
+	}
+	if total < 20 {
+		t.Errorf("found only %d documented flags: the extractor no longer sees them", total)
+	}
+}
+
+// TestDocFlagExtractor shows that the check can fail: made-up flags and commands are found and
+// reported, and other programs' flags are left alone.
+func TestDocFlagExtractor(t *testing.T) {
+	doc := "Run `dagplanner user add --email a@b.nl --no-such-flag` or\n" +
+		"```sh\nprintf x | go run ./cmd/dagplanner --demo --made-up   # comment --not-this\n" +
+		"go build -o dagplanner ./cmd/dagplanner && ./dagplanner --addr :1\n```\n" +
+		"The table: | `--also-made-up` | `--db-max-conns` |, `pg_dump --format=custom`,\n" +
+		"`dagplanner audit anonymise --before YYYY-MM-DD [--db DSN]`, `dagplanner frobnicate --x`,\n" +
+		"`/var/lib/dagplanner`, `dagplanner@8081` and `DAGPLANNER_DB=x dagplanner\nbackup --to f`."
+	flags, unknown := documentedFlags(doc, commandNames())
+	got := make([]string, len(flags))
+	for i, f := range flags {
+		got[i] = f.Command + ":" + f.Flag
+	}
+	sort.Strings(got)
+	want := []string{"*:also-made-up", "*:db-max-conns", ":addr", ":demo", ":made-up",
+		"audit anonymise:before", "audit anonymise:db", "backup:to", "user add:email", "user add:no-such-flag"}
+	if !slices.Equal(got, want) {
+		t.Errorf("documentedFlags found\n%q, want\n%q", got, want)
+	}
+	if want := []string{"dagplanner frobnicate"}; !slices.Equal(unknown, want) {
+		t.Errorf("unknown commands = %q, want %q", unknown, want)
+	}
+	known := map[string]map[string]bool{
+		"":                {"addr": true, "demo": true, "db-max-conns": true},
+		"user add":        {"email": true},
+		"audit anonymise": {"before": true, "db": true},
+		"backup":          {"to": true},
+	}
+	missing := missingFlags(flags, known)
+	sort.Strings(missing)
+	wantMissing := []string{"--also-made-up (of no command)", "dagplanner --made-up", "dagplanner user add --no-such-flag"}
+	if !slices.Equal(missing, wantMissing) {
+		t.Errorf("missingFlags = %q, want %q", missing, wantMissing)
+	}
+}
