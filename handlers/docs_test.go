@@ -28,7 +28,7 @@ type docRoute struct {
 
 var (
 	docCodeSpan   = regexp.MustCompile("`([^`]+)`")
-	docMethods    = regexp.MustCompile(`^((?:GET|POST|PUT|PATCH|DELETE|HEAD)(?:\s*[/,]\s*|\s+))+`)
+	docMethods    = regexp.MustCompile(`^((?:GET|POST|PUT|PATCH|DELETE|HEAD)(?:/|,\s*|\s+))+`)
 	docMethod     = regexp.MustCompile(`GET|POST|PUT|PATCH|DELETE|HEAD`)
 	docBraced     = regexp.MustCompile(`\{[^}]*\}|<[^>]*>`)
 	docRouteShape = regexp.MustCompile(`^/[^\s]*$`)

@@ -29,8 +29,7 @@ func docFiles(t *testing.T) []string {
 
 // codeSnippets returns what a Markdown text shows as code: each line of a fenced block, and each
 // inline code span (a span that runs over a line break is joined with a space).
-func codeSnippets(markdown string) []string {
-	var snippets []string
+func codeSnippets(markdown string) (lines, spans []string) {
 	var prose strings.Builder
 	fenced := false
 	for line := range strings.SplitSeq(markdown, "\n") {
@@ -40,16 +39,16 @@ func codeSnippets(markdown string) []string {
 			continue
 		}
 		if fenced {
-			snippets = append(snippets, line)
+			lines = append(lines, line)
 			prose.WriteString("\n")
 			continue
 		}
 		prose.WriteString(line + "\n")
 	}
 	for _, m := range codeSpan.FindAllStringSubmatch(prose.String(), -1) {
-		snippets = append(snippets, strings.ReplaceAll(m[1], "\n", " "))
+		spans = append(spans, strings.ReplaceAll(m[1], "\n", " "))
 	}
-	return snippets
+	return lines, spans
 }
 
 var codeSpan = regexp.MustCompile("`([^`]+)`")
@@ -73,16 +72,18 @@ var (
 // documentedFlags lists the long flags a Markdown text gives to dagplanner, and the words after
 // dagplanner that name no command (unknown).
 func documentedFlags(markdown string, commandNames []string) (flags []docFlag, unknown []string) {
-	for _, s := range codeSnippets(markdown) {
-		s = strings.TrimSpace(s)
-		if m := loneFlag.FindStringSubmatch(s); m != nil {
+	lines, spans := codeSnippets(markdown)
+	for _, s := range spans {
+		// A span that is one flag (a table of flags, "see --outbox-lease") may be any command's.
+		if m := loneFlag.FindStringSubmatch(strings.TrimSpace(s)); m != nil {
 			flags = append(flags, docFlag{"*", m[1]})
-			continue
 		}
+	}
+	for _, s := range append(lines, spans...) {
 		for _, m := range dagplannerCall.FindAllStringSubmatch(s, -1) {
 			args := strings.Fields(m[1])
 			var words []string
-			for len(args) > 0 && !strings.HasPrefix(strings.TrimLeft(args[0], "["), "-") {
+			for len(args) > 0 && !strings.HasPrefix(args[0], "-") && !strings.HasPrefix(args[0], "[") {
 				words, args = append(words, args[0]), args[1:]
 			}
 			if len(words) > 0 && strings.ContainsAny(words[0][:1], "./") {
@@ -96,8 +97,10 @@ func documentedFlags(markdown string, commandNames []string) (flags []docFlag, u
 				}
 			}
 			if len(words) > 0 && cmd == "" {
-				unknown = append(unknown, "dagplanner "+strings.Join(words, " "))
-				continue
+				if !slices.ContainsFunc(commandNames, func(name string) bool { return strings.HasPrefix(name+" ", strings.Join(words, " ")+" ") }) {
+					unknown = append(unknown, "dagplanner "+strings.Join(words, " "))
+				}
+				continue // a group of commands ("dagplanner token"), or none
 			}
 			if cmd == "serve" || cmd == "help" {
 				cmd = ""
@@ -213,7 +216,8 @@ func TestDocFlagExtractor(t *testing.T) {
 		"go build -o dagplanner ./cmd/dagplanner && ./dagplanner --addr :1\n```\n" +
 		"The table: | `--also-made-up` | `--db-max-conns` |, `pg_dump --format=custom`,\n" +
 		"`dagplanner audit anonymise --before YYYY-MM-DD [--db DSN]`, `dagplanner frobnicate --x`,\n" +
-		"`/var/lib/dagplanner`, `dagplanner@8081` and `DAGPLANNER_DB=x dagplanner\nbackup --to f`."
+		"`/var/lib/dagplanner`, `dagplanner@8081` and `DAGPLANNER_DB=x dagplanner\nbackup --to f`,\n" +
+		"`dagplanner token` commands, `dagplanner [flags]`, and in a block\n```\ncurl \\\n  --data-binary @f.csv\n```\n"
 	flags, unknown := documentedFlags(doc, commandNames())
 	got := make([]string, len(flags))
 	for i, f := range flags {
