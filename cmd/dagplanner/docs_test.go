@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -243,5 +244,108 @@ func TestDocFlagExtractor(t *testing.T) {
 	wantMissing := []string{"--also-made-up (of no command)", "dagplanner --made-up", "dagplanner user add --no-such-flag"}
 	if !slices.Equal(missing, wantMissing) {
 		t.Errorf("missingFlags = %q, want %q", missing, wantMissing)
+	}
+}
+
+var (
+	mdLink    = regexp.MustCompile(`\]\(([^)\s]+)\)`)
+	mdHeading = regexp.MustCompile(`(?m)^#{1,6} (.+)$`)
+	notInSlug = regexp.MustCompile(`[^\p{L}\p{N}_\- ]`)
+)
+
+// headingAnchors returns the anchors GitHub gives a Markdown text's headings: lower case, spaces
+// as hyphens, punctuation dropped, and -1, -2… after a repeated one.
+func headingAnchors(markdown string) map[string]bool {
+	lines, _ := codeSnippets(markdown)
+	inCode := map[string]bool{}
+	for _, l := range lines {
+		inCode[l] = true
+	}
+	anchors, seen := map[string]bool{}, map[string]int{}
+	for _, m := range mdHeading.FindAllStringSubmatch(markdown, -1) {
+		if inCode[m[0]] {
+			continue // a comment in a shell block
+		}
+		a := strings.ReplaceAll(notInSlug.ReplaceAllString(strings.ToLower(strings.TrimSpace(m[1])), ""), " ", "-")
+		if n, ok := seen[a]; ok {
+			seen[a] = n + 1
+			a = fmt.Sprintf("%s-%d", a, n+1)
+		} else {
+			seen[a] = 0
+		}
+		anchors[a] = true
+	}
+	return anchors
+}
+
+// brokenLinks lists the links of the Markdown file at path that lead nowhere: to a file that is
+// not there, or to a heading its Markdown file does not have. read returns a file's text.
+func brokenLinks(path string, read func(string) (string, error)) []string {
+	text, err := read(path)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	var broken []string
+	for _, m := range mdLink.FindAllStringSubmatch(text, -1) {
+		target := m[1]
+		if strings.Contains(target, "://") || strings.HasPrefix(target, "mailto:") {
+			continue
+		}
+		file, anchor, _ := strings.Cut(target, "#")
+		dest := path
+		if file != "" {
+			dest = filepath.Join(filepath.Dir(path), file)
+		}
+		destText, err := read(dest)
+		if err != nil {
+			broken = append(broken, target+" (no such file)")
+			continue
+		}
+		if anchor != "" && strings.HasSuffix(dest, ".md") && !headingAnchors(destText)[anchor] {
+			broken = append(broken, target+" (no such heading)")
+		}
+	}
+	return broken
+}
+
+// TestDocumentedLinksResolve fails when a link in the docs leads to a file or a heading that is
+// not there (after a section moved to another guide, say).
+func TestDocumentedLinksResolve(t *testing.T) {
+	read := func(p string) (string, error) {
+		b, err := os.ReadFile(p)
+		return string(b), err
+	}
+	for _, file := range docFiles(t) {
+		for _, b := range brokenLinks(file, read) {
+			t.Errorf("%s links %s", file, b)
+		}
+	}
+}
+
+// TestDocLinkChecker shows that the link check can fail.
+func TestDocLinkChecker(t *testing.T) {
+	files := map[string]string{
+		"README.md": "# Dagplanner\n## Running it\n[a](docs/ops.md#the-database) [b](docs/ops.md#gone) " +
+			"[c](#running-it) [d](#nowhere) [e](docs/missing.md) [f](https://example.org/x) [g](docs/img/x.png)\n" +
+			"```sh\n# not a heading\n```\n",
+		"docs/ops.md":    "# Running\n## The database\n## Eén deelnemer helpen / Helping one person (issue #13)\n",
+		"docs/img/x.png": "png",
+	}
+	read := func(p string) (string, error) {
+		if s, ok := files[filepath.ToSlash(p)]; ok {
+			return s, nil
+		}
+		return "", os.ErrNotExist
+	}
+	got := brokenLinks("README.md", read)
+	want := []string{"docs/ops.md#gone (no such heading)", "#nowhere (no such heading)", "docs/missing.md (no such file)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("brokenLinks = %q, want %q", got, want)
+	}
+	if a := headingAnchors(files["docs/ops.md"]); !a["eén-deelnemer-helpen--helping-one-person-issue-13"] || a["not-a-heading"] {
+		t.Errorf("headingAnchors = %v", a)
+	}
+	if a := headingAnchors(files["README.md"]); a["not-a-heading"] {
+		t.Errorf("a comment in a shell block counted as a heading: %v", a)
 	}
 }
