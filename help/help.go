@@ -118,8 +118,8 @@ func Render(src []byte) (Text, error) {
 	for n := doc.FirstChild(); n != nil; {
 		next := n.NextSibling()
 		if h, ok := n.(*ast.Heading); ok {
-			if h.Level == 1 || h.Level > level+1 {
-				return Text{}, fmt.Errorf("heading %q is level %d after level %d: one title, and no level skipped", plain(h, src), h.Level, level)
+			if h.Level == 1 || h.Level > level+1 || h.Level > len(headingClasses) {
+				return Text{}, fmt.Errorf("heading %q is level %d after level %d: one title, no level skipped, three levels at most", plain(h, src), h.Level, level)
 			}
 			level = h.Level
 			if h.Level == 2 {
@@ -156,6 +156,10 @@ func renderHTML(doc ast.Node, src []byte) (template.HTML, error) {
 	return template.HTML(buf.String()), nil
 }
 
+// headingClasses are the classes of the heading levels a help page may use. The classes are
+// written out in full, so that templates/vendorcss_test.go finds them and keeps their CSS.
+var headingClasses = []string{"utrecht-heading-1", "utrecht-heading-2", "utrecht-heading-3"}
+
 // addClasses gives the elements the classes the site's other pages use.
 func addClasses(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
@@ -164,7 +168,7 @@ func addClasses(n ast.Node, entering bool) (ast.WalkStatus, error) {
 	class := ""
 	switch n := n.(type) {
 	case *ast.Heading:
-		class = fmt.Sprintf("utrecht-heading-%d", n.Level)
+		class = headingClasses[n.Level-1]
 	case *ast.Paragraph:
 		class = "utrecht-paragraph"
 	case *ast.List:

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/ambtenaar20/dagplanner/locale"
 )
 
 // TestLoad renders every help page in both languages: each has a title, sections with ids,
@@ -90,14 +92,15 @@ func TestRender(t *testing.T) {
 	}
 }
 
-// TestRenderRefusesBadShapes: a page without a title first, with a second title or a skipped
-// heading level is refused, so the page keeps one h1 and an unbroken outline.
+// TestRenderRefusesBadShapes: a page without a title first, with a second title, a skipped
+// heading level or a fourth level is refused, so the page keeps one h1 and an unbroken outline.
 func TestRenderRefusesBadShapes(t *testing.T) {
 	for _, src := range []string{
 		"Intro first\n\n# Title\n",
 		"## Section first\n",
 		"# Title\n\n# Another title\n",
 		"# Title\n\n### Skips a level\n",
+		"# Title\n\n## Two\n\n### Three\n\n#### Four is too deep\n",
 	} {
 		if _, err := Render([]byte(src)); err == nil {
 			t.Errorf("Render(%q) = nil error, want it refused", src)
@@ -117,6 +120,21 @@ func TestHeadingsAreTextOnly(t *testing.T) {
 			}
 			if m := heading.FindString(string(src)); m != "" {
 				t.Errorf("%s: heading %q holds markup", file, m)
+			}
+		}
+	}
+}
+
+// TestDutchSaysJe: the Dutch help speaks to people with "je", like the rest of the site.
+func TestDutchSaysJe(t *testing.T) {
+	for _, file := range sources["nl"] {
+		src, err := files.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			if words := locale.FormalWords(line); len(words) > 0 {
+				t.Errorf("%s:%d says %q: write \"je\" and \"jouw\"", file, i+1, words)
 			}
 		}
 	}
