@@ -132,13 +132,18 @@ func unservedRoutes(docs []docRoute, routes gin.RoutesInfo) []string {
 	return missing
 }
 
-// TestDocumentedRoutesExist fails when README.md, DEVELOPERS.md or docs/*.md name a path of the
-// site (in a code span) that handlers/routes.go does not serve.
+// TestDocumentedRoutesExist fails when README.md, DEVELOPERS.md, docs/*.md or the help pages
+// (help/*/*.md) name a path of the site (in a code span) that handlers/routes.go does not serve.
 func TestDocumentedRoutesExist(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("..", "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	helpFiles, err := filepath.Glob(filepath.Join("..", "help", "*", "*.md"))
+	if err != nil || len(helpFiles) < 4 {
+		t.Fatalf("found the help pages %v (%v): they moved?", helpFiles, err)
+	}
+	files = append(files, helpFiles...)
 	files = append([]string{filepath.Join("..", "README.md"), filepath.Join("..", "DEVELOPERS.md")}, files...)
 	routes := ginRoutes()
 	total := 0

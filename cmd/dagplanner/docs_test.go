@@ -13,14 +13,19 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-// docFiles lists the documentation a reader follows: README.md, DEVELOPERS.md and docs/*.md,
-// relative to this package's directory.
+// docFiles lists the documentation a reader follows: README.md, DEVELOPERS.md, docs/*.md and
+// the help pages the site serves (help/*/*.md), relative to this package's directory.
 func docFiles(t *testing.T) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("..", "..", "docs", "*.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	helpFiles, err := filepath.Glob(filepath.Join("..", "..", "help", "*", "*.md"))
+	if err != nil || len(helpFiles) < 4 {
+		t.Fatalf("found the help pages %v (%v): they moved?", helpFiles, err)
+	}
+	files = append(files, helpFiles...)
 	files = append([]string{filepath.Join("..", "..", "README.md"), filepath.Join("..", "..", "DEVELOPERS.md")}, files...)
 	if len(files) < 4 {
 		t.Fatalf("found only %v: the docs moved?", files)
