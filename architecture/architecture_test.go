@@ -39,6 +39,7 @@ var allowed = map[string]rule{
 	"models/modelstest": {[]string{"models"}, "modelstest builds on models only"},
 
 	// Leaves: each does one job on plain data and knows no other package of ours.
+	"help":        {nil, "help (the attendees' and speakers' help, Markdown rendered once) imports none of ours"},
 	"pdf":         {nil, "pdf (fonts, sheets, drawing; gofpdf stays behind it) imports none of ours"},
 	"charts":      {nil, "charts is given plain data and imports none of ours"},
 	"sso":         {nil, "sso knows OpenID Connect, not accounts: it imports none of ours"},
@@ -66,7 +67,7 @@ var allowed = map[string]rule{
 	"mail": {[]string{"models", "locale", "tickets"}, "mail may use models, locale and tickets"},
 
 	// HTTP glue: it may use every domain package, and no package but cmd may use it.
-	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile", "door"},
+	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile", "door", "help"},
 		"handlers uses the domain packages; nothing but cmd imports handlers"},
 
 	// The commands wire everything together.

@@ -22,6 +22,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/help"
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/sso"
@@ -113,6 +114,8 @@ type Handler struct {
 	// often one client starts a sign-in there (each start writes a web session).
 	sso       *sso.Client
 	ssoStarts *keyedLimiter
+	// help holds the help pages for attendees and speakers, rendered at start-up.
+	help *help.Texts
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -139,6 +142,10 @@ func newHandler(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	assets, err := templates.StaticAssets()
+	if err != nil {
+		return nil, err
+	}
+	helpTexts, err := help.Load()
 	if err != nil {
 		return nil, err
 	}
@@ -170,6 +177,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		pages:    pages,
 		assets:   assets,
 		catalog:  catalog,
+		help:     helpTexts,
 		sessions: sessions,
 		cop:      http.NewCrossOriginProtection(),
 		tickets:  renderer,

@@ -38,6 +38,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
+	r.GET("/hulp", h.showAttendeesHelp)
+	r.GET("/hulp/sprekers", h.showSpeakersHelp)
 
 	// Attendees: registering, and managing a booking through the personal link
 	r.GET("/aanmelden", h.showRegisterVenues)

@@ -13,7 +13,7 @@ import (
 // are also counted in the database, a fixed window per target (models.CountAttempt: one
 // upsert per attempt), behind the finer per-process token buckets, which keep answering
 // first. Limits per client address stay per process: at the proxy, nginx's limit_req holds
-// them across processes (see the README), and the registration rush pays no database write
+// them across processes (see docs/operations.md), and the registration rush pays no database write
 // for them.
 //
 // A registration is limited per recipient only in memory: it e-mails an address only when it

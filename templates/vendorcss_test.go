@@ -82,11 +82,11 @@ func component(class string) string {
 	return class
 }
 
-// usedComponents lists the components our templates, scripts and handlers name.
+// usedComponents lists the components our templates, scripts, handlers and help pages name.
 func usedComponents(t *testing.T) map[string]bool {
 	t.Helper()
 	used := map[string]bool{}
-	for _, pattern := range []string{"*.html", "pages/*.html", "pages/*/*.html", "partials/*.html", "static/*.js", "static/door/*.js", "../handlers/*.go"} {
+	for _, pattern := range []string{"*.html", "pages/*.html", "pages/*/*.html", "partials/*.html", "static/*.js", "static/door/*.js", "../handlers/*.go", "../help/*.go"} {
 		files, err := filepath.Glob(pattern)
 		if err != nil {
 			t.Fatal(err)

@@ -48,6 +48,8 @@ func TestAccessibility(t *testing.T) {
 		"/aanmelden/zwolle?sessie=" + ids.session,
 		"/aanmelden/rotterdam",
 		"/privacy",
+		"/hulp",
+		"/hulp/sprekers",
 		"/boeking/link",
 		booking,
 		booking + "/annuleren",
