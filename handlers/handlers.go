@@ -3,7 +3,6 @@ package handlers
 
 import (
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -124,7 +123,7 @@ func newHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load message catalogues: %w", err)
 	}
-	pages, err := templates.Load(template.FuncMap{})
+	pages, err := templates.Pages()
 	if err != nil {
 		return nil, err
 	}
