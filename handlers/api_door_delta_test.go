@@ -17,7 +17,7 @@ import (
 // new registration, a cancellation and a check-in at another door reach it, and a door whose
 // copy is current gets nothing.
 func TestCheckInListDelta(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		ctx := modelstest.Ctx()
 		door := f.tokens["Ingang West"]

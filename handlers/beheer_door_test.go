@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
@@ -96,7 +95,7 @@ func TestPairDoorDevice(t *testing.T) {
 
 // TestArrivalsPages follows a morning at the door on the organisers' pages.
 func TestArrivalsPages(t *testing.T) {
-	store := modelstest.SQLite(t)
+	store := newDemoStore(t)
 	f := newDoorFixture(t, store)
 	ts := f.ts.withNewClient(t)
 	ts.loginAs(t, models.RoleAdmin, "")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,9 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,21 +42,16 @@ func newTestServer(t *testing.T) *testServer {
 	return newTestServerWith(t, newDemoStore(t), false)
 }
 
-// demoTemplate is a SQLite file holding the demo event, loaded once per test binary: each test
-// gets its own copy (newDemoStore), which is much quicker than loading the demo again.
-var demoTemplate struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
+// demoDB makes databases holding the demo event, loaded once per test binary and database
+// kind: each test gets its own copy, which is much quicker than loading the demo again.
+var demoDB = modelstest.NewFilled(func(ctx context.Context, s *models.Store) error {
+	return demo.Load(ctx, s, demo.Options{Now: testNow})
+})
 
-// TestMain removes the demo template after the tests.
+// TestMain removes the demo templates after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoTemplate.dir != "" {
-		os.RemoveAll(demoTemplate.dir)
-	}
+	demoDB.Close()
 	os.Exit(code)
 }
 
@@ -65,26 +59,14 @@ func TestMain(m *testing.M) {
 // so tests never see each other's changes.
 func newDemoStore(t *testing.T) *models.Store {
 	t.Helper()
-	demoTemplate.once.Do(func() {
-		ctx := modelstest.Ctx()
-		if demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "dagplanner-demo-"); demoTemplate.err != nil {
-			return
-		}
-		demoTemplate.path = filepath.Join(demoTemplate.dir, "demo.db")
-		store, err := models.Open(ctx, "file:"+demoTemplate.path)
-		if err != nil {
-			demoTemplate.err = err
-			return
-		}
-		demoTemplate.err = demo.Load(ctx, store, demo.Options{Now: testNow})
-		if err := store.Close(); demoTemplate.err == nil {
-			demoTemplate.err = err
-		}
-	})
-	if demoTemplate.err != nil {
-		t.Fatalf("load demo: %v", demoTemplate.err)
-	}
-	return modelstest.SQLiteCopy(t, demoTemplate.path)
+	return demoDB.SQLite(t)
+}
+
+// eachDemo runs fn on a fresh copy of the demo on SQLite and on PostgreSQL, as subtests
+// named "sqlite" and "postgres".
+func eachDemo(t *testing.T, fn func(t *testing.T, store *models.Store)) {
+	t.Helper()
+	demoDB.Each(t, fn)
 }
 
 // discardLogger drops every log line.

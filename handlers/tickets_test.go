@@ -17,7 +17,6 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 
-	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
@@ -309,10 +308,7 @@ func TestEventKeysPublishedOnce(t *testing.T) {
 
 func TestVenueBadgesAndDoorList(t *testing.T) {
 	// Both databases: "only new badges" compares stored times.
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
-		if err := demo.Load(modelstest.Ctx(), store, demo.Options{Now: testNow}); err != nil {
-			t.Fatalf("load demo: %v", err)
-		}
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		checkVenueDocuments(t, newTestServerWith(t, store, false))
 	})
 }
