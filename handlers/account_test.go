@@ -87,6 +87,7 @@ func auditEntries(t *testing.T, ts *testServer, action string, userID uint) int 
 // TestAccountRoles checks who may use the own-account routes: every signed-in role, and
 // nobody who is not signed in; and that a cross-origin POST is refused.
 func TestAccountRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	routes := []struct{ method, path string }{
 		{"GET", "/beheer/account"},
@@ -154,6 +155,7 @@ func TestAccountRoles(t *testing.T) {
 // TestChangeOwnPassword: the current password is required, a breached one is refused, and
 // the change ends the other sign-ins but not this one.
 func TestChangeOwnPassword(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	here, there := ts.browser(t), ts.browser(t)
@@ -249,6 +251,7 @@ func mailText(t *testing.T, raw []byte) string {
 // server: the same page for a known and an unknown address, one e-mail (to the known one),
 // a link that works once and signs in, and every other sign-in ended.
 func TestPasswordResetFlow(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	srv, err := cluster.StartMailServer()
 	if err != nil {
@@ -350,6 +353,7 @@ func TestPasswordResetFlow(t *testing.T) {
 // TestPasswordResetRoutesArePublic checks who may use the "forgot password" routes: anyone,
 // signed in or not; and TestPasswordResetFlow their CSRF protection.
 func TestPasswordResetRoutesArePublic(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	signedIn := ts.browser(t)
 	signedIn.loginAs(t, models.RoleDoor, "zwolle")
@@ -399,6 +403,7 @@ func TestPasswordResetRateLimited(t *testing.T) {
 // TestSignInsPage: the list of one's sign-ins, ending one (that browser is signed out on its
 // next request), ending all others, and sign-ins ending when idle.
 func TestSignInsPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	stranger := newAccount(t, ts, models.RoleReviewer, testPassword)
@@ -475,6 +480,7 @@ func TestSignInsPage(t *testing.T) {
 
 // TestSignOutEndsSignIn: signing out ends the sign-in, with its audit entry.
 func TestSignOutEndsSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	ts.signIn(t, u.Email, testPassword, firefoxLinux)
@@ -490,6 +496,7 @@ func TestSignOutEndsSignIn(t *testing.T) {
 }
 
 func TestDeviceSummary(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		firefoxLinux: "Firefox op Linux",
 		chromeMac:    "Chrome op macOS",

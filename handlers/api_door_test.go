@@ -86,6 +86,7 @@ func wantResult(t *testing.T, what string, got CheckInJSON, result string) {
 }
 
 func TestCheckInAPI(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		regs := f.attendees(t, f.zwolle, 6)
@@ -236,6 +237,7 @@ func TestCheckInAPI(t *testing.T) {
 
 // TestCheckInRace scans one ticket at many doors at once: exactly one is admitted.
 func TestCheckInRace(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		for round, r := range f.attendees(t, f.zwolle, 3) {
@@ -272,6 +274,7 @@ func TestCheckInRace(t *testing.T) {
 // TestCheckInOffline sends scans as a door that was offline does: with its own scan id and
 // the time of the scan, possibly more than once.
 func TestCheckInOffline(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		regs := f.attendees(t, f.zwolle, 2)
@@ -328,6 +331,7 @@ func TestCheckInOffline(t *testing.T) {
 }
 
 func TestDoorAPIAccess(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	ctx := modelstest.Ctx()
@@ -437,6 +441,7 @@ func TestDoorAPIAccess(t *testing.T) {
 
 // TestCheckInList checks the door's offline copy against the tickets it must recognise.
 func TestCheckInList(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		ctx := modelstest.Ctx()
@@ -482,6 +487,7 @@ func TestCheckInList(t *testing.T) {
 // TestCheckInScanIDs covers what door apps do with their own scan ids: number them per device,
 // resend them, and undo.
 func TestCheckInScanIDs(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		z := f.attendees(t, f.zwolle, 3)
@@ -529,6 +535,7 @@ func TestCheckInScanIDs(t *testing.T) {
 // TestCheckInOfflineRace sends two offline scans of one ticket at the same moment, both earlier
 // than the online check-in: the earliest must win, every time, on both databases.
 func TestCheckInOfflineRace(t *testing.T) {
+	t.Parallel()
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		now := store.Now().UTC().Truncate(time.Second)
@@ -561,6 +568,7 @@ func TestCheckInOfflineRace(t *testing.T) {
 
 // TestCheckInDeviceClock: a device whose clock was reset cannot make its scan the first.
 func TestCheckInDeviceClock(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	reg := f.attendees(t, f.zwolle, 1)[0]
 	code := f.payload(reg, f.zwolle)

@@ -92,6 +92,7 @@ func newBoardCase(t *testing.T, ts *testServer) boardCase {
 }
 
 func TestBoardShowsEveryKindOfProblem(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	bc := newBoardCase(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -145,6 +146,7 @@ func TestBoardShowsEveryKindOfProblem(t *testing.T) {
 }
 
 func TestBoardListsUnplacedSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
@@ -196,6 +198,7 @@ func boardFreeCell(t *testing.T, ts *testServer, v models.Venue) (models.Room, m
 }
 
 func TestBoardMoveWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -323,6 +326,7 @@ func roomIDs(v models.Venue) []uint {
 }
 
 func TestBoardVenueOrganiserStaysAtOwnVenue(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -358,6 +362,7 @@ func TestBoardVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 // TestBoardOffTheTimetableKeepsTheVenue: a session taken off the timetable stays at its venue,
 // in that venue's list of unplaced sessions.
 func TestBoardOffTheTimetableKeepsTheVenue(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")

@@ -25,6 +25,7 @@ var (
 // TestPairDoorDevice pairs a phone the way an organiser does: make a code, show its QR code
 // once, let the phone use it, and revoke it.
 func TestPairDoorDevice(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts.withNewClient(t)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -95,6 +96,7 @@ func TestPairDoorDevice(t *testing.T) {
 
 // TestArrivalsPages follows a morning at the door on the organisers' pages.
 func TestArrivalsPages(t *testing.T) {
+	t.Parallel()
 	store := newDemoStore(t)
 	f := newDoorFixture(t, store)
 	ts := f.ts.withNewClient(t)

@@ -59,6 +59,7 @@ func bookingStatus(t *testing.T, ts *testServer, regID, sessionID uint) string {
 }
 
 func TestPersonPageShowsTheRecord(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	zoe := f.people[0]
@@ -109,6 +110,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 }
 
 func TestPersonActionsOnBehalf(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	first, second, third := f.people[0], f.people[1], f.people[2]
@@ -243,6 +245,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 }
 
 func TestNewPersonByHand(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -304,6 +307,7 @@ func TestNewPersonByHand(t *testing.T) {
 }
 
 func TestRegistrationAPIForOrganisers(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	ctx := modelstest.Ctx()

@@ -113,6 +113,7 @@ func rvSnapshot(t *testing.T, ts *testServer) string {
 }
 
 func TestReviewRouteTableIsComplete(t *testing.T) {
+	t.Parallel()
 	tested := map[string]bool{}
 	for _, r := range rvRoutes(rvDemo{}) {
 		tested[r.method+" "+r.pattern] = true
@@ -125,6 +126,7 @@ func TestReviewRouteTableIsComplete(t *testing.T) {
 }
 
 func TestReviewRoutesRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	routes := rvRoutes(d)
@@ -208,6 +210,7 @@ func TestReviewRoutesRoles(t *testing.T) {
 }
 
 func TestReviewWithHiddenScores(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	detail := "/beheer/voorstellen/" + bhID(d.open.ID)
@@ -302,6 +305,7 @@ func rvTitles(body string) []string {
 }
 
 func TestReviewFormRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	c := bhWithClient(t, ts)
@@ -354,6 +358,7 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 }
 
 func TestReviewPagesEscapeMarkup(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
@@ -386,6 +391,7 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 }
 
 func TestReviewListSortsAndFilters(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
@@ -454,6 +460,7 @@ func TestReviewListSortsAndFilters(t *testing.T) {
 }
 
 func TestDecideProposalPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	c := bhWithClient(t, ts)
@@ -524,6 +531,7 @@ func TestDecideProposalPages(t *testing.T) {
 }
 
 func TestTrackPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	c := bhWithClient(t, ts)
@@ -570,6 +578,7 @@ func TestTrackPages(t *testing.T) {
 }
 
 func TestReviewFormsRefuseCrossOrigin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	c := bhWithClient(t, ts)
@@ -590,6 +599,7 @@ func TestReviewFormsRefuseCrossOrigin(t *testing.T) {
 }
 
 func TestReviewerSeesPhoto(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	form := proposalValuesFor("foto.spreker@example.nl")
 	resp, body := ts.postMultipart(t, "/voorstellen", form, "foto.png", pngBytes(t, testPhoto(40, 30)))

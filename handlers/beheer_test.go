@@ -34,6 +34,7 @@ const (
 // ---------------------------------------------------------------- 1. signing in and out
 
 func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -52,6 +53,7 @@ func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
 }
 
 func TestLoginRefusesWrongCredentials(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const email = "organisator@example.nl"
 	if _, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{
@@ -99,6 +101,7 @@ func TestLoginRefusesWrongCredentials(t *testing.T) {
 }
 
 func TestLoginSessionCookie(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		secure     bool
@@ -157,6 +160,7 @@ func TestLoginSessionCookie(t *testing.T) {
 // TestLoginReturnsOnlyToThisSite checks the way back after log-in (and after switching
 // language) can never send someone to another site.
 func TestLoginReturnsOnlyToThisSite(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ terug, wantLogin, wantLang string }{
 		{"/beheer/sessies", "/beheer/sessies", "/beheer/sessies"},
@@ -182,6 +186,7 @@ func TestLoginReturnsOnlyToThisSite(t *testing.T) {
 // attacker who fixes the victim's session would; after log-in the token must be new and the
 // planted one worthless.
 func TestLoginRenewsSessionToken(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const planted = "geplant-token-van-een-aanvaller-0123456789"
 	data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"geplant": "ja"})
@@ -234,6 +239,7 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 }
 
 func TestLogoutEndsSession(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	old := bhJarSessionToken(t, ts)
@@ -278,6 +284,7 @@ func TestLogoutEndsSession(t *testing.T) {
 // ---------------------------------------------------------------- 2. cross-origin requests
 
 func TestCrossOriginPostsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	admin := bhWithClient(t, ts)
 	admin.loginAs(t, models.RoleAdmin, "")
@@ -562,6 +569,7 @@ var bhRoutesTestedElsewhere = map[string]string{
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
 // routes.go registers (other than signing in and out) is in bhOrganiserRoutes.
 func TestOrganiserRouteTableIsComplete(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	tested := map[string]bool{}
@@ -593,6 +601,7 @@ func TestOrganiserRouteTableIsComplete(t *testing.T) {
 }
 
 func TestOrganiserRoutesNeedSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	before := bhSnapshot(t, ts)
@@ -613,6 +622,7 @@ func TestOrganiserRoutesNeedSignIn(t *testing.T) {
 }
 
 func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	before := bhSnapshot(t, ts)
@@ -644,6 +654,7 @@ func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
 }
 
 func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -751,6 +762,7 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 }
 
 func TestAdminReachesEveryOrganiserPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -823,6 +835,7 @@ func bhRunFormCases(t *testing.T, ts *testServer, base func() url.Values, cases 
 }
 
 func TestEventFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	long := strings.Repeat("a", 201)
@@ -854,6 +867,7 @@ func bhVenueForm(slug string) url.Values {
 }
 
 func TestVenueFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -910,6 +924,7 @@ func TestVenueFormValidation(t *testing.T) {
 }
 
 func TestRoomFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -954,6 +969,7 @@ func TestRoomFormValidation(t *testing.T) {
 }
 
 func TestSlotFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -998,6 +1014,7 @@ func TestSlotFormValidation(t *testing.T) {
 }
 
 func TestSessionFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -1068,6 +1085,7 @@ func withCapacity(v url.Values, capacity string) url.Values {
 // TestFormsEscapeTypedMarkup re-renders forms holding markup and checks it comes back as
 // text, not as elements.
 func TestFormsEscapeTypedMarkup(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -1113,6 +1131,7 @@ func TestFormsEscapeTypedMarkup(t *testing.T) {
 // ---------------------------------------------------------------- 5. happy paths
 
 func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	ctx := modelstest.Ctx()
@@ -1565,6 +1584,7 @@ func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
 }
 
 func TestSendRemindersOnce(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	var active int64

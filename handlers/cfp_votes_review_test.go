@@ -15,6 +15,7 @@ import (
 // TestReviewersSeeVoteCounts joins open voting and review: two colleagues vote, and a
 // reviewer at once sees the counts in the list, and can sort on them.
 func TestReviewersSeeVoteCounts(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	prop, others := voteFixture(t, ts)
 	enableVoting(t, ts, 2, "", false) // also clears the demo's votes

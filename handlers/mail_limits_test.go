@@ -93,6 +93,7 @@ func TestRegistrationsThrottledPerClient(t *testing.T) {
 // TestRegistrationThrottleDefaults: by default a whole office behind one NAT address can
 // register: a burst of 100, then 30 a minute.
 func TestRegistrationThrottleDefaults(t *testing.T) {
+	t.Parallel()
 	l := newMailLimits(Config{}).registrations
 	if l.burst != 100 || l.every != 2*time.Second {
 		t.Errorf("registration throttle got burst %d, one every %v; want 100, then one every 2s (30 a minute)", l.burst, l.every)

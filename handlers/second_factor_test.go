@@ -51,6 +51,7 @@ func sfPassword(t *testing.T, browser *testServer, u models.User, back string) s
 }
 
 func TestSecondStepSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := sfUser(t, ts, models.RoleOrganiser)
 	secret := enrolTOTP(t, ts.Store, u)
@@ -256,6 +257,7 @@ var (
 )
 
 func TestSecondFactorGateAndEnrolment(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := sfUser(t, ts, models.RoleOrganiser)
 	browser := bhWithClient(t, ts)
@@ -361,6 +363,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 }
 
 func TestSecurityPageResetsAndSetsPolicy(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	admin := ts.loginAs(t, models.RoleAdmin, "")
 	u := sfUser(t, ts, models.RoleOrganiser)
@@ -432,6 +435,7 @@ var sfRoutes = []struct {
 // public (it needs a pending sign-in), one's own second factor any signed-in account, the
 // security page admins only.
 func TestSecondFactorRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	target := sfUser(t, ts, models.RoleOrganiser)
 	enrolTOTP(t, ts.Store, target)
@@ -481,6 +485,7 @@ func TestSecondFactorRoles(t *testing.T) {
 }
 
 func TestSecondFactorCrossOriginRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	target := sfUser(t, ts, models.RoleOrganiser)

@@ -155,6 +155,7 @@ func TestSignInWaitsForAFreeHash(t *testing.T) {
 }
 
 func TestFailureBudget(t *testing.T) {
+	t.Parallel()
 	now := time.Date(2027, 2, 3, 9, 0, 0, 0, time.UTC)
 	f := newFailureBudget(30*time.Second, 2)
 	f.now = func() time.Time { return now }
@@ -185,6 +186,7 @@ func TestFailureBudget(t *testing.T) {
 }
 
 func TestHashGateQueue(t *testing.T) {
+	t.Parallel()
 	g := newHashGate(1, time.Hour)
 	g.maxWaiting = 0
 	ctx := modelstest.Ctx()
@@ -207,6 +209,7 @@ func TestHashGateQueue(t *testing.T) {
 }
 
 func TestClientKey(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ ip, want string }{
 		{"192.0.2.7", "192.0.2.7"},
 		{"2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"},

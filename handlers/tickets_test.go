@@ -98,6 +98,7 @@ func (ts *testServer) getWithToken(t *testing.T, path, token string) (*http.Resp
 }
 
 func TestTicketRoundTrip(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	_, pub := publishedKey(t, ts)
@@ -204,6 +205,7 @@ func TestTicketRoundTrip(t *testing.T) {
 }
 
 func TestTicketRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	_, pub := publishedKey(t, ts)
 	a := apiRegister(t, ts, registrationBody(t, nil, nil))
@@ -274,6 +276,7 @@ func TestTicketRefused(t *testing.T) {
 }
 
 func TestEventKeysPublishedOnce(t *testing.T) {
+	t.Parallel()
 	store := newDemoStore(t)
 	ts := newTestServerWith(t, store, false)
 	first, pub := publishedKey(t, ts)
@@ -307,6 +310,7 @@ func TestEventKeysPublishedOnce(t *testing.T) {
 }
 
 func TestVenueBadgesAndDoorList(t *testing.T) {
+	t.Parallel()
 	// Both databases: "only new badges" compares stored times.
 	eachDemo(t, func(t *testing.T, store *models.Store) {
 		checkVenueDocuments(t, newTestServerWith(t, store, false))
