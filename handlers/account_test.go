@@ -27,14 +27,6 @@ const (
 	chromeMac    = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 )
 
-// browser returns another browser on ts: its own cookie jar, the same site.
-func (ts *testServer) browser(t *testing.T) *testServer {
-	t.Helper()
-	b := *ts
-	b.Client = ts.newClient(t)
-	return &b
-}
-
 // signIn signs ts's browser in with email and password, sending userAgent.
 func (ts *testServer) signIn(t *testing.T, email, password, userAgent string) {
 	t.Helper()
@@ -97,7 +89,7 @@ func TestAccountRoles(t *testing.T) {
 		{"POST", "/beheer/account/sessies/andere-beeindigen"},
 		{"POST", "/beheer/account/sessies/999999/beeindigen"},
 	}
-	anon := ts.browser(t)
+	anon := ts.withNewClient(t)
 	for _, r := range routes {
 		var resp *http.Response
 		if r.method == "GET" {
@@ -111,7 +103,7 @@ func TestAccountRoles(t *testing.T) {
 	}
 	for _, role := range models.Roles {
 		t.Run(role, func(t *testing.T) {
-			b := ts.browser(t)
+			b := ts.withNewClient(t)
 			venue := ""
 			if role == models.RoleDoor {
 				venue = "zwolle"
@@ -158,7 +150,7 @@ func TestChangeOwnPassword(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
-	here, there := ts.browser(t), ts.browser(t)
+	here, there := ts.withNewClient(t), ts.withNewClient(t)
 	here.signIn(t, u.Email, testPassword, firefoxLinux)
 	there.signIn(t, u.Email, testPassword, chromeMac)
 
@@ -264,7 +256,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	}
 	worker := &dpmail.Worker{Store: ts.Store, Composer: &dpmail.Composer{Store: ts.Store, BaseURL: ts.URL}, Sender: sender, Log: discardLogger()}
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
-	before := ts.browser(t)
+	before := ts.withNewClient(t)
 	before.signIn(t, u.Email, testPassword, chromeMac)
 
 	// The sign-in page links to the form.
@@ -334,7 +326,7 @@ func TestPasswordResetFlow(t *testing.T) {
 		t.Errorf("the new password does not work: %v", err)
 	}
 	// Single use.
-	other := ts.browser(t)
+	other := ts.withNewClient(t)
 	if resp, body := other.get(t, path); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "al gebruikt") {
 		t.Errorf("GET a used link: status %d, want 404 saying so", resp.StatusCode)
 	}
@@ -355,7 +347,7 @@ func TestPasswordResetFlow(t *testing.T) {
 func TestPasswordResetRoutesArePublic(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	signedIn := ts.browser(t)
+	signedIn := ts.withNewClient(t)
 	signedIn.loginAs(t, models.RoleDoor, "zwolle")
 	for _, b := range []*testServer{ts, signedIn} {
 		if resp, _ := b.get(t, "/beheer/wachtwoord-vergeten"); resp.StatusCode != http.StatusOK {
@@ -407,7 +399,7 @@ func TestSignInsPage(t *testing.T) {
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	stranger := newAccount(t, ts, models.RoleReviewer, testPassword)
-	here, laptop, phone, strangers := ts.browser(t), ts.browser(t), ts.browser(t), ts.browser(t)
+	here, laptop, phone, strangers := ts.withNewClient(t), ts.withNewClient(t), ts.withNewClient(t), ts.withNewClient(t)
 	here.signIn(t, u.Email, testPassword, firefoxLinux)
 	laptop.signIn(t, u.Email, testPassword, chromeMac)
 	phone.signIn(t, u.Email, testPassword, "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36")

@@ -3,11 +3,7 @@ package handlers
 import (
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -112,7 +108,7 @@ func TestLoginSessionCookie(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := bhNewServer(t, Config{SecureCookies: tc.secure})
+			ts := newTestServerConfig(t, Config{SecureCookies: tc.secure})
 			email := bhCreateUser(t, ts, models.RoleAdmin, "")
 			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {"/beheer/sessies"}})
 			if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -172,7 +168,7 @@ func TestLoginReturnsOnlyToThisSite(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("terug="+tc.terug, func(t *testing.T) {
-			ts.Client = bhNewClient(t)
+			ts.Client = ts.newClient(t)
 			email := bhCreateUser(t, ts, models.RoleOrganiser, "")
 			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {tc.terug}})
 			bhExpectRedirect(t, resp, body, tc.wantLogin)
@@ -219,7 +215,7 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 	}
 
 	// The attacker, who kept the planted token, is not signed in.
-	attacker := bhWithClient(t, ts)
+	attacker := ts.withNewClient(t)
 	bhSetSessionCookie(t, attacker, attacker.Client, planted)
 	resp, _ = attacker.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -270,7 +266,7 @@ func TestLogoutEndsSession(t *testing.T) {
 	}
 
 	// Replaying the old cookie from another browser does not bring the session back.
-	replay := bhWithClient(t, ts)
+	replay := ts.withNewClient(t)
 	bhSetSessionCookie(t, replay, replay.Client, old)
 	resp, _ = replay.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -286,7 +282,7 @@ func TestLogoutEndsSession(t *testing.T) {
 func TestCrossOriginPostsRefused(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	admin := bhWithClient(t, ts)
+	admin := ts.withNewClient(t)
 	admin.loginAs(t, models.RoleAdmin, "")
 	adminToken := bhJarSessionToken(t, admin)
 	email := bhCreateUser(t, ts, models.RoleOrganiser, "")
@@ -313,7 +309,7 @@ func TestCrossOriginPostsRefused(t *testing.T) {
 	for _, o := range origins {
 		for _, tg := range targets {
 			t.Run(o.name+"/"+tg.name, func(t *testing.T) {
-				client := bhWithClient(t, ts)
+				client := ts.withNewClient(t)
 				if tg.signedIn {
 					client = admin
 				}
@@ -633,7 +629,7 @@ func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
 	}
 	for _, role := range roles {
 		t.Run(role.role+"@"+role.venue, func(t *testing.T) {
-			ts.Client = bhNewClient(t)
+			ts.Client = ts.newClient(t)
 			ts.loginAs(t, role.role, role.venue)
 			for _, r := range bhOrganiserRoutes(t, d) {
 				t.Run(r.String(), func(t *testing.T) {
@@ -1226,7 +1222,7 @@ func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
 	// Once published, the public programme shows it, over two rows, to anyone.
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
 	bhExpectRedirect(t, resp, body, "/beheer/programma")
-	visitor := bhWithClient(t, ts)
+	visitor := ts.withNewClient(t)
 	resp, body = visitor.get(t, "/programma/den-haag")
 	if got, want := resp.StatusCode, http.StatusOK; got != want {
 		t.Fatalf("GET /programma/den-haag: status got %d, want %d", got, want)
@@ -1352,40 +1348,6 @@ func bhRequest(t *testing.T, ts *testServer, r bhRoute) (*http.Response, string)
 		form[k] = slices.Clone(v)
 	}
 	return ts.postForm(t, r.path, form)
-}
-
-// bhNewServer starts the site on a fresh demo database with cfg (its Store and Logger are
-// filled in), for tests that need a configuration newTestServer does not give.
-func bhNewServer(t *testing.T, cfg Config) *testServer {
-	t.Helper()
-	cfg.Store = newDemoStore(t)
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := New(cfg)
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, Store: cfg.Store, Client: bhNewClient(t)}
-}
-
-// bhNewClient is a browser of its own: a fresh cookie jar, redirects not followed.
-func bhNewClient(t *testing.T) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// bhWithClient returns a view of ts with a browser of its own (a fresh cookie jar).
-func bhWithClient(t *testing.T, ts *testServer) *testServer {
-	t.Helper()
-	other := *ts
-	other.Client = bhNewClient(t)
-	return &other
 }
 
 // bhCreateUser adds an account with testPassword and returns its e-mail address.

@@ -20,7 +20,7 @@ func TestReviewersSeeVoteCounts(t *testing.T) {
 	prop, others := voteFixture(t, ts)
 	enableVoting(t, ts, 2, "", false) // also clears the demo's votes
 	for i, ids := range [][]uint{{prop.ID, others[0]}, {prop.ID}} {
-		voter := bhWithClient(t, ts)
+		voter := ts.withNewClient(t)
 		email := fmt.Sprintf("kiezer%d@example.nl", i)
 		resp, body := voter.postForm(t, "/stemmen", url.Values{"email": {email}})
 		wantStatus(t, resp, body, http.StatusSeeOther)

@@ -23,12 +23,7 @@ import (
 // newLimitedServer starts the site with a small registration throttle: burst, then perMinute.
 func newLimitedServer(t *testing.T, burst, perMinute int) *testServer {
 	t.Helper()
-	store := newDemoStore(t)
-	h, err := New(Config{Store: store, Logger: discardLogger(), RegistrationBurst: burst, RegistrationsPerMinute: perMinute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serve(t, store, h)
+	return newTestServerConfig(t, Config{RegistrationBurst: burst, RegistrationsPerMinute: perMinute})
 }
 
 // wantRetryAfter fails unless the response says how many seconds to wait.

@@ -210,14 +210,6 @@ func errorMessages(body string) int {
 	return strings.Count(body, `class="utrecht-form-field-error-message"`)
 }
 
-// withNewClient returns the same server seen by another browser, with its own cookies.
-func (ts *testServer) withNewClient(t *testing.T) *testServer {
-	t.Helper()
-	other := *ts
-	other.Client = ts.newClient(t)
-	return &other
-}
-
 // messages are the texts the registration pages show, per language.
 type messages struct {
 	seatsLeft     func(n int) string

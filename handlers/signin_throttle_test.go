@@ -72,7 +72,7 @@ func TestSignInAttackerCannotLockOutOwner(t *testing.T) {
 	}
 
 	// The owner, elsewhere, signs in as ever.
-	owner1 := bhNewClient(t)
+	owner1 := ts.newClient(t)
 	ts.Client = owner1
 	if resp, body := signInFrom(t, ts, owner, email, testPassword); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("owner's sign-in from another address: status got %d, want 303; body:\n%s", resp.StatusCode, body)
@@ -83,7 +83,7 @@ func TestSignInSuccessesDoNotCount(t *testing.T) {
 	ts := newProxiedServer(t, nil)
 	email := bhCreateUser(t, ts, models.RoleOrganiser, "")
 	for i := range signInClientBurst + 5 {
-		ts.Client = bhNewClient(t)
+		ts.Client = ts.newClient(t)
 		if resp, body := signInFrom(t, ts, "192.0.2.44", email, testPassword); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("sign-in %d with the right password: status got %d, want 303; body:\n%s", i+1, resp.StatusCode, body)
 		}

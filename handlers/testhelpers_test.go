@@ -75,15 +75,28 @@ func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Disca
 // newTestServerWith starts the site on store, which the caller has filled (or not).
 func newTestServerWith(t *testing.T, store *models.Store, secureCookies bool) *testServer {
 	t.Helper()
-	logger := discardLogger()
-	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return newTestServerConfig(t, Config{Store: store, SecureCookies: secureCookies})
+}
+
+// newTestServerConfig starts the site with cfg, for tests that need a configuration the
+// others do not give. Without a Store it runs on a fresh copy of the demo; without a Logger
+// it logs nothing (with -v: warnings, to the test's log).
+func newTestServerConfig(t *testing.T, cfg Config) *testServer {
+	t.Helper()
+	if cfg.Store == nil {
+		cfg.Store = newDemoStore(t)
 	}
-	h, err := New(Config{Store: store, Logger: logger, SecureCookies: secureCookies})
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger()
+		if testing.Verbose() {
+			cfg.Logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		}
+	}
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return serve(t, store, h)
+	return serve(t, cfg.Store, h)
 }
 
 // serve puts h behind a real HTTP server on a loopback port.
@@ -110,6 +123,14 @@ func (ts *testServer) newClient(t *testing.T) *http.Client {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// withNewClient returns the same server seen by another browser, with its own cookies.
+func (ts *testServer) withNewClient(t *testing.T) *testServer {
+	t.Helper()
+	other := *ts
+	other.Client = ts.newClient(t)
+	return &other
 }
 
 // do sends req with the headers (name/value pairs) and returns the response with its body read.
