@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -243,4 +244,38 @@ func filledHex() string {
 	var b [6]byte
 	rand.Read(b[:])
 	return hex.EncodeToString(b[:])
+}
+
+// attendeeSeq numbers the attendees Attendee registers, so their addresses differ.
+var attendeeSeq atomic.Int64
+
+// Attendee registers a new person at the venue with slug for sessions, as the public form
+// does (a seat in each, or a place on its waiting list), and returns the registration and
+// its token. The store's clock must be in the event's registration window.
+func Attendee(t testing.TB, s *models.Store, venueSlug string, sessions ...uint) models.RegistrationResult {
+	t.Helper()
+	n := attendeeSeq.Add(1)
+	res, err := s.Register(Ctx(), models.RegistrationInput{
+		Name: fmt.Sprintf("Deelnemer %d", n), Email: fmt.Sprintf("deelnemer-%d@example.nl", n),
+		Organisation: "Gemeente Testdorp", Lang: "nl", Venue: venueSlug, Sessions: sessions, Consent: true,
+	})
+	if err != nil {
+		t.Fatalf("register at %s for sessions %v: %v", venueSlug, sessions, err)
+	}
+	return res
+}
+
+// Session creates a session of the event and returns it as Store.Session reads it back:
+// with its room and slots.
+func Session(t testing.TB, s *models.Store, eventID uint, in models.SessionInput) models.Session {
+	t.Helper()
+	created, err := s.CreateSession(Ctx(), eventID, in)
+	if err != nil {
+		t.Fatalf("create session %q: %v", in.Title, err)
+	}
+	se, err := s.Session(Ctx(), created.ID)
+	if err != nil {
+		t.Fatalf("read session %q back: %v", in.Title, err)
+	}
+	return se
 }
