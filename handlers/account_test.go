@@ -189,7 +189,8 @@ func TestChangeOwnPassword(t *testing.T) {
 // TestChangePasswordThrottled: guessing the current password through the change form runs
 // into the sign-in throttle (per client), with Retry-After.
 func TestChangePasswordThrottled(t *testing.T) {
-	ts := newTestServer(t)
+	t.Parallel()
+	ts := newProxiedServer(t, nil) // with the throttle's clock stopped
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	ts.signIn(t, u.Email, testPassword, firefoxLinux)
 	var resp *http.Response
