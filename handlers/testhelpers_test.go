@@ -117,8 +117,10 @@ func (ts *testServer) newClient(t *testing.T) *http.Client {
 		t.Fatal(err)
 	}
 	return &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
+		Jar: jar,
+		// A safety net, not a measure: under -race, with the tests in parallel on a busy
+		// machine, a page of badges for a whole venue can take longer than half a minute.
+		Timeout: 3 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
