@@ -17,7 +17,8 @@ import (
 // new registration, a cancellation and a check-in at another door reach it, and a door whose
 // copy is current gets nothing.
 func TestCheckInListDelta(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		ctx := modelstest.Ctx()
 		door := f.tokens["Ingang West"]
@@ -113,6 +114,7 @@ func TestCheckInListDelta(t *testing.T) {
 
 // TestCheckInListGzip checks that a door that accepts gzip gets the list compressed.
 func TestCheckInListGzip(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	resp, b := f.ts.apiCall(t, http.MethodGet, "/api/v1/venues/zwolle/checkin-list", "", f.tokens["Ingang West"], "Accept-Encoding", "gzip")
 	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Encoding") != "gzip" {

@@ -3,7 +3,6 @@ package handlers
 import (
 	"crypto/ed25519"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
@@ -27,16 +25,10 @@ type doorFixture struct {
 	tokens    map[string]string // door name → token, all at zwolle unless named "Rotterdam …"
 }
 
-// newDoorFixture starts the site on store, which holds the demo (newDemoStore) or is empty
-// (PostgreSQL's, filled here).
+// newDoorFixture starts the site on store, which holds the demo (newDemoStore, eachDemo).
 func newDoorFixture(t *testing.T, store *models.Store) *doorFixture {
 	t.Helper()
 	ctx := modelstest.Ctx()
-	if _, err := store.CurrentEvent(ctx); errors.Is(err, models.ErrNotFound) {
-		if err := demo.Load(ctx, store, demo.Options{Now: testNow}); err != nil {
-			t.Fatalf("load demo: %v", err)
-		}
-	}
 	ts := newTestServerWith(t, store, false)
 	f := &doorFixture{ts: ts, zwolle: testVenue(t, ts, "zwolle"), rotterdam: testVenue(t, ts, "rotterdam"), tokens: map[string]string{}}
 	key, err := store.EventKey(ctx, f.zwolle.EventID)
@@ -94,7 +86,8 @@ func wantResult(t *testing.T, what string, got CheckInJSON, result string) {
 }
 
 func TestCheckInAPI(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		regs := f.attendees(t, f.zwolle, 6)
 		ctx := modelstest.Ctx()
@@ -244,7 +237,8 @@ func TestCheckInAPI(t *testing.T) {
 
 // TestCheckInRace scans one ticket at many doors at once: exactly one is admitted.
 func TestCheckInRace(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		for round, r := range f.attendees(t, f.zwolle, 3) {
 			code := f.payload(r, f.zwolle)
@@ -280,7 +274,8 @@ func TestCheckInRace(t *testing.T) {
 // TestCheckInOffline sends scans as a door that was offline does: with its own scan id and
 // the time of the scan, possibly more than once.
 func TestCheckInOffline(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		regs := f.attendees(t, f.zwolle, 2)
 		code := f.payload(regs[0], f.zwolle)
@@ -336,6 +331,7 @@ func TestCheckInOffline(t *testing.T) {
 }
 
 func TestDoorAPIAccess(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	ctx := modelstest.Ctx()
@@ -445,7 +441,8 @@ func TestDoorAPIAccess(t *testing.T) {
 
 // TestCheckInList checks the door's offline copy against the tickets it must recognise.
 func TestCheckInList(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		ctx := modelstest.Ctx()
 		regs := f.attendees(t, f.zwolle, 2)
@@ -490,7 +487,8 @@ func TestCheckInList(t *testing.T) {
 // TestCheckInScanIDs covers what door apps do with their own scan ids: number them per device,
 // resend them, and undo.
 func TestCheckInScanIDs(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		z := f.attendees(t, f.zwolle, 3)
 		r := f.attendees(t, f.rotterdam, 1)[0]
@@ -537,7 +535,8 @@ func TestCheckInScanIDs(t *testing.T) {
 // TestCheckInOfflineRace sends two offline scans of one ticket at the same moment, both earlier
 // than the online check-in: the earliest must win, every time, on both databases.
 func TestCheckInOfflineRace(t *testing.T) {
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		f := newDoorFixture(t, store)
 		now := store.Now().UTC().Truncate(time.Second)
 		for round, reg := range f.attendees(t, f.zwolle, 8) {
@@ -569,6 +568,7 @@ func TestCheckInOfflineRace(t *testing.T) {
 
 // TestCheckInDeviceClock: a device whose clock was reset cannot make its scan the first.
 func TestCheckInDeviceClock(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	reg := f.attendees(t, f.zwolle, 1)[0]
 	code := f.payload(reg, f.zwolle)

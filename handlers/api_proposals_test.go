@@ -60,6 +60,7 @@ func demoDeadline(t *testing.T, ts *testServer) time.Time {
 }
 
 func TestAPIProposalLifecycle(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
 	slots := []uint{zwolle.Slots[0].ID, zwolle.Slots[1].ID} // two in a row, for a two-slot session
@@ -159,6 +160,7 @@ func TestAPIProposalLifecycle(t *testing.T) {
 }
 
 func TestAPIProposalBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	before := countRows(t, ts, &models.Proposal{}, "1 = 1")
 	rotterdamSlot := testVenue(t, ts, "rotterdam").Slots[0].ID
@@ -245,6 +247,7 @@ func TestAPIProposalBadInput(t *testing.T) {
 }
 
 func TestAPIProposalCallClosed(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	p := apiSubmit(t, ts, proposalBody(t, nil))
 	path := "/api/v1/proposals/" + strconv.Itoa(int(p.ID))
@@ -353,6 +356,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 // TestAPIAnsweredProposalIsSettled: after the speaker confirmed, the API refuses changes and
 // withdrawal with 409 "answered", and the web page no longer offers them.
 func TestAPIAnsweredProposalIsSettled(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	p := apiSubmit(t, ts, proposalBody(t, nil))

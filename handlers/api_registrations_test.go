@@ -130,6 +130,7 @@ func wantSessions(t *testing.T, what string, got []BookingJSON, want ...BookingJ
 }
 
 func TestAPIRegistrationLifecycle(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	first := openSessionIn(t, ts, "zwolle", venue.Slots[0].ID, 2)
@@ -318,6 +319,7 @@ func TestAPIRegistrationLifecycle(t *testing.T) {
 }
 
 func TestAPIRegistrationBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle, rotterdam := testVenue(t, ts, "zwolle"), testVenue(t, ts, "rotterdam")
 	s0 := openSessionIn(t, ts, "zwolle", zwolle.Slots[0].ID, 5)
@@ -430,6 +432,7 @@ func TestAPIRegistrationBadInput(t *testing.T) {
 }
 
 func TestAPIRegistrationKeepsTextExactly(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, tc := range []struct{ name, value string }{
 		{"SQL meta-characters", "Robert'); DROP TABLE registrations;--"},
@@ -472,6 +475,7 @@ func TestAPIRegistrationKeepsTextExactly(t *testing.T) {
 }
 
 func TestAPIWaitingList(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	slot := venue.Slots[3].ID
@@ -533,6 +537,7 @@ func TestAPIWaitingList(t *testing.T) {
 }
 
 func TestAPIEventCounts(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for range 3 {
 		apiRegister(t, ts, registrationBody(t, nil, nil))
@@ -562,6 +567,7 @@ func TestAPIEventCounts(t *testing.T) {
 }
 
 func TestAPIRegistrationVenueFullOrClosed(t *testing.T) {
+	t.Parallel()
 	ctx := modelstest.Ctx()
 	t.Run("venue full", func(t *testing.T) {
 		ts := newTestServer(t)

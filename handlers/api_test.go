@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,6 +82,7 @@ func wantExactKeys(t *testing.T, what string, m map[string]any, want ...string) 
 }
 
 func TestAPIEvent(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	event := testEvent(t, ts)
@@ -175,6 +177,7 @@ func TestAPIEvent(t *testing.T) {
 }
 
 func TestAPIVenueSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	venue := testVenue(t, ts, "zwolle")
@@ -291,6 +294,7 @@ func deref(s *string) string {
 }
 
 func TestAPIErrors(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, tc := range []struct {
 		name, method, path string
@@ -361,13 +365,16 @@ func loadDocument(t *testing.T, data []byte) *openapi3.T {
 }
 
 var apiRouter = struct {
-	doc    *openapi3.T
-	router routers.Router
+	sync.Mutex // tests run in parallel
+	doc        *openapi3.T
+	router     routers.Router
 }{}
 
 // documentRouter returns a router over the embedded OpenAPI document, built once.
 func documentRouter(t *testing.T) routers.Router {
 	t.Helper()
+	apiRouter.Lock()
+	defer apiRouter.Unlock()
 	if apiRouter.router == nil {
 		doc := loadDocument(t, openAPIDocument)
 		r, err := gorillamux.NewRouter(doc)
@@ -410,6 +417,7 @@ func validateAgainstDocument(t *testing.T, resp *http.Response, body []byte) {
 }
 
 func TestOpenAPIDocumentIsServed(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/api/v1/openapi.json")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -432,6 +440,7 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 // TestOpenAPIMatchesRoutes fails when a route of the API is missing from the document, or the
 // document describes an operation no route serves.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	documentRouter(t)
 	doc := apiRouter.doc
 
@@ -474,6 +483,7 @@ func ginPathToOpenAPI(p string) string {
 }
 
 func TestAPIOnEmptyDatabase(t *testing.T) {
+	t.Parallel()
 	ts := newTestServerWith(t, modelstest.SQLite(t), false)
 	ts.apiGet(t, "/api/v1/event", http.StatusNotFound, nil)
 	ts.apiGet(t, "/api/v1/venues/zwolle/sessions", http.StatusNotFound, nil)

@@ -11,6 +11,7 @@ import (
 // TestExportsAreAudited: each export of personal data writes one audit entry naming who
 // exported what (the signed-in account, or the API token), and a refused export writes none.
 func TestExportsAreAudited(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
 	registerWithNeeds(t, ts, "zwolle", "Bea Behoefte", "Geen noten", "")

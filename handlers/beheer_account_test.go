@@ -27,14 +27,6 @@ const (
 	chromeMac    = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36"
 )
 
-// browser returns another browser on ts: its own cookie jar, the same site.
-func (ts *testServer) browser(t *testing.T) *testServer {
-	t.Helper()
-	b := *ts
-	b.Client = ts.newClient(t)
-	return &b
-}
-
 // signIn signs ts's browser in with email and password, sending userAgent.
 func (ts *testServer) signIn(t *testing.T, email, password, userAgent string) {
 	t.Helper()
@@ -87,6 +79,7 @@ func auditEntries(t *testing.T, ts *testServer, action string, userID uint) int 
 // TestAccountRoles checks who may use the own-account routes: every signed-in role, and
 // nobody who is not signed in; and that a cross-origin POST is refused.
 func TestAccountRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	routes := []struct{ method, path string }{
 		{"GET", "/beheer/account"},
@@ -96,7 +89,7 @@ func TestAccountRoles(t *testing.T) {
 		{"POST", "/beheer/account/sessies/andere-beeindigen"},
 		{"POST", "/beheer/account/sessies/999999/beeindigen"},
 	}
-	anon := ts.browser(t)
+	anon := ts.withNewClient(t)
 	for _, r := range routes {
 		var resp *http.Response
 		if r.method == "GET" {
@@ -110,7 +103,7 @@ func TestAccountRoles(t *testing.T) {
 	}
 	for _, role := range models.Roles {
 		t.Run(role, func(t *testing.T) {
-			b := ts.browser(t)
+			b := ts.withNewClient(t)
 			venue := ""
 			if role == models.RoleDoor {
 				venue = "zwolle"
@@ -154,9 +147,10 @@ func TestAccountRoles(t *testing.T) {
 // TestChangeOwnPassword: the current password is required, a breached one is refused, and
 // the change ends the other sign-ins but not this one.
 func TestChangeOwnPassword(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
-	here, there := ts.browser(t), ts.browser(t)
+	here, there := ts.withNewClient(t), ts.withNewClient(t)
 	here.signIn(t, u.Email, testPassword, firefoxLinux)
 	there.signIn(t, u.Email, testPassword, chromeMac)
 
@@ -195,7 +189,8 @@ func TestChangeOwnPassword(t *testing.T) {
 // TestChangePasswordThrottled: guessing the current password through the change form runs
 // into the sign-in throttle (per client), with Retry-After.
 func TestChangePasswordThrottled(t *testing.T) {
-	ts := newTestServer(t)
+	t.Parallel()
+	ts := newProxiedServer(t, nil) // with the throttle's clock stopped
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	ts.signIn(t, u.Email, testPassword, firefoxLinux)
 	var resp *http.Response
@@ -249,6 +244,7 @@ func mailText(t *testing.T, raw []byte) string {
 // server: the same page for a known and an unknown address, one e-mail (to the known one),
 // a link that works once and signs in, and every other sign-in ended.
 func TestPasswordResetFlow(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	srv, err := cluster.StartMailServer()
 	if err != nil {
@@ -261,7 +257,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	}
 	worker := &dpmail.Worker{Store: ts.Store, Composer: &dpmail.Composer{Store: ts.Store, BaseURL: ts.URL}, Sender: sender, Log: discardLogger()}
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
-	before := ts.browser(t)
+	before := ts.withNewClient(t)
 	before.signIn(t, u.Email, testPassword, chromeMac)
 
 	// The sign-in page links to the form.
@@ -331,7 +327,7 @@ func TestPasswordResetFlow(t *testing.T) {
 		t.Errorf("the new password does not work: %v", err)
 	}
 	// Single use.
-	other := ts.browser(t)
+	other := ts.withNewClient(t)
 	if resp, body := other.get(t, path); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "al gebruikt") {
 		t.Errorf("GET a used link: status %d, want 404 saying so", resp.StatusCode)
 	}
@@ -350,8 +346,9 @@ func TestPasswordResetFlow(t *testing.T) {
 // TestPasswordResetRoutesArePublic checks who may use the "forgot password" routes: anyone,
 // signed in or not; and TestPasswordResetFlow their CSRF protection.
 func TestPasswordResetRoutesArePublic(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
-	signedIn := ts.browser(t)
+	signedIn := ts.withNewClient(t)
 	signedIn.loginAs(t, models.RoleDoor, "zwolle")
 	for _, b := range []*testServer{ts, signedIn} {
 		if resp, _ := b.get(t, "/beheer/wachtwoord-vergeten"); resp.StatusCode != http.StatusOK {
@@ -399,10 +396,11 @@ func TestPasswordResetRateLimited(t *testing.T) {
 // TestSignInsPage: the list of one's sign-ins, ending one (that browser is signed out on its
 // next request), ending all others, and sign-ins ending when idle.
 func TestSignInsPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	stranger := newAccount(t, ts, models.RoleReviewer, testPassword)
-	here, laptop, phone, strangers := ts.browser(t), ts.browser(t), ts.browser(t), ts.browser(t)
+	here, laptop, phone, strangers := ts.withNewClient(t), ts.withNewClient(t), ts.withNewClient(t), ts.withNewClient(t)
 	here.signIn(t, u.Email, testPassword, firefoxLinux)
 	laptop.signIn(t, u.Email, testPassword, chromeMac)
 	phone.signIn(t, u.Email, testPassword, "Mozilla/5.0 (Linux; Android 15) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36")
@@ -475,6 +473,7 @@ func TestSignInsPage(t *testing.T) {
 
 // TestSignOutEndsSignIn: signing out ends the sign-in, with its audit entry.
 func TestSignOutEndsSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := newAccount(t, ts, models.RoleReviewer, testPassword)
 	ts.signIn(t, u.Email, testPassword, firefoxLinux)
@@ -490,6 +489,7 @@ func TestSignOutEndsSignIn(t *testing.T) {
 }
 
 func TestDeviceSummary(t *testing.T) {
+	t.Parallel()
 	cases := map[string]string{
 		firefoxLinux: "Firefox op Linux",
 		chromeMac:    "Chrome op macOS",

@@ -16,6 +16,7 @@ import (
 // TestAuditLogRoles: the log and its export are for admins only; nobody can change the log
 // through the site (no other method on its addresses).
 func TestAuditLogRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{"/beheer/logboek", "/beheer/logboek/export.csv"} {
 		ts.Client = ts.newClient(t)
@@ -63,6 +64,7 @@ func auditLogFixture(t *testing.T) (*testServer, models.User, models.Registratio
 }
 
 func TestAuditLogPage(t *testing.T) {
+	t.Parallel()
 	ts, admin, person := auditLogFixture(t)
 	object := "registration:" + bhID(person.ID)
 	page := func(t *testing.T, query string) (int, string) {
@@ -190,6 +192,7 @@ func TestAuditLogPage(t *testing.T) {
 }
 
 func TestAuditLogCSV(t *testing.T) {
+	t.Parallel()
 	ts, admin, person := auditLogFixture(t)
 	resp, body := ts.get(t, "/beheer/logboek/export.csv?actie="+models.AuditRegistrationDetails, "Accept-Language", "en")
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {

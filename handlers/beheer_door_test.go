@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
@@ -26,6 +25,7 @@ var (
 // TestPairDoorDevice pairs a phone the way an organiser does: make a code, show its QR code
 // once, let the phone use it, and revoke it.
 func TestPairDoorDevice(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts.withNewClient(t)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -96,7 +96,8 @@ func TestPairDoorDevice(t *testing.T) {
 
 // TestArrivalsPages follows a morning at the door on the organisers' pages.
 func TestArrivalsPages(t *testing.T) {
-	store := modelstest.SQLite(t)
+	t.Parallel()
+	store := newDemoStore(t)
 	f := newDoorFixture(t, store)
 	ts := f.ts.withNewClient(t)
 	ts.loginAs(t, models.RoleAdmin, "")

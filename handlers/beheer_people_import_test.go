@@ -58,6 +58,7 @@ func venueBySlug(t *testing.T, ts *testServer, slug string) models.Venue {
 // An organiser uploads a file, sees every row checked, presses Importeren, and the people are
 // registered (and mailed) or updated; pressing it twice imports once.
 func TestImportPageFlow(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := venueBySlug(t, ts, "zwolle")
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -142,6 +143,7 @@ func registerDemo(t *testing.T, ts *testServer, email string) uint {
 // Bad files give clear problems per row and column, in the organiser's language, and write
 // nothing.
 func TestImportPageProblems(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := venueBySlug(t, ts, "zwolle")
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -202,6 +204,7 @@ func importXLSX(t *testing.T, table [][]string) []byte {
 
 // Only organisers import, and a venue-scoped organiser only into their venue.
 func TestImportRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := venueBySlug(t, ts, "zwolle")
 	csv := []byte("naam,email,organisatie\nJan,jan.rol@example.nl,Rijk\n")
@@ -236,6 +239,7 @@ func TestImportRoles(t *testing.T) {
 // The API imports a CSV or XLSX body: 200 with the report on a dry run or any problem
 // (nothing written), 201 with the counts when imported.
 func TestImportAPI(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := organiserToken(t, ts, "")
 	csvType := []string{"Content-Type", "text/csv; charset=utf-8"}
@@ -308,6 +312,7 @@ func TestImportAPI(t *testing.T) {
 // 10,000 rows are read and checked in one request; more are refused. (The demo venue has
 // fewer places than that: the report says so, and nothing is written.)
 func TestImportAPITenThousandRows(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := organiserToken(t, ts, "")
 	var b strings.Builder
@@ -335,6 +340,7 @@ func TestImportAPITenThousandRows(t *testing.T) {
 // A file of 10,000 rows is checked and every row shown; the demo venue has too few places
 // for them, which the page says, and nothing is written.
 func TestImportPageTenThousandRows(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := venueBySlug(t, ts, "zwolle")
 	ts.loginAs(t, models.RoleOrganiser, "")

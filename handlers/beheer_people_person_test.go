@@ -59,6 +59,7 @@ func bookingStatus(t *testing.T, ts *testServer, regID, sessionID uint) string {
 }
 
 func TestPersonPageShowsTheRecord(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	zoe := f.people[0]
@@ -101,7 +102,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 	if resp, _ := ts.get(t, "/beheer/deelnemers/999999"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown person: %d, want 404", resp.StatusCode)
 	}
-	ts.Client = bhNewClient(t)
+	ts.Client = ts.newClient(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	if resp, _ := ts.get(t, personPath(f.d.rotterdamPerson.ID)); resp.StatusCode != http.StatusOK {
 		t.Errorf("rotterdam person for an admin: %d, want 200", resp.StatusCode)
@@ -109,6 +110,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 }
 
 func TestPersonActionsOnBehalf(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	first, second, third := f.people[0], f.people[1], f.people[2]
@@ -243,6 +245,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 }
 
 func TestNewPersonByHand(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -289,7 +292,7 @@ func TestNewPersonByHand(t *testing.T) {
 	}
 
 	// A zwolle organiser cannot register anyone at rotterdam.
-	ts.Client = bhNewClient(t)
+	ts.Client = ts.newClient(t)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
 	if resp, _ := ts.get(t, "/beheer/deelnemers/nieuw?locatie=rotterdam"); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("zwolle organiser, rotterdam form: %d, want 404", resp.StatusCode)
@@ -304,6 +307,7 @@ func TestNewPersonByHand(t *testing.T) {
 }
 
 func TestRegistrationAPIForOrganisers(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	f := newPersonFixture(t, ts)
 	ctx := modelstest.Ctx()
@@ -373,7 +377,7 @@ func TestRegistrationAPIForOrganisers(t *testing.T) {
 	ts.loginAs(t, models.RoleReviewer, "")
 	resp, body = ts.apiCall(t, http.MethodGet, path, "", "")
 	wantAPIStatus(t, resp, body, http.StatusForbidden)
-	ts.Client = bhNewClient(t)
+	ts.Client = ts.newClient(t)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
 	resp, body = ts.apiCall(t, http.MethodDelete, path+"?reason=dubbel", "", "", "Origin", ts.URL, "Sec-Fetch-Site", "same-origin")
 	wantAPIStatus(t, resp, body, http.StatusNoContent)

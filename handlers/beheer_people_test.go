@@ -83,6 +83,7 @@ func (f *peopleFixture) venue(t *testing.T, slug string) models.Venue {
 // TestPeopleRoles tries every role and kind of token on the list, the exports and the API
 // list, also a venue-scoped organiser and token asking for another venue.
 func TestPeopleRoles(t *testing.T) {
+	t.Parallel()
 	f := newPeopleFixture(t)
 	ts := f.ts
 	paths := []string{"/beheer/deelnemers", "/beheer/deelnemers/export.csv", "/beheer/deelnemers/export.xlsx", "/api/v1/registrations"}
@@ -150,6 +151,7 @@ func TestPeopleRoles(t *testing.T) {
 // TestPeopleList checks search (accents, ticket codes), escaping, filters, bad input and
 // pagination of /beheer/deelnemers.
 func TestPeopleList(t *testing.T) {
+	t.Parallel()
 	f := newPeopleFixture(t)
 	ts := f.ts
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -257,6 +259,7 @@ func TestPeopleList(t *testing.T) {
 // TestPeopleExports reads the exports back with encoding/csv and excelize and compares
 // them with the database.
 func TestPeopleExports(t *testing.T) {
+	t.Parallel()
 	f := newPeopleFixture(t)
 	ts := f.ts
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -397,6 +400,7 @@ func amsterdamForTest(t *testing.T) *time.Location {
 // TestRegistrationsAPIList walks every page of GET /api/v1/registrations with a cursor and
 // checks the answers against the database and the OpenAPI document.
 func TestRegistrationsAPIList(t *testing.T) {
+	t.Parallel()
 	f := newPeopleFixture(t)
 	ts := f.ts
 	seen := map[uint]bool{}

@@ -32,6 +32,7 @@ func bhTimetable(t *testing.T, ts *testServer, eventID uint) string {
 }
 
 func TestPlanScheduleButton(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -158,6 +159,7 @@ func TestPlanScheduleButton(t *testing.T) {
 // TestBoardPlanForm: the board's planner form offers the modes and the venue, and posting it
 // as shown plans and comes back to the same board.
 func TestBoardPlanForm(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	board := "/beheer/rooster/" + bhID(testVenue(t, ts, "zwolle").ID)
@@ -183,6 +185,7 @@ func TestBoardPlanForm(t *testing.T) {
 // TestDemoPlannerPlacesWaitingSessions: the demo has confirmed sessions nobody booked yet,
 // waiting for a place (issue #12 point 16), and "Automatisch plannen" places them.
 func TestDemoPlannerPlacesWaitingSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")

@@ -16,6 +16,7 @@ import (
 )
 
 func TestPublishSchedulePage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	ts.loginAs(t, models.RoleOrganiser, "")
@@ -151,6 +152,7 @@ func TestPublishSchedulePage(t *testing.T) {
 }
 
 func TestEventFormSetsTravelTime(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	if got := testEvent(t, ts).TravelMinutes; got != models.DefaultTravelMinutes {

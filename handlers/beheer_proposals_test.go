@@ -113,6 +113,7 @@ func rvSnapshot(t *testing.T, ts *testServer) string {
 }
 
 func TestReviewRouteTableIsComplete(t *testing.T) {
+	t.Parallel()
 	tested := map[string]bool{}
 	for _, r := range rvRoutes(rvDemo{}) {
 		tested[r.method+" "+r.pattern] = true
@@ -125,6 +126,7 @@ func TestReviewRouteTableIsComplete(t *testing.T) {
 }
 
 func TestReviewRoutesRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	routes := rvRoutes(d)
@@ -132,7 +134,7 @@ func TestReviewRoutesRoles(t *testing.T) {
 	t.Run("anonymous", func(t *testing.T) {
 		before := rvSnapshot(t, ts)
 		for _, r := range routes {
-			resp, body := bhRequest(t, bhWithClient(t, ts), r.bhRoute)
+			resp, body := bhRequest(t, ts.withNewClient(t), r.bhRoute)
 			bhExpectRedirect(t, resp, body, "/beheer/inloggen?terug="+r.path)
 		}
 		if rvSnapshot(t, ts) != before {
@@ -148,7 +150,7 @@ func TestReviewRoutesRoles(t *testing.T) {
 		{"venue organiser", models.RoleOrganiser, "zwolle", false},
 	} {
 		t.Run(role.name, func(t *testing.T) {
-			c := bhWithClient(t, ts)
+			c := ts.withNewClient(t)
 			c.loginAs(t, role.role, role.venue)
 			before := rvSnapshot(t, ts)
 			for _, r := range routes {
@@ -175,7 +177,7 @@ func TestReviewRoutesRoles(t *testing.T) {
 	}
 
 	t.Run("reviewer elsewhere in beheer", func(t *testing.T) {
-		c := bhWithClient(t, ts)
+		c := ts.withNewClient(t)
 		c.loginAs(t, models.RoleReviewer, "")
 		for _, p := range []string{"/beheer", "/beheer/sessies", "/beheer/evenement"} {
 			if resp, _ := c.get(t, p); resp.StatusCode != http.StatusForbidden {
@@ -192,7 +194,7 @@ func TestReviewRoutesRoles(t *testing.T) {
 	})
 
 	t.Run("organiser", func(t *testing.T) {
-		c := bhWithClient(t, ts)
+		c := ts.withNewClient(t)
 		c.loginAs(t, models.RoleOrganiser, "")
 		for _, r := range routes {
 			resp, body := bhRequest(t, c, r.bhRoute)
@@ -208,10 +210,11 @@ func TestReviewRoutesRoles(t *testing.T) {
 }
 
 func TestReviewWithHiddenScores(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	detail := "/beheer/voorstellen/" + bhID(d.open.ID)
-	first, second, organiser := bhWithClient(t, ts), bhWithClient(t, ts), bhWithClient(t, ts)
+	first, second, organiser := ts.withNewClient(t), ts.withNewClient(t), ts.withNewClient(t)
 	firstUser := first.loginAs(t, models.RoleReviewer, "")
 	second.loginAs(t, models.RoleReviewer, "")
 	organiser.loginAs(t, models.RoleOrganiser, "")
@@ -302,9 +305,10 @@ func rvTitles(body string) []string {
 }
 
 func TestReviewFormRefusesBadInput(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	c.loginAs(t, models.RoleReviewer, "")
 	detail := "/beheer/voorstellen/" + bhID(d.open.ID)
 	before := rvSnapshot(t, ts)
@@ -354,6 +358,7 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 }
 
 func TestReviewPagesEscapeMarkup(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
@@ -369,7 +374,7 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 	if _, err := ts.Store.SetProposalTrack(ctx, d.open.ID, track.Name); err != nil {
 		t.Fatal(err)
 	}
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	u := c.loginAs(t, models.RoleOrganiser, "")
 	if _, err := ts.Store.SaveReview(ctx, d.open.ID, u.ID, models.ReviewInput{Score: 4, Comment: evil}); err != nil {
 		t.Fatal(err)
@@ -386,10 +391,11 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 }
 
 func TestReviewListSortsAndFilters(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	u := c.loginAs(t, models.RoleOrganiser, "")
 	if _, err := ts.Store.SaveReview(ctx, d.open.ID, u.ID, models.ReviewInput{Score: 2}); err != nil {
 		t.Fatal(err)
@@ -454,9 +460,10 @@ func TestReviewListSortsAndFilters(t *testing.T) {
 }
 
 func TestDecideProposalPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	c.loginAs(t, models.RoleOrganiser, "")
 	detail := "/beheer/voorstellen/" + bhID(d.open.ID)
 
@@ -524,9 +531,10 @@ func TestDecideProposalPages(t *testing.T) {
 }
 
 func TestTrackPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	c.loginAs(t, models.RoleAdmin, "")
 
 	resp, body := c.postForm(t, "/beheer/themas", url.Values{"name": {"Zorg & welzijn"}})
@@ -570,9 +578,10 @@ func TestTrackPages(t *testing.T) {
 }
 
 func TestReviewFormsRefuseCrossOrigin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := rvLoadDemo(t, ts)
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	c.loginAs(t, models.RoleAdmin, "")
 	before := rvSnapshot(t, ts)
 	for _, r := range rvRoutes(d) {
@@ -590,6 +599,7 @@ func TestReviewFormsRefuseCrossOrigin(t *testing.T) {
 }
 
 func TestReviewerSeesPhoto(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	form := proposalValuesFor("foto.spreker@example.nl")
 	resp, body := ts.postMultipart(t, "/voorstellen", form, "foto.png", pngBytes(t, testPhoto(40, 30)))
@@ -600,7 +610,7 @@ func TestReviewerSeesPhoto(t *testing.T) {
 	if err := ts.Store.DB().Where("speaker_email = ?", "foto.spreker@example.nl").First(&p).Error; err != nil {
 		t.Fatal(err)
 	}
-	c := bhWithClient(t, ts)
+	c := ts.withNewClient(t)
 	c.loginAs(t, models.RoleReviewer, "")
 	_, page := c.get(t, "/beheer/voorstellen/"+bhID(p.ID))
 	if !strings.Contains(page, `src="/beheer/voorstellen/`+bhID(p.ID)+`/foto"`) {
@@ -610,7 +620,7 @@ func TestReviewerSeesPhoto(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/") || len(img) == 0 {
 		t.Errorf("photo: status %d, type %q, %d bytes", resp.StatusCode, resp.Header.Get("Content-Type"), len(img))
 	}
-	door := bhWithClient(t, ts)
+	door := ts.withNewClient(t)
 	door.loginAs(t, models.RoleDoor, "zwolle")
 	if resp, _ := door.get(t, "/beheer/voorstellen/"+bhID(p.ID)+"/foto"); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("door staff asking for the photo: status %d, want 403", resp.StatusCode)

@@ -147,6 +147,7 @@ func (ts *ssoTestServer) assertSignedOut(t *testing.T) {
 }
 
 func TestSSO(t *testing.T) {
+	t.Parallel()
 	ts := newSSOTestServer(t)
 	ctx := context.Background()
 	organiser, err := ts.Store.CreateUser(ctx, models.UserInput{Email: "olga@gemeente.example", Password: testPassword, Role: models.RoleOrganiser})
@@ -432,6 +433,7 @@ func withClaims(u ssoUser, mutate func(*mockoidc.IDTokenClaims)) ssoUser {
 // TestSSONotConfigured: without DAGPLANNER_OIDC_* the routes do not exist for anyone and the
 // sign-in page has no button.
 func TestSSONotConfigured(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{"/beheer/inloggen/sso", ssoCallbackPath + "?code=x&state=y"} {
 		if resp, body := ts.get(t, path); resp.StatusCode != http.StatusNotFound {
@@ -446,6 +448,7 @@ func TestSSONotConfigured(t *testing.T) {
 // TestSSOUnavailable: a provider that cannot be reached at start-up leaves the site working;
 // the button says single sign-on is unavailable and starting one answers 503.
 func TestSSOUnavailable(t *testing.T) {
+	t.Parallel()
 	idp, err := mockoidc.Run()
 	if err != nil {
 		t.Fatal(err)

@@ -70,6 +70,7 @@ func teamFixture(t *testing.T, ts *testServer) (models.Invitation, models.User) 
 // organisers, reviewers and door staff get 403, anyone not signed in the sign-in page, and a
 // cross-origin POST is refused without changing anything.
 func TestTeamRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	inv, target := teamFixture(t, ts)
 	routes := teamRoutes(inv, target)
@@ -145,6 +146,7 @@ func auditActions(trail []models.AuditEntry) string {
 // TestTeamFormErrors checks that bad input keeps what was typed and says what is wrong, next
 // to the field, with 422 (or 409 for a clash), never 500.
 func TestTeamFormErrors(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	admin := ts.loginAs(t, models.RoleAdmin, "")
 	cases := []struct {
@@ -214,6 +216,7 @@ func invitationLink(t *testing.T, msgs []cluster.Mail, recipient string) string 
 // account and signs it in, and the link then works no more (410), nor does an older link
 // after the invitation was sent again. Anyone, signed in or not, may open the link.
 func TestInvitationMailAndAccept(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	srv, err := cluster.StartMailServer()
 	if err != nil {
@@ -309,6 +312,7 @@ func TestInvitationMailAndAccept(t *testing.T) {
 // in another browser, and finds the organiser's next request sent to the sign-in page, the
 // session gone even after the account is switched on again, and signing in refused while off.
 func TestDeactivationEndsSessions(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	organiser := ts.loginAs(t, models.RoleOrganiser, "")
 	organiserClient := ts.Client

@@ -3,11 +3,7 @@ package handlers
 import (
 	"fmt"
 	"html"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -34,6 +30,7 @@ const (
 // ---------------------------------------------------------------- 1. signing in and out
 
 func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -52,6 +49,7 @@ func TestBeheerWithoutSessionRedirectsToLogin(t *testing.T) {
 }
 
 func TestLoginRefusesWrongCredentials(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const email = "organisator@example.nl"
 	if _, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{
@@ -99,6 +97,7 @@ func TestLoginRefusesWrongCredentials(t *testing.T) {
 }
 
 func TestLoginSessionCookie(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		secure     bool
@@ -109,7 +108,7 @@ func TestLoginSessionCookie(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			ts := bhNewServer(t, Config{SecureCookies: tc.secure})
+			ts := newTestServerConfig(t, Config{SecureCookies: tc.secure})
 			email := bhCreateUser(t, ts, models.RoleAdmin, "")
 			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {"/beheer/sessies"}})
 			if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -157,6 +156,7 @@ func TestLoginSessionCookie(t *testing.T) {
 // TestLoginReturnsOnlyToThisSite checks the way back after log-in (and after switching
 // language) can never send someone to another site.
 func TestLoginReturnsOnlyToThisSite(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	tests := []struct{ terug, wantLogin, wantLang string }{
 		{"/beheer/sessies", "/beheer/sessies", "/beheer/sessies"},
@@ -168,7 +168,7 @@ func TestLoginReturnsOnlyToThisSite(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run("terug="+tc.terug, func(t *testing.T) {
-			ts.Client = bhNewClient(t)
+			ts.Client = ts.newClient(t)
 			email := bhCreateUser(t, ts, models.RoleOrganiser, "")
 			resp, body := ts.postForm(t, "/beheer/inloggen", url.Values{"email": {email}, "password": {testPassword}, "terug": {tc.terug}})
 			bhExpectRedirect(t, resp, body, tc.wantLogin)
@@ -182,6 +182,7 @@ func TestLoginReturnsOnlyToThisSite(t *testing.T) {
 // attacker who fixes the victim's session would; after log-in the token must be new and the
 // planted one worthless.
 func TestLoginRenewsSessionToken(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const planted = "geplant-token-van-een-aanvaller-0123456789"
 	data, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), map[string]any{"geplant": "ja"})
@@ -214,7 +215,7 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 	}
 
 	// The attacker, who kept the planted token, is not signed in.
-	attacker := bhWithClient(t, ts)
+	attacker := ts.withNewClient(t)
 	bhSetSessionCookie(t, attacker, attacker.Client, planted)
 	resp, _ = attacker.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -234,6 +235,7 @@ func TestLoginRenewsSessionToken(t *testing.T) {
 }
 
 func TestLogoutEndsSession(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	old := bhJarSessionToken(t, ts)
@@ -264,7 +266,7 @@ func TestLogoutEndsSession(t *testing.T) {
 	}
 
 	// Replaying the old cookie from another browser does not bring the session back.
-	replay := bhWithClient(t, ts)
+	replay := ts.withNewClient(t)
 	bhSetSessionCookie(t, replay, replay.Client, old)
 	resp, _ = replay.get(t, "/beheer")
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
@@ -278,8 +280,9 @@ func TestLogoutEndsSession(t *testing.T) {
 // ---------------------------------------------------------------- 2. cross-origin requests
 
 func TestCrossOriginPostsRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
-	admin := bhWithClient(t, ts)
+	admin := ts.withNewClient(t)
 	admin.loginAs(t, models.RoleAdmin, "")
 	adminToken := bhJarSessionToken(t, admin)
 	email := bhCreateUser(t, ts, models.RoleOrganiser, "")
@@ -306,7 +309,7 @@ func TestCrossOriginPostsRefused(t *testing.T) {
 	for _, o := range origins {
 		for _, tg := range targets {
 			t.Run(o.name+"/"+tg.name, func(t *testing.T) {
-				client := bhWithClient(t, ts)
+				client := ts.withNewClient(t)
 				if tg.signedIn {
 					client = admin
 				}
@@ -562,6 +565,7 @@ var bhRoutesTestedElsewhere = map[string]string{
 // TestOrganiserRouteTableIsComplete keeps the role tests honest: every /beheer route that
 // routes.go registers (other than signing in and out) is in bhOrganiserRoutes.
 func TestOrganiserRouteTableIsComplete(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	tested := map[string]bool{}
@@ -593,6 +597,7 @@ func TestOrganiserRouteTableIsComplete(t *testing.T) {
 }
 
 func TestOrganiserRoutesNeedSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	before := bhSnapshot(t, ts)
@@ -613,6 +618,7 @@ func TestOrganiserRoutesNeedSignIn(t *testing.T) {
 }
 
 func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	before := bhSnapshot(t, ts)
@@ -623,7 +629,7 @@ func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
 	}
 	for _, role := range roles {
 		t.Run(role.role+"@"+role.venue, func(t *testing.T) {
-			ts.Client = bhNewClient(t)
+			ts.Client = ts.newClient(t)
 			ts.loginAs(t, role.role, role.venue)
 			for _, r := range bhOrganiserRoutes(t, d) {
 				t.Run(r.String(), func(t *testing.T) {
@@ -644,6 +650,7 @@ func TestOrganiserRoutesRefuseOtherRoles(t *testing.T) {
 }
 
 func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
@@ -751,6 +758,7 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 }
 
 func TestAdminReachesEveryOrganiserPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -823,6 +831,7 @@ func bhRunFormCases(t *testing.T, ts *testServer, base func() url.Values, cases 
 }
 
 func TestEventFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	long := strings.Repeat("a", 201)
@@ -854,6 +863,7 @@ func bhVenueForm(slug string) url.Values {
 }
 
 func TestVenueFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -910,6 +920,7 @@ func TestVenueFormValidation(t *testing.T) {
 }
 
 func TestRoomFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -954,6 +965,7 @@ func TestRoomFormValidation(t *testing.T) {
 }
 
 func TestSlotFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -998,6 +1010,7 @@ func TestSlotFormValidation(t *testing.T) {
 }
 
 func TestSessionFormValidation(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -1068,6 +1081,7 @@ func withCapacity(v url.Values, capacity string) url.Values {
 // TestFormsEscapeTypedMarkup re-renders forms holding markup and checks it comes back as
 // text, not as elements.
 func TestFormsEscapeTypedMarkup(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	d := bhLoadDemo(t, ts)
 	ts.loginAs(t, models.RoleAdmin, "")
@@ -1113,6 +1127,7 @@ func TestFormsEscapeTypedMarkup(t *testing.T) {
 // ---------------------------------------------------------------- 5. happy paths
 
 func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	ctx := modelstest.Ctx()
@@ -1207,7 +1222,7 @@ func TestOrganiserBuildsAVenueProgramme(t *testing.T) {
 	// Once published, the public programme shows it, over two rows, to anyone.
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
 	bhExpectRedirect(t, resp, body, "/beheer/programma")
-	visitor := bhWithClient(t, ts)
+	visitor := ts.withNewClient(t)
 	resp, body = visitor.get(t, "/programma/den-haag")
 	if got, want := resp.StatusCode, http.StatusOK; got != want {
 		t.Fatalf("GET /programma/den-haag: status got %d, want %d", got, want)
@@ -1333,40 +1348,6 @@ func bhRequest(t *testing.T, ts *testServer, r bhRoute) (*http.Response, string)
 		form[k] = slices.Clone(v)
 	}
 	return ts.postForm(t, r.path, form)
-}
-
-// bhNewServer starts the site on a fresh demo database with cfg (its Store and Logger are
-// filled in), for tests that need a configuration newTestServer does not give.
-func bhNewServer(t *testing.T, cfg Config) *testServer {
-	t.Helper()
-	cfg.Store = newDemoStore(t)
-	cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	h, err := New(cfg)
-	if err != nil {
-		t.Fatalf("handlers.New: %v", err)
-	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &testServer{URL: srv.URL, Store: cfg.Store, Client: bhNewClient(t)}
-}
-
-// bhNewClient is a browser of its own: a fresh cookie jar, redirects not followed.
-func bhNewClient(t *testing.T) *http.Client {
-	t.Helper()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &http.Client{Jar: jar, Timeout: 30 * time.Second,
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-}
-
-// bhWithClient returns a view of ts with a browser of its own (a fresh cookie jar).
-func bhWithClient(t *testing.T, ts *testServer) *testServer {
-	t.Helper()
-	other := *ts
-	other.Client = bhNewClient(t)
-	return &other
 }
 
 // bhCreateUser adds an account with testPassword and returns its e-mail address.
@@ -1565,6 +1546,7 @@ func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
 }
 
 func TestSendRemindersOnce(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	var active int64

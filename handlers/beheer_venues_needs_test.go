@@ -28,6 +28,7 @@ func registerWithNeeds(t *testing.T, ts *testServer, venue, name, dietary, acces
 }
 
 func TestVenueNeedsPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	zwolle, rotterdam := testVenue(t, ts, "zwolle"), testVenue(t, ts, "rotterdam")
@@ -124,6 +125,7 @@ func TestVenueNeedsPage(t *testing.T) {
 // personal data) are on none of what the door and attendees' badges carry: the door's list
 // and answers, badges and the door list PDF.
 func TestNeedsNeverAtTheDoor(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	const secret = "GEHEIMEBEHOEFTE"

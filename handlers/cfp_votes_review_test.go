@@ -15,11 +15,12 @@ import (
 // TestReviewersSeeVoteCounts joins open voting and review: two colleagues vote, and a
 // reviewer at once sees the counts in the list, and can sort on them.
 func TestReviewersSeeVoteCounts(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	prop, others := voteFixture(t, ts)
 	enableVoting(t, ts, 2, "", false) // also clears the demo's votes
 	for i, ids := range [][]uint{{prop.ID, others[0]}, {prop.ID}} {
-		voter := bhWithClient(t, ts)
+		voter := ts.withNewClient(t)
 		email := fmt.Sprintf("kiezer%d@example.nl", i)
 		resp, body := voter.postForm(t, "/stemmen", url.Values{"email": {email}})
 		wantStatus(t, resp, body, http.StatusSeeOther)

@@ -10,6 +10,7 @@ import (
 // A whole venue's check-in list is written an attendee at a time (writeListJSON); the
 // door must get exactly what json.Marshal gives, whatever the names hold.
 func TestWriteListJSONMatchesMarshal(t *testing.T) {
+	t.Parallel()
 	for _, n := range []int{0, 1, 2500} {
 		out := CheckInListJSON{Venue: VenueRefJSON{Slug: "zwolle", Name: `Zwolle "attendees":[] <b>`},
 			Venues: map[string]string{"zwolle": "Zwolle"}, OtherCodes: map[string]string{"AB": "rotterdam"},

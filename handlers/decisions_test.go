@@ -94,6 +94,7 @@ func decisionLink(t *testing.T, ts *testServer, recipient, suffix string) (strin
 }
 
 func TestDecisionPagesRefuseOthers(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	p, _ := proposeByForm(t, ts, "rollen@example.nl", "Rollen", "nl")
 	setProposalStatus(t, ts, p.ID, models.ProposalAccepted)
@@ -135,6 +136,7 @@ func TestDecisionPagesRefuseOthers(t *testing.T) {
 }
 
 func TestDecisionTemplateEditor(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	resp, body := ts.get(t, "/beheer/besluiten/sjablonen")
@@ -209,6 +211,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 }
 
 func TestDecisionOutboxToSession(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	// Start without the demo's decisions, so the outbox holds only this test's two.

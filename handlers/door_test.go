@@ -16,6 +16,7 @@ var doorMessagesRE = regexp.MustCompile(`(?s)<script type="application/json" id=
 // TestDoorPage checks the scan page's response: the site's CSP plus 'wasm-unsafe-eval' (and
 // only there), and the script's messages in the page's language with their placeholders.
 func TestDoorPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	home, _ := ts.get(t, "/")
 	siteCSP := home.Header.Get("Content-Security-Policy")
@@ -75,6 +76,7 @@ func TestDoorPage(t *testing.T) {
 // TestDoorOfflineFiles checks what makes the page installable and offline: the service
 // worker's headers, the manifest and its icons, and that every file the worker caches exists.
 func TestDoorOfflineFiles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 
 	resp, sw := ts.get(t, "/deur/sw.js")

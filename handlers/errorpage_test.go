@@ -19,6 +19,7 @@ import (
 // one; the session form and "off the timetable" make them) is listed on the venue's page,
 // which answered 500 before (issue #12 point 10).
 func TestVenuePageWithSessionWithoutRoom(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	venue := testVenue(t, ts, demo.VenueOnlySession.Venue)
@@ -52,6 +53,7 @@ func TestVenuePageWithSessionWithoutRoom(t *testing.T) {
 // TestErrorsAreTheCalmPage: a page that fails to render, a panic and a failing session store
 // all answer with the calm error page and its request id, never a bare "Internal Server Error".
 func TestErrorsAreTheCalmPage(t *testing.T) {
+	t.Parallel()
 	store := newDemoStore(t)
 	h, err := newHandler(Config{Store: store, Logger: discardLogger()})
 	if err != nil {

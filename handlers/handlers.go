@@ -13,7 +13,6 @@ package handlers
 
 import (
 	"fmt"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -137,7 +136,7 @@ func newHandler(cfg Config) (*Handler, error) {
 	if err != nil {
 		return nil, fmt.Errorf("load message catalogues: %w", err)
 	}
-	pages, err := templates.Load(template.FuncMap{})
+	pages, err := templates.Pages()
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 // feed and reads each with libical: no RFC 5545/5546 problem, and as many events as the
 // feed holds.
 func TestDemoFeedsReadByLibical(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venues, err := ts.Store.Venues(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil || len(venues) == 0 {

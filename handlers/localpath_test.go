@@ -11,6 +11,7 @@ import (
 // control character and the backslash forms: browsers drop tabs and newlines from URLs and
 // read a backslash as a slash, so "/<tab>/evil.example" would lead to evil.example.
 func TestLocalPathRefusesWhatBrowsersCleanIntoAnotherSite(t *testing.T) {
+	t.Parallel()
 	var bad []string
 	for b := 0; b < 0x20; b++ {
 		ch := string(rune(b))
@@ -37,6 +38,7 @@ func TestLocalPathRefusesWhatBrowsersCleanIntoAnotherSite(t *testing.T) {
 // TestLanguageSwitchRefusesEncodedControlCharacters posts terug=/%09/evil.example the way a
 // crafted form does: the value arrives with a real tab, and Location must stay on this site.
 func TestLanguageSwitchRefusesEncodedControlCharacters(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	var encoded []string
 	for b := 0; b < 0x20; b++ {

@@ -23,12 +23,7 @@ import (
 // newLimitedServer starts the site with a small registration throttle: burst, then perMinute.
 func newLimitedServer(t *testing.T, burst, perMinute int) *testServer {
 	t.Helper()
-	store := newDemoStore(t)
-	h, err := New(Config{Store: store, Logger: discardLogger(), RegistrationBurst: burst, RegistrationsPerMinute: perMinute})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return serve(t, store, h)
+	return newTestServerConfig(t, Config{RegistrationBurst: burst, RegistrationsPerMinute: perMinute})
 }
 
 // wantRetryAfter fails unless the response says how many seconds to wait.
@@ -93,6 +88,7 @@ func TestRegistrationsThrottledPerClient(t *testing.T) {
 // TestRegistrationThrottleDefaults: by default a whole office behind one NAT address can
 // register: a burst of 100, then 30 a minute.
 func TestRegistrationThrottleDefaults(t *testing.T) {
+	t.Parallel()
 	l := newMailLimits(Config{}).registrations
 	if l.burst != 100 || l.every != 2*time.Second {
 		t.Errorf("registration throttle got burst %d, one every %v; want 100, then one every 2s (30 a minute)", l.burst, l.every)

@@ -19,6 +19,7 @@ var invisibleMsg = map[string]string{
 // reversed on the badge and the door list; the form says which character to remove and
 // keeps what was typed.
 func TestRegisterFormRefusesBidiOverride(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
@@ -40,6 +41,7 @@ func TestRegisterFormRefusesBidiOverride(t *testing.T) {
 
 // TestAPIRefusesInvisibleChars: the API answers 422 and names the field.
 func TestAPIRefusesInvisibleChars(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, tc := range []struct{ field, value string }{
 		{"name", "Jan\u202Enasor"},

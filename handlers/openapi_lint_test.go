@@ -10,6 +10,7 @@ import (
 // independent of kin-openapi, in its strictest built-in configuration
 // (testdata/redocly.yaml). scripts/test installs it from npm and sets DAGPLANNER_REDOCLY.
 func TestOpenAPIDocumentPassesRedocly(t *testing.T) {
+	t.Parallel()
 	bin := os.Getenv("DAGPLANNER_REDOCLY")
 	if bin == "" {
 		bin = "redocly"

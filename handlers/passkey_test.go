@@ -209,6 +209,7 @@ func trail(t *testing.T, ts *testServer, userID uint) []string {
 // ceremonies for every signed-in role (and nobody else), the sign-in ceremonies for anyone,
 // and the second-step page only while a password sign-in owes its second factor.
 func TestPasskeyRoutes(t *testing.T) {
+	t.Parallel()
 	ts := passkeyServer(t)
 	anon := ts.withNewClient(t)
 	if resp, _ := anon.get(t, passkeysPath); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/beheer/inloggen") {
@@ -314,6 +315,7 @@ func TestPasskeyRoutes(t *testing.T) {
 // TestPasskeyRequestsRefused: the ceremonies' JSON endpoints refuse what they must with a
 // clear message in the API's error shape, never a 500.
 func TestPasskeyRequestsRefused(t *testing.T) {
+	t.Parallel()
 	ts := passkeyServer(t)
 	u := ts.loginAs(t, models.RoleOrganiser, "")
 	before := trail(t, ts, u.ID) // signing in with both steps wrote its own
@@ -373,6 +375,7 @@ func TestPasskeyRequestsRefused(t *testing.T) {
 // through every check: unknown, removed and other accounts' passkeys, a bad signature, a
 // counter that does not go up, and then a good one, each with its audit entry.
 func TestPasskeySignInChecks(t *testing.T) {
+	t.Parallel()
 	ts := passkeyServer(t)
 	ctx := context.Background()
 	anna, err := ts.Store.CreateUser(ctx, models.UserInput{Email: "anna@example.nl", Password: testPassword, Role: models.RoleOrganiser})

@@ -10,6 +10,7 @@ import (
 // two-slot session whose speakers can only do slots with lunch between them is refused when
 // it is submitted (422, with the reason on availability), and the form keeps what was typed.
 func TestProposalTwoSlotsNeedARun(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle") // 10:00, 11:15, 13:15, 14:30: lunch after the second slot
 	values := proposalValuesFor("twee-tijdvakken@example.nl")

@@ -104,6 +104,7 @@ func submitByForm(t *testing.T, ts *testServer, values url.Values, fileName stri
 }
 
 func TestProposalFormPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/voorstellen")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -140,6 +141,7 @@ func TestProposalFormPage(t *testing.T) {
 }
 
 func TestProposalFormInvalid(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	values := url.Values{"title": {tricky}, "slots": {"3"}, "max_participants": {"veel"}, "speaker_email": {"anna@"},
 		"co_speakers": {"bram@example.nl\ngeen-adres"}, "needs": {"flipover"}, "needs_other": {"Een statafel"}, "venues": {"zwolle"}}
@@ -172,6 +174,7 @@ func TestProposalFormInvalid(t *testing.T) {
 }
 
 func TestProposalSubmitWithPhoto(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
 	for _, tc := range []struct {
@@ -243,6 +246,7 @@ func claimPixels(data []byte, w, h int) []byte {
 }
 
 func TestProposalPhotoRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	good := pngBytes(t, testPhoto(200, 200))
 	big := append(jpegBytes(t, testPhoto(50, 50)), bytes.Repeat([]byte{0}, 5<<20)...)
@@ -300,6 +304,7 @@ func mailLink(t *testing.T, ts *testServer, proposalID uint, kind, recipient str
 }
 
 func TestProposalEditThroughMailLink(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	values := proposalValuesFor("wijzig@example.nl")
 	values.Set("co_speakers", "ella@example.nl")
@@ -398,6 +403,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 }
 
 func TestEventFormSetsCallForProposals(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleOrganiser, "")
 	resp, body := ts.get(t, "/beheer/evenement")
@@ -428,6 +434,7 @@ func TestEventFormSetsCallForProposals(t *testing.T) {
 }
 
 func TestHomeInvitesProposalsWhileTheCallIsOpen(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	_, body := ts.get(t, "/")
 	if !strings.Contains(body, `href="/voorstellen"`) {

@@ -107,6 +107,7 @@ func addPlacedSession(t *testing.T, ts *testServer, title string, speakers ...mo
 }
 
 func TestHomeShowsEventAndVenues(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -130,6 +131,7 @@ func TestHomeShowsEventAndVenues(t *testing.T) {
 }
 
 func TestLanguage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 
 	t.Run("browser asks for English", func(t *testing.T) {
@@ -214,6 +216,7 @@ func TestLanguage(t *testing.T) {
 }
 
 func TestLanguageCookieSecure(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{false, true} {
 		t.Run(fmt.Sprintf("secure=%v", secure), func(t *testing.T) {
 			ts := newTestServerWith(t, newDemoStore(t), secure)
@@ -234,6 +237,7 @@ var (
 )
 
 func TestProgrammeGrid(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/programma/zwolle")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -292,6 +296,7 @@ func TestProgrammeGrid(t *testing.T) {
 }
 
 func TestSessionPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const title = "Open data in Overijssel: van dataset tot dienst"
 	s := testSessionByTitle(t, ts, title)
@@ -323,6 +328,7 @@ func TestSessionPage(t *testing.T) {
 }
 
 func TestNotFoundPages(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{
 		"/programma/atlantis",
@@ -357,6 +363,7 @@ func TestNotFoundPages(t *testing.T) {
 }
 
 func TestDataIsEscaped(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	const evil = `<script>alert(1)</script>`
 	s := addPlacedSession(t, ts, evil, models.SpeakerInput{Name: `<img src=x onerror=alert(2)>`, Organisation: `"><b>vet</b>`})
@@ -373,6 +380,7 @@ func TestDataIsEscaped(t *testing.T) {
 }
 
 func TestUnicodeNames(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	names := []string{"Zoë Ångström-Ñúñez", "Şükrü Öztürk"}
 	s := addPlacedSession(t, ts, "Toegankelijk schrijven in het Fries en het Papiaments",
@@ -388,6 +396,7 @@ func TestUnicodeNames(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	for _, path := range []string{"/", "/programma/zwolle", "/sessies/abc", "/api/v1/event", "/healthz"} {
 		t.Run(path, func(t *testing.T) {
@@ -418,6 +427,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestHealthz(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	resp, body := ts.get(t, "/healthz")
 	wantStatus(t, resp, body, http.StatusOK)
@@ -439,6 +449,7 @@ var messageMarkerRE = regexp.MustCompile(`\[[a-z_]+(\.[a-z0-9_]+)+\]`)
 // TestEveryMessageKeyExists renders every page, in both languages, in its ordinary and its
 // error states, and checks that no template asked for a message the catalogues lack.
 func TestEveryMessageKeyExists(t *testing.T) {
+	t.Parallel()
 	store := newDemoStore(t)
 	h, hh, err := newHandlerForTest(Config{Store: store, Logger: discardLogger()})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestKeyedLimiter(t *testing.T) {
+	t.Parallel()
 	l := newKeyedLimiter(time.Hour, 3)
 	for i := range 3 {
 		if !l.Allow("anna@example.nl") {

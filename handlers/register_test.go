@@ -210,14 +210,6 @@ func errorMessages(body string) int {
 	return strings.Count(body, `class="utrecht-form-field-error-message"`)
 }
 
-// withNewClient returns the same server seen by another browser, with its own cookies.
-func (ts *testServer) withNewClient(t *testing.T) *testServer {
-	t.Helper()
-	other := *ts
-	other.Client = ts.newClient(t)
-	return &other
-}
-
 // messages are the texts the registration pages show, per language.
 type messages struct {
 	seatsLeft     func(n int) string
@@ -294,6 +286,7 @@ var texts = map[string]messages{
 }
 
 func TestRegisterVenuesPage(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venues, err := ts.Store.Venues(modelstest.Ctx(), testEvent(t, ts).ID)
 	if err != nil {
@@ -321,6 +314,7 @@ func TestRegisterVenuesPage(t *testing.T) {
 }
 
 func TestRegisterFormShowsSlots(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue, sessions := venueSessions(t, ts, "zwolle")
 	for _, lang := range []string{"nl", "en"} {
@@ -378,6 +372,7 @@ func TestRegisterFormShowsSlots(t *testing.T) {
 }
 
 func TestRegisterFlow(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	for _, lang := range []string{"nl", "en"} {
@@ -514,6 +509,7 @@ func TestRegisterFlow(t *testing.T) {
 }
 
 func TestRegisterInvalid(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	s0, s1 := venue.Slots[0].ID, venue.Slots[1].ID
@@ -601,6 +597,7 @@ func TestRegisterInvalid(t *testing.T) {
 }
 
 func TestRegisterTamperedChoices(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	slot := venue.Slots[0].ID
@@ -638,6 +635,7 @@ func TestRegisterTamperedChoices(t *testing.T) {
 }
 
 func TestBookingChangeInvalid(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	s0, s1 := venue.Slots[0].ID, venue.Slots[1].ID
@@ -689,6 +687,7 @@ func TestBookingChangeInvalid(t *testing.T) {
 }
 
 func TestRegisterDuplicateEmail(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	email := uniqueEmail("dubbel")
 	registerByForm(t, ts, "zwolle", registrationValues("Eerste Persoon", email, nil))
@@ -717,6 +716,7 @@ func TestRegisterDuplicateEmail(t *testing.T) {
 }
 
 func TestBookingUnknownToken(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := registerByForm(t, ts, "zwolle", registrationValues("Echte Persoon", uniqueEmail("echt"), nil))
 	fakes := []string{
@@ -754,6 +754,7 @@ func TestBookingUnknownToken(t *testing.T) {
 }
 
 func TestResendLinkRevealsNothing(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	email := uniqueEmail("link")
 	token := registerByForm(t, ts, "zwolle", registrationValues("Link Vrager", email, nil))
@@ -799,6 +800,7 @@ func TestResendLinkRevealsNothing(t *testing.T) {
 }
 
 func TestRegisterCrossOrigin(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := registerByForm(t, ts, "zwolle", registrationValues("Echte Persoon", uniqueEmail("csrf"), nil))
 	r := registrationOf(t, ts, token)
@@ -829,6 +831,7 @@ func TestRegisterCrossOrigin(t *testing.T) {
 }
 
 func TestWaitingListByForm(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	msg := texts["nl"]
 	venue := testVenue(t, ts, "zwolle")
@@ -892,6 +895,7 @@ func TestWaitingListByForm(t *testing.T) {
 }
 
 func TestRegisterWhenFullOrClosed(t *testing.T) {
+	t.Parallel()
 	ctx := modelstest.Ctx()
 	t.Run("venue full", func(t *testing.T) {
 		ts := newTestServer(t)
@@ -940,6 +944,7 @@ func closeRegistration(t *testing.T, ts *testServer, waitlist bool) {
 // TestRegistrationWindowFollowsStoreClock checks that the page tells the same story as the
 // store enforces: both go by the store's clock.
 func TestRegistrationWindowFollowsStoreClock(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	opens := time.Date(2027, 1, 5, 8, 0, 0, 0, time.UTC) // 09:00 in Amsterdam
 	if err := ts.Store.DB().Model(&models.Event{}).Where("1 = 1").Update("registration_opens_at", opens).Error; err != nil {

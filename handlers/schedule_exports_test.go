@@ -39,6 +39,7 @@ func placedAt(t *testing.T, ts *testServer, slug string) models.Session {
 }
 
 func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	event := testEvent(t, ts)

@@ -51,12 +51,13 @@ func sfPassword(t *testing.T, browser *testServer, u models.User, back string) s
 }
 
 func TestSecondStepSignIn(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := sfUser(t, ts, models.RoleOrganiser)
 	secret := enrolTOTP(t, ts.Store, u)
 
 	t.Run("password alone is not signed in", func(t *testing.T) {
-		browser := bhWithClient(t, ts)
+		browser := ts.withNewClient(t)
 		if got := sfPassword(t, browser, u, "/beheer/sessies"); got != secondStepURL {
 			t.Fatalf("after the password: Location %q, want %q", got, secondStepURL)
 		}
@@ -89,7 +90,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		}
 
 		// The same code from another browser, which knows the password too: refused.
-		thief := bhWithClient(t, ts)
+		thief := ts.withNewClient(t)
 		sfPassword(t, thief, u, "")
 		resp, body = thief.postForm(t, secondStepURL, url.Values{"code": {code}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -104,7 +105,7 @@ func TestSecondStepSignIn(t *testing.T) {
 	t.Run("recovery code, once, audited", func(t *testing.T) {
 		v := sfUser(t, ts, models.RoleAdmin)
 		codes := enrolTOTPCodes(t, ts.Store, v)
-		browser := bhWithClient(t, ts)
+		browser := ts.withNewClient(t)
 		sfPassword(t, browser, v, "")
 		resp, body := browser.postForm(t, secondStepURL, url.Values{"recovery": {codes[0]}})
 		bhExpectRedirect(t, resp, body, "/beheer")
@@ -116,7 +117,7 @@ func TestSecondStepSignIn(t *testing.T) {
 			trail[1].Action != "second_factor.recovery_code_used" || trail[1].ActorName != v.Email {
 			t.Errorf("audit trail: %+v, want the sign-in with a recovery code on top, after the code's use by %s", trail, v.Email)
 		}
-		again := bhWithClient(t, ts)
+		again := ts.withNewClient(t)
 		sfPassword(t, again, v, "")
 		resp, body = again.postForm(t, secondStepURL, url.Values{"recovery": {codes[0]}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -142,7 +143,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if err := ts.Store.WebSessions().Commit(planted, data, time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		weak := bhWithClient(t, ts)
+		weak := ts.withNewClient(t)
 		bhSetSessionCookie(t, weak, weak.Client, planted)
 		bhExpectRedirect(t, mustGet(t, weak, "/beheer/sessies"), "", secondStepURL)
 		bhExpectRedirect(t, mustGet(t, weak, "/beheer"), "", "/beheer/inloggen?terug=/beheer") // no longer signed in
@@ -160,18 +161,18 @@ func TestSecondStepSignIn(t *testing.T) {
 		if err := ts.Store.WebSessions().Commit(planted, data, time.Now().Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
-		late := bhWithClient(t, ts)
+		late := ts.withNewClient(t)
 		bhSetSessionCookie(t, late, late.Client, planted)
 		resp, body := late.postForm(t, secondStepURL, url.Values{"code": {modelstest.TOTP(t, secret, time.Now())}})
 		bhExpectRedirect(t, resp, body, "/beheer/inloggen")
 		bhExpectRedirect(t, mustGet(t, late, "/beheer"), "", "/beheer/inloggen?terug=/beheer")
 		// Never begun: the same.
-		resp, body = bhWithClient(t, ts).get(t, secondStepURL)
+		resp, body = ts.withNewClient(t).get(t, secondStepURL)
 		bhExpectRedirect(t, resp, body, "/beheer/inloggen")
 	})
 
 	t.Run("wrong codes are limited per account and per client", func(t *testing.T) {
-		limited := bhNewServer(t, Config{})
+		limited := newTestServerConfig(t, Config{})
 		var secrets []string
 		var users []models.User
 		for range 3 {
@@ -179,7 +180,7 @@ func TestSecondStepSignIn(t *testing.T) {
 			users = append(users, w)
 			secrets = append(secrets, enrolTOTP(t, limited.Store, w))
 		}
-		browser := bhWithClient(t, limited)
+		browser := limited.withNewClient(t)
 		sfPassword(t, browser, users[0], "")
 		for i := range secondStepAccountBurst {
 			if resp, _ := browser.postForm(t, secondStepURL, url.Values{"code": {wrongCode(t, secrets[0])}}); resp.StatusCode != http.StatusUnprocessableEntity {
@@ -194,14 +195,14 @@ func TestSecondStepSignIn(t *testing.T) {
 			t.Errorf("429 page does not say the account's codes are used up")
 		}
 		// Another account from the same client: its own budget, until the client's is spent.
-		browser2 := bhWithClient(t, limited)
+		browser2 := limited.withNewClient(t)
 		sfPassword(t, browser2, users[1], "")
 		for i := range secondStepClientBurst - secondStepAccountBurst {
 			if resp, _ := browser2.postForm(t, secondStepURL, url.Values{"code": {wrongCode(t, secrets[1])}}); resp.StatusCode != http.StatusUnprocessableEntity {
 				t.Fatalf("wrong code %d for a second account: status %d, want 422", i+1, resp.StatusCode)
 			}
 		}
-		browser3 := bhWithClient(t, limited)
+		browser3 := limited.withNewClient(t)
 		sfPassword(t, browser3, users[2], "")
 		resp, body = browser3.postForm(t, secondStepURL, url.Values{"code": {nextTOTP(t, limited.Store, secrets[2])}})
 		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(html.UnescapeString(body), "vanaf jouw netwerk") {
@@ -256,9 +257,10 @@ var (
 )
 
 func TestSecondFactorGateAndEnrolment(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	u := sfUser(t, ts, models.RoleOrganiser)
-	browser := bhWithClient(t, ts)
+	browser := ts.withNewClient(t)
 	if got := sfPassword(t, browser, u, ""); got != "/beheer" {
 		t.Fatalf("an account without a second factor: Location %q after the password, want /beheer", got)
 	}
@@ -280,7 +282,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 			t.Errorf("API with an organiser's token: status %d, want 200; body %s", resp.StatusCode, body)
 		}
 		// A reviewer needs no second factor by default.
-		reviewer := bhWithClient(t, ts)
+		reviewer := ts.withNewClient(t)
 		sfPassword(t, reviewer, sfUser(t, ts, models.RoleReviewer), "")
 		if resp, _ := reviewer.get(t, "/beheer/voorstellen"); resp.StatusCode != http.StatusOK {
 			t.Errorf("reviewer without a second factor: status %d, want 200", resp.StatusCode)
@@ -322,7 +324,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 			t.Errorf("GET /beheer after enrolling: status %d, want 200", resp.StatusCode)
 		}
 		// Signing in again needs the code; a recovery code from the page works.
-		again := bhWithClient(t, ts)
+		again := ts.withNewClient(t)
 		if got := sfPassword(t, again, u, ""); got != secondStepURL {
 			t.Fatalf("after enrolling, the password leads to %q, want the second step", got)
 		}
@@ -361,6 +363,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 }
 
 func TestSecurityPageResetsAndSetsPolicy(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	admin := ts.loginAs(t, models.RoleAdmin, "")
 	u := sfUser(t, ts, models.RoleOrganiser)
@@ -383,7 +386,7 @@ func TestSecurityPageResetsAndSetsPolicy(t *testing.T) {
 		t.Errorf("the audit entry holds the secret")
 	}
 	// At the next sign-in the person goes straight to enrolment.
-	person := bhWithClient(t, ts)
+	person := ts.withNewClient(t)
 	if got := sfPassword(t, person, u, ""); got != "/beheer" {
 		t.Fatalf("after the reset the password leads to %q, want /beheer (then the gate)", got)
 	}
@@ -402,7 +405,7 @@ func TestSecurityPageResetsAndSetsPolicy(t *testing.T) {
 	if resp, _ := person.get(t, "/beheer"); resp.StatusCode != http.StatusOK {
 		t.Errorf("organiser without a second factor once it is optional: status %d, want 200", resp.StatusCode)
 	}
-	reviewer := bhWithClient(t, ts)
+	reviewer := ts.withNewClient(t)
 	sfPassword(t, reviewer, sfUser(t, ts, models.RoleReviewer), "")
 	bhExpectRedirect(t, mustGet(t, reviewer, "/beheer/voorstellen"), "", twoStepURL)
 	_, body = ts.get(t, securityURL)
@@ -432,6 +435,7 @@ var sfRoutes = []struct {
 // public (it needs a pending sign-in), one's own second factor any signed-in account, the
 // security page admins only.
 func TestSecondFactorRoles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	target := sfUser(t, ts, models.RoleOrganiser)
 	enrolTOTP(t, ts.Store, target)
@@ -439,7 +443,7 @@ func TestSecondFactorRoles(t *testing.T) {
 	type who struct{ role, venue string }
 	for _, w := range []who{{"", ""}, {models.RoleDoor, "zwolle"}, {models.RoleReviewer, ""}, {models.RoleOrganiser, ""}, {models.RoleOrganiser, "zwolle"}, {models.RoleAdmin, ""}} {
 		t.Run(w.role+"@"+w.venue, func(t *testing.T) {
-			browser := bhWithClient(t, ts)
+			browser := ts.withNewClient(t)
 			if w.role != "" {
 				browser.loginAs(t, w.role, w.venue)
 			}
@@ -481,6 +485,7 @@ func TestSecondFactorRoles(t *testing.T) {
 }
 
 func TestSecondFactorCrossOriginRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
 	target := sfUser(t, ts, models.RoleOrganiser)

@@ -72,6 +72,7 @@ func placeInZwolle(t *testing.T, ts *testServer, se models.Session) models.Sessi
 // placed one not yet in a published version, are 404 for the public, like an unknown id;
 // an organiser sees them marked as not public. Once published, everyone sees the page.
 func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	se, _ := confirmedProposalSession(t, ts)
@@ -116,6 +117,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 // publish their bio and photo gets both, the photo with alt text; the co-speaker, who gave
 // no such consent, is named without their bio; the photo route serves only that photo.
 func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	se, _ := confirmedProposalSession(t, ts)
@@ -174,6 +176,7 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 // page; the session page's "Meld je aan" opens the form with that session chosen; the
 // programme marks a full session "vol — wachtlijst" and shows the seats left of the others.
 func TestChoosingSessionsWithDetails(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	zwolle := testVenue(t, ts, "zwolle")

@@ -33,6 +33,7 @@ func staticURL(t *testing.T, name string) string {
 // plain names revalidated, both with an ETag and gzipped for clients that accept it, the
 // right types (WebAssembly too), and no directory listings.
 func TestStaticFiles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	_, home := ts.get(t, "/")
 	css := staticURL(t, "vendor/utrecht/used.css")
@@ -97,6 +98,7 @@ func TestStaticFiles(t *testing.T) {
 // TestPagesGzipped checks that pages come gzipped to browsers that accept it, and whole
 // to those that do not.
 func TestPagesGzipped(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	plain, whole := ts.get(t, "/programma/zwolle", "Accept-Encoding", "identity")
 	resp, zipped := ts.get(t, "/programma/zwolle", "Accept-Encoding", "gzip, deflate, br")
@@ -215,6 +217,7 @@ func (b *browser) fetch(t *testing.T, path string) string {
 // loads on a first visit, then a second page and the home page again, with the browser's
 // cache. The second page must come in under 40 KB in all. Run with -v to see the figures.
 func TestStaticTransfer(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	b := newBrowser(ts.URL)
 	first := b.visit(t, "/")

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,9 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -43,21 +42,16 @@ func newTestServer(t *testing.T) *testServer {
 	return newTestServerWith(t, newDemoStore(t), false)
 }
 
-// demoTemplate is a SQLite file holding the demo event, loaded once per test binary: each test
-// gets its own copy (newDemoStore), which is much quicker than loading the demo again.
-var demoTemplate struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
+// demoDB makes databases holding the demo event, loaded once per test binary and database
+// kind: each test gets its own copy, which is much quicker than loading the demo again.
+var demoDB = modelstest.NewFilled(func(ctx context.Context, s *models.Store) error {
+	return demo.Load(ctx, s, demo.Options{Now: testNow})
+})
 
-// TestMain removes the demo template after the tests.
+// TestMain removes the demo templates after the tests.
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoTemplate.dir != "" {
-		os.RemoveAll(demoTemplate.dir)
-	}
+	demoDB.Close()
 	os.Exit(code)
 }
 
@@ -65,26 +59,14 @@ func TestMain(m *testing.M) {
 // so tests never see each other's changes.
 func newDemoStore(t *testing.T) *models.Store {
 	t.Helper()
-	demoTemplate.once.Do(func() {
-		ctx := modelstest.Ctx()
-		if demoTemplate.dir, demoTemplate.err = os.MkdirTemp("", "dagplanner-demo-"); demoTemplate.err != nil {
-			return
-		}
-		demoTemplate.path = filepath.Join(demoTemplate.dir, "demo.db")
-		store, err := models.Open(ctx, "file:"+demoTemplate.path)
-		if err != nil {
-			demoTemplate.err = err
-			return
-		}
-		demoTemplate.err = demo.Load(ctx, store, demo.Options{Now: testNow})
-		if err := store.Close(); demoTemplate.err == nil {
-			demoTemplate.err = err
-		}
-	})
-	if demoTemplate.err != nil {
-		t.Fatalf("load demo: %v", demoTemplate.err)
-	}
-	return modelstest.SQLiteCopy(t, demoTemplate.path)
+	return demoDB.SQLite(t)
+}
+
+// eachDemo runs fn on a fresh copy of the demo on SQLite and on PostgreSQL, as subtests
+// named "sqlite" and "postgres".
+func eachDemo(t *testing.T, fn func(t *testing.T, store *models.Store)) {
+	t.Helper()
+	demoDB.Each(t, fn)
 }
 
 // discardLogger drops every log line.
@@ -93,15 +75,28 @@ func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Disca
 // newTestServerWith starts the site on store, which the caller has filled (or not).
 func newTestServerWith(t *testing.T, store *models.Store, secureCookies bool) *testServer {
 	t.Helper()
-	logger := discardLogger()
-	if testing.Verbose() {
-		logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	return newTestServerConfig(t, Config{Store: store, SecureCookies: secureCookies})
+}
+
+// newTestServerConfig starts the site with cfg, for tests that need a configuration the
+// others do not give. Without a Store it runs on a fresh copy of the demo; without a Logger
+// it logs nothing (with -v: warnings, to the test's log).
+func newTestServerConfig(t *testing.T, cfg Config) *testServer {
+	t.Helper()
+	if cfg.Store == nil {
+		cfg.Store = newDemoStore(t)
 	}
-	h, err := New(Config{Store: store, Logger: logger, SecureCookies: secureCookies})
+	if cfg.Logger == nil {
+		cfg.Logger = discardLogger()
+		if testing.Verbose() {
+			cfg.Logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+		}
+	}
+	h, err := New(cfg)
 	if err != nil {
 		t.Fatalf("handlers.New: %v", err)
 	}
-	return serve(t, store, h)
+	return serve(t, cfg.Store, h)
 }
 
 // serve puts h behind a real HTTP server on a loopback port.
@@ -122,12 +117,22 @@ func (ts *testServer) newClient(t *testing.T) *http.Client {
 		t.Fatal(err)
 	}
 	return &http.Client{
-		Jar:     jar,
-		Timeout: 30 * time.Second,
+		Jar: jar,
+		// A safety net, not a measure: under -race, with the tests in parallel on a busy
+		// machine, a page of badges for a whole venue can take longer than half a minute.
+		Timeout: 3 * time.Minute,
 		CheckRedirect: func(*http.Request, []*http.Request) error {
 			return http.ErrUseLastResponse
 		},
 	}
+}
+
+// withNewClient returns the same server seen by another browser, with its own cookies.
+func (ts *testServer) withNewClient(t *testing.T) *testServer {
+	t.Helper()
+	other := *ts
+	other.Client = ts.newClient(t)
+	return &other
 }
 
 // do sends req with the headers (name/value pairs) and returns the response with its body read.
@@ -193,12 +198,11 @@ var userSeq atomic.Int64
 func (ts *testServer) loginAs(t *testing.T, role string, venueSlug string) models.User {
 	t.Helper()
 	email := fmt.Sprintf("%s-%d@example.nl", role, userSeq.Add(1))
-	u, err := ts.Store.CreateUser(modelstest.Ctx(), models.UserInput{
+	// A quick hash: the sign-in below still checks it with argon2id, in a fraction of the
+	// time (the tests of passwords and sign-ins make their accounts with CreateUser).
+	u := modelstest.QuickUser(t, ts.Store, models.UserInput{
 		Email: email, Password: testPassword, Role: role, VenueSlug: venueSlug,
 	})
-	if err != nil {
-		t.Fatalf("create user %s (%s, venue %q): %v", email, role, venueSlug, err)
-	}
 	resp, body := ts.signInAs(t, u)
 	if got, want := resp.StatusCode, http.StatusSeeOther; got != want {
 		t.Fatalf("log in as %s: status got %d, want %d; body:\n%s", role, got, want, body)

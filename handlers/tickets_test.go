@@ -17,7 +17,6 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 
-	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
@@ -99,6 +98,7 @@ func (ts *testServer) getWithToken(t *testing.T, path, token string) (*http.Resp
 }
 
 func TestTicketRoundTrip(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	venue := testVenue(t, ts, "zwolle")
 	_, pub := publishedKey(t, ts)
@@ -205,6 +205,7 @@ func TestTicketRoundTrip(t *testing.T) {
 }
 
 func TestTicketRefused(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	_, pub := publishedKey(t, ts)
 	a := apiRegister(t, ts, registrationBody(t, nil, nil))
@@ -275,6 +276,7 @@ func TestTicketRefused(t *testing.T) {
 }
 
 func TestEventKeysPublishedOnce(t *testing.T) {
+	t.Parallel()
 	store := newDemoStore(t)
 	ts := newTestServerWith(t, store, false)
 	first, pub := publishedKey(t, ts)
@@ -308,11 +310,9 @@ func TestEventKeysPublishedOnce(t *testing.T) {
 }
 
 func TestVenueBadgesAndDoorList(t *testing.T) {
+	t.Parallel()
 	// Both databases: "only new badges" compares stored times.
-	modelstest.Each(t, func(t *testing.T, store *models.Store) {
-		if err := demo.Load(modelstest.Ctx(), store, demo.Options{Now: testNow}); err != nil {
-			t.Fatalf("load demo: %v", err)
-		}
+	eachDemo(t, func(t *testing.T, store *models.Store) {
 		checkVenueDocuments(t, newTestServerWith(t, store, false))
 	})
 }

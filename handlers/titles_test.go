@@ -26,6 +26,7 @@ func pageTitle(t *testing.T, body string) string {
 // TestPageTitles checks that every page's title names the page and the event, in the
 // page's language, and that pages point at the site's icon.
 func TestPageTitles(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	event, err := ts.Store.CurrentEvent(modelstest.Ctx())
 	if err != nil {
@@ -67,6 +68,7 @@ func TestPageTitles(t *testing.T) {
 // TestBookingShowsTicketCode checks that the booking page shows the code printed on the
 // ticket, for typing in at the door when the QR code cannot be read.
 func TestBookingShowsTicketCode(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	token := registerByForm(t, ts, "zwolle", registrationValues("Ticket Houder", uniqueEmail("code"), nil))
 	r := registrationOf(t, ts, token)

@@ -28,6 +28,7 @@ func renameZwolle(t *testing.T, f *doorFixture) models.Venue {
 // (QR code and typed code both still admit at its door), and its old addresses send people on
 // to the new ones (issue #12 point 9).
 func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	regs := f.attendees(t, f.zwolle, 2)
 	issued := []string{f.payload(regs[0], f.zwolle), tickets.ShortCode(f.payload(regs[1], f.zwolle))}
@@ -97,6 +98,7 @@ func TestVenueRenameKeepsTicketsAndAddresses(t *testing.T) {
 // QR code gets, "for Rotterdam", and says it was cancelled when it was, never "forged" (issue
 // #12 point 11); the offline list can tell such codes too.
 func TestDoorTypedCodeOfAnotherVenue(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	regs := f.attendees(t, f.rotterdam, 2)
 	if err := f.ts.Store.Cancel(modelstest.Ctx(), regs[1].ID); err != nil {

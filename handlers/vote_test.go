@@ -131,6 +131,7 @@ func idValues(ids ...uint) url.Values {
 }
 
 func TestVotingOffIsNotFound(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	clearDemoVoting(t, ts)
 	for _, path := range []string{"/stemmen", "/stemmen/stembiljet/" + strings.Repeat("A", 43)} {
@@ -149,6 +150,7 @@ func TestVotingOffIsNotFound(t *testing.T) {
 }
 
 func TestVotingPageShowsProposalsSafely(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	prop, _ := voteFixture(t, ts)
 	e := enableVoting(t, ts, 3, "rijksoverheid.nl\nminbzk.nl", false)
@@ -197,6 +199,7 @@ func TestVotingPageShowsProposalsSafely(t *testing.T) {
 }
 
 func TestRequestBallot(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	enableVoting(t, ts, 3, "rijksoverheid.nl", false)
 
@@ -275,6 +278,7 @@ func TestRequestBallot(t *testing.T) {
 }
 
 func TestBallot(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	prop, others := voteFixture(t, ts)
 	e := enableVoting(t, ts, 2, "", true)
@@ -390,6 +394,7 @@ func TestBallot(t *testing.T) {
 }
 
 func TestEventFormSetsVoting(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	clearDemoVoting(t, ts)
 	ts.loginAs(t, models.RoleOrganiser, "")

@@ -22,6 +22,7 @@ func walkInCall(t *testing.T, ts *testServer, path, token string, body map[strin
 }
 
 func TestWalkInAPI(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	db := ts.Store.DB()
@@ -106,6 +107,7 @@ func TestWalkInAPI(t *testing.T) {
 }
 
 func TestWalkInAPIAccess(t *testing.T) {
+	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
 	person := func(n string) map[string]any {
@@ -190,6 +192,7 @@ func TestWalkInAPIAccess(t *testing.T) {
 }
 
 func TestWalkInForm(t *testing.T) {
+	t.Parallel()
 	ts := newTestServer(t)
 	zwolle := testVenue(t, ts, "zwolle")
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 )
 
 //go:embed layout.html partials/*.html pages/*.html pages/*/*.html
@@ -55,6 +56,14 @@ var baseFuncs = template.FuncMap{
 type Renderer struct {
 	pages map[string]*template.Template
 }
+
+var loadPages = sync.OnceValues(func() (*Renderer, error) { return Load(template.FuncMap{}) })
+
+// Pages returns every page parsed with the layout and partials (Load without extra
+// functions), parsed on the first call: the embedded files never change while the process
+// runs, and a Renderer is safe to share, so each handler built in one process (the tests
+// build hundreds) need not parse them again.
+func Pages() (*Renderer, error) { return loadPages() }
 
 // Load parses every page with the layout and partials; a template error fails start-up.
 func Load(funcs template.FuncMap) (*Renderer, error) {
