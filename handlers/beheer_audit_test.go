@@ -19,7 +19,7 @@ func TestAuditLogRoles(t *testing.T) {
 	ts := newTestServer(t)
 	for _, path := range []string{"/beheer/logboek", "/beheer/logboek/export.csv"} {
 		ts.Client = ts.newClient(t)
-		resp, body := ts.get(t, path)
+		resp, _ := ts.get(t, path)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/beheer/inloggen?terug="+path {
 			t.Errorf("anonymous GET %s: %d %s, want 303 to the log-in page", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -27,13 +27,13 @@ func TestAuditLogRoles(t *testing.T) {
 			{models.RoleReviewer, ""}, {models.RoleDoor, "zwolle"}} {
 			ts.Client = ts.newClient(t)
 			ts.loginAs(t, role.role, role.venue)
-			if resp, body = ts.get(t, path); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, bhMsgForbidden) {
+			if resp, body := ts.get(t, path); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, bhMsgForbidden) {
 				t.Errorf("%s@%s GET %s: %d, want 403", role.role, role.venue, path, resp.StatusCode)
 			}
 		}
 		ts.Client = ts.newClient(t)
 		ts.loginAs(t, models.RoleAdmin, "")
-		if resp, body = ts.get(t, path); resp.StatusCode != http.StatusOK {
+		if resp, body := ts.get(t, path); resp.StatusCode != http.StatusOK {
 			t.Errorf("admin GET %s: %d, want 200; body:\n%s", path, resp.StatusCode, body)
 		}
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {

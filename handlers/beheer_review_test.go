@@ -486,6 +486,9 @@ func TestDecideProposalPages(t *testing.T) {
 			t.Errorf("%s: status %d, want %d with %q", tc.name, resp.StatusCode, tc.want, tc.msg)
 		}
 	}
+	if got := rvSnapshot(t, ts); got != before {
+		t.Errorf("refused decisions changed the data:\nbefore %s\nafter  %s", before, got)
+	}
 	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.other.ID).Update("status", models.ProposalConfirmed).Error; err != nil {
 		t.Fatal(err)
 	}

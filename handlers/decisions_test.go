@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -294,6 +295,10 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/besluiten/voorbereiden", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
+	// Preparing again keeps the unchanged decision's draft and replaces the changed one's.
+	if fresh := draftForm(body)["draft"]; len(fresh) != 2 || !slices.ContainsFunc(sendForm["draft"], func(id string) bool { return !slices.Contains(fresh, id) }) {
+		t.Fatalf("after preparing again the drafts are %v, want 2 that are not all the old %v", fresh, sendForm["draft"])
+	}
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(url.Values{"draft": sendForm["draft"]}, "2")) // the old ids
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantContains(t, "send of drafts no longer there", body, "De concepten zijn veranderd terwijl je keek")
