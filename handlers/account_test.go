@@ -20,6 +20,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	dpmail "github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 const (
@@ -76,11 +77,7 @@ func newAccount(t *testing.T, ts *testServer, role, password string) models.User
 
 func auditEntries(t *testing.T, ts *testServer, action string, userID uint) int {
 	t.Helper()
-	var n int64
-	err := ts.Store.DB().Model(&models.AuditEntry{}).Where("action = ? AND subject_kind = ? AND subject_id = ?", action, models.SubjectUser, userID).Count(&n).Error
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := modelstest.Count(t, ts.Store, &models.AuditEntry{}, modelstest.Where("action = ? AND subject_kind = ? AND subject_id = ?", action, models.SubjectUser, userID))
 	return int(n)
 }
 
@@ -339,8 +336,8 @@ func TestPasswordResetFlow(t *testing.T) {
 		t.Errorf("POST a used link: status %d, want 404", resp.StatusCode)
 	}
 	var signIns []models.SignIn
-	if err := ts.Store.DB().Where("user_id = ? AND method = ?", u.ID, "reset").Find(&signIns).Error; err != nil || len(signIns) != 1 {
-		t.Errorf("sign-ins with method reset: %d (%v), want 1", len(signIns), err)
+	if modelstest.Find(t, ts.Store, &signIns, modelstest.Where("user_id = ? AND method = ?", u.ID, "reset")); len(signIns) != 1 {
+		t.Errorf("sign-ins with method reset: %d, want 1", len(signIns))
 	}
 	if got := auditEntries(t, ts, models.AuditPasswordReset, u.ID); got != 1 {
 		t.Errorf("password reset audit entries = %d, want 1", got)

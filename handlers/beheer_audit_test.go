@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestAuditLogRoles: the log and its export are for admins only; nobody can change the log
@@ -53,7 +54,7 @@ func auditLogFixture(t *testing.T) (*testServer, models.User, models.Registratio
 	ts := newTestServer(t)
 	admin := ts.loginAs(t, models.RoleAdmin, "")
 	var person models.Registration
-	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").First(&person).Error; err != nil {
+	if err := modelstest.First(ts.Store, &person, modelstest.Where("status = ?", models.RegistrationActive).OrderBy("id")); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := ts.postForm(t, personPath(person.ID)+"/gegevens", url.Values{"name": {"Zoë Logboek"}, "email": {person.Email},
@@ -155,12 +156,11 @@ func TestAuditLogPage(t *testing.T) {
 	})
 	t.Run("session titles", func(t *testing.T) {
 		// Someone with a seat loses their sessions: the log names them by title.
-		var regID, sessionID uint
-		row := ts.Store.DB().Table("bookings").Select("registration_id, session_id").
-			Where("status = ?", models.BookingConfirmed).Order("registration_id").Limit(1).Row()
-		if err := row.Scan(&regID, &sessionID); err != nil {
+		var booking models.Booking
+		if err := modelstest.First(ts.Store, &booking, modelstest.Where("status = ?", models.BookingConfirmed).OrderBy("registration_id")); err != nil {
 			t.Fatal(err)
 		}
+		regID, sessionID := booking.RegistrationID, booking.SessionID
 		titles, err := ts.Store.SessionTitles(context.Background(), []uint{sessionID})
 		if err != nil || titles[sessionID] == "" {
 			t.Fatalf("SessionTitles = %v, %v", titles, err)
@@ -221,7 +221,7 @@ func TestAuditLogCSV(t *testing.T) {
 		t.Error("the export holds the person's dietary needs")
 	}
 	var e models.AuditEntry
-	err = ts.Store.DB().Where("action = ?", models.ActionAuditExported).First(&e).Error
+	err = modelstest.First(ts.Store, &e, modelstest.Where("action = ?", models.ActionAuditExported))
 	if err != nil || e.ActorID == nil || *e.ActorID != admin.ID || !strings.Contains(e.Details, "actie=") {
 		t.Errorf("the export's own entry: %+v (%v)", e, err)
 	}

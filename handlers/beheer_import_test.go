@@ -102,7 +102,7 @@ func TestImportPageFlow(t *testing.T) {
 		t.Errorf("registrations = %d, want %d", got, regs+1)
 	}
 	var zoe models.Registration
-	if err := ts.Store.DB().Where("email = ?", "zoe@example.nl").First(&zoe).Error; err != nil || zoe.Dietary != "vegetarisch\nzonder noten" || zoe.Lang != "en" || zoe.VenueID != zwolle.ID {
+	if err := modelstest.First(ts.Store, &zoe, modelstest.Where("email = ?", "zoe@example.nl")); err != nil || zoe.Dietary != "vegetarisch\nzonder noten" || zoe.Lang != "en" || zoe.VenueID != zwolle.ID {
 		t.Errorf("imported %+v (%v)", zoe, err)
 	}
 	if n := countRows(t, ts, &models.OutboxMessage{}, "registration_id = ? AND kind = ? AND on_behalf = ?", zoe.ID, models.MailConfirmation, true); n != 1 {
@@ -112,7 +112,9 @@ func TestImportPageFlow(t *testing.T) {
 		t.Errorf("outbox grew by %d, want 1", got-outbox)
 	}
 	var upd models.Registration
-	ts.Store.DB().First(&upd, existing)
+	if err := modelstest.First(ts.Store, &upd, modelstest.Where("id = ?", existing)); err != nil {
+		t.Fatal(err)
+	}
 	if upd.Name != "Bestaand Bijgewerkt" || upd.Organisation != "Nieuwe organisatie" {
 		t.Errorf("updated registration = %+v", upd)
 	}
@@ -266,7 +268,7 @@ func TestImportAPI(t *testing.T) {
 		t.Errorf("import = %s, want 2 created", body)
 	}
 	var e models.AuditEntry
-	if err := ts.Store.DB().Where("action = ?", "registration.import").First(&e).Error; err != nil || e.ActorKind != models.ActorToken {
+	if err := modelstest.First(ts.Store, &e, modelstest.Where("action = ?", "registration.import")); err != nil || e.ActorKind != models.ActorToken {
 		t.Errorf("audit entry %+v (%v), want one naming the token", e, err)
 	}
 	again := strings.Replace(good, "Ann Api", "Ann Api-Bakker", 1)

@@ -169,7 +169,7 @@ func TestMessageLifecycle(t *testing.T) {
 
 	resp, _ := ts.postForm(t, messagePath(m.ID)+"/test", url.Values{})
 	var tests []models.OutboxMessage
-	ts.Store.DB().Where("kind = ? AND recipient = ?", models.MailMessage, u.Email).Find(&tests)
+	modelstest.Find(t, ts.Store, &tests, modelstest.Where("kind = ? AND recipient = ?", models.MailMessage, u.Email))
 	if resp.StatusCode != http.StatusSeeOther || len(tests) != 2 {
 		t.Errorf("test: status %d, %d e-mails to %s; want 2 (Dutch and English)", resp.StatusCode, len(tests), u.Email)
 	}
@@ -284,7 +284,7 @@ func TestMessageRoles(t *testing.T) {
 	}
 	var audit []models.AuditEntry
 	ts.postForm(t, messagePath(own.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(wantN)}})
-	ts.Store.DB().Where("subject_kind = ? AND subject_id = ? AND action = ?", models.SubjectMessage, own.ID, "message.sent").Find(&audit)
+	modelstest.Find(t, ts.Store, &audit, modelstest.Where("subject_kind = ? AND subject_id = ? AND action = ?", models.SubjectMessage, own.ID, "message.sent"))
 	if len(audit) != 1 || audit[0].Action != "message.sent" || audit[0].VenueID == nil || *audit[0].VenueID != zwolle.ID {
 		t.Errorf("audit %+v, want message.sent for Zwolle", audit)
 	}

@@ -52,9 +52,7 @@ func outboxOnBehalf(t *testing.T, ts *testServer, regID uint, kind string) int64
 func bookingStatus(t *testing.T, ts *testServer, regID, sessionID uint) string {
 	t.Helper()
 	var b models.Booking
-	if err := ts.Store.DB().Where("registration_id = ? AND session_id = ?", regID, sessionID).Find(&b).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &b, modelstest.Where("registration_id = ? AND session_id = ?", regID, sessionID))
 	return b.Status
 }
 
@@ -63,9 +61,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 	f := newPersonFixture(t, ts)
 	zoe := f.people[0]
 	now := time.Now().UTC()
-	if err := ts.Store.DB().Create(&models.CheckIn{VenueID: f.d.zwolle.ID, RegistrationID: zoe.ID, CheckedInAt: now, ReceivedAt: now, Door: "Hoofdingang <oost>"}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Insert(t, ts.Store, &models.CheckIn{VenueID: f.d.zwolle.ID, RegistrationID: zoe.ID, CheckedInAt: now, ReceivedAt: now, Door: "Hoofdingang <oost>"})
 	org := models.Actor{Kind: models.ActorUser, ID: 1, Name: "hulp@example.nl"}
 	in := models.DetailsOf(zoe)
 	in.Dietary = "Halal"
@@ -271,7 +267,7 @@ func TestNewPersonByHand(t *testing.T) {
 		t.Fatalf("status %d, want 303; body:\n%s", resp.StatusCode, body)
 	}
 	var r models.Registration
-	if err := ts.Store.DB().Where("email = ?", "vip@example.nl").First(&r).Error; err != nil {
+	if err := modelstest.First(ts.Store, &r, modelstest.Where("email = ?", "vip@example.nl")); err != nil {
 		t.Fatal(err)
 	}
 	if got := resp.Header.Get("Location"); got != personPath(r.ID) {
@@ -284,7 +280,7 @@ func TestNewPersonByHand(t *testing.T) {
 		t.Errorf("confirmations on behalf = %d, want 1", n)
 	}
 	var e models.AuditEntry
-	if err := ts.Store.DB().Where("subject_id = ? AND action = ?", r.ID, models.AuditRegistrationCreated).First(&e).Error; err != nil || e.DetailMap()["over_capacity"] != true {
+	if err := modelstest.First(ts.Store, &e, modelstest.Where("subject_id = ? AND action = ?", r.ID, models.AuditRegistrationCreated)); err != nil || e.DetailMap()["over_capacity"] != true {
 		t.Errorf("audit entry %+v (%v), want over_capacity recorded", e, err)
 	}
 

@@ -38,9 +38,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	event := testEvent(t, ts)
 	// The demo's own sessions waiting for a place are for TestDemoPlannerPlacesWaitingSessions:
 	// this test counts only its own.
-	if err := ts.Store.DB().Where("event_id = ? AND room_id IS NULL", event.ID).Delete(&models.Session{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.Session{}, modelstest.Where("event_id = ? AND room_id IS NULL", event.ID))
 	fresh, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Nieuw op het rooster", Format: models.Formats[0], SlotCount: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -50,9 +48,7 @@ func TestPlanScheduleButton(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Bigger than any room (more than a form allows).
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", giant.ID).Update("capacity_limit", 100000).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, giant.ID, "capacity_limit", 100000)
 	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
 	if err != nil {
 		t.Fatal(err)
@@ -133,9 +129,7 @@ func TestPlanScheduleButton(t *testing.T) {
 
 	// A pinned session in a room too small: infeasible, nothing changes, and the flash
 	// names it.
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", fresh.ID).Update("capacity_limit", 100000).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, fresh.ID, "capacity_limit", 100000)
 	if err := ts.Store.SetPinned(ctx, fresh.ID, true); err != nil {
 		t.Fatal(err)
 	}

@@ -51,9 +51,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	}
 
 	// Start from an unpublished timetable (the demo ships with version 1).
-	if err := ts.Store.DB().Where("event_id = ?", event.ID).Delete(&models.ScheduleVersion{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.ScheduleVersion{}, modelstest.Where("event_id = ?", event.ID))
 	resp, body := ts.get(t, "/beheer/programma")
 	wantStatus(t, resp, body, http.StatusOK)
 	for _, want := range []string{"Het programma is nog niet gepubliceerd.", "Toegevoegd", "Publiceer versie 1", placed.Title} {
@@ -124,9 +122,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	// Version 2 e-mails the attendees of the renamed session and its speakers: publishing first
 	// asks to confirm their exact number, and publishes nothing until then.
 	mails := func() int64 {
-		var n int64
-		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}).Count(&n)
-		return n
+		return modelstest.Count(t, ts.Store, &models.OutboxMessage{}, modelstest.Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}))
 	}
 	before := mails()
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})

@@ -98,16 +98,12 @@ func rvRoutes(d rvDemo) []struct {
 func rvSnapshot(t *testing.T, ts *testServer) string {
 	t.Helper()
 	var b strings.Builder
-	for _, q := range []string{
-		"SELECT proposal_id, user_id, score, comment FROM reviews ORDER BY id",
-		"SELECT id, event_id, name FROM tracks ORDER BY id",
-		"SELECT id, status, track, decided_at, decided_by FROM proposals ORDER BY id",
+	for _, q := range []struct{ table, columns string }{
+		{"reviews", "proposal_id, user_id, score, comment"},
+		{"tracks", "id, event_id, name"},
+		{"proposals", "id, status, track, decided_at, decided_by"},
 	} {
-		var rows []map[string]any
-		if err := ts.Store.DB().Raw(q).Scan(&rows).Error; err != nil {
-			t.Fatalf("snapshot %q: %v", q, err)
-		}
-		fmt.Fprintf(&b, "%v\n", rows)
+		fmt.Fprintf(&b, "%v\n", modelstest.Rows(t, ts.Store, q.table, q.columns, modelstest.All.OrderBy("id")))
 	}
 	return b.String()
 }
@@ -358,10 +354,8 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
 	const evil = `<script>alert("x")</script>`
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.open.ID).
-		Updates(map[string]any{"title": "Titel " + evil, "speaker_bio": evil, "summary": evil}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("id = ?", d.open.ID),
+		map[string]any{"title": "Titel " + evil, "speaker_bio": evil, "summary": evil})
 	track, err := ts.Store.CreateTrack(ctx, d.event.ID, models.TrackInput{Name: "Thema " + evil})
 	if err != nil {
 		t.Fatal(err)
@@ -489,9 +483,7 @@ func TestDecideProposalPages(t *testing.T) {
 	if got := rvSnapshot(t, ts); got != before {
 		t.Errorf("refused decisions changed the data:\nbefore %s\nafter  %s", before, got)
 	}
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.other.ID).Update("status", models.ProposalConfirmed).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, d.other.ID, "status", models.ProposalConfirmed)
 	before = rvSnapshot(t, ts)
 	resp, body = c.postForm(t, "/beheer/voorstellen/"+bhID(d.other.ID)+"/besluit", url.Values{"status": {"rejected"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, rvMsgAnswered) {
@@ -600,7 +592,7 @@ func TestReviewerSeesPhoto(t *testing.T) {
 		t.Fatalf("submit with photo: status %d; body:\n%s", resp.StatusCode, body)
 	}
 	var p models.Proposal
-	if err := ts.Store.DB().Where("speaker_email = ?", "foto.spreker@example.nl").First(&p).Error; err != nil {
+	if err := modelstest.First(ts.Store, &p, modelstest.Where("speaker_email = ?", "foto.spreker@example.nl")); err != nil {
 		t.Fatal(err)
 	}
 	c := bhWithClient(t, ts)

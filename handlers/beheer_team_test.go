@@ -14,6 +14,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/cluster"
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // teamActor is who makes the tests' invitations and changes directly in the store.
@@ -289,7 +290,7 @@ func TestInvitationMailAndAccept(t *testing.T) {
 		}
 		link := invitationLink(t, sendOutbox(t, ts.Store, srv), email)
 		if email == "verlopen@example.nl" {
-			err = ts.Store.DB().Model(&models.Invitation{}).Where("id = ?", inv.ID).Update("expires_at", ts.Store.Now().Add(-time.Hour)).Error
+			modelstest.Set(t, ts.Store, &models.Invitation{}, inv.ID, "expires_at", ts.Store.Now().Add(-time.Hour))
 		} else {
 			_, err = ts.Store.WithdrawInvitation(ctx, inv.ID)
 		}

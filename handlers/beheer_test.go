@@ -679,8 +679,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 	}
 	// What they read is recorded, and it was all their own venue's.
 	var exports []models.AuditEntry
-	if err := ts.Store.DB().Where("action = ?", models.ActionPersonalDataExported).Find(&exports).Error; err != nil || len(exports) == 0 {
-		t.Errorf("exports recorded: %d (%v), want some", len(exports), err)
+	if modelstest.Find(t, ts.Store, &exports, modelstest.Where("action = ?", models.ActionPersonalDataExported)); len(exports) == 0 {
+		t.Errorf("exports recorded: %d, want some", len(exports))
 	}
 	for _, e := range exports {
 		if e.VenueID == nil || *e.VenueID != d.zwolle.ID {
@@ -1273,7 +1273,7 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 			t.Fatalf("device token at %s: %v", x.slug, err)
 		}
 		var person models.Registration
-		if err := ts.Store.DB().Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).Order("id").First(&person).Error; err != nil {
+		if err := modelstest.First(ts.Store, &person, modelstest.Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).OrderBy("id")); err != nil {
 			t.Fatalf("demo registration at %s: %v", x.slug, err)
 		}
 		if x.slug == "zwolle" {
@@ -1289,9 +1289,7 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 func bhFreePlace(t *testing.T, ts *testServer, v models.Venue, n int) (models.Room, models.Slot) {
 	t.Helper()
 	var taken []models.SessionSlot
-	if err := ts.Store.DB().Where("room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", v.ID).Find(&taken).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &taken, modelstest.Where("room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", v.ID))
 	busy := map[[2]uint]bool{}
 	for _, ss := range taken {
 		busy[[2]uint{ss.RoomID, ss.SlotID}] = true
@@ -1413,20 +1411,12 @@ func bhJarSessionToken(t *testing.T, ts *testServer) string {
 
 func bhCount(t *testing.T, ts *testServer, table string) int64 {
 	t.Helper()
-	var n int64
-	if err := ts.Store.DB().Table(table).Count(&n).Error; err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, table, modelstest.All)
 }
 
 func bhCountWhere(t *testing.T, ts *testServer, table, where string, args ...any) int64 {
 	t.Helper()
-	var n int64
-	if err := ts.Store.DB().Table(table).Where(where, args...).Count(&n).Error; err != nil {
-		t.Fatalf("count %s where %s: %v", table, where, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, table, modelstest.Where(where, args...))
 }
 
 // bhSnapshot dumps every row of the event's tables, so a test can tell whether anything was
@@ -1439,17 +1429,14 @@ func bhSnapshot(t *testing.T, ts *testServer) string {
 		{"session_slots", "session_id, slot_id"}, {"speakers", "id"}, {"session_speakers", "session_id, speaker_id"},
 		{"device_tokens", "id"}, {"registrations", "id"}, {"bookings", "id"}, {"audit_entries", "id"},
 	} {
-		var rows []map[string]any
-		q := ts.Store.DB().Table(tbl.name).Order(tbl.order)
+		q := modelstest.All.OrderBy(tbl.order)
 		if tbl.name == "audit_entries" {
 			// Reading personal data is recorded (issue #16), and so is signing the test's
 			// accounts in: neither is a change the requests made.
-			q = q.Where("action NOT IN ?", []string{models.ActionPersonalDataExported, models.AuditSignIn,
-				models.AuditSignInFailed, models.AuditSignInEnded})
+			q = modelstest.Where("action NOT IN ?", []string{models.ActionPersonalDataExported, models.AuditSignIn,
+				models.AuditSignInFailed, models.AuditSignInEnded}).OrderBy(tbl.order)
 		}
-		if err := q.Find(&rows).Error; err != nil {
-			t.Fatalf("snapshot %s: %v", tbl.name, err)
-		}
+		rows := modelstest.Rows(t, ts.Store, tbl.name, "*", q)
 		fmt.Fprintf(&b, "%s(%d): %v\n", tbl.name, len(rows), rows)
 	}
 	return b.String()
@@ -1567,12 +1554,9 @@ func bhCheckProblem(t *testing.T, body, field, wantMsg string) {
 func TestSendRemindersOnce(t *testing.T) {
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
-	var active int64
-	ts.Store.DB().Model(&models.Registration{}).Where("status = ?", models.RegistrationActive).Count(&active)
+	active := modelstest.Count(t, ts.Store, &models.Registration{}, modelstest.Where("status = ?", models.RegistrationActive))
 	countReminders := func() int64 {
-		var n int64
-		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind = ?", models.MailReminder).Count(&n)
-		return n
+		return modelstest.Count(t, ts.Store, &models.OutboxMessage{}, modelstest.Where("kind = ?", models.MailReminder))
 	}
 	// The button asks first, naming the exact number of e-mails, and queues nothing; a
 	// confirmation of another number (the list changed meanwhile) asks again.

@@ -17,9 +17,7 @@ import (
 // setProposalStatus stands in for the organisers' review, which another part builds.
 func setProposalStatus(t *testing.T, ts *testServer, id uint, status string) {
 	t.Helper()
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", id).Update("status", status).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, id, "status", status)
 }
 
 // proposeByForm submits a proposal in the given interface language and returns it with its
@@ -66,9 +64,7 @@ func draftForm(body string) url.Values {
 func decisionMessages(t *testing.T, ts *testServer) []models.OutboxMessage {
 	t.Helper()
 	var msgs []models.OutboxMessage
-	if err := ts.Store.DB().Where("kind = ?", models.MailDecision).Order("id").Find(&msgs).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &msgs, modelstest.Where("kind = ?", models.MailDecision).OrderBy("id"))
 	return msgs
 }
 
@@ -213,10 +209,8 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	// Start without the demo's decisions, so the outbox holds only this test's two.
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("status IN ?", models.DecisionStatuses).
-		Update("status", models.ProposalSubmitted).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("status IN ?", models.DecisionStatuses),
+		map[string]any{"status": models.ProposalSubmitted})
 	accepted, token := proposeByForm(t, ts, "ja@example.nl", tricky, "nl", "mede@example.nl")
 	coLink, _ := mailLink(t, ts, accepted.ID, models.MailCoSpeakerInvite, "mede@example.nl")
 	resp, body := ts.postForm(t, coLink, url.Values{"name": {"Mette Mede"}, "organisation": {"Logius"}})

@@ -284,7 +284,7 @@ func TestProposalPhotoRefused(t *testing.T) {
 func mailLink(t *testing.T, ts *testServer, proposalID uint, kind, recipient string) (string, mail.Message) {
 	t.Helper()
 	var msg models.OutboxMessage
-	if err := ts.Store.DB().Where("proposal_id = ? AND kind = ? AND recipient = ?", proposalID, kind, recipient).First(&msg).Error; err != nil {
+	if err := modelstest.First(ts.Store, &msg, modelstest.Where("proposal_id = ? AND kind = ? AND recipient = ?", proposalID, kind, recipient)); err != nil {
 		t.Fatalf("no %s mail to %s in the outbox: %v", kind, recipient, err)
 	}
 	c := &mail.Composer{Store: ts.Store, BaseURL: ts.URL}

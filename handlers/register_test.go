@@ -28,15 +28,11 @@ func uniqueEmail(prefix string) string {
 // countRows counts the rows of model matching the condition ("" for all).
 func countRows(t *testing.T, ts *testServer, model any, query string, args ...any) int64 {
 	t.Helper()
-	var n int64
-	q := ts.Store.DB().Model(model)
+	q := modelstest.All
 	if query != "" {
-		q = q.Where(query, args...)
+		q = modelstest.Where(query, args...)
 	}
-	if err := q.Count(&n).Error; err != nil {
-		t.Fatalf("count %T where %q: %v", model, query, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, model, q)
 }
 
 func registrationCount(t *testing.T, ts *testServer) int64 {
@@ -929,12 +925,9 @@ func TestRegisterWhenFullOrClosed(t *testing.T) {
 // whether waiting lists stay open after it.
 func closeRegistration(t *testing.T, ts *testServer, waitlist bool) {
 	t.Helper()
-	err := ts.Store.DB().Model(&models.Event{}).Where("id = ?", testEvent(t, ts).ID).Updates(map[string]any{
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.Where("id = ?", testEvent(t, ts).ID), map[string]any{
 		"registration_closes_at": time.Now().Add(-time.Hour).UTC(), "waitlist_after_close": waitlist,
-	}).Error
-	if err != nil {
-		t.Fatalf("close registration: %v", err)
-	}
+	})
 }
 
 // TestRegistrationWindowFollowsStoreClock checks that the page tells the same story as the
@@ -942,9 +935,7 @@ func closeRegistration(t *testing.T, ts *testServer, waitlist bool) {
 func TestRegistrationWindowFollowsStoreClock(t *testing.T) {
 	ts := newTestServer(t)
 	opens := time.Date(2027, 1, 5, 8, 0, 0, 0, time.UTC) // 09:00 in Amsterdam
-	if err := ts.Store.DB().Model(&models.Event{}).Where("1 = 1").Update("registration_opens_at", opens).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.All, map[string]any{"registration_opens_at": opens})
 	ts.Store.SetClock(func() time.Time { return opens.Add(-time.Hour) })
 	_, body := ts.get(t, "/aanmelden/zwolle")
 	wantContains(t, "before opening", body, "Aanmelden kan vanaf dinsdag 5 januari 2027, 09:00.")

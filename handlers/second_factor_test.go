@@ -34,7 +34,7 @@ func sfUser(t *testing.T, ts *testServer, role string) models.User {
 	t.Helper()
 	email := bhCreateUser(t, ts, role, "")
 	var user models.User
-	if err := ts.Store.DB().Where("email = ?", email).First(&user).Error; err != nil {
+	if err := modelstest.First(ts.Store, &user, modelstest.Where("email = ?", email)); err != nil {
 		t.Fatal(err)
 	}
 	return user

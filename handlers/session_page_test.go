@@ -30,13 +30,8 @@ func confirmedProposalSession(t *testing.T, ts *testServer) (models.Session, mod
 		Organisation: "Logius", Bio: "Cor gaf geen toestemming voor publicatie."}); err != nil {
 		t.Fatal(err)
 	}
-	db := ts.Store.DB()
-	if err := db.Create(&models.ProposalPhoto{ProposalID: p.ID, ContentType: "image/png", Data: []byte("png-bytes-of-femke")}).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Model(&models.Proposal{}).Where("id = ?", p.ID).Updates(map[string]any{"has_photo": true, "status": models.ProposalAccepted}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Insert(t, ts.Store, &models.ProposalPhoto{ProposalID: p.ID, ContentType: "image/png", Data: []byte("png-bytes-of-femke")})
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("id = ?", p.ID), map[string]any{"has_photo": true, "status": models.ProposalAccepted})
 	if _, err := ts.Store.ConfirmProposal(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -162,9 +157,7 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 	}
 
 	// A withdrawn consent (the proposal declined after all) publishes nothing.
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", *se.ProposalID).Update("status", models.ProposalDeclined).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, *se.ProposalID, "status", models.ProposalDeclined)
 	resp, body = ts.get(t, photo(femke))
 	wantStatus(t, resp, body, http.StatusNotFound)
 }
@@ -195,9 +188,7 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	if open.ID == 0 {
 		t.Fatal("the demo has too few Zwolle sessions with an abstract and speakers")
 	}
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", full.ID).Update("confirmed", full.Capacity()).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, full.ID, "confirmed", full.Capacity())
 	esc := html.EscapeString
 
 	resp, body := ts.get(t, "/aanmelden/zwolle")
