@@ -158,7 +158,7 @@ func TestChangeOwnPassword(t *testing.T) {
 	there.signIn(t, u.Email, testPassword, chromeMac)
 
 	resp, body := here.postForm(t, "/beheer/account/wachtwoord", url.Values{"current": {"niet mijn wachtwoord"}, "password": {"een nieuw lang wachtwoord"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Het huidige wachtwoord klopt niet.") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "account.password.current_wrong")) {
 		t.Errorf("wrong current password: status %d, want 422 with the message; body:\n%s", resp.StatusCode, body)
 	}
 	if strings.Contains(body, "niet mijn wachtwoord") || strings.Contains(body, "een nieuw lang wachtwoord") {
@@ -409,7 +409,7 @@ func TestSignInsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET sessies: status %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Firefox op Linux", "Chrome op macOS", "Chrome op Android", "(deze browser)", "Overal anders uitloggen"} {
+	for _, want := range []string{"Firefox op Linux", "Chrome op macOS", "Chrome op Android", "(deze browser)", nlMsg(t, "account.signins.end_others")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the sign-ins page lacks %q", want)
 		}

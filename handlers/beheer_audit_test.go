@@ -74,7 +74,7 @@ func TestAuditLogPage(t *testing.T) {
 
 	t.Run("summary", func(t *testing.T) {
 		status, body := page(t, "?object="+url.QueryEscape(object))
-		for _, want := range []string{"Gegevens verbeterd", "Naam: " + person.Name + " → Zoë Logboek", "Dieetwensen gewijzigd",
+		for _, want := range []string{nlMsg(t, "person.audit.registration.details"), "Naam: " + person.Name + " → Zoë Logboek", "Dieetwensen gewijzigd",
 			"belde op", admin.Email, `href="` + personPath(person.ID) + `"`, "vanaf 127.0.0.1"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("status %d; the log lacks %q", status, want)
@@ -93,13 +93,13 @@ func TestAuditLogPage(t *testing.T) {
 			query     string
 			want, not []string
 		}{
-			{"?persoon=cli:0", []string{"Logboek geëxporteerd", "opdrachtregel"}, []string{"Gegevens verbeterd"}},
-			{"?persoon=user:" + bhID(admin.ID), []string{"Gegevens verbeterd"}, []string{"van=vroeger"}},
-			{"?soort=audit_log", []string{"van=vroeger"}, []string{"Gegevens verbeterd"}},
-			{"?actie=" + models.AuditRegistrationDetails, []string{"Gegevens verbeterd"}, []string{"van=vroeger"}},
-			{"?object=registration:999999", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
-			{"?van=2999-01-01", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
-			{"?tot=2000-01-01", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
+			{"?persoon=cli:0", []string{nlMsg(t, "audit.do.audit.exported"), "opdrachtregel"}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?persoon=user:" + bhID(admin.ID), []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
+			{"?soort=audit_log", []string{"van=vroeger"}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?actie=" + models.AuditRegistrationDetails, []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
+			{"?object=registration:999999", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?van=2999-01-01", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?tot=2000-01-01", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
 		} {
 			status, body := page(t, tc.query)
 			if status != http.StatusOK {
@@ -120,11 +120,11 @@ func TestAuditLogPage(t *testing.T) {
 	})
 	t.Run("bad filters", func(t *testing.T) {
 		for _, tc := range []struct{ query, field, msg string }{
-			{"?van=gisteren", "van", "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2027-02-03."},
-			{"?object=sessie", "object", "Vul een soort en een nummer in, bijvoorbeeld session:12."},
-			{"?soort=session&object=registration:1", "object", "Dit object is van een andere soort dan de gekozen soort."},
-			{"?van=2027-02-03&tot=2027-02-01", "tot", "De einddatum ligt voor de begindatum."},
-			{"?persoon=user:x", "persoon", "Kies een van de mogelijkheden."},
+			{"?van=gisteren", "van", nlMsg(t, "form.invalid_date")},
+			{"?object=sessie", "object", nlMsg(t, "audit.object_invalid")},
+			{"?soort=session&object=registration:1", "object", nlMsg(t, "audit.object_other_kind")},
+			{"?van=2027-02-03&tot=2027-02-01", "tot", nlMsg(t, "audit.to_before_from")},
+			{"?persoon=user:x", "persoon", nlMsg(t, "form.invalid_choice")},
 		} {
 			status, body := page(t, tc.query)
 			if status != http.StatusUnprocessableEntity {

@@ -156,7 +156,7 @@ func TestImportPageProblems(t *testing.T) {
 		wants      []string
 	}{
 		{"rows with problems", "lijst.csv", []byte("naam,email,organisatie\nJan,geen-adres,Rijk\nPiet,p@example.nl,\"=HYPERLINK(\"\"x\"\")\"\nJan,p@example.nl,Rijk\n"), "nl",
-			[]string{"E-mail: Vul een geldig e-mailadres in", "Organisatie: Een formule wordt niet geïmporteerd", "E-mail: Dit e-mailadres staat al in rij 3", "Niet te importeren"}},
+			[]string{"E-mail: Vul een geldig e-mailadres in", "Organisatie: Een formule wordt niet geïmporteerd", "E-mail: Dit e-mailadres staat al in rij 3", nlMsg(t, "import.outcome.problem")}},
 		{"the same in English", "lijst.csv", []byte("name,email,organisation\nJan,geen-adres,Rijk\n"), "en",
 			[]string{"Email: ", "Cannot be imported"}},
 		{"wrong columns", "lijst.csv", []byte("naam;telefoon\nJan;06\n"), "nl",

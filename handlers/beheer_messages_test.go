@@ -156,7 +156,7 @@ func TestMessageLifecycle(t *testing.T) {
 	}
 	want := must(ts.Store.CountAudience(ctx, m.Audience))
 	_, page := ts.get(t, messagePath(m.ID))
-	for _, s := range []string{fmt.Sprintf("Dit bericht gaat naar %d mensen.", want), "Voorbeeld in het Nederlands", "Voorbeeld in het Engels",
+	for _, s := range []string{fmt.Sprintf("Dit bericht gaat naar %d mensen.", want), nlMsg(t, "message.preview.nl"), nlMsg(t, "message.preview.en"),
 		"/boeking/PERSOONLIJKE-CODE", "Tot woensdag 3 februari 2027", "See you on Wednesday 3 February 2027",
 		fmt.Sprintf(`name="aantal" value="%d"`, want), "Deelnemers · locatie Provinciehuis Overijssel · bevestigd"} {
 		if !strings.Contains(page, s) {

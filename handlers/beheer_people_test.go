@@ -138,7 +138,7 @@ func TestPeopleRoles(t *testing.T) {
 					if strings.Contains(body, "Formule Test") || strings.Contains(body, `value="rotterdam"`) {
 						t.Errorf("scoped list shows Rotterdam (a person or the venue choice)")
 					}
-					if tc.query != "" && !strings.Contains(body, "Je beheert deze locatie niet.") {
+					if tc.query != "" && !strings.Contains(body, nlMsg(t, "people.other_venue")) {
 						t.Errorf("scoped list asked for Rotterdam: want the message next to the venue filter")
 					}
 				}
@@ -241,8 +241,8 @@ func TestPeopleList(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status got %d, want 200", resp.StatusCode)
 		}
-		for _, want := range []string{`value="gisteren"`, "Vul een datum in als jjjj-mm-dd", "Kies een van de mogelijkheden.",
-			"Vul een heel getal in", "Er is geen locatie met deze korte naam.", `aria-invalid="true"`} {
+		for _, want := range []string{`value="gisteren"`, "Vul een datum in als jjjj-mm-dd", nlMsg(t, "form.invalid_choice"),
+			"Vul een heel getal in", nlMsg(t, "form.unknown_venue"), `aria-invalid="true"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("bad input: want %q on the page", want)
 			}

@@ -77,7 +77,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 		t.Error("the page shows typed markup unescaped")
 	}
 	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt; Zoë", "Hoofdingang &lt;oost&gt;", "Halal",
-		"Bevestiging", "Wijziging (door een organisator)", "wacht op verzending", "hulp@example.nl", "Gegevens verbeterd: Dieetwensen",
+		"Bevestiging", "Wijziging (door een organisator)", nlMsg(t, "person.mail_state.pending"), "hulp@example.nl", "Gegevens verbeterd: Dieetwensen",
 		"belde &lt;b&gt;zelf&lt;/b&gt;", "Eén plaats", "Persoonlijke link"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("person page lacks %q", want)
@@ -137,7 +137,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")
+		bhCheckProblem(t, body, "email", nlMsg(t, "form.invalid_email"))
 		if !strings.Contains(body, `value="&lt;b&gt;Getypt&lt;/b&gt;"`) || !strings.Contains(body, `value="geen-adres"`) {
 			t.Error("the re-rendered form lost what was typed")
 		}
@@ -151,7 +151,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("taken address: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "email", "Dit adres heeft al een aanmelding. Zoek die deelnemer op in de lijst.")
+		bhCheckProblem(t, body, "email", nlMsg(t, "person.email_taken"))
 	})
 
 	t.Run("waiting list needs a reason", func(t *testing.T) {
@@ -159,7 +159,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "reason_"+sid, "Vul dit veld in.")
+		bhCheckProblem(t, body, "reason_"+sid, nlMsg(t, "form.required"))
 	})
 
 	t.Run("move up", func(t *testing.T) {
@@ -176,7 +176,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "reason_"+sid, "De sessie is vol. Kies 'Boven de capaciteit' als je toch een plaats wilt geven.")
+		bhCheckProblem(t, body, "reason_"+sid, nlText(t, "person.session_full"))
 		if !strings.Contains(body, `value="gast"`) {
 			t.Error("the reason typed was lost")
 		}
@@ -211,7 +211,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 
 	t.Run("cancel asks first, then promotes the next in line once", func(t *testing.T) {
 		resp, body := ts.get(t, personPath(first.ID)+"/annuleren")
-		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Ja, annuleer") {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "person.cancel_yes")) {
 			t.Fatalf("confirmation page: %d", resp.StatusCode)
 		}
 		resp, _ = ts.postFormCrossOrigin(t, personPath(first.ID)+"/annuleren", url.Values{"reason": {"ziek"}})

@@ -81,7 +81,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	// Sessions left unplaced make it a warning on the board, not a success.
 	_, body = ts.get(t, resp.Header.Get("Location"))
 	warning := between(body, `class="utrecht-alert utrecht-alert--warning`, "</div>")
-	for _, want := range []string{"Niet alle sessies zijn ingepland", "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
+	for _, want := range []string{nlMsg(t, "beheer.plan.warning"), "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
 		"1 sessie kon niet worden geplaatst: „&lt;b&gt;Reuzensessie&lt;/b&gt;” (geen zaal groot genoeg)."} {
 		if !strings.Contains(warning, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, warning)

@@ -54,7 +54,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	modelstest.Delete(t, ts.Store, &models.ScheduleVersion{}, modelstest.Where("event_id = ?", event.ID))
 	resp, body := ts.get(t, "/beheer/programma")
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{"Het programma is nog niet gepubliceerd.", "Toegevoegd", "Publiceer versie 1", placed.Title} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.never"), "Toegevoegd", "Publiceer versie 1", placed.Title} {
 		if !strings.Contains(body, want) {
 			t.Errorf("before publishing, the page lacks %q", want)
 		}
@@ -65,7 +65,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	resp, body = ts.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
 	for _, want := range []string{"Versie 1 van het programma is gepubliceerd.", "Gepubliceerd: versie 1,",
-		"Er zijn geen wijzigingen sinds de laatste versie.", "De eerste versie van het programma."} {
+		nlMsg(t, "beheer.publish.no_changes"), nlMsg(t, "beheer.publish.first")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after publishing, the page lacks %q", want)
 		}
@@ -114,7 +114,7 @@ func TestPublishSchedulePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = ts.get(t, "/beheer/programma")
-	for _, want := range []string{"Uit het programma", "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.kind.removed"), "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
 		if !strings.Contains(body, want) {
 			t.Errorf("with a pending change, the page lacks %q", want)
 		}

@@ -309,10 +309,10 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{"no score", url.Values{"comment": {"Iets"}}, "Kies een score van 1 tot 5."},
-		{"zero", url.Values{"score": {"0"}}, "Kies een score van 1 tot 5."},
-		{"six", url.Values{"score": {"6"}}, "Kies een score van 1 tot 5."},
-		{"not a number", url.Values{"score": {"vijf"}}, "Kies een score van 1 tot 5."},
+		{"no score", url.Values{"comment": {"Iets"}}, nlMsg(t, "review.score_required")},
+		{"zero", url.Values{"score": {"0"}}, nlMsg(t, "review.score_required")},
+		{"six", url.Values{"score": {"6"}}, nlMsg(t, "review.score_required")},
+		{"not a number", url.Values{"score": {"vijf"}}, nlMsg(t, "review.score_required")},
 		{"comment too long", url.Values{"score": {"3"}, "comment": {strings.Repeat("<b>x</b>", 251)}}, "Maximaal 2000 tekens."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -437,7 +437,7 @@ func TestReviewListSortsAndFilters(t *testing.T) {
 	}
 	_, body = c.get(t, "/beheer/voorstellen?locatie=rotterdam")
 	for _, title := range rvTitles(body) {
-		if row := rvRow(t, c, "/beheer/voorstellen?locatie=rotterdam", title); !strings.Contains(row, "Rotterdam") && !strings.Contains(row, "Geen voorkeur") {
+		if row := rvRow(t, c, "/beheer/voorstellen?locatie=rotterdam", title); !strings.Contains(row, "Rotterdam") && !strings.Contains(row, nlMsg(t, "proposal.either_venue")) {
 			t.Errorf("filtered for Rotterdam, %q prefers neither Rotterdam nor either", title)
 		}
 	}
@@ -473,7 +473,7 @@ func TestDecideProposalPages(t *testing.T) {
 		{"unknown status", detail, "confirmed", http.StatusUnprocessableEntity, "error-summary"},
 		{"no status", detail, "", http.StatusUnprocessableEntity, "error-summary"},
 		{"withdrawn", "/beheer/voorstellen/" + bhID(d.withdrawn.ID), "accepted", http.StatusConflict, rvMsgWithdrawn},
-		{"unknown proposal", "/beheer/voorstellen/999999", "accepted", http.StatusNotFound, "Pagina niet gevonden"},
+		{"unknown proposal", "/beheer/voorstellen/999999", "accepted", http.StatusNotFound, nlMsg(t, "error.not_found.title")},
 	} {
 		resp, body := c.postForm(t, tc.path+"/besluit", url.Values{"status": {tc.status}})
 		if resp.StatusCode != tc.want || !strings.Contains(body, tc.msg) {
@@ -533,10 +533,10 @@ func TestTrackPages(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, value, msg string
 	}{
-		{"duplicate", "/beheer/themas", "Digitale overheid", "Er is al een thema met deze naam."},
-		{"empty", "/beheer/themas", "  ", "Vul dit veld in."},
+		{"duplicate", "/beheer/themas", "Digitale overheid", nlMsg(t, "track.name_taken")},
+		{"empty", "/beheer/themas", "  ", nlMsg(t, "form.required")},
 		{"too long", "/beheer/themas", strings.Repeat("x", 101), "Maximaal 100 tekens."},
-		{"rename to a taken name", "/beheer/themas/" + bhID(d.track.ID), "Zorg & welzijn", "Er is al een thema met deze naam."},
+		{"rename to a taken name", "/beheer/themas/" + bhID(d.track.ID), "Zorg & welzijn", nlMsg(t, "track.name_taken")},
 	} {
 		resp, body := c.postForm(t, tc.path, url.Values{"name": {tc.value}})
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.msg) || !strings.Contains(body, "error-summary") {

@@ -300,7 +300,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(draftForm(body), "2"))
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
-	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", "Naar de verzendrij", "reserve@example.nl")
+	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", nlMsg(t, "decision.queued_at"), "reserve@example.nl")
 	if n := len(decisionMessages(t, ts)); n != 2 {
 		t.Fatalf("%d decision mails in the outbox after sending, want 2", n)
 	}
@@ -317,7 +317,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = ts.get(t, confirm)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "confirm page", body)
-	wantContains(t, "confirm page", body, `<form method="post" action="`+confirm+`"`, "Ja, ik geef deze sessie", "Zoë&#39;s &lt;script&gt;")
+	wantContains(t, "confirm page", body, `<form method="post" action="`+confirm+`"`, nlMsg(t, "answer.button.bevestigen"), "Zoë&#39;s &lt;script&gt;")
 	if p, _ := ts.Store.Proposal(ctx, accepted.ID); p.Status != models.ProposalAccepted {
 		t.Fatalf("opening the link changed the status to %q", p.Status)
 	}
@@ -327,7 +327,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	page := resp.Header.Get("Location")
 	_, body = ts.get(t, page)
-	wantContains(t, "speaker page after confirming", body, "Je hebt bevestigd", "Je sessie in het programma", "Nog niet ingepland",
+	wantContains(t, "speaker page after confirming", body, "Je hebt bevestigd", nlMsg(t, "speaker.session_heading"), "Nog niet ingepland",
 		"/deelnemers.csv")
 	resp, body = ts.postForm(t, confirm, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
@@ -422,7 +422,7 @@ func checkSpeakerSeesPlacement(t *testing.T, ts *testServer, se models.Session, 
 		t.Errorf("co-speaker's CSV %q, want the same as the speaker's", coCSV)
 	}
 	_, body = ts.get(t, coLink)
-	wantContains(t, "co-speaker page", body, "Je sessie in het programma", "/voorstel/"+coToken+"/deelnemers.csv")
+	wantContains(t, "co-speaker page", body, nlMsg(t, "speaker.session_heading"), "/voorstel/"+coToken+"/deelnemers.csv")
 }
 
 func dutch(t *testing.T) *locale.Translator {

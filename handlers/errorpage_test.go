@@ -60,7 +60,7 @@ func TestErrorsAreTheCalmPage(t *testing.T) {
 		if rec.Code != http.StatusInternalServerError || id == "" {
 			t.Errorf("status %d, request id %q; want 500 with an id", rec.Code, id)
 		}
-		for _, want := range []string{"<h1", "Er ging iets mis", "Noem bij vragen deze code: " + id} {
+		for _, want := range []string{"<h1", nlMsg(t, "error.server.title"), "Noem bij vragen deze code: " + id} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the error page lacks %q:\n%s", want, body)
 			}

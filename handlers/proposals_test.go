@@ -110,7 +110,7 @@ func TestProposalFormPage(t *testing.T) {
 	wantTranslated(t, "proposal form", body)
 	for _, want := range []string{`enctype="multipart/form-data"`, `name="title"`, `name="venues" value="zwolle"`,
 		`name="availability"`, `name="needs" value="projector"`, `name="photo"`, `accept="image/jpeg,image/png"`,
-		`name="co_speakers"`, `name="consent"`, "Een sessie voorstellen", "Voorstellen kan tot"} {
+		`name="co_speakers"`, `name="consent"`, nlMsg(t, "proposal.title_page"), "Voorstellen kan tot"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the proposal form lacks %q", want)
 		}

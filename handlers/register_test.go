@@ -242,26 +242,26 @@ var texts = map[string]messages{
 	"nl": {
 		seatsLeft:     func(n int) string { return fmt.Sprintf("nog %d plaatsen vrij", n) },
 		registerAt:    func(city string) string { return "Aanmelden in " + city },
-		noSession:     "Geen sessie in dit tijdvak",
+		noSession:     nlMsgVar("register.no_session"),
 		done:          "Je bent aangemeld.",
-		hasSeat:       "je hebt een plaats",
+		hasSeat:       nlMsgVar("booking.confirmed"),
 		waitlisted:    func(pos int) string { return fmt.Sprintf("wachtlijst, plaats %d", pos) },
-		required:      "Vul dit veld in.",
-		invalidEmail:  "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
-		consent:       "Geef toestemming voor het gebruik van je gegevens, anders kunnen we je aanmelding niet verwerken.",
-		sameSlot:      "Kies per tijdvak één sessie. Een sessie van twee tijdvakken telt voor beide.",
-		already:       "Met dit e-mailadres is al iemand aangemeld.",
+		required:      nlMsgVar("form.required"),
+		invalidEmail:  nlMsgVar("form.invalid_email"),
+		consent:       nlMsgVar("form.consent_required"),
+		sameSlot:      nlMsgVar("form.sessions_same_slot"),
+		already:       nlMsgVar("register.already_registered"),
 		duplicateHelp: "Vraag je persoonlijke link opnieuw aan",
 		changed:       "Je keuzes zijn opgeslagen.",
-		cancelYes:     "Ja, annuleer mijn aanmelding",
+		cancelYes:     nlMsgVar("booking.cancel_yes"),
 		isCancelled:   "Deze aanmelding is geannuleerd.",
-		notFoundTitle: "Pagina niet gevonden",
-		resendSent:    "Als dit e-mailadres is aangemeld, hebben we er zojuist een nieuwe persoonlijke link naartoe gestuurd.",
-		venueFull:     "Deze locatie is vol.",
+		notFoundTitle: nlMsgVar("error.not_found.title"),
+		resendSent:    nlMsgVar("resend.sent"),
+		venueFull:     nlMsgVar("register.venue_full"),
 		notAtVenue: func(id uint) string {
 			return fmt.Sprintf("Kies alleen sessies op deze locatie (sessie %d hoort er niet bij).", id)
 		},
-		invalidChoice: "Kies een van de mogelijkheden.",
+		invalidChoice: nlMsgVar("form.invalid_choice"),
 	},
 	"en": {
 		seatsLeft:     func(n int) string { return fmt.Sprintf("%d seats left", n) },
@@ -914,7 +914,7 @@ func TestRegisterWhenFullOrClosed(t *testing.T) {
 		regs := registrationCount(t, ts)
 		resp, body := ts.postForm(t, "/aanmelden/zwolle", registrationValues("Te Laat", uniqueEmail("dicht"), nil))
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		wantContains(t, "closed", body, "Aanmelden is nu niet mogelijk.")
+		wantContains(t, "closed", body, nlMsg(t, "register.closed"))
 		if got := registrationCount(t, ts); got != regs {
 			t.Errorf("registrations: got %d, want %d", got, regs)
 		}

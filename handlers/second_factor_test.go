@@ -75,7 +75,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("no code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Vul dit veld in.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "form.required"))
 
 		pending := bhJarSessionToken(t, browser)
 		code := nextTOTP(t, ts.Store, secret)
@@ -95,7 +95,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("replayed code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code is al gebruikt. Wacht op de volgende code in je app.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "login.code_used"))
 		if strings.Contains(body, code) {
 			t.Errorf("the page echoes the typed code")
 		}
@@ -333,7 +333,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 	t.Run("turning off", func(t *testing.T) {
 		resp, body := browser.postForm(t, twoStepURL+"/uitzetten", url.Values{"proof": {testPassword}})
 		bhExpectRedirect(t, resp, body, twoStepURL)
-		if _, body := browser.get(t, twoStepURL); strings.Count(body, "Je rol vereist tweestapsverificatie, dus je kunt die niet uitzetten.") != 2 {
+		if _, body := browser.get(t, twoStepURL); strings.Count(body, nlMsg(t, "account.two_step.required_cannot_disable")) != 2 {
 			t.Errorf("turning off while required: the page does not say (as flash and as text) that the role requires it")
 		}
 		if has, _ := ts.Store.HasSecondFactor(context.Background(), u.ID); !has {
@@ -347,7 +347,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("turning off with a wrong password: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "proof", "Deze code of dit wachtwoord klopt niet.")
+		bhCheckProblem(t, body, "proof", nlMsg(t, "account.two_step.proof_wrong"))
 		resp, body = browser.postForm(t, twoStepURL+"/uitzetten", url.Values{"proof": {testPassword}})
 		bhExpectRedirect(t, resp, body, twoStepURL)
 		if has, err := ts.Store.HasSecondFactor(context.Background(), u.ID); err != nil || has {
@@ -493,7 +493,7 @@ func TestSecondFactorCrossOriginRefused(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			before := bhSnapshot(t, ts)
 			resp, body := ts.post(t, p, r.form, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Verzoek geweigerd") {
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, nlMsg(t, "error.cross_origin.title")) {
 				t.Fatalf("cross-origin POST %s: status %d, want 403 refusal", p, resp.StatusCode)
 			}
 			if got := bhSnapshot(t, ts); got != before {

@@ -92,7 +92,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 	resp, body = ts.get(t, path)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "organiser's view of an unpublished session", body, se.Title, "niet in het openbare programma")
-	if strings.Contains(body, "Meld je aan voor deze sessie") {
+	if strings.Contains(body, nlMsg(t, "session.register")) {
 		t.Errorf("an unpublished session offers registration")
 	}
 
@@ -221,10 +221,10 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	fullCard := cardOf(t, body, full.ID)
 	openCard := cardOf(t, body, open.ID)
-	if n := strings.Count(body, `href="/sessies/`+strconv.Itoa(int(full.ID))+`"`); n < 2 || strings.Count(body, "Vol — wachtlijst") < n {
-		t.Errorf("the full session is on the programme %d times (grid and list) but marked full %d times", n, strings.Count(body, "Vol — wachtlijst"))
+	if n := strings.Count(body, `href="/sessies/`+strconv.Itoa(int(full.ID))+`"`); n < 2 || strings.Count(body, nlMsg(t, "programme.full")) < n {
+		t.Errorf("the full session is on the programme %d times (grid and list) but marked full %d times", n, strings.Count(body, nlMsg(t, "programme.full")))
 	}
-	if !strings.Contains(fullCard, "Vol — wachtlijst") {
+	if !strings.Contains(fullCard, nlMsg(t, "programme.full")) {
 		t.Errorf("the full session's card lacks 'Vol — wachtlijst':\n%s", fullCard)
 	}
 	if want := dutch(t).T("venue.seats_left", "Count", open.SeatsLeft()); !strings.Contains(openCard, want) || strings.Contains(openCard, "Vol") {

@@ -192,7 +192,7 @@ func TestRequestBallot(t *testing.T) {
 
 	// Bad input is refused with the address kept, and queues nothing.
 	for _, tc := range []struct{ email, want string }{
-		{"", "Vul dit veld in."},
+		{"", nlMsg(t, "form.required")},
 		{"geen-adres", "Vul een geldig e-mailadres in"},
 		{"mallory@evilrijksoverheid.nl", "Stemmen kan alleen met een adres van: rijksoverheid.nl."},
 		{"anna@example.nl", "Met dit e-mailadres kun je niet stemmen."},
@@ -366,7 +366,7 @@ func TestBallot(t *testing.T) {
 		t.Errorf("after closing %d votes, want 2", n)
 	}
 	_, body = ts.get(t, "/stemmen")
-	wantContains(t, "closed voting page", body, "Het stemmen is gesloten.", "Hieronder zie je hoeveel stemmen", "<strong>1 stem</strong>", "<strong>0 stemmen</strong>")
+	wantContains(t, "closed voting page", body, nlMsg(t, "vote.has_closed"), "Hieronder zie je hoeveel stemmen", "<strong>1 stem</strong>", "<strong>0 stemmen</strong>")
 	if strings.Contains(body, `name="email"`) {
 		t.Error("after closing /stemmen still asks for an address")
 	}
@@ -380,7 +380,7 @@ func TestBallot(t *testing.T) {
 	ts.Store.SetClock(func() time.Time { return votingNow.Add(-48 * time.Hour) })
 	resp, body = ts.get(t, later)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "before opening", body, "Het stemmen is nog niet begonnen.")
+	wantContains(t, "before opening", body, nlMsg(t, "vote.not_yet_open"))
 }
 
 func TestEventFormSetsVoting(t *testing.T) {
