@@ -165,7 +165,7 @@ func TestChangeOwnPassword(t *testing.T) {
 		t.Error("the page echoes a password")
 	}
 	resp, body = here.postForm(t, "/beheer/account/wachtwoord", url.Values{"current": {testPassword}, "password": {"QwertyQwerty"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "uitgelekte wachtwoorden") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "form.password_breached")) {
 		t.Errorf("breached new password: status %d, want 422 with the message; body:\n%s", resp.StatusCode, body)
 	}
 	if !there.signedIn(t) {
@@ -277,7 +277,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	if known != unknown {
 		t.Errorf("the answer differs for a known and an unknown address:\nknown:\n%s\nunknown:\n%s", known, unknown)
 	}
-	if !strings.Contains(known, "Als er een account met dit e-mailadres is") {
+	if !strings.Contains(known, nlMsg(t, "password.forgot.sent")) {
 		t.Errorf("the answer does not say a link may be on its way:\n%s", known)
 	}
 	if resp, body := ts.postForm(t, "/beheer/wachtwoord-vergeten", url.Values{"email": {"geen adres"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="geen adres"`) {

@@ -222,7 +222,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422; body:\n%s", resp.StatusCode, body)
 		}
-		for _, want := range []string{nlMsg(t, "beheer.board.move_refused"), nlMsg(t, "beheer.board.nothing_changed"), "al bezet door een andere sessie", `href="#sessie-` + bhID(s.ID) + `"`} {
+		for _, want := range []string{nlMsg(t, "beheer.board.move_refused"), nlMsg(t, "beheer.board.nothing_changed"), nlMsg(t, "form.room_taken"), `href="#sessie-` + bhID(s.ID) + `"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("422 page lacks %q", want)
 			}

@@ -206,7 +206,7 @@ func TestDashboardChartsMatchTables(t *testing.T) {
 			if arrivals != len(regs) {
 				t.Errorf("the arrivals chart counts %d, want %d", arrivals, len(regs))
 			}
-			for _, want := range map[string][]string{"nl": {"Aanmeldingen door de tijd", nlMsg(t, "dashboard.chart.as_table"), nlMsg(t, "dashboard.chart.longest_waiting")},
+			for _, want := range map[string][]string{"nl": {nlMsg(t, "dashboard.chart.registrations"), nlMsg(t, "dashboard.chart.as_table"), nlMsg(t, "dashboard.chart.longest_waiting")},
 				"en": {"Registrations over time", "Show as a table", "Longest waiting lists"}}[lang] {
 				if !strings.Contains(page, want) {
 					t.Errorf("the %s dashboard lacks %q", lang, want)

@@ -111,7 +111,7 @@ func TestComposeMessageRefusesAndKeepsWhatWasTyped(t *testing.T) {
 		{"status=bevestigd", "Hallo <{voornaam}>", "Tekst & meer", []string{"{voornaam} is geen invulveld", `value="Hallo &lt;{voornaam}&gt;"`,
 			">Tekst &amp; meer</textarea>", `<option value="bevestigd" selected>`}},
 		{"groep=sprekers", "Welkom", "Tot in {locatie}", []string{"{locatie} kan voor deze groep niet worden ingevuld", `<option value="sprekers" selected>`}},
-		{"groep=sprekers&status=binnen", "Welkom", "Hallo", []string{"Dit filter past niet bij de gekozen groep", `<option value="binnen" selected>`}},
+		{"groep=sprekers&status=binnen", "Welkom", "Hallo", []string{nlMsg(t, "audience.not_for_group"), `<option value="binnen" selected>`}},
 		{"status=bevestigd", "Jouw {sessies}", "Hallo", []string{"{sessies} past niet in een onderwerp"}},
 	} {
 		resp, body := ts.postForm(t, "/beheer/berichten/nieuw", composeForm(tc.query, tc.subject, tc.body))
@@ -175,11 +175,11 @@ func TestMessageLifecycle(t *testing.T) {
 	}
 
 	resp, body := ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"later"}, "send_at": {"morgen"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="morgen"`) || !strings.Contains(body, "Vul een datum en tijd in") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="morgen"`) || !strings.Contains(body, nlMsg(t, "form.invalid_datetime")) {
 		t.Errorf("planning at %q: status %d; want 422 keeping what was typed", "morgen", resp.StatusCode)
 	}
 	resp, body = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"later"}, "send_at": {"2020-01-01T09:00"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kies een tijdstip in de toekomst") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "message.send_at_past")) {
 		t.Errorf("planning in the past: status %d, want 422", resp.StatusCode)
 	}
 	resp, body = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(want + 1)}})

@@ -126,7 +126,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 			t.Errorf("audit entries = %d, want 1", n)
 		}
 		_, body = ts.get(t, personPath(first.ID))
-		if !strings.Contains(body, "De gegevens zijn opgeslagen.") {
+		if !strings.Contains(body, nlMsg(t, "person.details_saved")) {
 			t.Error("no flash message after saving")
 		}
 	})

@@ -64,7 +64,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusNotFound)
 	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"alles"}, "seed": {"-1"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if _, body = ts.get(t, "/beheer"); !strings.Contains(body, "Het rooster is niet gepland: kies een manier van plannen") {
+	if _, body = ts.get(t, "/beheer"); !strings.Contains(body, nlMsg(t, "beheer.plan.bad_request")) {
 		t.Error("a bad mode did not say so")
 	}
 	if got := bhTimetable(t, ts, event.ID); got != before {
@@ -140,7 +140,7 @@ func TestPlanScheduleButton(t *testing.T) {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 	_, body = ts.get(t, "/beheer")
-	if want := "Er is niets veranderd: vastgezette sessies breken een harde regel"; !strings.Contains(body, want) ||
+	if want := nlMsg(t, "beheer.plan.infeasible.pinned"); !strings.Contains(body, want) ||
 		!strings.Contains(body, "Het gaat om: „Nieuw op het rooster”.") {
 		t.Errorf("the infeasible flash lacks %q and the session's title", want)
 	}

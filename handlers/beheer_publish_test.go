@@ -78,7 +78,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, "/beheer/programma")
-	if !strings.Contains(body, "Er was niets te publiceren") {
+	if !strings.Contains(body, nlMsg(t, "beheer.publish.nothing")) {
 		t.Error("publishing without a change did not say there was nothing to publish")
 	}
 	if vs, err := ts.Store.ScheduleVersions(ctx, event.ID); err != nil || len(vs) != 1 {

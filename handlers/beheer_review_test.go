@@ -14,12 +14,12 @@ import (
 )
 
 // Texts the review pages show in Dutch.
-const (
-	rvMsgOrganisersOnly = "Alleen voor organisatoren"
-	rvMsgHidden         = "De scores en opmerkingen van anderen zie je pas als je zelf een score hebt gegeven."
-	rvMsgSaved          = "Je beoordeling is opgeslagen."
-	rvMsgWithdrawn      = "Voorstel ingetrokken"
-	rvMsgAnswered       = "De spreker heeft al geantwoord"
+var (
+	rvMsgOrganisersOnly = nlMsgVar("error.organisers_only.title")
+	rvMsgHidden         = nlMsgVar("review.hidden_rule")
+	rvMsgSaved          = nlMsgVar("review.saved")
+	rvMsgWithdrawn      = nlMsgVar("error.proposal_withdrawn.title")
+	rvMsgAnswered       = nlMsgVar("error.proposal_answered.title")
 )
 
 // isReviewRoute reports whether a /beheer path belongs to the review, which reviewers may

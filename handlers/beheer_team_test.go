@@ -156,10 +156,10 @@ func TestTeamFormErrors(t *testing.T) {
 	}{
 		{"bad address", "/beheer/team/uitnodigen", url.Values{"email": {"geen-adres"}, "role": {"organiser"}, "lang": {"nl"}}, http.StatusUnprocessableEntity, `value="geen-adres"`},
 		{"door without venue", "/beheer/team/uitnodigen", url.Values{"email": {"deur@example.nl"}, "role": {"door"}, "lang": {"nl"}}, http.StatusUnprocessableEntity, `id="veld-venue-error"`},
-		{"has an account", "/beheer/team/uitnodigen", url.Values{"email": {strings.ToUpper(admin.Email)}, "role": {"organiser"}, "lang": {"en"}}, http.StatusConflict, "heeft al een account"},
+		{"has an account", "/beheer/team/uitnodigen", url.Values{"email": {strings.ToUpper(admin.Email)}, "role": {"organiser"}, "lang": {"en"}}, http.StatusConflict, nlMsg(t, "team.error.has_account")},
 		{"unknown role", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"koning"}}, http.StatusUnprocessableEntity, `id="veld-role-error"`},
-		{"demote the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"organiser"}}, http.StatusConflict, "laatste actieve beheerder"},
-		{"switch off the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)) + "/deactiveren", url.Values{}, http.StatusConflict, "laatste actieve beheerder"},
+		{"demote the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"organiser"}}, http.StatusConflict, nlMsg(t, "team.error.last_admin")},
+		{"switch off the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)) + "/deactiveren", url.Values{}, http.StatusConflict, nlMsg(t, "team.error.last_admin")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

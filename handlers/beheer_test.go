@@ -25,10 +25,11 @@ import (
 // Tests of the organiser area (/beheer): signing in and out, cross-origin refusal, who may
 // reach which page, the forms' validation and the happy paths.
 
-const (
-	bhSessionCookie = "dagplanner_session"
-	bhMsgSaved      = "De wijzigingen zijn opgeslagen."
-	bhMsgForbidden  = "Geen toegang"
+const bhSessionCookie = "dagplanner_session"
+
+var (
+	bhMsgSaved     = nlMsgVar("beheer.saved")
+	bhMsgForbidden = nlMsgVar("error.forbidden.title")
 )
 
 // ---------------------------------------------------------------- 1. signing in and out
@@ -962,7 +963,7 @@ func TestSlotFormValidation(t *testing.T) {
 	zone := d.event.Location()
 	during := first.StartsAt.In(zone).Add(30 * time.Minute).Format("15:04")
 	duringEnd := first.EndsAt.In(zone).Add(30 * time.Minute).Format("15:04")
-	const overlap = "Dit tijdvak overlapt met een ander tijdvak op deze locatie."
+	overlap := nlMsg(t, "form.slot_overlap")
 	bhRunFormCases(t, ts, func() url.Values { return url.Values{"start": {"16:00"}, "end": {"17:00"}} }, []bhFormCase{
 		{name: "empty start", path: p, change: url.Values{"start": {""}}, field: "start", wantMsg: nlMsg(t, "form.required")},
 		{name: "empty end", path: p, change: url.Values{"end": {""}}, field: "end", wantMsg: nlMsg(t, "form.required")},
@@ -1591,7 +1592,7 @@ func TestSendRemindersOnce(t *testing.T) {
 		t.Errorf("reminders after pressing twice = %d, want still %d", got, active)
 	}
 	_, page = ts.get(t, "/beheer")
-	if !strings.Contains(page, "al eerder verstuurd") {
+	if !strings.Contains(page, nlMsg(t, "beheer.reminders_already")) {
 		t.Error("dashboard after pressing twice: no message that the mail was already sent")
 	}
 }

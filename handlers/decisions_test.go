@@ -154,7 +154,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 		{"syntax error", "Hallo", "Hallo {{.Name}},\nklik {{.ConfirmLink", "body", "Regel 2 klopt niet"},
 		{"unknown placeholder", "Hallo {{.Naam}}", "{{.ConfirmLink}}", "subject", "de plaatshouder {{.Naam}} bestaat niet"},
 		{"loop", "Hallo", "{{range 100000000}}x{{end}}{{.ConfirmLink}}", "body", "kan hier niet"},
-		{"no confirm link", `<script>alert("x")</script>`, "Afzeggen: {{.DeclineLink}}", "body", "moet de bevestigingslink"},
+		{"no confirm link", `<script>alert("x")</script>`, "Afzeggen: {{.DeclineLink}}", "body", nlMsg(t, "decision.needs_confirm_link")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := ts.postForm(t, "/beheer/besluiten/sjablonen/accepted/nl", url.Values{"subject": {tc.subject}, "body": {tc.body}})
@@ -178,7 +178,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/besluiten/sjablonen/accepted/nl", url.Values{"subject": {"Ja! {{.Title}}"}, "body": {edited}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, "/beheer/besluiten/sjablonen")
-	wantContains(t, "templates page after saving", body, "Het sjabloon is opgeslagen", "Ja! {{.Title}}", "aangepast")
+	wantContains(t, "templates page after saving", body, nlMsg(t, "decision.template_saved"), "Ja! {{.Title}}", "aangepast")
 
 	// A draft made now uses the edited text.
 	p, _ := proposeByForm(t, ts, "sjabloon@example.nl", "Sjablonen <em>testen</em>", "nl")
@@ -200,7 +200,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 		t.Errorf("after restoring the default %d templates are stored, want 0", n)
 	}
 	_, body = ts.get(t, "/beheer/besluiten")
-	if !strings.Contains(body, "is na dit concept gewijzigd") {
+	if !strings.Contains(body, nlMsg(t, "decision.template_changed")) {
 		t.Error("a draft made from a template that changed since is not marked")
 	}
 }
@@ -295,7 +295,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	}
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(url.Values{"draft": sendForm["draft"]}, "2")) // the old ids
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantContains(t, "send of drafts no longer there", body, "De concepten zijn veranderd terwijl je keek")
+	wantContains(t, "send of drafts no longer there", body, nlMsg(t, "decision.drafts_changed"))
 	_, body = org.get(t, "/beheer/besluiten")
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(draftForm(body), "2"))
 	wantStatus(t, resp, body, http.StatusSeeOther)

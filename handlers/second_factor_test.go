@@ -70,7 +70,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "login.code_wrong"))
 		resp, body = browser.postForm(t, secondStepURL, url.Values{"code": {""}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("no code: status %d, want 422", resp.StatusCode)
@@ -122,7 +122,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("used recovery code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "recovery", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "recovery", nlMsg(t, "login.code_wrong"))
 	})
 
 	t.Run("a session begun without the second factor owes it", func(t *testing.T) {
@@ -309,7 +309,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong enrolment code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "account.two_step.code_wrong"))
 		resp, body = browser.postForm(t, twoStepURL, url.Values{"code": {modelstest.TOTP(t, secret, time.Now())}})
 		bhExpectRedirect(t, resp, body, twoStepURL+"/herstelcodes")
 		resp, body = browser.get(t, twoStepURL+"/herstelcodes")
