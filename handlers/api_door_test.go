@@ -53,9 +53,9 @@ func newDoorFixture(t *testing.T, store *models.Store) *doorFixture {
 func (f *doorFixture) attendees(t *testing.T, v models.Venue, n int) []models.Registration {
 	t.Helper()
 	var regs []models.Registration
-	err := f.ts.Store.DB().Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).Order("id").Limit(n).Find(&regs).Error
-	if err != nil || len(regs) != n {
-		t.Fatalf("want %d active registrations at %s, got %d (%v)", n, v.Slug, len(regs), err)
+	modelstest.Find(t, f.ts.Store, &regs, modelstest.Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).OrderBy("id").Limit(n))
+	if len(regs) != n {
+		t.Fatalf("want %d active registrations at %s, got %d", n, v.Slug, len(regs))
 	}
 	return regs
 }
@@ -227,7 +227,7 @@ func TestCheckInAPI(t *testing.T) {
 			resp, b = f.ts.apiCall(t, http.MethodDelete, path, "", f.tokens["Ingang Oost"])
 			wantAPIStatus(t, resp, b, http.StatusOK) // twice is harmless
 			var undone models.CheckIn
-			if err := store.DB().First(&undone, got.ID).Error; err != nil || undone.UndoneAt == nil || undone.UndoneBy != "Ingang Oost" {
+			if err := modelstest.First(store, &undone, modelstest.Where("id = ?", got.ID)); err != nil || undone.UndoneAt == nil || undone.UndoneBy != "Ingang Oost" {
 				t.Errorf("undone check-in %+v (%v): want it kept with who undid it", undone, err)
 			}
 			wantResult(t, "scan after undo", f.scan(t, "Ingang Oost", map[string]any{"code": f.payload(r, f.zwolle)}), models.CheckInAdmitted)
@@ -553,7 +553,7 @@ func TestCheckInOfflineRace(t *testing.T) {
 			}
 			wg.Wait()
 			var in models.CheckIn
-			if err := store.DB().Where("registration_id = ? AND undone_at IS NULL", reg.ID).First(&in).Error; err != nil {
+			if err := modelstest.First(store, &in, modelstest.Where("registration_id = ? AND undone_at IS NULL", reg.ID)); err != nil {
 				t.Fatal(err)
 			}
 			if got := in.CheckedInAt.UTC().Format(time.RFC3339); got != earliest {

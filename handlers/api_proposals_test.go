@@ -93,7 +93,7 @@ func TestAPIProposalLifecycle(t *testing.T) {
 
 	// The e-mails: one to the speaker, one per co-speaker, in the request's language.
 	var msgs []models.OutboxMessage
-	ts.Store.DB().Where("proposal_id = ?", p.ID).Order("id").Find(&msgs)
+	modelstest.Find(t, ts.Store, &msgs, modelstest.Where("proposal_id = ?", p.ID).OrderBy("id"))
 	var got []string
 	for _, m := range msgs {
 		got = append(got, m.Kind+" "+m.Recipient+" "+m.Lang)
@@ -360,9 +360,7 @@ func TestAPIAnsweredProposalIsSettled(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	p := apiSubmit(t, ts, proposalBody(t, nil))
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", p.ID).Update("status", models.ProposalAccepted).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, p.ID, "status", models.ProposalAccepted)
 	if _, err := ts.Store.ConfirmProposal(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestExportsAreAudited: each export of personal data writes one audit entry naming who
@@ -20,11 +21,7 @@ func TestExportsAreAudited(t *testing.T) {
 	token := organiserToken(t, ts, "")
 	venuePath := "/beheer/locaties/" + bhID(zwolle.ID)
 	entries := func() int64 {
-		var n int64
-		if err := ts.Store.DB().Model(&models.AuditEntry{}).Count(&n).Error; err != nil {
-			t.Fatal(err)
-		}
-		return n
+		return modelstest.Count(t, ts.Store, &models.AuditEntry{}, modelstest.All)
 	}
 	for _, tc := range []struct {
 		name, kind string
@@ -62,7 +59,7 @@ func TestExportsAreAudited(t *testing.T) {
 				t.Fatalf("%d audit entries, want 1", n)
 			}
 			var e models.AuditEntry
-			if err := ts.Store.DB().Order("id DESC").First(&e).Error; err != nil {
+			if err := modelstest.First(ts.Store, &e, modelstest.All.OrderBy("id DESC")); err != nil {
 				t.Fatal(err)
 			}
 			d := e.DetailMap()

@@ -20,6 +20,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/locale"
 	dpmail "github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 const (
@@ -68,11 +69,7 @@ func newAccount(t *testing.T, ts *testServer, role, password string) models.User
 
 func auditEntries(t *testing.T, ts *testServer, action string, userID uint) int {
 	t.Helper()
-	var n int64
-	err := ts.Store.DB().Model(&models.AuditEntry{}).Where("action = ? AND subject_kind = ? AND subject_id = ?", action, models.SubjectUser, userID).Count(&n).Error
-	if err != nil {
-		t.Fatal(err)
-	}
+	n := modelstest.Count(t, ts.Store, &models.AuditEntry{}, modelstest.Where("action = ? AND subject_kind = ? AND subject_id = ?", action, models.SubjectUser, userID))
 	return int(n)
 }
 
@@ -155,14 +152,14 @@ func TestChangeOwnPassword(t *testing.T) {
 	there.signIn(t, u.Email, testPassword, chromeMac)
 
 	resp, body := here.postForm(t, "/beheer/account/wachtwoord", url.Values{"current": {"niet mijn wachtwoord"}, "password": {"een nieuw lang wachtwoord"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Het huidige wachtwoord klopt niet.") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "account.password.current_wrong")) {
 		t.Errorf("wrong current password: status %d, want 422 with the message; body:\n%s", resp.StatusCode, body)
 	}
 	if strings.Contains(body, "niet mijn wachtwoord") || strings.Contains(body, "een nieuw lang wachtwoord") {
 		t.Error("the page echoes a password")
 	}
 	resp, body = here.postForm(t, "/beheer/account/wachtwoord", url.Values{"current": {testPassword}, "password": {"QwertyQwerty"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "uitgelekte wachtwoorden") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "form.password_breached")) {
 		t.Errorf("breached new password: status %d, want 422 with the message; body:\n%s", resp.StatusCode, body)
 	}
 	if !there.signedIn(t) {
@@ -276,7 +273,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	if known != unknown {
 		t.Errorf("the answer differs for a known and an unknown address:\nknown:\n%s\nunknown:\n%s", known, unknown)
 	}
-	if !strings.Contains(known, "Als er een account met dit e-mailadres is") {
+	if !strings.Contains(known, nlMsg(t, "password.forgot.sent")) {
 		t.Errorf("the answer does not say a link may be on its way:\n%s", known)
 	}
 	if resp, body := ts.postForm(t, "/beheer/wachtwoord-vergeten", url.Values{"email": {"geen adres"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="geen adres"`) {
@@ -335,8 +332,8 @@ func TestPasswordResetFlow(t *testing.T) {
 		t.Errorf("POST a used link: status %d, want 404", resp.StatusCode)
 	}
 	var signIns []models.SignIn
-	if err := ts.Store.DB().Where("user_id = ? AND method = ?", u.ID, "reset").Find(&signIns).Error; err != nil || len(signIns) != 1 {
-		t.Errorf("sign-ins with method reset: %d (%v), want 1", len(signIns), err)
+	if modelstest.Find(t, ts.Store, &signIns, modelstest.Where("user_id = ? AND method = ?", u.ID, "reset")); len(signIns) != 1 {
+		t.Errorf("sign-ins with method reset: %d, want 1", len(signIns))
 	}
 	if got := auditEntries(t, ts, models.AuditPasswordReset, u.ID); got != 1 {
 		t.Errorf("password reset audit entries = %d, want 1", got)
@@ -410,7 +407,7 @@ func TestSignInsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET sessies: status %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Firefox op Linux", "Chrome op macOS", "Chrome op Android", "(deze browser)", "Overal anders uitloggen"} {
+	for _, want := range []string{"Firefox op Linux", "Chrome op macOS", "Chrome op Android", "(deze browser)", nlMsg(t, "account.signins.end_others")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the sign-ins page lacks %q", want)
 		}

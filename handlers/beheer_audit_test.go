@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestAuditLogRoles: the log and its export are for admins only; nobody can change the log
@@ -20,7 +21,7 @@ func TestAuditLogRoles(t *testing.T) {
 	ts := newTestServer(t)
 	for _, path := range []string{"/beheer/logboek", "/beheer/logboek/export.csv"} {
 		ts.Client = ts.newClient(t)
-		resp, body := ts.get(t, path)
+		resp, _ := ts.get(t, path)
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/beheer/inloggen?terug="+path {
 			t.Errorf("anonymous GET %s: %d %s, want 303 to the log-in page", path, resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -28,13 +29,13 @@ func TestAuditLogRoles(t *testing.T) {
 			{models.RoleReviewer, ""}, {models.RoleDoor, "zwolle"}} {
 			ts.Client = ts.newClient(t)
 			ts.loginAs(t, role.role, role.venue)
-			if resp, body = ts.get(t, path); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, bhMsgForbidden) {
+			if resp, body := ts.get(t, path); resp.StatusCode != http.StatusForbidden || !strings.Contains(body, bhMsgForbidden) {
 				t.Errorf("%s@%s GET %s: %d, want 403", role.role, role.venue, path, resp.StatusCode)
 			}
 		}
 		ts.Client = ts.newClient(t)
 		ts.loginAs(t, models.RoleAdmin, "")
-		if resp, body = ts.get(t, path); resp.StatusCode != http.StatusOK {
+		if resp, body := ts.get(t, path); resp.StatusCode != http.StatusOK {
 			t.Errorf("admin GET %s: %d, want 200; body:\n%s", path, resp.StatusCode, body)
 		}
 		for _, method := range []string{http.MethodPost, http.MethodPut, http.MethodDelete} {
@@ -54,7 +55,7 @@ func auditLogFixture(t *testing.T) (*testServer, models.User, models.Registratio
 	ts := newTestServer(t)
 	admin := ts.loginAs(t, models.RoleAdmin, "")
 	var person models.Registration
-	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").First(&person).Error; err != nil {
+	if err := modelstest.First(ts.Store, &person, modelstest.Where("status = ?", models.RegistrationActive).OrderBy("id")); err != nil {
 		t.Fatal(err)
 	}
 	resp, body := ts.postForm(t, personPath(person.ID)+"/gegevens", url.Values{"name": {"Zoë Logboek"}, "email": {person.Email},
@@ -75,7 +76,7 @@ func TestAuditLogPage(t *testing.T) {
 
 	t.Run("summary", func(t *testing.T) {
 		status, body := page(t, "?object="+url.QueryEscape(object))
-		for _, want := range []string{"Gegevens verbeterd", "Naam: " + person.Name + " → Zoë Logboek", "Dieetwensen gewijzigd",
+		for _, want := range []string{nlMsg(t, "person.audit.registration.details"), "Naam: " + person.Name + " → Zoë Logboek", "Dieetwensen gewijzigd",
 			"belde op", admin.Email, `href="` + personPath(person.ID) + `"`, "vanaf 127.0.0.1"} {
 			if !strings.Contains(body, want) {
 				t.Errorf("status %d; the log lacks %q", status, want)
@@ -94,13 +95,13 @@ func TestAuditLogPage(t *testing.T) {
 			query     string
 			want, not []string
 		}{
-			{"?persoon=cli:0", []string{"Logboek geëxporteerd", "opdrachtregel"}, []string{"Gegevens verbeterd"}},
-			{"?persoon=user:" + bhID(admin.ID), []string{"Gegevens verbeterd"}, []string{"van=vroeger"}},
-			{"?soort=audit_log", []string{"van=vroeger"}, []string{"Gegevens verbeterd"}},
-			{"?actie=" + models.AuditRegistrationDetails, []string{"Gegevens verbeterd"}, []string{"van=vroeger"}},
-			{"?object=registration:999999", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
-			{"?van=2999-01-01", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
-			{"?tot=2000-01-01", []string{"Geen regels gevonden."}, []string{"Gegevens verbeterd"}},
+			{"?persoon=cli:0", []string{nlMsg(t, "audit.do.audit.exported"), "opdrachtregel"}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?persoon=user:" + bhID(admin.ID), []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
+			{"?soort=audit_log", []string{"van=vroeger"}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?actie=" + models.AuditRegistrationDetails, []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
+			{"?object=registration:999999", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?van=2999-01-01", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?tot=2000-01-01", []string{nlMsg(t, "audit.none")}, []string{nlMsg(t, "person.audit.registration.details")}},
 		} {
 			status, body := page(t, tc.query)
 			if status != http.StatusOK {
@@ -121,11 +122,11 @@ func TestAuditLogPage(t *testing.T) {
 	})
 	t.Run("bad filters", func(t *testing.T) {
 		for _, tc := range []struct{ query, field, msg string }{
-			{"?van=gisteren", "van", "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2027-02-03."},
-			{"?object=sessie", "object", "Vul een soort en een nummer in, bijvoorbeeld session:12."},
-			{"?soort=session&object=registration:1", "object", "Dit object is van een andere soort dan de gekozen soort."},
-			{"?van=2027-02-03&tot=2027-02-01", "tot", "De einddatum ligt voor de begindatum."},
-			{"?persoon=user:x", "persoon", "Kies een van de mogelijkheden."},
+			{"?van=gisteren", "van", nlMsg(t, "form.invalid_date")},
+			{"?object=sessie", "object", nlMsg(t, "audit.object_invalid")},
+			{"?soort=session&object=registration:1", "object", nlMsg(t, "audit.object_other_kind")},
+			{"?van=2027-02-03&tot=2027-02-01", "tot", nlMsg(t, "audit.to_before_from")},
+			{"?persoon=user:x", "persoon", nlMsg(t, "form.invalid_choice")},
 		} {
 			status, body := page(t, tc.query)
 			if status != http.StatusUnprocessableEntity {
@@ -157,12 +158,11 @@ func TestAuditLogPage(t *testing.T) {
 	})
 	t.Run("session titles", func(t *testing.T) {
 		// Someone with a seat loses their sessions: the log names them by title.
-		var regID, sessionID uint
-		row := ts.Store.DB().Table("bookings").Select("registration_id, session_id").
-			Where("status = ?", models.BookingConfirmed).Order("registration_id").Limit(1).Row()
-		if err := row.Scan(&regID, &sessionID); err != nil {
+		var booking models.Booking
+		if err := modelstest.First(ts.Store, &booking, modelstest.Where("status = ?", models.BookingConfirmed).OrderBy("registration_id")); err != nil {
 			t.Fatal(err)
 		}
+		regID, sessionID := booking.RegistrationID, booking.SessionID
 		titles, err := ts.Store.SessionTitles(context.Background(), []uint{sessionID})
 		if err != nil || titles[sessionID] == "" {
 			t.Fatalf("SessionTitles = %v, %v", titles, err)
@@ -224,7 +224,7 @@ func TestAuditLogCSV(t *testing.T) {
 		t.Error("the export holds the person's dietary needs")
 	}
 	var e models.AuditEntry
-	err = ts.Store.DB().Where("action = ?", models.ActionAuditExported).First(&e).Error
+	err = modelstest.First(ts.Store, &e, modelstest.Where("action = ?", models.ActionAuditExported))
 	if err != nil || e.ActorID == nil || *e.ActorID != admin.ID || !strings.Contains(e.Details, "actie=") {
 		t.Errorf("the export's own entry: %+v (%v)", e, err)
 	}

@@ -54,20 +54,14 @@ func newBoardCase(t *testing.T, ts *testServer) boardCase {
 	bc.beta = create("Beta in Rotterdam", rd, bc.zolder, rd.Slots[0], 1, 0, "Sanne <b>Spreker</b>")
 	// Udo chose Rotterdam and can only do its first slot, but is placed in Zwolle.
 	bc.gamma = create("Gamma ongewenst", zw, bc.kelder, zw.Slots[1], 1, 0, "Udo")
-	for _, row := range []any{&models.SessionVenue{SessionID: bc.gamma.ID, VenueID: rd.ID},
-		&models.SessionAvailability{SessionID: bc.gamma.ID, SlotID: rd.Slots[0].ID}} {
-		if err := ts.Store.DB().Create(row).Error; err != nil {
-			t.Fatal(err)
-		}
-	}
+	modelstest.Insert(t, ts.Store, &models.SessionVenue{SessionID: bc.gamma.ID, VenueID: rd.ID},
+		&models.SessionAvailability{SessionID: bc.gamma.ID, SlotID: rd.Slots[0].ID})
 	// Two slots across the evening break, in Zwolle's Kelder.
 	last := zw.Slots[len(zw.Slots)-1]
 	bc.split = create("Delta lang", zw, bc.kelder, last, 2, 0, "Dirk")
 	// A limit of 8 in a room that shrinks to 6 afterwards.
 	bc.tall = create("Epsilon groot", rd, bc.zolder, rd.Slots[1], 1, 8, "Eva")
-	if err := ts.Store.DB().Model(&models.Room{}).Where("id = ?", bc.zolder.ID).Update("capacity", 6).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Room{}, bc.zolder.ID, "capacity", 6)
 	// A demo session attendees want, in a room shrunk to one seat; all Zwolle's other rooms
 	// shrink to one seat too, so the venue is short of seats then.
 	d, err := ts.Store.PlanningData(ctx, bc.d.event.ID)
@@ -85,9 +79,7 @@ func newBoardCase(t *testing.T, ts *testServer) boardCase {
 	if bc.busy.ID == 0 {
 		t.Fatal("the demo has no session in Zwolle with more than 3 attendees expected")
 	}
-	if err := ts.Store.DB().Model(&models.Room{}).Where("venue_id = ?", zw.ID).Update("capacity", 1).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Room{}, modelstest.Where("venue_id = ?", zw.ID), map[string]any{"capacity": 1})
 	return bc
 }
 
@@ -158,9 +150,7 @@ func TestBoardListsUnplacedSessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ts.Store.DB().Create(&models.SessionVenue{SessionID: elsewhere.ID, VenueID: d.rotterdam.ID}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Insert(t, ts.Store, &models.SessionVenue{SessionID: elsewhere.ID, VenueID: d.rotterdam.ID})
 	ts.loginAs(t, models.RoleOrganiser, "")
 	_, zwolle := ts.get(t, "/beheer/rooster/"+bhID(d.zwolle.ID))
 	_, rotterdam := ts.get(t, "/beheer/rooster/"+bhID(d.rotterdam.ID))
@@ -229,7 +219,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 
 	t.Run("into a taken room", func(t *testing.T) {
 		var taken models.SessionSlot
-		if err := ts.Store.DB().Where("room_id IN ? AND session_id <> ?", roomIDs(d.zwolle), s.ID).First(&taken).Error; err != nil {
+		if err := modelstest.First(ts.Store, &taken, modelstest.Where("room_id IN ? AND session_id <> ?", roomIDs(d.zwolle), s.ID)); err != nil {
 			t.Fatal(err)
 		}
 		before := bhSnapshot(t, ts)
@@ -237,7 +227,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422; body:\n%s", resp.StatusCode, body)
 		}
-		for _, want := range []string{"Dit kan niet", "Er is niets veranderd.", "al bezet door een andere sessie", `href="#sessie-` + bhID(s.ID) + `"`} {
+		for _, want := range []string{nlMsg(t, "beheer.board.move_refused"), nlMsg(t, "beheer.board.nothing_changed"), nlMsg(t, "form.room_taken"), `href="#sessie-` + bhID(s.ID) + `"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("422 page lacks %q", want)
 			}

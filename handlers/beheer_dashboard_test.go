@@ -158,9 +158,7 @@ func TestDashboardChartsMatchTables(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	var regs []models.Registration
-	if err := ts.Store.DB().Where("status = ?", models.RegistrationActive).Order("id").Limit(12).Find(&regs).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &regs, modelstest.Where("status = ?", models.RegistrationActive).OrderBy("id").Limit(12))
 	at := time.Date(2027, 2, 3, 8, 55, 0, 0, time.UTC)
 	for i, r := range regs {
 		scanned := at.Add(time.Duration(i*4) * time.Minute)
@@ -208,7 +206,7 @@ func TestDashboardChartsMatchTables(t *testing.T) {
 			if arrivals != len(regs) {
 				t.Errorf("the arrivals chart counts %d, want %d", arrivals, len(regs))
 			}
-			for _, want := range map[string][]string{"nl": {"Aanmeldingen door de tijd", "Toon als tabel", "Langste wachtlijsten"},
+			for _, want := range map[string][]string{"nl": {nlMsg(t, "dashboard.chart.registrations"), nlMsg(t, "dashboard.chart.as_table"), nlMsg(t, "dashboard.chart.longest_waiting")},
 				"en": {"Registrations over time", "Show as a table", "Longest waiting lists"}}[lang] {
 				if !strings.Contains(page, want) {
 					t.Errorf("the %s dashboard lacks %q", lang, want)
@@ -329,9 +327,7 @@ func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 		t.Fatal(err)
 	}
 	var regs []models.Registration
-	if err := ts.Store.DB().Where("venue_id = ? AND status = ?", zwolle.ID, models.RegistrationActive).Order("id").Find(&regs).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &regs, modelstest.Where("venue_id = ? AND status = ?", zwolle.ID, models.RegistrationActive).OrderBy("id"))
 	came := len(regs) / 4
 	for _, r := range regs[:came] {
 		at := time.Date(2027, 2, 3, 9, 0, 0, 0, time.UTC)

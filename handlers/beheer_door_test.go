@@ -63,7 +63,7 @@ func TestPairDoorDevice(t *testing.T) {
 		t.Errorf("QR code holds %q, want the scan page's link with the token %s", link, token)
 	}
 	var stored models.DeviceToken
-	if err := f.ts.Store.DB().Where("name = ?", "Ingang <Noord>").First(&stored).Error; err != nil || strings.Contains(stored.Hash, token) || len(stored.Hash) != 64 {
+	if err := modelstest.First(f.ts.Store, &stored, modelstest.Where("name = ?", "Ingang <Noord>")); err != nil || strings.Contains(stored.Hash, token) || len(stored.Hash) != 64 {
 		t.Errorf("stored device %+v (%v): want only a 64-hex hash of the token", stored, err)
 	}
 

@@ -111,7 +111,7 @@ func TestComposeMessageRefusesAndKeepsWhatWasTyped(t *testing.T) {
 		{"status=bevestigd", "Hallo <{voornaam}>", "Tekst & meer", []string{"{voornaam} is geen invulveld", `value="Hallo &lt;{voornaam}&gt;"`,
 			">Tekst &amp; meer</textarea>", `<option value="bevestigd" selected>`}},
 		{"groep=sprekers", "Welkom", "Tot in {locatie}", []string{"{locatie} kan voor deze groep niet worden ingevuld", `<option value="sprekers" selected>`}},
-		{"groep=sprekers&status=binnen", "Welkom", "Hallo", []string{"Dit filter past niet bij de gekozen groep", `<option value="binnen" selected>`}},
+		{"groep=sprekers&status=binnen", "Welkom", "Hallo", []string{nlMsg(t, "audience.not_for_group"), `<option value="binnen" selected>`}},
 		{"status=bevestigd", "Jouw {sessies}", "Hallo", []string{"{sessies} past niet in een onderwerp"}},
 	} {
 		resp, body := ts.postForm(t, "/beheer/berichten/nieuw", composeForm(tc.query, tc.subject, tc.body))
@@ -156,7 +156,7 @@ func TestMessageLifecycle(t *testing.T) {
 	}
 	want := must(ts.Store.CountAudience(ctx, m.Audience))
 	_, page := ts.get(t, messagePath(m.ID))
-	for _, s := range []string{fmt.Sprintf("Dit bericht gaat naar %d mensen.", want), "Voorbeeld in het Nederlands", "Voorbeeld in het Engels",
+	for _, s := range []string{fmt.Sprintf("Dit bericht gaat naar %d mensen.", want), nlMsg(t, "message.preview.nl"), nlMsg(t, "message.preview.en"),
 		"/boeking/PERSOONLIJKE-CODE", "Tot woensdag 3 februari 2027", "See you on Wednesday 3 February 2027",
 		fmt.Sprintf(`name="aantal" value="%d"`, want), "Deelnemers · locatie Provinciehuis Overijssel · bevestigd"} {
 		if !strings.Contains(page, s) {
@@ -169,17 +169,17 @@ func TestMessageLifecycle(t *testing.T) {
 
 	resp, _ := ts.postForm(t, messagePath(m.ID)+"/test", url.Values{})
 	var tests []models.OutboxMessage
-	ts.Store.DB().Where("kind = ? AND recipient = ?", models.MailMessage, u.Email).Find(&tests)
+	modelstest.Find(t, ts.Store, &tests, modelstest.Where("kind = ? AND recipient = ?", models.MailMessage, u.Email))
 	if resp.StatusCode != http.StatusSeeOther || len(tests) != 2 {
 		t.Errorf("test: status %d, %d e-mails to %s; want 2 (Dutch and English)", resp.StatusCode, len(tests), u.Email)
 	}
 
 	resp, body := ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"later"}, "send_at": {"morgen"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="morgen"`) || !strings.Contains(body, "Vul een datum en tijd in") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `value="morgen"`) || !strings.Contains(body, nlMsg(t, "form.invalid_datetime")) {
 		t.Errorf("planning at %q: status %d; want 422 keeping what was typed", "morgen", resp.StatusCode)
 	}
 	resp, body = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"later"}, "send_at": {"2020-01-01T09:00"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kies een tijdstip in de toekomst") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "message.send_at_past")) {
 		t.Errorf("planning in the past: status %d, want 422", resp.StatusCode)
 	}
 	resp, body = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(want + 1)}})
@@ -284,7 +284,7 @@ func TestMessageRoles(t *testing.T) {
 	}
 	var audit []models.AuditEntry
 	ts.postForm(t, messagePath(own.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(wantN)}})
-	ts.Store.DB().Where("subject_kind = ? AND subject_id = ? AND action = ?", models.SubjectMessage, own.ID, "message.sent").Find(&audit)
+	modelstest.Find(t, ts.Store, &audit, modelstest.Where("subject_kind = ? AND subject_id = ? AND action = ?", models.SubjectMessage, own.ID, "message.sent"))
 	if len(audit) != 1 || audit[0].Action != "message.sent" || audit[0].VenueID == nil || *audit[0].VenueID != zwolle.ID {
 		t.Errorf("audit %+v, want message.sent for Zwolle", audit)
 	}

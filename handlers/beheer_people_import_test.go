@@ -103,7 +103,7 @@ func TestImportPageFlow(t *testing.T) {
 		t.Errorf("registrations = %d, want %d", got, regs+1)
 	}
 	var zoe models.Registration
-	if err := ts.Store.DB().Where("email = ?", "zoe@example.nl").First(&zoe).Error; err != nil || zoe.Dietary != "vegetarisch\nzonder noten" || zoe.Lang != "en" || zoe.VenueID != zwolle.ID {
+	if err := modelstest.First(ts.Store, &zoe, modelstest.Where("email = ?", "zoe@example.nl")); err != nil || zoe.Dietary != "vegetarisch\nzonder noten" || zoe.Lang != "en" || zoe.VenueID != zwolle.ID {
 		t.Errorf("imported %+v (%v)", zoe, err)
 	}
 	if n := countRows(t, ts, &models.OutboxMessage{}, "registration_id = ? AND kind = ? AND on_behalf = ?", zoe.ID, models.MailConfirmation, true); n != 1 {
@@ -113,7 +113,9 @@ func TestImportPageFlow(t *testing.T) {
 		t.Errorf("outbox grew by %d, want 1", got-outbox)
 	}
 	var upd models.Registration
-	ts.Store.DB().First(&upd, existing)
+	if err := modelstest.First(ts.Store, &upd, modelstest.Where("id = ?", existing)); err != nil {
+		t.Fatal(err)
+	}
 	if upd.Name != "Bestaand Bijgewerkt" || upd.Organisation != "Nieuwe organisatie" {
 		t.Errorf("updated registration = %+v", upd)
 	}
@@ -156,14 +158,14 @@ func TestImportPageProblems(t *testing.T) {
 		wants      []string
 	}{
 		{"rows with problems", "lijst.csv", []byte("naam,email,organisatie\nJan,geen-adres,Rijk\nPiet,p@example.nl,\"=HYPERLINK(\"\"x\"\")\"\nJan,p@example.nl,Rijk\n"), "nl",
-			[]string{"E-mail: Vul een geldig e-mailadres in", "Organisatie: Een formule wordt niet geïmporteerd", "E-mail: Dit e-mailadres staat al in rij 3", "Niet te importeren"}},
+			[]string{"E-mail: Vul een geldig e-mailadres in", "Organisatie: Een formule wordt niet geïmporteerd", "E-mail: Dit e-mailadres staat al in rij 3", nlMsg(t, "import.outcome.problem")}},
 		{"the same in English", "lijst.csv", []byte("name,email,organisation\nJan,geen-adres,Rijk\n"), "en",
 			[]string{"Email: ", "Cannot be imported"}},
 		{"wrong columns", "lijst.csv", []byte("naam;telefoon\nJan;06\n"), "nl",
 			[]string{"Deze kolommen kennen we niet: telefoon", "Deze verplichte kolommen ontbreken: e-mail, organisatie (organisation)"}},
-		{"not an XLSX", "lijst.xlsx", []byte("dit is tekst"), "nl", []string{"Dit is geen XLSX-bestand"}},
+		{"not an XLSX", "lijst.xlsx", []byte("dit is tekst"), "nl", []string{nlMsg(t, "import.not_xlsx")}},
 		{"an XLSX formula", "lijst.xlsx", xlsx, "en", []string{"Name: A formula is not imported"}},
-		{"a zip bomb", "bom.xlsx", importfiletest.ZipBomb(t, 300), "nl", []string{"Het XLSX-bestand is uitgepakt te groot"}},
+		{"a zip bomb", "bom.xlsx", importfiletest.ZipBomb(t, 300), "nl", []string{nlMsg(t, "import.too_large_unpacked")}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := ts.uploadImport(t, zwolle.ID, tc.file, tc.data, "Cookie", "lang="+tc.lang)
@@ -270,7 +272,7 @@ func TestImportAPI(t *testing.T) {
 		t.Errorf("import = %s, want 2 created", body)
 	}
 	var e models.AuditEntry
-	if err := ts.Store.DB().Where("action = ?", "registration.import").First(&e).Error; err != nil || e.ActorKind != models.ActorToken {
+	if err := modelstest.First(ts.Store, &e, modelstest.Where("action = ?", "registration.import")); err != nil || e.ActorKind != models.ActorToken {
 		t.Errorf("audit entry %+v (%v), want one naming the token", e, err)
 	}
 	again := strings.Replace(good, "Ann Api", "Ann Api-Bakker", 1)

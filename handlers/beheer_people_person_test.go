@@ -52,9 +52,7 @@ func outboxOnBehalf(t *testing.T, ts *testServer, regID uint, kind string) int64
 func bookingStatus(t *testing.T, ts *testServer, regID, sessionID uint) string {
 	t.Helper()
 	var b models.Booking
-	if err := ts.Store.DB().Where("registration_id = ? AND session_id = ?", regID, sessionID).Find(&b).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &b, modelstest.Where("registration_id = ? AND session_id = ?", regID, sessionID))
 	return b.Status
 }
 
@@ -64,9 +62,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 	f := newPersonFixture(t, ts)
 	zoe := f.people[0]
 	now := time.Now().UTC()
-	if err := ts.Store.DB().Create(&models.CheckIn{VenueID: f.d.zwolle.ID, RegistrationID: zoe.ID, CheckedInAt: now, ReceivedAt: now, Door: "Hoofdingang <oost>"}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Insert(t, ts.Store, &models.CheckIn{VenueID: f.d.zwolle.ID, RegistrationID: zoe.ID, CheckedInAt: now, ReceivedAt: now, Door: "Hoofdingang <oost>"})
 	org := models.Actor{Kind: models.ActorUser, ID: 1, Name: "hulp@example.nl"}
 	in := models.DetailsOf(zoe)
 	in.Dietary = "Halal"
@@ -82,7 +78,7 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 		t.Error("the page shows typed markup unescaped")
 	}
 	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt; Zoë", "Hoofdingang &lt;oost&gt;", "Halal",
-		"Bevestiging", "Wijziging (door een organisator)", "wacht op verzending", "hulp@example.nl", "Gegevens verbeterd: Dieetwensen",
+		"Bevestiging", "Wijziging (door een organisator)", nlMsg(t, "person.mail_state.pending"), "hulp@example.nl", "Gegevens verbeterd: Dieetwensen",
 		"belde &lt;b&gt;zelf&lt;/b&gt;", "Eén plaats", "Persoonlijke link"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("person page lacks %q", want)
@@ -132,7 +128,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 			t.Errorf("audit entries = %d, want 1", n)
 		}
 		_, body = ts.get(t, personPath(first.ID))
-		if !strings.Contains(body, "De gegevens zijn opgeslagen.") {
+		if !strings.Contains(body, nlMsg(t, "person.details_saved")) {
 			t.Error("no flash message after saving")
 		}
 	})
@@ -143,7 +139,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "email", "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.")
+		bhCheckProblem(t, body, "email", nlMsg(t, "form.invalid_email"))
 		if !strings.Contains(body, `value="&lt;b&gt;Getypt&lt;/b&gt;"`) || !strings.Contains(body, `value="geen-adres"`) {
 			t.Error("the re-rendered form lost what was typed")
 		}
@@ -157,7 +153,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("taken address: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "email", "Dit adres heeft al een aanmelding. Zoek die deelnemer op in de lijst.")
+		bhCheckProblem(t, body, "email", nlMsg(t, "person.email_taken"))
 	})
 
 	t.Run("waiting list needs a reason", func(t *testing.T) {
@@ -165,7 +161,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "reason_"+sid, "Vul dit veld in.")
+		bhCheckProblem(t, body, "reason_"+sid, nlMsg(t, "form.required"))
 	})
 
 	t.Run("move up", func(t *testing.T) {
@@ -182,7 +178,7 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "reason_"+sid, "De sessie is vol. Kies 'Boven de capaciteit' als je toch een plaats wilt geven.")
+		bhCheckProblem(t, body, "reason_"+sid, nlText(t, "person.session_full"))
 		if !strings.Contains(body, `value="gast"`) {
 			t.Error("the reason typed was lost")
 		}
@@ -217,10 +213,10 @@ func TestPersonActionsOnBehalf(t *testing.T) {
 
 	t.Run("cancel asks first, then promotes the next in line once", func(t *testing.T) {
 		resp, body := ts.get(t, personPath(first.ID)+"/annuleren")
-		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Ja, annuleer") {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "person.cancel_yes")) {
 			t.Fatalf("confirmation page: %d", resp.StatusCode)
 		}
-		resp, body = ts.postFormCrossOrigin(t, personPath(first.ID)+"/annuleren", url.Values{"reason": {"ziek"}})
+		resp, _ = ts.postFormCrossOrigin(t, personPath(first.ID)+"/annuleren", url.Values{"reason": {"ziek"}})
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("cross-origin cancel: %d, want 403", resp.StatusCode)
 		}
@@ -274,7 +270,7 @@ func TestNewPersonByHand(t *testing.T) {
 		t.Fatalf("status %d, want 303; body:\n%s", resp.StatusCode, body)
 	}
 	var r models.Registration
-	if err := ts.Store.DB().Where("email = ?", "vip@example.nl").First(&r).Error; err != nil {
+	if err := modelstest.First(ts.Store, &r, modelstest.Where("email = ?", "vip@example.nl")); err != nil {
 		t.Fatal(err)
 	}
 	if got := resp.Header.Get("Location"); got != personPath(r.ID) {
@@ -287,7 +283,7 @@ func TestNewPersonByHand(t *testing.T) {
 		t.Errorf("confirmations on behalf = %d, want 1", n)
 	}
 	var e models.AuditEntry
-	if err := ts.Store.DB().Where("subject_id = ? AND action = ?", r.ID, models.AuditRegistrationCreated).First(&e).Error; err != nil || e.DetailMap()["over_capacity"] != true {
+	if err := modelstest.First(ts.Store, &e, modelstest.Where("subject_id = ? AND action = ?", r.ID, models.AuditRegistrationCreated)); err != nil || e.DetailMap()["over_capacity"] != true {
 		t.Errorf("audit entry %+v (%v), want over_capacity recorded", e, err)
 	}
 
@@ -387,7 +383,7 @@ func TestRegistrationAPIForOrganisers(t *testing.T) {
 	resp, body = ts.apiCall(t, http.MethodDelete, "/api/v1/registrations/"+bhID(f.d.rotterdamPerson.ID), "", "", "Origin", ts.URL, "Sec-Fetch-Site", "same-origin")
 	wantAPIStatus(t, resp, body, http.StatusNotFound)
 	// Cross-origin: refused before anything happens.
-	resp, body = ts.apiCall(t, http.MethodDelete, "/api/v1/registrations/"+bhID(second.ID), "", "", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
+	resp, _ = ts.apiCall(t, http.MethodDelete, "/api/v1/registrations/"+bhID(second.ID), "", "", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
 	if resp.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-origin DELETE: %d, want 403", resp.StatusCode)
 	}

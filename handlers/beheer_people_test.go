@@ -139,7 +139,7 @@ func TestPeopleRoles(t *testing.T) {
 					if strings.Contains(body, "Formule Test") || strings.Contains(body, `value="rotterdam"`) {
 						t.Errorf("scoped list shows Rotterdam (a person or the venue choice)")
 					}
-					if tc.query != "" && !strings.Contains(body, "Je beheert deze locatie niet.") {
+					if tc.query != "" && !strings.Contains(body, nlMsg(t, "people.other_venue")) {
 						t.Errorf("scoped list asked for Rotterdam: want the message next to the venue filter")
 					}
 				}
@@ -243,8 +243,8 @@ func TestPeopleList(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status got %d, want 200", resp.StatusCode)
 		}
-		for _, want := range []string{`value="gisteren"`, "Vul een datum in als jjjj-mm-dd", "Kies een van de mogelijkheden.",
-			"Vul een heel getal in", "Er is geen locatie met deze korte naam.", `aria-invalid="true"`} {
+		for _, want := range []string{`value="gisteren"`, "Vul een datum in als jjjj-mm-dd", nlMsg(t, "form.invalid_choice"),
+			"Vul een heel getal in", nlMsg(t, "form.unknown_venue"), `aria-invalid="true"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("bad input: want %q on the page", want)
 			}
@@ -368,8 +368,7 @@ func TestPeopleExports(t *testing.T) {
 		}
 	})
 	t.Run("kinds", func(t *testing.T) {
-		var bookings int64
-		ts.Store.DB().Table("bookings").Count(&bookings)
+		bookings := modelstest.Count(t, ts.Store, &models.Booking{}, modelstest.All)
 		for kind, want := range map[string]int{exportSessions: int(bookings), exportCheckIns: 1, exportNeeds: f.count(t, models.Audience{HasNeeds: true})} {
 			resp, body := ts.get(t, "/beheer/deelnemers/export.csv?scheiding=komma&soort="+kind, "Authorization", "Bearer "+f.token)
 			records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\ufeff"))).ReadAll()

@@ -39,9 +39,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	event := testEvent(t, ts)
 	// The demo's own sessions waiting for a place are for TestDemoPlannerPlacesWaitingSessions:
 	// this test counts only its own.
-	if err := ts.Store.DB().Where("event_id = ? AND room_id IS NULL", event.ID).Delete(&models.Session{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.Session{}, modelstest.Where("event_id = ? AND room_id IS NULL", event.ID))
 	fresh, err := ts.Store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Nieuw op het rooster", Format: models.Formats[0], SlotCount: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -51,9 +49,7 @@ func TestPlanScheduleButton(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Bigger than any room (more than a form allows).
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", giant.ID).Update("capacity_limit", 100000).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, giant.ID, "capacity_limit", 100000)
 	zwolle, err := ts.Store.VenueBySlug(ctx, "zwolle")
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +65,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusNotFound)
 	resp, body = ts.postForm(t, "/beheer/rooster/plannen", url.Values{"venue": {"zwolle"}, "mode": {"alles"}, "seed": {"-1"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
-	if _, body = ts.get(t, "/beheer"); !strings.Contains(body, "Het rooster is niet gepland: kies een manier van plannen") {
+	if _, body = ts.get(t, "/beheer"); !strings.Contains(body, nlMsg(t, "beheer.plan.bad_request")) {
 		t.Error("a bad mode did not say so")
 	}
 	if got := bhTimetable(t, ts, event.ID); got != before {
@@ -86,7 +82,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	// Sessions left unplaced make it a warning on the board, not a success.
 	_, body = ts.get(t, resp.Header.Get("Location"))
 	warning := between(body, `class="utrecht-alert utrecht-alert--warning`, "</div>")
-	for _, want := range []string{"Niet alle sessies zijn ingepland", "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
+	for _, want := range []string{nlMsg(t, "beheer.plan.warning"), "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
 		"1 sessie kon niet worden geplaatst: „&lt;b&gt;Reuzensessie&lt;/b&gt;” (geen zaal groot genoeg)."} {
 		if !strings.Contains(warning, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, warning)
@@ -134,9 +130,7 @@ func TestPlanScheduleButton(t *testing.T) {
 
 	// A pinned session in a room too small: infeasible, nothing changes, and the flash
 	// names it.
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", fresh.ID).Update("capacity_limit", 100000).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, fresh.ID, "capacity_limit", 100000)
 	if err := ts.Store.SetPinned(ctx, fresh.ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +141,7 @@ func TestPlanScheduleButton(t *testing.T) {
 		t.Errorf("Location %q, want %q", got, want)
 	}
 	_, body = ts.get(t, "/beheer")
-	if want := "Er is niets veranderd: vastgezette sessies breken een harde regel"; !strings.Contains(body, want) ||
+	if want := nlMsg(t, "beheer.plan.infeasible.pinned"); !strings.Contains(body, want) ||
 		!strings.Contains(body, "Het gaat om: „Nieuw op het rooster”.") {
 		t.Errorf("the infeasible flash lacks %q and the session's title", want)
 	}

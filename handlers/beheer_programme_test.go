@@ -52,12 +52,10 @@ func TestPublishSchedulePage(t *testing.T) {
 	}
 
 	// Start from an unpublished timetable (the demo ships with version 1).
-	if err := ts.Store.DB().Where("event_id = ?", event.ID).Delete(&models.ScheduleVersion{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.ScheduleVersion{}, modelstest.Where("event_id = ?", event.ID))
 	resp, body := ts.get(t, "/beheer/programma")
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{"Het programma is nog niet gepubliceerd.", "Toegevoegd", "Publiceer versie 1", placed.Title} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.never"), "Toegevoegd", "Publiceer versie 1", placed.Title} {
 		if !strings.Contains(body, want) {
 			t.Errorf("before publishing, the page lacks %q", want)
 		}
@@ -68,7 +66,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	resp, body = ts.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
 	for _, want := range []string{"Versie 1 van het programma is gepubliceerd.", "Gepubliceerd: versie 1,",
-		"Er zijn geen wijzigingen sinds de laatste versie.", "De eerste versie van het programma."} {
+		nlMsg(t, "beheer.publish.no_changes"), nlMsg(t, "beheer.publish.first")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after publishing, the page lacks %q", want)
 		}
@@ -81,7 +79,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, "/beheer/programma")
-	if !strings.Contains(body, "Er was niets te publiceren") {
+	if !strings.Contains(body, nlMsg(t, "beheer.publish.nothing")) {
 		t.Error("publishing without a change did not say there was nothing to publish")
 	}
 	if vs, err := ts.Store.ScheduleVersions(ctx, event.ID); err != nil || len(vs) != 1 {
@@ -117,7 +115,7 @@ func TestPublishSchedulePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = ts.get(t, "/beheer/programma")
-	for _, want := range []string{"Uit het programma", "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.kind.removed"), "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
 		if !strings.Contains(body, want) {
 			t.Errorf("with a pending change, the page lacks %q", want)
 		}
@@ -125,9 +123,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	// Version 2 e-mails the attendees of the renamed session and its speakers: publishing first
 	// asks to confirm their exact number, and publishes nothing until then.
 	mails := func() int64 {
-		var n int64
-		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}).Count(&n)
-		return n
+		return modelstest.Count(t, ts.Store, &models.OutboxMessage{}, modelstest.Where("kind IN ?", []string{models.MailScheduleChanged, models.MailSpeakerSchedule}))
 	}
 	before := mails()
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})

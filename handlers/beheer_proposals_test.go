@@ -14,12 +14,12 @@ import (
 )
 
 // Texts the review pages show in Dutch.
-const (
-	rvMsgOrganisersOnly = "Alleen voor organisatoren"
-	rvMsgHidden         = "De scores en opmerkingen van anderen zie je pas als je zelf een score hebt gegeven."
-	rvMsgSaved          = "Je beoordeling is opgeslagen."
-	rvMsgWithdrawn      = "Voorstel ingetrokken"
-	rvMsgAnswered       = "De spreker heeft al geantwoord"
+var (
+	rvMsgOrganisersOnly = nlMsgVar("error.organisers_only.title")
+	rvMsgHidden         = nlMsgVar("review.hidden_rule")
+	rvMsgSaved          = nlMsgVar("review.saved")
+	rvMsgWithdrawn      = nlMsgVar("error.proposal_withdrawn.title")
+	rvMsgAnswered       = nlMsgVar("error.proposal_answered.title")
 )
 
 // isReviewRoute reports whether a /beheer path belongs to the review, which reviewers may
@@ -98,16 +98,12 @@ func rvRoutes(d rvDemo) []struct {
 func rvSnapshot(t *testing.T, ts *testServer) string {
 	t.Helper()
 	var b strings.Builder
-	for _, q := range []string{
-		"SELECT proposal_id, user_id, score, comment FROM reviews ORDER BY id",
-		"SELECT id, event_id, name FROM tracks ORDER BY id",
-		"SELECT id, status, track, decided_at, decided_by FROM proposals ORDER BY id",
+	for _, q := range []struct{ table, columns string }{
+		{"reviews", "proposal_id, user_id, score, comment"},
+		{"tracks", "id, event_id, name"},
+		{"proposals", "id, status, track, decided_at, decided_by"},
 	} {
-		var rows []map[string]any
-		if err := ts.Store.DB().Raw(q).Scan(&rows).Error; err != nil {
-			t.Fatalf("snapshot %q: %v", q, err)
-		}
-		fmt.Fprintf(&b, "%v\n", rows)
+		fmt.Fprintf(&b, "%v\n", modelstest.Rows(t, ts.Store, q.table, q.columns, modelstest.All.OrderBy("id")))
 	}
 	return b.String()
 }
@@ -317,10 +313,10 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 		form url.Values
 		want string
 	}{
-		{"no score", url.Values{"comment": {"Iets"}}, "Kies een score van 1 tot 5."},
-		{"zero", url.Values{"score": {"0"}}, "Kies een score van 1 tot 5."},
-		{"six", url.Values{"score": {"6"}}, "Kies een score van 1 tot 5."},
-		{"not a number", url.Values{"score": {"vijf"}}, "Kies een score van 1 tot 5."},
+		{"no score", url.Values{"comment": {"Iets"}}, nlMsg(t, "review.score_required")},
+		{"zero", url.Values{"score": {"0"}}, nlMsg(t, "review.score_required")},
+		{"six", url.Values{"score": {"6"}}, nlMsg(t, "review.score_required")},
+		{"not a number", url.Values{"score": {"vijf"}}, nlMsg(t, "review.score_required")},
 		{"comment too long", url.Values{"score": {"3"}, "comment": {strings.Repeat("<b>x</b>", 251)}}, "Maximaal 2000 tekens."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -363,10 +359,8 @@ func TestReviewPagesEscapeMarkup(t *testing.T) {
 	d := rvLoadDemo(t, ts)
 	ctx := modelstest.Ctx()
 	const evil = `<script>alert("x")</script>`
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.open.ID).
-		Updates(map[string]any{"title": "Titel " + evil, "speaker_bio": evil, "summary": evil}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("id = ?", d.open.ID),
+		map[string]any{"title": "Titel " + evil, "speaker_bio": evil, "summary": evil})
 	track, err := ts.Store.CreateTrack(ctx, d.event.ID, models.TrackInput{Name: "Thema " + evil})
 	if err != nil {
 		t.Fatal(err)
@@ -449,7 +443,7 @@ func TestReviewListSortsAndFilters(t *testing.T) {
 	}
 	_, body = c.get(t, "/beheer/voorstellen?locatie=rotterdam")
 	for _, title := range rvTitles(body) {
-		if row := rvRow(t, c, "/beheer/voorstellen?locatie=rotterdam", title); !strings.Contains(row, "Rotterdam") && !strings.Contains(row, "Geen voorkeur") {
+		if row := rvRow(t, c, "/beheer/voorstellen?locatie=rotterdam", title); !strings.Contains(row, "Rotterdam") && !strings.Contains(row, nlMsg(t, "proposal.either_venue")) {
 			t.Errorf("filtered for Rotterdam, %q prefers neither Rotterdam nor either", title)
 		}
 	}
@@ -486,16 +480,17 @@ func TestDecideProposalPages(t *testing.T) {
 		{"unknown status", detail, "confirmed", http.StatusUnprocessableEntity, "error-summary"},
 		{"no status", detail, "", http.StatusUnprocessableEntity, "error-summary"},
 		{"withdrawn", "/beheer/voorstellen/" + bhID(d.withdrawn.ID), "accepted", http.StatusConflict, rvMsgWithdrawn},
-		{"unknown proposal", "/beheer/voorstellen/999999", "accepted", http.StatusNotFound, "Pagina niet gevonden"},
+		{"unknown proposal", "/beheer/voorstellen/999999", "accepted", http.StatusNotFound, nlMsg(t, "error.not_found.title")},
 	} {
 		resp, body := c.postForm(t, tc.path+"/besluit", url.Values{"status": {tc.status}})
 		if resp.StatusCode != tc.want || !strings.Contains(body, tc.msg) {
 			t.Errorf("%s: status %d, want %d with %q", tc.name, resp.StatusCode, tc.want, tc.msg)
 		}
 	}
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", d.other.ID).Update("status", models.ProposalConfirmed).Error; err != nil {
-		t.Fatal(err)
+	if got := rvSnapshot(t, ts); got != before {
+		t.Errorf("refused decisions changed the data:\nbefore %s\nafter  %s", before, got)
 	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, d.other.ID, "status", models.ProposalConfirmed)
 	before = rvSnapshot(t, ts)
 	resp, body = c.postForm(t, "/beheer/voorstellen/"+bhID(d.other.ID)+"/besluit", url.Values{"status": {"rejected"}})
 	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, rvMsgAnswered) {
@@ -546,10 +541,10 @@ func TestTrackPages(t *testing.T) {
 	for _, tc := range []struct {
 		name, path, value, msg string
 	}{
-		{"duplicate", "/beheer/themas", "Digitale overheid", "Er is al een thema met deze naam."},
-		{"empty", "/beheer/themas", "  ", "Vul dit veld in."},
+		{"duplicate", "/beheer/themas", "Digitale overheid", nlMsg(t, "track.name_taken")},
+		{"empty", "/beheer/themas", "  ", nlMsg(t, "form.required")},
 		{"too long", "/beheer/themas", strings.Repeat("x", 101), "Maximaal 100 tekens."},
-		{"rename to a taken name", "/beheer/themas/" + bhID(d.track.ID), "Zorg & welzijn", "Er is al een thema met deze naam."},
+		{"rename to a taken name", "/beheer/themas/" + bhID(d.track.ID), "Zorg & welzijn", nlMsg(t, "track.name_taken")},
 	} {
 		resp, body := c.postForm(t, tc.path, url.Values{"name": {tc.value}})
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.msg) || !strings.Contains(body, "error-summary") {
@@ -607,7 +602,7 @@ func TestReviewerSeesPhoto(t *testing.T) {
 		t.Fatalf("submit with photo: status %d; body:\n%s", resp.StatusCode, body)
 	}
 	var p models.Proposal
-	if err := ts.Store.DB().Where("speaker_email = ?", "foto.spreker@example.nl").First(&p).Error; err != nil {
+	if err := modelstest.First(ts.Store, &p, modelstest.Where("speaker_email = ?", "foto.spreker@example.nl")); err != nil {
 		t.Fatal(err)
 	}
 	c := ts.withNewClient(t)

@@ -220,7 +220,7 @@ func TestShellLeadsToTheFirstVenue(t *testing.T) {
 				t.Errorf("GET %s without an event: status %d Location %q, want 303 to /beheer", path, resp.StatusCode, resp.Header.Get("Location"))
 			}
 		}
-		if _, body := ts.get(t, "/beheer"); !strings.Contains(body, "Er zijn nog geen locaties.") {
+		if _, body := ts.get(t, "/beheer"); !strings.Contains(body, nlMsg(t, "shell.no_venues")) {
 			t.Errorf("the dashboard after the redirect does not say there are no venues:\n%s", excerpt(body))
 		}
 		event, err := store.CreateEvent(ctx, models.EventInput{Name: "Testdag", Date: "2027-02-03"})

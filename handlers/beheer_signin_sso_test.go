@@ -218,7 +218,7 @@ func TestSSO(t *testing.T) {
 		t.Run("the callback replayed is refused", func(t *testing.T) {
 			ts.Client = ts.newClient(t)
 			resp, body := ts.follow(t, callback)
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Deze inlogpoging is verlopen") {
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, nlMsg(t, "sso.state.title")) {
 				t.Errorf("replayed callback: status %d, want 403 with the expired-attempt page; body:\n%s", resp.StatusCode, body)
 			}
 			ts.assertSignedOut(t)
@@ -262,7 +262,7 @@ func TestSSO(t *testing.T) {
 		}
 		ts.Client = ts.newClient(t)
 		if resp, body := ts.signIn(t, ssoUser{email: "ada@gemeente.example", verified: true, amr: []string{"mfa"}}); resp.StatusCode != http.StatusForbidden ||
-			!strings.Contains(body, "Geen account voor dit e-mailadres") {
+			!strings.Contains(body, nlMsg(t, "sso.no_account.title")) {
 			t.Errorf("an invited admin through single sign-on: status %d, want 403", resp.StatusCode)
 		}
 		if _, err := ts.Store.UserByEmail(ctx, "ada@gemeente.example"); !errors.Is(err, models.ErrNotFound) {
@@ -281,25 +281,25 @@ func TestSSO(t *testing.T) {
 		logged string
 	}{
 		{"wrong audience", withClaims(good, func(c *mockoidc.IDTokenClaims) { c.Audience = jwt.ClaimStrings{"een-andere-app"} }),
-			http.StatusUnauthorized, "Inloggen niet gelukt", "", "expected audience"},
+			http.StatusUnauthorized, nlMsg(t, "sso.invalid.title"), "", "expected audience"},
 		{"several audiences without azp", withClaims(good, func(c *mockoidc.IDTokenClaims) { c.Audience = append(c.Audience, "een-andere-app") }),
-			http.StatusUnauthorized, "Inloggen niet gelukt", "", "azp"},
+			http.StatusUnauthorized, nlMsg(t, "sso.invalid.title"), "", "azp"},
 		{"expired token", withClaims(good, func(c *mockoidc.IDTokenClaims) {
 			c.IssuedAt = jwt.NewNumericDate(time.Now().Add(-2 * time.Hour))
 			c.ExpiresAt = jwt.NewNumericDate(time.Now().Add(-time.Hour))
-		}), http.StatusUnauthorized, "Inloggen niet gelukt", "", "token is expired"},
+		}), http.StatusUnauthorized, nlMsg(t, "sso.invalid.title"), "", "token is expired"},
 		{"wrong issuer", withClaims(good, func(c *mockoidc.IDTokenClaims) { c.Issuer = "https://login.elders.example" }),
-			http.StatusUnauthorized, "Inloggen niet gelukt", "", "different provider"},
+			http.StatusUnauthorized, nlMsg(t, "sso.invalid.title"), "", "different provider"},
 		{"nonce mismatch", withClaims(good, func(c *mockoidc.IDTokenClaims) { c.Nonce = "een-andere-nonce" }),
-			http.StatusUnauthorized, "Inloggen niet gelukt", "nonce_mismatch", "nonce mismatch"},
+			http.StatusUnauthorized, nlMsg(t, "sso.invalid.title"), "nonce_mismatch", "nonce mismatch"},
 		{"unverified e-mail", ssoUser{email: good.email, verified: false, amr: []string{"mfa"}},
-			http.StatusForbidden, "E-mailadres niet bevestigd", "email_unverified", "not verified"},
+			http.StatusForbidden, nlMsg(t, "sso.unverified.title"), "email_unverified", "not verified"},
 		{"unknown e-mail", ssoUser{email: "onbekend@gemeente.example", verified: true},
-			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},
+			http.StatusForbidden, nlMsg(t, "sso.no_account.title"), "", "no active account"},
 		{"deactivated account", ssoUser{email: "gert@gemeente.example", verified: true, amr: []string{"mfa"}},
-			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},
+			http.StatusForbidden, nlMsg(t, "sso.no_account.title"), "", "no active account"},
 		{"no e-mail", ssoUser{email: "", verified: true},
-			http.StatusForbidden, "Geen account voor dit e-mailadres", "", "no active account"},
+			http.StatusForbidden, nlMsg(t, "sso.no_account.title"), "", "no active account"},
 	}
 	for _, tc := range refused {
 		t.Run(tc.name, func(t *testing.T) {
@@ -347,7 +347,7 @@ func TestSSO(t *testing.T) {
 		authorize.RawQuery = q.Encode()
 		logged := len(ts.log.String())
 		resp, body := ts.follow(t, ts.atProvider(t, authorize, good))
-		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Inloggen niet gelukt") {
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, nlMsg(t, "sso.invalid.title")) {
 			t.Errorf("status %d, want 401 with the failed page; body:\n%s", resp.StatusCode, body)
 		}
 		if got := ts.log.String()[logged:]; !strings.Contains(got, "code exchange failed") {

@@ -14,6 +14,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/cluster"
 	"github.com/ambtenaar20/dagplanner/mail"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // teamActor is who makes the tests' invitations and changes directly in the store.
@@ -157,10 +158,10 @@ func TestTeamFormErrors(t *testing.T) {
 	}{
 		{"bad address", "/beheer/team/uitnodigen", url.Values{"email": {"geen-adres"}, "role": {"organiser"}, "lang": {"nl"}}, http.StatusUnprocessableEntity, `value="geen-adres"`},
 		{"door without venue", "/beheer/team/uitnodigen", url.Values{"email": {"deur@example.nl"}, "role": {"door"}, "lang": {"nl"}}, http.StatusUnprocessableEntity, `id="veld-venue-error"`},
-		{"has an account", "/beheer/team/uitnodigen", url.Values{"email": {strings.ToUpper(admin.Email)}, "role": {"organiser"}, "lang": {"en"}}, http.StatusConflict, "heeft al een account"},
+		{"has an account", "/beheer/team/uitnodigen", url.Values{"email": {strings.ToUpper(admin.Email)}, "role": {"organiser"}, "lang": {"en"}}, http.StatusConflict, nlMsg(t, "team.error.has_account")},
 		{"unknown role", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"koning"}}, http.StatusUnprocessableEntity, `id="veld-role-error"`},
-		{"demote the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"organiser"}}, http.StatusConflict, "laatste actieve beheerder"},
-		{"switch off the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)) + "/deactiveren", url.Values{}, http.StatusConflict, "laatste actieve beheerder"},
+		{"demote the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)), url.Values{"role": {"organiser"}}, http.StatusConflict, nlMsg(t, "team.error.last_admin")},
+		{"switch off the last admin", "/beheer/team/" + strconv.Itoa(int(admin.ID)) + "/deactiveren", url.Values{}, http.StatusConflict, nlMsg(t, "team.error.last_admin")},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -292,7 +293,7 @@ func TestInvitationMailAndAccept(t *testing.T) {
 		}
 		link := invitationLink(t, sendOutbox(t, ts.Store, srv), email)
 		if email == "verlopen@example.nl" {
-			err = ts.Store.DB().Model(&models.Invitation{}).Where("id = ?", inv.ID).Update("expires_at", ts.Store.Now().Add(-time.Hour)).Error
+			modelstest.Set(t, ts.Store, &models.Invitation{}, inv.ID, "expires_at", ts.Store.Now().Add(-time.Hour))
 		} else {
 			_, err = ts.Store.WithdrawInvitation(ctx, inv.ID)
 		}

@@ -21,10 +21,11 @@ import (
 // Tests of the organiser area (/beheer): signing in and out, cross-origin refusal, who may
 // reach which page, the forms' validation and the happy paths.
 
-const (
-	bhSessionCookie = "dagplanner_session"
-	bhMsgSaved      = "De wijzigingen zijn opgeslagen."
-	bhMsgForbidden  = "Geen toegang"
+const bhSessionCookie = "dagplanner_session"
+
+var (
+	bhMsgSaved     = nlMsgVar("beheer.saved")
+	bhMsgForbidden = nlMsgVar("error.forbidden.title")
 )
 
 // ---------------------------------------------------------------- 1. signing in and out
@@ -61,10 +62,10 @@ func TestLoginRefusesWrongCredentials(t *testing.T) {
 		name, email, password string
 		field, wantMsg        string
 	}{
-		{"wrong password", email, "niet het goede wachtwoord", "email", "Het e-mailadres of wachtwoord klopt niet."},
-		{"unknown address", "onbekend@example.nl", "geheim-wachtwoord-123", "email", "Het e-mailadres of wachtwoord klopt niet."},
-		{"no address", "", "geheim-wachtwoord-123", "email", "Vul dit veld in."},
-		{"no password", email, "", "password", "Vul dit veld in."},
+		{"wrong password", email, "niet het goede wachtwoord", "email", nlMsg(t, "login.failed")},
+		{"unknown address", "onbekend@example.nl", "geheim-wachtwoord-123", "email", nlMsg(t, "login.failed")},
+		{"no address", "", "geheim-wachtwoord-123", "email", nlMsg(t, "form.required")},
+		{"no password", email, "", "password", nlMsg(t, "form.required")},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -319,7 +320,7 @@ func TestCrossOriginPostsRefused(t *testing.T) {
 				if got, want := resp.StatusCode, http.StatusForbidden; got != want {
 					t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
 				}
-				if want := "Verzoek geweigerd"; !strings.Contains(body, want) {
+				if want := nlMsg(t, "error.cross_origin.title"); !strings.Contains(body, want) {
 					t.Errorf("refusal page lacks %q", want)
 				}
 				if got := bhSnapshot(t, ts); got != before {
@@ -686,8 +687,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 	}
 	// What they read is recorded, and it was all their own venue's.
 	var exports []models.AuditEntry
-	if err := ts.Store.DB().Where("action = ?", models.ActionPersonalDataExported).Find(&exports).Error; err != nil || len(exports) == 0 {
-		t.Errorf("exports recorded: %d (%v), want some", len(exports), err)
+	if modelstest.Find(t, ts.Store, &exports, modelstest.Where("action = ?", models.ActionPersonalDataExported)); len(exports) == 0 {
+		t.Errorf("exports recorded: %d, want some", len(exports))
 	}
 	for _, e := range exports {
 		if e.VenueID == nil || *e.VenueID != d.zwolle.ID {
@@ -737,7 +738,7 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 			if got, want := resp.StatusCode, http.StatusUnprocessableEntity; got != want {
 				t.Fatalf("status got %d, want %d; body:\n%s", got, want, body)
 			}
-			bhCheckProblem(t, body, "venue", "Je account hoort bij een andere locatie.")
+			bhCheckProblem(t, body, "venue", nlMsg(t, "form.venue_not_yours"))
 			if got := bhSnapshot(t, ts); got != before {
 				t.Errorf("the refused session was written:\nbefore %s\nafter  %s", before, got)
 			}
@@ -841,15 +842,15 @@ func TestEventFormValidation(t *testing.T) {
 	}
 	const p = "/beheer/evenement"
 	bhRunFormCases(t, ts, base, []bhFormCase{
-		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
-		{name: "blank name", path: p, change: url.Values{"name": {"   "}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
+		{name: "blank name", path: p, change: url.Values{"name": {"   "}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
 		{name: "theme too long", path: p, change: url.Values{"theme": {long}}, field: "theme", wantMsg: "Maximaal 200 tekens.", kept: long},
-		{name: "empty date", path: p, change: url.Values{"date": {""}}, field: "date", wantMsg: "Vul dit veld in."},
+		{name: "empty date", path: p, change: url.Values{"date": {""}}, field: "date", wantMsg: nlMsg(t, "form.required")},
 		{name: "date in words", path: p, change: url.Values{"date": {"3 februari 2027"}}, field: "date",
-			wantMsg: "Vul een datum in als jjjj-mm-dd, bijvoorbeeld 2027-02-03.", kept: "3 februari 2027"},
+			wantMsg: nlMsg(t, "form.invalid_date"), kept: "3 februari 2027"},
 		{name: "unknown time zone", path: p, change: url.Values{"timezone": {"Mars/Olympus_Mons"}}, field: "timezone",
-			wantMsg: "Dit is geen bekende tijdzone. Gebruik bijvoorbeeld Europe/Amsterdam.", kept: "Mars/Olympus_Mons"},
+			wantMsg: nlMsg(t, "form.invalid_timezone"), kept: "Mars/Olympus_Mons"},
 		{name: "description too long", path: p, change: url.Values{"description": {strings.Repeat("b", 4001)}}, field: "description",
 			wantMsg: "Maximaal 4000 tekens.", kept: strings.Repeat("b", 4001)},
 		{name: "english: empty name", path: p, change: url.Values{"name": {""}}, headers: []string{"Accept-Language", "en"},
@@ -872,21 +873,21 @@ func TestVenueFormValidation(t *testing.T) {
 	const p = "/beheer/locaties/nieuw"
 	edit := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/bewerken"
 	bhRunFormCases(t, ts, func() url.Values { return bhVenueForm("utrecht") }, []bhFormCase{
-		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
-		{name: "name with newline", path: p, change: url.Values{"name": {"Stads\nkantoor"}}, field: "name", wantMsg: "Gebruik geen onzichtbare stuurtekens."},
-		{name: "empty city", path: p, change: url.Values{"city": {""}}, field: "city", wantMsg: "Vul dit veld in."},
-		{name: "empty address", path: p, change: url.Values{"address": {""}}, field: "address", wantMsg: "Vul dit veld in."},
-		{name: "empty slug", path: p, change: url.Values{"slug": {""}}, field: "slug", wantMsg: "Vul dit veld in."},
+		{name: "name with newline", path: p, change: url.Values{"name": {"Stads\nkantoor"}}, field: "name", wantMsg: nlMsg(t, "form.control_chars")},
+		{name: "empty city", path: p, change: url.Values{"city": {""}}, field: "city", wantMsg: nlMsg(t, "form.required")},
+		{name: "empty address", path: p, change: url.Values{"address": {""}}, field: "address", wantMsg: nlMsg(t, "form.required")},
+		{name: "empty slug", path: p, change: url.Values{"slug": {""}}, field: "slug", wantMsg: nlMsg(t, "form.required")},
 		{name: "slug with capitals and space", path: p, change: url.Values{"slug": {"Den Haag"}}, field: "slug",
-			wantMsg: "Gebruik alleen kleine letters, cijfers en streepjes, bijvoorbeeld den-haag.", kept: "Den Haag"},
+			wantMsg: nlMsg(t, "form.invalid_slug"), kept: "Den Haag"},
 		{name: "slug taken", path: p, change: url.Values{"slug": {"zwolle"}}, field: "slug",
-			wantMsg: "Deze korte naam is al in gebruik bij een andere locatie.", kept: "zwolle"},
-		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: "Vul dit veld in."},
-		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-5"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-5"},
-		{name: "zero capacity", path: p, change: url.Values{"capacity": {"0"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "0"},
+			wantMsg: nlMsg(t, "form.slug_taken"), kept: "zwolle"},
+		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: nlMsg(t, "form.required")},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-5"}}, field: "capacity", wantMsg: nlMsg(t, "form.not_positive"), kept: "-5"},
+		{name: "zero capacity", path: p, change: url.Values{"capacity": {"0"}}, field: "capacity", wantMsg: nlMsg(t, "form.not_positive"), kept: "0"},
 		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
 		{name: "route hint too long", path: p, change: url.Values{"route_hint": {strings.Repeat("r", 501)}}, field: "route_hint",
 			wantMsg: "Maximaal 500 tekens.", kept: strings.Repeat("r", 501)},
@@ -897,11 +898,11 @@ func TestVenueFormValidation(t *testing.T) {
 		{name: "english: negative capacity", path: p, change: url.Values{"capacity": {"-5"}}, headers: en, field: "capacity",
 			wantMsg: "Enter a number greater than 0.", kept: "-5"},
 		{name: "edit: capacity in words", path: edit, change: url.Values{"slug": {"zwolle"}, "capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "edit: capacity below the registrations", path: edit, change: url.Values{"slug": {"zwolle"}, "capacity": {"1"}}, field: "capacity",
 			wantMsg: fmt.Sprintf("Er zijn al %d mensen aangemeld voor deze locatie: de capaciteit kan niet lager dan %[1]d.", d.zwolle.Registered), kept: "1"},
 		{name: "edit: slug of the other venue", path: edit, change: url.Values{"slug": {"rotterdam"}}, field: "slug",
-			wantMsg: "Deze korte naam is al in gebruik bij een andere locatie.", kept: "rotterdam"},
+			wantMsg: nlMsg(t, "form.slug_taken"), kept: "rotterdam"},
 	})
 
 	t.Run("english page", func(t *testing.T) {
@@ -913,7 +914,7 @@ func TestVenueFormValidation(t *testing.T) {
 				t.Errorf("English page lacks %q", want)
 			}
 		}
-		if strings.Contains(body, "Vul dit veld in.") {
+		if strings.Contains(body, nlMsg(t, "form.required")) {
 			t.Errorf("English page shows the Dutch message")
 		}
 	})
@@ -940,22 +941,22 @@ func TestRoomFormValidation(t *testing.T) {
 	bhRunFormCases(t, ts, func() url.Values {
 		return url.Values{"name": {"Nieuwe kamer"}, "capacity": {"40"}, "accessibility": {"Rolstoeltoegankelijk"}}
 	}, []bhFormCase{
-		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 100 tekens.", kept: long},
 		{name: "name taken at this venue", path: p, change: url.Values{"name": {d.zwolleRoom.Name}}, field: "name",
-			wantMsg: "Op deze locatie is al een zaal met deze naam.", kept: d.zwolleRoom.Name},
-		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: "Vul dit veld in."},
-		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-1"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-1"},
+			wantMsg: nlMsg(t, "form.name_taken"), kept: d.zwolleRoom.Name},
+		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: nlMsg(t, "form.required")},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-1"}}, field: "capacity", wantMsg: nlMsg(t, "form.not_positive"), kept: "-1"},
 		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "capacity with decimals", path: p, change: url.Values{"capacity": {"40.5"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "40.5"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "40.5"},
 		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
 		{name: "edit: capacity in words", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "edit: negative capacity", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"-40"}}, field: "capacity",
-			wantMsg: "Vul een getal groter dan 0 in.", kept: "-40"},
-		{name: "edit: empty name", path: edit, change: url.Values{"name": {""}}, field: "name", wantMsg: "Vul dit veld in."},
+			wantMsg: nlMsg(t, "form.not_positive"), kept: "-40"},
+		{name: "edit: empty name", path: edit, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "edit: capacity below the seats taken", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"1"}}, field: "capacity",
 			wantMsg: fmt.Sprintf("In „%s” in deze zaal hebben al %d mensen een plaats: de zaal moet minstens %[2]d plaatsen houden.", fullest.Title, fullest.Confirmed), kept: "1"},
 	})
@@ -974,17 +975,17 @@ func TestSlotFormValidation(t *testing.T) {
 	zone := d.event.Location()
 	during := first.StartsAt.In(zone).Add(30 * time.Minute).Format("15:04")
 	duringEnd := first.EndsAt.In(zone).Add(30 * time.Minute).Format("15:04")
-	const overlap = "Dit tijdvak overlapt met een ander tijdvak op deze locatie."
+	overlap := nlMsg(t, "form.slot_overlap")
 	bhRunFormCases(t, ts, func() url.Values { return url.Values{"start": {"16:00"}, "end": {"17:00"}} }, []bhFormCase{
-		{name: "empty start", path: p, change: url.Values{"start": {""}}, field: "start", wantMsg: "Vul dit veld in."},
-		{name: "empty end", path: p, change: url.Values{"end": {""}}, field: "end", wantMsg: "Vul dit veld in."},
+		{name: "empty start", path: p, change: url.Values{"start": {""}}, field: "start", wantMsg: nlMsg(t, "form.required")},
+		{name: "empty end", path: p, change: url.Values{"end": {""}}, field: "end", wantMsg: nlMsg(t, "form.required")},
 		{name: "start in words", path: p, change: url.Values{"start": {"half elf"}}, field: "start",
-			wantMsg: "Vul een tijd in als uu:mm, bijvoorbeeld 10:30.", kept: "half elf"},
-		{name: "hour 25", path: p, change: url.Values{"end": {"25:00"}}, field: "end", wantMsg: "Vul een tijd in als uu:mm, bijvoorbeeld 10:30.", kept: "25:00"},
+			wantMsg: nlMsg(t, "form.invalid_time"), kept: "half elf"},
+		{name: "hour 25", path: p, change: url.Values{"end": {"25:00"}}, field: "end", wantMsg: nlMsg(t, "form.invalid_time"), kept: "25:00"},
 		{name: "end before start", path: p, change: url.Values{"start": {"17:00"}, "end": {"16:00"}}, field: "end",
-			wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "16:00"},
+			wantMsg: nlMsg(t, "form.slot_end_before_start"), kept: "16:00"},
 		{name: "end equals start", path: p, change: url.Values{"start": {"17:00"}, "end": {"17:00"}}, field: "end",
-			wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "17:00"},
+			wantMsg: nlMsg(t, "form.slot_end_before_start"), kept: "17:00"},
 		{name: "overlaps a slot of the venue", path: p, change: url.Values{"start": {during}, "end": {duringEnd}}, field: "start",
 			wantMsg: overlap, kept: during},
 		{name: "encloses a slot of the venue", path: p, change: url.Values{"start": {"09:00"}, "end": {"18:00"}}, field: "start",
@@ -992,7 +993,7 @@ func TestSlotFormValidation(t *testing.T) {
 		{name: "edit: moved onto the previous slot", path: "/beheer/tijdvakken/" + bhID(second.ID),
 			change: url.Values{"start": {during}, "end": {duringEnd}}, field: "start", wantMsg: overlap, kept: during},
 		{name: "edit: end before start", path: "/beheer/tijdvakken/" + bhID(second.ID),
-			change: url.Values{"start": {"12:15"}, "end": {"11:15"}}, field: "end", wantMsg: "De eindtijd moet na de begintijd liggen.", kept: "11:15"},
+			change: url.Values{"start": {"12:15"}, "end": {"11:15"}}, field: "end", wantMsg: nlMsg(t, "form.slot_end_before_start"), kept: "11:15"},
 	})
 
 	// The same times at the other venue are fine: each venue keeps its own timetable.
@@ -1026,33 +1027,33 @@ func TestSessionFormValidation(t *testing.T) {
 	}
 	keepsPlace := fmt.Sprintf("Voor deze sessie zijn al %d aanmeldingen. Die mensen kozen haar op deze locatie en dit tijdstip, dus ze blijft hier en op dit tijdstip; alleen een andere zaal op hetzelfde tijdstip kan.", booked[d.rotterdamSession.ID])
 	bhRunFormCases(t, ts, func() url.Values {
-		return url.Values{"title": {"Nieuwe sessie"}, "format": {"workshop"}, "track": {"Samenwerken"}, "abstract": {"Kort."},
+		return url.Values{"title": {nlMsg(t, "beheer.session.new_title")}, "format": {"workshop"}, "track": {"Samenwerken"}, "abstract": {"Kort."},
 			"speakers": {"Fatma Öztürk; Gemeente Den Haag"}, "slot_count": {"1"}, "venue": {""}, "room": {""}, "slot": {""}, "capacity": {""}}
 	}, []bhFormCase{
-		{name: "empty title", path: p, change: url.Values{"title": {""}}, field: "title", wantMsg: "Vul dit veld in."},
+		{name: "empty title", path: p, change: url.Values{"title": {""}}, field: "title", wantMsg: nlMsg(t, "form.required")},
 		{name: "title too long", path: p, change: url.Values{"title": {long}}, field: "title", wantMsg: "Maximaal 200 tekens.", kept: long},
-		{name: "unknown format", path: p, change: url.Values{"format": {"keynote"}}, field: "format", wantMsg: "Kies een van de mogelijkheden."},
+		{name: "unknown format", path: p, change: url.Values{"format": {"keynote"}}, field: "format", wantMsg: nlMsg(t, "form.invalid_choice")},
 		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
-		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-3"}}, field: "capacity", wantMsg: "Vul een getal groter dan 0 in.", kept: "-3"},
-		{name: "three slots", path: p, change: url.Values{"slot_count": {"3"}}, field: "slot_count", wantMsg: "Een sessie duurt één of twee tijdvakken."},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
+		{name: "negative capacity", path: p, change: url.Values{"capacity": {"-3"}}, field: "capacity", wantMsg: nlMsg(t, "form.not_positive"), kept: "-3"},
+		{name: "three slots", path: p, change: url.Values{"slot_count": {"3"}}, field: "slot_count", wantMsg: nlMsg(t, "form.invalid_slot_count")},
 		{name: "speaker without a name", path: p, change: url.Values{"speakers": {"; Gemeente Utrecht"}}, field: "speakers",
-			wantMsg: "Vul dit veld in.", kept: "; Gemeente Utrecht"},
+			wantMsg: nlMsg(t, "form.required"), kept: "; Gemeente Utrecht"},
 		{name: "room without slot", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)}}, field: "room",
-			wantMsg: "Kies een zaal én een tijdvak, of geen van beide."},
+			wantMsg: nlMsg(t, "form.room_and_slot")},
 		{name: "room at another venue", path: p, change: url.Values{"venue": {z}, "room": {bhID(d.rotterdamRoom.ID)}, "slot": {bhID(freeSlot.ID)}},
-			field: "room", wantMsg: "Deze zaal hoort niet bij de gekozen locatie."},
+			field: "room", wantMsg: nlMsg(t, "form.room_not_at_venue")},
 		{name: "room already taken", path: p, change: url.Values{"venue": {z}, "room": {bhID(*taken.RoomID)}, "slot": {bhID(taken.Slots[0].SlotID)}},
-			field: "room", wantMsg: "Deze zaal is in dit tijdvak al bezet door een andere sessie."},
+			field: "room", wantMsg: nlMsg(t, "form.room_taken")},
 		{name: "capacity above the room's", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)}, "slot": {bhID(freeSlot.ID)},
 			"capacity": {strconv.Itoa(freeRoom.Capacity + 1)}}, field: "capacity",
-			wantMsg: "Het aantal plaatsen is groter dan in de zaal past.", kept: strconv.Itoa(freeRoom.Capacity + 1)},
+			wantMsg: nlMsg(t, "form.capacity_above_room"), kept: strconv.Itoa(freeRoom.Capacity + 1)},
 		{name: "two slots from the last slot", path: p, change: url.Values{"venue": {z}, "room": {bhID(freeRoom.ID)},
 			"slot": {bhID(d.zwolle.Slots[len(d.zwolle.Slots)-1].ID)}, "slot_count": {"2"}}, field: "slot_count",
-			wantMsg: "Na dit tijdvak zijn niet genoeg tijdvakken over voor deze lengte."},
-		{name: "edit: empty title", path: edit, change: url.Values{"title": {""}}, field: "title", wantMsg: "Vul dit veld in."},
+			wantMsg: nlMsg(t, "form.not_enough_slots")},
+		{name: "edit: empty title", path: edit, change: url.Values{"title": {""}}, field: "title", wantMsg: nlMsg(t, "form.required")},
 		{name: "edit: capacity in words", path: edit, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
-			wantMsg: "Vul een heel getal in, bijvoorbeeld 40.", kept: "veertig"},
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		// Issue #12 points 7 and 8: the form keeps a booked session where people booked it, and
 		// its limit at the seats taken at least.
 		{name: "edit: a booked session off the timetable", path: edit, field: "room", wantMsg: keepsPlace},
@@ -1288,7 +1289,7 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 			t.Fatalf("device token at %s: %v", x.slug, err)
 		}
 		var person models.Registration
-		if err := ts.Store.DB().Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).Order("id").First(&person).Error; err != nil {
+		if err := modelstest.First(ts.Store, &person, modelstest.Where("venue_id = ? AND status = ?", v.ID, models.RegistrationActive).OrderBy("id")); err != nil {
 			t.Fatalf("demo registration at %s: %v", x.slug, err)
 		}
 		if x.slug == "zwolle" {
@@ -1304,9 +1305,7 @@ func bhLoadDemo(t *testing.T, ts *testServer) bhDemo {
 func bhFreePlace(t *testing.T, ts *testServer, v models.Venue, n int) (models.Room, models.Slot) {
 	t.Helper()
 	var taken []models.SessionSlot
-	if err := ts.Store.DB().Where("room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", v.ID).Find(&taken).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &taken, modelstest.Where("room_id IN (SELECT id FROM rooms WHERE venue_id = ?)", v.ID))
 	busy := map[[2]uint]bool{}
 	for _, ss := range taken {
 		busy[[2]uint{ss.RoomID, ss.SlotID}] = true
@@ -1394,20 +1393,12 @@ func bhJarSessionToken(t *testing.T, ts *testServer) string {
 
 func bhCount(t *testing.T, ts *testServer, table string) int64 {
 	t.Helper()
-	var n int64
-	if err := ts.Store.DB().Table(table).Count(&n).Error; err != nil {
-		t.Fatalf("count %s: %v", table, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, table, modelstest.All)
 }
 
 func bhCountWhere(t *testing.T, ts *testServer, table, where string, args ...any) int64 {
 	t.Helper()
-	var n int64
-	if err := ts.Store.DB().Table(table).Where(where, args...).Count(&n).Error; err != nil {
-		t.Fatalf("count %s where %s: %v", table, where, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, table, modelstest.Where(where, args...))
 }
 
 // bhSnapshot dumps every row of the event's tables, so a test can tell whether anything was
@@ -1420,17 +1411,14 @@ func bhSnapshot(t *testing.T, ts *testServer) string {
 		{"session_slots", "session_id, slot_id"}, {"speakers", "id"}, {"session_speakers", "session_id, speaker_id"},
 		{"device_tokens", "id"}, {"registrations", "id"}, {"bookings", "id"}, {"audit_entries", "id"},
 	} {
-		var rows []map[string]any
-		q := ts.Store.DB().Table(tbl.name).Order(tbl.order)
+		q := modelstest.All.OrderBy(tbl.order)
 		if tbl.name == "audit_entries" {
 			// Reading personal data is recorded (issue #16), and so is signing the test's
 			// accounts in: neither is a change the requests made.
-			q = q.Where("action NOT IN ?", []string{models.ActionPersonalDataExported, models.AuditSignIn,
-				models.AuditSignInFailed, models.AuditSignInEnded})
+			q = modelstest.Where("action NOT IN ?", []string{models.ActionPersonalDataExported, models.AuditSignIn,
+				models.AuditSignInFailed, models.AuditSignInEnded}).OrderBy(tbl.order)
 		}
-		if err := q.Find(&rows).Error; err != nil {
-			t.Fatalf("snapshot %s: %v", tbl.name, err)
-		}
+		rows := modelstest.Rows(t, ts.Store, tbl.name, "*", q)
 		fmt.Fprintf(&b, "%s(%d): %v\n", tbl.name, len(rows), rows)
 	}
 	return b.String()
@@ -1549,12 +1537,9 @@ func TestSendRemindersOnce(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	ts.loginAs(t, models.RoleAdmin, "")
-	var active int64
-	ts.Store.DB().Model(&models.Registration{}).Where("status = ?", models.RegistrationActive).Count(&active)
+	active := modelstest.Count(t, ts.Store, &models.Registration{}, modelstest.Where("status = ?", models.RegistrationActive))
 	countReminders := func() int64 {
-		var n int64
-		ts.Store.DB().Model(&models.OutboxMessage{}).Where("kind = ?", models.MailReminder).Count(&n)
-		return n
+		return modelstest.Count(t, ts.Store, &models.OutboxMessage{}, modelstest.Where("kind = ?", models.MailReminder))
 	}
 	// The button asks first, naming the exact number of e-mails, and queues nothing; a
 	// confirmation of another number (the list changed meanwhile) asks again.
@@ -1589,7 +1574,7 @@ func TestSendRemindersOnce(t *testing.T) {
 		t.Errorf("reminders after pressing twice = %d, want still %d", got, active)
 	}
 	_, page = ts.get(t, "/beheer")
-	if !strings.Contains(page, "al eerder verstuurd") {
+	if !strings.Contains(page, nlMsg(t, "beheer.reminders_already")) {
 		t.Error("dashboard after pressing twice: no message that the mail was already sent")
 	}
 }

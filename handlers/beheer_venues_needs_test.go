@@ -53,9 +53,7 @@ func TestVenueNeedsPage(t *testing.T) {
 
 	// The counts against the database: every active registration at zwolle, classified.
 	var regs []models.Registration
-	if err := ts.Store.DB().Where("venue_id = ? AND status = ?", zwolle.ID, models.RegistrationActive).Find(&regs).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &regs, modelstest.Where("venue_id = ? AND status = ?", zwolle.ID, models.RegistrationActive))
 	want := map[string]int{}
 	withNeeds := 0
 	for _, r := range regs {

@@ -124,7 +124,7 @@ func TestSessionFormEnglishFields(t *testing.T) {
 	form.Set("abstract_en", "Writing policy together.")
 	resp, body = ts.postForm(t, fmt.Sprintf("/beheer/sessies/%d", se.ID), form)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "refused English title", body, "Titel in het Engels", "Writing policy together.",
+	wantContains(t, "refused English title", body, nlMsg(t, "beheer.session.title_en"), "Writing policy together.",
 		`id="veld-title_en-error"`, html.EscapeString(strings.Repeat("Wiki ", 41)))
 
 	form.Set("title_en", "Wiki training: writing policy together")

@@ -138,9 +138,7 @@ func fillDashboard(b *testing.B, store *models.Store, n int) {
 	// Thirty days of registrations: person id mod 30 decides the day.
 	for d := range 30 {
 		at := now.AddDate(0, 0, d-30).UTC()
-		if err := store.DB().Exec("UPDATE registrations SET created_at = ? WHERE id % 30 = ?", at, d).Error; err != nil {
-			b.Fatal(err)
-		}
+		modelstest.Update(b, store, &models.Registration{}, modelstest.Where("id % 30 = ?", d), map[string]any{"created_at": at})
 	}
 	day := demo.EventDate(now)
 	doors := []string{"Hoofdingang", "Zij-ingang", "Parkeergarage"}
@@ -168,11 +166,7 @@ func fillDashboard(b *testing.B, store *models.Store, n int) {
 	}
 	// PostgreSQL plans from table statistics, which its autovacuum gathers within a minute of
 	// a bulk load like this one; gather them now, as a running server would have them.
-	if store.DB().Dialector.Name() == "postgres" {
-		if err := store.DB().Exec("ANALYZE").Error; err != nil {
-			b.Fatal(err)
-		}
-	}
+	modelstest.Analyze(b, store)
 }
 
 // benchLogin signs an organiser of every venue in and returns the session's cookie.

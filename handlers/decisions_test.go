@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -16,9 +17,7 @@ import (
 // setProposalStatus stands in for the organisers' review, which another part builds.
 func setProposalStatus(t *testing.T, ts *testServer, id uint, status string) {
 	t.Helper()
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", id).Update("status", status).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, id, "status", status)
 }
 
 // proposeByForm submits a proposal in the given interface language and returns it with its
@@ -65,9 +64,7 @@ func draftForm(body string) url.Values {
 func decisionMessages(t *testing.T, ts *testServer) []models.OutboxMessage {
 	t.Helper()
 	var msgs []models.OutboxMessage
-	if err := ts.Store.DB().Where("kind = ?", models.MailDecision).Order("id").Find(&msgs).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, ts.Store, &msgs, modelstest.Where("kind = ?", models.MailDecision).OrderBy("id"))
 	return msgs
 }
 
@@ -159,7 +156,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 		{"syntax error", "Hallo", "Hallo {{.Name}},\nklik {{.ConfirmLink", "body", "Regel 2 klopt niet"},
 		{"unknown placeholder", "Hallo {{.Naam}}", "{{.ConfirmLink}}", "subject", "de plaatshouder {{.Naam}} bestaat niet"},
 		{"loop", "Hallo", "{{range 100000000}}x{{end}}{{.ConfirmLink}}", "body", "kan hier niet"},
-		{"no confirm link", `<script>alert("x")</script>`, "Afzeggen: {{.DeclineLink}}", "body", "moet de bevestigingslink"},
+		{"no confirm link", `<script>alert("x")</script>`, "Afzeggen: {{.DeclineLink}}", "body", nlMsg(t, "decision.needs_confirm_link")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := ts.postForm(t, "/beheer/besluiten/sjablonen/accepted/nl", url.Values{"subject": {tc.subject}, "body": {tc.body}})
@@ -183,7 +180,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/besluiten/sjablonen/accepted/nl", url.Values{"subject": {"Ja! {{.Title}}"}, "body": {edited}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, "/beheer/besluiten/sjablonen")
-	wantContains(t, "templates page after saving", body, "Het sjabloon is opgeslagen", "Ja! {{.Title}}", "aangepast")
+	wantContains(t, "templates page after saving", body, nlMsg(t, "decision.template_saved"), "Ja! {{.Title}}", "aangepast")
 
 	// A draft made now uses the edited text.
 	p, _ := proposeByForm(t, ts, "sjabloon@example.nl", "Sjablonen <em>testen</em>", "nl")
@@ -205,7 +202,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 		t.Errorf("after restoring the default %d templates are stored, want 0", n)
 	}
 	_, body = ts.get(t, "/beheer/besluiten")
-	if !strings.Contains(body, "is na dit concept gewijzigd") {
+	if !strings.Contains(body, nlMsg(t, "decision.template_changed")) {
 		t.Error("a draft made from a template that changed since is not marked")
 	}
 }
@@ -215,10 +212,8 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	ts := newTestServer(t)
 	ctx := modelstest.Ctx()
 	// Start without the demo's decisions, so the outbox holds only this test's two.
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("status IN ?", models.DecisionStatuses).
-		Update("status", models.ProposalSubmitted).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("status IN ?", models.DecisionStatuses),
+		map[string]any{"status": models.ProposalSubmitted})
 	accepted, token := proposeByForm(t, ts, "ja@example.nl", tricky, "nl", "mede@example.nl")
 	coLink, _ := mailLink(t, ts, accepted.ID, models.MailCoSpeakerInvite, "mede@example.nl")
 	resp, body := ts.postForm(t, coLink, url.Values{"name": {"Mette Mede"}, "organisation": {"Logius"}})
@@ -297,14 +292,18 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/besluiten/voorbereiden", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
+	// Preparing again keeps the unchanged decision's draft and replaces the changed one's.
+	if fresh := draftForm(body)["draft"]; len(fresh) != 2 || !slices.ContainsFunc(sendForm["draft"], func(id string) bool { return !slices.Contains(fresh, id) }) {
+		t.Fatalf("after preparing again the drafts are %v, want 2 that are not all the old %v", fresh, sendForm["draft"])
+	}
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(url.Values{"draft": sendForm["draft"]}, "2")) // the old ids
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantContains(t, "send of drafts no longer there", body, "De concepten zijn veranderd terwijl je keek")
+	wantContains(t, "send of drafts no longer there", body, nlMsg(t, "decision.drafts_changed"))
 	_, body = org.get(t, "/beheer/besluiten")
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(draftForm(body), "2"))
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
-	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", "Naar de verzendrij", "reserve@example.nl")
+	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", nlMsg(t, "decision.queued_at"), "reserve@example.nl")
 	if n := len(decisionMessages(t, ts)); n != 2 {
 		t.Fatalf("%d decision mails in the outbox after sending, want 2", n)
 	}
@@ -321,7 +320,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = ts.get(t, confirm)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "confirm page", body)
-	wantContains(t, "confirm page", body, `<form method="post" action="`+confirm+`"`, "Ja, ik geef deze sessie", "Zoë&#39;s &lt;script&gt;")
+	wantContains(t, "confirm page", body, `<form method="post" action="`+confirm+`"`, nlMsg(t, "answer.button.bevestigen"), "Zoë&#39;s &lt;script&gt;")
 	if p, _ := ts.Store.Proposal(ctx, accepted.ID); p.Status != models.ProposalAccepted {
 		t.Fatalf("opening the link changed the status to %q", p.Status)
 	}
@@ -331,7 +330,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	page := resp.Header.Get("Location")
 	_, body = ts.get(t, page)
-	wantContains(t, "speaker page after confirming", body, "Je hebt bevestigd", "Je sessie in het programma", "Nog niet ingepland",
+	wantContains(t, "speaker page after confirming", body, "Je hebt bevestigd", nlMsg(t, "speaker.session_heading"), "Nog niet ingepland",
 		"/deelnemers.csv")
 	resp, body = ts.postForm(t, confirm, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
@@ -426,7 +425,7 @@ func checkSpeakerSeesPlacement(t *testing.T, ts *testServer, se models.Session, 
 		t.Errorf("co-speaker's CSV %q, want the same as the speaker's", coCSV)
 	}
 	_, body = ts.get(t, coLink)
-	wantContains(t, "co-speaker page", body, "Je sessie in het programma", "/voorstel/"+coToken+"/deelnemers.csv")
+	wantContains(t, "co-speaker page", body, nlMsg(t, "speaker.session_heading"), "/voorstel/"+coToken+"/deelnemers.csv")
 }
 
 func dutch(t *testing.T) *locale.Translator {

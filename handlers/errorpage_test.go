@@ -35,12 +35,8 @@ func TestVenuePageWithSessionWithoutRoom(t *testing.T) {
 
 	// Taken off the timetable on the board, a session stays at its venue without a room.
 	s := bhLoadDemo(t, ts).zwolleSession
-	if err := ts.Store.DB().Where("session_id = ?", s.ID).Delete(&models.SessionSlot{}).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", s.ID).Update("room_id", nil).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.SessionSlot{}, modelstest.Where("session_id = ?", s.ID))
+	modelstest.Set(t, ts.Store, &models.Session{}, s.ID, "room_id", nil)
 	for _, path := range []string{"/beheer/locaties/" + bhID(*s.VenueID), "/beheer/sessies", "/beheer/rooster/" + bhID(*s.VenueID),
 		"/beheer/sessies/" + bhID(s.ID), "/sessies/" + bhID(s.ID)} {
 		resp, body := ts.get(t, path)
@@ -66,7 +62,7 @@ func TestErrorsAreTheCalmPage(t *testing.T) {
 		if rec.Code != http.StatusInternalServerError || id == "" {
 			t.Errorf("status %d, request id %q; want 500 with an id", rec.Code, id)
 		}
-		for _, want := range []string{"<h1", "Er ging iets mis", "Noem bij vragen deze code: " + id} {
+		for _, want := range []string{"<h1", nlMsg(t, "error.server.title"), "Noem bij vragen deze code: " + id} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the error page lacks %q:\n%s", want, body)
 			}

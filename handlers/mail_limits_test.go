@@ -146,7 +146,7 @@ func TestBookingRoutesLimited(t *testing.T) {
 	wantContains(t, "the limited change", body, "Probeer het over")
 	resp, body = ts.postForm(t, "/boeking/"+r.ManageToken+"/annuleren", url.Values{})
 	wantStatus(t, resp, body, http.StatusTooManyRequests)
-	wantContains(t, "the limited cancellation", body, "Even wachten", "Probeer het over")
+	wantContains(t, "the limited cancellation", body, nlMsg(t, "limit.page_title"), "Probeer het over")
 
 	for i := 0; i < 40; i++ {
 		resp, body = ts.postForm(t, "/boeking/link", url.Values{"email": {fmt.Sprintf("link%d@example.test", i)}})

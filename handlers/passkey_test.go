@@ -287,7 +287,7 @@ func TestPasskeyRoutes(t *testing.T) {
 
 	pending.postJSON(t, fmt.Sprintf("/test/pending/%d", owner.ID), "")
 	resp, body = pending.get(t, "/beheer/inloggen/passkey")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Mijn passkey gebruiken") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "passkey.second.button")) {
 		t.Errorf("second step for an account with a passkey: %d, want 200 with the button\n%s", resp.StatusCode, body)
 	}
 	o = begin(t, pending, "/beheer/inloggen/passkey/tweede-stap/begin", `{}`)

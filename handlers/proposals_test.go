@@ -111,7 +111,7 @@ func TestProposalFormPage(t *testing.T) {
 	wantTranslated(t, "proposal form", body)
 	for _, want := range []string{`enctype="multipart/form-data"`, `name="title"`, `name="venues" value="zwolle"`,
 		`name="availability"`, `name="needs" value="projector"`, `name="photo"`, `accept="image/jpeg,image/png"`,
-		`name="co_speakers"`, `name="consent"`, "Een sessie voorstellen", "Voorstellen kan tot"} {
+		`name="co_speakers"`, `name="consent"`, nlMsg(t, "proposal.title_page"), "Voorstellen kan tot"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the proposal form lacks %q", want)
 		}
@@ -288,7 +288,7 @@ func TestProposalPhotoRefused(t *testing.T) {
 func mailLink(t *testing.T, ts *testServer, proposalID uint, kind, recipient string) (string, mail.Message) {
 	t.Helper()
 	var msg models.OutboxMessage
-	if err := ts.Store.DB().Where("proposal_id = ? AND kind = ? AND recipient = ?", proposalID, kind, recipient).First(&msg).Error; err != nil {
+	if err := modelstest.First(ts.Store, &msg, modelstest.Where("proposal_id = ? AND kind = ? AND recipient = ?", proposalID, kind, recipient)); err != nil {
 		t.Fatalf("no %s mail to %s in the outbox: %v", kind, recipient, err)
 	}
 	c := &mail.Composer{Store: ts.Store, BaseURL: ts.URL}

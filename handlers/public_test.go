@@ -344,21 +344,21 @@ func TestNotFoundPages(t *testing.T) {
 			if got, want := resp.Header.Get("Content-Type"), "text/html; charset=utf-8"; got != want {
 				t.Errorf("Content-Type got %q, want %q", got, want)
 			}
-			wantContains(t, path, body, "Pagina niet gevonden", `<html lang="nl"`)
+			wantContains(t, path, body, nlMsg(t, "error.not_found.title"), `<html lang="nl"`)
 		})
 	}
 	t.Run("in English", func(t *testing.T) {
 		resp, body := ts.get(t, "/sessies/abc", "Accept-Language", "en")
 		wantStatus(t, resp, body, http.StatusNotFound)
 		wantContains(t, "English 404", body, `<html lang="en"`)
-		if strings.Contains(body, "Pagina niet gevonden") {
+		if strings.Contains(body, nlMsg(t, "error.not_found.title")) {
 			t.Errorf("English 404: got the Dutch heading, want English")
 		}
 	})
 	t.Run("wrong method", func(t *testing.T) {
 		resp, body := ts.postForm(t, "/programma/zwolle", url.Values{})
 		wantStatus(t, resp, body, http.StatusMethodNotAllowed)
-		wantContains(t, "405 page", body, "Dat kan hier niet")
+		wantContains(t, "405 page", body, nlMsg(t, "error.method_not_allowed_page.title"))
 	})
 }
 

@@ -28,15 +28,11 @@ func uniqueEmail(prefix string) string {
 // countRows counts the rows of model matching the condition ("" for all).
 func countRows(t *testing.T, ts *testServer, model any, query string, args ...any) int64 {
 	t.Helper()
-	var n int64
-	q := ts.Store.DB().Model(model)
+	q := modelstest.All
 	if query != "" {
-		q = q.Where(query, args...)
+		q = modelstest.Where(query, args...)
 	}
-	if err := q.Count(&n).Error; err != nil {
-		t.Fatalf("count %T where %q: %v", model, query, err)
-	}
-	return n
+	return modelstest.Count(t, ts.Store, model, q)
 }
 
 func registrationCount(t *testing.T, ts *testServer) int64 {
@@ -238,26 +234,26 @@ var texts = map[string]messages{
 	"nl": {
 		seatsLeft:     func(n int) string { return fmt.Sprintf("nog %d plaatsen vrij", n) },
 		registerAt:    func(city string) string { return "Aanmelden in " + city },
-		noSession:     "Geen sessie in dit tijdvak",
+		noSession:     nlMsgVar("register.no_session"),
 		done:          "Je bent aangemeld.",
-		hasSeat:       "je hebt een plaats",
+		hasSeat:       nlMsgVar("booking.confirmed"),
 		waitlisted:    func(pos int) string { return fmt.Sprintf("wachtlijst, plaats %d", pos) },
-		required:      "Vul dit veld in.",
-		invalidEmail:  "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
-		consent:       "Geef toestemming voor het gebruik van je gegevens, anders kunnen we je aanmelding niet verwerken.",
-		sameSlot:      "Kies per tijdvak één sessie. Een sessie van twee tijdvakken telt voor beide.",
-		already:       "Met dit e-mailadres is al iemand aangemeld.",
+		required:      nlMsgVar("form.required"),
+		invalidEmail:  nlMsgVar("form.invalid_email"),
+		consent:       nlMsgVar("form.consent_required"),
+		sameSlot:      nlMsgVar("form.sessions_same_slot"),
+		already:       nlMsgVar("register.already_registered"),
 		duplicateHelp: "Vraag je persoonlijke link opnieuw aan",
 		changed:       "Je keuzes zijn opgeslagen.",
-		cancelYes:     "Ja, annuleer mijn aanmelding",
+		cancelYes:     nlMsgVar("booking.cancel_yes"),
 		isCancelled:   "Deze aanmelding is geannuleerd.",
-		notFoundTitle: "Pagina niet gevonden",
-		resendSent:    "Als dit e-mailadres is aangemeld, hebben we er zojuist een nieuwe persoonlijke link naartoe gestuurd.",
-		venueFull:     "Deze locatie is vol.",
+		notFoundTitle: nlMsgVar("error.not_found.title"),
+		resendSent:    nlMsgVar("resend.sent"),
+		venueFull:     nlMsgVar("register.venue_full"),
 		notAtVenue: func(id uint) string {
 			return fmt.Sprintf("Kies alleen sessies op deze locatie (sessie %d hoort er niet bij).", id)
 		},
-		invalidChoice: "Kies een van de mogelijkheden.",
+		invalidChoice: nlMsgVar("form.invalid_choice"),
 	},
 	"en": {
 		seatsLeft:     func(n int) string { return fmt.Sprintf("%d seats left", n) },
@@ -922,7 +918,7 @@ func TestRegisterWhenFullOrClosed(t *testing.T) {
 		regs := registrationCount(t, ts)
 		resp, body := ts.postForm(t, "/aanmelden/zwolle", registrationValues("Te Laat", uniqueEmail("dicht"), nil))
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-		wantContains(t, "closed", body, "Aanmelden is nu niet mogelijk.")
+		wantContains(t, "closed", body, nlMsg(t, "register.closed"))
 		if got := registrationCount(t, ts); got != regs {
 			t.Errorf("registrations: got %d, want %d", got, regs)
 		}
@@ -933,12 +929,9 @@ func TestRegisterWhenFullOrClosed(t *testing.T) {
 // whether waiting lists stay open after it.
 func closeRegistration(t *testing.T, ts *testServer, waitlist bool) {
 	t.Helper()
-	err := ts.Store.DB().Model(&models.Event{}).Where("id = ?", testEvent(t, ts).ID).Updates(map[string]any{
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.Where("id = ?", testEvent(t, ts).ID), map[string]any{
 		"registration_closes_at": time.Now().Add(-time.Hour).UTC(), "waitlist_after_close": waitlist,
-	}).Error
-	if err != nil {
-		t.Fatalf("close registration: %v", err)
-	}
+	})
 }
 
 // TestRegistrationWindowFollowsStoreClock checks that the page tells the same story as the
@@ -947,9 +940,7 @@ func TestRegistrationWindowFollowsStoreClock(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	opens := time.Date(2027, 1, 5, 8, 0, 0, 0, time.UTC) // 09:00 in Amsterdam
-	if err := ts.Store.DB().Model(&models.Event{}).Where("1 = 1").Update("registration_opens_at", opens).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.All, map[string]any{"registration_opens_at": opens})
 	ts.Store.SetClock(func() time.Time { return opens.Add(-time.Hour) })
 	_, body := ts.get(t, "/aanmelden/zwolle")
 	wantContains(t, "before opening", body, "Aanmelden kan vanaf dinsdag 5 januari 2027, 09:00.")

@@ -47,9 +47,7 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 
 	// The demo ships published; without a version, the exports say the programme is not
 	// published.
-	if err := ts.Store.DB().Where("event_id = ?", event.ID).Delete(&models.ScheduleVersion{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, ts.Store, &models.ScheduleVersion{}, modelstest.Where("event_id = ?", event.ID))
 	resp, body := ts.get(t, "/api/v1/venues/zwolle/schedule.xml")
 	wantStatus(t, resp, body, http.StatusNotFound)
 	if !strings.Contains(body, `"not_published"`) {

@@ -34,7 +34,7 @@ func sfUser(t *testing.T, ts *testServer, role string) models.User {
 	t.Helper()
 	email := bhCreateUser(t, ts, role, "")
 	var user models.User
-	if err := ts.Store.DB().Where("email = ?", email).First(&user).Error; err != nil {
+	if err := modelstest.First(ts.Store, &user, modelstest.Where("email = ?", email)); err != nil {
 		t.Fatal(err)
 	}
 	return user
@@ -71,12 +71,12 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "login.code_wrong"))
 		resp, body = browser.postForm(t, secondStepURL, url.Values{"code": {""}})
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("no code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Vul dit veld in.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "form.required"))
 
 		pending := bhJarSessionToken(t, browser)
 		code := nextTOTP(t, ts.Store, secret)
@@ -96,7 +96,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("replayed code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code is al gebruikt. Wacht op de volgende code in je app.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "login.code_used"))
 		if strings.Contains(body, code) {
 			t.Errorf("the page echoes the typed code")
 		}
@@ -123,7 +123,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("used recovery code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "recovery", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "recovery", nlMsg(t, "login.code_wrong"))
 	})
 
 	t.Run("a session begun without the second factor owes it", func(t *testing.T) {
@@ -311,7 +311,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong enrolment code: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "code", "Deze code klopt niet. Kijk of de klok van je telefoon goed staat en probeer de nieuwste code.")
+		bhCheckProblem(t, body, "code", nlMsg(t, "account.two_step.code_wrong"))
 		resp, body = browser.postForm(t, twoStepURL, url.Values{"code": {modelstest.TOTP(t, secret, time.Now())}})
 		bhExpectRedirect(t, resp, body, twoStepURL+"/herstelcodes")
 		resp, body = browser.get(t, twoStepURL+"/herstelcodes")
@@ -335,7 +335,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 	t.Run("turning off", func(t *testing.T) {
 		resp, body := browser.postForm(t, twoStepURL+"/uitzetten", url.Values{"proof": {testPassword}})
 		bhExpectRedirect(t, resp, body, twoStepURL)
-		if _, body := browser.get(t, twoStepURL); strings.Count(body, "Je rol vereist tweestapsverificatie, dus je kunt die niet uitzetten.") != 2 {
+		if _, body := browser.get(t, twoStepURL); strings.Count(body, nlMsg(t, "account.two_step.required_cannot_disable")) != 2 {
 			t.Errorf("turning off while required: the page does not say (as flash and as text) that the role requires it")
 		}
 		if has, _ := ts.Store.HasSecondFactor(context.Background(), u.ID); !has {
@@ -349,7 +349,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("turning off with a wrong password: status %d, want 422", resp.StatusCode)
 		}
-		bhCheckProblem(t, body, "proof", "Deze code of dit wachtwoord klopt niet.")
+		bhCheckProblem(t, body, "proof", nlMsg(t, "account.two_step.proof_wrong"))
 		resp, body = browser.postForm(t, twoStepURL+"/uitzetten", url.Values{"proof": {testPassword}})
 		bhExpectRedirect(t, resp, body, twoStepURL)
 		if has, err := ts.Store.HasSecondFactor(context.Background(), u.ID); err != nil || has {
@@ -498,7 +498,7 @@ func TestSecondFactorCrossOriginRefused(t *testing.T) {
 		t.Run(p, func(t *testing.T) {
 			before := bhSnapshot(t, ts)
 			resp, body := ts.post(t, p, r.form, "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site")
-			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "Verzoek geweigerd") {
+			if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, nlMsg(t, "error.cross_origin.title")) {
 				t.Fatalf("cross-origin POST %s: status %d, want 403 refusal", p, resp.StatusCode)
 			}
 			if got := bhSnapshot(t, ts); got != before {

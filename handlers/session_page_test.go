@@ -30,13 +30,8 @@ func confirmedProposalSession(t *testing.T, ts *testServer) (models.Session, mod
 		Organisation: "Logius", Bio: "Cor gaf geen toestemming voor publicatie."}); err != nil {
 		t.Fatal(err)
 	}
-	db := ts.Store.DB()
-	if err := db.Create(&models.ProposalPhoto{ProposalID: p.ID, ContentType: "image/png", Data: []byte("png-bytes-of-femke")}).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Model(&models.Proposal{}).Where("id = ?", p.ID).Updates(map[string]any{"has_photo": true, "status": models.ProposalAccepted}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Insert(t, ts.Store, &models.ProposalPhoto{ProposalID: p.ID, ContentType: "image/png", Data: []byte("png-bytes-of-femke")})
+	modelstest.Update(t, ts.Store, &models.Proposal{}, modelstest.Where("id = ?", p.ID), map[string]any{"has_photo": true, "status": models.ProposalAccepted})
 	if _, err := ts.Store.ConfirmProposal(ctx, p.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +93,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 	resp, body = ts.get(t, path)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "organiser's view of an unpublished session", body, se.Title, "niet in het openbare programma")
-	if strings.Contains(body, "Meld je aan voor deze sessie") {
+	if strings.Contains(body, nlMsg(t, "session.register")) {
 		t.Errorf("an unpublished session offers registration")
 	}
 
@@ -164,9 +159,7 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 	}
 
 	// A withdrawn consent (the proposal declined after all) publishes nothing.
-	if err := ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", *se.ProposalID).Update("status", models.ProposalDeclined).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Proposal{}, *se.ProposalID, "status", models.ProposalDeclined)
 	resp, body = ts.get(t, photo(femke))
 	wantStatus(t, resp, body, http.StatusNotFound)
 }
@@ -198,9 +191,7 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	if open.ID == 0 {
 		t.Fatal("the demo has too few Zwolle sessions with an abstract and speakers")
 	}
-	if err := ts.Store.DB().Model(&models.Session{}).Where("id = ?", full.ID).Update("confirmed", full.Capacity()).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Session{}, full.ID, "confirmed", full.Capacity())
 	esc := html.EscapeString
 
 	resp, body := ts.get(t, "/aanmelden/zwolle")
@@ -233,10 +224,10 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	fullCard := cardOf(t, body, full.ID)
 	openCard := cardOf(t, body, open.ID)
-	if n := strings.Count(body, `href="/sessies/`+strconv.Itoa(int(full.ID))+`"`); n < 2 || strings.Count(body, "Vol — wachtlijst") < n {
-		t.Errorf("the full session is on the programme %d times (grid and list) but marked full %d times", n, strings.Count(body, "Vol — wachtlijst"))
+	if n := strings.Count(body, `href="/sessies/`+strconv.Itoa(int(full.ID))+`"`); n < 2 || strings.Count(body, nlMsg(t, "programme.full")) < n {
+		t.Errorf("the full session is on the programme %d times (grid and list) but marked full %d times", n, strings.Count(body, nlMsg(t, "programme.full")))
 	}
-	if !strings.Contains(fullCard, "Vol — wachtlijst") {
+	if !strings.Contains(fullCard, nlMsg(t, "programme.full")) {
 		t.Errorf("the full session's card lacks 'Vol — wachtlijst':\n%s", fullCard)
 	}
 	if want := dutch(t).T("venue.seats_left", "Count", open.SeatsLeft()); !strings.Contains(openCard, want) || strings.Contains(openCard, "Vol") {

@@ -70,9 +70,5 @@ func TestTargetLimitsHoldAcrossProcesses(t *testing.T) {
 
 func countCounters(t *testing.T, s *models.Store, name string) int64 {
 	t.Helper()
-	var n int64
-	if err := s.DB().Model(&models.RateCounter{}).Where("name = ?", name).Count(&n).Error; err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return modelstest.Count(t, s, &models.RateCounter{}, modelstest.Where("name = ?", name))
 }

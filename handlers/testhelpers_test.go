@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	htmltemplate "html/template"
 	"io"
 	"log/slog"
 	"net/http"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/demo"
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
@@ -237,4 +239,67 @@ func organiserToken(t *testing.T, ts *testServer, venue string) string {
 		t.Fatal(err)
 	}
 	return secret
+}
+
+// --- Dutch copy by message key ---
+
+// nlCatalog is the message catalogue that nlText and nlMsg look Dutch copy up in.
+var nlCatalog = sync.OnceValues(locale.Load)
+
+// nlEscape escapes text as a page's html/template does in running text.
+var nlEscape = htmltemplate.Must(htmltemplate.New("").Parse("{{.}}"))
+
+// nlText returns the Dutch text of the message key, rendered with args (alternating
+// name/value pairs, as the templates' T takes them), and fails the test on a key that
+// nl.toml lacks. Tests check the site's copy through it, so that a copy edit in nl.toml does
+// not break them while a wrong key does.
+func nlText(t testing.TB, key string, args ...any) string {
+	t.Helper()
+	s, err := nlLookup(false, key, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// nlMsg is nlText as a page shows it: HTML-escaped.
+func nlMsg(t testing.TB, key string, args ...any) string {
+	t.Helper()
+	s, err := nlLookup(true, key, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// nlMsgVar is nlMsg for tables declared outside a test: on a key that nl.toml lacks it
+// panics, which fails the whole test binary.
+func nlMsgVar(key string, args ...any) string {
+	s, err := nlLookup(true, key, args...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// nlLookup returns the Dutch text of key with args, HTML-escaped as a page's html/template
+// escapes running text if escape is set.
+func nlLookup(escape bool, key string, args ...any) (string, error) {
+	c, err := nlCatalog()
+	if err != nil {
+		return "", err
+	}
+	tr := c.Translator(locale.Dutch)
+	if !tr.Has(key) {
+		return "", fmt.Errorf("message key %q is not in nl.toml", key)
+	}
+	s := tr.T(key, args...)
+	if !escape {
+		return s, nil
+	}
+	var b strings.Builder
+	if err := nlEscape.Execute(&b, s); err != nil {
+		return "", err
+	}
+	return b.String(), nil
 }

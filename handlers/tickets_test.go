@@ -260,7 +260,7 @@ func TestTicketRefused(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 		t.Errorf("Content-Type got %q, want an HTML page", ct)
 	}
-	wantContains(t, "cancelled ticket page", body, "Geen ticket")
+	wantContains(t, "cancelled ticket page", body, nlMsg(t, "error.ticket_cancelled.title"))
 
 	current := apiRegistration(t, ts, a.ID, a.ManageToken).TicketVersion
 	if current != 2 {

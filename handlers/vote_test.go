@@ -26,18 +26,11 @@ var votingNow = testNow.Add(24 * time.Hour)
 // so a test starts from a call without voting.
 func clearDemoVoting(t *testing.T, ts *testServer) {
 	t.Helper()
-	db := ts.Store.DB()
-	for _, step := range []error{
-		db.Where("1 = 1").Delete(&models.Vote{}).Error,
-		db.Where("1 = 1").Delete(&models.VoterToken{}).Error,
-		db.Where("1 = 1").Delete(&models.Voter{}).Error,
-		db.Where("kind = ?", models.MailBallot).Delete(&models.OutboxMessage{}).Error,
-		db.Model(&models.Event{}).Where("1 = 1").Update("voting_enabled", false).Error,
-	} {
-		if step != nil {
-			t.Fatal(step)
-		}
-	}
+	modelstest.Delete(t, ts.Store, &models.Vote{}, modelstest.All)
+	modelstest.Delete(t, ts.Store, &models.VoterToken{}, modelstest.All)
+	modelstest.Delete(t, ts.Store, &models.Voter{}, modelstest.All)
+	modelstest.Delete(t, ts.Store, &models.OutboxMessage{}, modelstest.Where("kind = ?", models.MailBallot))
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.All, map[string]any{"voting_enabled": false})
 }
 
 func enableVoting(t *testing.T, ts *testServer, limit int, domains string, countsPublic bool) models.Event {
@@ -45,12 +38,9 @@ func enableVoting(t *testing.T, ts *testServer, limit int, domains string, count
 	clearDemoVoting(t, ts)
 	ts.Store.SetClock(func() time.Time { return votingNow })
 	e := testEvent(t, ts)
-	err := ts.Store.DB().Model(&models.Event{}).Where("id = ?", e.ID).Updates(map[string]any{
+	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.Where("id = ?", e.ID), map[string]any{
 		"voting_enabled": true, "voting_opens_at": votingNow.Add(-24 * time.Hour), "voting_closes_at": votingNow.Add(24 * time.Hour),
-		"votes_per_voter": limit, "voting_domains": domains, "voting_counts_public": countsPublic}).Error
-	if err != nil {
-		t.Fatal(err)
-	}
+		"votes_per_voter": limit, "voting_domains": domains, "voting_counts_public": countsPublic})
 	return testEvent(t, ts)
 }
 
@@ -60,7 +50,7 @@ var ballotPath = regexp.MustCompile(`/stemmen/stembiljet/[A-Za-z0-9_-]{43}`)
 func ballotLink(t *testing.T, ts *testServer, recipient string) string {
 	t.Helper()
 	var msg models.OutboxMessage
-	if err := ts.Store.DB().Where("kind = ? AND recipient = ?", models.MailBallot, recipient).Order("id DESC").First(&msg).Error; err != nil {
+	if err := modelstest.First(ts.Store, &msg, modelstest.Where("kind = ? AND recipient = ?", models.MailBallot, recipient).OrderBy("id DESC")); err != nil {
 		t.Fatalf("no ballot mail to %s in the outbox: %v", recipient, err)
 	}
 	m, err := (&mail.Composer{Store: ts.Store, BaseURL: ts.URL}).Compose(modelstest.Ctx(), msg)
@@ -176,11 +166,11 @@ func TestVotingPageShowsProposalsSafely(t *testing.T) {
 
 	// Only proposals open for voting are listed; the demo's withdrawn ones are not.
 	var withdrawn []models.Proposal
-	ts.Store.DB().Where("event_id = ? AND status = ?", e.ID, models.ProposalWithdrawn).Find(&withdrawn)
+	modelstest.Find(t, ts.Store, &withdrawn, modelstest.Where("event_id = ? AND status = ?", e.ID, models.ProposalWithdrawn))
 	if len(withdrawn) == 0 {
 		t.Fatal("the demo has no withdrawn proposals")
 	}
-	ts.Store.DB().Model(&models.Proposal{}).Where("id = ?", prop.ID).Update("status", models.ProposalDeclined)
+	modelstest.Set(t, ts.Store, &models.Proposal{}, prop.ID, "status", models.ProposalDeclined)
 	_, body := ts.get(t, "/stemmen")
 	for _, p := range withdrawn {
 		if strings.Contains(body, p.Title) {
@@ -205,7 +195,7 @@ func TestRequestBallot(t *testing.T) {
 
 	// Bad input is refused with the address kept, and queues nothing.
 	for _, tc := range []struct{ email, want string }{
-		{"", "Vul dit veld in."},
+		{"", nlMsg(t, "form.required")},
 		{"geen-adres", "Vul een geldig e-mailadres in"},
 		{"mallory@evilrijksoverheid.nl", "Stemmen kan alleen met een adres van: rijksoverheid.nl."},
 		{"anna@example.nl", "Met dit e-mailadres kun je niet stemmen."},
@@ -236,7 +226,9 @@ func TestRequestBallot(t *testing.T) {
 		t.Errorf("%d ballot mails and %d voters, want 3 and 2", n, v)
 	}
 	var voter models.Voter
-	ts.Store.DB().First(&voter)
+	if err := modelstest.First(ts.Store, &voter, modelstest.All); err != nil {
+		t.Fatal(err)
+	}
 	if strings.Contains(voter.EmailHash, "anna") || strings.Contains(voter.EmailHash, "@") {
 		t.Errorf("the voter row holds %q, want only a hash", voter.EmailHash)
 	}
@@ -311,7 +303,9 @@ func TestBallot(t *testing.T) {
 	}
 	// None, a tampered value, a proposal that cannot be voted for: 422.
 	var withdrawn models.Proposal
-	ts.Store.DB().Where("event_id = ? AND status = ?", e.ID, models.ProposalWithdrawn).First(&withdrawn)
+	if err := modelstest.First(ts.Store, &withdrawn, modelstest.Where("event_id = ? AND status = ?", e.ID, models.ProposalWithdrawn)); err != nil {
+		t.Fatal(err)
+	}
 	for name, form := range map[string]url.Values{"none": {}, "tampered": {"votes": {"abc"}}, "withdrawn": idValues(withdrawn.ID)} {
 		resp, body = ts.postForm(t, link, form)
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
@@ -376,12 +370,12 @@ func TestBallot(t *testing.T) {
 		t.Errorf("after closing %d votes, want 2", n)
 	}
 	_, body = ts.get(t, "/stemmen")
-	wantContains(t, "closed voting page", body, "Het stemmen is gesloten.", "Hieronder zie je hoeveel stemmen", "<strong>1 stem</strong>", "<strong>0 stemmen</strong>")
+	wantContains(t, "closed voting page", body, nlMsg(t, "vote.has_closed"), "Hieronder zie je hoeveel stemmen", "<strong>1 stem</strong>", "<strong>0 stemmen</strong>")
 	if strings.Contains(body, `name="email"`) {
 		t.Error("after closing /stemmen still asks for an address")
 	}
 	// Without the organiser's choice, no counts.
-	ts.Store.DB().Model(&models.Event{}).Where("id = ?", e.ID).Update("voting_counts_public", false)
+	modelstest.Set(t, ts.Store, &models.Event{}, e.ID, "voting_counts_public", false)
 	_, body = ts.get(t, "/stemmen")
 	if strings.Contains(body, "1 stem<") {
 		t.Error("counts are shown although the organisers chose not to")
@@ -390,7 +384,7 @@ func TestBallot(t *testing.T) {
 	ts.Store.SetClock(func() time.Time { return votingNow.Add(-48 * time.Hour) })
 	resp, body = ts.get(t, later)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "before opening", body, "Het stemmen is nog niet begonnen.")
+	wantContains(t, "before opening", body, nlMsg(t, "vote.not_yet_open"))
 }
 
 func TestEventFormSetsVoting(t *testing.T) {

@@ -25,7 +25,6 @@ func TestWalkInAPI(t *testing.T) {
 	t.Parallel()
 	f := newDoorFixture(t, newDemoStore(t))
 	ts := f.ts
-	db := ts.Store.DB()
 
 	resp, b := walkInCall(t, ts, "/api/v1/walkins", f.tokens["Ingang Oost"], map[string]any{"name": "Jan Binnen", "organisation": "Gemeente Kampen"})
 	wantAPIStatus(t, resp, b, http.StatusCreated)
@@ -36,7 +35,7 @@ func TestWalkInAPI(t *testing.T) {
 		t.Errorf("walk-in answer %+v", got)
 	}
 	var ci models.CheckIn
-	if err := db.First(&ci, got.CheckIn.ID).Error; err != nil || ci.RegistrationID != got.Registration.ID || ci.VenueID != f.zwolle.ID || ci.DeviceTokenID == nil {
+	if err := modelstest.First(ts.Store, &ci, modelstest.Where("id = ?", got.CheckIn.ID)); err != nil || ci.RegistrationID != got.Registration.ID || ci.VenueID != f.zwolle.ID || ci.DeviceTokenID == nil {
 		t.Errorf("stored check-in %+v (%v)", ci, err)
 	}
 	trail, err := ts.Store.AuditTrail(modelstest.Ctx(), models.SubjectRegistration, got.Registration.ID)
@@ -90,16 +89,12 @@ func TestWalkInAPI(t *testing.T) {
 	})
 
 	t.Run("venue full", func(t *testing.T) {
-		if err := db.Model(&models.Venue{}).Where("id = ?", f.zwolle.ID).Update("capacity", gorm.Expr("registered")).Error; err != nil {
-			t.Fatal(err)
-		}
-		var before int64
-		db.Model(&models.Registration{}).Count(&before)
+		modelstest.Set(t, ts.Store, &models.Venue{}, f.zwolle.ID, "capacity", gorm.Expr("registered"))
+		before := modelstest.Count(t, ts.Store, &models.Registration{}, modelstest.All)
 		resp, b := walkInCall(t, ts, "/api/v1/walkins", f.tokens["Ingang Oost"], map[string]any{"name": "Te Laat", "organisation": "X", "email": "telaat@example.nl"})
 		wantAPIStatus(t, resp, b, http.StatusConflict)
 		wantAPIError(t, b, "venue_full", "")
-		var after int64
-		db.Model(&models.Registration{}).Count(&after)
+		after := modelstest.Count(t, ts.Store, &models.Registration{}, modelstest.All)
 		if after != before {
 			t.Errorf("a refused walk-in wrote %d registrations", after-before)
 		}
@@ -216,19 +211,16 @@ func TestWalkInForm(t *testing.T) {
 		t.Error("the walk-in's name is not escaped")
 	}
 	var r models.Registration
-	if err := ts.Store.DB().Where("name = ?", "Zoë <b>Binnen</b>").Take(&r).Error; err != nil {
+	if err := modelstest.First(ts.Store, &r, modelstest.Where("name = ?", "Zoë <b>Binnen</b>")); err != nil {
 		t.Fatal(err)
 	}
-	var n int64
-	ts.Store.DB().Model(&models.CheckIn{}).Where("registration_id = ? AND undone_at IS NULL", r.ID).Count(&n)
+	n := modelstest.Count(t, ts.Store, &models.CheckIn{}, modelstest.Where("registration_id = ? AND undone_at IS NULL", r.ID))
 	if n != 1 || r.VenueID != zwolle.ID {
 		t.Errorf("walk-in by form: %d check-ins at venue %d, want 1 at %d", n, r.VenueID, zwolle.ID)
 	}
 
 	// Full: the form again, saying so, and nothing written.
-	if err := ts.Store.DB().Model(&models.Venue{}).Where("id = ?", zwolle.ID).Update("capacity", gorm.Expr("registered")).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, ts.Store, &models.Venue{}, zwolle.ID, "capacity", gorm.Expr("registered"))
 	resp, body = ts.postForm(t, path, url.Values{"name": {"Te Laat"}, "organisation": {"Gemeente Kampen"}})
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantContains(t, "full venue", body, "Er zijn geen plaatsen meer op deze locatie", `value="Te Laat"`)
@@ -249,8 +241,7 @@ func TestWalkInRateLimit(t *testing.T) {
 		wantAPIError(t, b, "too_many_requests", "")
 		wantRetryAfter(t, resp)
 	}
-	var n int64
-	ts.Store.DB().Model(&models.Registration{}).Where("name = ?", "Snelle Loper").Count(&n)
+	n := modelstest.Count(t, ts.Store, &models.Registration{}, modelstest.Where("name = ?", "Snelle Loper"))
 	if n != 2 {
 		t.Errorf("%d walk-ins written, want 2", n)
 	}
