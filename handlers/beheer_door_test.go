@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
