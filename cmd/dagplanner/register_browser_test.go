@@ -31,7 +31,7 @@ func TestRegisterKeyboardOnly(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	catalog, err := locale.Load()
 	if err != nil {
