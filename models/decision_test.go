@@ -89,6 +89,7 @@ func TestRenderDecision(t *testing.T) {
 }
 
 func TestSaveDecisionTemplate(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		bad := models.DecisionTemplateInput{Decision: "accepted", Lang: "en", Subject: "Hi", Body: "No link {{.Nope}}"}
@@ -153,6 +154,7 @@ func draftIDs(o models.DecisionOutbox) []uint {
 }
 
 func TestDecisionDraftsAndSending(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
