@@ -13,6 +13,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,15 +95,38 @@ func FakeCamera(path string) []chromedp.ExecAllocatorOption {
 }
 
 // NewWithOptions is NewWithSize with extra Chromium options, such as those of FakeCamera.
+// Without extra options, in a test binary whose TestMain calls Main, the tab is in the
+// binary's shared browser (see Main); otherwise, and always with extra options, it is the
+// first tab of a browser of its own.
 func NewWithOptions(t testing.TB, width, height int, extra ...chromedp.ExecAllocatorOption) context.Context {
 	t.Helper()
+	if len(extra) == 0 && shared.on.Load() {
+		return newSharedTab(t, width, height)
+	}
 
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("browsertest: Chromium not found at %s (DAGPLANNER_CHROMIUM): %v\n"+
 			"Run the tests with scripts/test, which installs the Debian package chromium.", path, err)
 	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, width, height, extra)...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(func() {
+		cancel()
+		allocCancel() // waits for the browser to exit and its directory to go
+	})
 
+	// Start the browser now, without a timeout (a timeout on the first run
+	// would stop the whole browser when it ends), so that a broken Chromium
+	// fails here with its output, and not in the first check.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
+		t.Fatalf("browsertest: start Chromium %s: %v", path, err)
+	}
+	return ctx
+}
+
+// allocatorOptions are the Chromium options of a browser with a window of width x height.
+func allocatorOptions(path string, width, height int, extra []chromedp.ExecAllocatorOption) []chromedp.ExecAllocatorOption {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path),
 		chromedp.Headless,
@@ -120,21 +145,80 @@ func NewWithOptions(t testing.TB, width, height int, extra ...chromedp.ExecAlloc
 		// user data directory, and removes it (after it kills Chromium's
 		// leftover helper processes) when the browser stops.
 	)
-	opts = append(opts, extra...)
-	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		allocCancel() // waits for the browser to exit and its directory to go
-	})
+	return append(opts, extra...)
+}
 
-	// Start the browser now, without a timeout (a timeout on the first run
-	// would stop the whole browser when it ends), so that a broken Chromium
-	// fails here with its output, and not in the first check.
+// shared is the one browser of a test binary whose TestMain calls Main.
+var shared struct {
+	on     atomic.Bool // Main runs the tests
+	mu     sync.Mutex
+	ctx    context.Context // the browser's first tab, once started
+	cancel func()          // stops the browser
+	err    error           // why it did not start
+}
+
+// Main runs the tests of a package with one Chromium for all of them, and returns the exit
+// code for os.Exit: call it from TestMain. Starting a browser costs more than most pages, so
+// New and NewWithSize then open each tab in a browser context of its own in that browser —
+// its own cookies, storage, cache and permissions, like a private window — instead of
+// starting one. NewWithOptions with extra options still starts its own. The browser stops
+// when the tests end.
+func Main(m *testing.M) int {
+	shared.on.Store(true)
+	defer func() {
+		shared.mu.Lock()
+		defer shared.mu.Unlock()
+		if shared.cancel != nil {
+			shared.cancel()
+		}
+	}()
+	return m.Run()
+}
+
+// newSharedTab opens a tab of width x height in a new browser context of the shared
+// browser, starting the browser first if no test has yet. The tab and its browser context
+// go when the test ends.
+func newSharedTab(t testing.TB, width, height int) context.Context {
+	t.Helper()
+	browser, err := sharedBrowser()
+	if err != nil {
+		t.Fatalf("browsertest: %v", err)
+	}
+	ctx, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	// The first run opens the tab; without a timeout, as for a browser of its own.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height))); err != nil {
-		t.Fatalf("browsertest: start Chromium %s: %v", path, err)
+		t.Fatalf("browsertest: open a tab in the shared Chromium: %v", err)
 	}
 	return ctx
+}
+
+// sharedBrowser returns the first tab of the shared browser, starting it when needed.
+func sharedBrowser() (context.Context, error) {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	if shared.ctx != nil || shared.err != nil {
+		return shared.ctx, shared.err
+	}
+	path := chromiumPath()
+	if _, err := os.Stat(path); err != nil {
+		shared.err = fmt.Errorf("no Chromium at %s (DAGPLANNER_CHROMIUM; scripts/test installs the Debian package chromium): %w", path, err)
+		return nil, shared.err
+	}
+	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, DefaultWidth, DefaultHeight, nil)...)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	if err := chromedp.Do(ctx); err != nil {
+		cancel()
+		allocCancel()
+		shared.err = fmt.Errorf("start Chromium %s: %v", path, err)
+		return nil, shared.err
+	}
+	shared.ctx = ctx
+	shared.cancel = func() {
+		cancel()
+		allocCancel() // waits for the browser to exit and its directory to go
+	}
+	return ctx, nil
 }
 
 // Axe loads url in the tab of ctx, runs axe-core with the WCAG 2.0/2.1 A and AA

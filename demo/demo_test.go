@@ -25,6 +25,7 @@ func TestEventDate(t *testing.T) {
 }
 
 func TestLoadIfEmpty(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := modelstest.Ctx()
 		now, _ := time.Parse(time.DateOnly, "2026-11-22")
@@ -108,6 +109,7 @@ func TestLoadIfEmpty(t *testing.T) {
 }
 
 func TestDemoRegistrations(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := modelstest.Ctx()
 		now, _ := time.Parse(time.DateOnly, "2026-11-22")
@@ -157,6 +159,7 @@ func TestDemoRegistrations(t *testing.T) {
 }
 
 func TestDemoCallForProposals(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := modelstest.Ctx()
 		now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -243,6 +246,7 @@ func TestDemoCallForProposals(t *testing.T) {
 // TestLoadAtScale loads the demo at the largest scale it offers (the load test's 50,000-person
 // rush uses 100): every venue, room and session capacity must pass the store's validation.
 func TestLoadAtScale(t *testing.T) {
+	t.Parallel()
 	if demo.MaxScale() < 100 {
 		t.Fatalf("MaxScale() = %d, want at least 100 (the 50,000-person rush)", demo.MaxScale())
 	}

@@ -215,6 +215,7 @@ func ticketOf(t *testing.T, m received, v tickets.Verifier, slug string) (text s
 }
 
 func TestMailCarriesTicket(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, testMailCarriesTicket)
 }
 

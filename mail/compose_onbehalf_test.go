@@ -11,6 +11,7 @@ import (
 // TestComposeOnBehalf reads the line that says an organiser did it, in both languages, in
 // the e-mails of an organiser's actions, and checks that the attendee's own e-mails lack it.
 func TestComposeOnBehalf(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	c := &Composer{Store: s, BaseURL: "https://dagplanner.example/"}

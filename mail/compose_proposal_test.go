@@ -40,6 +40,7 @@ var (
 )
 
 func TestComposeProposalMails(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,

@@ -12,6 +12,7 @@ import (
 // TestComposeScheduleChange publishes a schedule, moves a booked session to another room,
 // publishes v2, and reads the e-mails an attendee of the moved session and its speaker then get.
 func TestComposeScheduleChange(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	c := &Composer{Store: s, BaseURL: "https://dagplanner.example"}

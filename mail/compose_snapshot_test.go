@@ -14,6 +14,7 @@ import (
 // that follows announces the seat), and one composed after a change shows the programme as
 // registered; the promotion e-mail shows the seat.
 func TestMailsReportTheStateTheyWereQueuedIn(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		c := &Composer{Store: s, BaseURL: "https://dagplanner.example/"}
@@ -57,6 +58,7 @@ var feedPattern = regexp.MustCompile(`https://dagplanner\.example/agenda/([A-Za-
 // TestConfirmationLinksTheCalendarFeed (#12 point 22): the confirmation carries the feed's
 // own read-only address, with help for Outlook, Google and Apple, never the booking token.
 func TestConfirmationLinksTheCalendarFeed(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	c := &Composer{Store: s, BaseURL: "https://dagplanner.example/"}

@@ -114,6 +114,7 @@ func contains(t *testing.T, what, text string, wants ...string) {
 }
 
 func TestCompose(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	c := &Composer{Store: s, BaseURL: "https://dagplanner.example/"}

@@ -31,6 +31,7 @@ func TestBallotTemplateRenders(t *testing.T) {
 var ballotLink = regexp.MustCompile(`https://dagplanner\.example/stemmen/stembiljet/([A-Za-z0-9_-]{43})\n`)
 
 func TestComposeBallotMail(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s) // the clock is at 20 January 2027
 		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,

@@ -29,6 +29,7 @@ func TestDefaultDecisionTemplatesAreValid(t *testing.T) {
 var decisionLinkRE = regexp.MustCompile(`https://dagplanner\.example/voorstel/([A-Za-z0-9_-]{43})/bevestigen\n`)
 
 func TestDecisionMailIsTheReviewedDraft(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,

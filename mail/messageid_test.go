@@ -20,6 +20,7 @@ func messageID(t *testing.T, s *models.Store, id uint) string {
 // the id alone repeats across installations; the installation's random key and the site's
 // host make the Message-ID unique, while one message keeps it on every attempt.
 func TestMessageIDIsGloballyUnique(t *testing.T) {
+	t.Parallel()
 	form := regexp.MustCompile(`^<outbox-1\.[a-z2-7]{16}@dagplanner\.example\.org>$`)
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		// Workers racing on a new database make one key between them.
@@ -59,6 +60,7 @@ func TestMessageIDIsGloballyUnique(t *testing.T) {
 
 // TestMessageIDSurvivesRestart: a resend after a restart carries the same Message-ID.
 func TestMessageIDSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dsn := "file:" + filepath.Join(t.TempDir(), "t.db")
 	open := func() *models.Store {
 		s, err := models.Open(modelstest.Ctx(), dsn)
@@ -78,6 +80,7 @@ func TestMessageIDSurvivesRestart(t *testing.T) {
 }
 
 func TestMessageIDDomain(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	for _, tc := range []struct{ base, want string }{
 		{"https://dagplanner.example.org", "@dagplanner.example.org>"},

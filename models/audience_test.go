@@ -116,6 +116,7 @@ func addresses(t *testing.T, s *models.Store, a models.Audience) []string {
 // hand-built population: the count (one SQL query), the people a message would reach and
 // the list's page all select the same people.
 func TestAudienceGroupsAndFilters(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		p := newPopulation(t, s)
 		f := p.f
@@ -248,6 +249,7 @@ func TestAudienceRefusesFiltersOfAnotherGroup(t *testing.T) {
 // population's people caused is claimed, then sent, left waiting or failed per person; the
 // filter selects the people with an unsent one (or a failed one), per group.
 func TestAudienceMailState(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		p := newPopulation(t, s)
 		msgs := must(s.ClaimOutbox(ctx, 1000, time.Minute))

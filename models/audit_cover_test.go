@@ -84,6 +84,7 @@ func sameJSON(t *testing.T, got any, want map[string]any) bool {
 // an actor in the context is refused as a whole: the entry is written in the same transaction
 // as the change, so the change is rolled back with it.
 func TestEveryOrganiserActionIsAudited(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)

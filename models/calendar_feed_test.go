@@ -13,6 +13,7 @@ import (
 // TestCalendarFeedTokenIsItsOwn (#12 point 22): a registration's feed token is made once,
 // kept, differs from the personal link and between registrations, and finds only its feed.
 func TestCalendarFeedTokenIsItsOwn(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		a := must(s.Register(ctx, attendee(1)))

@@ -13,6 +13,7 @@ import (
 // proposal and putting them back, again and again, queues no more than one invitation a day
 // for them, and the one that waits leads to the co-speaker as they now are.
 func TestCoSpeakerReinvitedAtMostOnceADay(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)

@@ -22,6 +22,7 @@ func setStatus(t *testing.T, s *models.Store, id uint, status string) {
 const goodAccepted = "Hallo {{.Name}},\r\n\r\n\"{{.Title}}\" staat op {{.Event}} ({{.Date}}).\r\n{{if .ConfirmLink}}Bevestig: {{.ConfirmLink}}{{end}}\r\nAfzeggen: {{.DeclineLink}}\r\n{{/* commentaar */}}Je pagina: {{.EditLink}}\r\n"
 
 func TestSaveDecisionTemplate(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		bad := models.DecisionTemplateInput{Decision: "accepted", Lang: "en", Subject: "Hi", Body: "No link {{.Nope}}"}
@@ -86,6 +87,7 @@ func draftIDs(o models.DecisionOutbox) []uint {
 }
 
 func TestDecisionDraftsAndSending(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)

@@ -11,6 +11,7 @@ import (
 // TestEventContactAddress stores the organisers' contact address trimmed, changes and clears
 // it, and refuses one that is not a plain address without changing the event.
 func TestEventContactAddress(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		in := models.EventInput{Name: "Dag van de Test", Date: "2027-02-03", ContactEmail: " organisatie@gemeente.example "}
 		e := must(s.CreateEvent(ctx, in))

@@ -114,6 +114,7 @@ func TestNamesRefuseInvisibleChars(t *testing.T) {
 
 // TestRegisterRefusesBidiOverride checks that the store writes nothing for such a name.
 func TestRegisterRefusesBidiOverride(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		in := attendee(1)

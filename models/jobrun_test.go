@@ -14,6 +14,7 @@ import (
 // Two processes whose job loops race for the same due times: each due time runs once, and
 // the reminder e-mails go out once.
 func TestClaimJobRunOncePerDueTime(t *testing.T) {
+	t.Parallel()
 	modelstest.EachShared(t, func(t *testing.T, a, b *models.Store) {
 		f := newFixture(t, a)
 		const people = 5

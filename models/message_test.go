@@ -72,6 +72,7 @@ func outboxOfMessage(t *testing.T, s *models.Store, id uint) []models.OutboxMess
 // queued once (however often sending is asked for, by two processes at once), at a steady
 // pace, and the audit trail names who sent it.
 func TestSendMessageOncePerPerson(t *testing.T) {
+	t.Parallel()
 	modelstest.EachShared(t, func(t *testing.T, s, other *models.Store) {
 		p := newPopulation(t, s)
 		now := s.Now()
@@ -144,6 +145,7 @@ func TestSendMessageOncePerPerson(t *testing.T) {
 // TestScheduleAndCancelMessage: a planned message is queued by the periodic job once its
 // time has come and not before; cancelling takes back what is still in the outbox.
 func TestScheduleAndCancelMessage(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		p := newPopulation(t, s)
 		clock := s.Now()
@@ -228,6 +230,7 @@ func TestScheduleAndCancelMessage(t *testing.T) {
 // TestMessageKeepsItsAudience: the audience is stored as chosen, an empty list of ids
 // (nobody) included, so the message reaches at sending time whom the organiser chose.
 func TestMessageKeepsItsAudience(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		from := time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)

@@ -12,6 +12,7 @@ import (
 // counting ("Jan van der Berg" under B) and a double name under its first part ("Zoë
 // Ğüneş-van den Bërg" under G), accents folded.
 func TestDoorListByLastName(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		names := []string{"Zoë Ğüneş-van den Bërg", "Jan van der Berg", "Anna Éénhoorn", "Kees de Vries", "Bas Bakker", "Fatima Ganzeboom"}

@@ -43,6 +43,7 @@ func TestClassifyNeeds(t *testing.T) {
 }
 
 func TestVenueNeeds(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		talk := session(t, s, f, "Toegankelijk ontwerpen", f.big, f.s1, 1, 0)

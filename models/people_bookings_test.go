@@ -10,6 +10,7 @@ import (
 // The exports read people's bookings in batches: each with its session, time, room and the
 // same place in line as the person's own page shows.
 func TestBookingsOfPeople(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		full := session(t, s, f, "Eén plek", f.small, f.s1, 1, 1)

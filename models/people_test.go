@@ -38,6 +38,7 @@ func sameIDs(t *testing.T, what string, got []uint, want ...uint) {
 // The audience selects people the same way for the list, its exports and the API: by
 // search (accents and case ignored), venue, session, status, date and needs.
 func TestAudienceSelectsPeople(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		full := session(t, s, f, "Eén plek", f.small, f.s1, 1, 1)

@@ -11,6 +11,7 @@ import (
 )
 
 func TestConfirmProposalMakesOneSession(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -75,6 +76,7 @@ func TestConfirmProposalMakesOneSession(t *testing.T) {
 }
 
 func TestDeclineProposal(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -115,6 +117,7 @@ func TestDeclineProposal(t *testing.T) {
 // declined, neither they nor a co-speaker can change or withdraw the proposal, even while the
 // call is open, and nothing changes.
 func TestAnsweredProposalIsSettled(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -149,6 +152,7 @@ func TestAnsweredProposalIsSettled(t *testing.T) {
 // they change the proposal (the call still open) it is undecided again, and cannot be
 // confirmed on the strength of the old decision.
 func TestChangedProposalIsUndecided(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -172,6 +176,7 @@ func TestChangedProposalIsUndecided(t *testing.T) {
 // TestTrackChangesReachTheSession: a confirmed proposal's session follows its track when the
 // organisers rename it, delete it, or put the proposal in another.
 func TestTrackChangesReachTheSession(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -210,6 +215,7 @@ func TestTrackChangesReachTheSession(t *testing.T) {
 // TestSpeakersAreMatchedExactly: a form line "Anna" without an organisation is not the
 // proposal speaker Anna of Logius; a speaker is found again by their e-mail address.
 func TestSpeakersAreMatchedExactly(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)

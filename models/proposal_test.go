@@ -47,6 +47,7 @@ func proposalMails(t *testing.T, s *models.Store, id uint) []string {
 }
 
 func TestSubmitProposal(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		openCall(t, s, f)
@@ -120,6 +121,7 @@ func must2[A, B any](a A, b B, err error) (A, B) {
 }
 
 func TestSubmitProposalRefuses(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		// Not open yet: the fixture has no call at all.
@@ -173,6 +175,7 @@ func TestSubmitProposalRefuses(t *testing.T) {
 }
 
 func TestUpdateAndWithdrawProposal(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		deadline := openCall(t, s, f)
@@ -301,6 +304,7 @@ func TestProposalNeedsFitTheirColumn(t *testing.T) {
 // availability holds no two slots that follow each other without a break (the planner's rule,
 // models.RunsOn) is refused when it is submitted or changed, with the reason on availability.
 func TestTwoSlotProposalNeedsTwoSlotsInARow(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s) // s1 10:00–11:00, s2 11:15–12:15, s3 13:15–14:15 (after lunch)
 		openCall(t, s, f)

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCountAttemptWindows(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		now := time.Date(2027, 2, 3, 9, 10, 0, 0, time.UTC)
 		s.SetClock(func() time.Time { return now })

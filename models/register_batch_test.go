@@ -13,6 +13,7 @@ import (
 // them failing — the same address twice — must cost only that one: every other registration
 // is stored once, with the seats, places in line and counters it was told about.
 func TestRushWithADuplicateLosesNothing(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		few := session(t, s, f, "Vijf plaatsen", f.small, f.s1, 1, 5)

@@ -24,6 +24,7 @@ func importProblems(res models.ImportResult) []string {
 // with one audit entry per person and nothing duplicated; a dry run says the same and writes
 // nothing.
 func TestImportRegistrations(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		known := must(s.Register(ctx, models.RegistrationInput{Name: "Jan de Vries", Email: "jan@example.nl", Organisation: "Provincie",
@@ -93,6 +94,7 @@ func TestImportRegistrations(t *testing.T) {
 
 // Any problem in any row writes nothing: the problems come per row and field.
 func TestImportRegistrationsRefused(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.Register(ctx, models.RegistrationInput{Name: "Elders", Email: "elders@example.nl", Organisation: "Rijk", Venue: "rotterdam", Consent: true}))
@@ -120,6 +122,7 @@ func TestImportRegistrationsRefused(t *testing.T) {
 // The venue's capacity holds: not enough places for everyone new is a problem, and nothing
 // is written.
 func TestImportRegistrationsCapacity(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		v := must(s.Venue(ctx, f.venue.ID))
@@ -150,6 +153,7 @@ func TestImportRegistrationsCapacity(t *testing.T) {
 
 // A checked upload waits for its organiser only, and imports once.
 func TestImportSaved(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		rows := []models.ImportRow{{Row: 2, Name: "Zoë", Email: "zoe@example.nl", Organisation: "Rijk", Dietary: "halal"}}

@@ -38,6 +38,7 @@ func confirmedSeats(t *testing.T, s *models.Store, sessionID uint) int {
 }
 
 func TestOrganiserCancelPromotesNextInLineOnce(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		one := session(t, s, f, "Eén plaats", f.small, f.s1, 1, 1)
@@ -82,6 +83,7 @@ func TestOrganiserCancelPromotesNextInLineOnce(t *testing.T) {
 }
 
 func TestRegisterForHonoursCapacityUnlessChosen(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		one := session(t, s, f, "Eén plaats", f.small, f.s1, 1, 1)
@@ -136,6 +138,7 @@ func TestRegisterForHonoursCapacityUnlessChosen(t *testing.T) {
 }
 
 func TestUpdateDetailsAuditsFieldNamesOnly(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		se := session(t, s, f, "Sessie", f.big, f.s1, 1, 0)
@@ -197,6 +200,7 @@ func TestUpdateDetailsAuditsFieldNamesOnly(t *testing.T) {
 }
 
 func TestWaitlistPromoteAndReorder(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		one := session(t, s, f, "Eén plaats", f.small, f.s1, 1, 1)
@@ -267,6 +271,7 @@ func TestWaitlistPromoteAndReorder(t *testing.T) {
 }
 
 func TestChangeSessionsForIgnoresTheWindow(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		x := session(t, s, f, "X", f.big, f.s1, 1, 0)

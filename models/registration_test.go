@@ -48,6 +48,7 @@ func outboxKinds(t *testing.T, s *models.Store, regID uint) []string {
 }
 
 func TestConcurrentRegistrationsNeverOverbook(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		last := session(t, s, f, "De laatste plaatsen", f.big, f.s1, 1, 5)
@@ -108,6 +109,7 @@ func TestConcurrentRegistrationsNeverOverbook(t *testing.T) {
 }
 
 func TestVenueCapacityUnderConcurrency(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.UpdateVenue(ctx, f.venue.ID, models.VenueInput{Slug: "zwolle", Name: "Provinciehuis", City: "Zwolle", Address: "Luttenbergstraat 2", Capacity: 3}))
@@ -142,6 +144,7 @@ func TestVenueCapacityUnderConcurrency(t *testing.T) {
 }
 
 func TestDuplicateEmailAndReRegistration(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		first := must(s.Register(ctx, attendee(1)))
@@ -160,6 +163,7 @@ func TestDuplicateEmailAndReRegistration(t *testing.T) {
 }
 
 func TestChoiceValidation(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		a := session(t, s, f, "A", f.big, f.s1, 1, 0)
@@ -206,6 +210,7 @@ func TestChoiceValidation(t *testing.T) {
 }
 
 func TestCancelPromotesAndCascades(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		x := session(t, s, f, "X", f.big, f.s1, 1, 1)   // one seat
@@ -265,6 +270,7 @@ func TestCancelPromotesAndCascades(t *testing.T) {
 }
 
 func TestChangeSessionsKeepsPlaceAndFreesSeat(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		full := session(t, s, f, "Vol", f.big, f.s1, 1, 1)
@@ -296,6 +302,7 @@ func TestChangeSessionsKeepsPlaceAndFreesSeat(t *testing.T) {
 }
 
 func TestRegistrationWindow(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		open := session(t, s, f, "Open", f.big, f.s1, 1, 0)
@@ -328,6 +335,7 @@ func TestRegistrationWindow(t *testing.T) {
 }
 
 func TestTokensAreStoredHashed(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		in := attendee(1)
@@ -361,6 +369,7 @@ func TestTokensAreStoredHashed(t *testing.T) {
 }
 
 func TestRemindersAndRelease(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		seat := session(t, s, f, "Populair", f.big, f.s1, 1, 1)
@@ -413,6 +422,7 @@ func TestRemindersAndRelease(t *testing.T) {
 }
 
 func TestOutboxClaimsAreExclusive(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newFixture(t, s)
 		for i := range 30 {
@@ -457,6 +467,7 @@ func TestOutboxClaimsAreExclusive(t *testing.T) {
 // TestTwoProcessesOnOnePostgres runs two stores — two connection pools, as two Dagplanner
 // processes have — against one PostgreSQL database, racing for the last seats.
 func TestTwoProcessesOnOnePostgres(t *testing.T) {
+	t.Parallel()
 	dsn := modelstest.PostgresDSN(t)
 	a, err := models.Open(ctx, dsn)
 	if err != nil {
@@ -505,6 +516,7 @@ func TestTwoProcessesOnOnePostgres(t *testing.T) {
 }
 
 func TestAttendeesSinceLastBadgePrint(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		t0 := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)

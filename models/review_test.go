@@ -99,6 +99,7 @@ func TestSummarize(t *testing.T) {
 }
 
 func TestSaveReview(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newReviewFixture(t, s)
 		p := f.props[0]
@@ -237,6 +238,7 @@ func TestSortReviewRows(t *testing.T) {
 }
 
 func TestDecideProposal(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newReviewFixture(t, s)
 		p := f.props[0]
@@ -280,6 +282,7 @@ func TestDecideProposal(t *testing.T) {
 }
 
 func TestTracks(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newReviewFixture(t, s)
 		data := must(s.CreateTrack(ctx, f.event.ID, models.TrackInput{Name: "  Data & <i>AI</i> "}))

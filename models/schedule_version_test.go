@@ -20,6 +20,7 @@ func changeKinds(cs []models.ScheduleChange) []string {
 }
 
 func TestPublishScheduleVersionsAndChanges(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		a := session(t, s, f, "Open data", f.big, f.s1, 1, 0)
@@ -125,6 +126,7 @@ func TestPublishScheduleVersionsAndChanges(t *testing.T) {
 }
 
 func TestPublishScheduleConcurrently(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		session(t, s, f, "Open data", f.big, f.s1, 1, 0)

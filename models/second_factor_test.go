@@ -42,6 +42,7 @@ func newEnrolment(t *testing.T, s *models.Store, email, role string) (models.Use
 }
 
 func TestTOTPCodesMatchRFC6238AndOathtool(t *testing.T) {
+	t.Parallel()
 	// RFC 6238 appendix B's SHA-1 vectors are eight digits of the key "12345678901234567890";
 	// the six-digit codes are their last six digits.
 	const rfcSecret = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -71,6 +72,7 @@ func TestTOTPCodesMatchRFC6238AndOathtool(t *testing.T) {
 }
 
 func TestTOTPEnrolVerifyAndReplay(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		now := time.Date(2026, 12, 7, 9, 0, 10, 0, time.UTC)
 		s.SetClock(func() time.Time { return now })
@@ -152,6 +154,7 @@ func atoi(s string) (int, error) {
 }
 
 func TestSecretsAndRecoveryCodesAreNotStoredInTheClear(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		actx := models.WithActor(ctx, cliActor)
 		u, key := newEnrolment(t, s, "bert@example.nl", models.RoleAdmin)
@@ -197,6 +200,7 @@ func TestSecretsAndRecoveryCodesAreNotStoredInTheClear(t *testing.T) {
 }
 
 func TestRecoveryCodesAreSingleUse(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		actx := models.WithActor(ctx, cliActor)
 		u, key := newEnrolment(t, s, "carla@example.nl", models.RoleOrganiser)
@@ -234,6 +238,7 @@ func TestRecoveryCodesAreSingleUse(t *testing.T) {
 }
 
 func TestSecondFactorPolicyAndReset(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		actx := models.WithActor(ctx, cliActor)
 		policy := must(s.SecondFactorPolicy(ctx))

@@ -44,6 +44,7 @@ func fmtPlace(venue, room uint, slots []uint, limit int) string {
 // message, as the board and the planner do; another room at the same time that seats
 // everyone is fine.
 func TestBookedSessionKeepsPlaceOnEveryPath(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		x := session(t, s, f, "Geboekt", f.small, f.s1, 1, 0)
@@ -99,6 +100,7 @@ func TestBookedSessionKeepsPlaceOnEveryPath(t *testing.T) {
 // TestCapacityNeverBelowSeated: a session limit, a room's capacity and a venue's capacity
 // cannot go below the people who hold a seat, and the refusal says how many that are.
 func TestCapacityNeverBelowSeated(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		x := session(t, s, f, "Vol", f.small, f.s1, 1, 10)

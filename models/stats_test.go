@@ -13,6 +13,7 @@ import (
 // committed, a failed one not at all, and a write that a group commit runs again (because
 // another write in its batch failed) counts once.
 func TestCountsFollowCommits(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		var mu sync.Mutex
 		batched := 0
@@ -91,6 +92,7 @@ func TestCountsFollowCommits(t *testing.T) {
 
 // TestOutboxBacklog checks the outbox's depth and oldest message as /metrics reads them.
 func TestOutboxBacklog(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		if n, oldest, err := s.OutboxBacklog(ctx); err != nil || n != 0 || !oldest.IsZero() {
 			t.Fatalf("OutboxBacklog() on an empty outbox = %d, %v, %v; want 0, the zero time, nil", n, oldest, err)

@@ -77,6 +77,7 @@ func wantProblem(t *testing.T, err error, field, key string) {
 }
 
 func TestOpenIsIdempotent(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		// Migrating an up-to-date database again must change nothing and lose nothing.
@@ -111,6 +112,7 @@ func TestReopenKeepsData(t *testing.T) {
 }
 
 func TestVenueValidation(t *testing.T) {
+	t.Parallel()
 	valid := models.VenueInput{Slug: "utrecht", Name: "Stadskantoor", City: "Utrecht", Address: "Stadsplateau 1", Capacity: 100}
 	cases := []struct {
 		name        string
@@ -151,6 +153,7 @@ func TestVenueValidation(t *testing.T) {
 }
 
 func TestRoomValidation(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -181,6 +184,7 @@ func TestRoomValidation(t *testing.T) {
 }
 
 func TestSlotValidation(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		cases := []struct {
@@ -218,6 +222,7 @@ func TestSlotValidation(t *testing.T) {
 }
 
 func TestSessionPlacement(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		training := must(s.CreateSession(ctx, f.event.ID, models.SessionInput{
@@ -293,6 +298,7 @@ func TestSessionPlacement(t *testing.T) {
 }
 
 func TestUsers(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		u := must(s.CreateUser(ctx, models.UserInput{Email: " Anna@Example.NL ", Password: "correct horse battery", Role: models.RoleOrganiser}))
@@ -335,6 +341,7 @@ func TestUsers(t *testing.T) {
 }
 
 func TestEventKeyIsCreatedOnceAndKept(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		var wg sync.WaitGroup
@@ -365,6 +372,7 @@ func TestEventKeyIsCreatedOnceAndKept(t *testing.T) {
 // TestReadsSeeEveryCommit writes well past the point where the store starts checkpointing the
 // WAL, reading each write back at once on the reading connections.
 func TestReadsSeeEveryCommit(t *testing.T) {
+	t.Parallel()
 	s := modelstest.SQLite(t)
 	f := newFixture(t, s)
 	for i := range 100 {

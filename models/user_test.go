@@ -9,6 +9,7 @@ import (
 )
 
 func TestSetPassword(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		ctx := models.WithActor(ctx, models.Actor{Kind: models.ActorCLI}) // as the command line does
 		must(s.CreateUser(ctx, models.UserInput{Email: "anna@example.nl", Password: "het oude wachtwoord", Role: models.RoleAdmin}))

@@ -12,6 +12,7 @@ import (
 // TestVenueRenameKeepsItsNames: a venue's ticket key never changes; its old slugs keep
 // pointing at it, no other venue may take them, and it may take one back.
 func TestVenueRenameKeepsItsNames(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		in := models.VenueInput{Slug: "zwolle-centrum", Name: f.venue.Name, City: f.venue.City, Address: f.venue.Address, Capacity: f.venue.Capacity}

@@ -14,6 +14,7 @@ import (
 // closes, and no longer; their address is kept apart from their ballot and forgotten when
 // voting closes.
 func TestVoteContacts(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		p := newPopulation(t, s) // voting open until 2027-01-20 17:00; two voters without contact
 		voters := models.Audience{Kind: models.AudienceVoters}

@@ -119,6 +119,7 @@ func TestAllowsVoter(t *testing.T) {
 }
 
 func TestVoting(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newVotingFixture(t, s)
 		open, accepted, rejected, withdrawn := f.proposals[0].ID, f.proposals[1].ID, f.proposals[2].ID, f.proposals[3].ID
@@ -230,6 +231,7 @@ func TestVoting(t *testing.T) {
 func err2[T any](_ T, err error) error { return err }
 
 func TestVotingOffRefusesBallots(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		if err := s.RequestBallot(ctx, "anna@example.nl", "en"); !errors.Is(err, models.ErrVotingClosed) {
@@ -247,6 +249,7 @@ func TestVotingOffRefusesBallots(t *testing.T) {
 // TestConcurrentBallotsCountOnce submits one voter's set ten times at once: exactly one is
 // stored.
 func TestConcurrentBallotsCountOnce(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newVotingFixture(t, s)
 		_, token := ballot(t, s, "snel@rijksoverheid.nl")
@@ -275,6 +278,7 @@ func TestConcurrentBallotsCountOnce(t *testing.T) {
 // outbox row no longer ties the address to the voter, so votes stay pseudonymous; other
 // e-mails keep their recipient.
 func TestSentBallotForgetsItsAddress(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		newVotingFixture(t, s)
 		voter, _ := ballot(t, s, "anna@rijksoverheid.nl")

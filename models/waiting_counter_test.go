@@ -39,6 +39,7 @@ func answeredPosition(res models.RegistrationResult, sessionID uint) int {
 // booking goes through and checks after each that the stored count equals the bookings, and
 // that the place in line a registration is answered with is the place it really has.
 func TestWaitingCounterFollowsEveryChange(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		one := session(t, s, f, "Eén plaats", f.small, f.s1, 1, 1)

@@ -18,6 +18,7 @@ func walkIn(f fixture, n int, email string) models.WalkInInput {
 }
 
 func TestWalkInRegistersAndChecksIn(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		before := count(t, s, &models.OutboxMessage{})
@@ -80,6 +81,7 @@ func TestWalkInRegistersAndChecksIn(t *testing.T) {
 }
 
 func TestWalkInValidation(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		for _, c := range []struct {
@@ -110,6 +112,7 @@ func TestWalkInValidation(t *testing.T) {
 }
 
 func TestConcurrentWalkInsNeverOverbook(t *testing.T) {
+	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		must(s.UpdateVenue(ctx, f.venue.ID, models.VenueInput{Slug: "zwolle", Name: "Provinciehuis", City: "Zwolle", Address: "Luttenbergstraat 2", Capacity: 5}))

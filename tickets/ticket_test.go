@@ -135,7 +135,7 @@ func TestTicketConcurrent(t *testing.T) {
 				t.Error(err)
 				return
 			}
-			texts[i] = string(buf.Bytes())
+			texts[i] = buf.String()
 		}()
 	}
 	wg.Wait()

@@ -71,7 +71,7 @@ func tryRegister(base, email string) error {
 
 func TestBackupSQLiteWhileWriting(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "live.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false", "--registration-burst", "1000")
 
 	// Registrations keep coming while the backup runs.

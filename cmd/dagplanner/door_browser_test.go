@@ -31,7 +31,7 @@ func TestDoorCamera(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	who := registerAttendee(t, srv.URL, "zwolle", "Camila Camera")
@@ -96,7 +96,7 @@ func TestDoorKeyboardWedge(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	session := firstOpenSession(t, srv.URL, "zwolle")
@@ -205,7 +205,7 @@ func TestDoorOffline(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	olga := registerAttendee(t, srv.URL, "zwolle", "Olga Offline")
@@ -315,7 +315,7 @@ func TestDoorAccessibility(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	words := map[string]struct{ welcome, already, invalid string }{
@@ -626,7 +626,7 @@ func TestDoorSignedIn(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	ida := registerAttendee(t, srv.URL, "zwolle", "Ida Ingelogd")

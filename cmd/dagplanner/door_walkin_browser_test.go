@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -24,7 +23,7 @@ func TestDoorWalkIn(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo")
 	token := newDoorToken(t, db, "zwolle")
 	ctx := browsertest.New(t)

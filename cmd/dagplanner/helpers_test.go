@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -91,6 +90,11 @@ func startServerStrictEnv(t *testing.T, env map[string]string, args ...string) *
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &testServer{Out: &syncBuffer{}, cancel: cancel, done: make(chan error, 1)}
+	if i := slices.Index(args, "--db"); i >= 0 && i+1 < len(args) && slices.Contains(args, "--demo") {
+		if out, ok := demoOutputs.Load(args[i+1]); ok {
+			s.Out.Write([]byte(out.(string))) // a copy of demoDB's: the message loading it printed
+		}
+	}
 	argv := append([]string{"--addr", "127.0.0.1:0"}, args...)
 	go func() { s.done <- run(ctx, argv, envMap(env), strings.NewReader(""), s.Out) }()
 	t.Cleanup(func() {
@@ -144,10 +148,11 @@ func (s *testServer) Stop() error {
 	return s.err
 }
 
-// startDemo starts the program on a fresh SQLite file with the demo loaded.
+// startDemo starts the program on a fresh SQLite file with the demo loaded (a copy of
+// demoDB's).
 func startDemo(t *testing.T) *testServer {
 	t.Helper()
-	return startServer(t, "--db", filepath.Join(t.TempDir(), "e2e.db"), "--demo")
+	return startServer(t, "--db", demoDB(t, true), "--demo")
 }
 
 var demoPasswordRE = regexp.MustCompile(`(?m)^\s*password:\s*(\S+)\s*$`)

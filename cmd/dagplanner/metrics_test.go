@@ -2,7 +2,6 @@ package main
 
 import (
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -66,7 +65,7 @@ series:
 
 func TestMetrics(t *testing.T) {
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "metrics.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false", "--metrics-addr", "127.0.0.1:0")
 	m := metricsRE.FindStringSubmatch(srv.Out.String())
 	if m == nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"net"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
@@ -34,7 +33,7 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 	l.Close()
 	addr := "127.0.0.1:" + strconv.Itoa(port)
 	base := "http://localhost:" + strconv.Itoa(port)
-	db := filepath.Join(t.TempDir(), "passkeys.db")
+	db := demoDB(t, true)
 	srv := startServer(t, "--db", db, "--demo", "--addr", addr, "--base-url", base)
 	password := demoPassword(t, srv.Out.String())
 

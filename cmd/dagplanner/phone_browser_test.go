@@ -20,7 +20,7 @@ func TestPhoneCounterAndDangerousActions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
 	setVoting(t, db, time.Now().Add(24*time.Hour), 3, "example.nl")
 	c := newClient(t)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -39,7 +38,7 @@ func TestProposalKeyboardOnly(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
 	ctx := browsertest.New(t)
 	setLanguage(t, ctx, srv.URL, "nl")

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -30,7 +29,7 @@ func TestServeFlagsRegistrationThrottle(t *testing.T) {
 // TestRegistrationThrottleFromFlags runs the program with a burst of 2: the third
 // registration from one client address is answered 429 with Retry-After.
 func TestRegistrationThrottleFromFlags(t *testing.T) {
-	s := startServer(t, "--db", filepath.Join(t.TempDir(), "e2e.db"), "--demo", "--demo-registrations=false",
+	s := startServer(t, "--db", demoDB(t, false), "--demo", "--demo-registrations=false",
 		"--registration-burst", "2", "--registration-rate", "1")
 	registerViaAPI(t, s.URL, "een@example.nl")
 	registerViaAPI(t, s.URL, "twee@example.nl")

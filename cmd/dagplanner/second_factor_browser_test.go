@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +24,7 @@ func TestSecondFactorKeyboardOnly(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServerStrict(t, "--db", db, "--demo", "--demo-registrations=false")
 	password := demoPassword(t, srv.Out.String())
 	ctx := browsertest.New(t)

@@ -28,7 +28,7 @@ func startIdP(t *testing.T) map[string]string {
 // sign-in page shows its button.
 func startDemoWithSSO(t *testing.T) *testServer {
 	t.Helper()
-	return startServerEnv(t, startIdP(t), "--db", filepath.Join(t.TempDir(), "e2e.db"), "--demo")
+	return startServerEnv(t, startIdP(t), "--db", demoDB(t, true), "--demo")
 }
 
 func TestServeFlagsOIDC(t *testing.T) {

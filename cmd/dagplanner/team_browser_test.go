@@ -5,7 +5,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -68,7 +67,7 @@ func TestTeamInvitationKeyboardOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(mailSrv.Close)
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServerEnv(t, map[string]string{"DAGPLANNER_SMTP": mailSrv.URL()},
 		"--db", db, "--demo", "--demo-registrations=false")
 	password := demoPassword(t, srv.Out.String())

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +68,7 @@ func TestVoteKeyboardOnly(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
 	setVoting(t, db, time.Now().Add(24*time.Hour), 2, "example.nl")
 	ctx := browsertest.New(t)
@@ -155,7 +154,7 @@ func TestVotingAccessibility(t *testing.T) {
 		t.Skip("starts Chromium")
 	}
 	t.Parallel()
-	db := filepath.Join(t.TempDir(), "e2e.db")
+	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
 	setVoting(t, db, time.Now().Add(24*time.Hour), 3, "example.nl\nexample.org")
 	ctx := browsertest.New(t)

@@ -135,7 +135,7 @@ func runVenue(ctx context.Context, cfg config, out io.Writer) error {
 	}
 	var worst time.Duration
 	for range 20 {
-		status, size, took, body = get(client, since, door, true)
+		status, size, took, _ = get(client, since, door, true)
 		worst = max(worst, took)
 	}
 	fmt.Fprintf(out, "  check-in list, delta, gzip  %6.1f ms (worst of 20 %.1f ms)  %d bytes, status %d\n", ms(took), ms(worst), size, status)
