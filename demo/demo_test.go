@@ -116,8 +116,7 @@ func TestDemoRegistrations(t *testing.T) {
 		if err := demo.Load(ctx, s, demo.Options{Now: now}); err != nil {
 			t.Fatal(err)
 		}
-		var registrations int64
-		s.DB().Model(&models.Registration{}).Count(&registrations)
+		registrations := modelstest.Count(t, s, &models.Registration{}, modelstest.All)
 		if registrations < 200 || registrations > 500 {
 			t.Errorf("demo registrations = %d, want a few hundred", registrations)
 		}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // TestAuditCommands verifies a sound log, one with a changed row (naming it), and one whose
@@ -25,14 +26,12 @@ func TestAuditCommands(t *testing.T) {
 		}
 	}
 	var second models.AuditEntry
-	if err := store.DB().Where("seq = 2").First(&second).Error; err != nil {
+	if err := modelstest.First(store, &second, modelstest.Where("seq = 2")); err != nil {
 		t.Fatal(err)
 	}
 	exec := func(sql string, args ...any) {
 		t.Helper()
-		if err := store.DB().Exec(sql, args...).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.Exec(t, store, sql, args...)
 	}
 	cmd := func(args ...string) (string, error) {
 		var out syncBuffer
@@ -60,8 +59,7 @@ func TestAuditCommands(t *testing.T) {
 	if err != nil || !strings.Contains(out, "anonymised 3 entries") {
 		t.Fatalf("audit anonymise = %q, %v; want 3 entries", out, err)
 	}
-	var left int64
-	store.DB().Model(&models.AuditEntry{}).Where("actor_name <> ''").Count(&left)
+	left := modelstest.Count(t, store, &models.AuditEntry{}, modelstest.Where("actor_name <> ''"))
 	if left != 0 {
 		t.Errorf("%d entries still name their actor", left)
 	}

@@ -42,12 +42,8 @@ func checkRestored(t *testing.T, dsn string, want int64) {
 		t.Errorf("the restored database is not ready: %v", err)
 	}
 	var stored, counted int64
-	if err := store.DB().Raw("SELECT count(*) FROM registrations WHERE status = ?", models.RegistrationActive).Scan(&stored).Error; err != nil {
-		t.Fatal(err)
-	}
-	if err := store.DB().Raw("SELECT coalesce(sum(registered), 0) FROM venues").Scan(&counted).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Scalar(t, store, &stored, "SELECT count(*) FROM registrations WHERE status = ?", models.RegistrationActive)
+	modelstest.Scalar(t, store, &counted, "SELECT coalesce(sum(registered), 0) FROM venues")
 	if stored < want || stored != counted {
 		t.Errorf("restored: %d registrations, venues count %d; want at least %d, and the two equal", stored, counted, want)
 	}

@@ -118,17 +118,14 @@ func crashRound(t *testing.T, dsn string) {
 		t.Fatal(err)
 	}
 	defer store.Close()
-	db := store.DB()
-	var leased int64
-	db.Model(&models.OutboxMessage{}).Where("sent_at IS NULL AND locked_until IS NOT NULL").Count(&leased)
+	leased := modelstest.Count(t, store, &models.OutboxMessage{}, modelstest.Where("sent_at IS NULL AND locked_until IS NOT NULL"))
 	restarted := startChild(t, dsn, addr, smtpSrv.addr)
 	defer restarted.kill(t)
 
 	var ackedCount int
 	acked.Range(func(k, _ any) bool {
 		ackedCount++
-		var found int64
-		db.Model(&models.Registration{}).Where("email = ? AND status = ?", k, models.RegistrationActive).Count(&found)
+		found := modelstest.Count(t, store, &models.Registration{}, modelstest.Where("email = ? AND status = ?", k, models.RegistrationActive))
 		if found != 1 {
 			t.Errorf("registration of %s was answered 201, but %d are stored", k, found)
 		}
@@ -137,17 +134,18 @@ func crashRound(t *testing.T, dsn string) {
 	t.Logf("%d registrations answered 201 before the kill; %d e-mails delivered by then, %d held by the dead process", ackedCount, delivered, leased)
 	if !models.IsPostgres(dsn) {
 		var check string
-		if err := db.Raw("PRAGMA integrity_check").Scan(&check).Error; err != nil || check != "ok" {
-			t.Errorf("PRAGMA integrity_check = %q, %v; want ok", check, err)
+		modelstest.Scalar(t, store, &check, "PRAGMA integrity_check")
+		if check != "ok" {
+			t.Errorf("PRAGMA integrity_check = %q; want ok", check)
 		}
 	}
 	var badVenues, badSessions int64
-	db.Raw(`SELECT COUNT(*) FROM venues v WHERE v.registered <>
-		(SELECT COUNT(*) FROM registrations r WHERE r.venue_id = v.id AND r.status = ?)`, models.RegistrationActive).Scan(&badVenues)
-	db.Raw(`SELECT COUNT(*) FROM sessions s WHERE s.confirmed <>
+	modelstest.Scalar(t, store, &badVenues, `SELECT COUNT(*) FROM venues v WHERE v.registered <>
+		(SELECT COUNT(*) FROM registrations r WHERE r.venue_id = v.id AND r.status = ?)`, models.RegistrationActive)
+	modelstest.Scalar(t, store, &badSessions, `SELECT COUNT(*) FROM sessions s WHERE s.confirmed <>
 		(SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = ?) OR s.waiting <>
 		(SELECT COUNT(*) FROM bookings b WHERE b.session_id = s.id AND b.status = ?)`,
-		models.BookingConfirmed, models.BookingWaitlisted).Scan(&badSessions)
+		models.BookingConfirmed, models.BookingWaitlisted)
 	if badVenues != 0 || badSessions != 0 {
 		t.Errorf("counters differ from the rows: %d venues, %d sessions", badVenues, badSessions)
 	}
@@ -164,10 +162,8 @@ func crashRound(t *testing.T, dsn string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	var sentRows int64
-	db.Model(&models.OutboxMessage{}).Where("sent_at IS NOT NULL AND last_error = ''").Count(&sentRows)
-	var confirmations int64
-	db.Model(&models.OutboxMessage{}).Where("kind = ?", models.MailConfirmation).Count(&confirmations)
+	sentRows := modelstest.Count(t, store, &models.OutboxMessage{}, modelstest.Where("sent_at IS NOT NULL AND last_error = ''"))
+	confirmations := modelstest.Count(t, store, &models.OutboxMessage{}, modelstest.Where("kind = ?", models.MailConfirmation))
 	if confirmations < int64(ackedCount) {
 		t.Errorf("%d confirmations queued for %d registrations answered 201", confirmations, ackedCount)
 	}

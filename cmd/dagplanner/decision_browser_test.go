@@ -48,15 +48,10 @@ func undoDemoDecisions(t *testing.T, db string) {
 	t.Helper()
 	withStore(t, db, func(s *models.Store) {
 		// The demo's confirmed proposals have sessions: those go too.
-		if err := s.DB().Where("proposal_id IS NOT NULL").Delete(&models.Session{}).Error; err != nil {
-			t.Fatal(err)
-		}
-		err := s.DB().Model(&models.Proposal{}).
-			Where("status IN ?", []string{models.ProposalAccepted, models.ProposalConfirmed, models.ProposalReserve, models.ProposalRejected}).
-			Update("status", models.ProposalSubmitted).Error
-		if err != nil {
-			t.Fatal(err)
-		}
+		modelstest.Delete(t, s, &models.Session{}, modelstest.Where("proposal_id IS NOT NULL"))
+		modelstest.Update(t, s, &models.Proposal{},
+			modelstest.Where("status IN ?", []string{models.ProposalAccepted, models.ProposalConfirmed, models.ProposalReserve, models.ProposalRejected}),
+			map[string]any{"status": models.ProposalSubmitted})
 	})
 }
 
@@ -68,9 +63,7 @@ func setStatusIn(t *testing.T, db, editToken, status string) models.Proposal {
 		if p, err = s.ProposalByToken(modelstest.Ctx(), editToken); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DB().Model(&p).Update("status", status).Error; err != nil {
-			t.Fatal(err)
-		}
+		modelstest.SetProposalStatus(t, s, p.ID, status)
 	})
 	return p
 }

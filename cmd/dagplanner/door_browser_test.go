@@ -278,11 +278,7 @@ func TestDoorOffline(t *testing.T) {
 	}
 	defer s.Close()
 	for who, want := range map[attendee]int64{olga: 1, wil: 0} {
-		var n int64
-		if err := s.DB().Model(&models.CheckIn{}).Where("registration_id = ?", who.ID).Count(&n).Error; err != nil {
-			t.Fatal(err)
-		}
-		if n != want {
+		if n := modelstest.Count(t, s, &models.CheckIn{}, modelstest.Where("registration_id = ?", who.ID)); n != want {
 			t.Errorf("%s has %d check-in rows in the database, want %d", who.Name, n, want)
 		}
 	}

@@ -76,9 +76,7 @@ func TestDoorWalkIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.DB().Model(&models.Venue{}).Where("slug = ?", "zwolle").Update("capacity", gorm.Expr("registered")).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, s, &models.Venue{}, modelstest.Where("slug = ?", "zwolle"), map[string]any{"capacity": gorm.Expr("registered")})
 	before = currentAnswer(t, ctx).Seq
 	if _, err := chromedp.Run(doorStep(ctx), chromedp.Evaluate[bool](`document.getElementById('door-walkin-email').value = ''; document.getElementById('door-walkin-name').value = 'Te Laat'; true`)); err != nil {
 		t.Fatal(err)
@@ -99,8 +97,7 @@ func TestDoorWalkIn(t *testing.T) {
 	online()
 	waitJS(t, ctx, `!document.getElementById('door-walkin-fields').disabled || dagplannerDoor.state.online === false`, "the form back online")
 
-	var n int64
-	if err := s.DB().Model(&models.Registration{}).Where("name = ?", "Te Laat").Count(&n).Error; err != nil || n != 0 {
-		t.Errorf("the refused walk-in left %d registrations (%v)", n, err)
+	if n := modelstest.Count(t, s, &models.Registration{}, modelstest.Where("name = ?", "Te Laat")); n != 0 {
+		t.Errorf("the refused walk-in left %d registrations", n)
 	}
 }

@@ -122,9 +122,7 @@ func TestProposalKeyboardOnly(t *testing.T) {
 		t.Fatalf("open %s: %v", db, err)
 	}
 	past := time.Now().Add(-time.Minute).UTC()
-	if err := s.DB().Model(&models.Event{}).Where("1 = 1").Update("proposals_close_at", past).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Update(t, s, &models.Event{}, modelstest.All, map[string]any{"proposals_close_at": past})
 	s.Close()
 
 	navigate(t, ctx, srv.URL+link)

@@ -66,9 +66,7 @@ func TestRegisterKeyboardOnly(t *testing.T) {
 	defer s.Close()
 	for lang, email := range emails {
 		var regs []models.Registration
-		if err := s.DB().WithContext(bg).Where("email = ?", email).Find(&regs).Error; err != nil {
-			t.Fatalf("read the registrations of %s: %v", email, err)
-		}
+		modelstest.Find(t, s, &regs, modelstest.Where("email = ?", email))
 		if len(regs) != 1 {
 			t.Errorf("%s: %d registrations for %s, want exactly 1", lang, len(regs), email)
 			continue
@@ -80,11 +78,7 @@ func TestRegisterKeyboardOnly(t *testing.T) {
 		if r.Status != models.RegistrationCancelled || r.CancelledAt == nil {
 			t.Errorf("%s: registration status %q (cancelled at %v), want %q with a time", lang, r.Status, r.CancelledAt, models.RegistrationCancelled)
 		}
-		var bookings int64
-		if err := s.DB().WithContext(bg).Model(&models.Booking{}).Where("registration_id = ?", r.ID).Count(&bookings).Error; err != nil {
-			t.Fatal(err)
-		}
-		if bookings != 0 {
+		if bookings := modelstest.Count(t, s, &models.Booking{}, modelstest.Where("registration_id = ?", r.ID)); bookings != 0 {
 			t.Errorf("%s: the cancelled registration still holds %d bookings, want 0", lang, bookings)
 		}
 	}

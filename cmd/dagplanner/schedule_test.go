@@ -28,9 +28,7 @@ func TestSchedulePlanCommand(t *testing.T) {
 	}
 	// The demo's own sessions waiting for a place are the handlers' planner test's: this one
 	// counts only its own.
-	if err := store.DB().Where("event_id = ? AND room_id IS NULL", event.ID).Delete(&models.Session{}).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Delete(t, store, &models.Session{}, modelstest.Where("event_id = ? AND room_id IS NULL", event.ID))
 	fresh, err := store.CreateSession(ctx, event.ID, models.SessionInput{Title: "Nieuw: <b>open data</b>", Format: models.Formats[0], SlotCount: 1})
 	if err != nil {
 		t.Fatal(err)
@@ -106,9 +104,7 @@ func TestSchedulePlanCommand(t *testing.T) {
 	}
 	// The run applied is in the audit trail, attributed to the command line's user.
 	var applied []models.AuditEntry
-	if err := store.DB().Where("action = ?", models.ActionPlanApplied).Find(&applied).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Find(t, store, &applied, modelstest.Where("action = ?", models.ActionPlanApplied))
 	if want := cliActor(envMap(nil)); len(applied) != 1 || applied[0].ActorKind != models.ActorCLI || applied[0].ActorName != want.Name ||
 		applied[0].SubjectID != event.ID || applied[0].DetailMap()["count"] != float64(1) {
 		t.Errorf("audit entries of the applied plan: %+v, want one by %+v with one move", applied, want)
@@ -116,9 +112,7 @@ func TestSchedulePlanCommand(t *testing.T) {
 
 	// A pinned session in a room too small for it makes the plan infeasible: an error, and
 	// nothing changes.
-	if err := store.DB().Model(&models.Session{}).Where("id = ?", fresh.ID).Update("capacity_limit", 100000).Error; err != nil {
-		t.Fatal(err)
-	}
+	modelstest.Set(t, store, &models.Session{}, fresh.ID, "capacity_limit", 100000)
 	if err := store.SetPinned(ctx, fresh.ID, true); err != nil {
 		t.Fatal(err)
 	}

@@ -24,12 +24,9 @@ func setVoting(t *testing.T, db string, closes time.Time, limit int, domains str
 		t.Fatalf("open %s: %v", db, err)
 	}
 	defer s.Close()
-	err = s.DB().Model(&models.Event{}).Where("1 = 1").Updates(map[string]any{"voting_enabled": true,
+	modelstest.Update(t, s, &models.Event{}, modelstest.All, map[string]any{"voting_enabled": true,
 		"voting_opens_at": time.Now().Add(-time.Minute).UTC(), "voting_closes_at": closes.UTC(), "votes_per_voter": limit,
-		"voting_domains": domains, "voting_counts_public": true}).Error
-	if err != nil {
-		t.Fatal(err)
-	}
+		"voting_domains": domains, "voting_counts_public": true})
 }
 
 // ballotBoxes lists the ids of the ballot's check boxes, in page order.
