@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -28,6 +29,7 @@ func TestAccessibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemoWithSSO(t) // #16 sso: the sign-in page with its single sign-on button
 	ids := demoIDs(t, srv)
 	booking := "/boeking/" + registerViaAPI(t, srv.URL, "a11y@example.org")
@@ -116,10 +118,13 @@ func TestAccessibility(t *testing.T) {
 		// --- end #16 pass ---
 	}
 
-	ctx := browsertest.New(t)
 	password := demoPassword(t, srv.Out.String())
+	// The languages, the phone and the keyboard each have a browser of their own and run side
+	// by side: what they change on the server (walk-ins, imports, door devices) is their own.
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			ctx := browsertest.New(t)
 			setLanguage(t, ctx, srv.URL, lang)
 
 			// A failed log-in re-renders the form with an error summary and field errors.
@@ -139,11 +144,11 @@ func TestAccessibility(t *testing.T) {
 			}
 
 			// Pairing a door device shows its code and QR code once; a few scans with it fill
-			// the arrivals page's chart and lists.
-			if lang == "nl" {
+			// the arrivals page's chart and lists. Each language pairs its own device.
+			{
 				err := chromedp.Do(timeout(ctx),
 					chromedp.Navigate(srv.URL+"/beheer/locaties/"+ids.venue+"/apparaten"),
-					chromedp.SendKeys("#veld-name", "Ingang Oost"),
+					chromedp.SendKeys("#veld-name", "Ingang Oost "+lang),
 					chromedp.Click(`main form button[type="submit"]`),
 					chromedp.WaitVisible(".pairing-qr img"),
 				)
@@ -155,7 +160,7 @@ func TestAccessibility(t *testing.T) {
 				if err != nil || token == "" {
 					t.Fatalf("no device code on the pairing page (%v)", err)
 				}
-				scanSome(t, srv.URL, token, 5)
+				scanSome(t, srv.URL, token, 5*slices.Index([]string{"nl", "en"}, lang), 5) // each language its own five
 			}
 			browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/locaties/"+ids.venue+"/binnenkomst")
 			if n, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[int](`document.querySelectorAll(".arrivals-chart rect").length`)); err != nil || n == 0 {
@@ -292,6 +297,7 @@ func TestAccessibility(t *testing.T) {
 	}
 
 	t.Run("phone", func(t *testing.T) {
+		t.Parallel()
 		phone := browsertest.NewWithSize(t, 390, 844)
 		for _, lang := range []string{"nl", "en"} {
 			setLanguage(t, phone, srv.URL, lang)
@@ -325,6 +331,8 @@ func TestAccessibility(t *testing.T) {
 	})
 
 	t.Run("keyboard language switch", func(t *testing.T) {
+		t.Parallel()
+		ctx := browsertest.New(t)
 		setLanguage(t, ctx, srv.URL, "nl")
 		navigate(t, ctx, srv.URL+"/programma/zwolle")
 		assertLang(t, ctx, "/programma/zwolle", "nl")
@@ -515,8 +523,9 @@ func viewportScreenshot(t *testing.T, ctx context.Context, path string) {
 	}
 }
 
-// scanSome checks in the first n attendees of the device's venue, picked by name.
-func scanSome(t *testing.T, base, token string, n int) {
+// scanSome checks in n active attendees of the device's venue, picked by name, after skipping
+// the first skip of them (so two callers can each have attendees of their own).
+func scanSome(t *testing.T, base, token string, skip, n int) {
 	t.Helper()
 	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/door", nil)
 	req.Header.Set("Authorization", "Bearer "+token)
@@ -533,9 +542,13 @@ func scanSome(t *testing.T, base, token string, n int) {
 		} `json:"attendees"`
 	}
 	getJSONWith(t, req, &list)
-	done := 0
+	done, skipped := 0, 0
 	for _, a := range list.Attendees {
 		if done == n || a.Status != "active" {
+			continue
+		}
+		if skipped < skip {
+			skipped++
 			continue
 		}
 		req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/checkins", strings.NewReader(fmt.Sprintf(`{"registration": %d}`, a.ID)))

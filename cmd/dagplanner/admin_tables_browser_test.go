@@ -16,6 +16,7 @@ func TestAdminTablesOnPhone(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	c := newClient(t)

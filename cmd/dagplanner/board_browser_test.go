@@ -22,6 +22,7 @@ func TestBoardAccessibility(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	c := newClient(t)
@@ -102,6 +103,7 @@ func TestBoardDragAndDrop(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	c := newClient(t)
@@ -165,6 +167,7 @@ func TestBoardLayout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	c := newClient(t)

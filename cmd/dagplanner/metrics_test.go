@@ -82,7 +82,7 @@ func TestMetrics(t *testing.T) {
 	token := newDoorToken(t, db, "zwolle")
 	first := registerViaAPI(t, srv.URL, "eerste@example.org")
 	registerViaAPI(t, srv.URL, "tweede@example.org")
-	scanSome(t, srv.URL, token, 1)
+	scanSome(t, srv.URL, token, 0, 1)
 	get(t, c, srv.URL, "/boeking/"+first) // a personal link: its route, never its token, is counted
 
 	// The two confirmations leave through the mail worker (to the log: no SMTP here).

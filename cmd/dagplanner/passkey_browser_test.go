@@ -24,6 +24,7 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	// WebAuthn needs a domain name: the site is http://localhost:PORT, on a port chosen here.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

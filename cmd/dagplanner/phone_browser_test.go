@@ -20,6 +20,7 @@ func TestPhoneCounterAndDangerousActions(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	db := demoDB(t, false)
 	srv := startServer(t, "--db", db, "--demo", "--demo-registrations=false")
 	setVoting(t, db, time.Now().Add(24*time.Hour), 3, "example.nl")

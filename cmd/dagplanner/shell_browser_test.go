@@ -67,6 +67,7 @@ func TestShellInTheBrowser(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts Chromium")
 	}
+	t.Parallel()
 	srv := startDemo(t)
 	password := demoPassword(t, srv.Out.String())
 	c := newClient(t)
