@@ -103,8 +103,11 @@ func startServerStrictEnv(t *testing.T, env map[string]string, args ...string) *
 		}
 	})
 
-	// Starting includes migrations and, with --demo, loading the demo: allow generously.
-	deadline := time.Now().Add(60 * time.Second)
+	// Starting includes migrations and, with --demo, loading the demo: allow generously, as
+	// a safety net and not a measure (loading the demo into PostgreSQL on a machine whose
+	// two cores run the whole suite has taken over a minute).
+	const startLimit = 3 * time.Minute
+	deadline := time.Now().Add(startLimit)
 	for s.URL == "" {
 		if m := listeningRE.FindStringSubmatch(s.Out.String()); m != nil {
 			s.URL = "http://" + m[1]
@@ -117,7 +120,7 @@ func startServerStrictEnv(t *testing.T, env map[string]string, args ...string) *
 		case <-time.After(20 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no %q log line within 60s; output:\n%s", "dagplanner listening", s.Out.String())
+			t.Fatalf("no %q log line within %v; output:\n%s", "dagplanner listening", startLimit, s.Out.String())
 		}
 	}
 	for {
