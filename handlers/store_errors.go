@@ -211,14 +211,7 @@ func (f *Form) showStoreError(err error, answers ...formAnswer) (int, bool) {
 // flashStoreError keeps the table's message for err as the flash message when err is one of
 // the sentinels (errors.Is), and reports whether it did: the page then redirects and tells.
 func (h *Handler) flashStoreError(c *gin.Context, err error, sentinels ...error) bool {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			row, _ := tableRow(s)
-			h.setFlash(c, row.Key)
-			return true
-		}
-	}
-	return false
+	return h.flashStoreAnswer(c, err, fromTable(sentinels...)...)
 }
 
 // flashStoreAnswer is flashStoreError for a page that tells a sentinel in words of its own:
@@ -234,7 +227,7 @@ func (h *Handler) flashStoreAnswer(c *gin.Context, err error, overrides ...store
 // shownStoreError returns the answer to err when err is one of the answers' errors (errors.Is,
 // in the order given): that answer, or the table's row for its Err when it is left empty. A
 // handler that shows the answer in a way of its own (a notice on the page it renders again,
-// a refusal in the sign-in's own JSON) takes its status, code and key from here; any other
+// an answer in the passkey ceremony's own JSON) takes its status, code and key from here; any other
 // error reports false and stays the caller's to answer.
 func shownStoreError(err error, answers ...storeError) (storeAnswer, bool) {
 	for _, a := range answers {
