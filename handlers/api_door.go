@@ -30,6 +30,10 @@ type doorPrincipal struct {
 	UserID        *uint
 }
 
+// unknownDevice answers a device token the store does not know (ErrNotFound): the door
+// is not signed in (401).
+var unknownDevice = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusUnauthorized, Code: "unauthorized", Key: "checkin.unauthorized"}}
+
 // doorPrincipal identifies the door a request comes from: a device token
 // ("Authorization: Bearer dpd_…") or the session of a door, organiser or admin account.
 // Accounts for every venue name the venue with ?venue=SLUG. It answers 401/403/400 itself.
@@ -40,8 +44,8 @@ func (h *Handler) doorPrincipal(c *gin.Context) (doorPrincipal, bool) {
 	if auth := c.GetHeader("Authorization"); auth != "" {
 		token, ok := strings.CutPrefix(auth, "Bearer ")
 		dev, err := h.devices.lookup(ctx, h.store, strings.TrimSpace(token))
-		if !ok || errors.Is(err, models.ErrNotFound) {
-			h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("checkin.unauthorized"), nil)
+		if _, unknown := shownStoreError(err, unknownDevice); !ok || unknown {
+			h.apiError(c, unknownDevice.Status, unknownDevice.Code, tr.T(unknownDevice.Key), nil)
 			return doorPrincipal{}, false
 		}
 		if err != nil {

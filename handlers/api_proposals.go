@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -139,12 +138,11 @@ func (h *Handler) authorisedProposal(c *gin.Context) (models.Proposal, bool) {
 		return models.Proposal{}, false
 	}
 	p, err := h.store.ProposalByToken(c.Request.Context(), strings.TrimSpace(token))
-	if errors.Is(err, models.ErrNotFound) || (err == nil && p.ID != uint(id)) {
-		h.notFound(c)
-		return models.Proposal{}, false
+	if err == nil && p.ID != uint(id) {
+		err = models.ErrNotFound // another one's token finds nothing here
 	}
 	if err != nil {
-		h.serverError(c, err)
+		h.fail(c, err)
 		return models.Proposal{}, false
 	}
 	return p, true

@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -140,12 +139,11 @@ func (h *Handler) authorisedRegistration(c *gin.Context) (models.Registration, s
 		return models.Registration{}, "", false
 	}
 	r, err := h.store.RegistrationByToken(c.Request.Context(), strings.TrimSpace(token))
-	if errors.Is(err, models.ErrNotFound) || (err == nil && r.ID != uint(id)) {
-		h.notFound(c)
-		return models.Registration{}, "", false
+	if err == nil && r.ID != uint(id) {
+		err = models.ErrNotFound // another one's token finds nothing here
 	}
 	if err != nil {
-		h.serverError(c, err)
+		h.fail(c, err)
 		return models.Registration{}, "", false
 	}
 	return r, strings.TrimSpace(token), true

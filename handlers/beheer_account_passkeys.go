@@ -113,10 +113,11 @@ func (h *Handler) finishPasskeyRegistration(c *gin.Context) {
 		UserVerified: cred.Flags.UserVerified, BackupEligible: cred.Flags.BackupEligible, BackupState: cred.Flags.BackupState,
 		AAGUID: cred.Authenticator.AAGUID, Transports: transports,
 		AttestationType: cred.AttestationType, AttestationFormat: cred.AttestationFormat})
+	exists, isExisting := shownStoreError(err, passkeyExists)
 	var verr *models.ValidationError
 	switch {
-	case errors.Is(err, models.ErrConflict):
-		h.passkeyError(c, http.StatusConflict, "exists", "passkey.exists")
+	case isExisting:
+		h.passkeyError(c, exists.Status, exists.Code, exists.Key)
 	case errors.As(err, &verr):
 		h.passkeyError(c, http.StatusUnprocessableEntity, "invalid", "passkey.register_failed")
 	case err != nil:
@@ -132,6 +133,10 @@ func (h *Handler) finishPasskeyRegistration(c *gin.Context) {
 		passkeyDone(c, passkeysPath)
 	}
 }
+
+// passkeyExists answers registering a passkey the account (or another) has already: the
+// ceremony's JSON says so in words of its own.
+var passkeyExists = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Code: "exists", Key: "passkey.exists"}}
 
 // removePasskey takes one of the account's own passkeys out of use.
 func (h *Handler) removePasskey(c *gin.Context) {

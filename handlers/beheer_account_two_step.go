@@ -126,22 +126,21 @@ func (h *Handler) enrolTwoStep(c *gin.Context) {
 		return
 	}
 	codes, err := h.store.EnableTOTP(ctx, u.ID, key.Secret(), form.String("code"))
-	switch {
-	case errors.Is(err, models.ErrWrongCode):
-		if strings.TrimSpace(form.String("code")) == "" {
-			form.Problems.Add("code", "form.required")
-		} else {
-			form.Problems.Add("code", "account.two_step.code_wrong")
-		}
-		form.Values.Del("code")
-		h.renderTwoStep(c, http.StatusUnprocessableEntity, form)
-		return
-	case errors.Is(err, models.ErrConflict):
-		h.setFlash(c, "account.two_step.already")
+	wrong := formAnswer{Err: models.ErrWrongCode, Field: "code", Key: "account.two_step.code_wrong"}
+	if strings.TrimSpace(form.String("code")) == "" {
+		wrong.Key = "form.required" // no code does not fit the secret either
+	}
+	if h.flashStoreAnswer(c, err, secondFactorExists) {
 		c.Redirect(http.StatusSeeOther, twoStepPath)
 		return
-	case err != nil:
+	}
+	switch st, shown := form.showStoreError(err, wrong); {
+	case !shown:
 		h.serverError(c, err)
+		return
+	case err != nil:
+		form.Values.Del("code")
+		h.renderTwoStep(c, st, form)
 		return
 	}
 	h.log.Info("second factor enrolled", "id", c.GetString(ctxRequestID), "user", u.ID)
@@ -153,6 +152,10 @@ func (h *Handler) enrolTwoStep(c *gin.Context) {
 	h.sessions.Put(ctx, sessionRecoveryCodes, strings.Join(codes, " "))
 	c.Redirect(http.StatusSeeOther, twoStepPath+"/herstelcodes")
 }
+
+// secondFactorExists answers enrolling a second factor when the account has one already (a
+// second tab enrolled meanwhile): the page says so instead of failing.
+var secondFactorExists = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Key: "account.two_step.already"}}
 
 // showRecoveryCodes shows the new recovery codes once: they are taken out of the session.
 func (h *Handler) showRecoveryCodes(c *gin.Context) {
@@ -230,16 +233,15 @@ func (h *Handler) checkProof(c *gin.Context, form *Form, u models.User, proof st
 		_, err = h.store.Authenticate(ctx, u.Email, proof)
 		h.signIn.hashes.leave()
 	}
+	_, shown := form.showStoreError(err, formAnswer{Err: models.ErrWrongCode, Field: "proof", Key: "account.two_step.proof_wrong"},
+		formAnswer{Err: models.ErrInvalidCredentials, Field: "proof", Key: "account.two_step.proof_wrong"},
+		formAnswer{Err: models.ErrCodeUsed, Field: "proof"})
 	switch {
-	case errors.Is(err, models.ErrWrongCode), errors.Is(err, models.ErrInvalidCredentials):
-		form.Problems.Add("proof", "account.two_step.proof_wrong")
-	case errors.Is(err, models.ErrCodeUsed):
-		form.Problems.Add("proof", "login.code_used")
-	case err != nil:
+	case !shown:
 		h.secondStep.giveBack(client, u.ID)
 		form.Problems.Add("proof", "account.two_step.proof_wrong")
 		h.log.Error("check second factor", "id", c.GetString(ctxRequestID), "err", err)
-	default:
+	case err == nil:
 		h.secondStep.giveBack(client, u.ID)
 	}
 	return http.StatusUnprocessableEntity

@@ -56,8 +56,8 @@ func (h *Handler) moveSession(c *gin.Context) {
 		roomID, err1 := strconv.ParseUint(roomText, 10, 32)
 		slotID, err2 := strconv.ParseUint(slotText, 10, 32)
 		room, err := h.store.Room(ctx, uint(roomID))
-		if err1 != nil || err2 != nil || errors.Is(err, models.ErrNotFound) {
-			h.renderBoard(c, http.StatusUnprocessableEntity, v, &boardMoveError{SessionID: s.ID, Message: h.tr(c).T("form.invalid_choice")})
+		if _, unknown := shownStoreError(err, unknownRoom); err1 != nil || err2 != nil || unknown {
+			h.renderBoard(c, unknownRoom.Status, v, &boardMoveError{SessionID: s.ID, Message: h.tr(c).T(unknownRoom.Key)})
 			return
 		}
 		if err != nil {
@@ -106,8 +106,16 @@ func (h *Handler) pinSession(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, boardPath(v.ID))
 }
 
+// The board's answers to the store: a room that is not (or no longer) there is a choice the
+// form did not offer; a bare conflict is a pinned session, to be unpinned first.
+var (
+	unknownRoom   = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusUnprocessableEntity, Key: "form.invalid_choice"}}
+	pinnedRefused = storeError{models.ErrConflict, storeAnswer{Status: http.StatusUnprocessableEntity, Key: "beheer.board.pinned_refused"}}
+)
+
 // boardFailed answers a refused move: the board again (422) with why, nothing changed.
 func (h *Handler) boardFailed(c *gin.Context, v models.Venue, s models.Session, err error) bool {
+	pinned, isPinned := shownStoreError(err, pinnedRefused)
 	var verr *models.ValidationError
 	switch {
 	case err == nil:
@@ -119,8 +127,8 @@ func (h *Handler) boardFailed(c *gin.Context, v models.Venue, s models.Session, 
 			msgs = append(msgs, h.tr(c).T(pr.Key, pr.Args...))
 		}
 		h.renderBoard(c, http.StatusUnprocessableEntity, v, &boardMoveError{SessionID: s.ID, Message: strings.Join(msgs, " ")})
-	case errors.Is(err, models.ErrConflict):
-		h.renderBoard(c, http.StatusUnprocessableEntity, v, &boardMoveError{SessionID: s.ID, Message: h.tr(c).T("beheer.board.pinned_refused", "Title", s.Title)})
+	case isPinned:
+		h.renderBoard(c, pinned.Status, v, &boardMoveError{SessionID: s.ID, Message: h.tr(c).T(pinned.Key, "Title", s.Title)})
 	default:
 		h.fail(c, err)
 	}

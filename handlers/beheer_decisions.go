@@ -115,11 +115,11 @@ func (h *Handler) prepareDecisionMails(c *gin.Context) {
 		return
 	}
 	n, err := h.store.PrepareDecisionMails(ctx, event.ID, mail.DecisionComposer(event, templates))
-	switch {
-	case errors.Is(err, models.ErrDraftsChanged):
-		h.renderDecisionOutbox(c, http.StatusConflict, event, "decision.drafts_changed")
+	if a, ok := shownStoreError(err, fromTable(models.ErrDraftsChanged)...); ok {
+		h.renderDecisionOutbox(c, a.Status, event, a.Key)
 		return
-	case err != nil:
+	}
+	if err != nil {
 		h.serverError(c, err)
 		return
 	}
@@ -166,14 +166,11 @@ func (h *Handler) sendDecisionMails(c *gin.Context) {
 		return
 	}
 	n, err := h.store.SendDecisionMails(c.Request.Context(), event.ID, ids)
-	switch {
-	case errors.Is(err, models.ErrStaleDraft):
-		h.renderDecisionOutbox(c, http.StatusConflict, event, "decision.stale_refused")
+	if a, ok := shownStoreError(err, fromTable(models.ErrStaleDraft, models.ErrDraftsChanged)...); ok {
+		h.renderDecisionOutbox(c, a.Status, event, a.Key)
 		return
-	case errors.Is(err, models.ErrDraftsChanged):
-		h.renderDecisionOutbox(c, http.StatusConflict, event, "decision.drafts_changed")
-		return
-	case err != nil:
+	}
+	if err != nil {
 		h.serverError(c, err)
 		return
 	}

@@ -62,9 +62,10 @@ func (h *Handler) sendMessage(c *gin.Context) {
 		expect = -2 // never the number: the page shows the number to confirm
 	}
 	n, err := h.store.SendMessage(ctx, h.actor(c), m.ID, expect)
+	changed, isChanged := shownStoreError(err, fromTable(models.ErrRecipientsChanged)...)
 	switch {
-	case errors.Is(err, models.ErrRecipientsChanged):
-		h.renderMessage(c, http.StatusConflict, m, nil, true)
+	case isChanged: // the page shows the new number to confirm
+		h.renderMessage(c, changed.Status, m, nil, true)
 		return
 	case h.flashStoreError(c, err, models.ErrNoRecipients, models.ErrMessageDone):
 	case err != nil:

@@ -55,12 +55,16 @@ type resetData struct {
 	Invalid bool   // the link is unknown, used or expired
 }
 
+// resetLinkGone answers a reset link that is unknown, used or expired (ErrNotFound) with the
+// table's 404, on the reset page itself, which says so and offers a new link.
+var resetLinkGone = fromTable(models.ErrNotFound)
+
 func (h *Handler) showResetPassword(c *gin.Context) {
 	token := c.Param("token")
 	p := h.page(c, h.tr(c).T("password.reset.title"), "beheer")
 	u, err := h.store.PasswordResetAccount(c.Request.Context(), token)
-	if errors.Is(err, models.ErrNotFound) {
-		h.render(c, http.StatusNotFound, "password_reset", resetData{Page: p, Invalid: true})
+	if gone, ok := shownStoreError(err, resetLinkGone...); ok {
+		h.render(c, gone.Status, "password_reset", resetData{Page: p, Invalid: true})
 		return
 	}
 	if err != nil {
@@ -87,8 +91,8 @@ func (h *Handler) resetPassword(c *gin.Context) {
 		return
 	}
 	account, err := h.store.PasswordResetAccount(ctx, token)
-	if errors.Is(err, models.ErrNotFound) {
-		h.render(c, http.StatusNotFound, "password_reset", resetData{Page: p, Invalid: true})
+	if gone, ok := shownStoreError(err, resetLinkGone...); ok {
+		h.render(c, gone.Status, "password_reset", resetData{Page: p, Invalid: true})
 		return // the attempt counts
 	}
 	t.clients.giveBack(client)
@@ -103,6 +107,7 @@ func (h *Handler) resetPassword(c *gin.Context) {
 	}
 	u, err := h.store.ResetPassword(ctx, token, form.String("password"))
 	t.hashes.leave()
+	gone, isGone := shownStoreError(err, resetLinkGone...) // used or expired in the meantime
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
@@ -110,8 +115,8 @@ func (h *Handler) resetPassword(c *gin.Context) {
 		form.Values.Del("password")
 		h.render(c, http.StatusUnprocessableEntity, "password_reset", resetData{Page: p, Token: token, Account: account.Email})
 		return
-	case errors.Is(err, models.ErrNotFound): // used or expired in the meantime
-		h.render(c, http.StatusNotFound, "password_reset", resetData{Page: p, Invalid: true})
+	case isGone:
+		h.render(c, gone.Status, "password_reset", resetData{Page: p, Invalid: true})
 		return
 	case err != nil:
 		h.serverError(c, err)

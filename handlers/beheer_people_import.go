@@ -137,13 +137,12 @@ func (h *Handler) importVenue(c *gin.Context, form *Form) (models.Venue, bool) {
 		return models.Venue{}, true
 	}
 	v, err := h.store.Venue(c.Request.Context(), id)
-	if errors.Is(err, models.ErrNotFound) {
-		form.Problems.Add("locatie", "import.choose_venue")
-		return models.Venue{}, true
-	}
-	if err != nil {
+	switch _, shown := form.showStoreError(err, formAnswer{Err: models.ErrNotFound, Field: "locatie", Key: "import.choose_venue"}); {
+	case !shown:
 		h.serverError(c, err)
 		return models.Venue{}, false
+	case err != nil: // no such venue: not a choice the form offered
+		return models.Venue{}, true
 	}
 	if !h.actingUser(c).CanManageVenue(v.ID) {
 		h.errorPage(c, http.StatusForbidden, "error.forbidden")
@@ -213,13 +212,7 @@ func (h *Handler) runImport(c *gin.Context) {
 	p.Form = postedForm(c, importFields...)
 	token := p.Form.String("token")
 	saved, err := h.store.SavedImport(c.Request.Context(), h.actor(c), token)
-	if errors.Is(err, models.ErrNotFound) {
-		p.Form.Problems.Add("bestand", "import.expired")
-		h.renderImport(c, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	if err != nil {
-		h.serverError(c, err)
+	if !h.savedImportFound(c, p, err) {
 		return
 	}
 	p.Form.Values.Set("locatie", strconv.FormatUint(uint64(saved.VenueID), 10))
@@ -228,13 +221,7 @@ func (h *Handler) runImport(c *gin.Context) {
 		return
 	}
 	res, err := h.store.ImportSaved(c.Request.Context(), h.actor(c), token)
-	if errors.Is(err, models.ErrNotFound) {
-		p.Form.Problems.Add("bestand", "import.expired")
-		h.renderImport(c, http.StatusUnprocessableEntity, p, nil)
-		return
-	}
-	if err != nil {
-		h.serverError(c, err)
+	if !h.savedImportFound(c, p, err) {
 		return
 	}
 	if !res.Imported {
@@ -245,4 +232,19 @@ func (h *Handler) runImport(c *gin.Context) {
 	}
 	h.setFlash(c, "import.done", "New", res.New, "Updated", res.Updated, "Venue", venue.Name)
 	c.Redirect(http.StatusSeeOther, "/beheer/deelnemers/importeren")
+}
+
+// savedImportFound answers err from taking a saved upload: an upload that expired or is not this
+// account's (ErrNotFound) is a problem on the file field (422), anything else a 500. It
+// reports whether the upload was found (err is nil), the import to go on.
+func (h *Handler) savedImportFound(c *gin.Context, p Page, err error) bool {
+	switch _, shown := p.Form.showStoreError(err, formAnswer{Err: models.ErrNotFound, Field: "bestand", Key: "import.expired"}); {
+	case !shown:
+		h.serverError(c, err)
+		return false
+	case err != nil:
+		h.renderImport(c, http.StatusUnprocessableEntity, p, nil)
+		return false
+	}
+	return true
 }

@@ -289,6 +289,9 @@ func (h *Handler) cancelPerson(c *gin.Context) {
 	c.Redirect(http.StatusSeeOther, personPath(r.ID))
 }
 
+// personCancelled answers a bare conflict on a person's page: the registration is cancelled.
+var personCancelled = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Key: "person.is_cancelled"}}
+
 // resendPersonLink e-mails the person a fresh personal link.
 func (h *Handler) resendPersonLink(c *gin.Context) {
 	r, ok := h.managedPerson(c)
@@ -296,8 +299,7 @@ func (h *Handler) resendPersonLink(c *gin.Context) {
 		return
 	}
 	err := h.store.ResendLinkFor(c.Request.Context(), h.actor(c), r.ID)
-	if errors.Is(err, models.ErrConflict) {
-		h.setFlash(c, "person.is_cancelled")
+	if h.flashStoreAnswer(c, err, personCancelled) {
 		c.Redirect(http.StatusSeeOther, personPath(r.ID))
 		return
 	}

@@ -120,8 +120,7 @@ func (h *Handler) publishSchedule(c *gin.Context) {
 		h.askPublishConfirmation(c, attendees, speakers, true)
 		return
 	case h.flashStoreError(c, err, models.ErrNothingToPublish):
-	case errors.Is(err, models.ErrConflict): // on this page: another organiser published just now
-		h.setFlash(c, "beheer.publish.conflict")
+	case h.flashStoreAnswer(c, err, publishedMeanwhile):
 	case err != nil:
 		h.serverError(c, err)
 		return
@@ -131,6 +130,9 @@ func (h *Handler) publishSchedule(c *gin.Context) {
 	}
 	c.Redirect(http.StatusSeeOther, "/beheer/programma")
 }
+
+// publishedMeanwhile answers a bare conflict on publishing: another organiser published just now.
+var publishedMeanwhile = storeError{models.ErrConflict, storeAnswer{Status: http.StatusConflict, Key: "beheer.publish.conflict"}}
 
 // askPublishConfirmation shows how many e-mails publishing sends, to whom, and asks to go on.
 func (h *Handler) askPublishConfirmation(c *gin.Context, attendees, speakers int, changed bool) {

@@ -172,19 +172,21 @@ func (h *Handler) checkSecondStep(c *gin.Context) {
 		} else {
 			_, err = h.store.UseRecoveryCode(c.Request.Context(), user.ID, recovery)
 		}
+		st, shown := form.showStoreError(err, formAnswer{Err: models.ErrWrongCode, Field: field},
+			formAnswer{Err: models.ErrCodeUsed, Field: field})
 		switch {
-		case errors.Is(err, models.ErrWrongCode):
-			form.Problems.Add(field, "login.code_wrong")
-			h.log.Warn("second step refused", "id", c.GetString(ctxRequestID), "user", user.ID, "method", method)
-		case errors.Is(err, models.ErrCodeUsed):
-			form.Problems.Add(field, "login.code_used")
-			h.log.Warn("second step refused: code replayed", "id", c.GetString(ctxRequestID), "user", user.ID)
-		case err != nil:
+		case !shown:
 			h.secondStep.giveBack("ip:"+clientKey(c.ClientIP()), user.ID)
 			h.serverError(c, err)
 			return
-		default:
+		case err == nil:
 			h.secondStep.giveBack("ip:"+clientKey(c.ClientIP()), user.ID)
+		case errors.Is(err, models.ErrCodeUsed): // a replay is worth its own line in the log
+			status = st
+			h.log.Warn("second step refused: code replayed", "id", c.GetString(ctxRequestID), "user", user.ID)
+		default:
+			status = st
+			h.log.Warn("second step refused", "id", c.GetString(ctxRequestID), "user", user.ID, "method", method)
 		}
 	}
 	if !form.Valid() {

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"math"
 	"net"
 	"net/http"
@@ -217,9 +216,8 @@ func (h *Handler) checkSignIn(c *gin.Context, form *Form, email, password string
 	}
 	user, err := h.store.Authenticate(c.Request.Context(), email, password)
 	t.hashes.leave()
-	if errors.Is(err, models.ErrInvalidCredentials) {
-		form.Problems.Add("email", "login.failed")
-		return models.User{}, http.StatusUnprocessableEntity, nil
+	if st, shown := form.showStoreError(err, formAnswer{Err: models.ErrInvalidCredentials, Field: "email"}); shown && err != nil {
+		return models.User{}, st, nil
 	}
 	// Only a wrong password counts: a success, or a failure of ours, is given back.
 	t.clients.giveBack(client)

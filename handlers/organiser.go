@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -42,6 +41,10 @@ func (h *Handler) requireOrganiser(c *gin.Context) {
 	c.Next()
 }
 
+// unknownAPIToken answers an API token that is unknown or revoked (ErrNotFound):
+// the request is not signed in (401), not asking for something that is not there.
+var unknownAPIToken = storeError{models.ErrNotFound, storeAnswer{Status: http.StatusUnauthorized, Code: "unauthorized", Key: "api.unauthorized"}}
+
 // authoriseOrganiser is requireOrganiser's check, for a handler that serves organisers and
 // others alike (the registration API): it reports whether the request is an organiser's and
 // has answered it when not.
@@ -50,8 +53,8 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 	if hasAPIToken(c) {
 		token, _ := bearerToken(c)
 		t, err := h.store.APITokenBySecret(c.Request.Context(), token)
-		if errors.Is(err, models.ErrNotFound) {
-			h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("api.unauthorized"), nil)
+		if a, unknown := shownStoreError(err, unknownAPIToken); unknown {
+			h.apiError(c, a.Status, a.Code, tr.T(a.Key), nil)
 			return false
 		}
 		if err != nil {

@@ -88,14 +88,15 @@ func (h *Handler) answerProposal(c *gin.Context, answer string) {
 	} else {
 		res, err = do(c.Request.Context(), prop.ID)
 	}
+	refused, isRefused := shownStoreError(err, fromTable(models.ErrProposalStatus)...)
 	switch {
-	case errors.Is(err, models.ErrProposalStatus):
+	case isRefused:
 		prop, err = h.store.Proposal(c.Request.Context(), prop.ID)
 		if err != nil {
 			h.fail(c, err)
 			return
 		}
-		h.renderProposalAnswer(c, http.StatusConflict, prop, answer, "answer.not_accepted")
+		h.renderProposalAnswer(c, refused.Status, prop, answer, refused.Key)
 		return
 	case err != nil:
 		h.fail(c, err)

@@ -89,8 +89,7 @@ func (h *Handler) updateProposal(c *gin.Context) {
 	switch {
 	case errors.As(err, &verr):
 		form.Merge(formProblems(verr.Problems))
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
-		h.setFlash(c, "proposal.read_only_now")
+	case h.flashStoreAnswer(c, err, proposalReadOnly...):
 		c.Redirect(http.StatusSeeOther, "/voorstel/"+c.Param("token"))
 		return
 	case err != nil:
@@ -104,6 +103,15 @@ func (h *Handler) updateProposal(c *gin.Context) {
 	h.renderProposal(c, status, prop, form)
 }
 
+// proposalReadOnly answers the speaker's and co-speakers' changes to a proposal that stopped
+// being open to them meanwhile (the call closed, it was withdrawn or answered): whichever it
+// was, the page says it is read-only now.
+var proposalReadOnly = []storeError{
+	{models.ErrCallClosed, storeAnswer{Status: http.StatusForbidden, Key: "proposal.read_only_now"}},
+	{models.ErrWithdrawn, storeAnswer{Status: http.StatusConflict, Key: "proposal.read_only_now"}},
+	{models.ErrSpeakerAnswered, storeAnswer{Status: http.StatusConflict, Key: "proposal.read_only_now"}},
+}
+
 func (h *Handler) withdrawProposal(c *gin.Context) {
 	prop, ok := h.proposalFromLink(c)
 	if !ok {
@@ -111,8 +119,7 @@ func (h *Handler) withdrawProposal(c *gin.Context) {
 	}
 	_, err := h.store.WithdrawProposal(c.Request.Context(), prop.ID)
 	switch {
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
-		h.setFlash(c, "proposal.read_only_now")
+	case h.flashStoreAnswer(c, err, proposalReadOnly...):
 	case err != nil:
 		h.fail(c, err)
 		return
@@ -197,8 +204,7 @@ func (h *Handler) confirmCoSpeaker(c *gin.Context) {
 		form.Merge(verr.Problems)
 		h.renderCoSpeaker(c, http.StatusUnprocessableEntity, form)
 		return
-	case errors.Is(err, models.ErrCallClosed), errors.Is(err, models.ErrWithdrawn), errors.Is(err, models.ErrSpeakerAnswered):
-		h.setFlash(c, "proposal.read_only_now")
+	case h.flashStoreAnswer(c, err, proposalReadOnly...):
 	case err != nil:
 		h.fail(c, err)
 		return

@@ -252,12 +252,14 @@ func (h *Handler) createProposal(c *gin.Context) {
 			res, err = h.store.SubmitProposal(c.Request.Context(), in)
 		}
 	}
+	// A call closed meanwhile: the page shows it closed, with the table's status.
+	closed, isClosed := shownStoreError(err, fromTable(models.ErrCallClosed)...)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
 		form.Merge(formProblems(verr.Problems))
-	case errors.Is(err, models.ErrCallClosed):
-		status = http.StatusForbidden
+	case isClosed:
+		status = closed.Status
 	case err != nil:
 		h.fail(c, err)
 		return

@@ -211,12 +211,43 @@ func (f *Form) showStoreError(err error, answers ...formAnswer) (int, bool) {
 // flashStoreError keeps the table's message for err as the flash message when err is one of
 // the sentinels (errors.Is), and reports whether it did: the page then redirects and tells.
 func (h *Handler) flashStoreError(c *gin.Context, err error, sentinels ...error) bool {
-	for _, s := range sentinels {
-		if errors.Is(err, s) {
-			row, _ := tableRow(s)
-			h.setFlash(c, row.Key)
-			return true
-		}
+	return h.flashStoreAnswer(c, err, fromTable(sentinels...)...)
+}
+
+// flashStoreAnswer is flashStoreError for a page that tells a sentinel in words of its own:
+// it keeps the Key of the first override err matches as the flash message.
+func (h *Handler) flashStoreAnswer(c *gin.Context, err error, overrides ...storeError) bool {
+	a, ok := shownStoreError(err, overrides...)
+	if ok {
+		h.setFlash(c, a.Key)
 	}
-	return false
+	return ok
+}
+
+// shownStoreError returns the answer to err when err is one of the answers' errors (errors.Is,
+// in the order given): that answer, or the table's row for its Err when it is left empty. A
+// handler that shows the answer in a way of its own (a notice on the page it renders again,
+// an answer in the passkey ceremony's own JSON) takes its status, code and key from here; any other
+// error reports false and stays the caller's to answer.
+func shownStoreError(err error, answers ...storeError) (storeAnswer, bool) {
+	for _, a := range answers {
+		if !errors.Is(err, a.Err) {
+			continue
+		}
+		if a.storeAnswer == (storeAnswer{}) {
+			row, _ := tableRow(a.Err)
+			return row.storeAnswer, true
+		}
+		return a.storeAnswer, true
+	}
+	return storeAnswer{}, false
+}
+
+// fromTable lists sentinels for shownStoreError that a page answers as the table does.
+func fromTable(sentinels ...error) []storeError {
+	answers := make([]storeError, len(sentinels))
+	for i, s := range sentinels {
+		answers[i] = storeError{Err: s}
+	}
+	return answers
 }

@@ -238,19 +238,19 @@ func (h *Handler) castVotes(c *gin.Context) {
 	if form.Valid() {
 		_, err = h.store.CastVotes(ctx, c.Param("token"), ids)
 	}
+	refused, isRefused := shownStoreError(err, fromTable(models.ErrVotingClosed, models.ErrAlreadyVoted)...)
 	var verr *models.ValidationError
 	switch {
 	case errors.As(err, &verr):
 		form.Merge(verr.Problems)
-	case errors.Is(err, models.ErrVotingClosed):
-		h.renderBallot(c, http.StatusForbidden, voter, form, "vote.closed_notice")
-		return
-	case errors.Is(err, models.ErrAlreadyVoted):
-		if voter, err = h.store.Voter(ctx, voter.ID); err != nil {
-			h.serverError(c, err)
-			return
+	case isRefused:
+		if errors.Is(err, models.ErrAlreadyVoted) { // the ballot shows the set that was cast
+			if voter, err = h.store.Voter(ctx, voter.ID); err != nil {
+				h.serverError(c, err)
+				return
+			}
 		}
-		h.renderBallot(c, http.StatusConflict, voter, form, "vote.already_voted")
+		h.renderBallot(c, refused.Status, voter, form, refused.Key)
 		return
 	case err != nil:
 		h.fail(c, err)

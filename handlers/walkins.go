@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"time"
@@ -71,8 +70,8 @@ func (h *Handler) walkInPrincipal(c *gin.Context) (walkInDoor, bool) {
 	secret, _ := bearerToken(c)
 	ctx := c.Request.Context()
 	t, err := h.store.APITokenBySecret(ctx, secret)
-	if errors.Is(err, models.ErrNotFound) {
-		h.apiError(c, http.StatusUnauthorized, "unauthorized", tr.T("api.unauthorized"), nil)
+	if a, unknown := shownStoreError(err, unknownAPIToken); unknown {
+		h.apiError(c, a.Status, a.Code, tr.T(a.Key), nil)
 		return walkInDoor{}, false
 	}
 	if err != nil {
