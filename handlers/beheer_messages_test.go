@@ -16,9 +16,11 @@ import (
 )
 
 var (
-	composeCountRE = regexp.MustCompile(`Dit bericht gaat naar (\d+) (?:mensen|persoon)`)
-	listCountRE    = regexp.MustCompile(`id="lijst">(\d+) (?:mensen|sprekers|medesprekers|beoordelaars|stemmers)<`)
-	messagePathRE  = regexp.MustCompile(`^/beheer/berichten/(\d+)$`)
+	composeCountRE = regexp.MustCompile(nlCountPattern("message.recipients_count"))
+	listCountRE    = regexp.MustCompile(`id="lijst">(?:` + nlCountPattern("people.count") + "|" + nlCountPattern("audience.count.speakers") + "|" +
+		nlCountPattern("audience.count.cospeakers") + "|" + nlCountPattern("audience.count.reviewers") + "|" +
+		nlCountPattern("audience.count.voters") + ")<")
+	messagePathRE = regexp.MustCompile(`^/beheer/berichten/(\d+)$`)
 )
 
 func firstNumber(t *testing.T, re *regexp.Regexp, body, what string) int {
@@ -27,8 +29,15 @@ func firstNumber(t *testing.T, re *regexp.Regexp, body, what string) int {
 	if m == nil {
 		t.Fatalf("no %s (%s) in the page", what, re)
 	}
-	n, _ := strconv.Atoi(m[1])
-	return n
+	// The pattern may hold a submatch for each plural form: the number is the one that matched.
+	for _, s := range m[1:] {
+		if s != "" {
+			n, _ := strconv.Atoi(s)
+			return n
+		}
+	}
+	t.Fatalf("no number in the %s %q", what, m[0])
+	return 0
 }
 
 // composeForm is a message to the audience in query (the list's parameters).

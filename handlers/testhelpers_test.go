@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -331,6 +332,17 @@ func nlMsgAfter(t testing.TB, key, name string, args ...any) string {
 		t.Fatalf("message %q does not use the argument %q", key, name)
 	}
 	return after
+}
+
+// nlCountPattern is a regular expression for the Dutch text of key with a Count, in either
+// plural form and HTML-escaped as a page shows it; the number is the only non-empty
+// submatch. On a key that nl.toml lacks it panics.
+func nlCountPattern(key string) string {
+	one, other := regexp.QuoteMeta(nlMsgVar(key, "Count", 1)), regexp.QuoteMeta(nlMsgVar(key, "Count", 987654321))
+	if !strings.Contains(one, "1") || !strings.Contains(other, "987654321") {
+		panic(fmt.Sprintf("message %q does not show its Count", key))
+	}
+	return "(?:" + strings.Replace(other, "987654321", `(\d+)`, 1) + "|" + strings.Replace(one, "1", "(1)", 1) + ")"
 }
 
 // nlLookup returns the Dutch text of key with args, HTML-escaped as a page's html/template
