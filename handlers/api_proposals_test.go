@@ -267,7 +267,7 @@ func TestAPIProposalCallClosed(t *testing.T) {
 			resp, b := ts.apiCall(t, http.MethodPost, "/api/v1/proposals", proposalBody(t, nil), "")
 			wantAPIStatus(t, resp, b, http.StatusForbidden)
 			e := wantAPIError(t, b, "call_closed", "")
-			if !strings.Contains(e.Message, "gesloten") {
+			if !strings.Contains(e.Message, nlText(t, "proposal.api_call_closed")) {
 				t.Errorf("message got %q, want it to say the call is closed", e.Message)
 			}
 			resp, b = ts.apiCall(t, http.MethodPatch, path, `{"title": "Te laat"}`, p.EditToken)
@@ -327,7 +327,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	req.Header.Set("Content-Type", "application/json")
 	resp, page := ts.do(t, req, "X-Forwarded-For", "203.0.113.99")
 	wantAPIStatus(t, resp, []byte(page), http.StatusTooManyRequests)
-	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, "Probeer het over 3 minuten opnieuw") {
+	if b := page; !strings.Contains(b, `"too_many_requests"`) || !strings.Contains(b, nlText(t, "limit.api_too_many", "Count", 3)) {
 		t.Errorf("body got %s, want the too_many_requests code and a Dutch explanation", b)
 	}
 	if got := resp.Header.Get("Retry-After"); got == "" || got == "0" {
@@ -339,7 +339,7 @@ func TestProposalSubmissionsLimited(t *testing.T) {
 	values.Set("title", "Mijn getypte titel")
 	fresp, page := ts.postMultipart(t, "/voorstellen", values, "", nil)
 	wantStatus(t, fresp, page, http.StatusTooManyRequests)
-	for _, want := range []string{"Probeer het over 3 minuten opnieuw; wat je typte, staat er nog", `value="Mijn getypte titel"`} {
+	for _, want := range []string{nlMsg(t, "limit.too_many", "Count", 3), `value="Mijn getypte titel"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("form page lacks %q", want)
 		}

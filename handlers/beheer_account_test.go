@@ -303,7 +303,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, u.Email) {
 		t.Fatalf("GET the link: status %d, want 200 naming the account; body:\n%s", resp.StatusCode, body)
 	}
-	if resp, body := ts.postForm(t, path, url.Values{"password": {"te kort"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "minstens 12 tekens") {
+	if resp, body := ts.postForm(t, path, url.Values{"password": {"te kort"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "form.password_too_short", "Min", 12)) {
 		t.Errorf("a short password: status %d, want 422 with the rule", resp.StatusCode)
 	}
 	// CSRF: another site cannot use the link.
@@ -325,7 +325,7 @@ func TestPasswordResetFlow(t *testing.T) {
 	}
 	// Single use.
 	other := ts.withNewClient(t)
-	if resp, body := other.get(t, path); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, "al gebruikt") {
+	if resp, body := other.get(t, path); resp.StatusCode != http.StatusNotFound || !strings.Contains(body, nlMsg(t, "password.reset.invalid")) {
 		t.Errorf("GET a used link: status %d, want 404 saying so", resp.StatusCode)
 	}
 	if resp, _ := other.postForm(t, path, url.Values{"password": {"nog een ander wachtwoord"}}); resp.StatusCode != http.StatusNotFound {
@@ -407,7 +407,11 @@ func TestSignInsPage(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET sessies: status %d", resp.StatusCode)
 	}
-	for _, want := range []string{"Firefox op Linux", "Chrome op macOS", "Chrome op Android", "(deze browser)", nlMsg(t, "account.signins.end_others")} {
+	device := func(browser, system string) string {
+		return nlMsg(t, "account.device", "Browser", browser, "System", system)
+	}
+	for _, want := range []string{device("Firefox", "Linux"), device("Chrome", "macOS"), device("Chrome", "Android"),
+		"(" + nlMsg(t, "account.signins.this_browser") + ")", nlMsg(t, "account.signins.end_others")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the sign-ins page lacks %q", want)
 		}
@@ -487,12 +491,15 @@ func TestSignOutEndsSignIn(t *testing.T) {
 
 func TestDeviceSummary(t *testing.T) {
 	t.Parallel()
+	device := func(browser, system string) string {
+		return nlText(t, "account.device", "Browser", browser, "System", system)
+	}
 	cases := map[string]string{
-		firefoxLinux: "Firefox op Linux",
-		chromeMac:    "Chrome op macOS",
-		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 Edg/156.0":                   "Edge op Windows",
-		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1": "Safari op iOS",
-		"curl/8.5.0": "Onbekende browser op onbekend systeem",
+		firefoxLinux: device("Firefox", "Linux"),
+		chromeMac:    device("Chrome", "macOS"),
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36 Edg/156.0":                   device("Edge", "Windows"),
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1": device("Safari", "iOS"),
+		"curl/8.5.0": device(nlText(t, "account.device.unknown_browser"), nlText(t, "account.device.unknown_system")),
 	}
 	catalog, err := locale.Load()
 	if err != nil {

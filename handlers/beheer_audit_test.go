@@ -76,8 +76,9 @@ func TestAuditLogPage(t *testing.T) {
 
 	t.Run("summary", func(t *testing.T) {
 		status, body := page(t, "?object="+url.QueryEscape(object))
-		for _, want := range []string{nlMsg(t, "person.audit.registration.details"), "Naam: " + person.Name + " → Zoë Logboek", "Dieetwensen gewijzigd",
-			"belde op", admin.Email, `href="` + personPath(person.ID) + `"`, "vanaf 127.0.0.1"} {
+		for _, want := range []string{nlMsg(t, "person.audit.registration.details"), nlText(t, "register.name") + ": " + person.Name + " → Zoë Logboek",
+			nlText(t, "audit.changed", "Field", nlText(t, "register.dietary")),
+			"belde op", admin.Email, `href="` + personPath(person.ID) + `"`, nlText(t, "audit.from_address", "Address", "127.0.0.1")} {
 			if !strings.Contains(body, want) {
 				t.Errorf("status %d; the log lacks %q", status, want)
 			}
@@ -95,7 +96,7 @@ func TestAuditLogPage(t *testing.T) {
 			query     string
 			want, not []string
 		}{
-			{"?persoon=cli:0", []string{nlMsg(t, "audit.do.audit.exported"), "opdrachtregel"}, []string{nlMsg(t, "person.audit.registration.details")}},
+			{"?persoon=cli:0", []string{nlMsg(t, "audit.do.audit.exported"), nlMsg(t, "audit.actor_kind.cli")}, []string{nlMsg(t, "person.audit.registration.details")}},
 			{"?persoon=user:" + bhID(admin.ID), []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
 			{"?soort=audit_log", []string{"van=vroeger"}, []string{nlMsg(t, "person.audit.registration.details")}},
 			{"?actie=" + models.AuditRegistrationDetails, []string{nlMsg(t, "person.audit.registration.details")}, []string{"van=vroeger"}},
@@ -171,9 +172,9 @@ func TestAuditLogPage(t *testing.T) {
 		bhExpectRedirect(t, resp, body, personPath(regID))
 		_, body = page(t, "?actie="+models.AuditRegistrationSessions+"&object=registration:"+bhID(regID))
 		_, body, _ = strings.Cut(body, `id="lijst"`)
-		_, removed, _ := strings.Cut(body, "<li>Eraf: ")
+		_, removed, _ := strings.Cut(body, "<li>"+nlText(t, "audit.field.removed")+": ")
 		removed, _, _ = strings.Cut(removed, "</li>")
-		if !strings.Contains(removed, titles[sessionID]) || !strings.Contains(body, "<li>Erbij: –</li>") {
+		if !strings.Contains(removed, titles[sessionID]) || !strings.Contains(body, "<li>"+nlText(t, "audit.field.added")+": –</li>") {
 			t.Errorf("the log names the sessions removed as %q, want %q among them, and none added", removed, titles[sessionID])
 		}
 	})

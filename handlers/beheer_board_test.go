@@ -95,18 +95,19 @@ func TestBoardShowsEveryKindOfProblem(t *testing.T) {
 	}
 	for _, want := range []string{
 		// the grid: rooms with capacity as columns, slots as rows, a two-slot session spanning
-		`<th scope="col">Kelder <span class="board-capacity">(1 plaats)</span></th>`,
+		`<th scope="col">Kelder <span class="board-capacity">(` + nlMsg(t, "room.capacity_short", "Count", 1) + `)</span></th>`,
 		`id="cel-` + bhID(bc.kelder.ID) + `-` + bhID(bc.d.zwolle.Slots[0].ID) + `"`,
 		`rowspan="2"`,
 		// escaped titles and names
 		"Alpha &lt;script&gt;alert(1)&lt;/script&gt;",
 		"Sanne &lt;b&gt;Spreker&lt;/b&gt;",
 		// every kind, in plain words
-		"Spreker op twee plekken tegelijk:", "reizen tussen de steden kost 90 minuten",
-		"Spreker kan niet:", "Udo kan om",
-		"Locatie niet gekozen:", "een locatie die de sprekers niet kozen",
-		"Sessie van twee tijdvakken onderbroken:", "er zit een pauze van",
-		"Meer belangstelling dan plaatsen:", "Te weinig stoelen op de locatie:",
+		nlMsg(t, "beheer.board.kind.speaker_double_booked") + ":", nlMsgAfter(t, "beheer.board.issue.double_booked_travel", "Have", "Need", 90),
+		nlMsg(t, "beheer.board.kind.speaker_unavailable") + ":", nlMsgUpTo(t, "beheer.board.issue.unavailable", "Time", "Speaker", "Udo"),
+		nlMsg(t, "beheer.board.kind.venue_not_wished") + ":",
+		nlMsg(t, "beheer.board.issue.venue_not_wished", "Session", "Gamma ongewenst", "Venue", bc.d.zwolle.Name),
+		nlMsg(t, "beheer.board.kind.two_slot_split") + ":", nlMsgUpTo(t, "beheer.board.issue.split_break", "Minutes", "Session", "Delta lang"),
+		nlMsg(t, "beheer.board.kind.demand_above_room") + ":", nlMsg(t, "beheer.board.kind.venue_seats_short") + ":",
 		// links to the causes and their cells
 		`href="/beheer/sessies/` + bhID(bc.alpha.ID) + `"`,
 		`href="/beheer/sessies/` + bhID(bc.beta.ID) + `"`,
@@ -115,7 +116,7 @@ func TestBoardShowsEveryKindOfProblem(t *testing.T) {
 		// tabs, move forms, the planner's button
 		`href="/beheer/rooster/` + bhID(bc.d.rotterdam.ID) + `"`, `aria-current="page"`,
 		`action="/beheer/rooster/` + bhID(bc.d.zwolle.ID) + `/verplaatsen"`, `<option value="af"`,
-		`action="/beheer/rooster/plannen"`, "Automatisch plannen",
+		`action="/beheer/rooster/plannen"`, nlMsg(t, "beheer.board.plan"),
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("board lacks %q", want)
@@ -125,12 +126,12 @@ func TestBoardShowsEveryKindOfProblem(t *testing.T) {
 		t.Error("board shows a title or name unescaped")
 	}
 	// Rotterdam's board has the room too small for its limit, which Zwolle's does not.
-	tooSmall := "Epsilon groot mag 8 deelnemers hebben, maar Zolder heeft maar 6 plaatsen."
+	tooSmall := nlMsg(t, "beheer.board.issue.capacity_above_room", "Session", "Epsilon groot", "Need", 8, "Room", "Zolder", "Have", 6)
 	if strings.Contains(body, tooSmall) {
 		t.Errorf("Zwolle's board shows a problem only at Rotterdam: %q", tooSmall)
 	}
 	_, rotterdam := ts.get(t, "/beheer/rooster/"+bhID(bc.d.rotterdam.ID))
-	for _, want := range []string{"Zaal te klein voor het maximum:", tooSmall, "Spreker op twee plekken tegelijk:"} {
+	for _, want := range []string{nlMsg(t, "beheer.board.kind.capacity_above_room") + ":", tooSmall, nlMsg(t, "beheer.board.kind.speaker_double_booked") + ":"} {
 		if !strings.Contains(rotterdam, want) {
 			t.Errorf("Rotterdam's board lacks %q", want)
 		}
@@ -212,7 +213,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 		if got.RoomID == nil || *got.RoomID != room.ID || len(got.Slots) != 1 || got.Slots[0].SlotID != slot.ID {
 			t.Errorf("after the move: room %v, slots %+v; want room %d, slot %d", got.RoomID, got.Slots, room.ID, slot.ID)
 		}
-		if _, page := ts.get(t, path); !strings.Contains(page, "is verplaatst") {
+		if _, page := ts.get(t, path); !strings.Contains(page, nlMsg(t, "beheer.board.moved", "Title", s.Title)) {
 			t.Error("no flash message after the move")
 		}
 	})
@@ -240,7 +241,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 	t.Run("a nonsense place", func(t *testing.T) {
 		before := bhSnapshot(t, ts)
 		resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"<zaal>"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "Kies een van de") {
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "form.invalid_choice")) {
 			t.Errorf("status %d, want 422 with a message; body:\n%s", resp.StatusCode, body)
 		}
 		if got := bhSnapshot(t, ts); got != before {
@@ -251,12 +252,12 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 	t.Run("pinned", func(t *testing.T) {
 		resp, body := ts.postForm(t, path+"/vastzetten", url.Values{"sessie": {bhID(s.ID)}, "vast": {"ja"}})
 		bhExpectRedirect(t, resp, body, path)
-		if _, page := ts.get(t, path); !strings.Contains(page, "<strong>Vastgezet</strong>") {
+		if _, page := ts.get(t, path); !strings.Contains(page, "<strong>"+nlMsg(t, "beheer.board.pinned")+"</strong>") {
 			t.Error("the board does not mark the pinned session with a text label")
 		}
 		before := bhSnapshot(t, ts)
 		resp, body = ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {"af"}})
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "is vastgezet. Maak de sessie eerst los") {
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "beheer.board.pinned_refused", "Title", s.Title)) {
 			t.Errorf("moving a pinned session: status %d, want 422 with a message", resp.StatusCode)
 		}
 		if got := bhSnapshot(t, ts); got != before {
@@ -286,7 +287,7 @@ func TestBoardMoveWithoutJavaScript(t *testing.T) {
 		before := bhSnapshot(t, ts)
 		for _, plek := range []string{bhID(extra.ID) + "-" + bhID(later.ID), "af"} {
 			resp, body := ts.postForm(t, path+"/verplaatsen", url.Values{"sessie": {bhID(s.ID)}, "plek": {plek}})
-			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "aanmeldingen") {
+			if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, nlMsg(t, "form.booked_keeps_place", "Bookings", booked[s.ID])) {
 				t.Errorf("moving a booked session to %s: status %d, want 422 saying it has bookings", plek, resp.StatusCode)
 			}
 		}

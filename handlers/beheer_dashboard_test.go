@@ -337,14 +337,15 @@ func TestDashboardNoShowRateAfterTheDay(t *testing.T) {
 	}
 	ts.loginAs(t, models.RoleOrganiser, "zwolle")
 	_, before := ts.get(t, "/beheer")
-	if strings.Contains(before, "Niet gekomen</span>") || !strings.Contains(before, "Nog niet binnen") {
+	if strings.Contains(before, nlMsg(t, "dashboard.no_show_rate")+"</span>") || !strings.Contains(before, nlMsg(t, "dashboard.not_in_yet")) {
 		t.Error("before the day the dashboard should count who is not in yet, not a no-show rate")
 	}
 	ts.Store.SetClock(func() time.Time { return time.Date(2027, 2, 4, 9, 0, 0, 0, time.UTC) })
 	ts.loginAs(t, models.RoleOrganiser, "zwolle") // months later by the store's clock: the sign-in went idle
 	_, after := ts.get(t, "/beheer")
 	want := percent(len(regs)-came, len(regs))
-	tile := regexp.MustCompile(`href="/beheer/deelnemers\?locatie=zwolle&amp;status=niet-binnen"><span class="figure__value">(\d+)%</span> <span class="figure__label">Niet gekomen</span>`).FindStringSubmatch(after)
+	tile := regexp.MustCompile(`href="/beheer/deelnemers\?locatie=zwolle&amp;status=niet-binnen"><span class="figure__value">(\d+)%</span> <span class="figure__label">` +
+		regexp.QuoteMeta(nlMsg(t, "dashboard.no_show_rate")) + `</span>`).FindStringSubmatch(after)
 	if tile == nil || tile[1] != strconv.Itoa(want) {
 		t.Errorf("after the day: no-show tile %v, want %d%% (%d of %d did not come) linked to those not in", tile, want, len(regs)-came, len(regs))
 	}
@@ -410,7 +411,7 @@ func TestDashboardMailFiguresLinkToTheirPeople(t *testing.T) {
 			}
 		}
 	}
-	if !strings.Contains(page, "2 aan deelnemers") {
+	if !strings.Contains(page, nlMsg(t, "dashboard.mail_to_attendees", "Count", 2)) {
 		t.Error("the e-mail section does not say the two waiting e-mails go to attendees")
 	}
 	// A bad state is an error next to the field, never a 500.

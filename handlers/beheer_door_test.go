@@ -106,10 +106,10 @@ func TestArrivalsPages(t *testing.T) {
 	registered := int(countRows(t, f.ts, &models.Registration{}, "venue_id = ? AND status = ?", f.zwolle.ID, models.RegistrationActive))
 
 	_, body := ts.get(t, venuePage)
-	if !strings.Contains(body, fmt.Sprintf("0 van %d binnen", registered)) {
+	if !strings.Contains(body, nlMsgUpTo(t, "beheer.arrivals.in_count", "Percent", "In", 0, "Registered", registered)) {
 		t.Errorf("before the doors open: want 0 of %d in", registered)
 	}
-	if !strings.Contains(body, "Deze lijst verschijnt als het programma begint") {
+	if !strings.Contains(body, nlMsgUpTo(t, "beheer.arrivals.no_shows_later", "Time")) {
 		t.Errorf("before the programme the no-show list is not shown yet")
 	}
 
@@ -121,11 +121,12 @@ func TestArrivalsPages(t *testing.T) {
 	f.scan(t, "Ingang West", map[string]any{"code": f.payload(regs[0], f.zwolle), "scan_id": "w-1", "scanned_at": store.Now().UTC().Add(2 * time.Second).Format(time.RFC3339)})
 
 	_, body = ts.get(t, "/beheer/binnenkomst")
-	if !strings.Contains(body, fmt.Sprintf("3 van %d binnen", registered)) {
+	if !strings.Contains(body, nlMsgUpTo(t, "beheer.arrivals.in_count", "Percent", "In", 3, "Registered", registered)) {
 		t.Errorf("overview: want 3 of %d in:\n%s", registered, excerpt(body))
 	}
 	_, body = ts.get(t, venuePage)
-	for _, want := range []string{"Ingang Oost: 2", "Ingang West: 1", "<svg", "<rect", html.EscapeString(regs[0].Name) + ": ook gescand bij Ingang West"} {
+	for _, want := range []string{nlMsg(t, "beheer.arrivals.door_count", "Door", "Ingang Oost", "N", 2), nlMsg(t, "beheer.arrivals.door_count", "Door", "Ingang West", "N", 1),
+		"<svg", "<rect", nlMsgUpTo(t, "beheer.arrivals.conflict", "Time", "Name", regs[0].Name, "Door", "Ingang West")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("venue arrivals page lacks %q:\n%s", want, excerpt(body))
 		}
@@ -136,7 +137,7 @@ func TestArrivalsPages(t *testing.T) {
 	defer store.SetClock(time.Now)
 	ts.loginAs(t, models.RoleAdmin, "") // months later by the store's clock: the sign-in went idle
 	_, body = ts.get(t, venuePage)
-	want := fmt.Sprintf("%d aangemelde deelnemers zijn nog niet binnen.", registered-3)
+	want := nlMsg(t, "beheer.arrivals.no_shows_count", "Count", registered-3)
 	if !strings.Contains(body, want) {
 		t.Errorf("after the start: want %q:\n%s", want, excerpt(body))
 	}

@@ -16,9 +16,11 @@ import (
 )
 
 var (
-	composeCountRE = regexp.MustCompile(`Dit bericht gaat naar (\d+) (?:mensen|persoon)`)
-	listCountRE    = regexp.MustCompile(`id="lijst">(\d+) (?:mensen|sprekers|medesprekers|beoordelaars|stemmers)<`)
-	messagePathRE  = regexp.MustCompile(`^/beheer/berichten/(\d+)$`)
+	composeCountRE = regexp.MustCompile(nlCountPattern("message.recipients_count"))
+	listCountRE    = regexp.MustCompile(`id="lijst">(?:` + nlCountPattern("people.count") + "|" + nlCountPattern("audience.count.speakers") + "|" +
+		nlCountPattern("audience.count.cospeakers") + "|" + nlCountPattern("audience.count.reviewers") + "|" +
+		nlCountPattern("audience.count.voters") + ")<")
+	messagePathRE = regexp.MustCompile(`^/beheer/berichten/(\d+)$`)
 )
 
 func firstNumber(t *testing.T, re *regexp.Regexp, body, what string) int {
@@ -27,8 +29,15 @@ func firstNumber(t *testing.T, re *regexp.Regexp, body, what string) int {
 	if m == nil {
 		t.Fatalf("no %s (%s) in the page", what, re)
 	}
-	n, _ := strconv.Atoi(m[1])
-	return n
+	// The pattern may hold a submatch for each plural form: the number is the one that matched.
+	for _, s := range m[1:] {
+		if s != "" {
+			n, _ := strconv.Atoi(s)
+			return n
+		}
+	}
+	t.Fatalf("no number in the %s %q", what, m[0])
+	return 0
 }
 
 // composeForm is a message to the audience in query (the list's parameters).
@@ -88,7 +97,7 @@ func TestMessageAudienceCountsAgree(t *testing.T) {
 	// Voters are a number on the list (those who asked to hear about the vote), with no
 	// export; a message to them has only the event's placeholders.
 	_, list := ts.get(t, "/beheer/deelnemers?groep=stemmers")
-	if !strings.Contains(list, "zonder naam en e-mailadres") {
+	if !strings.Contains(list, nlMsg(t, "audience.voters_explained")) {
 		t.Errorf("voters' list: want the explanation that they have no names")
 	}
 	resp, body := ts.postForm(t, "/beheer/berichten/nieuw", composeForm("groep=stemmers", "Stem!", "Stem op {naam}"))
@@ -108,11 +117,11 @@ func TestComposeMessageRefusesAndKeepsWhatWasTyped(t *testing.T) {
 		query, subject, body string
 		wants                []string
 	}{
-		{"status=bevestigd", "Hallo <{voornaam}>", "Tekst & meer", []string{"{voornaam} is geen invulveld", `value="Hallo &lt;{voornaam}&gt;"`,
+		{"status=bevestigd", "Hallo <{voornaam}>", "Tekst & meer", []string{nlMsg(t, "message.unknown_placeholder", "Name", "{voornaam}", "Known", strings.Join(models.PlaceholdersFor(models.AudienceAttendees), ", ")), `value="Hallo &lt;{voornaam}&gt;"`,
 			">Tekst &amp; meer</textarea>", `<option value="bevestigd" selected>`}},
-		{"groep=sprekers", "Welkom", "Tot in {locatie}", []string{"{locatie} kan voor deze groep niet worden ingevuld", `<option value="sprekers" selected>`}},
+		{"groep=sprekers", "Welkom", "Tot in {locatie}", []string{nlMsg(t, "message.placeholder_not_for_group", "Name", "{locatie}", "Known", strings.Join(models.PlaceholdersFor(models.AudienceSpeakers), ", ")), `<option value="sprekers" selected>`}},
 		{"groep=sprekers&status=binnen", "Welkom", "Hallo", []string{nlMsg(t, "audience.not_for_group"), `<option value="binnen" selected>`}},
-		{"status=bevestigd", "Jouw {sessies}", "Hallo", []string{"{sessies} past niet in een onderwerp"}},
+		{"status=bevestigd", "Jouw {sessies}", "Hallo", []string{nlMsg(t, "message.placeholder_not_in_subject", "Name", "{sessies}")}},
 	} {
 		resp, body := ts.postForm(t, "/beheer/berichten/nieuw", composeForm(tc.query, tc.subject, tc.body))
 		if resp.StatusCode != http.StatusUnprocessableEntity {
@@ -156,9 +165,10 @@ func TestMessageLifecycle(t *testing.T) {
 	}
 	want := must(ts.Store.CountAudience(ctx, m.Audience))
 	_, page := ts.get(t, messagePath(m.ID))
-	for _, s := range []string{fmt.Sprintf("Dit bericht gaat naar %d mensen.", want), nlMsg(t, "message.preview.nl"), nlMsg(t, "message.preview.en"),
+	for _, s := range []string{nlMsg(t, "message.recipients_count", "Count", want), nlMsg(t, "message.preview.nl"), nlMsg(t, "message.preview.en"),
 		"/boeking/PERSOONLIJKE-CODE", "Tot woensdag 3 februari 2027", "See you on Wednesday 3 February 2027",
-		fmt.Sprintf(`name="aantal" value="%d"`, want), "Deelnemers · locatie Provinciehuis Overijssel · bevestigd"} {
+		fmt.Sprintf(`name="aantal" value="%d"`, want),
+		nlMsg(t, "audience.group.deelnemers") + " · " + nlMsg(t, "audience.words.venue", "Name", "Provinciehuis Overijssel") + " · " + strings.ToLower(nlMsg(t, "people.filter.bevestigd"))} {
 		if !strings.Contains(page, s) {
 			t.Errorf("the message's page lacks %q", s)
 		}
@@ -183,7 +193,7 @@ func TestMessageLifecycle(t *testing.T) {
 		t.Errorf("planning in the past: status %d, want 422", resp.StatusCode)
 	}
 	resp, body = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(want + 1)}})
-	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, "Er is niets verstuurd") {
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, nlMsg(t, "message.count_changed", "Count", want)) {
 		t.Errorf("sending with another number: status %d, want 409 and nothing sent", resp.StatusCode)
 	}
 	if n := len(must(ts.Store.MessageCounts(ctx, []uint{m.ID}))); n != 0 {
@@ -194,7 +204,7 @@ func TestMessageLifecycle(t *testing.T) {
 		t.Fatalf("send: status %d, want 303", resp.StatusCode)
 	}
 	_, page = ts.get(t, messagePath(m.ID))
-	if c := must(ts.Store.MessageCounts(ctx, []uint{m.ID}))[m.ID]; c.Waiting != want || !strings.Contains(page, "Het bericht staat klaar voor") {
+	if c := must(ts.Store.MessageCounts(ctx, []uint{m.ID}))[m.ID]; c.Waiting != want || !strings.Contains(page, nlMsg(t, "message.sent_flash", "Count", want)) {
 		t.Errorf("after sending: %+v waiting, want %d, and the flash message", c, want)
 	}
 	resp, _ = ts.postForm(t, messagePath(m.ID)+"/versturen", url.Values{"wanneer": {"nu"}, "aantal": {fmt.Sprint(want)}})
@@ -206,7 +216,7 @@ func TestMessageLifecycle(t *testing.T) {
 		t.Errorf("cancel: status %d, message %+v; want cancelled with %d withdrawn", resp.StatusCode, got, want)
 	}
 	_, list := ts.get(t, "/beheer/berichten")
-	if !strings.Contains(list, "Geannuleerd") || !strings.Contains(list, messagePath(m.ID)) {
+	if !strings.Contains(list, nlMsg(t, "message.state.cancelled")) || !strings.Contains(list, messagePath(m.ID)) {
 		t.Errorf("the list lacks the cancelled message")
 	}
 
@@ -269,7 +279,7 @@ func TestMessageRoles(t *testing.T) {
 		t.Errorf("the Zwolle organiser's list shows a message for the whole event")
 	}
 	_, compose := ts.get(t, "/beheer/berichten/nieuw?groep=beoordelaars")
-	if !strings.Contains(compose, "horen bij het hele evenement") || strings.Contains(compose, `value="beoordelaars"`) {
+	if !strings.Contains(compose, nlMsg(t, "audience.group_event_wide")) || strings.Contains(compose, `value="beoordelaars"`) {
 		t.Errorf("the Zwolle organiser may choose reviewers")
 	}
 	own := saveMessage(t, ts, composeForm("status=bevestigd", "Zwolle", "Hallo"))
@@ -279,7 +289,7 @@ func TestMessageRoles(t *testing.T) {
 	}
 	wantN := must(ts.Store.CountAudience(ctx, models.Audience{VenueID: zwolle.ID, Status: models.StatusConfirmed}))
 	_, page := ts.get(t, messagePath(own.ID))
-	if !strings.Contains(page, fmt.Sprintf("Dit bericht gaat naar %d mensen.", wantN)) {
+	if !strings.Contains(page, nlMsg(t, "message.recipients_count", "Count", wantN)) {
 		t.Errorf("the Zwolle organiser's message should go to Zwolle's %d confirmed people", wantN)
 	}
 	var audit []models.AuditEntry
@@ -299,7 +309,7 @@ func TestReminderCountsWithTheSharedAudience(t *testing.T) {
 	_, list := ts.get(t, "/beheer/deelnemers?status=bevestigd")
 	listed := firstNumber(t, listCountRE, list, "the list's count")
 	_, body := ts.postForm(t, "/beheer/herinnering", url.Values{})
-	if !strings.Contains(body, fmt.Sprintf("%d e-mails versturen?", listed)) || !strings.Contains(body, `href="/beheer/deelnemers?status=bevestigd"`) {
+	if !strings.Contains(body, nlMsg(t, "beheer.mail_confirm.title", "Count", listed)) || !strings.Contains(body, `href="/beheer/deelnemers?status=bevestigd"`) {
 		t.Errorf("the reminder's confirmation: want %d e-mails and a link to the list of confirmed people", listed)
 	}
 }

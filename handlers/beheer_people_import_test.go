@@ -75,7 +75,7 @@ func TestImportPageFlow(t *testing.T) {
 	regs, outbox := countRows(t, ts, &models.Registration{}, ""), countRows(t, ts, &models.OutboxMessage{}, "")
 	resp, body = ts.uploadImport(t, zwolle.ID, "afdeling.csv", []byte(csv))
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "preview", body, html.EscapeString("Zoë <b>Bakker</b>"), "Nieuw: 1. Bijgewerkt: 1.", "afdeling.csv")
+	wantContains(t, "preview", body, html.EscapeString("Zoë <b>Bakker</b>"), nlMsgUpTo(t, "import.counts", "Unchanged", "New", 1, "Updated", 1), "afdeling.csv")
 	if strings.Contains(body, "<b>Bakker</b>") {
 		t.Error("the preview shows a name unescaped")
 	}
@@ -98,7 +98,7 @@ func TestImportPageFlow(t *testing.T) {
 	resp, body = ts.postForm(t, importPage+"/bevestigen", url.Values{"token": {m[1]}})
 	bhExpectRedirect(t, resp, body, importPage)
 	_, body = ts.get(t, importPage)
-	wantContains(t, "after the import", body, "1 nieuw, 1 bijgewerkt")
+	wantContains(t, "after the import", body, nlMsg(t, "import.done", "Venue", zwolle.Name, "New", 1, "Updated", 1))
 	if got := countRows(t, ts, &models.Registration{}, ""); got != regs+1 {
 		t.Errorf("registrations = %d, want %d", got, regs+1)
 	}
@@ -158,11 +158,13 @@ func TestImportPageProblems(t *testing.T) {
 		wants      []string
 	}{
 		{"rows with problems", "lijst.csv", []byte("naam,email,organisatie\nJan,geen-adres,Rijk\nPiet,p@example.nl,\"=HYPERLINK(\"\"x\"\")\"\nJan,p@example.nl,Rijk\n"), "nl",
-			[]string{"E-mail: Vul een geldig e-mailadres in", "Organisatie: Een formule wordt niet geïmporteerd", "E-mail: Dit e-mailadres staat al in rij 3", nlMsg(t, "import.outcome.problem")}},
+			[]string{nlMsg(t, "import.column.email") + ": " + nlMsg(t, "form.invalid_email"),
+				nlMsg(t, "import.column.organisation") + ": " + nlMsg(t, "import.formula"),
+				nlMsg(t, "import.column.email") + ": " + nlMsg(t, "import.duplicate_in_file", "Row", 3), nlMsg(t, "import.outcome.problem")}},
 		{"the same in English", "lijst.csv", []byte("name,email,organisation\nJan,geen-adres,Rijk\n"), "en",
 			[]string{"Email: ", "Cannot be imported"}},
 		{"wrong columns", "lijst.csv", []byte("naam;telefoon\nJan;06\n"), "nl",
-			[]string{"Deze kolommen kennen we niet: telefoon", "Deze verplichte kolommen ontbreken: e-mail, organisatie (organisation)"}},
+			[]string{nlMsg(t, "import.unknown_columns", "Columns", "telefoon"), nlMsg(t, "import.missing_columns", "Columns", "e-mail, organisatie (organisation)")}},
 		{"not an XLSX", "lijst.xlsx", []byte("dit is tekst"), "nl", []string{nlMsg(t, "import.not_xlsx")}},
 		{"an XLSX formula", "lijst.xlsx", xlsx, "en", []string{"Name: A formula is not imported"}},
 		{"a zip bomb", "bom.xlsx", importfiletest.ZipBomb(t, 300), "nl", []string{nlMsg(t, "import.too_large_unpacked")}},
@@ -178,7 +180,7 @@ func TestImportPageProblems(t *testing.T) {
 	}
 	resp, body := ts.uploadImport(t, 0, "lijst.csv", []byte("naam,email,organisatie\nJan,j@example.nl,Rijk\n"))
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "no venue", body, "Kies de locatie")
+	wantContains(t, "no venue", body, nlMsg(t, "import.choose_venue"))
 	if got := countRows(t, ts, &models.Registration{}, ""); got != regs {
 		t.Errorf("registrations = %d, want %d: nothing written", got, regs)
 	}
@@ -354,7 +356,7 @@ func TestImportPageTenThousandRows(t *testing.T) {
 	regs := countRows(t, ts, &models.Registration{}, "")
 	resp, body := ts.uploadImport(t, zwolle.ID, "groot.csv", []byte(b.String()))
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "10,000 rows", body, "Persoon 0<", "Persoon 9999<", "p9999@example.nl", "Er zijn te weinig plaatsen op deze locatie: het bestand heeft 10000 nieuwe deelnemers")
+	wantContains(t, "10,000 rows", body, "Persoon 0<", "Persoon 9999<", "p9999@example.nl", nlMsgUpTo(t, "import.not_enough_places", "Free", "New", 10000))
 	if got := strings.Count(body, "<tr class=\"utrecht-table__row\">"); got != models.MaxImportRows+1 {
 		t.Errorf("preview has %d table rows, want a header and 10,000", got)
 	}

@@ -78,15 +78,16 @@ func TestPersonPageShowsTheRecord(t *testing.T) {
 		t.Error("the page shows typed markup unescaped")
 	}
 	for _, want := range []string{"&lt;script&gt;alert(1)&lt;/script&gt; Zoë", "Hoofdingang &lt;oost&gt;", "Halal",
-		"Bevestiging", "Wijziging (door een organisator)", nlMsg(t, "person.mail_state.pending"), "hulp@example.nl", "Gegevens verbeterd: Dieetwensen",
-		"belde &lt;b&gt;zelf&lt;/b&gt;", "Eén plaats", "Persoonlijke link"} {
+		nlMsg(t, "person.mail.confirmation"), nlMsg(t, "person.mail.changed") + " (" + nlMsg(t, "person.on_behalf") + ")", nlMsg(t, "person.mail_state.pending"),
+		"hulp@example.nl", nlMsg(t, "person.audit.registration.details") + ": " + nlMsg(t, "register.dietary"),
+		"belde &lt;b&gt;zelf&lt;/b&gt;", "Eén plaats", nlMsg(t, "person.mail.link")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("person page lacks %q", want)
 		}
 	}
 	// A waiting person's page shows their place and the form to move or promote them.
 	_, body = ts.get(t, personPath(f.people[2].ID))
-	for _, want := range []string{"Plaats 2 van 2 op de wachtlijst.", `name="do" value="promote"`, `/wachtlijst/` + bhID(f.one.ID)} {
+	for _, want := range []string{nlMsg(t, "person.waitlist_place", "Position", 2, "Length", 2), `name="do" value="promote"`, `/wachtlijst/` + bhID(f.one.ID)} {
 		if !strings.Contains(body, want) {
 			t.Errorf("waiting person's page lacks %q", want)
 		}

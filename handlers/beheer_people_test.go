@@ -133,7 +133,7 @@ func TestPeopleRoles(t *testing.T) {
 				if resp.StatusCode == 200 && i == 0 && tc.venue == "zwolle" || tc.token == f.zwolleToken && i == 0 && resp.StatusCode == 200 {
 					zwolle := f.venue(t, "zwolle")
 					want := f.count(t, models.Audience{Scope: []uint{zwolle.ID}})
-					if !strings.Contains(body, ">"+fmt.Sprintf("%d mensen", want)+"<") {
+					if !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", want)+"<") {
 						t.Errorf("scoped list: want %d mensen (only Zwolle)", want)
 					}
 					if strings.Contains(body, "Formule Test") || strings.Contains(body, `value="rotterdam"`) {
@@ -160,7 +160,7 @@ func TestPeopleList(t *testing.T) {
 	t.Run("first page", func(t *testing.T) {
 		_, body := ts.get(t, "/beheer/deelnemers")
 		total := f.count(t, models.Audience{})
-		if !strings.Contains(body, fmt.Sprintf(">%d mensen<", total)) {
+		if !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", total)+"<") {
 			t.Errorf("want the total %d mensen", total)
 		}
 		if n := len(rows.FindAllString(body, -1)); n != peoplePerPage {
@@ -178,7 +178,7 @@ func TestPeopleList(t *testing.T) {
 	t.Run("search ignores accents and escapes names", func(t *testing.T) {
 		_, body := ts.get(t, "/beheer/deelnemers?q=ZOE")
 		want := f.count(t, models.Audience{Query: "zoë"})
-		if want < 2 || !strings.Contains(body, fmt.Sprintf(">%d mensen<", want)) {
+		if want < 2 || !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", want)+"<") {
 			t.Errorf("q=ZOE: want %d mensen (the demo's Zoës and the test person)", want)
 		}
 		if strings.Contains(body, "<script>alert") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt; Zoë Testpersoon") {
@@ -194,7 +194,7 @@ func TestPeopleList(t *testing.T) {
 		typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
 		_, body := ts.get(t, "/beheer/deelnemers?q="+strings.ReplaceAll(typed, " ", "+"))
 		ids := rows.FindAllStringSubmatch(body, -1)
-		if len(ids) != 1 || ids[0][1] != strconv.Itoa(int(f.script.ID)) || !strings.Contains(body, ">1 persoon<") {
+		if len(ids) != 1 || ids[0][1] != strconv.Itoa(int(f.script.ID)) || !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", 1)+"<") {
 			t.Errorf("q=%q (code %s): want only registration %d, got %v", typed, code, f.script.ID, ids)
 		}
 	})
@@ -211,7 +211,7 @@ func TestPeopleList(t *testing.T) {
 		} {
 			_, body := ts.get(t, "/beheer/deelnemers?"+query)
 			want := f.count(t, a)
-			if !strings.Contains(body, fmt.Sprintf(">%d mensen<", want)) && !(want == 1 && strings.Contains(body, ">1 persoon<")) {
+			if !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", want)+"<") {
 				t.Errorf("%s: want %d people", query, want)
 			}
 		}
@@ -227,7 +227,7 @@ func TestPeopleList(t *testing.T) {
 			}
 		}
 		_, body := ts.get(t, fmt.Sprintf("/beheer/deelnemers?sessie=%d", busiest.ID))
-		if most < 2 || !strings.Contains(body, fmt.Sprintf(">%d mensen<", most)) || !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, busiest.ID)) {
+		if most < 2 || !strings.Contains(body, ">"+nlMsg(t, "people.count", "Count", most)+"<") || !strings.Contains(body, fmt.Sprintf(`<option value="%d" selected>`, busiest.ID)) {
 			t.Errorf("sessie=%d: want %d mensen and the session chosen", busiest.ID, most)
 		}
 		_, body = ts.get(t, "/beheer/deelnemers?status=bevestigd&sorteer=nieuwste&pagina=2")
@@ -243,14 +243,14 @@ func TestPeopleList(t *testing.T) {
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status got %d, want 200", resp.StatusCode)
 		}
-		for _, want := range []string{`value="gisteren"`, "Vul een datum in als jjjj-mm-dd", nlMsg(t, "form.invalid_choice"),
-			"Vul een heel getal in", nlMsg(t, "form.unknown_venue"), `aria-invalid="true"`} {
+		for _, want := range []string{`value="gisteren"`, nlMsg(t, "form.invalid_date"), nlMsg(t, "form.invalid_choice"),
+			nlMsg(t, "form.not_a_number"), nlMsg(t, "form.unknown_venue"), `aria-invalid="true"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("bad input: want %q on the page", want)
 			}
 		}
 		_, body = ts.get(t, "/beheer/deelnemers?van=2027-01-10&tot=2027-01-01")
-		if !strings.Contains(body, "mag niet voor de datum") {
+		if !strings.Contains(body, nlMsg(t, "people.to_before_from")) {
 			t.Errorf("tot before van: want a message")
 		}
 	})
@@ -297,7 +297,7 @@ func TestPeopleExports(t *testing.T) {
 			if err != nil {
 				t.Fatalf("read CSV (%q): %v", tc.comma, err)
 			}
-			if len(records) != len(people)+1 || len(records[0]) != 14 || records[0][1] != "Naam" {
+			if len(records) != len(people)+1 || len(records[0]) != 14 || records[0][1] != nlText(t, "people.col.name") {
 				t.Fatalf("CSV: %d records of %d columns, want %d of 14", len(records), len(records[0]), len(people)+1)
 			}
 			for _, rec := range records[1:] {

@@ -82,8 +82,8 @@ func TestPlanScheduleButton(t *testing.T) {
 	// Sessions left unplaced make it a warning on the board, not a success.
 	_, body = ts.get(t, resp.Header.Get("Location"))
 	warning := between(body, `class="utrecht-alert utrecht-alert--warning`, "</div>")
-	for _, want := range []string{nlMsg(t, "beheer.plan.warning"), "Het rooster is gepland: 1 sessies geplaatst, 0 verplaatst.",
-		"1 sessie kon niet worden geplaatst: „&lt;b&gt;Reuzensessie&lt;/b&gt;” (geen zaal groot genoeg)."} {
+	for _, want := range []string{nlMsg(t, "beheer.plan.warning"), nlMsg(t, "beheer.plan.done", "Placed", 1, "Moved", 0),
+		nlMsg(t, "beheer.plan.unplaced", "Count", 1, "List", "„<b>Reuzensessie</b>” ("+nlText(t, "beheer.plan.reason.room_too_small")+")")} {
 		if !strings.Contains(warning, want) {
 			t.Errorf("the warning lacks %q:\n%s", want, warning)
 		}
@@ -96,7 +96,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	if strings.Contains(body, "utrecht-alert--warning") {
 		t.Error("the warning shows again on the next visit")
 	}
-	if want := "&lt;b&gt;Reuzensessie&lt;/b&gt; kan nergens op het rooster: geen zaal groot genoeg."; !strings.Contains(between(body, `id="problemen"`, "</section>"), want) {
+	if want := nlMsg(t, "beheer.board.issue.unplaceable", "Session", "<b>Reuzensessie</b>", "Reason", nlText(t, "beheer.plan.reason.room_too_small")); !strings.Contains(between(body, `id="problemen"`, "</section>"), want) {
 		t.Errorf("the board's problems lack %q", want)
 	}
 	if strings.Contains(body, "<b>Reuzensessie") {
@@ -142,7 +142,7 @@ func TestPlanScheduleButton(t *testing.T) {
 	}
 	_, body = ts.get(t, "/beheer")
 	if want := nlMsg(t, "beheer.plan.infeasible.pinned"); !strings.Contains(body, want) ||
-		!strings.Contains(body, "Het gaat om: „Nieuw op het rooster”.") {
+		!strings.Contains(body, nlMsg(t, "beheer.plan.infeasible.sessions", "List", "„Nieuw op het rooster”")) {
 		t.Errorf("the infeasible flash lacks %q and the session's title", want)
 	}
 	if got := bhTimetable(t, ts, event.ID); got != after {
@@ -171,7 +171,7 @@ func TestBoardPlanForm(t *testing.T) {
 		t.Fatalf("Location %q, want the board it came from", got)
 	}
 	_, body = ts.get(t, board)
-	if !strings.Contains(body, "Het rooster is gepland") {
+	if !strings.Contains(body, nlMsgUpTo(t, "beheer.plan.done", "Placed")) {
 		t.Error("the board does not show the planner's outcome")
 	}
 }
@@ -224,7 +224,7 @@ func TestDemoPlannerPlacesWaitingSessions(t *testing.T) {
 	}
 	t.Logf("the planner placed %d of %d waiting sessions", placed, len(before))
 	_, body = ts.get(t, "/beheer")
-	if want := fmt.Sprintf("Het rooster is gepland: %d sessies geplaatst", placed); !strings.Contains(body, want) {
+	if want := nlMsgUpTo(t, "beheer.plan.done", "Moved", "Placed", placed); !strings.Contains(body, want) {
 		t.Errorf("the flash lacks %q", want)
 	}
 }

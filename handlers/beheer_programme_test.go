@@ -55,7 +55,7 @@ func TestPublishSchedulePage(t *testing.T) {
 	modelstest.Delete(t, ts.Store, &models.ScheduleVersion{}, modelstest.Where("event_id = ?", event.ID))
 	resp, body := ts.get(t, "/beheer/programma")
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{nlMsg(t, "beheer.publish.never"), "Toegevoegd", "Publiceer versie 1", placed.Title} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.never"), nlMsg(t, "beheer.publish.kind.added"), nlMsg(t, "beheer.publish.button", "Number", 1), placed.Title} {
 		if !strings.Contains(body, want) {
 			t.Errorf("before publishing, the page lacks %q", want)
 		}
@@ -65,13 +65,13 @@ func TestPublishSchedulePage(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = ts.get(t, resp.Header.Get("Location"))
 	wantStatus(t, resp, body, http.StatusOK)
-	for _, want := range []string{"Versie 1 van het programma is gepubliceerd.", "Gepubliceerd: versie 1,",
+	for _, want := range []string{nlMsg(t, "beheer.publish.done", "Number", 1), nlMsgUpTo(t, "beheer.publish.latest", "When", "Number", 1),
 		nlMsg(t, "beheer.publish.no_changes"), nlMsg(t, "beheer.publish.first")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after publishing, the page lacks %q", want)
 		}
 	}
-	if strings.Contains(body, "Publiceer versie 2") {
+	if strings.Contains(body, nlMsg(t, "beheer.publish.button", "Number", 2)) {
 		t.Error("with nothing changed, the page still offers to publish")
 	}
 
@@ -115,7 +115,7 @@ func TestPublishSchedulePage(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, body = ts.get(t, "/beheer/programma")
-	for _, want := range []string{nlMsg(t, "beheer.publish.kind.removed"), "Publiceer versie 2", placed.Room.Name, "Gewijzigd", renamed} {
+	for _, want := range []string{nlMsg(t, "beheer.publish.kind.removed"), nlMsg(t, "beheer.publish.button", "Number", 2), placed.Room.Name, nlMsg(t, "beheer.publish.kind.edited"), renamed} {
 		if !strings.Contains(body, want) {
 			t.Errorf("with a pending change, the page lacks %q", want)
 		}
@@ -129,8 +129,8 @@ func TestPublishSchedulePage(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/programma/publiceren", url.Values{})
 	wantStatus(t, resp, body, http.StatusOK)
 	shown := regexp.MustCompile(`name="aantal" value="(\d+)"`).FindStringSubmatch(body)
-	if shown == nil || shown[1] == "0" || !strings.Contains(body, "Ja, publiceer en verstuur "+shown[1]+" e-mails") ||
-		!strings.Contains(body, "deelnemers krijgen een e-mail") {
+	if shown == nil || shown[1] == "0" || !strings.Contains(body, nlMsg(t, "beheer.mail_confirm.publish", "Count", shown[1])) ||
+		!strings.Contains(body, nlMsg(t, "beheer.mail_confirm.publish_attendees", "Count", booked[busy.ID])) {
 		t.Fatalf("publishing version 2 does not ask to confirm the number of e-mails:\n%s", body)
 	}
 	if vs, _ := ts.Store.ScheduleVersions(ctx, event.ID); len(vs) != 1 || mails() != before {
@@ -142,7 +142,7 @@ func TestPublishSchedulePage(t *testing.T) {
 		t.Errorf("publishing queued %d e-mails, the confirmation said %s", got, shown[1])
 	}
 	_, body = ts.get(t, "/beheer/programma")
-	if !strings.Contains(body, "Versie 2, ") || !strings.Contains(body, "Gepubliceerd: versie 2,") {
+	if !strings.Contains(body, nlMsgUpTo(t, "beheer.publish.version", "When", "Number", 2)) || !strings.Contains(body, nlMsgUpTo(t, "beheer.publish.latest", "When", "Number", 2)) {
 		t.Error("version 2 is not listed")
 	}
 }

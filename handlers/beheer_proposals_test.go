@@ -223,7 +223,7 @@ func TestReviewWithHiddenScores(t *testing.T) {
 
 	// The second reviewer sees only that there is a review.
 	_, body = second.get(t, detail)
-	if strings.Contains(body, "Sterk") || !strings.Contains(body, "Er is 1 beoordeling.") || !strings.Contains(body, rvMsgHidden) {
+	if strings.Contains(body, "Sterk") || !strings.Contains(body, nlMsg(t, "review.hidden_count", "Count", 1)) || !strings.Contains(body, rvMsgHidden) {
 		t.Errorf("before reviewing, the second reviewer sees the first's comment or misses the count:\n%s", body)
 	}
 	if strings.Contains(body, firstUser.Email) {
@@ -248,7 +248,7 @@ func TestReviewWithHiddenScores(t *testing.T) {
 	resp, body = second.postForm(t, detail+"/beoordeling", url.Values{"score": {"2"}, "comment": {""}})
 	bhExpectRedirect(t, resp, body, detail)
 	_, body = second.get(t, detail)
-	for _, want := range []string{"Sterk &lt;em&gt;voorstel&lt;/em&gt;", "3,5", "2–5", "Beoordelaar 1: 5"} {
+	for _, want := range []string{"Sterk &lt;em&gt;voorstel&lt;/em&gt;", "3,5", "2–5", nlMsg(t, "review.reviewer_n", "N", 1) + ": 5"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after reviewing, the second reviewer's page lacks %q", want)
 		}
@@ -317,7 +317,7 @@ func TestReviewFormRefusesBadInput(t *testing.T) {
 		{"zero", url.Values{"score": {"0"}}, nlMsg(t, "review.score_required")},
 		{"six", url.Values{"score": {"6"}}, nlMsg(t, "review.score_required")},
 		{"not a number", url.Values{"score": {"vijf"}}, nlMsg(t, "review.score_required")},
-		{"comment too long", url.Values{"score": {"3"}, "comment": {strings.Repeat("<b>x</b>", 251)}}, "Maximaal 2000 tekens."},
+		{"comment too long", url.Values{"score": {"3"}, "comment": {strings.Repeat("<b>x</b>", 251)}}, nlMsg(t, "form.too_long", "Max", 2000)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			resp, body := c.postForm(t, detail+"/beoordeling", tc.form)
@@ -463,7 +463,8 @@ func TestDecideProposalPages(t *testing.T) {
 
 	resp, body := c.postForm(t, detail+"/besluit", url.Values{"status": {"accepted"}})
 	bhExpectRedirect(t, resp, body, detail)
-	if _, body := c.get(t, detail); !strings.Contains(body, "Het voorstel heeft nu de status: Geaccepteerd.") || !strings.Contains(body, "besloten door organiser-") {
+	if _, body := c.get(t, detail); !strings.Contains(body, nlMsg(t, "review.decided", "Status", nlText(t, "proposal.status.accepted"))) ||
+		!strings.Contains(body, nlMsgUpTo(t, "review.decided_by", "Email")+"organiser-") {
 		t.Error("after accepting, the page lacks the flash or who decided")
 	}
 	p, err := ts.Store.Proposal(modelstest.Ctx(), d.open.ID)
@@ -534,7 +535,7 @@ func TestTrackPages(t *testing.T) {
 
 	resp, body := c.postForm(t, "/beheer/themas", url.Values{"name": {"Zorg & welzijn"}})
 	bhExpectRedirect(t, resp, body, "/beheer/themas")
-	if _, body := c.get(t, "/beheer/themas"); !strings.Contains(body, "Thema Zorg &amp; welzijn is toegevoegd.") {
+	if _, body := c.get(t, "/beheer/themas"); !strings.Contains(body, nlMsg(t, "track.added", "Name", "Zorg & welzijn")) {
 		t.Error("after adding, the flash is missing")
 	}
 	before := rvSnapshot(t, ts)
@@ -543,7 +544,7 @@ func TestTrackPages(t *testing.T) {
 	}{
 		{"duplicate", "/beheer/themas", "Digitale overheid", nlMsg(t, "track.name_taken")},
 		{"empty", "/beheer/themas", "  ", nlMsg(t, "form.required")},
-		{"too long", "/beheer/themas", strings.Repeat("x", 101), "Maximaal 100 tekens."},
+		{"too long", "/beheer/themas", strings.Repeat("x", 101), nlMsg(t, "form.too_long", "Max", 100)},
 		{"rename to a taken name", "/beheer/themas/" + bhID(d.track.ID), "Zorg & welzijn", nlMsg(t, "track.name_taken")},
 	} {
 		resp, body := c.postForm(t, tc.path, url.Values{"name": {tc.value}})

@@ -166,7 +166,7 @@ func TestSSO(t *testing.T) {
 	t.Run("sign-in page shows the button", func(t *testing.T) {
 		ts.Client = ts.newClient(t)
 		resp, body := ts.get(t, "/beheer/inloggen?terug="+url.QueryEscape("/beheer/deelnemers?q=a&status=binnen"))
-		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Inloggen met Rijksportaal") ||
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "sso.button", "Name", "Rijksportaal")) ||
 			!strings.Contains(body, `href="/beheer/inloggen/sso?terug=%2Fbeheer%2Fdeelnemers%3Fq%3Da%26status%3Dbinnen"`) {
 			t.Errorf("sign-in page: status %d, want 200 with a link to sign in with Rijksportaal keeping terug; body:\n%s", resp.StatusCode, body)
 		}
@@ -382,7 +382,7 @@ func TestSSO(t *testing.T) {
 		ts.Client = ts.newClient(t)
 		state := ts.startFlow(t, "/beheer/inloggen/sso").Query().Get("state")
 		resp, body := ts.get(t, ssoCallbackPath+"?error=access_denied&state="+url.QueryEscape(state))
-		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "Rijksportaal heeft je niet ingelogd") {
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, nlMsg(t, "sso.refused.body", "Name", "Rijksportaal")) {
 			t.Errorf("provider's error: status %d, want 401 with the refused page; body:\n%s", resp.StatusCode, body)
 		}
 		ts.assertSignedOut(t)
@@ -466,13 +466,13 @@ func TestSSOUnavailable(t *testing.T) {
 	}
 	ts := serve(t, store, h)
 	if resp, body := ts.get(t, "/beheer/inloggen"); resp.StatusCode != http.StatusOK ||
-		!strings.Contains(body, "Inloggen met Rijksportaal kan nu niet") || strings.Contains(body, `href="/beheer/inloggen/sso`) {
+		!strings.Contains(body, nlMsg(t, "sso.button_unavailable", "Name", "Rijksportaal")) || strings.Contains(body, `href="/beheer/inloggen/sso`) {
 		t.Errorf("sign-in page: status %d, want 200 saying Rijksportaal is unavailable, without the link; body:\n%s", resp.StatusCode, body)
 	}
 	for _, lang := range []string{"nl", "en"} {
 		resp, body := ts.get(t, "/beheer/inloggen/sso", "Accept-Language", lang)
 		noMissingMessages(t, body)
-		want := map[string]string{"nl": "Inloggen met Rijksportaal kan nu niet", "en": "Signing in with Rijksportaal is not possible right now"}[lang]
+		want := map[string]string{"nl": nlMsg(t, "sso.unavailable.title", "Name", "Rijksportaal"), "en": "Signing in with Rijksportaal is not possible right now"}[lang]
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, want) {
 			t.Errorf("start (%s): status %d, want 503 saying %q; body:\n%s", lang, resp.StatusCode, want, body)
 		}

@@ -49,7 +49,7 @@ func signInFrom(t *testing.T, ts *testServer, ip, email, password string, header
 
 // checkThrottled checks a refused sign-in: the status, a Retry-After of whole seconds, the
 // message on the e-mail field (wantMsg with %d for those seconds) and the typed address kept.
-func checkThrottled(t *testing.T, resp *http.Response, body string, status int, email, wantMsg string) {
+func checkThrottled(t *testing.T, resp *http.Response, body string, status int, email string, wantMsg func(secs int) string) {
 	t.Helper()
 	if resp.StatusCode != status {
 		t.Fatalf("status got %d, want %d; body:\n%s", resp.StatusCode, status, body)
@@ -58,10 +58,15 @@ func checkThrottled(t *testing.T, resp *http.Response, body string, status int, 
 	if err != nil || secs < 2 {
 		t.Errorf("Retry-After got %q, want a whole number of seconds above 1", resp.Header.Get("Retry-After"))
 	}
-	bhCheckProblem(t, body, "email", fmt.Sprintf(wantMsg, secs))
+	bhCheckProblem(t, body, "email", wantMsg(secs))
 	if got := bhFieldValue(t, body, "email"); got != email {
 		t.Errorf("e-mail field got %q, want the typed %q", got, email)
 	}
+}
+
+// nlSeconds is the Dutch text of a message that asks to wait Count seconds.
+func nlSeconds(t *testing.T, key string) func(secs int) string {
+	return func(secs int) string { return nlText(t, key, "Count", secs) }
 }
 
 func TestSignInAttackerCannotLockOutOwner(t *testing.T) {
@@ -76,7 +81,7 @@ func TestSignInAttackerCannotLockOutOwner(t *testing.T) {
 		}
 	}
 	resp, body := signInFrom(t, ts, attacker, email, "nog een gok van de aanvaller")
-	checkThrottled(t, resp, body, http.StatusTooManyRequests, email, "Er is vanaf jouw netwerk te vaak zonder succes geprobeerd in te loggen. Probeer het over %d seconden opnieuw.")
+	checkThrottled(t, resp, body, http.StatusTooManyRequests, email, nlSeconds(t, "login.too_many_from_client"))
 	// Even the right password waits at the attacker's address: a refusal says nothing.
 	if resp, _ := signInFrom(t, ts, attacker, email, testPassword); resp.StatusCode != http.StatusTooManyRequests {
 		t.Errorf("right password from the throttled address: status got %d, want 429", resp.StatusCode)
@@ -118,7 +123,9 @@ func TestSignInThrottlesGuessingAcrossAccounts(t *testing.T) {
 	}
 	const next = "nog-een-account@example.nl"
 	resp, body := signInFrom(t, ts, client, next, "wachtwoord123456", "Accept-Language", "en")
-	checkThrottled(t, resp, body, http.StatusTooManyRequests, next, "Too many failed attempts to sign in from your network. Try again in %d seconds.")
+	checkThrottled(t, resp, body, http.StatusTooManyRequests, next, func(secs int) string {
+		return fmt.Sprintf("Too many failed attempts to sign in from your network. Try again in %d seconds.", secs)
+	})
 
 	// An IPv6 client cannot escape by moving within its /64.
 	for i := range signInClientBurst {
@@ -140,7 +147,7 @@ func TestSignInAccountLimit(t *testing.T) {
 		}
 	}
 	resp, body := signInFrom(t, ts, "203.0.113.200", email, "fout wachtwoord!!")
-	checkThrottled(t, resp, body, http.StatusTooManyRequests, email, "Er is te vaak zonder succes geprobeerd met dit e-mailadres in te loggen. Probeer het over %d seconden opnieuw.")
+	checkThrottled(t, resp, body, http.StatusTooManyRequests, email, nlSeconds(t, "login.too_many_for_account"))
 	// Refused by the account's budget, the new address's own budget is untouched.
 	other := bhCreateUser(t, ts, models.RoleOrganiser, "")
 	if resp, _ := signInFrom(t, ts, "203.0.113.200", other, testPassword); resp.StatusCode != http.StatusSeeOther {
@@ -161,7 +168,7 @@ func TestSignInWaitsForAFreeHash(t *testing.T) {
 	// Known and unknown addresses alike go through the gate: both hash a password.
 	for _, addr := range []string{email, "onbekend@example.nl"} {
 		resp, body := signInFrom(t, ts, "192.0.2.1", addr, testPassword)
-		checkThrottled(t, resp, body, http.StatusServiceUnavailable, addr, "Er wordt nu heel veel tegelijk ingelogd. Probeer het over %d seconden opnieuw.")
+		checkThrottled(t, resp, body, http.StatusServiceUnavailable, addr, nlSeconds(t, "login.busy"))
 	}
 	gate.leave()
 	if resp, body := signInFrom(t, ts, "192.0.2.1", email, testPassword); resp.StatusCode != http.StatusSeeOther {

@@ -270,7 +270,7 @@ func TestInvitationMailAndAccept(t *testing.T) {
 	if resp, body := ts.get(t, twoStepPath); resp.StatusCode != http.StatusOK {
 		t.Fatalf("setting up the second factor after accepting: got %d, want 200; body:\n%s", resp.StatusCode, body)
 	}
-	if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, "werkt niet meer") {
+	if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, nlMsg(t, "invitation.gone.title")) {
 		t.Errorf("the used link: got %d, want 410; body:\n%s", resp.StatusCode, body)
 	}
 	if resp, body := ts.postForm(t, link, url.Values{"password": {"nog een goed wachtwoord"}}); resp.StatusCode != http.StatusGone {
@@ -300,7 +300,7 @@ func TestInvitationMailAndAccept(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, "werkt niet meer") {
+		if resp, body := ts.get(t, link); resp.StatusCode != http.StatusGone || !strings.Contains(body, nlMsg(t, "invitation.gone.title")) {
 			t.Errorf("%s's link: got %d, want 410; body:\n%s", email, resp.StatusCode, body)
 		}
 		if resp, _ := ts.postForm(t, link, url.Values{"password": {"een heel goed wachtwoord"}}); resp.StatusCode != http.StatusGone {

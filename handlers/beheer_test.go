@@ -844,15 +844,15 @@ func TestEventFormValidation(t *testing.T) {
 	bhRunFormCases(t, ts, base, []bhFormCase{
 		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "blank name", path: p, change: url.Values{"name": {"   "}}, field: "name", wantMsg: nlMsg(t, "form.required")},
-		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
-		{name: "theme too long", path: p, change: url.Values{"theme": {long}}, field: "theme", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: nlMsg(t, "form.too_long", "Max", 200), kept: long},
+		{name: "theme too long", path: p, change: url.Values{"theme": {long}}, field: "theme", wantMsg: nlMsg(t, "form.too_long", "Max", 200), kept: long},
 		{name: "empty date", path: p, change: url.Values{"date": {""}}, field: "date", wantMsg: nlMsg(t, "form.required")},
 		{name: "date in words", path: p, change: url.Values{"date": {"3 februari 2027"}}, field: "date",
 			wantMsg: nlMsg(t, "form.invalid_date"), kept: "3 februari 2027"},
 		{name: "unknown time zone", path: p, change: url.Values{"timezone": {"Mars/Olympus_Mons"}}, field: "timezone",
 			wantMsg: nlMsg(t, "form.invalid_timezone"), kept: "Mars/Olympus_Mons"},
 		{name: "description too long", path: p, change: url.Values{"description": {strings.Repeat("b", 4001)}}, field: "description",
-			wantMsg: "Maximaal 4000 tekens.", kept: strings.Repeat("b", 4001)},
+			wantMsg: nlMsg(t, "form.too_long", "Max", 4000), kept: strings.Repeat("b", 4001)},
 		{name: "english: empty name", path: p, change: url.Values{"name": {""}}, headers: []string{"Accept-Language", "en"},
 			field: "name", wantMsg: "Please fill in this field."},
 	})
@@ -874,7 +874,7 @@ func TestVenueFormValidation(t *testing.T) {
 	edit := "/beheer/locaties/" + bhID(d.zwolle.ID) + "/bewerken"
 	bhRunFormCases(t, ts, func() url.Values { return bhVenueForm("utrecht") }, []bhFormCase{
 		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
-		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: nlMsg(t, "form.too_long", "Max", 200), kept: long},
 		{name: "name with newline", path: p, change: url.Values{"name": {"Stads\nkantoor"}}, field: "name", wantMsg: nlMsg(t, "form.control_chars")},
 		{name: "empty city", path: p, change: url.Values{"city": {""}}, field: "city", wantMsg: nlMsg(t, "form.required")},
 		{name: "empty address", path: p, change: url.Values{"address": {""}}, field: "address", wantMsg: nlMsg(t, "form.required")},
@@ -888,9 +888,9 @@ func TestVenueFormValidation(t *testing.T) {
 		{name: "zero capacity", path: p, change: url.Values{"capacity": {"0"}}, field: "capacity", wantMsg: nlMsg(t, "form.not_positive"), kept: "0"},
 		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
-		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
+		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: nlMsg(t, "form.too_large", "Max", 100000), kept: "100001"},
 		{name: "route hint too long", path: p, change: url.Values{"route_hint": {strings.Repeat("r", 501)}}, field: "route_hint",
-			wantMsg: "Maximaal 500 tekens.", kept: strings.Repeat("r", 501)},
+			wantMsg: nlMsg(t, "form.too_long", "Max", 500), kept: strings.Repeat("r", 501)},
 		{name: "english: empty name", path: p, change: url.Values{"name": {""}}, headers: en, field: "name", wantMsg: "Please fill in this field."},
 		{name: "english: name too long", path: p, change: url.Values{"name": {long}}, headers: en, field: "name", wantMsg: "Use at most 200 characters.", kept: long},
 		{name: "english: capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, headers: en, field: "capacity",
@@ -900,7 +900,7 @@ func TestVenueFormValidation(t *testing.T) {
 		{name: "edit: capacity in words", path: edit, change: url.Values{"slug": {"zwolle"}, "capacity": {"veertig"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "edit: capacity below the registrations", path: edit, change: url.Values{"slug": {"zwolle"}, "capacity": {"1"}}, field: "capacity",
-			wantMsg: fmt.Sprintf("Er zijn al %d mensen aangemeld voor deze locatie: de capaciteit kan niet lager dan %[1]d.", d.zwolle.Registered), kept: "1"},
+			wantMsg: nlText(t, "form.venue_below_registered", "Count", d.zwolle.Registered), kept: "1"},
 		{name: "edit: slug of the other venue", path: edit, change: url.Values{"slug": {"rotterdam"}}, field: "slug",
 			wantMsg: nlMsg(t, "form.slug_taken"), kept: "rotterdam"},
 	})
@@ -942,7 +942,7 @@ func TestRoomFormValidation(t *testing.T) {
 		return url.Values{"name": {"Nieuwe kamer"}, "capacity": {"40"}, "accessibility": {"Rolstoeltoegankelijk"}}
 	}, []bhFormCase{
 		{name: "empty name", path: p, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
-		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: "Maximaal 100 tekens.", kept: long},
+		{name: "name too long", path: p, change: url.Values{"name": {long}}, field: "name", wantMsg: nlMsg(t, "form.too_long", "Max", 100), kept: long},
 		{name: "name taken at this venue", path: p, change: url.Values{"name": {d.zwolleRoom.Name}}, field: "name",
 			wantMsg: nlMsg(t, "form.name_taken"), kept: d.zwolleRoom.Name},
 		{name: "empty capacity", path: p, change: url.Values{"capacity": {""}}, field: "capacity", wantMsg: nlMsg(t, "form.required")},
@@ -951,14 +951,14 @@ func TestRoomFormValidation(t *testing.T) {
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "capacity with decimals", path: p, change: url.Values{"capacity": {"40.5"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "40.5"},
-		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: "Maximaal 100000.", kept: "100001"},
+		{name: "capacity too large", path: p, change: url.Values{"capacity": {"100001"}}, field: "capacity", wantMsg: nlMsg(t, "form.too_large", "Max", 100000), kept: "100001"},
 		{name: "edit: capacity in words", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"veertig"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
 		{name: "edit: negative capacity", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"-40"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_positive"), kept: "-40"},
 		{name: "edit: empty name", path: edit, change: url.Values{"name": {""}}, field: "name", wantMsg: nlMsg(t, "form.required")},
 		{name: "edit: capacity below the seats taken", path: edit, change: url.Values{"name": {d.zwolleRoom.Name}, "capacity": {"1"}}, field: "capacity",
-			wantMsg: fmt.Sprintf("In „%s” in deze zaal hebben al %d mensen een plaats: de zaal moet minstens %[2]d plaatsen houden.", fullest.Title, fullest.Confirmed), kept: "1"},
+			wantMsg: nlText(t, "form.room_below_seated", "Session", fullest.Title, "Count", fullest.Confirmed), kept: "1"},
 	})
 	if r, err := ts.Store.Room(modelstest.Ctx(), d.zwolleRoom.ID); err != nil || r.Capacity != d.zwolleRoom.Capacity || r.Name != d.zwolleRoom.Name {
 		t.Errorf("room after invalid edits: got %+v (err %v), want name %q capacity %d", r, err, d.zwolleRoom.Name, d.zwolleRoom.Capacity)
@@ -1025,13 +1025,13 @@ func TestSessionFormValidation(t *testing.T) {
 	if err != nil || booked[d.rotterdamSession.ID] < 2 || d.rotterdamSession.Confirmed < 2 {
 		t.Fatalf("the demo's first Rotterdam session has %d bookings and %d seats taken (%v), want a few", booked[d.rotterdamSession.ID], d.rotterdamSession.Confirmed, err)
 	}
-	keepsPlace := fmt.Sprintf("Voor deze sessie zijn al %d aanmeldingen. Die mensen kozen haar op deze locatie en dit tijdstip, dus ze blijft hier en op dit tijdstip; alleen een andere zaal op hetzelfde tijdstip kan.", booked[d.rotterdamSession.ID])
+	keepsPlace := nlText(t, "form.booked_keeps_place", "Bookings", booked[d.rotterdamSession.ID])
 	bhRunFormCases(t, ts, func() url.Values {
 		return url.Values{"title": {nlMsg(t, "beheer.session.new_title")}, "format": {"workshop"}, "track": {"Samenwerken"}, "abstract": {"Kort."},
 			"speakers": {"Fatma Öztürk; Gemeente Den Haag"}, "slot_count": {"1"}, "venue": {""}, "room": {""}, "slot": {""}, "capacity": {""}}
 	}, []bhFormCase{
 		{name: "empty title", path: p, change: url.Values{"title": {""}}, field: "title", wantMsg: nlMsg(t, "form.required")},
-		{name: "title too long", path: p, change: url.Values{"title": {long}}, field: "title", wantMsg: "Maximaal 200 tekens.", kept: long},
+		{name: "title too long", path: p, change: url.Values{"title": {long}}, field: "title", wantMsg: nlMsg(t, "form.too_long", "Max", 200), kept: long},
 		{name: "unknown format", path: p, change: url.Values{"format": {"keynote"}}, field: "format", wantMsg: nlMsg(t, "form.invalid_choice")},
 		{name: "capacity in words", path: p, change: url.Values{"capacity": {"veertig"}}, field: "capacity",
 			wantMsg: nlMsg(t, "form.not_a_number"), kept: "veertig"},
@@ -1059,7 +1059,7 @@ func TestSessionFormValidation(t *testing.T) {
 		{name: "edit: a booked session off the timetable", path: edit, field: "room", wantMsg: keepsPlace},
 		{name: "edit: a booked session to another time", path: edit, change: rotterdamPlace(d, 1), field: "room", wantMsg: keepsPlace},
 		{name: "edit: limit below the seats taken", path: edit, change: withCapacity(rotterdamPlace(d, 0), "1"), field: "capacity",
-			wantMsg: fmt.Sprintf("Er hebben al %d mensen een plaats in deze sessie: het maximum kan niet lager dan %[1]d.", d.rotterdamSession.Confirmed), kept: "1"},
+			wantMsg: nlText(t, "form.limit_below_seated", "Count", d.rotterdamSession.Confirmed), kept: "1"},
 		{name: "english: room already taken", path: p, headers: []string{"Accept-Language", "en"},
 			change: url.Values{"venue": {z}, "room": {bhID(*taken.RoomID)}, "slot": {bhID(taken.Slots[0].SlotID)}}, field: "room",
 			wantMsg: "Another session already uses this room in this time slot."},
@@ -1566,7 +1566,7 @@ func TestSendRemindersOnce(t *testing.T) {
 		t.Errorf("reminders queued = %d, want one per active registration (%d)", got, active)
 	}
 	_, page := ts.get(t, "/beheer")
-	if !strings.Contains(page, fmt.Sprintf("gaat naar %d deelnemers", active)) {
+	if !strings.Contains(page, nlMsg(t, "beheer.reminders_queued", "Count", active)) {
 		t.Errorf("dashboard after sending: no confirmation naming %d attendees", active)
 	}
 	ts.postForm(t, "/beheer/herinnering", confirmed(url.Values{}, fmt.Sprint(active)))

@@ -45,7 +45,7 @@ func TestVenueNeedsPage(t *testing.T) {
 	if got := resp.Header.Get("Cache-Control"); !strings.Contains(got, "no-store") {
 		t.Errorf("Cache-Control %q, want no-store", got)
 	}
-	wantContains(t, "needs page", body, "bijzondere persoonsgegevens", "Alleen organisatoren van deze locatie",
+	wantContains(t, "needs page", body, nlMsg(t, "needs.why"), nlMsg(t, "needs.who"),
 		"<strong>2</strong> Geen koriander", "&lt;img src=x onerror=alert(1)&gt;")
 	if strings.Contains(body, "<img src=x") || strings.Contains(body, "Alleen in Rotterdam") {
 		t.Error("the needs page shows an unescaped need, or another venue's")
@@ -97,7 +97,7 @@ func TestVenueNeedsPage(t *testing.T) {
 	// English too.
 	resp, body = organiser.get(t, path, "Accept-Language", "en")
 	wantStatus(t, resp, body, http.StatusOK)
-	if !strings.Contains(body, "special categories of personal data") && !strings.Contains(body, "bijzondere persoonsgegevens") {
+	if !strings.Contains(body, "special categories of personal data") && !strings.Contains(body, nlMsg(t, "needs.why")) {
 		t.Error("the needs page says nothing about why it shows these data")
 	}
 

@@ -19,13 +19,13 @@ func TestContactAddress(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
 	mailto := func(addr string) string { return `<a class="utrecht-link" href="mailto:` + addr + `">` + addr + `</a>` }
-	privacyLink := `<a class="utrecht-link" href="/privacy">Privacyverklaring</a>`
+	privacyLink := `<a class="utrecht-link" href="/privacy">` + nlMsg(t, "privacy.title") + `</a>`
 	for _, path := range []string{"/", "/programma/zwolle", "/aanmelden", "/privacy", "/bestaat-niet"} {
 		_, body := ts.get(t, path)
-		wantContains(t, path+" footer", footerOf(t, body), "Vragen? Mail de organisatie: "+mailto(demo.ContactEmail), privacyLink)
+		wantContains(t, path+" footer", footerOf(t, body), nlMsg(t, "footer.contact")+" "+mailto(demo.ContactEmail), privacyLink)
 	}
 	_, body := ts.get(t, "/privacy")
-	wantContains(t, "privacy page", mainOf(t, body), "Het e-mailadres van de organisatie: "+mailto(demo.ContactEmail))
+	wantContains(t, "privacy page", mainOf(t, body), nlMsg(t, "privacy.contact")+" "+mailto(demo.ContactEmail))
 	_, body = ts.get(t, "/privacy", "Accept-Language", "en")
 	wantContains(t, "English privacy page", body, html.EscapeString("The organisers' e-mail address: ")+mailto(demo.ContactEmail),
 		`<a class="utrecht-link" href="/privacy">Privacy statement</a>`)
@@ -47,8 +47,8 @@ func TestContactAddress(t *testing.T) {
 		setVotingValues(form, e)
 		return form
 	}
-	const p, nl, en = "/beheer/evenement", "Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.",
-		"Enter a valid email address, for example name@example.com."
+	const p, en = "/beheer/evenement", "Enter a valid email address, for example name@example.com."
+	nl := nlText(t, "form.invalid_email")
 	bad := func(name, typed string, headers ...string) bhFormCase {
 		msg := nl
 		if len(headers) > 0 {

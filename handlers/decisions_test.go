@@ -139,7 +139,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 	resp, body := ts.get(t, "/beheer/besluiten/sjablonen")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "templates page", body)
-	if n := strings.Count(body, `href="/beheer/besluiten/sjablonen/`); n != 6 || strings.Count(body, "standaardtekst") != 6 {
+	if n := strings.Count(body, `href="/beheer/besluiten/sjablonen/`); n != 6 || strings.Count(body, nlMsg(t, "decision.default")) != 6 {
 		t.Errorf("templates page lists %d templates, want 6 with the default text:\n%s", n, excerpt(body))
 	}
 	resp, body = ts.get(t, "/beheer/besluiten/sjablonen/accepted/nl")
@@ -153,9 +153,9 @@ func TestDecisionTemplateEditor(t *testing.T) {
 	for _, tc := range []struct {
 		name, subject, body, field, message string
 	}{
-		{"syntax error", "Hallo", "Hallo {{.Name}},\nklik {{.ConfirmLink", "body", "Regel 2 klopt niet"},
-		{"unknown placeholder", "Hallo {{.Naam}}", "{{.ConfirmLink}}", "subject", "de plaatshouder {{.Naam}} bestaat niet"},
-		{"loop", "Hallo", "{{range 100000000}}x{{end}}{{.ConfirmLink}}", "body", "kan hier niet"},
+		{"syntax error", "Hallo", "Hallo {{.Name}},\nklik {{.ConfirmLink", "body", nlMsgUpTo(t, "decision.syntax", "Detail", "Line", 2)},
+		{"unknown placeholder", "Hallo {{.Naam}}", "{{.ConfirmLink}}", "subject", nlMsg(t, "decision.unknown_field", "Line", 1, "Text", "{{.Naam}}")},
+		{"loop", "Hallo", "{{range 100000000}}x{{end}}{{.ConfirmLink}}", "body", nlMsg(t, "decision.construct", "Line", 1, "Text", "{{range 100000000}}x{{end}}")},
 		{"no confirm link", `<script>alert("x")</script>`, "Afzeggen: {{.DeclineLink}}", "body", nlMsg(t, "decision.needs_confirm_link")},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,7 +191,7 @@ func TestDecisionTemplateEditor(t *testing.T) {
 	wantContains(t, "outbox with the edited template's draft", body, "Ja! Sjablonen &lt;em&gt;testen&lt;/em&gt;",
 		"We willen &#34;Sjablonen &lt;em&gt;testen&lt;/em&gt;&#34; graag op", "Bevestig hier: "+ts.URL+"/voorstel/PERSOONLIJKE-CODE/bevestigen")
 
-	if strings.Contains(body, "is na dit concept gewijzigd") {
+	if strings.Contains(body, nlMsg(t, "decision.template_changed")) {
 		t.Error("a fresh draft is marked as outdated")
 	}
 
@@ -224,7 +224,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 
 	// Before the e-mails go out the speaker sees nothing of the decision, and cannot answer.
 	_, body = ts.get(t, "/voorstel/"+token)
-	if strings.Contains(body, "Geaccepteerd") || strings.Contains(body, "/bevestigen") {
+	if strings.Contains(body, nlMsg(t, "proposal.status.accepted")) || strings.Contains(body, "/bevestigen") {
 		t.Errorf("the speaker's page shows the decision before its e-mail went out:\n%s", excerpt(body))
 	}
 	resp, body = ts.postForm(t, "/voorstel/"+token+"/bevestigen", nil)
@@ -241,7 +241,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.get(t, "/beheer/besluiten")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "empty outbox", body)
-	wantContains(t, "outbox before preparing", body, "Maak de e-mails voor 2 besluiten", "Zoë&#39;s &lt;script&gt;", "reserve@example.nl")
+	wantContains(t, "outbox before preparing", body, nlMsg(t, "decision.prepare", "Count", 2), "Zoë&#39;s &lt;script&gt;", "reserve@example.nl")
 	if strings.Contains(body, "<script>alert") {
 		t.Error("the outbox shows a title unescaped")
 	}
@@ -249,7 +249,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
 	wantTranslated(t, "outbox with drafts", body)
-	wantContains(t, "outbox with drafts", body, "2 e-mails klaargezet", "Verstuur alle 2 e-mails",
+	wantContains(t, "outbox with drafts", body, nlMsg(t, "decision.prepared", "Count", 2), nlMsg(t, "decision.send_all", "Count", 2),
 		ts.URL+"/voorstel/PERSOONLIJKE-CODE/bevestigen", "Your proposal &#34;Op de reservelijst&#34; is on the reserve list")
 	if n := len(decisionMessages(t, ts)); n != 0 {
 		t.Fatalf("preparing put %d decision mails in the outbox, want none before sending", n)
@@ -270,8 +270,8 @@ func TestDecisionOutboxToSession(t *testing.T) {
 		if want := map[string]int{"": http.StatusOK, "3": http.StatusConflict}[n]; resp.StatusCode != want {
 			t.Fatalf("send confirmed for %q mails: status %d, want %d\n%s", n, resp.StatusCode, want, body)
 		}
-		wantContains(t, "send confirmation", body, "2 e-mails versturen?", "Ja, verstuur 2 e-mails", `name="aantal" value="2"`,
-			"Samen gaan ze naar 2 sprekers.", // #15: counted with the shared audience
+		wantContains(t, "send confirmation", body, nlMsg(t, "beheer.mail_confirm.title", "Count", 2), nlMsg(t, "beheer.mail_confirm.send", "Count", 2), `name="aantal" value="2"`,
+			nlMsg(t, "beheer.mail_confirm.decision_speakers", "Count", 2), // #15: counted with the shared audience
 			`name="draft" value="`+sendForm["draft"][0]+`"`, `name="draft" value="`+sendForm["draft"][1]+`"`)
 		if n := len(decisionMessages(t, ts)); n != 0 {
 			t.Fatalf("an unconfirmed send queued %d mails", n)
@@ -283,7 +283,8 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(sendForm, "2"))
 	wantStatus(t, resp, body, http.StatusConflict)
 	wantTranslated(t, "refused send", body)
-	wantContains(t, "refused send", body, "Er is niets verstuurd", "Niet geselecteerd. Dit concept wordt niet verstuurd")
+	wantContains(t, "refused send", body, nlMsg(t, "decision.stale_refused"),
+		nlMsg(t, "decision.stale", "Status", nlText(t, "proposal.status."+models.ProposalRejected)))
 	if n := len(decisionMessages(t, ts)); n != 0 {
 		t.Fatalf("a refused send queued %d mails", n)
 	}
@@ -303,7 +304,7 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/besluiten/verzenden", confirmed(draftForm(body), "2"))
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = org.get(t, "/beheer/besluiten")
-	wantContains(t, "outbox after sending", body, "2 e-mails staan in de verzendrij", nlMsg(t, "decision.queued_at"), "reserve@example.nl")
+	wantContains(t, "outbox after sending", body, nlMsg(t, "decision.sent", "Count", 2), nlMsg(t, "decision.queued_at"), "reserve@example.nl")
 	if n := len(decisionMessages(t, ts)); n != 2 {
 		t.Fatalf("%d decision mails in the outbox after sending, want 2", n)
 	}
@@ -330,15 +331,15 @@ func TestDecisionOutboxToSession(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	page := resp.Header.Get("Location")
 	_, body = ts.get(t, page)
-	wantContains(t, "speaker page after confirming", body, "Je hebt bevestigd", nlMsg(t, "speaker.session_heading"), "Nog niet ingepland",
+	wantContains(t, "speaker page after confirming", body, nlMsg(t, "answer.done.bevestigen"), nlMsg(t, "speaker.session_heading"), nlMsg(t, "speaker.not_placed"),
 		"/deelnemers.csv")
 	resp, body = ts.postForm(t, confirm, nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, page)
-	wantContains(t, "second confirm", body, "Je had al bevestigd")
+	wantContains(t, "second confirm", body, nlMsg(t, "answer.already.bevestigen"))
 	resp, body = ts.postForm(t, strings.Replace(confirm, "/bevestigen", "/afzeggen", 1), nil)
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantContains(t, "decline after confirming", body, "Dit kan niet: je voorstel heeft nu de status Bevestigd")
+	wantContains(t, "decline after confirming", body, nlMsg(t, "answer.not_accepted", "Status", nlText(t, "proposal.status."+models.ProposalConfirmed)))
 
 	se, err := ts.Store.SessionOfProposal(ctx, accepted.ID)
 	if err != nil {

@@ -25,7 +25,7 @@ func TestDoorPage(t *testing.T) {
 	}
 
 	for _, tc := range []struct{ lang, welcome, title string }{
-		{"nl", "Welkom, {Name}", "Inchecken"},
+		{"nl", nlText(t, "door.welcome", "Name", "{Name}"), nlMsg(t, "door.title")},
 		{"en", "Welcome, {Name}", "Check-in"},
 	} {
 		t.Run(tc.lang, func(t *testing.T) {

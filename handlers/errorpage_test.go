@@ -27,7 +27,7 @@ func TestVenuePageWithSessionWithoutRoom(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusOK)
 	row := body[strings.Index(body, html.EscapeString(demo.VenueOnlySession.Title))-200:]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{"Nog niet ingepland", "Geen zaal"} {
+	for _, want := range []string{nlMsg(t, "beheer.session.not_placed"), nlMsg(t, "beheer.session.no_room")} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the session's row lacks %q:\n%s", want, row)
 		}
@@ -62,7 +62,7 @@ func TestErrorsAreTheCalmPage(t *testing.T) {
 		if rec.Code != http.StatusInternalServerError || id == "" {
 			t.Errorf("status %d, request id %q; want 500 with an id", rec.Code, id)
 		}
-		for _, want := range []string{"<h1", nlMsg(t, "error.server.title"), "Noem bij vragen deze code: " + id} {
+		for _, want := range []string{"<h1", nlMsg(t, "error.server.title"), nlMsg(t, "error.reference", "ID", id)} {
 			if !strings.Contains(body, want) {
 				t.Errorf("the error page lacks %q:\n%s", want, body)
 			}

@@ -50,11 +50,11 @@ func TestHelpLinks(t *testing.T) {
 	ts := newTestServer(t)
 	for _, path := range []string{"/", "/programma/zwolle", "/privacy", "/bestaat-niet"} {
 		_, body := ts.get(t, path)
-		wantContains(t, path+" footer", footerOf(t, body), `<a class="utrecht-link" href="/hulp">Hulp</a>`)
+		wantContains(t, path+" footer", footerOf(t, body), `<a class="utrecht-link" href="/hulp">`+nlMsg(t, "footer.help")+`</a>`)
 		_, body = ts.get(t, path, "Accept-Language", "en")
 		wantContains(t, path+" footer (en)", footerOf(t, body), `<a class="utrecht-link" href="/hulp">Help</a>`)
 	}
 	resp, body := ts.get(t, "/voorstellen")
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "call for proposals", mainOf(t, body), `<a class="utrecht-link" href="/hulp/sprekers">Hulp voor sprekers`)
+	wantContains(t, "call for proposals", mainOf(t, body), `<a class="utrecht-link" href="/hulp/sprekers">`+nlMsg(t, "help.speakers_link")+`</a>`)
 }

@@ -11,7 +11,7 @@ import (
 
 // invisibleMsg is form.invisible_chars for U+202E in each language.
 var invisibleMsg = map[string]string{
-	"nl": "Haal het onzichtbare teken U+202E weg (een teken voor schrijfrichting of een teken zonder breedte, vaak mee gekopieerd uit een ander programma) en typ de tekst zo nodig opnieuw.",
+	"nl": nlTextVar("form.invisible_chars", "Char", "U+202E"),
 	"en": "Remove the invisible character U+202E (a text-direction or zero-width character, often copied along from another program), or type the text again.",
 }
 

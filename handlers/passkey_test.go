@@ -229,7 +229,7 @@ func TestPasskeyRoutes(t *testing.T) {
 			u := c.loginAs(t, role, map[bool]string{true: "zwolle"}[role == models.RoleDoor])
 			users = append(users, u)
 			resp, body := c.get(t, passkeysPath)
-			if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Passkey toevoegen") || !strings.Contains(body, "/static/passkey.") {
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "passkey.add_button")) || !strings.Contains(body, "/static/passkey.") {
 				t.Fatalf("GET %s as %s: %d, want 200 with the add form and its script\n%s", passkeysPath, role, resp.StatusCode, body)
 			}
 			o := begin(t, c, passkeysPath+"/registratie/begin", `{"name":"Laptop"}`)
@@ -240,9 +240,9 @@ func TestPasskeyRoutes(t *testing.T) {
 			}
 			// A garbled answer is refused, and the ceremony is gone with it: it is single use.
 			resp, body = c.postJSON(t, passkeysPath+"/registratie/afronden", `{"id":"x"}`)
-			wantPasskeyError(t, "garbled registration", resp, body, http.StatusBadRequest, "bad_response", "niet te lezen")
+			wantPasskeyError(t, "garbled registration", resp, body, http.StatusBadRequest, "bad_response", nlText(t, "passkey.bad_response"))
 			resp, body = c.postJSON(t, passkeysPath+"/registratie/afronden", `{"id":"x"}`)
-			wantPasskeyError(t, "second finish", resp, body, http.StatusBadRequest, "no_ceremony", "verlopen of al gebruikt")
+			wantPasskeyError(t, "second finish", resp, body, http.StatusBadRequest, "no_ceremony", nlText(t, "passkey.expired"))
 		})
 	}
 
@@ -272,18 +272,18 @@ func TestPasskeyRoutes(t *testing.T) {
 		t.Errorf("second step without a password first: %d → %q, want 303 to /beheer/inloggen", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	resp, body := anon.postJSON(t, "/beheer/inloggen/passkey/tweede-stap/begin", `{}`)
-	wantPasskeyError(t, "second step without a password first", resp, body, http.StatusUnauthorized, "not_pending", "eerst in")
+	wantPasskeyError(t, "second step without a password first", resp, body, http.StatusUnauthorized, "not_pending", nlText(t, "passkey.not_pending"))
 	resp, body = anon.postJSON(t, "/beheer/inloggen/passkey/tweede-stap/afronden", `{}`)
-	wantPasskeyError(t, "finish without begin", resp, body, http.StatusBadRequest, "no_ceremony", "verlopen")
+	wantPasskeyError(t, "finish without begin", resp, body, http.StatusBadRequest, "no_ceremony", nlText(t, "passkey.expired"))
 
 	pending := ts.withNewClient(t)
 	pending.postJSON(t, fmt.Sprintf("/test/pending/%d", otherUser.ID), "")
 	resp, body = pending.get(t, "/beheer/inloggen/passkey")
-	if resp.StatusCode != http.StatusOK || !strings.Contains(body, "geen passkey") {
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "passkey.second.none")) {
 		t.Errorf("second step for an account without passkeys: %d, want 200 saying so\n%s", resp.StatusCode, body)
 	}
 	resp, body = pending.postJSON(t, "/beheer/inloggen/passkey/tweede-stap/begin", `{}`)
-	wantPasskeyError(t, "second step without passkeys", resp, body, http.StatusConflict, "no_passkey", "geen passkey")
+	wantPasskeyError(t, "second step without passkeys", resp, body, http.StatusConflict, "no_passkey", nlText(t, "passkey.second.none"))
 
 	pending.postJSON(t, fmt.Sprintf("/test/pending/%d", owner.ID), "")
 	resp, body = pending.get(t, "/beheer/inloggen/passkey")
@@ -331,9 +331,9 @@ func TestPasskeyRequestsRefused(t *testing.T) {
 	}
 
 	resp, body = ts.postJSON(t, reg, `{"name":`)
-	wantPasskeyError(t, "bad JSON", resp, body, http.StatusBadRequest, "bad_request", "niet te lezen")
+	wantPasskeyError(t, "bad JSON", resp, body, http.StatusBadRequest, "bad_request", nlText(t, "passkey.bad_request"))
 	resp, body = ts.postJSON(t, reg, `{"name":"`+strings.Repeat("x", 70<<10)+`"}`)
-	wantPasskeyError(t, "a body over 64 KiB", resp, body, http.StatusRequestEntityTooLarge, "too_large", "te groot")
+	wantPasskeyError(t, "a body over 64 KiB", resp, body, http.StatusRequestEntityTooLarge, "too_large", nlText(t, "passkey.too_large"))
 	resp, body = ts.postJSON(t, reg, `{"name":"  "}`)
 	wantPasskeyError(t, "no name", resp, body, http.StatusUnprocessableEntity, "invalid", "")
 	var e APIError
@@ -350,19 +350,19 @@ func TestPasskeyRequestsRefused(t *testing.T) {
 	// Finishing a sign-in with a registration's ceremony is refused: each kind is its own.
 	begin(t, ts, reg, `{"name":"Laptop"}`)
 	resp, body = ts.postJSON(t, "/beheer/inloggen/passkey/afronden", `{}`)
-	wantPasskeyError(t, "sign-in finish after a registration begin", resp, body, http.StatusBadRequest, "no_ceremony", "verlopen")
+	wantPasskeyError(t, "sign-in finish after a registration begin", resp, body, http.StatusBadRequest, "no_ceremony", nlText(t, "passkey.expired"))
 
 	// A site reached by its IP address cannot have passkeys: a clear 503, not a 500.
 	ipSite := newTestServer(t)
 	resp, body = ipSite.postJSON(t, "/beheer/inloggen/passkey/begin", `{}`)
-	wantPasskeyError(t, "an IP address as base URL", resp, body, http.StatusServiceUnavailable, "unavailable", "domeinnaam")
+	wantPasskeyError(t, "an IP address as base URL", resp, body, http.StatusServiceUnavailable, "unavailable", nlText(t, "passkey.unavailable"))
 
 	// Per client: a burst, then 429 with Retry-After.
 	var last *http.Response
 	for range passkeyClientBurst + 1 {
 		last, body = ts.postJSON(t, "/beheer/inloggen/passkey/begin", `{}`)
 	}
-	wantPasskeyError(t, "past the burst", last, body, http.StatusTooManyRequests, "too_many_requests", "Te veel")
+	wantPasskeyError(t, "past the burst", last, body, http.StatusTooManyRequests, "too_many_requests", nlText(t, "passkey.too_many"))
 	if last.Header.Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
@@ -408,11 +408,11 @@ func TestPasskeySignInChecks(t *testing.T) {
 		}
 		return resp
 	}
-	try("an unknown passkey", stranger, 1, annaHandle, http.StatusUnauthorized, "unknown_passkey", "kennen we niet")
-	try("a removed passkey", gone, 1, annaHandle, http.StatusUnauthorized, "removed_passkey", "verwijderd")
-	try("anna's passkey with bram's handle", annaKey, 11, bramHandle, http.StatusUnauthorized, "refused", "niet worden gecontroleerd")
-	try("a counter that went down", annaKey, 5, annaHandle, http.StatusUnauthorized, "refused", "gekopieerd")
-	try("the same counter again", annaKey, 10, annaHandle, http.StatusUnauthorized, "refused", "gekopieerd")
+	try("an unknown passkey", stranger, 1, annaHandle, http.StatusUnauthorized, "unknown_passkey", nlText(t, "passkey.unknown"))
+	try("a removed passkey", gone, 1, annaHandle, http.StatusUnauthorized, "removed_passkey", nlText(t, "passkey.removed"))
+	try("anna's passkey with bram's handle", annaKey, 11, bramHandle, http.StatusUnauthorized, "refused", nlText(t, "passkey.failed"))
+	try("a counter that went down", annaKey, 5, annaHandle, http.StatusUnauthorized, "refused", nlText(t, "passkey.cloned"))
+	try("the same counter again", annaKey, 10, annaHandle, http.StatusUnauthorized, "refused", nlText(t, "passkey.cloned"))
 	if resp, _ := ts.get(t, "/beheer"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("after refused sign-ins /beheer answers %d, want 303: someone is signed in", resp.StatusCode)
 	}
@@ -431,7 +431,7 @@ func TestPasskeySignInChecks(t *testing.T) {
 	}
 	replay := ts.withNewClient(t)
 	resp, body := replay.postJSON(t, signIn+"/afronden", answer)
-	wantPasskeyError(t, "the answer replayed in another browser", resp, body, http.StatusBadRequest, "no_ceremony", "verlopen")
+	wantPasskeyError(t, "the answer replayed in another browser", resp, body, http.StatusBadRequest, "no_ceremony", nlText(t, "passkey.expired"))
 
 	got := trail(t, ts, anna.ID)
 	want := []string{"passkey.sign_in:<nil>", "passkey.sign_in_failed:counter", "passkey.sign_in_failed:counter",
@@ -449,7 +449,7 @@ func TestPasskeySignInChecks(t *testing.T) {
 	second.postJSON(t, fmt.Sprintf("/test/pending/%d", anna.ID), "")
 	o = begin(t, second, signIn+"/tweede-stap/begin", `{}`)
 	resp, body = second.postJSON(t, signIn+"/tweede-stap/afronden", bramKey.assert(t, o.PublicKey.Challenge, 1, bramHandle))
-	wantPasskeyError(t, "bram's passkey for anna's second step", resp, body, http.StatusUnauthorized, "refused", "ander account")
+	wantPasskeyError(t, "bram's passkey for anna's second step", resp, body, http.StatusUnauthorized, "refused", nlText(t, "passkey.other_account"))
 	o = begin(t, second, signIn+"/tweede-stap/begin", `{}`)
 	resp, body = second.postJSON(t, signIn+"/tweede-stap/afronden", annaKey.assert(t, o.PublicKey.Challenge, 13, annaHandle))
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `"redirect":"/beheer"`) {

@@ -168,7 +168,7 @@ func TestDatabaseOutageIs503(t *testing.T) {
 	resp, page := ts.get(t, "/aanmelden/zwolle", "Accept-Language", "nl")
 	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" {
 		t.Errorf("registration page during the outage = %d, want 503 with a Retry-After", resp.StatusCode)
-	} else if !bytes.Contains([]byte(page), []byte("halve minuut")) {
+	} else if !bytes.Contains([]byte(page), []byte(nlMsg(t, "error.unavailable.body"))) {
 		t.Errorf("the 503 page does not say when to try again:\n%s", page)
 	}
 

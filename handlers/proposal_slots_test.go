@@ -20,7 +20,7 @@ func TestProposalTwoSlotsNeedARun(t *testing.T) {
 	values["availability"] = []string{idString(zwolle.Slots[1].ID), idString(zwolle.Slots[2].ID)}
 	resp, body := ts.postMultipart(t, "/voorstellen", values, "", nil)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "the refused form", body, "twee tijdvakken direct na elkaar nodig", `value="Een middag schrijven"`)
+	wantContains(t, "the refused form", body, nlMsgUpTo(t, "proposal.no_two_slot_run", "Minutes"), `value="Een middag schrijven"`)
 
 	body2 := proposalBody(t, func(m map[string]any) {
 		m["slots"] = 2

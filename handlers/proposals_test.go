@@ -111,7 +111,7 @@ func TestProposalFormPage(t *testing.T) {
 	wantTranslated(t, "proposal form", body)
 	for _, want := range []string{`enctype="multipart/form-data"`, `name="title"`, `name="venues" value="zwolle"`,
 		`name="availability"`, `name="needs" value="projector"`, `name="photo"`, `accept="image/jpeg,image/png"`,
-		`name="co_speakers"`, `name="consent"`, nlMsg(t, "proposal.title_page"), "Voorstellen kan tot"} {
+		`name="co_speakers"`, `name="consent"`, nlMsg(t, "proposal.title_page"), nlMsgUpTo(t, "proposal.deadline", "When")} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the proposal form lacks %q", want)
 		}
@@ -124,12 +124,12 @@ func TestProposalFormPage(t *testing.T) {
 	e := testEvent(t, ts)
 	ts.Store.SetClock(func() time.Time { return e.ProposalsOpenAt.Add(-time.Hour) })
 	_, body = ts.get(t, "/voorstellen")
-	if strings.Contains(body, `name="title"`) || !strings.Contains(body, "De oproep voor sessies gaat open op") {
+	if strings.Contains(body, `name="title"`) || !strings.Contains(body, nlMsgUpTo(t, "proposal.opens_at", "When")) {
 		t.Errorf("before the call opens the page shows a form or no opening time:\n%s", excerpt(body))
 	}
 	ts.Store.SetClock(func() time.Time { return *e.ProposalsCloseAt })
 	_, body = ts.get(t, "/voorstellen")
-	if strings.Contains(body, `name="title"`) || !strings.Contains(body, "is gesloten") {
+	if strings.Contains(body, `name="title"`) || !strings.Contains(body, nlMsg(t, "proposal.closed")) {
 		t.Errorf("after the deadline the page shows a form or does not say it closed:\n%s", excerpt(body))
 	}
 	before := countRows(t, ts, &models.Proposal{}, "1 = 1")
@@ -221,7 +221,7 @@ func TestProposalSubmitWithPhoto(t *testing.T) {
 			resp, body := ts.get(t, "/voorstel/"+token)
 			wantStatus(t, resp, body, http.StatusOK)
 			wantTranslated(t, "proposal page", body)
-			if !strings.Contains(body, "Je voorstel is binnen") || !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") ||
+			if !strings.Contains(body, nlMsg(t, "proposal.submitted")) || !strings.Contains(body, "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;") ||
 				strings.Contains(body, "<script>alert") || !strings.Contains(body, `src="/voorstel/`+token+`/foto"`) {
 				t.Errorf("the proposal page lacks the flash, the escaped title or the photo:\n%s", excerpt(body))
 			}
@@ -255,13 +255,13 @@ func TestProposalPhotoRefused(t *testing.T) {
 		data       []byte
 		message    string
 	}{
-		{"text file named .png", "foto.png", []byte("Dit is geen foto.\n"), "geen JPEG- of PNG-afbeelding"},
-		{"gif", "foto.gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), "geen JPEG- of PNG-afbeelding"},
-		{"huge image", "groot.png", claimPixels(pngBytes(t, testPhoto(2, 2)), 30000, 30000), "te veel pixels"},
-		{"truncated image", "half.png", good[:len(good)/2], "beschadigd of niet compleet"},
-		{"file over 5 MB", "zwaar.jpg", big, "hoogstens 5 MB"},
+		{"text file named .png", "foto.png", []byte("Dit is geen foto.\n"), nlMsg(t, "proposal.photo_not_image")},
+		{"gif", "foto.gif", []byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"), nlMsg(t, "proposal.photo_not_image")},
+		{"huge image", "groot.png", claimPixels(pngBytes(t, testPhoto(2, 2)), 30000, 30000), nlMsg(t, "proposal.photo_too_many_pixels")},
+		{"truncated image", "half.png", good[:len(good)/2], nlMsg(t, "proposal.photo_broken")},
+		{"file over 5 MB", "zwaar.jpg", big, nlMsg(t, "proposal.photo_too_large", "Max", 5)},
 		// A phone photo of 7 MB: the form's text must survive it.
-		{"phone photo of 7 MB", "telefoon.jpg", append(jpegBytes(t, testPhoto(50, 50)), bytes.Repeat([]byte{0}, 7<<20)...), "hoogstens 5 MB"},
+		{"phone photo of 7 MB", "telefoon.jpg", append(jpegBytes(t, testPhoto(50, 50)), bytes.Repeat([]byte{0}, 7<<20)...), nlMsg(t, "proposal.photo_too_large", "Max", 5)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := countRows(t, ts, &models.Proposal{}, "1 = 1")
@@ -334,7 +334,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	resp, body = ts.postMultipart(t, link, values, "", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, link)
-	if !strings.Contains(body, "Je wijzigingen zijn opgeslagen") || !strings.Contains(body, `value="Open data, de tweede keer"`) {
+	if !strings.Contains(body, nlMsg(t, "proposal.saved")) || !strings.Contains(body, `value="Open data, de tweede keer"`) {
 		t.Errorf("after saving the page does not show the change:\n%s", excerpt(body))
 	}
 
@@ -370,7 +370,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	// After the deadline both pages are read-only, and posts change nothing.
 	ts.Store.SetClock(func() time.Time { return *testEvent(t, ts).ProposalsCloseAt })
 	_, body = ts.get(t, link)
-	if strings.Contains(body, `name="title"`) || strings.Contains(body, "/intrekken") || !strings.Contains(body, "De deadline is voorbij") ||
+	if strings.Contains(body, `name="title"`) || strings.Contains(body, "/intrekken") || !strings.Contains(body, nlMsg(t, "proposal.read_only")) ||
 		!strings.Contains(body, "Open data, de tweede keer") {
 		t.Errorf("after the deadline the page is not read-only:\n%s", excerpt(body))
 	}
@@ -380,7 +380,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	resp, body = ts.postForm(t, link+"/intrekken", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, coLink)
-	if strings.Contains(body, `name="name"`) || !strings.Contains(body, "De deadline is voorbij") {
+	if strings.Contains(body, `name="name"`) || !strings.Contains(body, nlMsg(t, "proposal.read_only")) {
 		t.Errorf("after the deadline the co-speaker page is not read-only:\n%s", excerpt(body))
 	}
 	if p, _ = ts.Store.Proposal(modelstest.Ctx(), p.ID); p.Title != "Open data, de tweede keer" || p.Status != models.ProposalSubmitted {
@@ -392,7 +392,7 @@ func TestProposalEditThroughMailLink(t *testing.T) {
 	resp, body = ts.postForm(t, link+"/intrekken", nil)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	_, body = ts.get(t, link)
-	if !strings.Contains(body, "Je voorstel is ingetrokken") || strings.Contains(body, `name="title"`) {
+	if !strings.Contains(body, nlMsg(t, "proposal.withdrawn_done")) || strings.Contains(body, `name="title"`) {
 		t.Errorf("after withdrawing:\n%s", excerpt(body))
 	}
 	if p, _ = ts.Store.Proposal(modelstest.Ctx(), p.ID); p.Status != models.ProposalWithdrawn {

@@ -125,7 +125,7 @@ func TestHomeShowsEventAndVenues(t *testing.T) {
 		}
 		wantContains(t, "home, venue "+v.Slug, body,
 			html.EscapeString(v.Name), html.EscapeString(v.Address),
-			fmt.Sprintf("nog %d plaatsen vrij", stored.Capacity-stored.Registered), fmt.Sprintf("van %d plaatsen", v.Capacity),
+			nlMsg(t, "venue.seats_left", "Count", stored.Capacity-stored.Registered), nlMsg(t, "venue.of_capacity", "Count", v.Capacity),
 			`href="/programma/`+v.Slug+`"`)
 	}
 }
@@ -310,7 +310,7 @@ func TestSessionPage(t *testing.T) {
 		html.EscapeString(title), html.EscapeString(s.Abstract),
 		"Anouk Brinkman", "Provincie Overijssel", "Ömer Yıldız", "Gemeente Zwolle",
 		"Hofzaal", "Provinciehuis Overijssel", "woensdag 3 februari 2027", "10:00–11:00",
-		fmt.Sprintf("nog %d plaatsen vrij", 120-s.Confirmed), "presentatie")
+		nlMsg(t, "venue.seats_left", "Count", 120-s.Confirmed), nlMsg(t, "format.presentation"))
 
 	t.Run("capacity limit", func(t *testing.T) {
 		s := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")
@@ -319,10 +319,7 @@ func TestSessionPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		_, body := ts.get(t, fmt.Sprintf("/sessies/%d", s.ID))
-		left := fmt.Sprintf("nog %d plaatsen vrij", 20-s.Confirmed)
-		if s.Confirmed == 20 {
-			left = "nog 0 plaatsen vrij"
-		}
+		left := nlMsg(t, "venue.seats_left", "Count", 20-s.Confirmed)
 		wantContains(t, "two-slot session page", body, left, "10:00–12:15", "IJsselkamer")
 	})
 }

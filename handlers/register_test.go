@@ -232,26 +232,26 @@ type messages struct {
 
 var texts = map[string]messages{
 	"nl": {
-		seatsLeft:     func(n int) string { return fmt.Sprintf("nog %d plaatsen vrij", n) },
-		registerAt:    func(city string) string { return "Aanmelden in " + city },
+		seatsLeft:     func(n int) string { return nlMsgVar("venue.seats_left", "Count", n) },
+		registerAt:    func(city string) string { return nlMsgVar("register.at_venue", "Venue", city) },
 		noSession:     nlMsgVar("register.no_session"),
-		done:          "Je bent aangemeld.",
+		done:          nlMsgVar("register.done"),
 		hasSeat:       nlMsgVar("booking.confirmed"),
-		waitlisted:    func(pos int) string { return fmt.Sprintf("wachtlijst, plaats %d", pos) },
+		waitlisted:    func(pos int) string { return nlMsgVar("booking.waitlisted", "Position", pos) },
 		required:      nlMsgVar("form.required"),
 		invalidEmail:  nlMsgVar("form.invalid_email"),
 		consent:       nlMsgVar("form.consent_required"),
 		sameSlot:      nlMsgVar("form.sessions_same_slot"),
 		already:       nlMsgVar("register.already_registered"),
-		duplicateHelp: "Vraag je persoonlijke link opnieuw aan",
-		changed:       "Je keuzes zijn opgeslagen.",
+		duplicateHelp: nlMsgVar("register.duplicate_help"),
+		changed:       nlMsgVar("booking.changed"),
 		cancelYes:     nlMsgVar("booking.cancel_yes"),
-		isCancelled:   "Deze aanmelding is geannuleerd.",
+		isCancelled:   nlMsgVar("booking.is_cancelled"),
 		notFoundTitle: nlMsgVar("error.not_found.title"),
 		resendSent:    nlMsgVar("resend.sent"),
 		venueFull:     nlMsgVar("register.venue_full"),
 		notAtVenue: func(id uint) string {
-			return fmt.Sprintf("Kies alleen sessies op deze locatie (sessie %d hoort er niet bij).", id)
+			return nlMsgVar("form.session_not_at_venue", "ID", id)
 		},
 		invalidChoice: nlMsgVar("form.invalid_choice"),
 	},
@@ -844,7 +844,7 @@ func TestWaitingListByForm(t *testing.T) {
 	// The form now offers its waiting list.
 	_, body = ts.get(t, "/aanmelden/zwolle")
 	wantContains(t, "form with a full session", body, `name="`+waitlistField(slot)+`"`, `<option value="`+idString(small.ID)+`">`,
-		"vol – wachtlijst (0 wachtend)")
+		nlMsg(t, "register.full_waitlist", "Count", 0))
 
 	// B chooses it anyway and waits.
 	tokenB := registerByForm(t, ts, "zwolle", registrationValues("Bert Tweede", uniqueEmail("b"), map[string]uint{slotField(slot): small.ID}))
@@ -943,13 +943,13 @@ func TestRegistrationWindowFollowsStoreClock(t *testing.T) {
 	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.All, map[string]any{"registration_opens_at": opens})
 	ts.Store.SetClock(func() time.Time { return opens.Add(-time.Hour) })
 	_, body := ts.get(t, "/aanmelden/zwolle")
-	wantContains(t, "before opening", body, "Aanmelden kan vanaf dinsdag 5 januari 2027, 09:00.")
+	wantContains(t, "before opening", body, nlMsg(t, "register.opens_at", "When", "dinsdag 5 januari 2027, 09:00"))
 	if strings.Contains(body, `name="name"`) {
 		t.Error("the form is shown before registration opens, want only the notice")
 	}
 	ts.Store.SetClock(func() time.Time { return opens.Add(time.Hour) })
 	_, body = ts.get(t, "/aanmelden/zwolle")
-	if !strings.Contains(body, `name="name"`) || strings.Contains(body, "Aanmelden kan vanaf") {
+	if !strings.Contains(body, `name="name"`) || strings.Contains(body, strings.TrimSpace(nlMsgUpTo(t, "register.opens_at", "When"))) {
 		t.Error("after opening: want the form and no 'opens at' notice")
 	}
 }

@@ -55,7 +55,7 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 	}
 	resp, body = ts.get(t, "/programma/zwolle/deurbordjes.pdf")
 	wantStatus(t, resp, body, http.StatusNotFound)
-	if !strings.Contains(body, "nog niet gepubliceerd") {
+	if !strings.Contains(body, nlMsg(t, "schedule.not_published_page.body")) {
 		t.Error("the door signs before publishing do not say the programme is not published")
 	}
 
@@ -188,7 +188,7 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 			t.Errorf("the feed's address %q holds the booking token", m[1])
 		}
 		wantContains(t, "booking page", page, `href="webcal://`+strings.TrimPrefix(ts.URL, "http://")+`/agenda/`+m[2]+`.ics"`,
-			"Outlook", "Google Agenda", "Apple Agenda")
+			nlMsg(t, "feed.outlook"), nlMsg(t, "feed.google"), nlMsg(t, "feed.apple"))
 		resp, body := ts.get(t, feedPath)
 		wantStatus(t, resp, body, http.StatusOK)
 		if strings.Count(body, "BEGIN:VEVENT") != 1 || !strings.Contains(body, "UID:session-") {
@@ -228,7 +228,7 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 	t.Run("programme page shows the published version", func(t *testing.T) {
 		resp, body := ts.get(t, "/programma/zwolle")
 		wantStatus(t, resp, body, http.StatusOK)
-		for _, want := range []string{"Versie 1 van het programma", session.Title, `href="/api/v1/venues/zwolle/schedule.xml"`, `name="format"`} {
+		for _, want := range []string{nlMsgUpTo(t, "programme.version", "When", "Number", 1), session.Title, `href="/api/v1/venues/zwolle/schedule.xml"`, `name="format"`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("programme page lacks %q", want)
 			}

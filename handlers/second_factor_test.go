@@ -191,7 +191,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 			t.Fatalf("after %d wrong codes: status %d (Retry-After %q), want 429 with Retry-After", secondStepAccountBurst, resp.StatusCode, resp.Header.Get("Retry-After"))
 		}
-		if !strings.Contains(html.UnescapeString(body), "te veel verkeerde codes ingevuld voor dit account") {
+		if !strings.Contains(html.UnescapeString(body), html.UnescapeString(nlMsgUpTo(t, "login.too_many_codes", "Count"))) {
 			t.Errorf("429 page does not say the account's codes are used up")
 		}
 		// Another account from the same client: its own budget, until the client's is spent.
@@ -205,7 +205,7 @@ func TestSecondStepSignIn(t *testing.T) {
 		browser3 := limited.withNewClient(t)
 		sfPassword(t, browser3, users[2], "")
 		resp, body = browser3.postForm(t, secondStepURL, url.Values{"code": {nextTOTP(t, limited.Store, secrets[2])}})
-		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(html.UnescapeString(body), "vanaf jouw netwerk") {
+		if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(html.UnescapeString(body), html.UnescapeString(nlMsgUpTo(t, "login.too_many_from_client", "Count"))) {
 			t.Fatalf("a third account from a client with %d wrong codes: status %d, want 429 about the network", secondStepClientBurst, resp.StatusCode)
 		}
 	})
@@ -291,7 +291,7 @@ func TestSecondFactorGateAndEnrolment(t *testing.T) {
 
 	t.Run("enrol through the page", func(t *testing.T) {
 		resp, body := browser.get(t, twoStepURL)
-		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "Je rol vereist tweestapsverificatie") {
+		if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlMsg(t, "account.two_step.required")) {
 			t.Fatalf("GET %s: status %d, want 200 saying the role requires it; body:\n%s", twoStepURL, resp.StatusCode, body)
 		}
 		secret := strings.ReplaceAll(firstSub(t, secretRE, body), " ", "")

@@ -92,7 +92,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 	ts.loginAs(t, models.RoleOrganiser, "")
 	resp, body = ts.get(t, path)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "organiser's view of an unpublished session", body, se.Title, "niet in het openbare programma")
+	wantContains(t, "organiser's view of an unpublished session", body, se.Title, nlMsg(t, "session.not_public"))
 	if strings.Contains(body, nlMsg(t, "session.register")) {
 		t.Errorf("an unpublished session offers registration")
 	}
@@ -103,7 +103,7 @@ func TestSessionPageShowsOnlyWhatTheProgrammeShows(t *testing.T) {
 	resp, body = getAs(public, path)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "published session", body, se.Title)
-	if strings.Contains(body, "niet in het openbare programma") {
+	if strings.Contains(body, nlMsg(t, "session.not_public")) {
 		t.Errorf("a published session is marked as not public")
 	}
 }
@@ -142,7 +142,7 @@ func TestSessionPageShowsConsentedSpeakerProfile(t *testing.T) {
 	resp, body = ts.get(t, "/sessies/"+strconv.Itoa(int(se.ID)))
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "session page", body,
-		`<img class="speaker__photo" src="`+photo(femke)+`" alt="Foto van Femke Fotogeniek"`,
+		`<img class="speaker__photo" src="`+photo(femke)+`" alt="`+nlMsg(t, "proposal.photo_alt", "Name", "Femke Fotogeniek")+`"`,
 		"Femke schrijft &lt;b&gt;beleid&lt;/b&gt; in gewone taal.", "Cor Collega")
 	if strings.Contains(body, "Cor gaf geen toestemming") || strings.Contains(body, photo(cor)) {
 		t.Errorf("the co-speaker's bio or photo is published without consent")
@@ -209,7 +209,7 @@ func TestChoosingSessionsWithDetails(t *testing.T) {
 	resp, body = ts.get(t, "/sessies/"+id)
 	wantStatus(t, resp, body, http.StatusOK)
 	link := "/aanmelden/zwolle?sessie=" + id
-	wantContains(t, "session page", body, `href="`+link+`#veld-slot-`, "Meld je aan voor deze sessie")
+	wantContains(t, "session page", body, `href="`+link+`#veld-slot-`, nlMsg(t, "session.register"))
 	resp, body = ts.get(t, link)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "form from the session page", body, `value="`+id+`" checked`)

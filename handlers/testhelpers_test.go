@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -273,6 +274,16 @@ func nlMsg(t testing.TB, key string, args ...any) string {
 	return s
 }
 
+// nlTextVar is nlText for tables declared outside a test: on a key that nl.toml lacks it
+// panics, which fails the whole test binary.
+func nlTextVar(key string, args ...any) string {
+	s, err := nlLookup(false, key, args...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
 // nlMsgVar is nlMsg for tables declared outside a test: on a key that nl.toml lacks it
 // panics, which fails the whole test binary.
 func nlMsgVar(key string, args ...any) string {
@@ -281,6 +292,57 @@ func nlMsgVar(key string, args ...any) string {
 		panic(err)
 	}
 	return s
+}
+
+// nlArgMark stands in for an argument whose value a test cannot know, so that nlMsgUpTo can
+// cut the message where it would go.
+const nlArgMark = "\u2063NLARG\u2063"
+
+// nlMarkFor returns the stand-in value for the argument name and how it shows in the text. A
+// Count picks the plural form, so it must be a number: one no test expects, in the "other"
+// form (whose text before the number the messages share with the "one" form).
+func nlMarkFor(name string) (value any, mark string) {
+	if name == "Count" {
+		return 987654321, "987654321"
+	}
+	return nlArgMark, nlArgMark
+}
+
+// nlMsgUpTo is nlMsg cut where the value of the argument name goes: for a message one of
+// whose values the test cannot know (a parser's own words), the text up to it is checked.
+func nlMsgUpTo(t testing.TB, key, name string, args ...any) string {
+	t.Helper()
+	value, mark := nlMarkFor(name)
+	s := nlMsg(t, key, append(args, name, value)...)
+	before, _, found := strings.Cut(s, mark)
+	if !found {
+		t.Fatalf("message %q does not use the argument %q", key, name)
+	}
+	return before
+}
+
+// nlMsgAfter is nlMsg from just after the value of the argument name to the end: the rest
+// of a message whose earlier values the test cannot know.
+func nlMsgAfter(t testing.TB, key, name string, args ...any) string {
+	t.Helper()
+	value, mark := nlMarkFor(name)
+	s := nlMsg(t, key, append(args, name, value)...)
+	_, after, found := strings.Cut(s, mark)
+	if !found {
+		t.Fatalf("message %q does not use the argument %q", key, name)
+	}
+	return after
+}
+
+// nlCountPattern is a regular expression for the Dutch text of key with a Count, in either
+// plural form and HTML-escaped as a page shows it; the number is the only non-empty
+// submatch. On a key that nl.toml lacks it panics.
+func nlCountPattern(key string) string {
+	one, other := regexp.QuoteMeta(nlMsgVar(key, "Count", 1)), regexp.QuoteMeta(nlMsgVar(key, "Count", 987654321))
+	if !strings.Contains(one, "1") || !strings.Contains(other, "987654321") {
+		panic(fmt.Sprintf("message %q does not show its Count", key))
+	}
+	return "(?:" + strings.Replace(other, "987654321", `(\d+)`, 1) + "|" + strings.Replace(one, "1", "(1)", 1) + ")"
 }
 
 // nlLookup returns the Dutch text of key with args, HTML-escaped as a page's html/template

@@ -37,7 +37,7 @@ func TestPageTitles(t *testing.T) {
 	seen := map[string]string{}
 	for _, tc := range []struct{ path, lang, want string }{
 		{"/", "nl", event.Name},
-		{"/programma/zwolle", "nl", "Programma " + venue.Name + " — " + event.Name},
+		{"/programma/zwolle", "nl", nlText(t, "programme.title", "Venue", venue.Name) + " — " + event.Name},
 		{"/programma/zwolle", "en", "Programme " + venue.NameIn("en") + " — " + event.Name},
 		{"/sessies/" + idString(session.ID), "nl", session.Title + " — " + event.Name},
 		{"/aanmelden", "nl", ""},
@@ -80,7 +80,7 @@ func TestBookingShowsTicketCode(t *testing.T) {
 
 	resp, body := ts.get(t, "/boeking/"+token)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "booking page", body, "Ticketcode", `<code class="utrecht-code">`+code+`</code>`)
+	wantContains(t, "booking page", body, nlMsg(t, "booking.ticket_code"), `<code class="utrecht-code">`+code+`</code>`)
 	_, en := ts.get(t, "/boeking/"+token, "Accept-Language", "en")
 	wantContains(t, "booking page in English", en, "Ticket code", code)
 }

@@ -109,9 +109,9 @@ func TestDoorTypedCodeOfAnotherVenue(t *testing.T) {
 		for _, code := range []string{payload, tickets.ShortCode(payload)} {
 			got := f.scan(t, "Ingang Oost", map[string]any{"code": code})
 			wantResult(t, "a Rotterdam ticket at Zwolle", got, models.CheckInWrongVenue)
-			want := "Dit ticket is voor Stadhuis Rotterdam."
+			want := nlText(t, "checkin.wrong_venue", "Venue", "Stadhuis Rotterdam")
 			if i == 1 {
-				want = "Dit ticket is voor Stadhuis Rotterdam, en de aanmelding is geannuleerd."
+				want = nlText(t, "checkin.wrong_venue_cancelled", "Venue", "Stadhuis Rotterdam")
 			}
 			if got.VenueName != f.rotterdam.Name || got.Venue != "rotterdam" || got.Cancelled != (i == 1) || got.Message != want {
 				t.Errorf("%s: got venue %q (%q), cancelled %v, message %q; want rotterdam, %v, %q", code, got.Venue, got.VenueName,

@@ -196,9 +196,9 @@ func TestRequestBallot(t *testing.T) {
 	// Bad input is refused with the address kept, and queues nothing.
 	for _, tc := range []struct{ email, want string }{
 		{"", nlMsg(t, "form.required")},
-		{"geen-adres", "Vul een geldig e-mailadres in"},
-		{"mallory@evilrijksoverheid.nl", "Stemmen kan alleen met een adres van: rijksoverheid.nl."},
-		{"anna@example.nl", "Met dit e-mailadres kun je niet stemmen."},
+		{"geen-adres", nlMsg(t, "form.invalid_email")},
+		{"mallory@evilrijksoverheid.nl", nlMsg(t, "vote.domain_not_allowed", "Domains", "rijksoverheid.nl")},
+		{"anna@example.nl", nlMsg(t, "vote.domain_not_allowed", "Domains", "rijksoverheid.nl")},
 	} {
 		resp, body := ts.postForm(t, "/stemmen", url.Values{"email": {tc.email}})
 		wantStatus(t, resp, body, http.StatusUnprocessableEntity)
@@ -220,7 +220,7 @@ func TestRequestBallot(t *testing.T) {
 			t.Errorf("after asking for a ballot Location = %q, want /stemmen", loc)
 		}
 		_, body = ts.get(t, "/stemmen")
-		wantContains(t, "after asking", body, "We sturen een e-mail met je persoonlijke stemlink")
+		wantContains(t, "after asking", body, nlMsg(t, "vote.link_sent"))
 	}
 	if n, v := ballotMails(t, ts), countRows(t, ts, &models.Voter{}, ""); n != 3 || v != 2 {
 		t.Errorf("%d ballot mails and %d voters, want 3 and 2", n, v)
@@ -252,7 +252,7 @@ func TestRequestBallot(t *testing.T) {
 		}
 	}
 	wantStatus(t, last, body, http.StatusTooManyRequests)
-	wantContains(t, "rate limited", body, "te veel stembiljetten aangevraagd")
+	wantContains(t, "rate limited", body, nlMsg(t, "vote.too_many_requests"))
 	wantRetryAfter(t, last)
 	if n := ballotMails(t, ts); n-before >= 25 {
 		t.Errorf("a flood queued %d mails, want fewer than 25", n-before)
@@ -263,7 +263,7 @@ func TestRequestBallot(t *testing.T) {
 	before = ballotMails(t, ts)
 	resp, body = ts.postForm(t, "/stemmen", url.Values{"email": {"laat@rijksoverheid.nl"}})
 	wantStatus(t, resp, body, http.StatusForbidden)
-	wantContains(t, "closed", body, "Het stemmen is gesloten")
+	wantContains(t, "closed", body, nlMsg(t, "vote.closed_notice"))
 	if n := ballotMails(t, ts); n != before {
 		t.Errorf("after closing a ballot mail was queued")
 	}
@@ -281,7 +281,7 @@ func TestBallot(t *testing.T) {
 	resp, body = ts.get(t, link)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantTranslated(t, "ballot", body)
-	wantContains(t, "ballot", body, "Kies ten hoogste 2 sessies", `name="votes" value="`+strconv.Itoa(int(prop.ID))+`"`,
+	wantContains(t, "ballot", body, nlMsg(t, "vote.ballot_intro", "Max", 2), `name="votes" value="`+strconv.Itoa(int(prop.ID))+`"`,
 		`&lt;script&gt;alert(&#34;titel&#34;)&lt;/script&gt;`, `src="`+staticURL(t, "vote.js")+`"`, `data-vote-limit="2"`)
 	if strings.Contains(body, "<script>alert") || strings.Contains(body, "sanne.geheim") {
 		t.Error("the ballot shows HTML unescaped or a speaker's address")
@@ -294,7 +294,7 @@ func TestBallot(t *testing.T) {
 	three := idValues(prop.ID, others[0], others[1])
 	resp, body = ts.postForm(t, link, three)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "too many", body, "Je koos 3 sessies, maar je mag er ten hoogste 2 kiezen.", `href="#veld-votes"`, `aria-invalid="true"`)
+	wantContains(t, "too many", body, nlMsg(t, "vote.too_many", "Chosen", 3, "Max", 2), `href="#veld-votes"`, `aria-invalid="true"`)
 	got, want := checkedVotes(body), slices.Clone(three["votes"])
 	slices.Sort(got)
 	slices.Sort(want)
@@ -327,7 +327,7 @@ func TestBallot(t *testing.T) {
 		t.Errorf("after voting Location = %q, want the ballot", loc)
 	}
 	_, body = ts.get(t, link)
-	wantContains(t, "after voting", body, "Je stem is opgeslagen", "Je stemmen (2 sessies)", "&lt;script&gt;")
+	wantContains(t, "after voting", body, nlMsg(t, "vote.recorded"), nlMsg(t, "vote.your_votes", "Count", 2), "&lt;script&gt;")
 	if strings.Contains(body, `name="votes"`) {
 		t.Error("after voting the ballot still has a form")
 	}
@@ -335,7 +335,7 @@ func TestBallot(t *testing.T) {
 	// A second set, through this link or a new one for the same address: 409, unchanged.
 	resp, body = ts.postForm(t, link, idValues(others[1]))
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantContains(t, "second set", body, "Je hebt al gestemd.", "Je stemmen (2 sessies)")
+	wantContains(t, "second set", body, nlMsg(t, "vote.already_voted"), nlMsg(t, "vote.your_votes", "Count", 2))
 	resp, body = ts.postForm(t, "/stemmen", url.Values{"email": {"Kiezer@Example.nl"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	second := ballotLink(t, ts, "Kiezer@Example.nl")
@@ -343,7 +343,7 @@ func TestBallot(t *testing.T) {
 		t.Fatal("the second request gave the same link, want a fresh one")
 	}
 	_, body = ts.get(t, second)
-	wantContains(t, "second link", body, "Je hebt gestemd.", "Je stemmen (2 sessies)")
+	wantContains(t, "second link", body, nlMsg(t, "vote.voted_intro"), nlMsg(t, "vote.your_votes", "Count", 2))
 	resp, body = ts.postForm(t, second, idValues(others[2]))
 	wantStatus(t, resp, body, http.StatusConflict)
 	if n := votes(); n != 2 {
@@ -365,19 +365,19 @@ func TestBallot(t *testing.T) {
 	ts.Store.SetClock(func() time.Time { return votingNow.Add(48 * time.Hour) })
 	resp, body = ts.postForm(t, later, idValues(prop.ID))
 	wantStatus(t, resp, body, http.StatusForbidden)
-	wantContains(t, "closed ballot", body, "Het stemmen is gesloten")
+	wantContains(t, "closed ballot", body, nlMsg(t, "vote.closed_notice"))
 	if n := votes(); n != 2 {
 		t.Errorf("after closing %d votes, want 2", n)
 	}
 	_, body = ts.get(t, "/stemmen")
-	wantContains(t, "closed voting page", body, nlMsg(t, "vote.has_closed"), "Hieronder zie je hoeveel stemmen", "<strong>1 stem</strong>", "<strong>0 stemmen</strong>")
+	wantContains(t, "closed voting page", body, nlMsg(t, "vote.has_closed"), nlMsg(t, "vote.counts_shown"), "<strong>"+nlMsg(t, "vote.count", "Count", 1)+"</strong>", "<strong>"+nlMsg(t, "vote.count", "Count", 0)+"</strong>")
 	if strings.Contains(body, `name="email"`) {
 		t.Error("after closing /stemmen still asks for an address")
 	}
 	// Without the organiser's choice, no counts.
 	modelstest.Set(t, ts.Store, &models.Event{}, e.ID, "voting_counts_public", false)
 	_, body = ts.get(t, "/stemmen")
-	if strings.Contains(body, "1 stem<") {
+	if strings.Contains(body, nlMsg(t, "vote.count", "Count", 1)+"<") {
 		t.Error("counts are shown although the organisers chose not to")
 	}
 	// Before opening a ballot says so.
@@ -395,7 +395,7 @@ func TestEventFormSetsVoting(t *testing.T) {
 	resp, body := ts.get(t, "/beheer/evenement")
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "event form", body, `name="voting_enabled"`, `name="voting_opens_at"`, `name="voting_closes_at"`,
-		`name="votes_per_voter" value="5"`, `name="voting_domains"`, `name="voting_counts_public"`, "<legend class=\"utrecht-form-fieldset__legend\">Stemmen</legend>")
+		`name="votes_per_voter" value="5"`, `name="voting_domains"`, `name="voting_counts_public"`, `<legend class="utrecht-form-fieldset__legend">`+nlMsg(t, "vote.settings.legend")+"</legend>")
 	e := testEvent(t, ts)
 	loc := e.Location()
 	form := url.Values{"name": {e.Name}, "date": {e.Date}, "timezone": {e.Timezone},
@@ -406,14 +406,14 @@ func TestEventFormSetsVoting(t *testing.T) {
 	resp, body = ts.postForm(t, "/beheer/evenement", form)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 	wantContains(t, "refused settings", body, `href="#veld-voting_closes_at"`, `href="#veld-votes_per_voter"`,
-		`href="#veld-voting_domains"`, "&#34;niet_goed&#34; is geen geldige domeinnaam", "rijksoverheid.nl, niet_goed</textarea>")
+		`href="#veld-voting_domains"`, nlMsg(t, "vote.invalid_domain", "Domain", "niet_goed"), "rijksoverheid.nl, niet_goed</textarea>")
 	if testEvent(t, ts).VotingEnabled {
 		t.Fatal("refused settings switched voting on")
 	}
 	form.Set("votes_per_voter", "0")
 	resp, body = ts.postForm(t, "/beheer/evenement", form)
 	wantStatus(t, resp, body, http.StatusUnprocessableEntity)
-	wantContains(t, "zero votes", body, `href="#veld-votes_per_voter"`, "Vul een getal in van 1 tot en met 50.")
+	wantContains(t, "zero votes", body, `href="#veld-votes_per_voter"`, nlMsg(t, "form.between", "Min", 1, "Max", 50))
 	form.Set("voting_closes_at", "2027-01-20T17:00")
 	form.Set("votes_per_voter", "3")
 	form.Set("voting_domains", "@Rijksoverheid.nl\nminbzk.nl")
@@ -453,7 +453,7 @@ func TestVotersWhoWantToHearCanBeWrittenTo(t *testing.T) {
 	}
 	ts.loginAs(t, models.RoleOrganiser, "")
 	_, list := ts.get(t, "/beheer/deelnemers?groep=stemmers")
-	if n := firstNumber(t, regexp.MustCompile(`id="lijst">(\d+) stemmer`), list, "voters"); n != 1 {
+	if n := firstNumber(t, regexp.MustCompile(`id="lijst">`+nlCountPattern("audience.count.voters")), list, "voters"); n != 1 {
 		t.Errorf("the voters' count is %d, want 1 (only who asked to hear)", n)
 	}
 	_, compose := ts.get(t, "/beheer/berichten/nieuw?groep=stemmers")

@@ -206,7 +206,7 @@ func TestWalkInForm(t *testing.T) {
 	bhExpectRedirect(t, resp, body, arrivals+"#binnenloper")
 	resp, body = ts.get(t, arrivals)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "after a walk-in", body, "Zoë &lt;b&gt;Binnen&lt;/b&gt; is aangemeld en binnen.")
+	wantContains(t, "after a walk-in", body, nlMsg(t, "walkin.admitted", "Name", "Zoë <b>Binnen</b>"))
 	if strings.Contains(body, "<b>Binnen</b>") {
 		t.Error("the walk-in's name is not escaped")
 	}
@@ -223,7 +223,7 @@ func TestWalkInForm(t *testing.T) {
 	modelstest.Set(t, ts.Store, &models.Venue{}, zwolle.ID, "capacity", gorm.Expr("registered"))
 	resp, body = ts.postForm(t, path, url.Values{"name": {"Te Laat"}, "organisation": {"Gemeente Kampen"}})
 	wantStatus(t, resp, body, http.StatusConflict)
-	wantContains(t, "full venue", body, "Er zijn geen plaatsen meer op deze locatie", `value="Te Laat"`)
+	wantContains(t, "full venue", body, nlMsg(t, "walkin.venue_full"), `value="Te Laat"`)
 }
 
 // TestWalkInRateLimit: walk-ins count against the client's registration throttle, and a
