@@ -28,7 +28,7 @@ func MigrateTo(ctx context.Context, dsn, id string, fill func(db *gorm.DB) error
 	if err != nil {
 		return err
 	}
-	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard})
+	db, err := gorm.Open(dialector, &gorm.Config{Logger: logger.Discard, NamingStrategy: rememberedNames{}})
 	if err != nil {
 		return err
 	}

@@ -91,6 +91,8 @@ func OpenWith(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		// few statements thousands of times.
 		PrepareStmt: true,
 		NowFunc:     func() time.Time { return time.Now().UTC() },
+		// Table names as gorm derives them, derived once per process (see rememberedNames).
+		NamingStrategy: rememberedNames{},
 	}
 	db, err := gorm.Open(dialector, config)
 	if err != nil {
