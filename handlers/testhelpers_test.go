@@ -312,12 +312,7 @@ func nlMarkFor(name string) (value any, mark string) {
 // whose values the test cannot know (a parser's own words), the text up to it is checked.
 func nlMsgUpTo(t testing.TB, key, name string, args ...any) string {
 	t.Helper()
-	value, mark := nlMarkFor(name)
-	s := nlMsg(t, key, append(args, name, value)...)
-	before, _, found := strings.Cut(s, mark)
-	if !found {
-		t.Fatalf("message %q does not use the argument %q", key, name)
-	}
+	before, _ := nlMsgCut(t, key, name, args...)
 	return before
 }
 
@@ -325,13 +320,19 @@ func nlMsgUpTo(t testing.TB, key, name string, args ...any) string {
 // of a message whose earlier values the test cannot know.
 func nlMsgAfter(t testing.TB, key, name string, args ...any) string {
 	t.Helper()
+	_, after := nlMsgCut(t, key, name, args...)
+	return after
+}
+
+// nlMsgCut is nlMsg in two, before and after the value of the argument name.
+func nlMsgCut(t testing.TB, key, name string, args ...any) (before, after string) {
+	t.Helper()
 	value, mark := nlMarkFor(name)
-	s := nlMsg(t, key, append(args, name, value)...)
-	_, after, found := strings.Cut(s, mark)
+	before, after, found := strings.Cut(nlMsg(t, key, append(args, name, value)...), mark)
 	if !found {
 		t.Fatalf("message %q does not use the argument %q", key, name)
 	}
-	return after
+	return before, after
 }
 
 // nlCountPattern is a regular expression for the Dutch text of key with a Count, in either
