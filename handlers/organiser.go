@@ -53,12 +53,8 @@ func (h *Handler) authoriseOrganiser(c *gin.Context) bool {
 	if hasAPIToken(c) {
 		token, _ := bearerToken(c)
 		t, err := h.store.APITokenBySecret(c.Request.Context(), token)
-		if a, unknown := shownStoreError(err, unknownAPIToken); unknown {
-			h.apiError(c, a.Status, a.Code, tr.T(a.Key), nil)
-			return false
-		}
 		if err != nil {
-			h.serverError(c, err)
+			h.apiStoreError(c, err, unknownAPIToken)
 			return false
 		}
 		c.Set(ctxUser, t.AsUser())

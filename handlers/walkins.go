@@ -70,12 +70,8 @@ func (h *Handler) walkInPrincipal(c *gin.Context) (walkInDoor, bool) {
 	secret, _ := bearerToken(c)
 	ctx := c.Request.Context()
 	t, err := h.store.APITokenBySecret(ctx, secret)
-	if a, unknown := shownStoreError(err, unknownAPIToken); unknown {
-		h.apiError(c, a.Status, a.Code, tr.T(a.Key), nil)
-		return walkInDoor{}, false
-	}
 	if err != nil {
-		h.serverError(c, err)
+		h.apiStoreError(c, err, unknownAPIToken)
 		return walkInDoor{}, false
 	}
 	u := t.AsUser()
