@@ -23,6 +23,9 @@ type Options struct {
 // ContactEmail is the demo organisers' contact address, shown in the footer and every e-mail.
 const ContactEmail = "organisatie@ambtenaar20.example"
 
+// Organisation is the demo's controller, named in its privacy and accessibility statements.
+const Organisation = "Netwerk Ambtenaar 2.0"
+
 // LoadIfEmpty loads the demo event when the database holds no event yet, and reports whether
 // it did. An existing event is never touched.
 func LoadIfEmpty(ctx context.Context, s *models.Store, opts Options) (bool, error) {
@@ -78,6 +81,10 @@ func Load(ctx context.Context, s *models.Store, opts Options) error {
 		VotingEnabled: true, VotingOpensAt: callOpens, VotingClosesAt: callCloses, VotesPerVoter: 5,
 		VotingCountsPublic: true,
 		ContactEmail:       ContactEmail,
+		// The controller and the accessibility statement's details (issue #17); retention
+		// keeps the defaults.
+		Organisation: Organisation, AccessibilityStatus: "B",
+		AccessibilityDate: opts.Now.In(day.Location()).Format(time.DateOnly), AccessibilityContact: ContactEmail,
 	})
 	if err != nil {
 		return fmt.Errorf("demo event: %w", err)

@@ -65,6 +65,16 @@ type Event struct {
 	// ContactEmail is where attendees and speakers reach the organisers: the site's footer,
 	// the privacy statement and every e-mail show it. Empty until the organisers set it.
 	ContactEmail string `gorm:"size:254;not null;default:''"`
+	// Privacy, retention and adoption settings (issue #17, see event_privacy.go).
+	Organisation          string `gorm:"size:200;not null;default:''"`
+	PrivacyOfficerEmail   string `gorm:"size:254;not null;default:''"`
+	NeedsRetentionDays    int    `gorm:"not null;default:7"`
+	PersonalRetentionDays int    `gorm:"not null;default:90"`
+	ProposalRetentionDays int    `gorm:"not null;default:30"`
+	RegistrationDomains   string `gorm:"size:2000;not null;default:''"`
+	AccessibilityStatus   string `gorm:"size:1;not null;default:''"`
+	AccessibilityDate     string `gorm:"size:10;not null;default:''"`
+	AccessibilityContact  string `gorm:"size:254;not null;default:''"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -132,6 +142,18 @@ type EventInput struct {
 
 	// ContactEmail is the organisers' address for questions; empty shows none.
 	ContactEmail string
+
+	// Privacy, retention and adoption (see event_privacy.go). A retention of 0 days means the
+	// default; RegistrationDomains is free text like VotingDomains.
+	Organisation          string
+	PrivacyOfficerEmail   string
+	NeedsRetentionDays    int
+	PersonalRetentionDays int
+	ProposalRetentionDays int
+	RegistrationDomains   string
+	AccessibilityStatus   string
+	AccessibilityDate     string
+	AccessibilityContact  string
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -210,6 +232,7 @@ func (in EventInput) Validate() Problems {
 		p.Add("reconfirm_deadline", "form.invalid_datetime")
 	}
 	in.validateVoting(p, loc)
+	in.validatePrivacy(p)
 	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
 	p.checkEmail("contact_email", in.ContactEmail, false)
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
@@ -279,6 +302,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		columns = append(columns, "contact_email")
+		columns = append(columns, privacyColumns...)
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
@@ -312,6 +336,7 @@ func (in EventInput) apply(e *Event) {
 	e.ProposalsOpenAt, _ = parseLocal(in.ProposalsOpenAt, loc)
 	e.ProposalsCloseAt, _ = parseLocal(in.ProposalsCloseAt, loc)
 	in.applyVoting(e, loc)
+	in.applyPrivacy(e)
 	e.WaitlistAfterClose = in.WaitlistAfterClose
 	e.PrivacyVersion = strings.TrimSpace(in.PrivacyVersion)
 	if e.PrivacyVersion == "" {

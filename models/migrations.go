@@ -42,6 +42,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121003_second_factor", Migrate: migrateSecondFactor},
 	{ID: "2026121004_passkeys", Migrate: migratePasskeys},
 	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
+	{ID: "2026121101_privacy_settings", Migrate: migratePrivacySettings},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -898,4 +899,29 @@ func migrateSecondFactor(tx *gorm.DB) error {
 	}
 	now := time.Now().UTC()
 	return tx.Create([]SecondFactorRule{{"admin", true, now}, {"organiser", true, now}, {"reviewer", false, now}, {"door", false, now}}).Error
+}
+
+// migratePrivacySettings gives the event its privacy, retention and adoption settings (issue
+// #17): the controller, the data protection officer, retention periods, the domains
+// registration may be limited to and the accessibility statement's details.
+func migratePrivacySettings(tx *gorm.DB) error {
+	type Event struct {
+		ID                    uint
+		Organisation          string `gorm:"size:200;not null;default:''"`
+		PrivacyOfficerEmail   string `gorm:"size:254;not null;default:''"`
+		NeedsRetentionDays    int    `gorm:"not null;default:7"`
+		PersonalRetentionDays int    `gorm:"not null;default:90"`
+		ProposalRetentionDays int    `gorm:"not null;default:30"`
+		RegistrationDomains   string `gorm:"size:2000;not null;default:''"`
+		AccessibilityStatus   string `gorm:"size:1;not null;default:''"`
+		AccessibilityDate     string `gorm:"size:10;not null;default:''"`
+		AccessibilityContact  string `gorm:"size:254;not null;default:''"`
+	}
+	for _, col := range []string{"Organisation", "PrivacyOfficerEmail", "NeedsRetentionDays", "PersonalRetentionDays",
+		"ProposalRetentionDays", "RegistrationDomains", "AccessibilityStatus", "AccessibilityDate", "AccessibilityContact"} {
+		if err := tx.Migrator().AddColumn(&Event{}, col); err != nil {
+			return err
+		}
+	}
+	return nil
 }

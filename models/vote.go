@@ -93,21 +93,7 @@ func (e Event) VotingDomainList() []string {
 // AllowsVoter reports whether an address may vote: its domain is one of the allowed
 // domains or a subdomain of one, or no domains are set.
 func (e Event) AllowsVoter(email string) bool {
-	domains := e.VotingDomainList()
-	if len(domains) == 0 {
-		return true
-	}
-	at := strings.LastIndex(email, "@")
-	if at < 0 {
-		return false
-	}
-	host := strings.TrimSuffix(strings.ToLower(strings.TrimSpace(email[at+1:])), ".")
-	for _, d := range domains {
-		if host == d || strings.HasSuffix(host, "."+d) {
-			return true
-		}
-	}
-	return false
+	return domainAllowed(e.VotingDomainList(), email)
 }
 
 // splitDomains reads the organiser's free-text list of domains: separated by commas,
