@@ -21,6 +21,11 @@ func docFiles(t *testing.T) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	papers, err := filepath.Glob(filepath.Join("..", "..", "docs", "*", "*.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files = append(files, papers...)
 	helpFiles, err := filepath.Glob(filepath.Join("..", "..", "help", "*", "*.md"))
 	if err != nil || len(helpFiles) < 4 {
 		t.Fatalf("found the help pages %v (%v): they moved?", helpFiles, err)
