@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,6 +117,35 @@ func TestAxe(t *testing.T) {
 
 	t.Run("page with a CSP still gets checked", func(t *testing.T) {
 		AssertNoAxeViolations(t, ctx, srv.URL+"/csp")
+	})
+
+	t.Run("axe comes from its URL, so the browser keeps its compiled code", func(t *testing.T) {
+		AssertNoAxeViolations(t, ctx, srv.URL+"/good")
+		url, err := axeURL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fetched, err := chromedp.Run(ctx, chromedp.Evaluate[int](`performance.getEntriesByName(`+strconv.Quote(url)+`).length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fetched != 1 {
+			t.Errorf("the page fetched %s %d times, want once", url, fetched)
+		}
+	})
+
+	t.Run("a page whose CSP was in force still gets axe, from its source", func(t *testing.T) {
+		fresh := New(t) // no check has yet switched the CSP off in this tab
+		if err := chromedp.Do(fresh, chromedp.Navigate(srv.URL+"/csp"), chromedp.WaitReady("body")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := chromedp.Run(fresh, chromedp.Evaluate[chromedp.Void](
+			`document.querySelector('main').insertAdjacentHTML('beforeend', '<img id="added" src="data:,">')`)); err != nil {
+			t.Fatal(err)
+		}
+		if v := find(AxeHere(t, fresh, "csp page, changed"), "image-alt"); v == nil {
+			t.Error("AxeHere on a page loaded under its CSP: rule image-alt not reported")
+		}
 	})
 
 	t.Run("bad page reports its violations", func(t *testing.T) {
