@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -19,20 +20,16 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-// postgresDemoServer serves the demo on a fresh PostgreSQL database reached at dsn (which may
-// go through a proxy), with at most maxConns connections, and no registration throttle: the
-// tests below are one client address making many registrations.
+// postgresDemoServer serves the PostgreSQL database at dsn (a copy of poolDemoDB, perhaps
+// reached through a proxy), with at most maxConns connections, and no registration throttle:
+// the tests below are one client address making many registrations.
 func postgresDemoServer(t *testing.T, dsn string, maxConns int) *testServer {
 	t.Helper()
-	ctx := modelstest.Ctx()
-	store, err := models.OpenWith(ctx, dsn, models.Options{MaxConns: maxConns})
+	store, err := models.OpenWith(modelstest.Ctx(), dsn, models.Options{MaxConns: maxConns})
 	if err != nil {
 		t.Fatalf("open %s: %v", dsn, err)
 	}
 	t.Cleanup(func() { store.Close() })
-	if err := demo.Load(ctx, store, demo.Options{Now: testNow, NoRegistrations: true, Scale: 5}); err != nil {
-		t.Fatalf("load demo: %v", err)
-	}
 	logger := discardLogger()
 	if testing.Verbose() {
 		logger = slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -43,6 +40,13 @@ func postgresDemoServer(t *testing.T, dsn string, maxConns int) *testServer {
 	}
 	return serve(t, store, h)
 }
+
+// poolDemoDB is the demo at five times its capacities without registrations, for the pool
+// tests: loaded once into a template (loading it through the outage test's proxy took minutes
+// on a busy machine), each test gets a copy.
+var poolDemoDB = modelstest.NewFilled(func(ctx context.Context, s *models.Store) error {
+	return demo.Load(ctx, s, demo.Options{Now: testNow, NoRegistrations: true, Scale: 5})
+})
 
 // postRegistration registers one person at Zwolle through the API and returns the answer's
 // status, its Retry-After header and body.
@@ -76,7 +80,7 @@ func withApplicationName(t *testing.T, dsn, name string) string {
 func TestRushWaitsForThePool(t *testing.T) {
 	t.Parallel()
 	const maxConns, clients, perClient = 4, 60, 5
-	dsn := withApplicationName(t, modelstest.PostgresDSN(t), "pooltest")
+	dsn := withApplicationName(t, poolDemoDB.PostgresDSN(t), "pooltest")
 	ts := postgresDemoServer(t, dsn, maxConns)
 
 	admin, err := sql.Open("pgx", dsn)
@@ -141,7 +145,7 @@ func TestRushWaitsForThePool(t *testing.T) {
 // never 500 — writes nothing, and goes through once the database is back.
 func TestDatabaseOutageIs503(t *testing.T) {
 	t.Parallel()
-	dsn := modelstest.PostgresDSN(t)
+	dsn := poolDemoDB.PostgresDSN(t)
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)

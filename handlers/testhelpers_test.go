@@ -56,6 +56,7 @@ var demoDB = modelstest.NewFilled(func(ctx context.Context, s *models.Store) err
 func TestMain(m *testing.M) {
 	code := m.Run()
 	demoDB.Close()
+	poolDemoDB.Close()
 	os.Exit(code)
 }
 

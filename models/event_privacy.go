@@ -43,7 +43,9 @@ var AccessibilityStatuses = []string{"A", "B", "C", "D", "E"}
 //	AccessibilityContact    where to report an accessibility problem (e-mail)
 
 // NeedsRetention is how many days after the event dietary and accessibility needs are kept.
-func (e Event) NeedsRetention() int { return orDefault(e.NeedsRetentionDays, DefaultNeedsRetentionDays) }
+func (e Event) NeedsRetention() int {
+	return orDefault(e.NeedsRetentionDays, DefaultNeedsRetentionDays)
+}
 
 // PersonalRetention is how many days after the event registrations, check-ins and e-mail logs
 // keep the people's details.

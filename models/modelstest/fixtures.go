@@ -137,6 +137,14 @@ func (f *Filled) fillSQLite() (dir string, data []byte, err error) {
 // database; it is dropped after the test. Without a server it skips or fails as PostgresDSN.
 func (f *Filled) Postgres(t testing.TB) *models.Store {
 	t.Helper()
+	return open(t, f.PostgresDSN(t))
+}
+
+// PostgresDSN creates a new PostgreSQL database from the filled template database and
+// returns its URL, for a test that opens it its own way (through a proxy, with its own pool
+// settings); it is dropped after the test. Without a server it skips or fails as PostgresDSN.
+func (f *Filled) PostgresDSN(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("DAGPLANNER_TEST_POSTGRES")
 	if base == "" {
 		base = DefaultPostgres
@@ -158,7 +166,7 @@ func (f *Filled) Postgres(t testing.TB) *models.Store {
 	t.Cleanup(func() { f.pg.admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)") })
 	u := *f.pg.base
 	u.Path = "/" + name
-	return open(t, u.String())
+	return u.String()
 }
 
 // fillPostgres makes the template database: created, migrated and filled under its own
