@@ -22,7 +22,6 @@ type purgeWorld struct {
 	secrets []string
 }
 
-
 func newPurgeWorld(t *testing.T, s *models.Store) purgeWorld {
 	t.Helper()
 	w := purgeWorld{votingFixture: newVotingFixture(t, s)}
@@ -91,7 +90,7 @@ func aggregatesOf(t *testing.T, s *models.Store, w purgeWorld) aggregates {
 		d.Venues[i].MailPending, d.Venues[i].MailFailed = 0, 0 // waiting e-mails are withdrawn
 	}
 	return aggregates{
-		Venues: d.Venues,
+		Venues:   d.Venues,
 		Bookings: bookingCounts(t, s),
 		CheckIns: modelstest.Count(t, s, &models.CheckIn{}, modelstest.Where("undone_at IS NULL")),
 		Votes:    must(s.VoteCounts(ctx, w.event.ID))[w.proposals[1].ID],
