@@ -69,6 +69,11 @@ func newPurgeWorld(t *testing.T, s *models.Store) purgeWorld {
 	if err := s.CancelFor(ctx, organiser, w.people[1].ID, "Belde af namens Purgia"); err != nil {
 		t.Fatal(err)
 	}
+	// An organiser's correction: the old and new name and address go in the audit log.
+	p := w.people[2]
+	w.people[2] = must(s.UpdateDetails(ctx, organiser, p.ID, models.DetailsInput{Name: "Purgia Hernoemd", Email: "purgia-nieuw@example.nl",
+		Organisation: p.Organisation, JobTitle: p.JobTitle}, "Typfout van Purgia"))
+	w.secrets = append(w.secrets, "namens Purgia", "Purgia Hernoemd", "purgia-nieuw@example.nl", "Typfout van Purgia")
 	must(s.CheckIn(ctx, models.CheckInInput{VenueID: w.venue.ID, RegistrationID: w.people[0].ID, Door: "Hoofdingang"}))
 	modelstest.Update(t, s, &models.OutboxMessage{}, modelstest.Where("registration_id = ?", w.people[0].ID),
 		map[string]any{"sent_at": time.Date(2027, 1, 5, 13, 0, 0, 0, time.UTC)})
