@@ -31,11 +31,11 @@ var exportKinds = []string{exportRegistrations, exportSessions, exportCheckIns, 
 const exportBatch = 500
 
 // exportColumns are each kind's columns: a message key (people.col.*) and a width in
-// characters for the spreadsheet.
+// characters for the spreadsheet. Dietary and accessibility needs are in the needs export
+// only (issue #17 point 5): a list of people goes to more hands than the caterer's.
 var exportColumns = map[string][]exportColumn{
 	exportRegistrations: {{"id", 8}, {"name", 28}, {"email", 32}, {"organisation", 28}, {"job_title", 24}, {"venue", 24},
-		{"status", 14}, {"registered_at", 18}, {"checked_in_at", 18}, {"door", 16}, {"sessions", 50}, {"waiting_lists", 40},
-		{"dietary", 30}, {"accessibility", 30}},
+		{"status", 14}, {"registered_at", 18}, {"checked_in_at", 18}, {"door", 16}, {"sessions", 50}, {"waiting_lists", 40}},
 	exportSessions: {{"session", 40}, {"starts_at", 18}, {"room", 20}, {"booking", 14}, {"position", 10}, {"id", 8},
 		{"name", 28}, {"email", 32}, {"organisation", 28}, {"venue", 24}},
 	exportCheckIns: {{"id", 8}, {"name", 28}, {"email", 32}, {"organisation", 28}, {"venue", 24}, {"checked_in_at", 18}, {"door", 16}},
@@ -213,7 +213,7 @@ func (h *Handler) writePeopleExport(c *gin.Context, w sheetWriter, r audienceReq
 				return w.Row([]any{int(p.ID), p.Name, p.Email, p.Organisation, p.VenueName, state(p), p.Dietary, p.Accessibility, seats})
 			}
 			return w.Row([]any{int(p.ID), p.Name, p.Email, p.Organisation, p.JobTitle, p.VenueName, state(p), p.CreatedAt,
-				p.CheckedInAt, p.Door, seats, waits, p.Dietary, p.Accessibility})
+				p.CheckedInAt, p.Door, seats, waits})
 		})
 	}
 	if err != nil {

@@ -297,12 +297,12 @@ func TestPeopleExports(t *testing.T) {
 			if err != nil {
 				t.Fatalf("read CSV (%q): %v", tc.comma, err)
 			}
-			if len(records) != len(people)+1 || len(records[0]) != 14 || records[0][1] != nlText(t, "people.col.name") {
-				t.Fatalf("CSV: %d records of %d columns, want %d of 14", len(records), len(records[0]), len(people)+1)
+			if len(records) != len(people)+1 || len(records[0]) != 12 || records[0][1] != nlText(t, "people.col.name") {
+				t.Fatalf("CSV: %d records of %d columns, want %d of 12", len(records), len(records[0]), len(people)+1)
 			}
 			for _, rec := range records[1:] {
 				p, ok := people[rec[0]]
-				if !ok || rec[1] != p.Name || rec[2] != p.Email || strings.TrimPrefix(rec[3], "'") != p.Organisation || rec[12] != p.Dietary {
+				if !ok || rec[1] != p.Name || rec[2] != p.Email || strings.TrimPrefix(rec[3], "'") != p.Organisation {
 					t.Errorf("row %q does not match the database: %+v", rec[:4], p)
 				}
 				if strings.ContainsAny(rec[3][:1]+rec[4][:min(1, len(rec[4]))], "=+-@") {
@@ -342,8 +342,8 @@ func TestPeopleExports(t *testing.T) {
 			t.Errorf("header not bold: %+v %v", st, err)
 		}
 		tables, err := x.GetTables(sheet)
-		if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:N%d", want+1) {
-			t.Errorf("want one table (autofilter) over A1:N%d, got %+v %v", want+1, tables, err)
+		if err != nil || len(tables) != 1 || tables[0].Range != fmt.Sprintf("A1:L%d", want+1) {
+			t.Errorf("want one table (autofilter) over A1:L%d, got %+v %v", want+1, tables, err)
 		}
 		for i, row := range rowsOut[1:] {
 			p := people[row[0]]

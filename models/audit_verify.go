@@ -120,20 +120,26 @@ func (s *Store) AnonymiseAuditBefore(ctx context.Context, before time.Time) (int
 	}
 	var n int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		now := s.now().UTC()
-		res := tx.Model(&AuditEntry{}).Where("at < ? AND anonymised_at IS NULL", before.UTC()).Updates(map[string]any{
-			"actor_id": nil, "actor_name": "", "client_address": "", "reason": "", "personal": "",
-			"personal_salt": "", "anonymised_at": now,
-		})
-		if res.Error != nil {
-			return res.Error
-		}
-		n = res.RowsAffected
-		return writeAudit(tx, now, by, AuditRecord{Action: ActionAuditAnonymised, SubjectKind: SubjectAuditLog,
-			Details: map[string]any{"before": before.UTC().Format(time.RFC3339), "entries": n}})
+		var err error
+		n, err = anonymiseAudit(tx, s.now().UTC(), by, before)
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("anonymise audit entries before %s: %w", before.Format(time.DateOnly), err)
 	}
 	return int(n), nil
+}
+
+// anonymiseAudit is AnonymiseAuditBefore inside tx, at now, by the actor by: the retention job
+// (purge.go) runs it in its own transaction.
+func anonymiseAudit(tx *gorm.DB, now time.Time, by Actor, before time.Time) (int64, error) {
+	res := tx.Model(&AuditEntry{}).Where("at < ? AND anonymised_at IS NULL", before.UTC()).Updates(map[string]any{
+		"actor_id": nil, "actor_name": "", "client_address": "", "reason": "", "personal": "",
+		"personal_salt": "", "anonymised_at": now,
+	})
+	if res.Error != nil {
+		return 0, res.Error
+	}
+	return res.RowsAffected, writeAudit(tx, now, by, AuditRecord{Action: ActionAuditAnonymised, SubjectKind: SubjectAuditLog,
+		Details: map[string]any{"before": before.UTC().Format(time.RFC3339), "entries": res.RowsAffected}})
 }

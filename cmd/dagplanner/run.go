@@ -351,6 +351,8 @@ var periodicJobs = []struct {
 	{"rate_counters", time.Hour, func(store *models.Store, ctx context.Context) error {
 		return store.DeleteOldRateCounters(ctx, time.Now().Add(-handlers.LongestRateWindow))
 	}},
+	// The events' retention periods (#17): needs, personal data, proposals, the audit log.
+	{"purge", 24 * time.Hour, purgeJob},
 }
 
 // cleanupLoop does the periodic chores until ctx ends.
@@ -380,7 +382,7 @@ func runDueJobs(ctx context.Context, store *models.Store, log *slog.Logger, now 
 		if !mine {
 			continue
 		}
-		if err := job.run(store, ctx); err != nil && ctx.Err() == nil {
+		if err := job.run(store, context.WithValue(ctx, jobLogKey{}, log)); err != nil && ctx.Err() == nil {
 			log.Error("periodic job", "job", job.name, "err", err)
 		}
 	}
