@@ -15,7 +15,7 @@ type accessibilityStatementData struct {
 	Page
 	Organisation string
 	Status       string     // A–E, "" when not filled in
-	Date         *time.Time // the statement's date, nil when not filled in
+	Date         time.Time // the statement's date, zero when not filled in
 	Contact      string     // where to report a problem: the statement's contact, else the organisers'
 }
 
@@ -33,7 +33,7 @@ func (h *Handler) showAccessibilityStatement(c *gin.Context) {
 	d := accessibilityStatementData{Page: p, Organisation: event.Organisation, Status: event.AccessibilityStatus,
 		Contact: cmp.Or(event.AccessibilityContact, event.ContactEmail)}
 	if day, err := time.ParseInLocation(time.DateOnly, event.AccessibilityDate, event.Location()); err == nil {
-		d.Date = &day
+		d.Date = day
 	}
 	h.render(c, http.StatusOK, "accessibility_statement", d)
 }
