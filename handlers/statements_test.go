@@ -11,6 +11,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/demo"
 	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // The privacy and accessibility statements and the event form's settings behind them
@@ -294,5 +295,30 @@ func TestRegistrationDomainsOnTheWeb(t *testing.T) {
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	if got := registrationCount(t, ts); got != regs+3 {
 		t.Errorf("after two registrations within the domains and one by hand: %d registrations, want %d", got, regs+3)
+	}
+}
+
+// TestEventFormNewEventDefaults: the form for a new event shows the default retention periods
+// and no accessibility status, and creating the event with them stores them.
+func TestEventFormNewEventDefaults(t *testing.T) {
+	t.Parallel()
+	ts := newTestServerWith(t, modelstest.SQLite(t), false)
+	ts.loginAs(t, models.RoleOrganiser, "")
+	form := eventFormAsShown(t, ts)
+	for field, want := range map[string]string{"needs_retention_days": "7", "personal_retention_days": "90",
+		"proposal_retention_days": "30", "accessibility_status": "", "organisation": ""} {
+		if got := form.Get(field); got != want {
+			t.Errorf("the new event's form shows %s = %q, want %q", field, got, want)
+		}
+	}
+	form.Set("name", "Dag van de Test")
+	form.Set("date", "2027-02-03")
+	form.Set("organisation", "Gemeente Testdorp")
+	resp, body := ts.postForm(t, "/beheer/evenement", form)
+	wantStatus(t, resp, body, http.StatusSeeOther)
+	if e := testEvent(t, ts); e.NeedsRetentionDays != 7 || e.PersonalRetentionDays != 90 || e.ProposalRetentionDays != 30 ||
+		e.Organisation != "Gemeente Testdorp" {
+		t.Errorf("the new event has needs %d, personal %d, proposals %d days and organisation %q; want 7, 90, 30 and the typed one",
+			e.NeedsRetentionDays, e.PersonalRetentionDays, e.ProposalRetentionDays, e.Organisation)
 	}
 }
