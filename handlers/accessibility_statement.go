@@ -14,9 +14,9 @@ import (
 type accessibilityStatementData struct {
 	Page
 	Organisation string
-	Status       string     // A–E, "" when not filled in
+	Status       string    // A–E, "" when not filled in
 	Date         time.Time // the statement's date, zero when not filled in
-	Contact      string     // where to report a problem: the statement's contact, else the organisers'
+	Contact      string    // where to report a problem: the statement's contact, else the organisers'
 }
 
 // Complete reports whether the organisers gave the statement a status other than E ("no

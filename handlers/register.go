@@ -232,7 +232,9 @@ func (h *Handler) createRegistration(c *gin.Context) {
 
 // Domains lists the e-mail domains registration is limited to, for the page to say so up
 // front; "" when anyone may register.
-func (d registerVenuesData) Domains() string { return strings.Join(d.Event.RegistrationDomainList(), ", ") }
+func (d registerVenuesData) Domains() string {
+	return strings.Join(d.Event.RegistrationDomainList(), ", ")
+}
 
 // EmailField is the form's e-mail field; when registration is limited to some domains, its
 // hint names them before anything is typed.
