@@ -17,7 +17,7 @@ type eventFormData struct {
 	Creating bool
 }
 
-var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme", "theme_en:beheer.event.theme_en",
+var eventFields = append([]string{"name:beheer.event.name", "theme:beheer.event.theme", "theme_en:beheer.event.theme_en",
 	"date:beheer.event.date", "timezone:beheer.event.timezone", "description:beheer.event.description",
 	"description_en:beheer.event.description_en",
 	"registration_opens_at:beheer.event.opens_at", "registration_closes_at:beheer.event.closes_at",
@@ -29,7 +29,8 @@ var eventFields = []string{"name:beheer.event.name", "theme:beheer.event.theme",
 	// Open voting
 	"voting_enabled:vote.settings.enabled", "voting_opens_at:vote.settings.opens_at", "voting_closes_at:vote.settings.closes_at",
 	"votes_per_voter:vote.settings.votes_per_voter", "voting_domains:vote.settings.domains",
-	"voting_counts_public:vote.settings.counts_public"}
+	"voting_counts_public:vote.settings.counts_public"},
+	privacyFields...) // privacy, retention and the accessibility statement (#17)
 
 func (h *Handler) editEvent(c *gin.Context) {
 	if !h.requireEventManager(c) {
@@ -59,6 +60,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 		p.Form.Values.Set("waitlist_after_close", "ja")
 	}
 	setVotingValues(p.Form.Values, event)
+	setPrivacyValues(p.Form.Values, event)
 	if creating {
 		p.Form.Values.Set("timezone", models.DefaultTimezone)
 	}
@@ -81,6 +83,7 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		ThemeEn:       form.String("theme_en"), DescriptionEn: form.String("description_en")}
 	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
+	privacyFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {

@@ -261,18 +261,3 @@ func (h *Handler) readyz(c *gin.Context) {
 
 // readyTimeout bounds the readiness check: a database that takes longer is as good as down.
 const readyTimeout = 2 * time.Second
-
-type privacyData struct {
-	Page
-	Version string
-}
-
-func (h *Handler) showPrivacy(c *gin.Context) {
-	event, err := h.store.CurrentEvent(c.Request.Context())
-	if err != nil {
-		h.fail(c, err)
-		return
-	}
-	p := h.page(c, h.tr(c).T("privacy.title"), "")
-	h.render(c, http.StatusOK, "privacy", privacyData{Page: p, Version: event.PrivacyVersion})
-}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -227,4 +228,20 @@ func (h *Handler) createRegistration(c *gin.Context) {
 	}
 	h.setFlash(c, "register.done")
 	c.Redirect(http.StatusSeeOther, "/boeking/"+res.Token)
+}
+
+// Domains lists the e-mail domains registration is limited to, for the page to say so up
+// front; "" when anyone may register.
+func (d registerVenuesData) Domains() string {
+	return strings.Join(d.Event.RegistrationDomainList(), ", ")
+}
+
+// EmailField is the form's e-mail field; when registration is limited to some domains, its
+// hint names them before anything is typed.
+func (d registerData) EmailField() FieldView {
+	f := d.Field("email", "register.email", "email", "required", "autocomplete:email", "hint:register.email_hint")
+	if domains := d.Event.RegistrationDomainList(); len(domains) > 0 {
+		f.Hint = d.T("register.domains_only", "Domains", strings.Join(domains, ", ")) + " " + f.Hint
+	}
+	return f
 }

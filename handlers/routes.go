@@ -38,6 +38,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
+	r.GET("/toegankelijkheid", h.showAccessibilityStatement)
 	r.GET("/hulp", h.showAttendeesHelp)
 	r.GET("/hulp/sprekers", h.showSpeakersHelp)
 

@@ -160,7 +160,8 @@ func (e Event) RegistrationOpen(t time.Time) (open, waitlistOnly bool) {
 // Register stores a registration, gives it a seat in every chosen session that has one free
 // and a place in the waiting list of the others, and queues the confirmation e-mail — all in
 // one transaction.
-// It returns a *ValidationError when the input is not valid or names an unknown venue,
+// It returns a *ValidationError when the input is not valid, names an unknown venue or gives
+// an address outside the domains registration is limited to (Event.RegistrationDomains),
 // ErrRegistrationClosed outside the registration window, ErrAlreadyRegistered when the address has
 // an active registration, and ErrVenueFull when the venue has no seat left.
 func (s *Store) Register(ctx context.Context, in RegistrationInput) (RegistrationResult, error) {
@@ -177,6 +178,9 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	}
 	if err != nil {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), err)
+	}
+	if p := event.registrantProblems(in.Email); len(p) > 0 {
+		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), invalid(p))
 	}
 	plan, err := s.planChoices(context.WithoutCancel(ctx), nil, venueID, in.Sessions, in.Waitlist)
 	if err != nil {

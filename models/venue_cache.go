@@ -20,7 +20,7 @@ const venueCacheTTL = time.Second
 // registrationVenue is what a registration needs to know of its venue and event.
 type registrationVenue struct {
 	venueID, eventID uint
-	event            Event // only the registration window, waiting-list rule and privacy version
+	event            Event // only the registration window, waiting-list rule, privacy version and domains
 	until            time.Time
 }
 
@@ -64,7 +64,8 @@ func (s *Store) registrationVenue(ctx context.Context, slug string) (registratio
 	var v registrationVenue
 	var opens, closes sql.NullTime
 	err := s.stmts.venueForRegistration.QueryRowContext(context.WithoutCancel(ctx), slug).
-		Scan(&v.venueID, &v.eventID, &opens, &closes, &v.event.WaitlistAfterClose, &v.event.PrivacyVersion)
+		Scan(&v.venueID, &v.eventID, &opens, &closes, &v.event.WaitlistAfterClose, &v.event.PrivacyVersion,
+			&v.event.RegistrationDomains)
 	if err != nil {
 		return registrationVenue{}, err
 	}

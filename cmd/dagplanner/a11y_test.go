@@ -50,6 +50,7 @@ func TestAccessibility(t *testing.T) {
 		"/aanmelden/zwolle?sessie=" + ids.session,
 		"/aanmelden/rotterdam",
 		"/privacy",
+		"/toegankelijkheid", // #17 statements
 		"/hulp",
 		"/hulp/sprekers",
 		"/boeking/link",
