@@ -34,7 +34,7 @@ func (s SecurityTxt) Validate(now time.Time) error {
 		case err != nil || (u.Scheme != "mailto" && u.Scheme != "https"):
 			return fmt.Errorf("contact %q: want a mailto: or https: URI", c)
 		case u.Scheme == "mailto" && !strings.Contains(u.Opaque, "@"):
-			return fmt.Errorf("contact %q: want an e-mail address after mailto:", c)
+			return fmt.Errorf("contact %q: want mailto: and an e-mail address", c)
 		case u.Scheme == "https" && u.Host == "":
 			return fmt.Errorf("contact %q: want an https:// URL with a host", c)
 		}
