@@ -61,6 +61,8 @@ type Config struct {
 	// SSO signs organisers in through the organisation's identity provider (#16 sso); nil
 	// when the installation has none, and then its routes answer 404.
 	SSO *sso.Client
+	// SecurityTxt is served at /.well-known/security.txt (#17); without a contact, 404.
+	SecurityTxt SecurityTxt
 }
 
 // Handler serves every route. Its fields are the handlers' only dependencies.
@@ -115,6 +117,8 @@ type Handler struct {
 	ssoStarts *keyedLimiter
 	// help holds the help pages for attendees and speakers, rendered at start-up.
 	help *help.Texts
+	// security is what /.well-known/security.txt says (Config.SecurityTxt).
+	security SecurityTxt
 }
 
 // New builds the HTTP handler. It parses every template, so a broken one fails start-up.
@@ -182,6 +186,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		tickets:  renderer,
 		secure:   cfg.SecureCookies,
 		base:     cfg.BaseURL,
+		security: cfg.SecurityTxt,
 
 		signIn:      newSignInThrottle(cfg.SignInHashes, cfg.Store),
 		secondStep:  newSecondStepThrottle(),

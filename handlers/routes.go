@@ -28,6 +28,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/static/*file", h.serveStatic)
 	r.HEAD("/static/*file", h.serveStatic)
 	r.GET("/favicon.ico", h.showFavicon)
+	r.GET("/.well-known/security.txt", h.showSecurityTxt)
 
 	// Public site
 	r.GET("/", h.showHome)

@@ -228,7 +228,8 @@ func TestScheduleExportsServeThePublishedVersion(t *testing.T) {
 	t.Run("programme page shows the published version", func(t *testing.T) {
 		resp, body := ts.get(t, "/programma/zwolle")
 		wantStatus(t, resp, body, http.StatusOK)
-		for _, want := range []string{nlMsgUpTo(t, "programme.version", "When", "Number", 1), session.Title, `href="/api/v1/venues/zwolle/schedule.xml"`, `name="format"`} {
+		for _, want := range []string{nlMsgUpTo(t, "programme.version", "When", "Number", 1), session.Title, `href="/api/v1/venues/zwolle/schedule.xml"`, `name="format"`,
+			nlMsg(t, "programme.pdf_same_as_page")} {
 			if !strings.Contains(body, want) {
 				t.Errorf("programme page lacks %q", want)
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/tickets"
+	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
 var titleTag = regexp.MustCompile(`<title>(.*?)</title>`)
@@ -80,7 +81,12 @@ func TestBookingShowsTicketCode(t *testing.T) {
 
 	resp, body := ts.get(t, "/boeking/"+token)
 	wantStatus(t, resp, body, http.StatusOK)
-	wantContains(t, "booking page", body, nlMsg(t, "booking.ticket_code"), `<code class="utrecht-code">`+code+`</code>`)
+	wantContains(t, "booking page", body, nlMsg(t, "booking.ticket_code"), `<code class="utrecht-code">`+code+`</code>`,
+		nlMsg(t, "booking.ticket_same_as_page"))
+	// The ticket offered beside it describes itself, in the registration's language.
+	resp, pdf := ts.get(t, "/boeking/"+token+"/ticket.pdf")
+	wantStatus(t, resp, pdf, http.StatusOK)
+	ticketstest.WantDescribed(t, "ticket", []byte(pdf), testEvent(t, ts).Name+" – Toegangsbewijs", "nl")
 	_, en := ts.get(t, "/boeking/"+token, "Accept-Language", "en")
 	wantContains(t, "booking page in English", en, "Ticket code", code)
 }

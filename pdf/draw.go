@@ -37,13 +37,16 @@ type Doc struct {
 	// boldOps draws bold text in the current colour and size; made when first needed, as a
 	// door list of 25,000 people draws 50,000 bold texts in a handful of styles.
 	boldOps string
+	lang    string // the natural language, written into the catalogue (see meta.go)
 }
 
 // NewDoc returns an empty document with title (as it is: clean it first if it comes from
-// people).
+// people) and Dagplanner as its author and creator. Give it a subject and a language too
+// (SetSubject, SetLang): see meta.go for what a document says about itself.
 func (fs *Fonts) NewDoc(title string) *Doc {
 	pdf := fs.newFpdf()
 	pdf.SetTitle(title, true)
+	pdf.SetAuthor(author, true)
 	return &Doc{pdf: pdf, fs: fs}
 }
 

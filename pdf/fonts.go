@@ -137,7 +137,7 @@ func (fs *Fonts) newFpdf() *gofpdf.Fpdf {
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.SetMargins(0, 0, 0)
 	pdf.SetCellMargin(0)
-	pdf.SetCreator("Dagplanner", true)
+	pdf.SetCreator(author, true)
 	return pdf
 }
 

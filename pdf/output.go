@@ -16,6 +16,9 @@ func output(c *Doc, w io.Writer, what string) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", what, err)
 	}
+	if pdf, err = addToCatalog(pdf, c.catalogEntries()); err != nil {
+		return fmt.Errorf("render %s: %w", what, err)
+	}
 	if _, err := w.Write(pdf); err != nil {
 		return fmt.Errorf("write %s: %w", what, err)
 	}

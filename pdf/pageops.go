@@ -143,6 +143,14 @@ func (p *PageOps) Bold(c Color, size float64) {
 	p.buf = append(p.buf, " Tc\n"...)
 }
 
+// BoldAgain makes the texts that follow look bold at size pt again after Regular, within
+// the same q … Q as Bold: the stroke colour and width Bold set still hold.
+func (p *PageOps) BoldAgain(size float64) {
+	p.buf = append(p.buf, "2 Tr "...)
+	p.buf = strconv.AppendFloat(p.buf, boldSpacing*size, 'f', 3, 64)
+	p.buf = append(p.buf, " Tc\n"...)
+}
+
 // Regular ends Bold.
 func (p *PageOps) Regular() { p.buf = append(p.buf, "0 Tr 0 Tc\n"...) }
 

@@ -98,3 +98,9 @@ func (s *Sheet) Band(x, y, w, h float64) {
 
 // Output writes the finished document to w in one piece.
 func (s *Sheet) Output(w io.Writer) error { return output(s.d, w, s.title) }
+
+// SetSubject sets the document's subject: what it is for.
+func (s *Sheet) SetSubject(subject string) { s.d.SetSubject(subject) }
+
+// SetLang sets the document's natural language, a BCP 47 tag such as "nl" or "en".
+func (s *Sheet) SetLang(lang string) { s.d.SetLang(lang) }

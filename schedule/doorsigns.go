@@ -23,7 +23,8 @@ func DoorSignsPDF(w io.Writer, p Programme, venueSlug string, tr Texts) error {
 		return err
 	}
 	venue := v.Name + ", " + v.City
-	sh, err := newSheet(p.EventName+" – "+tr.T("schedule.pdf.door_signs_title", "Venue", venue), false)
+	sh, err := newSheet(tr, p.EventName+" – "+tr.T("schedule.pdf.door_signs_title", "Venue", venue),
+		tr.T("schedule.pdf.door_signs_subject", "Venue", venue), false)
 	if err != nil {
 		return err
 	}
@@ -44,7 +45,7 @@ func DoorSignsPDF(w io.Writer, p Programme, venueSlug string, tr Texts) error {
 			}})
 		}
 		pages := paginate(blocks, top, signBottom)
-		drawPages(sh, pages, top, func(page, n int) {
+		header := func(page, n int) {
 			sh.Muted(true)
 			sh.Font(false, 13)
 			sh.Text(signMargin, signMargin+5, venue+" · "+tr.Date(eventDay(p)))
@@ -59,14 +60,17 @@ func DoorSignsPDF(w io.Writer, p Programme, venueSlug string, tr Texts) error {
 			sh.Muted(false)
 			sh.Font(true, 14)
 			sh.Text(signMargin, y+19, tr.T("schedule.pdf.today_in_room"))
+		}
+		footer := func(page, n int) {
 			sh.Muted(true)
 			sh.Font(false, 9)
-			footer := p.EventName + " · " + versionLine(p, tr)
+			line := p.EventName + " · " + versionLine(p, tr)
 			if n > 1 {
-				footer += " · " + tr.T("schedule.pdf.page", "Page", page, "Pages", n)
+				line += " · " + tr.T("schedule.pdf.page", "Page", page, "Pages", n)
 			}
-			sh.Text(signMargin, 297-signMargin, footer)
-		})
+			sh.Text(signMargin, 297-signMargin, line)
+		}
+		drawPages(sh, pages, top, header, footer)
 	}
 	return sh.Output(w)
 }

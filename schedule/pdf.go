@@ -52,16 +52,17 @@ func paginate(blocks []block, top, bottom float64) [][]block {
 	return append(pages, page)
 }
 
-// drawPages draws each page: its header and footer first, then its blocks.
-func drawPages(sh *pdf.Sheet, pages [][]block, top float64, frame func(page, pages int)) {
+// drawPages draws each page in reading order: its header, its blocks, then its footer.
+func drawPages(sh *pdf.Sheet, pages [][]block, top float64, header, footer func(page, pages int)) {
 	for i, page := range pages {
 		sh.AddPage()
-		frame(i+1, len(pages))
+		header(i+1, len(pages))
 		y := top
 		for _, b := range page {
 			b.draw(y)
 			y += b.h
 		}
+		footer(i+1, len(pages))
 	}
 }
 
@@ -101,11 +102,15 @@ func versionLine(p Programme, tr Texts) string {
 	return tr.T("schedule.pdf.version", "Version", p.Version, "Date", tr.Date(p.PublishedAt))
 }
 
-func newSheet(title string, landscape bool) (*pdf.Sheet, error) {
+// newSheet starts a document with its title, subject and the language of tr (see package
+// pdf, meta.go).
+func newSheet(tr Texts, title, subject string, landscape bool) (*pdf.Sheet, error) {
 	sh, err := pdf.NewSheet(title, landscape)
 	if err != nil {
 		return nil, fmt.Errorf("pdf %q: %w", title, err)
 	}
+	sh.SetSubject(subject)
+	sh.SetLang(tr.T("schedule.pdf.lang"))
 	return sh, nil
 }
 
@@ -129,7 +134,7 @@ func VenueProgrammePDF(w io.Writer, p Programme, venueSlug string, tr Texts) err
 	}
 	venue := v.Name + ", " + v.City
 	title := tr.T("schedule.pdf.programme_title", "Venue", venue)
-	sh, err := newSheet(p.EventName+" – "+title, true)
+	sh, err := newSheet(tr, p.EventName+" – "+title, tr.T("schedule.pdf.programme_subject", "Venue", venue), true)
 	if err != nil {
 		return err
 	}
@@ -164,20 +169,25 @@ func VenueProgrammePDF(w io.Writer, p Programme, venueSlug string, tr Texts) err
 		}}}
 	}
 	pages := paginate(blocks, progTop, pageH-progMargin-6)
-	drawPages(sh, pages, progTop, func(page, n int) {
+	header := func(page, n int) {
 		sh.Muted(false)
 		sh.Font(true, 17)
 		sh.Text(progMargin, progMargin+6, title)
 		sh.Muted(true)
 		sh.Font(false, 10)
-		sh.Text(progMargin, progMargin+12.5, p.EventName+" · "+tr.Date(eventDay(p))+" · "+v.Address)
 		sh.TextRight(right, progMargin+6, versionLine(p, tr))
-		sh.TextRight(right, pageH-progMargin, tr.T("schedule.pdf.page", "Page", page, "Pages", n))
+		sh.Text(progMargin, progMargin+12.5, p.EventName+" · "+tr.Date(eventDay(p))+" · "+v.Address)
 		sh.Font(true, 8)
 		sh.Text(progMargin, progTop-2, strings.ToUpper(tr.T("schedule.pdf.room")))
 		sh.Text(titleX, progTop-2, strings.ToUpper(tr.T("schedule.pdf.session")))
 		sh.Rule(progMargin, right, progTop-0.5)
-	})
+	}
+	footer := func(page, n int) {
+		sh.Muted(true)
+		sh.Font(false, 10)
+		sh.TextRight(right, pageH-progMargin, tr.T("schedule.pdf.page", "Page", page, "Pages", n))
+	}
+	drawPages(sh, pages, progTop, header, footer)
 	return sh.Output(w)
 }
 

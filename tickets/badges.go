@@ -40,16 +40,12 @@ func (r *Renderer) Badges(w io.Writer, d BadgeSheetData) error {
 	sortByLastName(len(badges), func(i int) string { return badges[i].Name },
 		func(i, j int) { badges[i], badges[j] = badges[j], badges[i] })
 
-	c := r.newDoc(d.Event + " – " + d.Venue + " – " + d.Labels.Badges)
+	c := r.newDoc(d.Event+" – "+d.Venue+" – "+d.Labels.Badges, d.Labels.BadgesSubject, d.Labels)
 	event, venue := c.Clean(d.Event), c.Clean(d.Venue)
 	pages := (len(badges) + badgesPerPage - 1) / badgesPerPage
 	for p := 0; p < max(pages, 1); p++ {
 		c.AddPage()
 		c.CropMarks(badgeX, badgeY, badgeW, badgeH, badgeCols, badgeRows)
-		c.TextColor(pdf.Faint)
-		c.Font(false, 7)
-		footer := fmt.Sprintf("%s · %s · %s · "+d.Labels.PageOf, event, venue, c.Clean(d.Labels.Badges), p+1, max(pages, 1))
-		c.TextCenter(pageW/2, pageH-6, c.Clean(footer))
 		for i := 0; i < badgesPerPage && p*badgesPerPage+i < len(badges); i++ {
 			x := badgeX + float64(i%badgeCols)*badgeW
 			y := badgeY + float64(i/badgeCols)*badgeH
@@ -57,6 +53,11 @@ func (r *Renderer) Badges(w io.Writer, d BadgeSheetData) error {
 				return err
 			}
 		}
+		// The footer at the foot of the page comes last in reading order.
+		c.TextColor(pdf.Faint)
+		c.Font(false, 7)
+		footer := fmt.Sprintf("%s · %s · %s · "+d.Labels.PageOf, event, venue, c.Clean(d.Labels.Badges), p+1, max(pages, 1))
+		c.TextCenter(pageW/2, pageH-6, c.Clean(footer))
 	}
 	return c.Output(w, "badges for "+d.Venue)
 }

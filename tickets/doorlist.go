@@ -39,7 +39,7 @@ func (r *Renderer) DoorList(w io.Writer, d DoorListData) error {
 	sortByLastName(len(entries), func(i int) string { return entries[i].Name },
 		func(i, j int) { entries[i], entries[j] = entries[j], entries[i] })
 
-	c := r.newDoc(d.Event + " – " + d.Venue + " – " + d.Labels.DoorList)
+	c := r.newDoc(d.Event+" – "+d.Venue+" – "+d.Labels.DoorList, d.Labels.DoorListSubject, d.Labels)
 	// gofpdf compresses each page with a zlib writer of its own, a megabyte to set up: at
 	// 500 pages (25,000 people) that was half the time and most of the memory. The pages go
 	// uncompressed; the handler gzips the whole file on the wire instead.
@@ -119,20 +119,23 @@ func (p pageOps) listRow(e DoorListEntry, nameX, y float64, shaded bool) {
 	nameW := orgX - nameX - 3
 	last = p.Fit(p.Clean(last), nameW, 10.5, true)
 
+	// In reading order: the name, the organisation, the code.
 	p.Raw("q\n")
+	p.Fill(pdf.Ink)
+	p.Font(10.5)
+	p.Bold(pdf.Ink, 10.5)
+	p.Text(nameX, base, last)
+	p.Regular()
+	if rest != "" {
+		lw := p.Width(last, 10.5, true)
+		p.Text(nameX+lw, base, p.Fit(p.Clean(", "+rest), nameW-lw, 10.5, false))
+	}
 	p.Fill(pdf.Muted)
 	p.Font(9.5)
 	p.Text(orgX, base, p.Fit(p.Clean(e.Organisation), codeX-orgX-3, 9.5, false))
 	p.Fill(pdf.Ink)
 	p.Font(10.5)
-	p.Bold(pdf.Ink, 10.5)
-	p.Text(nameX, base, last)
-	if rest != "" {
-		lw := p.Width(last, 10.5, true)
-		p.Regular()
-		p.Text(nameX+lw, base, p.Fit(p.Clean(", "+rest), nameW-lw, 10.5, false))
-		p.Bold(pdf.Ink, 10.5)
-	}
+	p.BoldAgain(10.5)
 	p.Text(codeX, base, p.Clean(e.Code))
 	p.Raw("Q\n")
 }
@@ -146,12 +149,9 @@ func (c doc) listRow(e DoorListEntry, nameX, y float64, shaded bool) {
 	base := y + rowH/2 + 1.4
 	c.StrokeRect(listMargin+1, y+(rowH-boxSize)/2, boxSize, boxSize)
 
-	// "Berg, Jan van den": the last name, which the list is sorted by, in bold. The row's
-	// texts go in an order that changes the font size once and draws both bold texts in one
-	// go, with the rest of the name right after the last name (text extraction joins them).
-	c.TextColor(pdf.Muted)
-	c.Font(false, 9.5)
-	c.Text(orgX, base, c.Fit(c.Clean(e.Organisation), codeX-orgX-3))
+	// "Berg, Jan van den": the last name, which the list is sorted by, in bold, with the rest
+	// of the name right after it (text extraction joins them); then the organisation and the
+	// code, in reading order.
 	last, given, parts := splitName(e.Name)
 	rest := strings.TrimSpace(given + " " + parts)
 	nameW := orgX - nameX - 3
@@ -159,9 +159,15 @@ func (c doc) listRow(e DoorListEntry, nameX, y float64, shaded bool) {
 	c.Font(true, 10.5)
 	last = c.Fit(c.Clean(last), nameW)
 	lw := c.Width(last)
-	c.Texts(pdf.Placed{X: codeX, Y: base, S: c.Clean(e.Code)}, pdf.Placed{X: nameX, Y: base, S: last})
+	c.Text(nameX, base, last)
 	if rest != "" {
 		c.Font(false, 10.5)
 		c.Text(nameX+lw, base, c.Fit(c.Clean(", "+rest), nameW-lw))
 	}
+	c.TextColor(pdf.Muted)
+	c.Font(false, 9.5)
+	c.Text(orgX, base, c.Fit(c.Clean(e.Organisation), codeX-orgX-3))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 10.5)
+	c.Text(codeX, base, c.Clean(e.Code))
 }

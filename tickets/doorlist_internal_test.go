@@ -39,7 +39,7 @@ func TestDoorListFastRowsMatchGofpdf(t *testing.T) {
 		}
 		return buf.Bytes()
 	}
-	c := (&Renderer{fonts: mustFonts(t)}).newDoc("probe")
+	c := (&Renderer{fonts: mustFonts(t)}).newDoc("probe", "probe", DutchLabels())
 	c.AddPage()
 	c.Font(false, 10)
 	if _, ok := pdf.NewPageOps(c.Doc); !ok {

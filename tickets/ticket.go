@@ -27,7 +27,13 @@ func NewRenderer() (*Renderer, error) {
 // doc is one document being drawn, with the drawing of its parts as methods.
 type doc struct{ *pdf.Doc }
 
-func (r *Renderer) newDoc(title string) doc { return doc{r.fonts.NewDoc(title)} }
+// newDoc starts a document with its title, subject and language (see package pdf, meta.go).
+func (r *Renderer) newDoc(title, subject string, L Labels) doc {
+	d := r.fonts.NewDoc(title)
+	d.SetSubject(subject)
+	d.SetLang(L.Lang)
+	return doc{d}
+}
 
 // ProgrammeLine is one slot of an attendee's personal programme.
 type ProgrammeLine struct {
@@ -60,7 +66,7 @@ const (
 
 // Ticket writes d as a one-page A4 PDF ticket to w.
 func (r *Renderer) Ticket(w io.Writer, d TicketData) error {
-	c := r.newDoc(d.Event + " – " + d.Labels.Ticket)
+	c := r.newDoc(d.Event+" – "+d.Labels.Ticket, d.Labels.TicketSubject, d.Labels)
 	c.AddPage()
 	L := d.Labels
 
@@ -83,20 +89,10 @@ func (r *Renderer) Ticket(w io.Writer, d TicketData) error {
 	c.HLine(margin, pageW-margin, y, pdf.Rule, 0.3)
 	top := y + 8
 
-	// Right: the QR code and the code to type.
+	// Left: who and where, written before the QR code on the right so that the text
+	// reads in order: the left column, then the right one.
 	qrX := pageW - margin - qrSize
-	if err := c.QR(d.Payload, qrX, top, qrSize); err != nil {
-		return fmt.Errorf("ticket for %q: %w", d.Name, err)
-	}
-	c.TextColor(pdf.Muted)
-	c.Font(true, 8.5)
-	c.TextCenter(qrX+qrSize/2, top+qrSize+7, c.Clean(strings.ToUpper(L.Code)))
-	c.TextColor(pdf.Ink)
-	c.Font(true, 17)
-	c.TextCenter(qrX+qrSize/2, top+qrSize+14, c.Clean(d.Code))
 	rightBottom := top + qrSize + 16
-
-	// Left: who and where.
 	y = top + 3
 	c.TextColor(pdf.Muted)
 	c.Font(true, 8.5)
@@ -139,6 +135,17 @@ func (r *Renderer) Ticket(w io.Writer, d TicketData) error {
 			c.Text(margin, y, l)
 		}
 	}
+
+	// Right: the QR code and the code to type.
+	if err := c.QR(d.Payload, qrX, top, qrSize); err != nil {
+		return fmt.Errorf("ticket for %q: %w", d.Name, err)
+	}
+	c.TextColor(pdf.Muted)
+	c.Font(true, 8.5)
+	c.TextCenter(qrX+qrSize/2, top+qrSize+7, c.Clean(strings.ToUpper(L.Code)))
+	c.TextColor(pdf.Ink)
+	c.Font(true, 17)
+	c.TextCenter(qrX+qrSize/2, top+qrSize+14, c.Clean(d.Code))
 
 	y = max(y, rightBottom) + 10
 	c.programme(d.Programme, L, y, pageH-margin-16)

@@ -58,6 +58,8 @@ type Config struct {
 	OIDC sso.Config
 	// SessionIdle is how long a sign-in to the organiser area lasts without a request.
 	SessionIdle time.Duration
+	// SecurityTxt is /.well-known/security.txt (RFC 9116): served only with a contact.
+	SecurityTxt handlers.SecurityTxt
 }
 
 // run is main without the process around it, so that tests can start the whole program.
@@ -116,7 +118,13 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 		return Config{}, fmt.Errorf("DAGPLANNER_SESSION_IDLE: %w", err)
 	}
 	fs.DurationVar(&cfg.SessionIdle, "session-idle", idle, "how long a sign-in to the organiser area lasts without a request, e.g. 30m (DAGPLANNER_SESSION_IDLE)")
+	securityContact := fs.String("security-contact", getenv("DAGPLANNER_SECURITY_CONTACT"), "where to report a vulnerability, for /.well-known/security.txt: comma-separated mailto: or https: URIs; empty serves no security.txt (DAGPLANNER_SECURITY_CONTACT)")
+	securityExpires := fs.String("security-expires", getenv("DAGPLANNER_SECURITY_EXPIRES"), "date the security.txt goes stale, YYYY-MM-DD or RFC 3339, within a year; empty is 180 days after the day it is served (DAGPLANNER_SECURITY_EXPIRES)")
+	fs.StringVar(&cfg.SecurityTxt.Policy, "security-policy", getenv("DAGPLANNER_SECURITY_POLICY"), "https: URL of the vulnerability disclosure policy, for security.txt (DAGPLANNER_SECURITY_POLICY)")
 	if err := fs.Parse(args); err != nil {
+		return Config{}, err
+	}
+	if err := parseSecurityTxt(&cfg.SecurityTxt, *securityContact, *securityExpires, time.Now()); err != nil {
 		return Config{}, err
 	}
 	if cfg.SessionIdle < time.Minute || cfg.SessionIdle > 12*time.Hour {
@@ -169,6 +177,31 @@ func parseServeFlags(args []string, getenv func(string) string, out io.Writer) (
 	return cfg, nil
 }
 
+// parseSecurityTxt reads the security.txt flags into st and checks them.
+func parseSecurityTxt(st *handlers.SecurityTxt, contacts, expires string, now time.Time) error {
+	for _, c := range strings.Split(contacts, ",") {
+		if c = strings.TrimSpace(c); c != "" {
+			st.Contacts = append(st.Contacts, c)
+		}
+	}
+	if expires = strings.TrimSpace(expires); expires != "" {
+		t, err := time.Parse(time.RFC3339, expires)
+		if err != nil {
+			if t, err = time.Parse(time.DateOnly, expires); err != nil {
+				return fmt.Errorf("--security-expires: want YYYY-MM-DD or RFC 3339, got %q", expires)
+			}
+		}
+		st.Expires = t
+	}
+	if (st.Policy != "" || !st.Expires.IsZero()) && len(st.Contacts) == 0 {
+		return fmt.Errorf("--security-policy and --security-expires need --security-contact: security.txt is served only with a contact")
+	}
+	if err := st.Validate(now); err != nil {
+		return fmt.Errorf("security.txt: %w", err)
+	}
+	return nil
+}
+
 func newLogger(format string, out io.Writer) *slog.Logger {
 	if format == "json" {
 		return slog.New(slog.NewJSONHandler(out, nil))
@@ -215,7 +248,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	handler, err := handlers.New(handlers.Config{Store: store, Logger: log, Tickets: renderer, BaseURL: cfg.BaseURL,
 		SecureCookies: strings.HasPrefix(cfg.BaseURL, "https://"), TrustedProxies: cfg.TrustedProxies, SignInHashes: cfg.SignInHashes,
 		RegistrationBurst: cfg.RegistrationBurst, RegistrationsPerMinute: cfg.RegistrationRate, Observe: stats.Middleware(), SSO: ssoClient,
-		SessionIdle: cfg.SessionIdle})
+		SessionIdle: cfg.SessionIdle, SecurityTxt: cfg.SecurityTxt})
 	if err != nil {
 		return err
 	}
