@@ -51,3 +51,31 @@ func TestErasureConfirmationIsTheLastTrace(t *testing.T) {
 		}
 	})
 }
+
+// Someone checked in stays an anonymous attendee when erased, without an address: a later
+// e-mail to the attendees (here the "still coming?" reminder) is recorded as done without
+// being sent, rather than failing for ever.
+func TestErasedAttendeeGetsNoMoreMail(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		srv := startSMTP(t)
+		w := newWorker(t, s, srv, nil)
+		r := must(s.Register(ctx, person("Ida Ingecheckt", "ida@example.nl", "nl", f.openData.ID)))
+		must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: r.Registration.ID, Door: "Hoofdingang"}))
+		if got := must(s.EraseRegistration(ctx, r.Registration.ID)); !got.Attended {
+			t.Fatalf("erasure = %+v, want attended", got)
+		}
+		runOnce(t, w, 1, 0) // the confirmation
+		if n := must(s.SendReminders(ctx, f.event.ID, -1)); n != 1 {
+			t.Fatalf("reminders queued: %d, want 1 (the anonymous attendee is still confirmed)", n)
+		}
+		runOnce(t, w, 0, 0)
+		if st := stats(t, s); st.Pending != 0 || st.Failing != 0 {
+			t.Errorf("outbox after the reminder: %+v, want nothing waiting or failing", st)
+		}
+		if got := len(srv.Messages()); got != 1 {
+			t.Errorf("the server got %d messages, want only the confirmation", got)
+		}
+	})
+}
