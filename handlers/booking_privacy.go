@@ -12,9 +12,6 @@ import (
 // about them as a page and as JSON, and erasing it. A cancelled registration still holds
 // data, so these work for it too; after an erasure the link itself is gone (404).
 
-// erasePath is the erasure page of the booking whose personal link is token.
-func erasePath(token string) string { return "/boeking/" + token + "/wissen" }
-
 type bookingDataPage struct {
 	Page
 	Token  string
