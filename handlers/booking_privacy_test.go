@@ -140,4 +140,13 @@ func TestBookingDataAndErasePages(t *testing.T) {
 		resp, page = ts.get(t, p)
 		wantStatus(t, resp, page, http.StatusNotFound)
 	}
+
+	// The organisers still see the row, as "Gewist", with the erasure in its log.
+	ts.loginAs(t, models.RoleOrganiser, "")
+	resp, page = ts.get(t, personPath(anna.ID))
+	wantStatus(t, resp, page, http.StatusOK)
+	wantContains(t, "the erased person's page", page, models.ErasedName, nlMsg(t, "person.audit.registration.erased"))
+	if strings.Contains(page, html.EscapeString(anna.Name)) || strings.Contains(page, anna.Email) {
+		t.Error("the organisers' page still shows the erased person's name or address")
+	}
 }
