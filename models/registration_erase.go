@@ -172,7 +172,8 @@ type Erasure struct {
 //     the links stop working;
 //   - name, address, organisation (replaced by a name of the same type), job title, needs
 //     and search text are replaced or cleared;
-//   - e-mails waiting for them are withdrawn, and those sent lose address and payload;
+//   - e-mails waiting for them are withdrawn, and those sent lose address and payload; the
+//     rate limits' counters named after the address go;
 //   - the audit entries about them are anonymised (the chain still verifies), and an entry
 //     of its own records the erasure without personal details;
 //   - one e-mail confirming the erasure is queued to the address, one last time; it forgets
@@ -214,6 +215,9 @@ func (s *Store) EraseRegistration(ctx context.Context, id uint) (Erasure, error)
 			}
 		}
 		if err := scrubRegistration(tx, r, now); err != nil {
+			return err
+		}
+		if err := forgetRateCounters(tx, r.Email); err != nil {
 			return err
 		}
 		var err error

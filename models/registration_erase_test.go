@@ -119,6 +119,10 @@ func TestEraseRegistrationFreesSeatsAndLeavesNoTrace(t *testing.T) {
 		bert := registerErasable(t, s, "Bert Bosschaert", "bert@example.nl", nil, []uint{full.ID})
 		before := must(s.DashboardFigures(ctx, f.event.ID, nil, false)).Total
 		seatsBefore := must(s.Session(ctx, full.ID)).Confirmed
+		// The rate limits count e-mails per address, under a name holding it.
+		for _, p := range []erasable{anna, bert} {
+			must2(s.CountAttempt(ctx, "recipient:mail:"+p.email, time.Hour))
+		}
 
 		// As through the personal link: no organiser in the context.
 		got := must(s.EraseRegistration(context.Background(), anna.Registration.ID))
@@ -158,7 +162,7 @@ func TestEraseRegistrationFreesSeatsAndLeavesNoTrace(t *testing.T) {
 		if traces := must(s.FindTraces(ctx, anna.needles()...)); len(traces) != 0 {
 			t.Errorf("traces of the erased person: %v", traces)
 		}
-		if traces := must(s.FindTraces(ctx, bert.name, bert.email)); len(traces) == 0 {
+		if traces := must(s.FindTraces(ctx, bert.email)); len(traces) < 3 { // registration, outbox, counter
 			t.Error("the other attendee is gone too")
 		}
 		check := must(s.VerifyAudit(ctx))
