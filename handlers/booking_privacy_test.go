@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
 )
@@ -139,6 +140,26 @@ func TestBookingDataAndErasePages(t *testing.T) {
 	for _, p := range []string{booking, booking + "/gegevens", booking + "/wissen"} {
 		resp, page = ts.get(t, p)
 		wantStatus(t, resp, page, http.StatusNotFound)
+	}
+
+	// Once the outbox has sent the confirmation, nothing anywhere holds her name or address:
+	// not the rate limits the pages counted her address in, not the log.
+	for {
+		msgs, err := ts.Store.ClaimOutbox(t.Context(), 100, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			break
+		}
+		for _, m := range msgs {
+			if err := ts.Store.MarkSent(t.Context(), m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if traces, err := ts.Store.FindTraces(t.Context(), anna.Name, anna.Email); err != nil || len(traces) != 0 {
+		t.Errorf("traces of the erased person: %v (%v)", traces, err)
 	}
 
 	// The organisers still see the row, as "Gewist", with the erasure in its log.
