@@ -58,6 +58,11 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 		t.Fatalf("Cancel: %v", err)
 	}
 
+	// Two people have their data erased (#17); each is told in their own language.
+	for _, p := range []models.RegistrationInput{person("Wilma Wisselink", "wilma@example.nl", "nl"), person("Edward Erasmus", "edward@example.org", "en")} {
+		must(s.EraseRegistration(ctx, must(s.Register(ctx, p)).Registration.ID))
+	}
+
 	// A published schedule changes a session Carla booked; its speaker is told too.
 	must(s.PublishSchedule(ctx, f.event.ID, nil))
 	roomC := must(s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: "Zaal C", Capacity: 30}))

@@ -121,7 +121,7 @@ func (s *Store) AnonymiseAuditBefore(ctx context.Context, before time.Time) (int
 	var n int64
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		var err error
-		n, err = anonymiseAudit(tx, s.now().UTC(), by, before)
+		n, err = anonymiseAuditBefore(tx, s.now().UTC(), by, before)
 		return err
 	})
 	if err != nil {
@@ -130,16 +130,25 @@ func (s *Store) AnonymiseAuditBefore(ctx context.Context, before time.Time) (int
 	return int(n), nil
 }
 
-// anonymiseAudit is AnonymiseAuditBefore inside tx, at now, by the actor by: the retention job
-// (purge.go) runs it in its own transaction.
-func anonymiseAudit(tx *gorm.DB, now time.Time, by Actor, before time.Time) (int64, error) {
-	res := tx.Model(&AuditEntry{}).Where("at < ? AND anonymised_at IS NULL", before.UTC()).Updates(map[string]any{
+// anonymiseAuditBefore is AnonymiseAuditBefore inside tx, at now, by the actor by: the
+// retention job (purge.go) runs it in its own transaction.
+func anonymiseAuditBefore(tx *gorm.DB, now time.Time, by Actor, before time.Time) (int64, error) {
+	n, err := anonymiseAudit(tx.Where("at < ?", before.UTC()), now)
+	if err != nil {
+		return 0, err
+	}
+	return n, writeAudit(tx, now, by, AuditRecord{Action: ActionAuditAnonymised, SubjectKind: SubjectAuditLog,
+		Details: map[string]any{"before": before.UTC().Format(time.RFC3339), "entries": n}})
+}
+
+// anonymiseAudit removes the personal fields of the entries q selects that still have them
+// (who acted, from which address, the reason given and the personal details, with the salt
+// of their digest) and reports how many. The digest and the hash stay, so the chain still
+// verifies: checkEntry accepts an anonymised entry without a salt.
+func anonymiseAudit(q *gorm.DB, now time.Time) (int64, error) {
+	res := q.Model(&AuditEntry{}).Where("anonymised_at IS NULL").Updates(map[string]any{
 		"actor_id": nil, "actor_name": "", "client_address": "", "reason": "", "personal": "",
 		"personal_salt": "", "anonymised_at": now,
 	})
-	if res.Error != nil {
-		return 0, res.Error
-	}
-	return res.RowsAffected, writeAudit(tx, now, by, AuditRecord{Action: ActionAuditAnonymised, SubjectKind: SubjectAuditLog,
-		Details: map[string]any{"before": before.UTC().Format(time.RFC3339), "entries": res.RowsAffected}})
+	return res.RowsAffected, res.Error
 }

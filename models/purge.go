@@ -213,7 +213,7 @@ func (s *Store) purgeAudit(ctx context.Context, now time.Time, by Actor, before 
 			if err := plan(tx); err != nil || it.empty() {
 				return err
 			}
-			_, err := anonymiseAudit(tx, now, by, before)
+			_, err := anonymiseAuditBefore(tx, now, by, before)
 			return err
 		})
 	}
