@@ -33,22 +33,15 @@ func applyNeeds(tx *gorm.DB, it *PurgeItem) error {
 	return checkApplied("needs cleared", it.Count("registrations"), n)
 }
 
-// anonymisedOrganisation is what an anonymised registration's organisation becomes: a name
-// of the same organisation type (OrganisationType), so that the counts per type stay true.
-var anonymisedOrganisation = map[string]string{
-	OrgRijk: "Rijksoverheid", OrgProvincie: "Provincie", OrgGemeente: "Gemeente", OrgWaterschap: "Waterschap",
-	OrgOther: "Organisatie",
-}
-
-// anonymisedOrganisationSQL is an SQL expression giving anonymisedOrganisation of the
-// registration's organisation.
+// anonymisedOrganisationSQL is an SQL expression giving the registration's organisation's
+// stand-in (ErasedOrganisation of its type): the same as an erasure gives.
 func anonymisedOrganisationSQL(tx *gorm.DB) string {
 	var b strings.Builder
 	b.WriteString("CASE " + orgTypeSQL("organisation", tx.Dialector.Name() == "sqlite"))
 	for _, kind := range OrganisationTypes {
-		b.WriteString(" WHEN '" + kind + "' THEN '" + anonymisedOrganisation[kind] + "'")
+		b.WriteString(" WHEN '" + kind + "' THEN '" + ErasedOrganisation(kind) + "'")
 	}
-	b.WriteString(" ELSE '" + anonymisedOrganisation[OrgOther] + "' END")
+	b.WriteString(" ELSE '" + ErasedOrganisation(OrgOther) + "' END")
 	return b.String()
 }
 
@@ -56,7 +49,8 @@ func anonymisedOrganisationSQL(tx *gorm.DB) string {
 // that were sent (anonymised: the log keeps kind and times) and those still waiting
 // (withdrawn), and their personal links (the ticket and the calendar feed stop working).
 func planPersonal(db *gorm.DB, e Event, it *PurgeItem) error {
-	err := db.Model(&Registration{}).Where("event_id = ? AND (email <> '' OR name <> '')", e.ID).
+	// An erased registration (registration_erase.go) has nothing personal left.
+	err := db.Model(&Registration{}).Where("event_id = ? AND (email <> '' OR name <> '') AND erased_at IS NULL", e.ID).
 		Order("id").Pluck("id", &it.IDs).Error
 	if err != nil {
 		return err

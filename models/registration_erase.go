@@ -20,14 +20,6 @@ const ActionRegistrationErased = "registration.erased"
 // row, and show it for what it is.
 const ErasedName = "Gewist"
 
-// erasedOrganisation stands in for an erased person's organisation: a name of the same
-// organisation type (OrganisationType gives the type back), so that the figures per type stay
-// true while the organisation itself, which can single a person out, goes.
-var erasedOrganisation = map[string]string{
-	OrgRijk: "Rijksoverheid", OrgProvincie: "Provincie", OrgGemeente: "Gemeente",
-	OrgWaterschap: "Waterschap", OrgOther: "Overig",
-}
-
 // RegistrationExport is everything Dagplanner holds about one attendee, for them to take
 // (the JSON download and the readable page show the same). It holds nothing about anyone
 // else: not who acted in the audit entries, not who undid a check-in.
@@ -157,13 +149,20 @@ func personalFields(r Registration) RegistrationPersonal {
 		CancelledAt: utcPtr(r.CancelledAt), ReconfirmedAt: utcPtr(r.ReconfirmedAt), ErasedAt: utcPtr(r.ErasedAt)}
 }
 
-// ErasedOrganisation is the stand-in an erasure gives a registration whose organisation is of
-// the given type.
+// ErasedOrganisation is the stand-in an erasure (and the retention job) gives a registration
+// whose organisation is of the given type: a name of the same type (OrganisationType gives
+// the type back), so that the figures per type stay true while the organisation itself,
+// which can single a person out, goes.
 func ErasedOrganisation(orgType string) string {
 	if name, ok := erasedOrganisation[orgType]; ok {
 		return name
 	}
 	return erasedOrganisation[OrgOther]
+}
+
+var erasedOrganisation = map[string]string{
+	OrgRijk: "Rijksoverheid", OrgProvincie: "Provincie", OrgGemeente: "Gemeente", OrgWaterschap: "Waterschap",
+	OrgOther: "Organisatie",
 }
 
 // Erasure is what EraseRegistration did.
