@@ -30,6 +30,9 @@ const (
 	// Payload is "<version number>:<speaker id>".
 	MailSpeakerSchedule = "speaker_schedule"
 	MailBallot          = "ballot" // to a voter, with the personal ballot link; Payload is the voter id
+	// MailErased confirms to an erased attendee's address, one last time, that their data
+	// was erased; its address goes once it is sent (forgottenOnceSent).
+	MailErased = "erased"
 )
 
 // OutboxMessage is an e-mail waiting to be sent. It is written in the same transaction as
@@ -157,12 +160,13 @@ func (s *Store) MarkSent(ctx context.Context, id uint) error {
 	return s.db.WithContext(ctx).Model(&OutboxMessage{}).Where("id = ?", id).Updates(done).Error
 }
 
-// forgetBallotAddress adds to a "done" update that a ballot e-mail forgets its address and
-// voter once it is done: voters are pseudonymous, and the outbox row is the only place that
-// ties an address to a voter, and so to their votes.
+// forgetBallotAddress adds to a "done" update that the kinds in forgottenOnceSent forget
+// their address and payload once they are done: voters are pseudonymous, and the outbox row
+// is the only place that ties an address to a voter, and so to their votes; an erasure's
+// confirmation is the last trace of the erased person.
 func forgetBallotAddress(done map[string]any) map[string]any {
-	done["recipient"] = gorm.Expr("CASE WHEN kind = ? THEN '' ELSE recipient END", MailBallot)
-	done["payload"] = gorm.Expr("CASE WHEN kind = ? THEN '' ELSE payload END", MailBallot)
+	done["recipient"] = gorm.Expr("CASE WHEN kind IN ? THEN '' ELSE recipient END", forgottenOnceSent)
+	done["payload"] = gorm.Expr("CASE WHEN kind IN ? THEN '' ELSE payload END", forgottenOnceSent)
 	return done
 }
 
