@@ -259,3 +259,7 @@ func speakerScheduleMail(db *gorm.DB, p Proposal, sessionID uint) ([]MailRecord,
 	}
 	return out, err
 }
+
+// The erasures' confirmations forget their address once sent, like the attendee's.
+// (To fold into forgottenOnceSent in personal_data.go when the branches meet.)
+func init() { forgottenOnceSent = append(forgottenOnceSent, MailSpeakerErased, MailVoterErased) }
