@@ -26,12 +26,12 @@ func TestTemplatesExistInEveryLanguage(t *testing.T) {
 		if !slices.Contains(Langs, lang) {
 			t.Errorf("%s: language %q is not in Langs %q", p, lang, Langs)
 		}
-		if !slices.Contains(slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, MessageKinds, TeamKinds, AccountKinds), kind) {
+		if !slices.Contains(slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, MessageKinds, TeamKinds, AccountKinds, ErasureKinds), kind) {
 			t.Errorf("%s: kind %q is not in Kinds %q, ProposalKinds %q, VoteKinds %q nor ScheduleKinds %q", p, kind, Kinds, ProposalKinds, VoteKinds, ScheduleKinds)
 		}
 	}
 	for _, lang := range Langs {
-		for _, kind := range slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, MessageKinds, TeamKinds, AccountKinds) {
+		for _, kind := range slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, MessageKinds, TeamKinds, AccountKinds, ErasureKinds) {
 			if p := "templates/" + lang + "/" + kind + ".txt"; !have[p] {
 				t.Errorf("template %s is missing", p)
 			}
