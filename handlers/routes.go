@@ -71,12 +71,21 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/voorstel/:token/afzeggen", h.showDeclineProposal)
 	r.POST("/voorstel/:token/afzeggen", h.declineProposal)
 	r.GET("/voorstel/:token/deelnemers.csv", h.downloadParticipants)
+	// The speaker's own data: to read, to take, and to erase (issue #17)
+	r.GET("/voorstel/:token/gegevens", h.showProposalData)
+	r.GET("/voorstel/:token/gegevens.json", h.downloadProposalData)
+	r.GET("/voorstel/:token/wissen", h.showEraseProposal)
+	r.POST("/voorstel/:token/wissen", h.eraseProposal)
 
 	// Open voting on proposals: asking for a ballot link, and voting through it
 	r.GET("/stemmen", h.showVoting)
 	r.POST("/stemmen", h.requestBallot)
 	r.GET("/stemmen/stembiljet/:token", h.showBallot)
 	r.POST("/stemmen/stembiljet/:token", h.castVotes)
+	r.GET("/stemmen/stembiljet/:token/gegevens", h.showVoterData)
+	r.GET("/stemmen/stembiljet/:token/gegevens.json", h.downloadVoterData)
+	r.GET("/stemmen/stembiljet/:token/wissen", h.showEraseVoter)
+	r.POST("/stemmen/stembiljet/:token/wissen", h.eraseVoter)
 
 	// Door staff: the scan page, installable and working offline
 	r.GET("/deur", h.showDoor)
@@ -286,6 +295,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/proposals/:id", h.getProposalAPI)
 	api.PATCH("/proposals/:id", h.changeProposalAPI)
 	api.DELETE("/proposals/:id", h.withdrawProposalAPI)
+	api.GET("/proposals/:id/export", h.exportProposalAPI)
+	api.POST("/proposals/:id/erase", h.eraseProposalAPI)
 	api.GET("/door", h.getDoor)
 	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
 	api.POST("/checkins", h.createCheckIn)
