@@ -57,6 +57,8 @@ func TestAccessibility(t *testing.T) {
 		booking + "/annuleren",
 		"/voorstellen",
 		proposal,
+		proposal + "/gegevens", // #17: the speaker's data, and erasing it
+		proposal + "/wissen",
 		coSpeaker,
 		"/beheer/inloggen",
 		"/beheer/inloggen/sso/terug?state=verlopen&code=x", // #16 sso: a refused single sign-on
