@@ -121,7 +121,7 @@ func TestSpeakerDataPages(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
 		t.Fatalf("erase: %d to %q, want 303 to /: %s", resp.StatusCode, resp.Header.Get("Location"), body)
 	}
-	resp, body = ts.get(t, "/")
+	_, body = ts.get(t, "/")
 	if !strings.Contains(body, nlMsg(t, "speaker_erase.done")) {
 		t.Errorf("the home page after erasure lacks the flash %q", nlMsg(t, "speaker_erase.done"))
 	}
@@ -157,7 +157,7 @@ func TestVoterDataPages(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	resp, body = ts.get(t, link)
+	_, body = ts.get(t, link)
 	if !strings.Contains(body, `href="`+link+`/gegevens"`) || !strings.Contains(body, `href="`+link+`/wissen"`) {
 		t.Errorf("the ballot lacks the links to the voter's data")
 	}

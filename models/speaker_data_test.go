@@ -250,3 +250,33 @@ func total(m map[string]int) int {
 	}
 	return n
 }
+
+func TestErasedSpeakerIsWrittenToNoMore(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		mine := must(s.SubmitProposal(ctx, proposalInput())).Proposal
+		other := otherProposal(t, s).Proposal
+		setStatus(t, s, mine.ID, models.ProposalRejected)
+		setStatus(t, s, other.ID, models.ProposalRejected)
+		speakers := models.Audience{Kind: models.AudienceSpeakers, EventID: f.event.ID}
+		if n := must(s.CountAudience(ctx, speakers)); n != 2 {
+			t.Fatalf("%d speakers before the erasure, want 2", n)
+		}
+
+		if got := must(s.EraseProposal(ctx, mine.ID)); got.Status != models.ProposalRejected {
+			t.Errorf("erased status %q, want rejected kept (the decision counts stay)", got.Status)
+		}
+		if n := must(s.CountAudience(ctx, speakers)); n != 1 {
+			t.Errorf("%d speakers after the erasure, want 1: the erased one has no address", n)
+		}
+		var waiting []uint
+		for _, p := range must(s.DecisionOutbox(ctx, f.event.ID)).Waiting {
+			waiting = append(waiting, p.ID)
+		}
+		if !slices.Equal(waiting, []uint{other.ID}) {
+			t.Errorf("decisions waiting for an e-mail %v, want only the other proposal %d", waiting, other.ID)
+		}
+	})
+}
