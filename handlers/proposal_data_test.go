@@ -205,3 +205,20 @@ func TestVoterDataPages(t *testing.T) {
 		t.Errorf("the contact address is still kept (%d rows)", n)
 	}
 }
+
+func TestErasedProposalInTheReview(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	p := apiSubmit(t, ts, proposalBody(t, nil))
+	if resp, b := ts.apiCall(t, http.MethodPost, "/api/v1/proposals/"+strconv.Itoa(int(p.ID))+"/erase", "", p.EditToken); resp.StatusCode != http.StatusOK {
+		t.Fatalf("erase: %d %s", resp.StatusCode, b)
+	}
+	ts.loginAs(t, models.RoleOrganiser, "")
+	for _, path := range []string{"/beheer/voorstellen?status=withdrawn", "/beheer/voorstellen/" + strconv.Itoa(int(p.ID))} {
+		resp, body := ts.get(t, path)
+		wantStatus(t, resp, body, http.StatusOK)
+		if !strings.Contains(body, nlMsg(t, "speaker_erase.erased_title")) || strings.Contains(body, "anna.voorstel@example.nl") {
+			t.Errorf("%s: want the erased proposal named as such, without the speaker's address", path)
+		}
+	}
+}
