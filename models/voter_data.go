@@ -124,12 +124,15 @@ func (s *Store) contactOfVoter(ctx context.Context, v Voter) (VoteContact, bool,
 	if err := s.db.WithContext(ctx).Where("event_id = ?", v.EventID).Find(&contacts).Error; err != nil {
 		return VoteContact{}, false, err
 	}
+	if len(contacts) == 0 {
+		return VoteContact{}, false, nil
+	}
+	hash, err := s.voterHasher(ctx, v.EventID)
+	if err != nil {
+		return VoteContact{}, false, err
+	}
 	for _, c := range contacts {
-		h, err := s.voterHash(ctx, v.EventID, c.Email)
-		if err != nil {
-			return VoteContact{}, false, err
-		}
-		if h == v.EmailHash {
+		if hash(c.Email) == v.EmailHash {
 			return c, true, nil
 		}
 	}
