@@ -147,6 +147,9 @@ func TestBookingRoutesLimited(t *testing.T) {
 	resp, body = ts.postForm(t, "/boeking/"+r.ManageToken+"/annuleren", url.Values{})
 	wantStatus(t, resp, body, http.StatusTooManyRequests)
 	wantContains(t, "the limited cancellation", body, nlMsg(t, "limit.page_title"), nlMsgUpTo(t, "limit.page_body", "Count"))
+	// #17: the erasure sends its confirmation to the address, so it is limited alike.
+	resp, body = ts.postForm(t, "/boeking/"+r.ManageToken+"/wissen", url.Values{"confirm": {"ja"}})
+	wantStatus(t, resp, body, http.StatusTooManyRequests)
 
 	for i := 0; i < 40; i++ {
 		resp, body = ts.postForm(t, "/boeking/link", url.Values{"email": {fmt.Sprintf("link%d@example.test", i)}})

@@ -53,6 +53,10 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
+	r.GET("/boeking/:token/gegevens", h.showBookingData) // issue 17: the attendee's own data
+	r.GET("/boeking/:token/gegevens.json", h.downloadBookingData)
+	r.GET("/boeking/:token/wissen", h.showEraseBooking)
+	r.POST("/boeking/:token/wissen", h.eraseBooking)
 	// The personal calendar feed has a read-only token of its own, never the personal link.
 	r.GET("/agenda/:feed", h.personalICal)
 
@@ -291,6 +295,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
 	api.GET("/registrations/:id/ticket.pdf", h.getTicketAPI)
+	api.GET("/registrations/:id/export", h.exportRegistrationAPI) // issue 17: the attendee's own data
+	api.POST("/registrations/:id/erase", h.eraseRegistrationAPI)
 	api.POST("/proposals", h.createProposalAPI)
 	api.GET("/proposals/:id", h.getProposalAPI)
 	api.PATCH("/proposals/:id", h.changeProposalAPI)

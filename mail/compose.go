@@ -169,6 +169,11 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if r.Status == models.RegistrationCancelled && withLink[msg.Kind] {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, ErrSuperseded)
 	}
+	if r.ErasedAt != nil && msg.Kind != models.MailErased {
+		// An erased person (one checked in stays active, without an address) gets nothing
+		// but the erasure's own confirmation.
+		return Message{}, fmt.Errorf("compose %s mail %d: erased: %w", msg.Kind, msg.ID, ErrSuperseded)
+	}
 	event, err := c.event(ctx, r.EventID)
 	if err != nil {
 		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)

@@ -1,37 +1,11 @@
 package mail
 
-import (
-	"context"
-	"fmt"
-	"strconv"
+import "github.com/ambtenaar20/dagplanner/models"
 
-	"github.com/ambtenaar20/dagplanner/models"
-)
-
-// ErasureKinds lists the kinds of outbox message that confirm a speaker's or a voter's
-// erasure; each has a template in every language. The message carries nothing but the
-// event: the person's data is gone, and the address goes once it is sent.
-var ErasureKinds = []string{models.MailSpeakerErased, models.MailVoterErased}
-
-// erasureData is what an erasure's confirmation template sees.
-type erasureData struct {
-	Event string
-}
-
-// composeErasure writes the last e-mail to an erased speaker or voter.
-func (c *Composer) composeErasure(ctx context.Context, msg models.OutboxMessage) (Message, error) {
-	id, err := strconv.ParseUint(msg.Payload, 10, 64)
-	if err != nil {
-		return Message{}, fmt.Errorf("compose %s mail %d: event %q: %w", msg.Kind, msg.ID, msg.Payload, err)
-	}
-	event, err := c.event(ctx, uint(id))
-	if err != nil {
-		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
-	}
-	lang := langOf(msg.Lang)
-	subject, text, err := render(lang, msg.Kind, erasureData{Event: event.Name})
-	if err != nil {
-		return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
-	}
-	return Message{To: msg.Recipient, Subject: subject, Text: text, Headers: headers(msg.ID, lang), event: &event}, nil
-}
+// ErasureKinds lists the kinds of outbox message that confirm an erasure (issue #17); each has
+// a template in every language. It is composed like a registration's e-mail, from the
+// registration as the erasure left it: its templates use no name, for there is none left.
+//
+// A speaker's and a voter's confirmations (compose_speaker_erasure.go) are composed from the
+// event alone.
+var ErasureKinds = []string{models.MailErased, models.MailSpeakerErased, models.MailVoterErased}

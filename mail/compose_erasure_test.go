@@ -8,51 +8,74 @@ import (
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-func TestComposeErasureConfirmations(t *testing.T) {
+// The confirmation of an erasure reaches the address over SMTP in the person's language,
+// names no one, and once it is sent the outbox forgets the address: nothing of the person is
+// left anywhere.
+func TestErasureConfirmationIsTheLastTrace(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
-		must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,
-			ProposalsOpenAt: "2027-01-01T09:00", ProposalsCloseAt: "2027-01-25T17:00",
-			VotingEnabled: true, VotingOpensAt: "2027-01-10T09:00"}))
-		res := must(s.SubmitProposal(ctx, models.ProposalInput{Title: "Samen schrijven", Summary: "Kort.", Description: "Lang.",
-			Format: "workshop", Slots: 1, MaxParticipants: 20, Speaker: models.ProposalSpeaker{Name: "Şükrü Öztürk",
-				Email: "sukru@example.nl", Organisation: "Gemeente Zwolle"}, Consent: true, Lang: "en"}))
-		must(s.EraseProposal(ctx, res.Proposal.ID))
-		if err := s.RequestBallot(ctx, "kiezer@example.nl", "nl"); err != nil {
-			t.Fatal(err)
+		srv := startSMTP(t)
+		w := newWorker(t, s, srv, nil)
+		people := []struct{ name, email, lang, subject, body string }{
+			{"Wilma Wisselink", "wilma@example.nl", "nl", "Je gegevens voor Dag van de Test zijn gewist", "vergeten we ook je e-mailadres"},
+			{"Edward Erasmus", "edward@example.org", "en", "Your data for Dag van de Test has been erased", "we forget your e-mail address too"},
 		}
-		var ballot models.OutboxMessage
-		for _, m := range outbox(t, s) {
-			if m.Kind == models.MailBallot {
-				ballot = m
+		for _, p := range people {
+			r := must(s.Register(ctx, person(p.name, p.email, p.lang, f.openData.ID)))
+			must(s.EraseRegistration(ctx, r.Registration.ID))
+		}
+		runOnce(t, w, len(people), 0) // the confirmations only: the rest was withdrawn
+		got := map[string]received{}
+		for _, m := range srv.Messages() {
+			got[m.To[0]] = m
+		}
+		for _, p := range people {
+			m, ok := got[p.email]
+			if !ok {
+				t.Fatalf("no e-mail reached %s", p.email)
+			}
+			text := m.Body(t)
+			if subject := m.Header(t).Get("Subject"); !strings.Contains(decodeHeader(t, subject), p.subject) {
+				t.Errorf("%s: subject %q, want %q", p.lang, decodeHeader(t, subject), p.subject)
+			}
+			contains(t, p.lang+" erasure", text, p.body)
+			for _, gone := range []string{p.name, models.ErasedName + ","} {
+				if strings.Contains(text, gone) {
+					t.Errorf("%s: the confirmation names %q:\n%s", p.lang, gone, text)
+				}
+			}
+			if traces := must(s.FindTraces(ctx, p.name, p.email)); len(traces) != 0 {
+				t.Errorf("%s: traces after the confirmation went: %v", p.email, traces)
 			}
 		}
-		voter := must(s.VoterByEmail(ctx, f.event.ID, "kiezer@example.nl"))
-		must(s.EraseVoter(ctx, voter.ID))
+	})
+}
 
-		c := &Composer{Store: s, BaseURL: "https://dagplanner.example"}
-		got := map[string]Message{}
-		for _, m := range outbox(t, s) {
-			if m.Kind == models.MailSpeakerErased || m.Kind == models.MailVoterErased {
-				got[m.Kind] = must(c.Compose(ctx, m))
-			}
-			if m.ID == ballot.ID {
-				t.Errorf("the waiting ballot e-mail %d was not withdrawn", m.ID)
-			}
+// Someone checked in stays an anonymous attendee when erased, without an address: a later
+// e-mail to the attendees (here the "still coming?" reminder) is recorded as done without
+// being sent, rather than failing for ever.
+func TestErasedAttendeeGetsNoMoreMail(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		srv := startSMTP(t)
+		w := newWorker(t, s, srv, nil)
+		r := must(s.Register(ctx, person("Ida Ingecheckt", "ida@example.nl", "nl", f.openData.ID)))
+		must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: r.Registration.ID, Door: "Hoofdingang"}))
+		if got := must(s.EraseRegistration(ctx, r.Registration.ID)); !got.Attended {
+			t.Fatalf("erasure = %+v, want attended", got)
 		}
-		sp, v := got[models.MailSpeakerErased], got[models.MailVoterErased]
-		if sp.To != "sukru@example.nl" || sp.Headers["Content-Language"] != "en" || !strings.Contains(sp.Subject, "erased") ||
-			!strings.Contains(sp.Text, f.event.Name) {
-			t.Errorf("speaker's confirmation to %q: %q\n%s", sp.To, sp.Subject, sp.Text)
+		runOnce(t, w, 1, 0) // the confirmation
+		if n := must(s.SendReminders(ctx, f.event.ID, -1)); n != 1 {
+			t.Fatalf("reminders queued: %d, want 1 (the anonymous attendee is still confirmed)", n)
 		}
-		if v.To != "kiezer@example.nl" || v.Headers["Content-Language"] != "nl" || !strings.Contains(v.Subject, "gewist") {
-			t.Errorf("voter's confirmation to %q: %q\n%s", v.To, v.Subject, v.Text)
+		runOnce(t, w, 0, 0)
+		if st := stats(t, s); st.Pending != 0 || st.Failing != 0 {
+			t.Errorf("outbox after the reminder: %+v, want nothing waiting or failing", st)
 		}
-		for _, m := range got {
-			if strings.Contains(m.Text, "Öztürk") || strings.Contains(m.Text, "/voorstel") || strings.Contains(m.Text, "/stemmen") {
-				t.Errorf("a confirmation names the person or carries a personal link:\n%s", m.Text)
-			}
+		if got := len(srv.Messages()); got != 1 {
+			t.Errorf("the server got %d messages, want only the confirmation", got)
 		}
 	})
 }

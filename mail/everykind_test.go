@@ -58,6 +58,11 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 		t.Fatalf("Cancel: %v", err)
 	}
 
+	// Two people have their data erased (#17); each is told in their own language.
+	for _, p := range []models.RegistrationInput{person("Wilma Wisselink", "wilma@example.nl", "nl"), person("Edward Erasmus", "edward@example.org", "en")} {
+		must(s.EraseRegistration(ctx, must(s.Register(ctx, p)).Registration.ID))
+	}
+
 	// A published schedule changes a session Carla booked; its speaker is told too.
 	must(s.PublishSchedule(ctx, f.event.ID, nil))
 	roomC := must(s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: "Zaal C", Capacity: 30}))
@@ -85,6 +90,17 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	must(s.PrepareDecisionMails(ctx, f.event.ID, DecisionComposer(f.event, nil)))
 	box := must(s.DecisionOutbox(ctx, f.event.ID))
 	must(s.SendDecisionMails(ctx, f.event.ID, []uint{box.Drafts[0].ID}))
+
+	// A speaker and a voter erase their data (#17): each gets one last e-mail, and the
+	// speaker's waiting confirmation of the proposal is withdrawn.
+	gone := must(s.SubmitProposal(ctx, models.ProposalInput{Title: "Weg ermee", Summary: "Kort.", Description: "Lang.",
+		Format: "workshop", Slots: 1, MaxParticipants: 20, Speaker: models.ProposalSpeaker{Name: "Gijs Gewist",
+			Email: "gijs@example.nl", Organisation: "Gemeente Ede"}, Consent: true, Lang: "nl"}))
+	must(s.EraseProposal(ctx, gone.Proposal.ID))
+	if err := s.RequestBallot(ctx, "vera@example.nl", "en"); err != nil {
+		t.Fatalf("RequestBallot: %v", err)
+	}
+	must(s.EraseVoter(ctx, must(s.VoterByEmail(ctx, f.event.ID, "vera@example.nl")).ID))
 
 	// An organiser forgot their password (#16).
 	must(s.CreateUser(ctx, models.UserInput{Email: "org@example.nl", Password: "een lang wachtwoord", Role: models.RoleOrganiser}))

@@ -137,7 +137,7 @@ func htmlLinks(doc string) []string {
 }
 
 // allKinds is every kind of e-mail Dagplanner sends.
-var allKinds = slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, TeamKinds, AccountKinds, []string{models.MailDecision})
+var allKinds = slices.Concat(Kinds, ProposalKinds, VoteKinds, ScheduleKinds, TeamKinds, AccountKinds, ErasureKinds, []string{models.MailDecision})
 
 // TestEveryKindIsTextAndHTML sends every kind of e-mail through SMTP and reads each back as
 // MIME: the plain text first and the HTML second, the ticket still attached, the same links

@@ -43,6 +43,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121004_passkeys", Migrate: migratePasskeys},
 	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
 	{ID: "2026121101_privacy_settings", Migrate: migratePrivacySettings},
+	{ID: "2026121102_erasure", Migrate: migrateErasure},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -924,4 +925,12 @@ func migratePrivacySettings(tx *gorm.DB) error {
 		}
 	}
 	return nil
+}
+
+// migrateErasure records when a registration was erased at the person's request (issue #17).
+func migrateErasure(tx *gorm.DB) error {
+	type Registration struct {
+		ErasedAt *time.Time
+	}
+	return tx.Migrator().AddColumn(&Registration{}, "ErasedAt")
 }

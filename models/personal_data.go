@@ -94,6 +94,20 @@ func blankSentMail(tx *gorm.DB, m MailOf) (int64, error) {
 	return res.RowsAffected, nil
 }
 
+// forgetRateCounters deletes the rate limits' counters kept for an address, inside tx: their
+// names hold the address ("recipient:mail:<address>"), which would outlive the erasure until
+// the counters' window is over. Counters are keyed by the normalised address after a colon.
+func forgetRateCounters(tx *gorm.DB, address string) error {
+	addr := NormalizeEmail(address)
+	if addr == "" {
+		return nil
+	}
+	if err := tx.Where("LOWER(name) LIKE ? ESCAPE '\\'", "%:"+escapeLike(addr)).Delete(&RateCounter{}).Error; err != nil {
+		return fmt.Errorf("forget rate counters: %w", err)
+	}
+	return nil
+}
+
 // forgottenOnceSent lists the kinds of e-mail whose address and payload go as soon as they
 // are sent (MarkSent): a ballot (the only link between an address and a voter) and the
 // confirmation of an erasure (the last trace of an erased person).

@@ -63,10 +63,12 @@ type Registration struct {
 	TicketVersion int `gorm:"not null;default:1"`
 	CancelledAt   *time.Time
 	ReconfirmedAt *time.Time
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-	Venue         Venue     `gorm:"constraint:OnDelete:RESTRICT"`
-	Bookings      []Booking `gorm:"constraint:OnDelete:CASCADE"`
+	// ErasedAt is when the person had their data erased (EraseRegistration); nil until then.
+	ErasedAt  *time.Time
+	CreatedAt time.Time
+	UpdatedAt time.Time
+	Venue     Venue     `gorm:"constraint:OnDelete:RESTRICT"`
+	Bookings  []Booking `gorm:"constraint:OnDelete:CASCADE"`
 }
 
 // Booking is a registration's seat in a session, or its place in the session's waiting list.

@@ -6,30 +6,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
-// sendAll marks every due e-mail as sent, the way the worker does after sending it.
-func sendAll(t *testing.T, s *models.Store) {
-	t.Helper()
-	for {
-		msgs, err := s.ClaimOutbox(ctx, 100, time.Minute)
-		if err != nil {
-			t.Fatalf("ClaimOutbox: %v", err)
-		}
-		if len(msgs) == 0 {
-			return
-		}
-		for _, m := range msgs {
-			if err := s.MarkSent(ctx, m.ID); err != nil {
-				t.Fatalf("MarkSent(%d): %v", m.ID, err)
-			}
-		}
-	}
-}
+// sendAll (registration_erase_test.go) marks every due e-mail sent, as the worker does.
 
 // noTraces fails when any of needles is still somewhere in the database.
 func noTraces(t *testing.T, s *models.Store, needles ...string) {

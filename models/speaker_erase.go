@@ -78,6 +78,9 @@ func (s *Store) EraseProposal(ctx context.Context, id uint) (ProposalErasure, er
 		if _, err := anonymiseAuditAbout(tx, now, SubjectProposal, p.ID); err != nil {
 			return err
 		}
+		if err := forgetRateCounters(tx, p.SpeakerEmail); err != nil {
+			return err
+		}
 		details := map[string]any{"session_kept": out.SessionKept}
 		if out.Status != p.Status {
 			details["fields"] = []string{"status"}
@@ -139,6 +142,15 @@ func anonymiseProposal(tx *gorm.DB, now time.Time, p Proposal, status string, se
 	}
 	if sessionKept {
 		return nil
+	}
+	var coEmails []string
+	if err := tx.Model(&CoSpeaker{}).Where("proposal_id = ?", p.ID).Pluck("email", &coEmails).Error; err != nil {
+		return err
+	}
+	for _, e := range coEmails {
+		if err := forgetRateCounters(tx, e); err != nil {
+			return err
+		}
 	}
 	if err := tx.Where("proposal_id = ?", p.ID).Delete(&CoSpeaker{}).Error; err != nil {
 		return err
@@ -261,5 +273,5 @@ func speakerScheduleMail(db *gorm.DB, p Proposal, sessionID uint) ([]MailRecord,
 }
 
 // The erasures' confirmations forget their address once sent, like the attendee's.
-// (To fold into forgottenOnceSent in personal_data.go when the branches meet.)
+// (To fold into forgottenOnceSent in personal_data.go, which another branch owns.)
 func init() { forgottenOnceSent = append(forgottenOnceSent, MailSpeakerErased, MailVoterErased) }

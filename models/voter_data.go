@@ -208,6 +208,9 @@ func (s *Store) EraseVoter(ctx context.Context, id uint) (VoterErasure, error) {
 		if address == "" {
 			return nil
 		}
+		if err := forgetRateCounters(tx, address); err != nil {
+			return err
+		}
 		out.Confirmed = true
 		return tx.Create(&OutboxMessage{Kind: MailVoterErased, Recipient: address, Lang: langOrDutch(cmp.Or(lang, v.Lang)),
 			Payload: strconv.FormatUint(uint64(v.EventID), 10), NextAttemptAt: now, CreatedAt: now}).Error

@@ -55,6 +55,8 @@ func TestAccessibility(t *testing.T) {
 		"/boeking/link",
 		booking,
 		booking + "/annuleren",
+		booking + "/gegevens", // #17: the attendee's data and the erasure page
+		booking + "/wissen",
 		"/voorstellen",
 		proposal,
 		proposal + "/gegevens", // #17: the speaker's data, and erasing it
