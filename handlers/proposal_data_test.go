@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
@@ -133,6 +134,32 @@ func TestSpeakerDataPages(t *testing.T) {
 	if resp, _ := ts.postForm(t, base+"/wissen", url.Values{}); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("erasing twice: %d, want 404", resp.StatusCode)
 	}
+
+	// Once the confirmation is sent, nothing anywhere holds her name or address: not the
+	// rate limits that counted her address, not the outbox, not the log.
+	markOutboxSent(t, ts)
+	if traces, err := ts.Store.FindTraces(t.Context(), "Ida Erasmus", "ida.erasmus@example.nl", "Waterschap Vallei"); err != nil || len(traces) != 0 {
+		t.Errorf("traces of the erased speaker: %v (%v)", traces, err)
+	}
+}
+
+// markOutboxSent marks every due e-mail sent, as the worker does once it has sent them.
+func markOutboxSent(t *testing.T, ts *testServer) {
+	t.Helper()
+	for {
+		msgs, err := ts.Store.ClaimOutbox(t.Context(), 100, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) == 0 {
+			return
+		}
+		for _, m := range msgs {
+			if err := ts.Store.MarkSent(t.Context(), m.ID); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 }
 
 func TestVoterDataPages(t *testing.T) {
@@ -203,6 +230,10 @@ func TestVoterDataPages(t *testing.T) {
 	}
 	if n := countRows(t, ts, &models.VoteContact{}, "email = ?", "vera.stem@example.nl"); n != 0 {
 		t.Errorf("the contact address is still kept (%d rows)", n)
+	}
+	markOutboxSent(t, ts)
+	if traces, err := ts.Store.FindTraces(t.Context(), "vera.stem@example.nl"); err != nil || len(traces) != 0 {
+		t.Errorf("traces of the erased voter: %v (%v)", traces, err)
 	}
 }
 
