@@ -38,9 +38,12 @@ type RegistrationExport struct {
 	Seats        []ExportBooking      `json:"seats"`
 	WaitingLists []ExportBooking      `json:"waiting_lists"`
 	CheckIns     []ExportCheckIn      `json:"check_ins"`
-	Emails       []MailRecord         `json:"emails"`
-	Audit        []PersonalAuditEntry `json:"audit"`
-	Erased       bool                 `json:"erased"`
+	// OtherScans are scans of the ticket that lost to a check-in at another door (kept for
+	// the organisers to look at a shared or copied ticket).
+	OtherScans []ExportScan         `json:"other_scans"`
+	Emails     []MailRecord         `json:"emails"`
+	Audit      []PersonalAuditEntry `json:"audit"`
+	Erased     bool                 `json:"erased"`
 }
 
 // RegistrationPersonal is the registration's own fields as the person gave them (or as an
@@ -86,8 +89,15 @@ type ExportCheckIn struct {
 	UndoneAt    *time.Time `json:"undone_at,omitempty"`
 }
 
+// ExportScan is a scan of the person's ticket that did not count: the ticket was checked in
+// at another door already.
+type ExportScan struct {
+	ScannedAt time.Time `json:"scanned_at"`
+	Door      string    `json:"door"`
+}
+
 // ExportRegistration gathers everything Dagplanner holds about one registration: its fields,
-// its seats and waiting-list places, its check-ins, the e-mails sent or waiting (kinds and
+// its seats and waiting-list places, its check-ins and other scans of its ticket, the e-mails sent or waiting (kinds and
 // times), and the audit entries about it without who acted. It returns ErrNotFound when there
 // is no such registration.
 func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationExport, error) {
@@ -97,7 +107,7 @@ func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationEx
 	}
 	db := s.db.WithContext(ctx)
 	out := RegistrationExport{ExportedAt: s.now().UTC(), Registration: personalFields(r), Erased: r.ErasedAt != nil,
-		Seats: []ExportBooking{}, WaitingLists: []ExportBooking{}, CheckIns: []ExportCheckIn{}}
+		Seats: []ExportBooking{}, WaitingLists: []ExportBooking{}, CheckIns: []ExportCheckIn{}, OtherScans: []ExportScan{}}
 	var event Event
 	if err := db.Select("id", "name").First(&event, r.EventID).Error; err != nil {
 		return RegistrationExport{}, fmt.Errorf("export registration %d: event: %w", id, err)
@@ -122,6 +132,13 @@ func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationEx
 	}
 	for _, c := range checkIns {
 		out.CheckIns = append(out.CheckIns, ExportCheckIn{CheckedInAt: c.CheckedInAt.UTC(), Door: c.Door, Offline: c.Offline, UndoneAt: utcPtr(c.UndoneAt)})
+	}
+	var conflicts []CheckInConflict
+	if err := db.Where("registration_id = ?", id).Order("scanned_at").Find(&conflicts).Error; err != nil {
+		return RegistrationExport{}, fmt.Errorf("export registration %d: other scans: %w", id, err)
+	}
+	for _, c := range conflicts {
+		out.OtherScans = append(out.OtherScans, ExportScan{ScannedAt: c.ScannedAt.UTC(), Door: c.Door})
 	}
 	if out.Emails, err = mailRecords(db, MailOf{RegistrationID: id}); err != nil {
 		return RegistrationExport{}, fmt.Errorf("export registration %d: %w", id, err)

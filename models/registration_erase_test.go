@@ -63,7 +63,10 @@ func TestExportRegistrationHoldsOnlyTheirOwnData(t *testing.T) {
 		later := session(t, s, f, "Later", f.big, f.s2, 1, 0)
 		bert := registerErasable(t, s, "Bert Bosschaert", "bert@example.nl", []uint{full.ID}, nil)
 		anna := registerErasable(t, s, "Anna Vermeulen", "anna@example.nl", []uint{later.ID}, []uint{full.ID})
-		must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: anna.Registration.ID, Door: "Hoofdingang"}))
+		in := must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: anna.Registration.ID, Door: "Hoofdingang"}))
+		// Her ticket was scanned at another door too, offline: the organisers keep that scan.
+		modelstest.Insert(t, s, &models.CheckInConflict{VenueID: f.venue.ID, RegistrationID: anna.Registration.ID,
+			CheckInID: in.CheckIn.ID, Door: "Zij-ingang", ScannedAt: time.Now().UTC()})
 
 		got := must(s.ExportRegistration(ctx, anna.Registration.ID))
 		if got.Registration.Name != anna.name || got.Registration.Email != anna.email || got.Registration.Dietary != anna.dietary ||
@@ -78,6 +81,9 @@ func TestExportRegistrationHoldsOnlyTheirOwnData(t *testing.T) {
 		}
 		if len(got.CheckIns) != 1 || got.CheckIns[0].Door != "Hoofdingang" {
 			t.Errorf("check-ins = %+v", got.CheckIns)
+		}
+		if len(got.OtherScans) != 1 || got.OtherScans[0].Door != "Zij-ingang" {
+			t.Errorf("other scans = %+v", got.OtherScans)
 		}
 		kinds := map[string]bool{}
 		for _, m := range got.Emails {
