@@ -262,3 +262,51 @@ func TestErasedSpeakerIsWrittenToNoMore(t *testing.T) {
 		}
 	})
 }
+
+func TestExportAndEraseCoSpeaker(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		openCall(t, s, f)
+		in := proposalInput()
+		in.Availability = []uint{f.s1.ID, f.s2.ID}
+		p := must(s.SubmitProposal(ctx, in)).Proposal
+		anna := must(s.ConfirmCoSpeaker(ctx, p.CoSpeakers[0].ID, models.CoSpeakerInput{Name: "Anna de Vries", Organisation: "Logius",
+			Bio: "Anna schrijft ook.", Lang: "nl"}))
+		setStatus(t, s, p.ID, models.ProposalAccepted)
+		must(s.ConfirmProposal(ctx, p.ID))
+		se := must(s.SessionOfProposal(ctx, p.ID))
+		must(s.PublishSchedule(ctx, f.event.ID, nil))
+		sendAll(t, s)
+
+		exp := must(s.ExportCoSpeaker(ctx, anna.ID))
+		if exp.Name != "Anna de Vries" || exp.Email != "anna@example.nl" || exp.Confirmed == nil || exp.Proposal.ID != p.ID ||
+			exp.Session == nil || len(exp.Mails) != 1 || exp.Mails[0].Kind != models.MailCoSpeakerInvite {
+			t.Errorf("anna's export %+v", exp)
+		}
+		if raw := string(must(json.Marshal(exp))); strings.Contains(raw, "Sukru") || strings.Contains(raw, "bram@") {
+			t.Errorf("anna's export holds another's address: %s", raw)
+		}
+
+		got, err := s.EraseCoSpeaker(ctx, anna.ID)
+		if err != nil || !got.SessionKept {
+			t.Fatalf("EraseCoSpeaker = %+v, %v; want the session kept", got, err)
+		}
+		sendAll(t, s)
+		kept := must(s.Session(ctx, se.ID))
+		if len(kept.Speakers) != 1 || kept.Speakers[0].Email != "Sukru@Example.nl" {
+			t.Errorf("speakers %+v after anna's erasure, want the speaker only", kept.Speakers)
+		}
+		if left := must(s.Proposal(ctx, p.ID)); len(left.CoSpeakers) != 1 || left.SpeakerName != "Şükrü Öztürk" {
+			t.Errorf("proposal after anna's erasure: %+v, want the speaker and bram", left)
+		}
+		noTraces(t, s, "anna@example.nl", "Anna de Vries", "Logius", "Anna schrijft")
+		someTraces(t, s, "sukru@example.nl")
+		if check := must(s.VerifyAudit(ctx)); check.Broken != nil {
+			t.Errorf("audit chain after erasure: %+v", check)
+		}
+		if _, err := s.EraseCoSpeaker(ctx, anna.ID); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("erasing anna twice = %v, want ErrNotFound", err)
+		}
+	})
+}

@@ -64,7 +64,7 @@ func (s *Store) EraseProposal(ctx context.Context, id uint) (ProposalErasure, er
 		}
 		if len(sessions) == 1 {
 			out.SessionKept = true
-			if err := takeSpeakerOff(tx, now, p, sessions[0]); err != nil {
+			if err := takeSpeakerOff(tx, now, p.SpeakerEmail, sessions[0]); err != nil {
 				return err
 			}
 		}
@@ -175,12 +175,12 @@ func eraseProposalMail(tx *gorm.DB, now time.Time, proposalID uint) error {
 		Updates(map[string]any{"recipient": "", "subject": "", "body": ""}).Error
 }
 
-// takeSpeakerOff takes p's speaker off its session se: the session's link to their speaker
+// takeSpeakerOff takes the speaker with address email off session se: the session's link to their speaker
 // record goes, and the record itself when no other session has it (with its programme
 // e-mails and the audit entries about it); the published versions of the programme no longer
 // name them for se.
-func takeSpeakerOff(tx *gorm.DB, now time.Time, p Proposal, se Session) error {
-	sp, found, err := speakerOfSession(tx, p, se.ID)
+func takeSpeakerOff(tx *gorm.DB, now time.Time, email string, se Session) error {
+	sp, found, err := speakerOfSession(tx, email, se.ID)
 	if err != nil || !found {
 		return err
 	}
@@ -211,15 +211,14 @@ func takeSpeakerOff(tx *gorm.DB, now time.Time, p Proposal, se Session) error {
 	return unpublishSpeaker(tx, se, sp.ID)
 }
 
-// speakerOfSession finds the speaker record of p's speaker among session se's speakers: the
-// one with the proposal's address.
-func speakerOfSession(tx *gorm.DB, p Proposal, sessionID uint) (Speaker, bool, error) {
+// speakerOfSession finds the speaker record with address email among session se's speakers.
+func speakerOfSession(tx *gorm.DB, email string, sessionID uint) (Speaker, bool, error) {
 	var sp []Speaker
-	if strings.TrimSpace(p.SpeakerEmail) == "" {
+	if strings.TrimSpace(email) == "" {
 		return Speaker{}, false, nil
 	}
 	err := tx.Joins("JOIN session_speakers ON session_speakers.speaker_id = speakers.id").
-		Where("session_speakers.session_id = ? AND speakers.email <> '' AND LOWER(speakers.email) = LOWER(?)", sessionID, p.SpeakerEmail).
+		Where("session_speakers.session_id = ? AND speakers.email <> '' AND LOWER(speakers.email) = LOWER(?)", sessionID, email).
 		Order("speakers.id").Limit(1).Find(&sp).Error
 	if err != nil || len(sp) == 0 {
 		return Speaker{}, false, err
@@ -257,7 +256,7 @@ func unpublishSpeaker(tx *gorm.DB, se Session, speakerID uint) error {
 // speakerScheduleMail lists the programme e-mails to p's speaker record on session
 // sessionID, kinds and times.
 func speakerScheduleMail(db *gorm.DB, p Proposal, sessionID uint) ([]MailRecord, error) {
-	sp, found, err := speakerOfSession(db, p, sessionID)
+	sp, found, err := speakerOfSession(db, p.SpeakerEmail, sessionID)
 	if err != nil || !found {
 		return nil, err
 	}
