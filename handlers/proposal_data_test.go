@@ -253,3 +253,63 @@ func TestErasedProposalInTheReview(t *testing.T) {
 		}
 	}
 }
+
+func TestCoSpeakerDataPages(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	p := apiSubmit(t, ts, proposalBody(t, func(m map[string]any) { m["co_speakers"] = []string{"kees.mede@example.nl"} }))
+	link, _ := mailLink(t, ts, p.ID, models.MailCoSpeakerInvite, "kees.mede@example.nl")
+	resp, body := ts.postForm(t, link, url.Values{"name": {"Kees Medema"}, "organisation": {"Provincie Drenthe"}, "bio": {"Kees."}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirming as co-speaker: %d\n%s", resp.StatusCode, body)
+	}
+
+	_, body = ts.get(t, link)
+	if !strings.Contains(body, `href="`+link+`/gegevens"`) || !strings.Contains(body, `href="`+link+`/wissen"`) {
+		t.Errorf("the co-speaker's page lacks the links to their data")
+	}
+	resp, body = ts.get(t, link+"/gegevens")
+	wantStatus(t, resp, body, http.StatusOK)
+	for _, want := range []string{"Kees Medema", "kees.mede@example.nl", "Provincie Drenthe", nlMsg(t, "speaker_data.mail.cospeaker_invite")} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the co-speaker's data page lacks %q", want)
+		}
+	}
+	if strings.Contains(body, "anna.voorstel@example.nl") {
+		t.Errorf("the co-speaker's data page shows the speaker's address")
+	}
+	resp, body = ts.get(t, link+"/gegevens.json")
+	wantStatus(t, resp, body, http.StatusOK)
+	var exp models.CoSpeakerExport
+	if err := json.Unmarshal([]byte(body), &exp); err != nil || exp.Name != "Kees Medema" || exp.Proposal.ID != p.ID {
+		t.Errorf("gegevens.json: %v, %+v", err, exp)
+	}
+	resp, body = ts.get(t, link+"/wissen")
+	wantStatus(t, resp, body, http.StatusOK)
+	if !strings.Contains(body, nlMsg(t, "cospeaker_erase.what_goes")) || !strings.Contains(body, `action="`+link+`/wissen"`) {
+		t.Errorf("the erase page lacks the explanation or the form")
+	}
+
+	resp, body = ts.postForm(t, link+"/wissen", url.Values{})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("erase: %d to %q: %s", resp.StatusCode, resp.Header.Get("Location"), body)
+	}
+	if _, body := ts.get(t, "/"); !strings.Contains(body, nlMsg(t, "speaker_erase.done")) {
+		t.Errorf("the home page after erasure lacks the flash")
+	}
+	for _, path := range []string{link, link + "/gegevens", link + "/wissen"} {
+		if resp, _ := ts.get(t, path); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("GET %s after erasure: %d, want 404", path, resp.StatusCode)
+		}
+	}
+	// The speaker's proposal stays, without the co-speaker.
+	resp, b := ts.apiCall(t, http.MethodGet, "/api/v1/proposals/"+strconv.Itoa(int(p.ID)), "", p.EditToken)
+	wantAPIStatus(t, resp, b, http.StatusOK)
+	if strings.Contains(string(b), "kees.mede@example.nl") {
+		t.Errorf("the proposal still names the erased co-speaker: %s", b)
+	}
+	markOutboxSent(t, ts)
+	if traces, err := ts.Store.FindTraces(t.Context(), "Kees Medema", "kees.mede@example.nl", "Provincie Drenthe"); err != nil || len(traces) != 0 {
+		t.Errorf("traces of the erased co-speaker: %v (%v)", traces, err)
+	}
+}

@@ -80,6 +80,10 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/voorstel/:token/gegevens.json", h.downloadProposalData)
 	r.GET("/voorstel/:token/wissen", h.showEraseProposal)
 	r.POST("/voorstel/:token/wissen", h.eraseProposal)
+	r.GET("/voorstellen/medespreker/:token/gegevens", h.showCoSpeakerData)
+	r.GET("/voorstellen/medespreker/:token/gegevens.json", h.downloadCoSpeakerData)
+	r.GET("/voorstellen/medespreker/:token/wissen", h.showEraseCoSpeaker)
+	r.POST("/voorstellen/medespreker/:token/wissen", h.eraseCoSpeaker)
 
 	// Open voting on proposals: asking for a ballot link, and voting through it
 	r.GET("/stemmen", h.showVoting)
