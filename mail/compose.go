@@ -141,6 +141,9 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 	if msg.Kind == models.MailBallot {
 		return c.composeBallot(ctx, msg)
 	}
+	if msg.Kind == models.MailSpeakerErased || msg.Kind == models.MailVoterErased {
+		return c.composeErasure(ctx, msg)
+	}
 	if msg.Kind == models.MailInvitation {
 		return c.composeInvitation(ctx, msg)
 	}

@@ -91,6 +91,17 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	box := must(s.DecisionOutbox(ctx, f.event.ID))
 	must(s.SendDecisionMails(ctx, f.event.ID, []uint{box.Drafts[0].ID}))
 
+	// A speaker and a voter erase their data (#17): each gets one last e-mail, and the
+	// speaker's waiting confirmation of the proposal is withdrawn.
+	gone := must(s.SubmitProposal(ctx, models.ProposalInput{Title: "Weg ermee", Summary: "Kort.", Description: "Lang.",
+		Format: "workshop", Slots: 1, MaxParticipants: 20, Speaker: models.ProposalSpeaker{Name: "Gijs Gewist",
+			Email: "gijs@example.nl", Organisation: "Gemeente Ede"}, Consent: true, Lang: "nl"}))
+	must(s.EraseProposal(ctx, gone.Proposal.ID))
+	if err := s.RequestBallot(ctx, "vera@example.nl", "en"); err != nil {
+		t.Fatalf("RequestBallot: %v", err)
+	}
+	must(s.EraseVoter(ctx, must(s.VoterByEmail(ctx, f.event.ID, "vera@example.nl")).ID))
+
 	// An organiser forgot their password (#16).
 	must(s.CreateUser(ctx, models.UserInput{Email: "org@example.nl", Password: "een lang wachtwoord", Role: models.RoleOrganiser}))
 	if err := s.RequestPasswordReset(ctx, "org@example.nl", "en"); err != nil {

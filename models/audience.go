@@ -100,7 +100,8 @@ func errNotAttendees(a Audience) error {
 func (a Audience) query(db *gorm.DB, now time.Time) (*gorm.DB, string) {
 	switch a.kind() {
 	case AudienceSpeakers:
-		return a.proposalWhere(db.Table("proposals")), "LOWER(TRIM(proposals.speaker_email))"
+		// A speaker who erased their data has no address left to write to.
+		return a.proposalWhere(db.Table("proposals").Where("proposals.speaker_email <> ''")), "LOWER(TRIM(proposals.speaker_email))"
 	case AudienceCoSpeakers:
 		q := db.Table("co_speakers").Joins("JOIN proposals ON proposals.id = co_speakers.proposal_id")
 		return a.proposalWhere(q), "co_speakers.email_key"

@@ -101,7 +101,8 @@ type DecisionOutbox struct {
 // decidedWithoutMail selects an event's decided proposals that have no draft, and whose
 // current decision is not the one the speaker last got an e-mail about.
 func decidedWithoutMail(tx *gorm.DB, eventID uint) *gorm.DB {
-	return tx.Model(&Proposal{}).Where("event_id = ? AND status IN ?", eventID, Decisions).
+	// A speaker who erased their data has no address left to tell.
+	return tx.Model(&Proposal{}).Where("event_id = ? AND status IN ? AND speaker_email <> ''", eventID, Decisions).
 		Where(`COALESCE((SELECT decision_mails.decision FROM decision_mails WHERE decision_mails.proposal_id = proposals.id
 			AND decision_mails.queued_at IS NOT NULL ORDER BY decision_mails.id DESC LIMIT 1), '') <> proposals.status`).
 		Where("NOT EXISTS (SELECT 1 FROM decision_mails WHERE decision_mails.proposal_id = proposals.id AND decision_mails.queued_at IS NULL)")

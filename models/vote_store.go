@@ -79,15 +79,27 @@ func (s *Store) openVoteFor(ctx context.Context, email string) (Event, error) {
 // key derived from the event's private key, so the hashes cannot be reversed by hashing a
 // list of addresses without that key.
 func (s *Store) voterHash(ctx context.Context, eventID uint, email string) (string, error) {
-	k, err := s.EventKey(ctx, eventID)
+	hash, err := s.voterHasher(ctx, eventID)
 	if err != nil {
 		return "", err
 	}
+	return hash(email), nil
+}
+
+// voterHasher is voterHash for many addresses of one event: the key is read once.
+func (s *Store) voterHasher(ctx context.Context, eventID uint) (func(email string) string, error) {
+	k, err := s.EventKey(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
 	derive := hmac.New(sha256.New, k.PrivateKey)
 	derive.Write([]byte("dagplanner voter e-mail v1"))
-	mac := hmac.New(sha256.New, derive.Sum(nil))
-	mac.Write([]byte(VoterEmailKey(email)))
-	return hex.EncodeToString(mac.Sum(nil)), nil
+	key := derive.Sum(nil)
+	return func(email string) string {
+		mac := hmac.New(sha256.New, key)
+		mac.Write([]byte(VoterEmailKey(email)))
+		return hex.EncodeToString(mac.Sum(nil))
+	}, nil
 }
 
 // VoterEmailKey is the form of an address that decides "one ballot per address": trimmed,

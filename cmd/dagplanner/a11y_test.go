@@ -60,7 +60,11 @@ func TestAccessibility(t *testing.T) {
 		booking + "/wissen",
 		"/voorstellen",
 		proposal,
+		proposal + "/gegevens", // #17: the speaker's data, and erasing it
+		proposal + "/wissen",
 		coSpeaker,
+		coSpeaker + "/gegevens", // #17: a co-speaker's data, and erasing it
+		coSpeaker + "/wissen",
 		"/beheer/inloggen",
 		"/beheer/inloggen/sso/terug?state=verlopen&code=x", // #16 sso: a refused single sign-on
 		"/bestaat-niet",
