@@ -10,7 +10,7 @@ import (
 // they can be anonymised.
 var personalKeys = map[string]bool{
 	"email": true, "organisation": true, "job_title": true, "phone": true, "bio": true, "address": true,
-	"speaker": true, "speaker_name": true, "speaker_email": true, "person": true, "recipient": true,
+	"speaker": true, "speakers": true, "speaker_name": true, "speaker_email": true, "person": true, "recipient": true,
 	"to": true, "ip": true, "user_agent": true,
 }
 

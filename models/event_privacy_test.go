@@ -95,15 +95,15 @@ func TestRetentionEnds(t *testing.T) {
 func TestFindTraces(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
-		must(s.CreateEvent(ctx, models.EventInput{Name: "Dag van de Zeldzame Naam", Date: "2027-02-03",
+		must(s.CreateEvent(ctx, models.EventInput{Name: "Dag van de Zeldzame Naam", Theme: "Met Şükrü Öztürk", Date: "2027-02-03",
 			ContactEmail: "uniek-adres@gemeente.example"}))
-		traces := must(s.FindTraces(ctx, "zeldzame naam", "UNIEK-ADRES@"))
+		traces := must(s.FindTraces(ctx, "zeldzame naam", "UNIEK-ADRES@", "Şükrü Öztürk"))
 		var where []string
 		for _, tr := range traces {
 			where = append(where, tr.Table+"."+tr.Column)
 		}
-		if !slices.Contains(where, "events.name") || !slices.Contains(where, "events.contact_email") {
-			t.Errorf("FindTraces found %v, want events.name and events.contact_email among them", traces)
+		if !slices.Contains(where, "events.name") || !slices.Contains(where, "events.contact_email") || !slices.Contains(where, "events.theme") {
+			t.Errorf("FindTraces found %v, want events.name, events.contact_email and events.theme (a name beyond ASCII) among them", traces)
 		}
 		if none := must(s.FindTraces(ctx, "nergens-te-vinden")); len(none) != 0 {
 			t.Errorf("FindTraces of an absent text found %v", none)

@@ -110,8 +110,8 @@ func forgetRateCounters(tx *gorm.DB, address string) error {
 
 // forgottenOnceSent lists the kinds of e-mail whose address and payload go as soon as they
 // are sent (MarkSent): a ballot (the only link between an address and a voter) and the
-// confirmation of an erasure (the last trace of an erased person).
-var forgottenOnceSent = []string{MailBallot, MailErased}
+// confirmations of an erasure (the last trace of an erased attendee, speaker or voter).
+var forgottenOnceSent = []string{MailBallot, MailErased, MailSpeakerErased, MailVoterErased}
 
 // PersonalAuditEntry is an audit entry about a person as their export shows it: what was
 // done and when, by what kind of actor, with the details (their own personal values

@@ -270,7 +270,3 @@ func speakerScheduleMail(db *gorm.DB, p Proposal, sessionID uint) ([]MailRecord,
 	}
 	return out, err
 }
-
-// The erasures' confirmations forget their address once sent, like the attendee's.
-// (To fold into forgottenOnceSent in personal_data.go, which another branch owns.)
-func init() { forgottenOnceSent = append(forgottenOnceSent, MailSpeakerErased, MailVoterErased) }

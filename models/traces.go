@@ -46,9 +46,11 @@ func (s *Store) FindTraces(ctx context.Context, needles ...string) ([]Trace, err
 					continue
 				}
 				var n int64
-				q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE LOWER(CAST(%s AS TEXT)) LIKE ?",
-					quoteIdent(table), quoteIdent(col.Name()))
-				if err := db.Raw(q, "%"+strings.ToLower(needle)+"%").Scan(&n).Error; err != nil {
+				// SQLite's LOWER and LIKE fold ASCII letters only, PostgreSQL's LIKE none: the
+				// second pattern finds the needle as typed ("Öztürk"), the first in any case.
+				c := "CAST(" + quoteIdent(col.Name()) + " AS TEXT)"
+				q := fmt.Sprintf("SELECT COUNT(*) FROM %s WHERE LOWER(%s) LIKE ? OR %s LIKE ?", quoteIdent(table), c, c)
+				if err := db.Raw(q, "%"+strings.ToLower(needle)+"%", "%"+needle+"%").Scan(&n).Error; err != nil {
 					return nil, fmt.Errorf("find traces in %s.%s: %w", table, col.Name(), err)
 				}
 				if n > 0 {
