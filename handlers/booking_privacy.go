@@ -44,9 +44,7 @@ func (h *Handler) downloadBookingData(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	c.Header("Cache-Control", "no-store")
-	c.Header("Content-Disposition", `attachment; filename="dagplanner-mijn-gegevens.json"`)
-	c.JSON(http.StatusOK, export)
+	sendPersonalData(c, "dagplanner-mijn-gegevens.json", export)
 }
 
 var eraseFields = []string{"confirm:mydata.erase_confirm"}

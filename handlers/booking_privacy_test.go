@@ -110,6 +110,9 @@ func TestBookingDataAndErasePages(t *testing.T) {
 	if cd := resp.Header.Get("Content-Disposition"); !strings.HasPrefix(cd, "attachment;") || !strings.Contains(cd, ".json") {
 		t.Errorf("Content-Disposition = %q, want an attachment .json", cd)
 	}
+	if cc := resp.Header.Get("Cache-Control"); !strings.Contains(cc, "no-store") || !strings.Contains(cc, "private") {
+		t.Errorf("Cache-Control = %q, want private, no-store", cc)
+	}
 	var export models.RegistrationExport
 	if err := json.Unmarshal([]byte(raw), &export); err != nil || export.Registration.Name != anna.Name ||
 		export.Registration.Status != models.RegistrationCancelled {

@@ -59,9 +59,7 @@ func (h *Handler) downloadCoSpeakerData(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Header("Cache-Control", "private, no-store")
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("medespreker-voorstel-%d-gegevens.json", exp.Proposal.ID)))
-	c.IndentedJSON(http.StatusOK, exp)
+	sendPersonalData(c, fmt.Sprintf("medespreker-voorstel-%d-gegevens.json", exp.Proposal.ID), exp)
 }
 
 func (h *Handler) showEraseCoSpeaker(c *gin.Context) {

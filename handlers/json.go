@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -83,3 +84,11 @@ func isAPI(c *gin.Context) bool {
 
 // maxJSONBody bounds request bodies; a registration is well under a kilobyte.
 const maxJSONBody = 64 << 10
+
+// sendPersonalData hands a person everything kept about them (issue #17) as an indented JSON
+// file named filename: private, never cached (a shared computer's browser keeps no copy).
+func sendPersonalData(c *gin.Context, filename string, export any) {
+	c.Header("Cache-Control", "private, no-store")
+	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", filename))
+	c.IndentedJSON(http.StatusOK, export)
+}

@@ -62,9 +62,7 @@ func (h *Handler) downloadProposalData(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Header("Cache-Control", "private, no-store")
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", fmt.Sprintf("voorstel-%d-gegevens.json", exp.Proposal.ID)))
-	c.IndentedJSON(http.StatusOK, exp)
+	sendPersonalData(c, fmt.Sprintf("voorstel-%d-gegevens.json", exp.Proposal.ID), exp)
 }
 
 func (h *Handler) showEraseProposal(c *gin.Context) {

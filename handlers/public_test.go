@@ -452,7 +452,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe", "sso") // sso: nil without single sign-on
+	checkEveryFieldSet(t, h, "secure", "base", "keys", "trustedProxies", "observe", "sso", "security") // sso: nil without single sign-on; security: no security.txt without a contact
 	ts := serve(t, store, hh)
 	ctx := modelstest.Ctx()
 	ses := testSessionByTitle(t, ts, "Pleio voor beginners: je eigen deelsite in twee uur")

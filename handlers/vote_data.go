@@ -1,7 +1,6 @@
 package handlers
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
@@ -55,9 +54,7 @@ func (h *Handler) downloadVoterData(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.Header("Cache-Control", "private, no-store")
-	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", "stembiljet-gegevens.json"))
-	c.IndentedJSON(http.StatusOK, exp)
+	sendPersonalData(c, "stembiljet-gegevens.json", exp)
 }
 
 func (h *Handler) showEraseVoter(c *gin.Context) {
