@@ -205,6 +205,17 @@ func TestVotingAccessibility(t *testing.T) {
 				t.Fatalf("vote: %v", err)
 			}
 			browsertest.AssertNoAxeViolationsHere(t, ctx, "ballot after voting")
+			// #17: what is kept about the voter, and the page that erases it (not used here).
+			for page, title := range map[string]map[string]string{
+				"/gegevens": {"nl": "Jouw gegevens als stemmer", "en": "Your data as a voter"},
+				"/wissen":   {"nl": "Je stembiljet wissen", "en": "Erase your ballot"},
+			} {
+				browsertest.AssertNoAxeViolations(t, ctx, srv.URL+link+page)
+				assertLang(t, ctx, "ballot"+page, lang)
+				if text := pageText(t, ctx); !strings.Contains(text, title[lang]) {
+					t.Errorf("%s: the ballot's %s page lacks its title %q:\n%s", lang, page, title[lang], text)
+				}
+			}
 		})
 	}
 
