@@ -85,10 +85,5 @@ func (h *Handler) eraseCoSpeaker(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	if res.SessionKept {
-		h.setFlash(c, "speaker_erase.done_session_kept")
-	} else {
-		h.setFlash(c, "speaker_erase.done")
-	}
-	c.Redirect(http.StatusSeeOther, "/")
+	h.speakerErased(c, res.SessionKept)
 }

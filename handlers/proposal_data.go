@@ -92,12 +92,7 @@ func (h *Handler) eraseProposal(c *gin.Context) {
 		h.storeError(c, err)
 		return
 	}
-	if res.SessionKept {
-		h.setFlash(c, "speaker_erase.done_session_kept")
-	} else {
-		h.setFlash(c, "speaker_erase.done")
-	}
-	c.Redirect(http.StatusSeeOther, "/")
+	h.speakerErased(c, res.SessionKept)
 }
 
 // MailKind names a kind of e-mail in the reader's words (the code when there are none).
@@ -108,4 +103,15 @@ func (d proposalDataPage) MailKind(kind string) string {
 // AuditAction names an audit action in the reader's words, as the organisers' log does.
 func (d proposalDataPage) AuditAction(action string) string {
 	return d.labelOr(action, "audit.do."+action, "person.audit."+action)
+}
+
+// speakerErased answers a speaker's or co-speaker's erasure: their link no longer works, so
+// the home page, with a message that says whether their session stays on the programme.
+func (h *Handler) speakerErased(c *gin.Context, sessionKept bool) {
+	if sessionKept {
+		h.setFlash(c, "speaker_erase.done_session_kept")
+	} else {
+		h.setFlash(c, "speaker_erase.done")
+	}
+	c.Redirect(http.StatusSeeOther, "/")
 }

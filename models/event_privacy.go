@@ -1,6 +1,7 @@
 package models
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -126,7 +127,7 @@ func (in EventInput) validatePrivacy(p Problems) {
 	if len(strings.Join(domains, "\n")) > maxRegistrationDomainTxt {
 		p.Add("registration_domains", "form.too_long", "Max", maxRegistrationDomainTxt)
 	}
-	if in.AccessibilityStatus != "" && !contains(AccessibilityStatuses, in.AccessibilityStatus) {
+	if in.AccessibilityStatus != "" && !slices.Contains(AccessibilityStatuses, in.AccessibilityStatus) {
 		p.Add("accessibility_status", "form.invalid_choice")
 	}
 	if in.AccessibilityDate != "" {
@@ -135,15 +136,6 @@ func (in EventInput) validatePrivacy(p Problems) {
 		}
 	}
 	p.checkEmail("accessibility_contact", in.AccessibilityContact, false)
-}
-
-func contains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 // applyPrivacy copies the privacy, retention and adoption settings onto e.
