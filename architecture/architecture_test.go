@@ -48,6 +48,7 @@ var allowed = map[string]rule{
 	"templates":   {nil, "templates (embedded HTML, static files) imports none of ours"},
 	"cluster":     {nil, "cluster (several processes behind a proxy, for tests and loadtest) imports none of ours"},
 	"browsertest": {nil, "browsertest (Chromium for tests) imports none of ours"},
+	"allocation":  {nil, "allocation (the exact allocation by preference) is given plain data and imports none of ours"},
 
 	// Helpers for tests of one package each: they read files and decode, nothing of ours.
 	"importfile/importfiletest": {nil, "importfiletest imports none of ours"},
@@ -60,6 +61,8 @@ var allowed = map[string]rule{
 	"importfile": {[]string{"models"}, "importfile may use models' types"},
 	"demo":       {[]string{"models"}, "demo fills a store through models"},
 	"metrics":    {[]string{"models"}, "metrics reads the store's figures"},
+	// Signing up by preference: a venue's rankings from the store, allocated, written back.
+	"preference": {[]string{"models", "allocation"}, "preference runs an allocation on the store's data"},
 	// Judging a scan at a venue's door: which ticket a code names, for which venue and
 	// version, and what checking it in comes to.
 	"door": {[]string{"models", "tickets"}, "door may use models and tickets, and knows no HTTP"},
@@ -67,11 +70,11 @@ var allowed = map[string]rule{
 	"mail": {[]string{"models", "locale", "tickets"}, "mail may use models, locale and tickets"},
 
 	// HTTP glue: it may use every domain package, and no package but cmd may use it.
-	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile", "door", "help"},
+	"handlers": {[]string{"models", "tickets", "schedule", "mail", "locale", "templates", "photo", "charts", "sso", "importfile", "door", "help", "preference", "allocation"},
 		"handlers uses the domain packages; nothing but cmd imports handlers"},
 
 	// The commands wire everything together.
-	"cmd/dagplanner": {[]string{"handlers", "mail", "models", "schedule", "tickets", "sso", "demo", "metrics", "locale"},
+	"cmd/dagplanner": {[]string{"handlers", "mail", "models", "schedule", "tickets", "sso", "demo", "metrics", "locale", "preference"},
 		"cmd/dagplanner wires the server"},
 	"cmd/loadtest": {[]string{"models", "tickets", "cluster"}, "cmd/loadtest drives a real server and prepares its store"},
 

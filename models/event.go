@@ -75,6 +75,16 @@ type Event struct {
 	AccessibilityStatus   string `gorm:"size:1;not null;default:''"`
 	AccessibilityDate     string `gorm:"size:10;not null;default:''"`
 	AccessibilityContact  string `gorm:"size:254;not null;default:''"`
+	// Signing up by preference instead of first come, first served (issue #19, see
+	// preferences.go): the mode, the window in which attendees rank sessions, when the
+	// seats are allocated, the value the tie-breaking seed is derived from (published before
+	// the window closes) and how many sessions a person may rank per slot.
+	SignupMode         string `gorm:"size:12;not null;default:'fcfs'"`
+	PreferencesOpenAt  *time.Time
+	PreferencesCloseAt *time.Time
+	AllocationAt       *time.Time
+	AllocationSeed     string `gorm:"size:200;not null;default:''"`
+	PreferenceRanks    int    `gorm:"not null;default:3"`
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.

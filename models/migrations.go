@@ -44,6 +44,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121005_audit_chain", Migrate: migrateAuditChain},
 	{ID: "2026121101_privacy_settings", Migrate: migratePrivacySettings},
 	{ID: "2026121102_erasure", Migrate: migrateErasure},
+	{ID: "2026121201_preferences", Migrate: migratePreferences},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -933,4 +934,54 @@ func migrateErasure(tx *gorm.DB) error {
 		ErasedAt *time.Time
 	}
 	return tx.Migrator().AddColumn(&Registration{}, "ErasedAt")
+}
+
+// migratePreferences adds signing up by preference (issue #19): the event's mode and window,
+// each attendee's ranking per slot, and each venue's allocation.
+func migratePreferences(tx *gorm.DB) error {
+	type Event struct {
+		ID                 uint
+		SignupMode         string `gorm:"size:12;not null;default:'fcfs'"`
+		PreferencesOpenAt  *time.Time
+		PreferencesCloseAt *time.Time
+		AllocationAt       *time.Time
+		AllocationSeed     string `gorm:"size:200;not null;default:''"`
+		PreferenceRanks    int    `gorm:"not null;default:3"`
+	}
+	for _, col := range []string{"SignupMode", "PreferencesOpenAt", "PreferencesCloseAt", "AllocationAt",
+		"AllocationSeed", "PreferenceRanks"} {
+		if err := tx.Migrator().AddColumn(&Event{}, col); err != nil {
+			return err
+		}
+	}
+	type Registration struct{ ID uint }
+	type Slot struct{ ID uint }
+	type Session struct{ ID uint }
+	type Venue struct{ ID uint }
+	type Preference struct {
+		ID             uint
+		RegistrationID uint         `gorm:"not null;uniqueIndex:idx_preferences_slot_rank;uniqueIndex:idx_preferences_session"`
+		Registration   Registration `gorm:"constraint:OnDelete:CASCADE"`
+		SlotID         uint         `gorm:"not null;uniqueIndex:idx_preferences_slot_rank"`
+		Slot           Slot         `gorm:"constraint:OnDelete:CASCADE"`
+		Rank           int          `gorm:"not null;uniqueIndex:idx_preferences_slot_rank"`
+		SessionID      uint         `gorm:"not null;uniqueIndex:idx_preferences_session;index"`
+		Session        Session      `gorm:"constraint:OnDelete:CASCADE"`
+	}
+	type Allocation struct {
+		ID      uint
+		EventID uint   `gorm:"not null;index"`
+		VenueID uint   `gorm:"not null;uniqueIndex"`
+		Venue   Venue  `gorm:"constraint:OnDelete:CASCADE"`
+		Seed    string `gorm:"size:200;not null"`
+		RanAt   time.Time
+		People  int    `gorm:"not null"`
+		First   int    `gorm:"not null"`
+		Second  int    `gorm:"not null"`
+		Third   int    `gorm:"not null"`
+		None    int    `gorm:"not null"`
+		Cost    int64  `gorm:"not null"`
+		Report  string `gorm:"type:text;not null"`
+	}
+	return tx.Migrator().CreateTable(&Preference{}, &Allocation{})
 }
