@@ -114,6 +114,9 @@ func (s *Store) changeSessionsTx(ctx context.Context, tx *gorm.DB, now time.Time
 		if err := tx.First(&event, r.EventID).Error; err != nil {
 			return sessionChange{}, err
 		}
+		if err := sessionsBeforeAllocation(tx, event, r.VenueID, len(sessions)+len(waitlist)); err != nil {
+			return sessionChange{}, err
+		}
 		var open bool
 		open, waitlistOnly = event.RegistrationOpen(now)
 		if !open && !waitlistOnly {
@@ -213,6 +216,10 @@ func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID 
 	}
 	freed, err := removeBookings(tx, r.Bookings)
 	if err != nil {
+		return err
+	}
+	// A ranking (issue #19) goes with the registration: the allocation seats only the active.
+	if err := tx.Where("registration_id = ?", r.ID).Delete(&Preference{}).Error; err != nil {
 		return err
 	}
 	if err := s.promote(ctx, tx, now, freed...); err != nil {
