@@ -69,6 +69,9 @@ func (s *Store) PreferenceDemand(ctx context.Context, venueID uint) (PreferenceD
 		byID[r.SessionID] = i
 	}
 	for _, se := range sessions {
+		if !se.Placed() {
+			continue
+		}
 		sr := AllocationSessionReport{SessionID: se.ID, Title: se.Title, Seats: se.Capacity()}
 		if i, ok := byID[se.ID]; ok {
 			sr.FirstChoice, sr.Demand = rows[i].FirstChoice, rows[i].Demand
