@@ -175,7 +175,7 @@ func allocationChart(p Page, v models.Venue, a models.Allocation, random models.
 		Points:    points,
 		Series: []charts.Series{
 			{Key: "allocation", Name: p.T("allocation.chart.allocation"), Values: []int{a.First, a.Second, a.Third, a.None}},
-			{Key: "random", Name: p.T("allocation.chart.random", "Orders", random.Orders), Values: rounded, Texts: texts},
+			{Key: "random", Name: p.T("allocation.chart.random"), Values: rounded, Texts: texts},
 		},
 		Numbers: nf,
 	}
