@@ -39,7 +39,10 @@ type venueAllocation struct {
 	Allocation models.Allocation
 	People     int
 	// Later counts choices met beyond the third (an event allowing more ranks).
-	Later    int
+	Later int
+	// Tiles are the allocation's figures at a glance, each rank's with what random first
+	// come, first served gave on average.
+	Tiles    []figureTile
 	Sessions []allocationSession
 	// Chart compares the allocation with random first come, first served, per rank.
 	Chart chartView
@@ -117,7 +120,8 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 				va.Later += n
 			}
 		}
-		va.Chart = allocationChart(p, v, a, report.Random)
+		va.Chart = allocationChart(p, va.Venue, a, report.Random)
+		va.Tiles = allocationTiles(p, a, va.Later, report.Random)
 		va.Comparison = p.T("allocation.comparison", "Orders", report.Random.Orders,
 			"Random", decimal(p.Lang, report.Random.First), "Now", numberFormat(p).Int(a.First))
 	} else {
@@ -149,6 +153,27 @@ func (h *Handler) publicAllocation(ctx context.Context, p Page, v models.Venue) 
 		return venueAllocation{Venue: v.In(string(p.Lang))}, nil
 	}
 	return h.venueAllocation(ctx, p, v, allocations)
+}
+
+// allocationTiles are the figures at a glance: the people, how many got each rank (with the
+// random average beside it), and the cost.
+func allocationTiles(p Page, a models.Allocation, later int, random models.AllocationBaseline) []figureTile {
+	nf := numberFormat(p)
+	rank := func(n int, label string, avg float64) figureTile {
+		return figureTile{Value: nf.Int(n), Label: p.T(label), Note: p.T("allocation.random_note", "Average", decimal(p.Lang, avg))}
+	}
+	out := []figureTile{
+		{Value: nf.Int(a.People), Label: p.T("allocation.people")},
+		rank(a.First, "allocation.rank.first", random.First),
+		rank(a.Second, "allocation.rank.second", random.Second),
+		rank(a.Third, "allocation.rank.third", random.Third),
+	}
+	if later > 0 {
+		out = append(out, figureTile{Value: nf.Int(later), Label: p.T("allocation.rank.later")})
+	}
+	return append(out, rank(a.None, "allocation.rank.none", random.None),
+		figureTile{Value: strconv.FormatInt(a.Cost, 10), Label: p.T("allocation.cost"),
+			Note: p.T("allocation.cost_note", "Average", decimal(p.Lang, random.Cost))})
 }
 
 // allocationChart draws the allocation beside random first come, first served, per rank.

@@ -156,15 +156,15 @@ func TestAllocationReportAfterAllocation(t *testing.T) {
 	sessions := rankSessions(t, ts, zwolle, 2)
 	allocate(t, ts, zwolle, sessions)
 	ts.loginAs(t, models.RoleAdmin, "")
-	for _, tc := range []struct{ lang, sentence, average string }{
-		{"nl", "Met wie-het-eerst-komt in willekeurige volgorde (gemiddelde van 100 volgordes) kregen 33,5 mensen hun eerste keuze; nu 41.", ">33,5</td>"},
-		{"en", "With first come, first served in random order (average of 100 orders) 33.5 people got their first choice; now 41.", ">33.5</td>"},
+	for _, tc := range []struct{ lang, sentence, average, note string }{
+		{"nl", "Met wie-het-eerst-komt in willekeurige volgorde (gemiddelde van 100 volgordes) kregen 33,5 mensen hun eerste keuze; nu 41.", ">33,5</td>", "Wie het eerst komt: 6,2<"},
+		{"en", "With first come, first served in random order (average of 100 orders) 33.5 people got their first choice; now 41.", ">33.5</td>", "First come, first served: 6.2<"},
 	} {
 		resp, body := ts.get(t, "/beheer/toewijzing", "Accept-Language", tc.lang)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: status %d:\n%s", tc.lang, resp.StatusCode, excerpt(body))
 		}
-		for _, want := range []string{tc.sentence, "beurs-AEX-2027-01-15", `<span class="figure__value">301</span>`, `<span class="figure__value">41</span>`} {
+		for _, want := range []string{tc.sentence, tc.note, "beurs-AEX-2027-01-15", `<span class="figure__value">301</span>`, `<span class="figure__value">41</span>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the report lacks %q", tc.lang, want)
 			}

@@ -95,12 +95,17 @@ func TestAllocationReportInTheBrowser(t *testing.T) {
 				if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
 					browsertest.Screenshot(t, ctx, filepath.Join(dir, fmt.Sprintf("%s-%s-allocation.png", lang, size.name)))
 				}
-				for _, p := range []string{"/programma/zwolle", "/programma/rotterdam"} {
-					browsertest.AssertNoAxeViolations(t, ctx, srv.URL+p)
+				// The programme's summary: after the allocation with its table opened, before it.
+				for _, p := range []string{"/programma/rotterdam", "/programma/zwolle"} {
+					navigate(t, ctx, srv.URL+p)
+					n, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[int](`[...document.querySelectorAll("#op-voorkeur ~ details, .preference-summary details")].map(d => d.open = true).length`))
+					if want := map[string]int{"/programma/zwolle": 1, "/programma/rotterdam": 0}[p]; err != nil || n != want {
+						t.Errorf("%s %s: %d tables of demand (%v), want %d", lang, p, n, err, want)
+					}
+					browsertest.AssertNoAxeViolationsHere(t, ctx, lang+" "+p+", "+size.name)
 					assertNoPageOverflow(t, ctx, p)
 				}
 				if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
-					navigate(t, ctx, srv.URL+"/programma/zwolle")
 					viewportScreenshot(t, ctx, filepath.Join(dir, fmt.Sprintf("%s-%s-programme.png", lang, size.name)))
 				}
 			}
