@@ -72,6 +72,9 @@ func allocate(t *testing.T, ts *testServer, v models.Venue, sessions []models.Se
 	return report
 }
 
+// allocationCSVRoute is the per-session table's CSV, which a first-come event does not have.
+const allocationCSVRoute = "/beheer/toewijzing/:venue/sessies.csv"
+
 var tableCellRE = regexp.MustCompile(`<tr class="utrecht-table__row" data-session="(\d+)">(?s:(.*?))</tr>`)
 
 // sessionCells returns a page's per-session table: by session id, the numbers by data-col.
