@@ -110,6 +110,16 @@ type Series struct {
 	Key, Name string
 	Values    []int
 	Links     []string
+	// Texts, where set, are written for the values instead of the numbers (an average
+	// with a decimal, say); only Groups reads them.
+	Texts []string
+}
+
+func (s Series) text(i int, nf NumberFormat) string {
+	if i < len(s.Texts) && s.Texts[i] != "" {
+		return s.Texts[i]
+	}
+	return nf.Int(s.Values[i])
 }
 
 func (s Series) link(i int) string {

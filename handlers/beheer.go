@@ -6,6 +6,7 @@ package handlers
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,9 @@ type shellItem struct {
 	// also owns the patterns below it, and the longest pattern owning a page wins.
 	owns     []string
 	children []shellItem
+	// mode, when set, shows the item only while the event signs people up that way
+	// (models.SignupPreferences).
+	mode string
 }
 
 // Who may use what: the same checks the routes and handlers make.
@@ -75,6 +79,7 @@ var shellItems = []shellItem{
 		{key: "tracks", href: "/beheer/themas", may: decides, owns: []string{"/beheer/themas"}},
 		{key: "decisions", href: "/beheer/besluiten", may: managesEvent, owns: []string{"/beheer/besluiten"}},
 	}},
+	{key: "allocation", href: "/beheer/toewijzing", may: organises, mode: models.SignupPreferences, owns: []string{"/beheer/toewijzing"}},
 	{key: "messages", href: "/beheer/berichten", may: organises, owns: []string{"/beheer/berichten"}},
 	{key: "door", owns: []string{"/beheer/locaties/:venue/apparaten", "/beheer/apparaten"}, children: []shellItem{
 		{key: "arrivals", href: "/beheer/binnenkomst", may: organises,
@@ -147,11 +152,12 @@ func (h *Handler) organiserHome(u models.User) string {
 }
 
 // shell builds the navigation for the request's page, with the venue switch when venues
-// lists the event's venues and the page is one venue's.
-func (h *Handler) shell(c *gin.Context, u models.User, venues []models.Venue) *Shell {
+// lists the event's venues and the page is one venue's. Items for another signup mode than
+// the event's are left out.
+func (h *Handler) shell(c *gin.Context, u models.User, mode string, venues []models.Venue) *Shell {
 	tr := h.tr(c)
 	route, path := c.FullPath(), c.Request.URL.Path
-	items := h.navItems(u)
+	items := slices.DeleteFunc(h.navItems(u), func(it shellItem) bool { return it.mode != "" && it.mode != mode })
 	// The current place is the item or child owning the page's route with the longest pattern.
 	best, top, child := 0, -1, -1
 	for i, it := range items {

@@ -394,6 +394,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("POST", "/beheer/evenement", "event", url.Values{"name": {"Gekaapt evenement"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}})
 	add("POST", "/beheer/herinnering", "event", url.Values{})
 	add("GET", "/beheer/programma", "event", nil)
+	add("GET", "/beheer/toewijzing", "any", nil) // #19
 	// The decision e-mails: event-wide organisers only.
 	for _, r := range []struct{ method, pattern, path string }{
 		{"GET", "/beheer/besluiten", ""},
@@ -447,6 +448,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("GET", "/beheer/locaties/:venue/binnenkomst", scope, nil)
 		add("POST", "/beheer/locaties/:venue/binnenlopers", scope, url.Values{"name": {"Gekaapte binnenloper"}, "organisation": {"Gekaapt"}}) // #13 D
 		add("GET", "/beheer/locaties/:venue/behoeften", scope, nil)                                                                           // #13 D
+		add("GET", allocationCSVRoute, scope, nil)                                                                                            // #19: 404 while the demo event is first come, first served
 		add("GET", "/beheer/locaties/:venue/zalen/nieuw", scope, nil)
 		add("POST", "/beheer/locaties/:venue/zalen/nieuw", scope, url.Values{"name": {"Gekaapte zaal"}, "capacity": {"10"}})
 		add("GET", "/beheer/zalen/:room", scope, nil)
@@ -665,6 +667,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 			want = http.StatusNotFound
 		case r.scope == "event" || r.scope == "rotterdam":
 			want = http.StatusForbidden
+		case r.pattern == allocationCSVRoute: // #19: the demo event has no allocation
+			want = http.StatusNotFound
 		case shellRedirects[r.pattern]: // #15 shell
 			want = http.StatusSeeOther
 		case r.method == http.MethodGet:
@@ -780,6 +784,8 @@ func TestAdminReachesEveryOrganiserPage(t *testing.T) {
 		case shellRedirects[r.pattern]: // #15 shell
 			want = http.StatusSeeOther
 		case r.scope == "message": // the table's message does not exist (the messages' own tests open real ones)
+			want = http.StatusNotFound
+		case r.pattern == allocationCSVRoute: // #19: the demo event has no allocation
 			want = http.StatusNotFound
 		}
 		t.Run(r.String(), func(t *testing.T) {

@@ -77,10 +77,17 @@ type programmeData struct {
 	Grid      schedule.Grid
 	// Seats gives the live seats of the published sessions, by session id.
 	Seats map[uint]seatCount
+	// Preferences is the public summary of signing up by preference (#19): before the
+	// allocation its date and seed, after it the tally and per session demand and seats;
+	// nil for an event that signs people up first come, first served.
+	Preferences *venueAllocation
 	// ExportQuery goes after the links to the exports, so they are in the page's language
 	// also where no cookie goes along (a calendar app subscribing): "?lang=en", or "".
 	ExportQuery string
 }
+
+// Num writes a number the reader's way.
+func (d programmeData) Num(n int) string { return numberFormat(d.Page).Int(n) }
 
 // seatCount is what the programme says about a session's seats: how many are left, or that
 // it is full and only the waiting list is open.
@@ -115,6 +122,14 @@ func (h *Handler) showProgramme(c *gin.Context) {
 	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang)}
 	if lang != "nl" {
 		data.ExportQuery = "?lang=" + lang
+	}
+	if event.PreferenceMode() {
+		va, err := h.publicAllocation(ctx, p, venues[at])
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		data.Preferences = &va
 	}
 	version, err := h.store.LatestScheduleVersion(ctx, event.ID)
 	switch {

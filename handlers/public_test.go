@@ -481,6 +481,7 @@ func TestEveryMessageKeyExists(t *testing.T) {
 		fmt.Sprintf("/beheer/sessies/%d", unplaced.ID),
 		"/beheer/binnenkomst", fmt.Sprintf("/beheer/locaties/%d/binnenkomst", v), fmt.Sprintf("/beheer/locaties/%d/apparaten", v),
 		"/beheer/logboek", "/beheer/logboek?soort=registration&van=2027-01-01", // #16 audit
+		"/beheer/toewijzing", // #19: a first-come event's explanation; TestAllocationReport* the rest
 	}
 	// Empty and nonsensical forms, so every page also renders its problems.
 	badForm := url.Values{"capacity": {"-3"}, "start": {"25:00"}, "end": {"nu"}, "date": {"gisteren"},

@@ -195,6 +195,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
 	b.POST("/rooster/plannen", h.planSchedule)
+	// Signing up by preference (#19): the allocation's report, and its table per venue as CSV
+	b.GET("/toewijzing", h.showAllocationReport)
+	b.GET("/toewijzing/:venue/sessies.csv", h.exportAllocationCSV)
 
 	// Reviewers and organisers: reviewing proposals; organisers also decide and keep the tracks
 	rv := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser, models.RoleReviewer))

@@ -234,7 +234,7 @@ func (h *Handler) page(c *gin.Context, title, section string) Page {
 					h.log.Warn("venue switch", "id", p.RequestID, "err", err)
 				}
 			}
-			p.Shell = h.shell(c, u, venues)
+			p.Shell = h.shell(c, u, e.SignupMode, venues)
 		}
 	}
 	p.Flash = h.popFlash(c)
