@@ -24,6 +24,7 @@ import (
 var Kinds = []string{
 	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
 	models.MailLink, models.MailReminder, models.MailReleased, models.MailScheduleChanged,
+	models.MailPreferencesReceived,
 }
 
 // Langs lists the languages e-mails are written in.
@@ -39,6 +40,7 @@ var ErrSuperseded = errors.New("message superseded by a cancellation")
 var withLink = map[string]bool{
 	models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
 	models.MailLink: true, models.MailReminder: true, models.MailScheduleChanged: true,
+	models.MailPreferencesReceived: true,
 }
 
 //go:embed templates
@@ -106,6 +108,11 @@ type templateData struct {
 	// OnBehalf: an organiser did what the e-mail reports (a phone call, a registration added
 	// by hand); the e-mail says so in one line.
 	OnBehalf bool
+	// Allocation is when the seats are allocated by preference, Closes when rankings can no
+	// longer change, and Ranking what the person ranked: in a preferences_received e-mail
+	// (compose_preferences.go).
+	Allocation, Closes string
+	Ranking            []rankedSlot
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -328,6 +335,11 @@ func (c *Composer) data(ctx context.Context, lang string, r models.Registration,
 			return templateData{}, err
 		}
 		d.Changes = vc.attendeeChanges(tr, r)
+	}
+	if msg.Kind == models.MailPreferencesReceived {
+		if err := c.preferenceData(ctx, tr, r, e, &d); err != nil {
+			return templateData{}, err
+		}
 	}
 	if msg.Kind == models.MailPromoted {
 		se, err := c.Store.Session(ctx, payload.SessionID)

@@ -104,7 +104,10 @@ type RegistrationInput struct {
 	Venue                                                       string // slug
 	Sessions                                                    []uint // at most one per slot
 	Waitlist                                                    []uint // full sessions to wait for, keeping a seat meanwhile
-	Consent                                                     bool
+	// Preferences are the sessions ranked per slot, in preference mode before the venue's
+	// allocation (issue #19, see preferences_register.go); then Sessions and Waitlist are empty.
+	Preferences Rankings
+	Consent     bool
 }
 
 // Validate reports what is wrong with the input on its own.
@@ -183,6 +186,9 @@ func (s *Store) Register(ctx context.Context, in RegistrationInput) (Registratio
 	}
 	if p := event.registrantProblems(in.Email); len(p) > 0 {
 		return RegistrationResult{}, fmt.Errorf("register %q: %w", NormalizeEmail(in.Email), invalid(p))
+	}
+	if res, handled, err := s.registerByPreference(ctx, in, v); handled {
+		return res, err
 	}
 	plan, err := s.planChoices(context.WithoutCancel(ctx), nil, venueID, in.Sessions, in.Waitlist)
 	if err != nil {

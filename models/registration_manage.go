@@ -215,6 +215,10 @@ func (s *Store) cancelTx(ctx context.Context, tx *gorm.DB, now time.Time, regID 
 	if err != nil {
 		return err
 	}
+	// A ranking (issue #19) goes with the registration: the allocation seats only the active.
+	if err := tx.Where("registration_id = ?", r.ID).Delete(&Preference{}).Error; err != nil {
+		return err
+	}
 	if err := s.promote(ctx, tx, now, freed...); err != nil {
 		return err
 	}

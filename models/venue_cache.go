@@ -20,7 +20,7 @@ const venueCacheTTL = time.Second
 // registrationVenue is what a registration needs to know of its venue and event.
 type registrationVenue struct {
 	venueID, eventID uint
-	event            Event // only the registration window, waiting-list rule, privacy version and domains
+	event            Event // only the registration window, waiting-list rule, privacy version, domains and preference window
 	until            time.Time
 }
 
@@ -62,14 +62,16 @@ func (s *Store) registrationVenue(ctx context.Context, slug string) (registratio
 		return v, nil
 	}
 	var v registrationVenue
-	var opens, closes sql.NullTime
+	var opens, closes, rankOpens, rankCloses, allocation sql.NullTime
 	err := s.stmts.venueForRegistration.QueryRowContext(context.WithoutCancel(ctx), slug).
 		Scan(&v.venueID, &v.eventID, &opens, &closes, &v.event.WaitlistAfterClose, &v.event.PrivacyVersion,
-			&v.event.RegistrationDomains)
+			&v.event.RegistrationDomains, &v.event.SignupMode, &rankOpens, &rankCloses, &allocation, &v.event.PreferenceRanks)
 	if err != nil {
 		return registrationVenue{}, err
 	}
 	v.event.RegistrationOpensAt, v.event.RegistrationClosesAt = nullTime(opens), nullTime(closes)
+	v.event.PreferencesOpenAt, v.event.PreferencesCloseAt = nullTime(rankOpens), nullTime(rankCloses)
+	v.event.AllocationAt = nullTime(allocation)
 	v.until = now.Add(venueCacheTTL)
 	s.venues.put(slug, v)
 	return v, nil
