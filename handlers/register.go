@@ -249,9 +249,8 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		Name: form.String("name"), Email: form.String("email"), Organisation: form.String("organisation"),
 		JobTitle: form.String("job_title"), Dietary: form.String("dietary"), Accessibility: form.String("accessibility"),
 		Lang: string(h.tr(c).Lang()), Venue: venue.Slug, Sessions: sessions, Waitlist: waitlist,
-		Consent: form.String("consent") == "ja",
+		Preferences: rankings, Consent: form.String("consent") == "ja",
 	}
-	_ = rankings // TODO(#19): in.Preferences = rankings, once RegistrationInput has it (branch h-b)
 	var res models.RegistrationResult
 	status := http.StatusUnprocessableEntity
 	form.Merge(in.Validate())
