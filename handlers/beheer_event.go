@@ -30,7 +30,8 @@ var eventFields = append([]string{"name:beheer.event.name", "theme:beheer.event.
 	"voting_enabled:vote.settings.enabled", "voting_opens_at:vote.settings.opens_at", "voting_closes_at:vote.settings.closes_at",
 	"votes_per_voter:vote.settings.votes_per_voter", "voting_domains:vote.settings.domains",
 	"voting_counts_public:vote.settings.counts_public"},
-	privacyFields...) // privacy, retention and the accessibility statement (#17)
+	append(privacyFields, // privacy, retention and the accessibility statement (#17)
+		preferenceFields...)...) // signing up by preference (#19)
 
 func (h *Handler) editEvent(c *gin.Context) {
 	if !h.requireEventManager(c) {
@@ -61,6 +62,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 	}
 	setVotingValues(p.Form.Values, event)
 	setPrivacyValues(p.Form.Values, event)
+	setPreferenceValues(p.Form.Values, event)
 	if creating {
 		p.Form.Values.Set("timezone", models.DefaultTimezone)
 	}
@@ -84,6 +86,7 @@ func (h *Handler) updateEvent(c *gin.Context) {
 	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
 	privacyFromForm(form, &in)
+	preferencesFromForm(form, &in)
 	event, err := h.store.CurrentEvent(ctx)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {

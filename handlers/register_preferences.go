@@ -113,8 +113,8 @@ func rankField(slot uint, rank int) string {
 	return "voorkeur-" + strconv.Itoa(int(slot)) + "-" + strconv.Itoa(rank)
 }
 
-// preferenceFields lists the fields of the ranking in page order, for the error summary.
-func preferenceFields(venue models.Venue, ranks int) []string {
+// rankingFields lists the fields of the ranking in page order, for the error summary.
+func rankingFields(venue models.Venue, ranks int) []string {
 	fields := []string{"preferences"}
 	for _, sl := range venue.Slots {
 		fields = append(fields, preferenceField(sl.ID))
@@ -127,7 +127,7 @@ func preferenceFields(venue models.Venue, ranks int) []string {
 
 // preferenceFormFields lists a form's fields in page order: first, the ranking, then rest.
 func preferenceFormFields(venue models.Venue, ranks int, first string, rest ...string) []string {
-	return slices.Concat([]string{first}, preferenceFields(venue, ranks), rest)
+	return slices.Concat([]string{first}, rankingFields(venue, ranks), rest)
 }
 
 // rankRows reads the drop-downs as they were posted: slot id → the chosen session per rank,
@@ -279,7 +279,7 @@ func (h *Handler) changePreferences(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	form := postedForm(c, preferenceFields(venue, event.Ranks())...)
+	form := postedForm(c, rankingFields(venue, event.Ranks())...)
 	rows := rankRows(form, venue, event.Ranks())
 	rankings := rankingsOf(rows, form)
 	status := http.StatusUnprocessableEntity

@@ -38,9 +38,12 @@ var storeErrors = []storeError{
 	// Attendees registering, changing a booking, and the organisers' people pages
 	{models.ErrAlreadyRegistered, storeAnswer{Status: http.StatusConflict, Code: "already_registered", Key: "register.already_registered", Field: "email"}},
 	{models.ErrVenueFull, storeAnswer{Status: http.StatusConflict, Code: "venue_full", Key: "register.venue_full", Field: "venue"}},
+	{models.ErrPreferenceSignupClosed, storeAnswer{Status: http.StatusForbidden, Code: "registration_closed", Key: "preference.signup_closed"}},
 	{models.ErrRegistrationClosed, storeAnswer{Status: http.StatusForbidden, Code: "registration_closed", Key: "register.closed"}},
 	{models.ErrSessionFull, storeAnswer{Status: http.StatusConflict, Key: "person.session_full"}},
 	{models.ErrNotWaitlisted, storeAnswer{Status: http.StatusConflict, Key: "person.not_waiting"}},
+	{models.ErrPreferencesClosed, storeAnswer{Status: http.StatusConflict, Code: "preferences_closed", Key: "preference.closed", Field: "preferences"}},
+	{models.ErrNotPreferenceMode, storeAnswer{Status: http.StatusConflict, Code: "not_preference_mode", Key: "preference.not_preference_mode", Field: "preferences"}},
 	{models.ErrScanIDReused, storeAnswer{Status: http.StatusUnprocessableEntity, Code: "invalid", Key: "api.invalid", Field: "scan_id", FieldKey: "checkin.scan_id_reused"}},
 
 	// Speakers' proposals, the decisions on them, and voting

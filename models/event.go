@@ -164,6 +164,15 @@ type EventInput struct {
 	AccessibilityStatus   string
 	AccessibilityDate     string
 	AccessibilityContact  string
+
+	// Signing up by preference (issue #19, see event_preferences.go). SignupMode "" is
+	// first come, first served; PreferenceRanks 0 means the default.
+	SignupMode         string
+	PreferencesOpenAt  string
+	PreferencesCloseAt string
+	AllocationAt       string
+	AllocationSeed     string
+	PreferenceRanks    int
 }
 
 // localLayout is how datetime-local fields write an instant.
@@ -243,6 +252,7 @@ func (in EventInput) Validate() Problems {
 	}
 	in.validateVoting(p, loc)
 	in.validatePrivacy(p)
+	in.validatePreferences(p, loc)
 	p.checkLine("privacy_version", in.PrivacyVersion, false, 40)
 	p.checkEmail("contact_email", in.ContactEmail, false)
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
@@ -313,6 +323,10 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		columns = append(columns, "contact_email")
 		columns = append(columns, privacyColumns...)
+		columns = append(columns, preferenceColumns...)
+		if err := invalid(preferenceLockProblems(old, e, s.now())); err != nil {
+			return err
+		}
 		if err := tx.Model(&e).Select(columns).Updates(&e).Error; err != nil {
 			return err
 		}
@@ -347,6 +361,7 @@ func (in EventInput) apply(e *Event) {
 	e.ProposalsCloseAt, _ = parseLocal(in.ProposalsCloseAt, loc)
 	in.applyVoting(e, loc)
 	in.applyPrivacy(e)
+	in.applyPreferences(e, loc)
 	e.WaitlistAfterClose = in.WaitlistAfterClose
 	e.PrivacyVersion = strings.TrimSpace(in.PrivacyVersion)
 	if e.PrivacyVersion == "" {
