@@ -177,11 +177,24 @@ func (h *Handler) showRegisterForm(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.withPreferences(c, &d, venue, nil); err != nil {
+	if err := h.withPreferences(c, &d, venue, firstChoices(d.Slots)); err != nil {
 		h.serverError(c, err)
 		return
 	}
 	h.render(c, http.StatusOK, "register", d)
+}
+
+// firstChoices are the sessions chosen on a fresh form (from ?sessie=) as first choices.
+func firstChoices(slots []slotChoice) map[uint][]uint {
+	rows := map[uint][]uint{}
+	for _, sc := range slots {
+		for _, ch := range sc.Sessions {
+			if ch.Checked {
+				rows[sc.Slot.ID] = []uint{ch.Session.ID}
+			}
+		}
+	}
+	return rows
 }
 
 // withPreferences puts the ranking on the register form in preference mode before the

@@ -195,6 +195,15 @@ func preferenceFormOf(p Page, e models.Event, phase preferencePhase, venue model
 		}
 		return ""
 	}
+	// The error summary names a slot's problem by the slot's times.
+	name := func(field, label string) {
+		if form != nil {
+			if form.Named == nil {
+				form.Named = map[string]string{}
+			}
+			form.Named[field] = label
+		}
+	}
 	f.Error = problem("preferences")
 	ranks := e.Ranks()
 	for _, row := range schedule.NewGrid(venue, sessions).Rows {
@@ -204,9 +213,12 @@ func preferenceFormOf(p Page, e models.Event, phase preferencePhase, venue model
 				ps.Continuing = append(ps.Continuing, s)
 			}
 		}
+		times := p.TimeRange(row.Slot.StartsAt, row.Slot.EndsAt)
+		name(ps.FieldName(), times)
 		chosen := rows[row.Slot.ID]
 		for n := 1; n <= ranks; n++ {
 			pr := preferenceRank{Name: rankField(row.Slot.ID, n), Label: p.T("ranking.rank_" + strconv.Itoa(n))}
+			name(pr.Name, times+", "+pr.Label)
 			if msg := problem(pr.Name); msg != "" {
 				pr.Error = true
 				if ps.Error == "" {

@@ -130,6 +130,12 @@ func TestPreferenceFormShowsRankings(t *testing.T) {
 			wantTranslated(t, "preference form", body)
 		})
 	}
+	// From a session's page ("?sessie=ID") the form opens with that session as first choice.
+	s := bySlot[venue.Slots[1].ID][1]
+	_, body := ts.get(t, "/aanmelden/zwolle?sessie="+idString(s.ID))
+	if !chosenIn(body, rankField(venue.Slots[1].ID, 1), s.ID) {
+		t.Errorf("?sessie=%d: got it not chosen first in its slot", s.ID)
+	}
 }
 
 func amsterdam(t *testing.T) *time.Location {
@@ -158,7 +164,8 @@ func TestPreferenceFormErrorsKeepInput(t *testing.T) {
 			resp, body := ts.postForm(t, "/aanmelden/zwolle", form, "Accept-Language", lang)
 			wantStatus(t, resp, body, http.StatusUnprocessableEntity)
 			wantContains(t, "errors", body, msgIn(t, lang, "ranking.gap"), msgIn(t, lang, "ranking.twice"),
-				`href="#veld-preferences.`+idString(first)+`"`, `href="#veld-preferences.`+idString(second)+`"`, `href="#veld-name"`,
+				`href="#veld-preferences.`+idString(first)+`">`+venue.Slots[0].StartsAt.In(amsterdam(t)).Format("15:04")+"–"+venue.Slots[0].EndsAt.In(amsterdam(t)).Format("15:04")+": "+msgIn(t, lang, "ranking.gap"),
+				`href="#veld-preferences.`+idString(second)+`"`, `href="#veld-name"`,
 				`id="preferences.`+idString(first)+`-error"`, `aria-describedby="preferences.`+idString(second)+`-error"`,
 				`value="Gemeente Voorkeurdorp"`)
 			// What was chosen stays chosen, in the drop-down it was chosen in.

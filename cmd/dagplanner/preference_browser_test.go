@@ -66,6 +66,7 @@ func TestPreferenceKeyboardOnly(t *testing.T) {
 	tabTo(t, ctx, `main form button[type="submit"]`)
 	pressAndWait(t, ctx, kb.Enter, ".error-summary")
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "preference form with errors (nl)")
+	screenshot(t, ctx, "preference-errors")
 	secondSlot := strings.TrimPrefix(strings.TrimSuffix(slots[1][0], "-1"), "voorkeur-")
 	checkErrorSummary(t, ctx, []string{"#veld-preferences." + secondSlot})
 	if text := pageText(t, ctx); !strings.Contains(text, nl.T("ranking.twice")) {
@@ -92,6 +93,7 @@ func TestPreferenceKeyboardOnly(t *testing.T) {
 		t.Errorf("the booking page does not show the rankings and the welcome:\n%s", text)
 	}
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "booking page with rankings (nl)")
+	screenshot(t, ctx, "preference-booking")
 
 	// English: the booking page, then the form with a gap (a second choice without a first).
 	setLanguage(t, ctx, srv.URL, "en")
@@ -172,4 +174,12 @@ func screenshots(t *testing.T, ctx context.Context, base, url string) {
 	navigate(t, phone, url)
 	assertNoSidewaysScroll(t, phone, "preference form on a phone")
 	browsertest.Screenshot(t, phone, filepath.Join(dir, "preference-form-390.png"))
+}
+
+// screenshot keeps the page in ctx as name.png when DAGPLANNER_SCREENSHOTS names a folder.
+func screenshot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	if dir := os.Getenv("DAGPLANNER_SCREENSHOTS"); dir != "" {
+		browsertest.Screenshot(t, ctx, filepath.Join(dir, name+".png"))
+	}
 }
