@@ -282,10 +282,8 @@ func TestPreferenceRegisterAndChange(t *testing.T) {
 	wantContains(t, "change after close", body, nlMsg(t, "ranking.closed_now"))
 
 	// After the venue's allocation the pages are first come, first served again.
-	if err := ts.Store.DB().WithContext(ctx).Create(&models.Allocation{EventID: testEvent(t, ts).ID, VenueID: venue.ID,
-		Seed: prefSeed, RanAt: prefAlloc, Report: "{}"}).Error; err != nil {
-		t.Fatalf("record an allocation: %v", err)
-	}
+	modelstest.Insert(t, ts.Store, &models.Allocation{EventID: testEvent(t, ts).ID, VenueID: venue.ID,
+		Seed: prefSeed, RanAt: prefAlloc, Report: "{}"})
 	if _, err := ts.Store.Allocation(ctx, venue.ID); errors.Is(err, models.ErrNotFound) {
 		t.Skip("Store.Allocation does not find allocations yet (helper D writes it)")
 	}
