@@ -17,6 +17,10 @@ type EventJSON struct {
 	Date     string      `json:"date"`
 	Timezone string      `json:"timezone"`
 	Venues   []VenueJSON `json:"venues"`
+	// SignupMode is "fcfs" or "preferences"; Preferences is the window in preference mode
+	// (api_preferences.go), absent otherwise.
+	SignupMode  string                `json:"signup_mode"`
+	Preferences *PreferenceWindowJSON `json:"preferences,omitempty"`
 }
 
 // VenueJSON is one venue with its rooms and slots.
@@ -91,6 +95,7 @@ func (h *Handler) getEvent(c *gin.Context) {
 	}
 	loc := event.Location()
 	out := EventJSON{Name: event.Name, Theme: event.Theme, Date: event.Date, Timezone: event.Timezone, Venues: []VenueJSON{}}
+	out.SignupMode, out.Preferences = signupJSON(event)
 	for _, v := range venues {
 		vj := VenueJSON{Slug: v.Slug, Name: v.Name, City: v.City, Address: v.Address, Capacity: v.Capacity,
 			Registered: v.Registered, Remaining: v.SeatsLeft(), RouteHint: v.RouteHint, NameEn: v.NameEn, RouteHintEn: v.RouteHintEn,

@@ -23,7 +23,10 @@ type RegistrationRequest struct {
 	Venue         string `json:"venue"`
 	Sessions      []uint `json:"sessions"`
 	Waitlist      []uint `json:"waitlist"`
-	Consent       bool   `json:"consent"`
+	// Preferences rank sessions per slot ("<slot id>": [session ids, best first]) instead of
+	// choosing Sessions, in preference mode until the venue's allocation (issue #19).
+	Preferences models.Rankings `json:"preferences"`
+	Consent     bool            `json:"consent"`
 	// OnBehalf and OverCapacity are for organisers only (403 for anyone else): an organiser
 	// registers the person, confirming with Consent that the person agreed to the privacy
 	// statement; OverCapacity takes seats even when they are full, and is logged.
@@ -40,7 +43,7 @@ func (req RegistrationRequest) input(requestLang locale.Lang) models.Registratio
 	return models.RegistrationInput{
 		Name: req.Name, Email: req.Email, Organisation: req.Organisation, JobTitle: req.JobTitle,
 		Dietary: req.Dietary, Accessibility: req.Accessibility, Lang: lang, Venue: req.Venue,
-		Sessions: req.Sessions, Waitlist: req.Waitlist, Consent: req.Consent,
+		Sessions: req.Sessions, Waitlist: req.Waitlist, Preferences: req.Preferences, Consent: req.Consent,
 	}
 }
 
@@ -48,6 +51,9 @@ func (req RegistrationRequest) input(requestLang locale.Lang) models.Registratio
 type ChangeRequest struct {
 	Sessions []uint `json:"sessions"`
 	Waitlist []uint `json:"waitlist"`
+	// Preferences, when given, replace the ranking (preference mode, until the window
+	// closes); then Sessions and Waitlist must be absent.
+	Preferences *models.Rankings `json:"preferences"`
 }
 
 // RegistrationJSON is a registration as the API returns it.
@@ -61,6 +67,8 @@ type RegistrationJSON struct {
 	Status        string        `json:"status"`
 	TicketVersion int           `json:"ticket_version"`
 	Sessions      []BookingJSON `json:"sessions"`
+	// Preferences is the ranking, in preference mode only: "<slot id>": [session ids, best first].
+	Preferences *models.Rankings `json:"preferences,omitempty"`
 	// TicketURL is the ticket PDF and BookingURL the attendee's booking page, both through
 	// the personal link; neither needs the Authorization header.
 	TicketURL  string `json:"ticket_url"`
@@ -115,6 +123,10 @@ func (h *Handler) createRegistrationAPI(c *gin.Context) {
 	}
 	out := registrationJSON(res.Registration).withLinks(res.Token)
 	out.ManageToken = res.Token
+	if err := h.withPreferences(c.Request.Context(), &out, res.Registration); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	c.Header("Location", "/api/v1/registrations/"+strconv.Itoa(int(res.Registration.ID)))
 	c.JSON(http.StatusCreated, out)
 }
@@ -159,6 +171,10 @@ func (h *Handler) getRegistrationAPI(c *gin.Context) {
 		return
 	}
 	out := registrationJSON(r).withLinks(token)
+	if err := h.withPreferences(c.Request.Context(), &out, r); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, out)
 }
 
@@ -179,12 +195,25 @@ func (h *Handler) changeRegistrationAPI(c *gin.Context) {
 		h.tooManyAPI(c, wait)
 		return
 	}
-	updated, err := h.store.ChangeSessions(c.Request.Context(), r.ID, req.Sessions, req.Waitlist)
+	var updated models.Registration
+	var err error
+	switch {
+	case req.Preferences != nil && (req.Sessions != nil || req.Waitlist != nil):
+		err = &models.ValidationError{Problems: models.Problems{"sessions": {Key: "preference.sessions_before_allocation"}}}
+	case req.Preferences != nil:
+		updated, err = h.store.ChangePreferences(c.Request.Context(), r.ID, *req.Preferences)
+	default:
+		updated, err = h.store.ChangeSessions(c.Request.Context(), r.ID, req.Sessions, req.Waitlist)
+	}
 	if err != nil {
 		h.registrationError(c, err)
 		return
 	}
 	out := registrationJSON(updated).withLinks(token)
+	if err := h.withPreferences(c.Request.Context(), &out, updated); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, out)
 }
 

@@ -177,7 +177,7 @@ func (h *Handler) showRegisterForm(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	if err := h.withPreferences(c, &d, venue, firstChoices(d.Slots)); err != nil {
+	if err := h.rankingsOnForm(c, &d, venue, firstChoices(d.Slots)); err != nil {
 		h.serverError(c, err)
 		return
 	}
@@ -197,9 +197,9 @@ func firstChoices(slots []slotChoice) map[uint][]uint {
 	return rows
 }
 
-// withPreferences puts the ranking on the register form in preference mode before the
+// rankingsOnForm puts the ranking on the register form in preference mode before the
 // venue's allocation, with the choices of rows (nil for a fresh form).
-func (h *Handler) withPreferences(c *gin.Context, d *registerData, venue models.Venue, rows map[uint][]uint) error {
+func (h *Handler) rankingsOnForm(c *gin.Context, d *registerData, venue models.Venue, rows map[uint][]uint) error {
 	event, err := h.store.CurrentEvent(c.Request.Context())
 	if err != nil {
 		return err
@@ -291,7 +291,7 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		}
 		d.Duplicate = duplicate
 		if phase != prefFCFS {
-			if derr := h.withPreferences(c, &d, venue, rows); derr != nil {
+			if derr := h.rankingsOnForm(c, &d, venue, rows); derr != nil {
 				h.serverError(c, derr)
 				return
 			}

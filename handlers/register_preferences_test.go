@@ -19,20 +19,20 @@ import (
 // The preference window the tests put the demo event in (issue #19): it opens before the
 // demo's "today" (testNow), closes a week later, and the seats are allocated the day after.
 var (
-	prefOpens   = time.Date(2026, time.November, 20, 8, 0, 0, 0, time.UTC)
-	prefCloses  = time.Date(2026, time.November, 29, 17, 0, 0, 0, time.UTC)
-	prefAlloc   = time.Date(2026, time.November, 30, 8, 0, 0, 0, time.UTC)
-	prefSeed    = "Staatsloterij-2026-11-28"
-	prefAllocNL = "maandag 30 november 2026, 09:00"
+	rankOpens   = time.Date(2026, time.November, 20, 8, 0, 0, 0, time.UTC)
+	rankCloses  = time.Date(2026, time.November, 29, 17, 0, 0, 0, time.UTC)
+	rankAlloc   = time.Date(2026, time.November, 30, 8, 0, 0, 0, time.UTC)
+	rankSeed    = "Staatsloterij-2026-11-28"
+	rankAllocNL = "maandag 30 november 2026, 09:00"
 )
 
-// preferenceMode puts the demo event in preference mode with the window above, and the
+// rankingMode puts the demo event in preference mode with the window above, and the
 // store's clock at now.
-func preferenceMode(t *testing.T, ts *testServer, now time.Time) {
+func rankingMode(t *testing.T, ts *testServer, now time.Time) {
 	t.Helper()
 	modelstest.Update(t, ts.Store, &models.Event{}, modelstest.Where("id = ?", testEvent(t, ts).ID), map[string]any{
-		"signup_mode": models.SignupPreferences, "preferences_open_at": prefOpens, "preferences_close_at": prefCloses,
-		"allocation_at": prefAlloc, "allocation_seed": prefSeed, "preference_ranks": 3,
+		"signup_mode": models.SignupPreferences, "preferences_open_at": rankOpens, "preferences_close_at": rankCloses,
+		"allocation_at": rankAlloc, "allocation_seed": rankSeed, "preference_ranks": 3,
 	})
 	ts.Store.SetClock(func() time.Time { return now })
 }
@@ -89,17 +89,17 @@ func chosenIn(body, field string, id uint) bool {
 func TestPreferenceFormShowsRankings(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	preferenceMode(t, ts, testNow)
+	rankingMode(t, ts, testNow)
 	venue, bySlot := slotSessions(t, ts, "zwolle")
 	two := twoSlotSessionAt(t, ts, "zwolle")
 	for _, lang := range []string{"nl", "en"} {
 		t.Run(lang, func(t *testing.T) {
 			resp, body := ts.get(t, "/aanmelden/zwolle", "Accept-Language", lang)
 			wantStatus(t, resp, body, http.StatusOK)
-			wantContains(t, "explanation", body, msgIn(t, lang, "ranking.intro"), prefSeed, `name="name"`,
+			wantContains(t, "explanation", body, msgIn(t, lang, "ranking.intro"), rankSeed, `name="name"`,
 				msgIn(t, lang, "ranking.rank_1"), msgIn(t, lang, "ranking.rank_3"))
 			if lang == "nl" {
-				wantContains(t, "explanation", body, nlMsg(t, "ranking.fair", "When", prefAllocNL))
+				wantContains(t, "explanation", body, nlMsg(t, "ranking.fair", "When", rankAllocNL))
 			}
 			if strings.Contains(body, `name="slot-`) || strings.Contains(body, "seats.js") {
 				t.Error("preference form: got first-come-first-served radio buttons or live seats, want only rankings")
@@ -150,7 +150,7 @@ func amsterdam(t *testing.T) *time.Location {
 func TestPreferenceFormErrorsKeepInput(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	preferenceMode(t, ts, testNow)
+	rankingMode(t, ts, testNow)
 	venue, bySlot := slotSessions(t, ts, "zwolle")
 	first, second := venue.Slots[0].ID, venue.Slots[1].ID
 	a, b := bySlot[first][0].ID, bySlot[second][0].ID
@@ -188,14 +188,14 @@ func TestPreferenceFormErrorsKeepInput(t *testing.T) {
 func TestPreferenceWindowStates(t *testing.T) {
 	t.Parallel()
 	ts := newTestServer(t)
-	preferenceMode(t, ts, prefOpens.Add(-time.Hour))
+	rankingMode(t, ts, rankOpens.Add(-time.Hour))
 	_, body := ts.get(t, "/aanmelden/zwolle")
 	wantContains(t, "before the window", body, nlMsg(t, "ranking.opens_at", "When", "vrijdag 20 november 2026, 09:00"))
 	if strings.Contains(body, `name="name"`) {
 		t.Error("before the window: got the form, want only the notice")
 	}
 
-	ts.Store.SetClock(func() time.Time { return prefCloses.Add(time.Hour) })
+	ts.Store.SetClock(func() time.Time { return rankCloses.Add(time.Hour) })
 	_, body = ts.get(t, "/aanmelden/zwolle", "Accept-Language", "en")
 	wantContains(t, "after close", body, msgIn(t, "en", "ranking.allocation_follows", "When", "Monday 30 November 2026, 09:00"))
 	if strings.Contains(body, `name="name"`) {
@@ -224,7 +224,7 @@ func TestPreferenceRegisterAndChange(t *testing.T) {
 	t.Parallel()
 	ctx := modelstest.Ctx()
 	ts := newTestServer(t)
-	preferenceMode(t, ts, testNow)
+	rankingMode(t, ts, testNow)
 	venue, bySlot := slotSessions(t, ts, "zwolle")
 	first, second := venue.Slots[0].ID, venue.Slots[1].ID
 	if len(bySlot[first]) < 2 || len(bySlot[second]) < 1 {
@@ -242,7 +242,7 @@ func TestPreferenceRegisterAndChange(t *testing.T) {
 	resp, body := ts.get(t, "/boeking/"+token)
 	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "booking page, window open", body, nlMsg(t, "ranking.yours"), `action="/boeking/`+token+`/voorkeuren"`,
-		nlMsg(t, "ranking.allocation_at", "When", prefAllocNL))
+		nlMsg(t, "ranking.allocation_at", "When", rankAllocNL))
 	for field, id := range map[string]uint{rankField(first, 1): a.ID, rankField(first, 2): b.ID, rankField(second, 1): c.ID} {
 		if !chosenIn(body, field, id) {
 			t.Errorf("booking page %s: got no session %d selected, want the stored ranking", field, id)
@@ -267,7 +267,7 @@ func TestPreferenceRegisterAndChange(t *testing.T) {
 	wantContains(t, "after the change", body, nlMsg(t, "ranking.saved"))
 
 	// After the window: read-only, in order, with the allocation date; a change is refused.
-	ts.Store.SetClock(func() time.Time { return prefCloses.Add(time.Minute) })
+	ts.Store.SetClock(func() time.Time { return rankCloses.Add(time.Minute) })
 	_, body = ts.get(t, "/boeking/"+token, "Accept-Language", "en")
 	wantContains(t, "booking page, closed", body, msgIn(t, "en", "ranking.no_more_changes"),
 		msgIn(t, "en", "ranking.allocation_at", "When", "Monday 30 November 2026, 09:00"))
@@ -283,11 +283,11 @@ func TestPreferenceRegisterAndChange(t *testing.T) {
 
 	// After the venue's allocation the pages are first come, first served again.
 	modelstest.Insert(t, ts.Store, &models.Allocation{EventID: testEvent(t, ts).ID, VenueID: venue.ID,
-		Seed: prefSeed, RanAt: prefAlloc, Report: "{}"})
+		Seed: rankSeed, RanAt: rankAlloc, Report: "{}"})
 	if _, err := ts.Store.Allocation(ctx, venue.ID); errors.Is(err, models.ErrNotFound) {
 		t.Skip("Store.Allocation does not find allocations yet (helper D writes it)")
 	}
-	ts.Store.SetClock(func() time.Time { return prefAlloc.Add(time.Hour) })
+	ts.Store.SetClock(func() time.Time { return rankAlloc.Add(time.Hour) })
 	_, body = ts.get(t, "/boeking/"+token)
 	wantContains(t, "booking page, allocated", body, nlMsg(t, "booking.programme"), `action="/boeking/`+token+`/wijzigen"`)
 	_, body = ts.get(t, "/aanmelden/zwolle")

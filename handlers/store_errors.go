@@ -43,6 +43,7 @@ var storeErrors = []storeError{
 	{models.ErrSessionFull, storeAnswer{Status: http.StatusConflict, Key: "person.session_full"}},
 	{models.ErrNotWaitlisted, storeAnswer{Status: http.StatusConflict, Key: "person.not_waiting"}},
 	{models.ErrPreferencesClosed, storeAnswer{Status: http.StatusConflict, Code: "preferences_closed", Key: "preference.closed", Field: "preferences"}},
+	{models.ErrAlreadyAllocated, storeAnswer{Status: http.StatusConflict, Code: "already_allocated", Key: "preference.allocated_already"}},
 	{models.ErrNotPreferenceMode, storeAnswer{Status: http.StatusConflict, Code: "not_preference_mode", Key: "preference.not_preference_mode", Field: "preferences"}},
 	{models.ErrScanIDReused, storeAnswer{Status: http.StatusUnprocessableEntity, Code: "invalid", Key: "api.invalid", Field: "scan_id", FieldKey: "checkin.scan_id_reused"}},
 

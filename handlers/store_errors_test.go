@@ -67,6 +67,8 @@ var storeErrorByName = map[string]error{
 	"ErrNotFound": models.ErrNotFound, "ErrConflict": models.ErrConflict,
 	"ErrAlreadyRegistered": models.ErrAlreadyRegistered, "ErrVenueFull": models.ErrVenueFull,
 	"ErrRegistrationClosed": models.ErrRegistrationClosed, "ErrSessionFull": models.ErrSessionFull,
+	"ErrPreferenceSignupClosed": models.ErrPreferenceSignupClosed, "ErrPreferencesClosed": models.ErrPreferencesClosed,
+	"ErrNotPreferenceMode": models.ErrNotPreferenceMode, "ErrAlreadyAllocated": models.ErrAlreadyAllocated,
 	"ErrNotWaitlisted": models.ErrNotWaitlisted, "ErrScanIDReused": models.ErrScanIDReused,
 	"ErrCallClosed": models.ErrCallClosed, "ErrWithdrawn": models.ErrWithdrawn,
 	"ErrSpeakerAnswered": models.ErrSpeakerAnswered, "ErrProposalStatus": models.ErrProposalStatus,

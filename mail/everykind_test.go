@@ -24,10 +24,11 @@ type sentMail struct {
 func everyKind(t *testing.T, s *models.Store) []sentMail {
 	t.Helper()
 	f := newFixture(t, s) // the clock is at 20 January 2027, 09:00
-	must(s.UpdateEvent(ctx, f.event.ID, models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,
+	settings := models.EventInput{Name: f.event.Name, Date: f.event.Date, Timezone: models.DefaultTimezone,
 		ProposalsOpenAt: "2027-01-01T09:00", ProposalsCloseAt: "2027-01-25T17:00",
 		VotingEnabled: true, VotingOpensAt: "2027-01-10T09:00", VotingClosesAt: "2027-01-25T17:00", VotesPerVoter: 4,
-		ReconfirmDeadline: "2027-01-27T12:00", ContactEmail: testContact}))
+		ReconfirmDeadline: "2027-01-27T12:00", ContactEmail: testContact}
+	must(s.UpdateEvent(ctx, f.event.ID, settings))
 	srv := startSMTP(t)
 	w := newWorker(t, s, srv, nil)
 	w.Composer.Tickets = must(tickets.NewRenderer())
@@ -111,6 +112,16 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	// Nobody confirmed they are still coming: after the deadline their seats go.
 	f.clock.Advance(8 * 24 * time.Hour)
 	must(s.ReleaseUnconfirmed(ctx, f.event.ID))
+	drain()
+
+	// #19: the event now signs people up by preference; Rosa ranks two sessions and is told
+	// her ranking arrived, when the seats are allocated, and no more.
+	settings.SignupMode, settings.AllocationSeed = models.SignupPreferences, "Staatsloterij 27 januari 2027"
+	settings.PreferencesOpenAt, settings.PreferencesCloseAt, settings.AllocationAt = "2027-01-27T09:00", "2027-01-30T17:00", "2027-01-31T09:00"
+	must(s.UpdateEvent(ctx, f.event.ID, settings))
+	rosa := person("Rosa Rangschikker", "rosa@example.nl", "en")
+	rosa.Preferences = models.Rankings{f.writing.Slots[0].SlotID: {f.writing.ID, f.openData.ID}}
+	must(s.Register(ctx, rosa))
 	drain()
 
 	rows := map[string]models.OutboxMessage{}

@@ -230,3 +230,28 @@ func (o PreferenceOffer) Check(r Rankings, ranks int) Problems {
 	}
 	return p
 }
+
+// exportPreferences is a registration's ranking for its export, slot by slot in the order
+// of the day, best first.
+func exportPreferences(db *gorm.DB, regID uint) ([]ExportPreference, error) {
+	var rows []struct {
+		SlotID, SessionID uint
+		Rank              int
+		Title             string
+		StartsAt          time.Time
+	}
+	err := db.Table("preferences").Select("preferences.slot_id, preferences.session_id, preferences.rank, sessions.title, slots.starts_at").
+		Joins("JOIN sessions ON sessions.id = preferences.session_id").
+		Joins("JOIN slots ON slots.id = preferences.slot_id").
+		Where("preferences.registration_id = ?", regID).
+		Order("slots.starts_at, preferences.slot_id, preferences.rank").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []ExportPreference
+	for _, r := range rows {
+		at := r.StartsAt.UTC()
+		out = append(out, ExportPreference{SlotID: r.SlotID, Rank: r.Rank, SessionID: r.SessionID, Title: r.Title, StartsAt: &at})
+	}
+	return out, nil
+}

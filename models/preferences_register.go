@@ -87,3 +87,16 @@ func (s *Store) registerByPreference(ctx context.Context, in RegistrationInput, 
 	}
 	return res, true, nil
 }
+
+// sessionsBeforeAllocation refuses an attendee's choice of chosen sessions in preference mode
+// before the venue's allocation: until then they rank sessions, and nobody takes a seat.
+func sessionsBeforeAllocation(tx *gorm.DB, event Event, venueID uint, chosen int) error {
+	if !event.PreferenceMode() || chosen == 0 {
+		return nil
+	}
+	var n int64
+	if err := tx.Model(&Allocation{}).Where("venue_id = ?", venueID).Count(&n).Error; err != nil || n > 0 {
+		return err
+	}
+	return invalid(Problems{"sessions": {Key: "preference.sessions_before_allocation"}})
+}

@@ -201,6 +201,9 @@ func TestChangePreferencesUntilTheWindowCloses(t *testing.T) {
 		}
 		_, err := s.ChangePreferences(ctx, id, models.Rankings{f.s1.ID: {f.c.ID}})
 		wantProblem(t, err, "preferences."+itoa(f.s1.ID), "preference.wrong_slot")
+		// Choosing seats is for after the allocation.
+		_, err = s.ChangeSessions(ctx, id, []uint{f.a.ID}, nil)
+		wantProblem(t, err, "sessions", "preference.sessions_before_allocation")
 		*f.now = rankCloses
 		if _, err := s.ChangePreferences(ctx, id, models.Rankings{}); !errors.Is(err, models.ErrPreferencesClosed) {
 			t.Errorf("change after closing: %v, want ErrPreferencesClosed", err)

@@ -36,6 +36,18 @@ type RegistrationExport struct {
 	Emails     []MailRecord         `json:"emails"`
 	Audit      []PersonalAuditEntry `json:"audit"`
 	Erased     bool                 `json:"erased"`
+	// Preferences is the ranking of a registration by preference (issue #19), best first
+	// per slot; absent when there is none.
+	Preferences []ExportPreference `json:"preferences,omitempty"`
+}
+
+// ExportPreference is one session the person ranked in one slot; rank 1 is the first choice.
+type ExportPreference struct {
+	SlotID    uint       `json:"slot_id"`
+	Rank      int        `json:"rank"`
+	SessionID uint       `json:"session_id"`
+	Title     string     `json:"title"`
+	StartsAt  *time.Time `json:"starts_at,omitempty"`
 }
 
 // RegistrationPersonal is the registration's own fields as the person gave them (or as an
@@ -137,6 +149,9 @@ func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationEx
 	}
 	if out.Audit, err = personalAudit(db, SubjectRegistration, id); err != nil {
 		return RegistrationExport{}, fmt.Errorf("export registration %d: %w", id, err)
+	}
+	if out.Preferences, err = exportPreferences(db, id); err != nil {
+		return RegistrationExport{}, fmt.Errorf("export registration %d: preferences: %w", id, err)
 	}
 	return out, nil
 }
@@ -285,6 +300,9 @@ func scrubRegistration(tx *gorm.DB, r Registration, now time.Time) error {
 		return err
 	}
 	if err := tx.Where("registration_id = ?", r.ID).Delete(&AccessToken{}).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("registration_id = ?", r.ID).Delete(&Preference{}).Error; err != nil {
 		return err
 	}
 	return tx.Where("registration_id = ?", r.ID).Delete(&CalendarFeed{}).Error

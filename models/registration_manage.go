@@ -114,6 +114,9 @@ func (s *Store) changeSessionsTx(ctx context.Context, tx *gorm.DB, now time.Time
 		if err := tx.First(&event, r.EventID).Error; err != nil {
 			return sessionChange{}, err
 		}
+		if err := sessionsBeforeAllocation(tx, event, r.VenueID, len(sessions)+len(waitlist)); err != nil {
+			return sessionChange{}, err
+		}
 		var open bool
 		open, waitlistOnly = event.RegistrationOpen(now)
 		if !open && !waitlistOnly {
