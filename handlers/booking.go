@@ -30,6 +30,9 @@ type bookingData struct {
 	// TicketCode is the code printed under the ticket's QR code, to be typed at the door
 	// when the code cannot be scanned.
 	TicketCode string
+	// Prefs is set in preference mode before the venue's allocation: the person's rankings,
+	// and while the window is open the form to change them (issue #19).
+	Prefs *preferenceForm
 }
 
 // bookingFromLink loads the registration of the token in the path.
@@ -47,10 +50,12 @@ func (h *Handler) showBooking(c *gin.Context) {
 	if !ok {
 		return
 	}
-	h.renderBooking(c, http.StatusOK, r, nil)
+	h.renderBooking(c, http.StatusOK, r, nil, nil)
 }
 
-func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registration, form *Form) {
+// renderBooking shows the booking page; form is what was posted (nil: the stored choices),
+// and rows the posted rankings in preference mode (nil: the stored ones).
+func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registration, form *Form, rows map[uint][]uint) {
 	ctx := c.Request.Context()
 	event, err := h.store.CurrentEvent(ctx)
 	if err != nil {
@@ -99,6 +104,10 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		d.FeedURL = h.baseURL(c) + "/agenda/" + feed + ".ics"
 		// Only the scheme is trusted: html/template still normalises and escapes the rest.
 		d.WebcalURL = template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(d.FeedURL, "https://"), "http://"))
+	}
+	if d.Prefs, err = h.bookingPreferences(c, p, event, venue, r, form, rows); err != nil {
+		h.serverError(c, err)
+		return
 	}
 	h.render(c, status, "booking", d)
 }
@@ -151,7 +160,7 @@ func (h *Handler) changeBooking(c *gin.Context) {
 		return
 	}
 	if !form.Valid() {
-		h.renderBooking(c, status, r, form)
+		h.renderBooking(c, status, r, form, nil)
 		return
 	}
 	h.setFlash(c, "booking.changed")

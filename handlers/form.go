@@ -19,6 +19,9 @@ type Form struct {
 	Problems models.Problems
 	Order    []string          // field names in the order they appear, for the error summary
 	Labels   map[string]string // field name → label message key, so the summary names each field
+	// Named labels fields whose label is no message but made by the page (a time slot's
+	// times), shown as is in the summary; filled in when the page is built.
+	Named map[string]string
 }
 
 // newForm starts a form. Each field is given as "name:label.key", in the order the page shows

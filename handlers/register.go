@@ -61,6 +61,17 @@ type registerData struct {
 	Slots     []slotChoice
 	Duplicate bool // the address is already registered: offer the link again
 	Action    string
+	// Prefs is set in preference mode before the venue's allocation: the slots ask for
+	// rankings instead of one session each (issue #19).
+	Prefs *preferenceForm
+}
+
+// FormShown reports whether the page has a form to fill in now.
+func (d registerData) FormShown() bool {
+	if d.Prefs != nil {
+		return d.Prefs.Open()
+	}
+	return d.Window.Open || d.Window.WaitlistOnly
 }
 
 // slotChoice is one time slot of the form, with the sessions that start in it.
@@ -166,7 +177,39 @@ func (h *Handler) showRegisterForm(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
+	if err := h.rankingsOnForm(c, &d, venue, firstChoices(d.Slots)); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	h.render(c, http.StatusOK, "register", d)
+}
+
+// firstChoices are the sessions chosen on a fresh form (from ?sessie=) as first choices.
+func firstChoices(slots []slotChoice) map[uint][]uint {
+	rows := map[uint][]uint{}
+	for _, sc := range slots {
+		for _, ch := range sc.Sessions {
+			if ch.Checked {
+				rows[sc.Slot.ID] = []uint{ch.Session.ID}
+			}
+		}
+	}
+	return rows
+}
+
+// rankingsOnForm puts the ranking on the register form in preference mode before the
+// venue's allocation, with the choices of rows (nil for a fresh form).
+func (h *Handler) rankingsOnForm(c *gin.Context, d *registerData, venue models.Venue, rows map[uint][]uint) error {
+	event, err := h.store.CurrentEvent(c.Request.Context())
+	if err != nil {
+		return err
+	}
+	phase, err := h.preferencePhaseOf(c.Request.Context(), event, venue.ID)
+	if err != nil || phase == prefFCFS {
+		return err
+	}
+	d.Prefs, err = h.preferencesOfVenue(c, d.Page, event.In(string(d.Lang)), phase, venue, d.Form, rows)
+	return err
 }
 
 // choicesFromForm reads one radio group and one waiting-list choice per slot of the venue.
@@ -190,13 +233,36 @@ func (h *Handler) createRegistration(c *gin.Context) {
 		h.fail(c, err)
 		return
 	}
-	form := postedForm(c, registrationFields...)
-	sessions, waitlist := choicesFromForm(form, venue)
+	event, err := h.store.CurrentEvent(ctx)
+	if err != nil {
+		h.fail(c, err)
+		return
+	}
+	phase, err := h.preferencePhaseOf(ctx, event, venue.ID)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	var form *Form
+	var sessions, waitlist []uint
+	var rows map[uint][]uint
+	var rankings models.Rankings
+	if phase == prefFCFS {
+		form = postedForm(c, registrationFields...)
+		sessions, waitlist = choicesFromForm(form, venue)
+	} else {
+		form = postedForm(c, preferenceFormFields(venue, event.Ranks(), registrationFields[0], registrationFields[2:]...)...)
+		rows = rankRows(form, venue, event.Ranks())
+		rankings = rankingsOf(rows, form)
+		if phase != prefOpen {
+			form.Problems.Add("preferences", "ranking.closed_now")
+		}
+	}
 	in := models.RegistrationInput{
 		Name: form.String("name"), Email: form.String("email"), Organisation: form.String("organisation"),
 		JobTitle: form.String("job_title"), Dietary: form.String("dietary"), Accessibility: form.String("accessibility"),
 		Lang: string(h.tr(c).Lang()), Venue: venue.Slug, Sessions: sessions, Waitlist: waitlist,
-		Consent: form.String("consent") == "ja",
+		Preferences: rankings, Consent: form.String("consent") == "ja",
 	}
 	var res models.RegistrationResult
 	status := http.StatusUnprocessableEntity
@@ -209,6 +275,7 @@ func (h *Handler) createRegistration(c *gin.Context) {
 	}
 	if _, shown := form.showStoreError(err, formAnswer{Err: models.ErrAlreadyRegistered, Field: "email"},
 		formAnswer{Err: models.ErrVenueFull, Field: "sessions"},
+		formAnswer{Err: models.ErrPreferencesClosed, Field: "preferences", Key: "ranking.closed_now"},
 		formAnswer{Err: models.ErrRegistrationClosed, Field: "sessions"}); !shown {
 		h.serverError(c, err)
 		return
@@ -223,6 +290,12 @@ func (h *Handler) createRegistration(c *gin.Context) {
 			return
 		}
 		d.Duplicate = duplicate
+		if phase != prefFCFS {
+			if derr := h.rankingsOnForm(c, &d, venue, rows); derr != nil {
+				h.serverError(c, derr)
+				return
+			}
+		}
 		h.render(c, status, "register", d)
 		return
 	}

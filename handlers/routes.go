@@ -51,6 +51,7 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.POST("/boeking/link", h.resendLink)
 	r.GET("/boeking/:token", h.showBooking)
 	r.POST("/boeking/:token/wijzigen", h.changeBooking)
+	r.POST("/boeking/:token/voorkeuren", h.changePreferences) // issue 19: a new ranking while the window is open
 	r.GET("/boeking/:token/annuleren", h.showCancelBooking)
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)

@@ -159,6 +159,8 @@ func (p Page) ErrorList() []FieldView {
 		f := FieldView{ID: "veld-" + name, Error: p.T(pr.Key, pr.Args...)}
 		if key, ok := p.Form.Labels[name]; ok {
 			f.Label = p.T(key)
+		} else if label, ok := p.Form.Named[name]; ok {
+			f.Label = label
 		}
 		return f
 	}
