@@ -147,7 +147,7 @@ type AllocationOutcome struct {
 	// Seats maps a registration id to the sessions it gets a seat in.
 	Seats map[uint][]uint
 	// Waitlists maps a session id to the registrations waiting for it, next first.
-	Waitlists                   map[uint][]uint
+	Waitlists                    map[uint][]uint
 	People, First, Second, Third int
 	None                         int
 	Cost                         int64

@@ -16,9 +16,6 @@ import (
 
 var ctx = modelstest.Ctx()
 
-// seed is the value the organisers published.
-const seed = "Lotto 18-01-2027: 3 14 15 92 65"
-
 func must[T any](v T, err error) T {
 	if err != nil {
 		panic(err)
@@ -26,81 +23,20 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// fixture is an event in preference mode: one venue, two slots, a popular workshop with
-// two seats and a quiet one in the first, a one-seat session and a big one in the second;
-// six people who mostly want the popular ones, and the popular workshop's speaker among them.
+// fixture is modelstest.PreferenceEvent with a clock the test moves.
 type fixture struct {
-	event                     models.Event
-	venue                     models.Venue
-	popular, quiet, tiny, big models.Session
-	people                    []models.Registration
-	speaker                   models.Registration
-	closes                    time.Time
-	now                       *time.Time
-	mu                        *sync.Mutex
+	modelstest.PreferenceEvent
+	mu  *sync.Mutex
+	now *time.Time
 }
 
 func newFixture(t *testing.T, s *models.Store) fixture {
 	t.Helper()
-	f := fixture{mu: &sync.Mutex{}}
 	start := time.Date(2027, 1, 20, 9, 0, 0, 0, time.UTC)
-	f.now = &start
+	f := fixture{mu: &sync.Mutex{}, now: &start}
 	s.SetClock(func() time.Time { f.mu.Lock(); defer f.mu.Unlock(); return *f.now })
-	f.event = must(s.CreateEvent(ctx, models.EventInput{Name: "Dag van de Voorkeur", Date: "2027-02-03", Timezone: models.DefaultTimezone}))
-	f.venue = must(s.CreateVenue(ctx, f.event.ID, models.VenueInput{Slug: "utrecht", Name: "Stadskantoor Utrecht",
-		City: "Utrecht", Address: "Stadsplateau 1, 3521 AZ Utrecht", Capacity: 100}))
-	roomA := must(s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: "Zaal A", Capacity: 2}))
-	roomB := must(s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: "Zaal B", Capacity: 1}))
-	roomC := must(s.CreateRoom(ctx, f.venue.ID, models.RoomInput{Name: "Zaal C", Capacity: 10}))
-	slot1 := must(s.CreateSlot(ctx, f.venue.ID, models.SlotInput{Start: "10:00", End: "11:00"}))
-	slot2 := must(s.CreateSlot(ctx, f.venue.ID, models.SlotInput{Start: "11:15", End: "12:15"}))
-	session := func(title string, room models.Room, slot models.Slot, speakers ...models.SpeakerInput) models.Session {
-		return modelstest.Session(t, s, f.event.ID, models.SessionInput{Title: title, Format: "workshop",
-			VenueID: f.venue.ID, RoomID: room.ID, FirstSlotID: slot.ID, SlotCount: 1, Speakers: speakers})
-	}
-	f.popular = session("Populair", roomA, slot1, models.SpeakerInput{Name: "Sam Spreker", Organisation: "RWS"})
-	f.quiet = session("Rustig", roomC, slot1)
-	f.tiny = session("Klein", roomB, slot2)
-	f.big = session("Groot", roomC, slot2)
-	modelstest.SetSpeakerEmail(t, s, "Sam Spreker", "Sam@Example.org")
-
-	open, closes, at := start.Add(-24*time.Hour), start.Add(24*time.Hour), start.Add(25*time.Hour)
-	f.closes = closes
-	modelstest.Update(t, s, &models.Event{}, modelstest.Where("id = ?", f.event.ID), map[string]any{
-		"signup_mode": models.SignupPreferences, "preferences_open_at": open, "preferences_close_at": closes,
-		"allocation_at": at, "allocation_seed": seed, "preference_ranks": 2})
-	f.event = must(s.Event(ctx, f.event.ID))
-
-	register := func(name, email, lang string) models.Registration {
-		return must(s.Register(ctx, models.RegistrationInput{Name: name, Email: email, Organisation: "Gemeente Utrecht",
-			Lang: lang, Venue: f.venue.Slug, Consent: true})).Registration
-	}
-	f.speaker = register("Sam Spreker", "sam@example.org", "en")
-	f.people = append(f.people, f.speaker)
-	for i := range 5 {
-		lang := "nl"
-		if i%2 == 1 {
-			lang = "en"
-		}
-		f.people = append(f.people, register(fmt.Sprintf("Deelnemer %d", i), fmt.Sprintf("deelnemer-%d@example.nl", i), lang))
-	}
-	// Everyone but the speaker wants the popular one first; the last wants nothing in slot 2.
-	for i, r := range f.people[1:] {
-		rank(t, s, r.ID, slot1.ID, f.popular.ID, f.quiet.ID)
-		if i < 4 {
-			rank(t, s, r.ID, slot2.ID, f.tiny.ID, f.big.ID)
-		}
-	}
-	rank(t, s, f.speaker.ID, slot2.ID, f.tiny.ID)
+	f.PreferenceEvent = modelstest.NewPreferenceEvent(t, s, start)
 	return f
-}
-
-// rank stores a ranking as the preference form would.
-func rank(t *testing.T, s *models.Store, regID, slotID uint, sessions ...uint) {
-	t.Helper()
-	for i, id := range sessions {
-		modelstest.Insert(t, s, &models.Preference{RegistrationID: regID, SlotID: slotID, Rank: i + 1, SessionID: id})
-	}
 }
 
 func (f fixture) advance(d time.Duration) {
@@ -143,13 +79,13 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
-		if _, err := preference.Run(ctx, s, f.venue.ID, preference.Options{}); !errors.Is(err, preference.ErrWindowOpen) {
+		if _, err := preference.Run(ctx, s, f.Venue.ID, preference.Options{}); !errors.Is(err, preference.ErrWindowOpen) {
 			t.Fatalf("a real run while the window is open: %v, want ErrWindowOpen", err)
 		}
 		// A dry run may come any time, with any seed, and writes nothing.
-		dry := must(preference.Run(ctx, s, f.venue.ID, preference.Options{Seed: "een ander getal", DryRun: true}))
-		if dry.Seed != "een ander getal" || dry.Tally.People != len(f.people) {
-			t.Errorf("dry run: seed %q, %d people; want the given seed and %d", dry.Seed, dry.Tally.People, len(f.people))
+		dry := must(preference.Run(ctx, s, f.Venue.ID, preference.Options{Seed: "een ander getal", DryRun: true}))
+		if dry.Seed != "een ander getal" || dry.Tally.People != len(f.People) {
+			t.Errorf("dry run: seed %q, %d people; want the given seed and %d", dry.Seed, dry.Tally.People, len(f.People))
 		}
 		if n := modelstest.Count(t, s, &models.Booking{}, modelstest.Q{}) + modelstest.Count(t, s, &models.Allocation{}, modelstest.Q{}); n != 0 ||
 			len(allocatedMails(t, s)) != 0 {
@@ -157,11 +93,11 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 		}
 
 		f.advance(24 * time.Hour)
-		if _, err := preference.Run(ctx, s, f.venue.ID, preference.Options{Seed: "een ander getal"}); !errors.Is(err, preference.ErrSeedMismatch) {
+		if _, err := preference.Run(ctx, s, f.Venue.ID, preference.Options{Seed: "een ander getal"}); !errors.Is(err, preference.ErrSeedMismatch) {
 			t.Fatalf("a real run with another seed: %v, want ErrSeedMismatch", err)
 		}
-		out := must(preference.Run(ctx, s, f.venue.ID, preference.Options{}))
-		if out.Seed != seed || out.Venue != "utrecht" {
+		out := must(preference.Run(ctx, s, f.Venue.ID, preference.Options{}))
+		if out.Seed != f.Seed || out.Venue != "utrecht" {
 			t.Errorf("outcome of %q with seed %q, want utrecht and the published seed", out.Venue, out.Seed)
 		}
 
@@ -185,10 +121,10 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 			t.Errorf("%d sessions have waiting lists, the allocation gave %d", len(waiting), len(nonEmpty(out.Waitlists)))
 		}
 		// The speaker speaks in the popular one; capacities hold; nobody waits twice in a slot.
-		if !slices.Contains(seats[f.speaker.ID], f.popular.ID) {
-			t.Errorf("the speaker has seats in %v, not in their own session %d", seats[f.speaker.ID], f.popular.ID)
+		if !slices.Contains(seats[f.Speaker.ID], f.Popular.ID) {
+			t.Errorf("the speaker has seats in %v, not in their own session %d", seats[f.Speaker.ID], f.Popular.ID)
 		}
-		for _, se := range []models.Session{f.popular, f.quiet, f.tiny, f.big} {
+		for _, se := range []models.Session{f.Popular, f.Quiet, f.Tiny, f.Big} {
 			now := must(s.Session(ctx, se.ID))
 			n := 0
 			for _, sessions := range seats {
@@ -200,11 +136,11 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 				t.Errorf("%s: counter %d, %d seats booked, capacity %d", se.Title, now.Confirmed, n, se.Capacity())
 			}
 		}
-		for _, r := range f.people {
+		for _, r := range f.People {
 			var inSlot1, inSlot2 int
 			for id, list := range waiting {
 				if slices.Contains(list, r.ID) {
-					if id == f.popular.ID || id == f.quiet.ID {
+					if id == f.Popular.ID || id == f.Quiet.ID {
 						inSlot1++
 					} else {
 						inSlot2++
@@ -217,21 +153,21 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 		}
 
 		// The row, the report, the audit entry and one e-mail a person, in their language.
-		a := must(s.Allocation(ctx, f.venue.ID))
+		a := must(s.Allocation(ctx, f.Venue.ID))
 		rep := must(a.ParsedReport())
-		if a.Seed != seed || a.People != len(f.people) || a.First != out.Tally.First() || len(rep.Sessions) != 4 ||
+		if a.Seed != f.Seed || a.People != len(f.People) || a.First != out.Tally.First() || len(rep.Sessions) != 4 ||
 			rep.Random.Orders != preference.BaselineOrders {
 			t.Errorf("allocation row %+v with report %+v does not match the outcome %+v", a, rep, out.Tally)
 		}
 		for _, sr := range rep.Sessions {
-			if sr.SessionID == f.popular.ID && (sr.Demand != 5 || sr.FirstChoice != 5 || sr.Seats != 2 || sr.Title != "Populair") {
+			if sr.SessionID == f.Popular.ID && (sr.Demand != 5 || sr.FirstChoice != 5 || sr.Seats != 2 || sr.Title != "Populair") {
 				t.Errorf("report of the popular session: %+v, want demand and first choice 5 of 2 seats", sr)
 			}
 		}
-		if all := must(s.Allocations(ctx, f.event.ID)); len(all) != 1 || all[0].ID != a.ID {
+		if all := must(s.Allocations(ctx, f.Event.ID)); len(all) != 1 || all[0].ID != a.ID {
 			t.Errorf("Allocations: %+v, want the one row", all)
 		}
-		if n := modelstest.Count(t, s, &models.AuditEntry{}, modelstest.Where("action = ? AND subject_id = ?", models.ActionAllocationRun, f.venue.ID)); n != 1 {
+		if n := modelstest.Count(t, s, &models.AuditEntry{}, modelstest.Where("action = ? AND subject_id = ?", models.ActionAllocationRun, f.Venue.ID)); n != 1 {
 			t.Errorf("%d audit entries of the allocation, want 1", n)
 		}
 		mails := allocatedMails(t, s)
@@ -239,23 +175,23 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 		for _, m := range mails {
 			got[*m.RegistrationID] = m.Lang
 		}
-		if len(mails) != len(f.people) || len(got) != len(f.people) {
-			t.Fatalf("%d result e-mails for %d people: %v", len(mails), len(f.people), got)
+		if len(mails) != len(f.People) || len(got) != len(f.People) {
+			t.Fatalf("%d result e-mails for %d people: %v", len(mails), len(f.People), got)
 		}
-		for _, r := range f.people {
+		for _, r := range f.People {
 			if got[r.ID] != r.Lang {
 				t.Errorf("registration %d: e-mail in %q, want %q", r.ID, got[r.ID], r.Lang)
 			}
 		}
 
 		// Once: a second run is refused and changes nothing.
-		if _, err := preference.Run(ctx, s, f.venue.ID, preference.Options{}); !errors.Is(err, models.ErrAlreadyAllocated) {
+		if _, err := preference.Run(ctx, s, f.Venue.ID, preference.Options{}); !errors.Is(err, models.ErrAlreadyAllocated) {
 			t.Fatalf("second run: %v, want ErrAlreadyAllocated", err)
 		}
-		if _, err := s.ApplyAllocation(ctx, f.venue.ID, models.AllocationOutcome{Seed: seed}); !errors.Is(err, models.ErrAlreadyAllocated) {
+		if _, err := s.ApplyAllocation(ctx, f.Venue.ID, models.AllocationOutcome{Seed: f.Seed}); !errors.Is(err, models.ErrAlreadyAllocated) {
 			t.Fatalf("second ApplyAllocation: %v, want ErrAlreadyAllocated", err)
 		}
-		if again, _ := bookings(t, s); len(again) != len(seats) || len(allocatedMails(t, s)) != len(f.people) {
+		if again, _ := bookings(t, s); len(again) != len(seats) || len(allocatedMails(t, s)) != len(f.People) {
 			t.Errorf("the refused run wrote bookings or e-mails")
 		}
 	})
@@ -278,20 +214,20 @@ func TestLeftoverSeatsStayBookable(t *testing.T) {
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
 		f.advance(25 * time.Hour)
-		out := must(preference.Run(ctx, s, f.venue.ID, preference.Options{}))
+		out := must(preference.Run(ctx, s, f.Venue.ID, preference.Options{}))
 		var seated int
 		for _, sessions := range out.Seats {
-			if slices.Contains(sessions, f.big.ID) {
+			if slices.Contains(sessions, f.Big.ID) {
 				seated++
 			}
 		}
-		left := f.big.Capacity() - seated
+		left := f.Big.Capacity() - seated
 		if left <= 0 {
 			t.Fatalf("the big session has %d seats left; the fixture wants some", left)
 		}
 		for i := range left {
 			res, err := s.Register(ctx, models.RegistrationInput{Name: fmt.Sprintf("Laat %d", i), Email: fmt.Sprintf("laat-%d@example.nl", i),
-				Organisation: "Gemeente Ede", Lang: "nl", Venue: f.venue.Slug, Sessions: []uint{f.big.ID}, Consent: true})
+				Organisation: "Gemeente Ede", Lang: "nl", Venue: f.Venue.Slug, Sessions: []uint{f.Big.ID}, Consent: true})
 			if err != nil {
 				t.Fatalf("register for a leftover seat: %v", err)
 			}
@@ -300,11 +236,11 @@ func TestLeftoverSeatsStayBookable(t *testing.T) {
 			}
 		}
 		res := must(s.Register(ctx, models.RegistrationInput{Name: "Te laat", Email: "te-laat@example.nl",
-			Organisation: "Gemeente Ede", Lang: "nl", Venue: f.venue.Slug, Sessions: []uint{f.big.ID}, Consent: true}))
+			Organisation: "Gemeente Ede", Lang: "nl", Venue: f.Venue.Slug, Sessions: []uint{f.Big.ID}, Consent: true}))
 		if b := res.Registration.Bookings; len(b) != 1 || b[0].Status != models.BookingWaitlisted {
 			t.Fatalf("after the leftover seats: bookings %+v, want the waiting list", b)
 		}
-		if se := must(s.Session(ctx, f.big.ID)); se.Confirmed != se.Capacity() {
+		if se := must(s.Session(ctx, f.Big.ID)); se.Confirmed != se.Capacity() {
 			t.Errorf("the big session has %d of %d seats taken", se.Confirmed, se.Capacity())
 		}
 	})
@@ -317,10 +253,10 @@ func TestSameSeatsOnSQLiteAndPostgres(t *testing.T) {
 	for _, s := range []*models.Store{modelstest.SQLite(t), modelstest.Postgres(t)} {
 		f := newFixture(t, s)
 		f.advance(25 * time.Hour)
-		out := must(preference.Run(ctx, s, f.venue.ID, preference.Options{}))
-		titles := map[uint]string{f.popular.ID: "popular", f.quiet.ID: "quiet", f.tiny.ID: "tiny", f.big.ID: "big"}
+		out := must(preference.Run(ctx, s, f.Venue.ID, preference.Options{}))
+		titles := map[uint]string{f.Popular.ID: "popular", f.Quiet.ID: "quiet", f.Tiny.ID: "tiny", f.Big.ID: "big"}
 		byEmail := map[string][]string{}
-		for _, r := range f.people {
+		for _, r := range f.People {
 			for _, id := range out.Seats[r.ID] {
 				byEmail[r.Email] = append(byEmail[r.Email], titles[id])
 			}
@@ -352,7 +288,7 @@ func TestRunOnceAcrossProcesses(t *testing.T) {
 		var wg sync.WaitGroup
 		errs := make([]error, 2)
 		for i, s := range []*models.Store{a, b} {
-			wg.Go(func() { _, errs[i] = preference.Run(ctx, s, f.venue.ID, preference.Options{}) })
+			wg.Go(func() { _, errs[i] = preference.Run(ctx, s, f.Venue.ID, preference.Options{}) })
 		}
 		wg.Wait()
 		ok := 0
@@ -367,8 +303,8 @@ func TestRunOnceAcrossProcesses(t *testing.T) {
 		if ok != 1 {
 			t.Fatalf("%d runs succeeded (%v), want exactly 1", ok, errs)
 		}
-		if n := len(allocatedMails(t, a)); n != len(f.people) {
-			t.Errorf("%d result e-mails for %d people", n, len(f.people))
+		if n := len(allocatedMails(t, a)); n != len(f.People) {
+			t.Errorf("%d result e-mails for %d people", n, len(f.People))
 		}
 		var seats int64
 		modelstest.Scalar(t, a, &seats, "SELECT COALESCE(SUM(confirmed), 0) FROM sessions")
