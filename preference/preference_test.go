@@ -260,12 +260,12 @@ func TestSameSeatsOnSQLiteAndPostgres(t *testing.T) {
 			for _, id := range out.Seats[r.ID] {
 				byEmail[r.Email] = append(byEmail[r.Email], titles[id])
 			}
-			sort.Strings(byEmail[r.Email])
 			for id, list := range out.Waitlists {
 				if i := slices.Index(list, r.ID); i >= 0 {
 					byEmail[r.Email] = append(byEmail[r.Email], fmt.Sprintf("wait %s #%d", titles[id], i+1))
 				}
 			}
+			sort.Strings(byEmail[r.Email])
 		}
 		results = append(results, byEmail)
 	}
