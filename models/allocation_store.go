@@ -35,7 +35,7 @@ type AllocationSession struct {
 	Title string
 	// Slots are the slots it fills, in time order.
 	Slots []uint
-	// Seats is its capacity less the seats already taken.
+	// Seats is its capacity less the seats already taken (Held ones included).
 	Seats int
 }
 
@@ -46,6 +46,9 @@ type AllocationPerson struct {
 	// Fixed are the venue's sessions the person speaks in (as speaker or co-speaker, by e-mail
 	// address): they are seated there whatever they ranked.
 	Fixed []uint
+	// Held are the sessions the person already has a seat in (an organiser booked it before
+	// the allocation): they keep it, and the allocation writes no second booking.
+	Held []uint
 }
 
 // AllocationData reads what allocating a venue's seats needs. People and sessions are in id
@@ -98,6 +101,16 @@ func (s *Store) AllocationData(ctx context.Context, venueID uint) (AllocationDat
 	if err != nil {
 		return d, fmt.Errorf("allocation data of venue %d: %w", venueID, err)
 	}
+	var held []Booking
+	if err := db.Select("registration_id", "session_id").Where("status = ? AND registration_id IN (?)", BookingConfirmed,
+		db.Model(&Registration{}).Select("id").Where("venue_id = ? AND status = ?", venueID, RegistrationActive)).
+		Order("registration_id, session_id").Find(&held).Error; err != nil {
+		return d, fmt.Errorf("allocation data of venue %d: %w", venueID, err)
+	}
+	heldBy := map[uint][]uint{}
+	for _, b := range held {
+		heldBy[b.RegistrationID] = append(heldBy[b.RegistrationID], b.SessionID)
+	}
 	ranked := map[uint]Rankings{}
 	for _, p := range prefs {
 		if ranked[p.RegistrationID] == nil {
@@ -107,7 +120,7 @@ func (s *Store) AllocationData(ctx context.Context, venueID uint) (AllocationDat
 	}
 	for _, r := range regs {
 		d.People = append(d.People, AllocationPerson{RegistrationID: r.ID, Rankings: ranked[r.ID],
-			Fixed: fixed[NormalizeEmail(r.Email)]})
+			Fixed: fixed[NormalizeEmail(r.Email)], Held: heldBy[r.ID]})
 	}
 	return d, nil
 }
@@ -158,7 +171,7 @@ type AllocationOutcome struct {
 // (its unique index makes a second or concurrent run fail with ErrAlreadyAllocated, writing
 // nothing), the seats through the seat counter, the waiting lists in the given order, one
 // MailAllocated e-mail to every active registration at the venue, and the audit entry.
-// A seat the counter refuses (the session filled meanwhile) fails the whole allocation.
+// A booking a person already has (seat or waiting place) is kept as it is. A seat the counter refuses (the session filled meanwhile) fails the whole allocation.
 func (s *Store) ApplyAllocation(ctx context.Context, venueID uint, out AllocationOutcome) (Allocation, error) {
 	report, err := json.Marshal(out.Report)
 	if err != nil {
@@ -180,9 +193,21 @@ func (s *Store) ApplyAllocation(ctx context.Context, venueID uint, out Allocatio
 			}
 			return err
 		}
+		// What people already hold (an organiser's booking) stays as it is.
+		var before []Booking
+		if err := tx.Select("registration_id", "session_id").Where("registration_id IN (?)",
+			tx.Model(&Registration{}).Select("id").Where("venue_id = ?", venueID)).Find(&before).Error; err != nil {
+			return err
+		}
 		seated := map[[2]uint]bool{}
+		for _, b := range before {
+			seated[[2]uint{b.RegistrationID, b.SessionID}] = true
+		}
 		for _, regID := range sortedKeys(out.Seats) {
 			for _, sessionID := range out.Seats[regID] {
+				if seated[[2]uint{regID, sessionID}] {
+					continue
+				}
 				got, err := s.takeSeat(ctx, tx, sessionID)
 				if err != nil {
 					return err

@@ -124,11 +124,25 @@ func check(e models.Event, opt *Options, s *models.Store) error {
 // Instance is the solver's view of a venue's allocation data.
 func Instance(d models.AllocationData) allocation.Instance {
 	in := allocation.Instance{Slots: d.Slots, Ranks: d.Event.Ranks()}
+	// A seat someone already holds is theirs in the allocation too: fixed, as a speaker's, and
+	// counted in the capacity the solver shares out.
+	held := map[uint]int{}
+	for _, p := range d.People {
+		for _, id := range p.Held {
+			held[id]++
+		}
+	}
 	for _, se := range d.Sessions {
-		in.Sessions = append(in.Sessions, allocation.Session{ID: se.ID, Slots: se.Slots, Capacity: se.Seats})
+		in.Sessions = append(in.Sessions, allocation.Session{ID: se.ID, Slots: se.Slots, Capacity: se.Seats + held[se.ID]})
 	}
 	for _, p := range d.People {
-		in.People = append(in.People, allocation.Person{ID: p.RegistrationID, Rankings: p.Rankings, Fixed: p.Fixed})
+		fixed := slices.Clone(p.Fixed)
+		for _, id := range p.Held {
+			if !slices.Contains(fixed, id) {
+				fixed = append(fixed, id)
+			}
+		}
+		in.People = append(in.People, allocation.Person{ID: p.RegistrationID, Rankings: p.Rankings, Fixed: fixed})
 	}
 	return in
 }
@@ -226,8 +240,8 @@ func report(d models.AllocationData, in allocation.Instance, out Outcome, random
 			}
 		}
 	}
-	for _, se := range d.Sessions {
-		r.Sessions = append(r.Sessions, models.AllocationSessionReport{SessionID: se.ID, Title: se.Title, Seats: se.Seats,
+	for i, se := range d.Sessions {
+		r.Sessions = append(r.Sessions, models.AllocationSessionReport{SessionID: se.ID, Title: se.Title, Seats: in.Sessions[i].Capacity,
 			FirstChoice: first[se.ID], Demand: demand[se.ID], Seated: seated[se.ID], Waitlisted: len(out.Waitlists[se.ID])})
 	}
 	return r

@@ -12,6 +12,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/models"
 	"github.com/ambtenaar20/dagplanner/models/modelstest"
 	"github.com/ambtenaar20/dagplanner/preference"
+	"gorm.io/gorm"
 )
 
 var ctx = modelstest.Ctx()
@@ -333,6 +334,40 @@ func TestDueRunsAtTheAllocationTime(t *testing.T) {
 		}
 		if n := modelstest.Count(t, s, &models.Allocation{}, modelstest.Q{}); n != 1 {
 			t.Errorf("%d allocations, want 1", n)
+		}
+	})
+}
+
+// TestHeldSeatsAreKept: a seat an organiser booked before the allocation stays, counted once,
+// and the allocation writes no second booking for it.
+func TestHeldSeatsAreKept(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		holder := f.People[5] // ranked nothing in slot 2
+		modelstest.Insert(t, s, &models.Booking{RegistrationID: holder.ID, SessionID: f.Big.ID, Status: models.BookingConfirmed,
+			CreatedAt: s.Now()})
+		modelstest.Update(t, s, &models.Session{}, modelstest.Where("id = ?", f.Big.ID), map[string]any{"confirmed": gorm.Expr("confirmed + 1")})
+		f.advance(25 * time.Hour)
+		out, err := preference.Run(ctx, s, f.Venue.ID, preference.Options{})
+		if err != nil {
+			t.Fatalf("Run with a seat already held: %v", err)
+		}
+		if !slices.Contains(out.Seats[holder.ID], f.Big.ID) {
+			t.Errorf("the holder's seats are %v, want the held one %d among them", out.Seats[holder.ID], f.Big.ID)
+		}
+		seats, _ := bookings(t, s)
+		n := 0
+		for _, sessions := range seats {
+			if slices.Contains(sessions, f.Big.ID) {
+				n++
+			}
+		}
+		if se := must(s.Session(ctx, f.Big.ID)); se.Confirmed != n {
+			t.Errorf("the big session's counter is %d for %d seats booked", se.Confirmed, n)
+		}
+		if c := modelstest.Count(t, s, &models.Booking{}, modelstest.Where("registration_id = ? AND session_id = ?", holder.ID, f.Big.ID)); c != 1 {
+			t.Errorf("%d bookings of the held seat, want 1", c)
 		}
 	})
 }
