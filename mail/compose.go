@@ -24,7 +24,7 @@ import (
 var Kinds = []string{
 	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
 	models.MailLink, models.MailReminder, models.MailReleased, models.MailScheduleChanged,
-	models.MailPreferencesReceived,
+	models.MailPreferencesReceived, models.MailAllocated,
 }
 
 // Langs lists the languages e-mails are written in.
@@ -40,7 +40,7 @@ var ErrSuperseded = errors.New("message superseded by a cancellation")
 var withLink = map[string]bool{
 	models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
 	models.MailLink: true, models.MailReminder: true, models.MailScheduleChanged: true,
-	models.MailPreferencesReceived: true,
+	models.MailPreferencesReceived: true, models.MailAllocated: true,
 }
 
 //go:embed templates
@@ -228,7 +228,8 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 
 // withTicket lists the kinds whose e-mail carries the ticket as it is now: a new ticket
 // replaces the old one whenever the booking changes.
-var withTicket = map[string]bool{models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true}
+var withTicket = map[string]bool{models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
+	models.MailAllocated: true}
 
 // ticketPDF renders the registration's current ticket.
 func (c *Composer) ticketPDF(ctx context.Context, event models.Event, r models.Registration, lang string) ([]byte, error) {

@@ -11,7 +11,8 @@ import (
 
 // snapshotKinds lists the kinds whose payload carries the programme as it was when the
 // e-mail was queued.
-var snapshotKinds = map[string]bool{models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true}
+var snapshotKinds = map[string]bool{models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
+	models.MailAllocated: true}
 
 // snapshotItems lists the programme as the snapshot has it, with each session's details as
 // they are now. A place in line is today's while the booking still waits; a booking promoted

@@ -1,9 +1,6 @@
 package models
 
-import (
-	"context"
-	"time"
-)
+import "time"
 
 // Allocation records that a venue's seats were allocated by preference (issue #19): once per
 // venue (the unique index refuses a second), with the published seed and the tally the
@@ -54,9 +51,4 @@ type AllocationBaseline struct {
 	Third  float64 `json:"third"`
 	None   float64 `json:"none"`
 	Cost   float64 `json:"cost"`
-}
-
-// Allocation returns a venue's allocation, ErrNotFound before it ran. STUB: helper D writes it.
-func (s *Store) Allocation(ctx context.Context, venueID uint) (Allocation, error) {
-	return Allocation{}, ErrNotFound
 }

@@ -48,6 +48,7 @@ func commands() []command {
 		{"audit verify", "check the audit log's hash chain; fails naming the first broken entry", auditVerify},
 		{"audit anonymise", "remove the personal data from audit entries older than --before YYYY-MM-DD", auditAnonymise},
 		{"purge", "apply the events' retention periods now (the daily job does too); --dry-run shows what it would do", purge},
+		{"allocate", "allocate the seats by preference, once (issue #19); --dry-run computes it with any --seed", allocate},
 		{"backup", "copy the database to a new file (SQLite while it runs; PostgreSQL with pg_dump)", backup},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {

@@ -386,6 +386,8 @@ var periodicJobs = []struct {
 	}},
 	// The events' retention periods (#17): needs, personal data, proposals, the audit log.
 	{"purge", 24 * time.Hour, purgeJob},
+	// Signing up by preference (#19): the seats are allocated at the event's allocation time.
+	{"allocation", time.Minute, allocationJob},
 }
 
 // cleanupLoop does the periodic chores until ctx ends.
