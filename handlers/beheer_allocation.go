@@ -75,7 +75,7 @@ func (h *Handler) showAllocationReport(c *gin.Context) {
 		h.render(c, http.StatusOK, "beheer/allocation", data)
 		return
 	}
-	allocations, err := h.store.AllocationsOfEvent(ctx, event.ID)
+	allocations, err := h.allocationsByVenue(ctx, event.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
@@ -145,7 +145,7 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 // publicAllocation is the programme's summary for a venue: the allocation once it ran, and
 // before that nothing but the venue (the page says when it will run, and the seed).
 func (h *Handler) publicAllocation(ctx context.Context, p Page, v models.Venue) (venueAllocation, error) {
-	allocations, err := h.store.AllocationsOfEvent(ctx, v.EventID)
+	allocations, err := h.allocationsByVenue(ctx, v.EventID)
 	if err != nil {
 		return venueAllocation{}, err
 	}
@@ -223,7 +223,7 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 		h.notFound(c)
 		return
 	}
-	allocations, err := h.store.AllocationsOfEvent(c.Request.Context(), event.ID)
+	allocations, err := h.allocationsByVenue(c.Request.Context(), event.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
@@ -261,4 +261,18 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 	if err != nil {
 		h.log.Warn("allocation export", "id", c.GetString(ctxRequestID), "err", err)
 	}
+}
+
+// allocationsByVenue returns the event's allocations by venue id; a venue not allocated yet
+// has none.
+func (h *Handler) allocationsByVenue(ctx context.Context, eventID uint) (map[uint]models.Allocation, error) {
+	as, err := h.store.Allocations(ctx, eventID)
+	if err != nil {
+		return nil, err
+	}
+	byVenue := make(map[uint]models.Allocation, len(as))
+	for _, a := range as {
+		byVenue[a.VenueID] = a
+	}
+	return byVenue, nil
 }

@@ -10,20 +10,6 @@ import (
 // page read of preference signup (issue #19): each venue's allocation once it ran, and before
 // it the demand as it stands.
 
-// AllocationsOfEvent returns the event's allocations by venue id; a venue not allocated yet
-// has none.
-func (s *Store) AllocationsOfEvent(ctx context.Context, eventID uint) (map[uint]Allocation, error) {
-	var as []Allocation
-	if err := s.db.WithContext(ctx).Where("event_id = ?", eventID).Order("venue_id").Find(&as).Error; err != nil {
-		return nil, fmt.Errorf("allocations of event %d: %w", eventID, err)
-	}
-	out := make(map[uint]Allocation, len(as))
-	for _, a := range as {
-		out[a.VenueID] = a
-	}
-	return out, nil
-}
-
 // DecodedReport reads the allocation's report; an empty one reads as an empty report.
 func (a Allocation) DecodedReport() (AllocationReport, error) {
 	var r AllocationReport

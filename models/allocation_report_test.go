@@ -60,24 +60,23 @@ func TestPreferenceDemand(t *testing.T) {
 	})
 }
 
-// TestAllocationsOfEvent: the event's allocations by venue, their report read back as written.
+// TestAllocationsOfEvent: the event's allocations, their report read back as written.
 func TestAllocationsOfEvent(t *testing.T) {
 	t.Parallel()
 	modelstest.Each(t, func(t *testing.T, s *models.Store) {
 		f := newFixture(t, s)
-		if as := must(s.AllocationsOfEvent(ctx, f.event.ID)); len(as) != 0 {
+		if as := must(s.Allocations(ctx, f.event.ID)); len(as) != 0 {
 			t.Fatalf("allocations before any ran: %v", as)
 		}
 		report := models.AllocationReport{Ranks: []int{5, 2}, Random: models.AllocationBaseline{Orders: 100, First: 3.5},
 			Sessions: []models.AllocationSessionReport{{SessionID: 7, Title: "X", Seats: 5, Demand: 9, Seated: 5, Waitlisted: 4}}}
 		js, _ := json.Marshal(report)
 		modelstest.Insert(t, s, &models.Allocation{EventID: f.event.ID, VenueID: f.venue.ID, Seed: "s", RanAt: time.Now(), People: 7, First: 5, Second: 2, Report: string(js)})
-		as := must(s.AllocationsOfEvent(ctx, f.event.ID))
-		a, ok := as[f.venue.ID]
-		if len(as) != 1 || !ok || a.People != 7 {
+		as := must(s.Allocations(ctx, f.event.ID))
+		if len(as) != 1 || as[0].VenueID != f.venue.ID || as[0].People != 7 {
 			t.Fatalf("allocations = %+v, want Zwolle's", as)
 		}
-		back := must(a.DecodedReport())
+		back := must(as[0].DecodedReport())
 		if back.Random.First != 3.5 || len(back.Sessions) != 1 || back.Sessions[0].Waitlisted != 4 {
 			t.Errorf("report read back = %+v, want %+v", back, report)
 		}

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -303,11 +302,3 @@ func (s *Store) Allocations(ctx context.Context, eventID uint) ([]Allocation, er
 	return as, nil
 }
 
-// ParsedReport decodes the allocation's report.
-func (a Allocation) ParsedReport() (AllocationReport, error) {
-	var r AllocationReport
-	if err := json.NewDecoder(strings.NewReader(a.Report)).Decode(&r); err != nil {
-		return r, fmt.Errorf("allocation %d report: %w", a.ID, err)
-	}
-	return r, nil
-}

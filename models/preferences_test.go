@@ -134,7 +134,7 @@ func TestRegisterFirstComeAfterTheAllocation(t *testing.T) {
 			t.Fatal(err)
 		}
 		if _, err := s.Allocation(ctx, f.venue.ID); err != nil {
-			t.Skipf("Store.Allocation is not written yet (%v)", err)
+			t.Fatalf("the allocation just written: %v", err)
 		}
 		in := attendee(1, f.a.ID)
 		res, err := s.Register(ctx, in)

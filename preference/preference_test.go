@@ -155,7 +155,7 @@ func TestRunWritesTheAllocationOnce(t *testing.T) {
 
 		// The row, the report, the audit entry and one e-mail a person, in their language.
 		a := must(s.Allocation(ctx, f.Venue.ID))
-		rep := must(a.ParsedReport())
+		rep := must(a.DecodedReport())
 		if a.Seed != f.Seed || a.People != len(f.People) || a.First != out.Tally.First() || len(rep.Sessions) != 4 ||
 			rep.Random.Orders != preference.BaselineOrders {
 			t.Errorf("allocation row %+v with report %+v does not match the outcome %+v", a, rep, out.Tally)
