@@ -3,7 +3,11 @@
 // and the first-come-first-served baseline it is compared with. Pure code: no database, no HTTP.
 package allocation
 
-import "crypto/sha256"
+import (
+	"crypto/sha256"
+	"errors"
+	"sync"
+)
 
 // Instance is one venue's allocation problem.
 type Instance struct {
@@ -79,74 +83,25 @@ type Average struct {
 }
 
 // Solve allocates the instance's seats exactly: the least total rank cost, ties broken by seed.
-// PLACEHOLDER until the solver lands (helper A replaces this body): serial dictatorship in id order.
+// A malformed instance is an error. The blocks of slots (see the package doc) are solved
+// side by side.
 func Solve(in Instance, seed [32]byte) (Result, error) {
-	return serial(in, nil), nil
-}
-
-// Baseline is first come, first served in random order: the average over orders orders drawn
-// from seed. PLACEHOLDER until the solver lands.
-func Baseline(in Instance, seed [32]byte, orders int) Average {
-	t := serial(in, nil).Tally
-	return Average{Orders: orders, First: float64(t.First()), Second: float64(t.Second()), Third: float64(t.Third()), None: float64(t.None), Cost: float64(t.Cost)}
-}
-
-// serial seats people one by one in the given order (id order when nil). PLACEHOLDER.
-func serial(in Instance, order []int) Result {
-	free := map[uint]int{}
-	slotsOf := map[uint][]uint{}
-	for _, s := range in.Sessions {
-		free[s.ID] = s.Capacity
-		slotsOf[s.ID] = s.Slots
+	m, err := newModel(in, seed)
+	if err != nil {
+		return Result{}, err
 	}
-	res := Result{Seats: map[uint][]uint{}, Waitlists: map[uint][]uint{}, Tally: Tally{People: len(in.People), ByRank: make([]int, in.Ranks)}}
-	if order == nil {
-		for i := range in.People {
-			order = append(order, i)
-		}
+	g := m.emptySeating()
+	blocks := m.blocks()
+	errs := make([]error, len(blocks))
+	var wg sync.WaitGroup
+	for i, b := range blocks {
+		wg.Go(func() { errs[i] = b.solve(g) })
 	}
-	for _, i := range order {
-		p := in.People[i]
-		busy := map[uint]bool{}
-		for _, f := range p.Fixed {
-			free[f]--
-			res.Seats[p.ID] = append(res.Seats[p.ID], f)
-			for _, sl := range slotsOf[f] {
-				busy[sl] = true
-			}
-		}
-		for _, slot := range in.Slots {
-			ranked := p.Rankings[slot]
-			if len(ranked) == 0 || busy[slot] {
-				continue
-			}
-			got := false
-			for r, sid := range ranked {
-				ok := free[sid] > 0
-				for _, sl := range slotsOf[sid] {
-					ok = ok && !busy[sl]
-				}
-				if !ok {
-					res.Waitlists[sid] = append(res.Waitlists[sid], p.ID)
-					continue
-				}
-				free[sid]--
-				res.Seats[p.ID] = append(res.Seats[p.ID], sid)
-				for _, sl := range slotsOf[sid] {
-					busy[sl] = true
-				}
-				res.Tally.ByRank[r]++
-				res.Tally.Cost += RankCost(r+1, in.Ranks)
-				got = true
-				break
-			}
-			if !got {
-				res.Tally.None++
-				res.Tally.Cost += RankCost(0, in.Ranks)
-			}
-		}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Result{}, err
 	}
-	return res
+	return m.result(g), nil
 }
 
 // RankCost is what meeting a ranking at rank r (1 is the first choice) costs; r == 0 means
