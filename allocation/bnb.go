@@ -100,6 +100,7 @@ func (b *block) lagrange(n *node, best *incumbent, rounds int) ([]int, int64, er
 	fewest := math.MaxInt
 	var bad []int
 	for range rounds {
+		b.rounds++
 		r, err := b.solveRelax(n)
 		if err != nil {
 			return nil, 0, err
@@ -169,9 +170,6 @@ func (b *block) solve(g seating) error {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		b.nodes++
-		if debugBnB != nil {
-			debugBnB(b, len(stack))
-		}
 		bad, bound, err := b.lagrange(n, best, rounds)
 		if errors.Is(err, errInfeasible) {
 			continue
@@ -208,9 +206,6 @@ func (b *block) solve(g seating) error {
 func (b *block) settled(bound int64, best *incumbent) bool {
 	return best.cost != math.MaxInt64 && bound>>b.m.shift >= best.cost>>b.m.shift
 }
-
-// debugBnB, when set (by a test), sees every node visited.
-var debugBnB func(b *block, open int)
 
 func (n *node) child(k int, st int8) *node {
 	c := &node{state: slices.Clone(n.state), lambda: slices.Clone(n.lambda)}

@@ -62,7 +62,7 @@ func realistic(r *rand.Rand, people, sessions, slots, twoSlot int) Instance {
 		if j := i - slots; j >= 0 && j%2 == 0 && j/2 < twoSlot && s+1 < slots {
 			ses.Slots = append(ses.Slots, in.Slots[s+1])
 		}
-		weight[i] = 1 / math.Pow(float64(i/slots+1), 1.1)
+		weight[i] = 1 / math.Pow(float64(i/slots+1), 1.5)
 		in.Sessions = append(in.Sessions, ses)
 		perSlot[s] = append(perSlot[s], i)
 	}

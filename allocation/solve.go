@@ -14,8 +14,8 @@ type block struct {
 	lo, hi int // slot indices, inclusive
 	// twins are the (person, two-slot session) pairs that can be chosen inside the block:
 	// the couplings between its slots.
-	twins []twin
-	nodes int // branch-and-bound nodes visited, for tests and benchmarks
+	twins         []twin
+	nodes, rounds int // branch-and-bound nodes visited and relaxations solved, for tests
 }
 
 // twin is person p's two-slot session x, ranked in slot s (x then also fills s+1).

@@ -14,7 +14,6 @@
 package flow
 
 import (
-	"container/heap"
 	"errors"
 	"math"
 )
@@ -153,7 +152,7 @@ func (s *solver) place(i, b int) {
 	c := s.cost(i, b)
 	for _, o := range s.items[i] {
 		if o.Bin != b {
-			heap.Push(&s.heaps[b*s.nb+o.Bin], move{key: o.Cost - c, item: int32(i), ver: s.ver[i]})
+			s.heaps[b*s.nb+o.Bin].push(move{key: o.Cost - c, item: int32(i), ver: s.ver[i]})
 		}
 	}
 }
@@ -161,12 +160,12 @@ func (s *solver) place(i, b int) {
 // top is the cheapest live move from a to b, dropping stale entries on the way.
 func (s *solver) top(a, b int) (move, bool) {
 	h := &s.heaps[a*s.nb+b]
-	for h.Len() > 0 {
+	for len(*h) > 0 {
 		e := (*h)[0]
 		if s.ver[e.item] == e.ver {
 			return e, true
 		}
-		heap.Pop(h)
+		h.pop()
 	}
 	return move{}, false
 }
@@ -177,20 +176,48 @@ type move struct {
 	ver  int32
 }
 
+// moves is a binary min-heap by key, then item (written out: container/heap's interface
+// would box every entry).
 type moves []move
 
-func (h moves) Len() int { return len(h) }
-func (h moves) Less(i, j int) bool {
+func (h moves) less(i, j int) bool {
 	if h[i].key != h[j].key {
 		return h[i].key < h[j].key
 	}
 	return h[i].item < h[j].item
 }
-func (h moves) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *moves) Push(x any)   { *h = append(*h, x.(move)) }
-func (h *moves) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+
+func (h *moves) push(m move) {
+	*h = append(*h, m)
+	a := *h
+	for i := len(a) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !a.less(i, p) {
+			break
+		}
+		a[i], a[p] = a[p], a[i]
+		i = p
+	}
+}
+
+func (h *moves) pop() {
+	a := *h
+	n := len(a) - 1
+	a[0] = a[n]
+	a = a[:n]
+	for i := 0; ; {
+		l, m := 2*i+1, i
+		if l < n && a.less(l, m) {
+			m = l
+		}
+		if l+1 < n && a.less(l+1, m) {
+			m = l + 1
+		}
+		if m == i {
+			break
+		}
+		a[i], a[m] = a[m], a[i]
+		i = m
+	}
+	*h = a
 }
