@@ -1,9 +1,57 @@
 // Package allocation seats people in sessions by their preferences (issue #19): an exact
 // minimum-cost allocation per venue over all slots, with ties broken by a published seed,
 // and the first-come-first-served baseline it is compared with. Pure code: no database, no HTTP.
+//
+// # What is minimised
+//
+// A ranking is one person's non-empty list for one slot. Met at rank r it costs RankCost(r)
+// (r²), not met RankCost(0). A person's two-slot session (ranked in its first slot) also fills
+// the next slot: a ranking there counts as met with the two-slot session's rank (r² again);
+// without one it costs nothing. Speakers (Person.Fixed) sit in their sessions first, which
+// takes seats; their rankings in the slots those sessions fill do not count at all (not in
+// the tally, not in the cost), and nothing else is given them there. A person gets at most
+// one session per slot; a session never holds more than its capacity (speakers may exceed it:
+// they sit regardless).
+//
+// Ties: every ranking's cost is scaled, cost<<shift, plus a tie-breaking term below
+// 1<<epsBits hashed from the seed, the person's id, the session's id and the slot's id; shift
+// is chosen so that the terms of all rankings together stay below one unit of real cost.
+// The instance is put in canonical order (by ids) first, so the result depends on its
+// content and the seed only — not on the order of slices or maps.
+//
+// # How, and why it is exact
+//
+// Slots not joined by a two-slot session are independent: each is a transportation problem
+// (people to sessions or "not met", within capacity), solved exactly by minimum-cost flow
+// (package flow), scaled costs included, so there the least tie-breaking cost wins as well.
+// Slots joined by two-slot sessions form a block, where a person either takes the two-slot
+// session in both slots or one session in each: that coupling is not a flow (it is like
+// three-dimensional assignment), so a block is solved by branch and bound. The relaxation
+// solves each slot of the block as its own flow, with every two-slot session present in both
+// of its slots and its cost split between them (the first slot's ranking in the first, the
+// second's in the second, shifted by a Lagrangian multiplier per person and session); every
+// real allocation costs exactly the same there, so the sum is a lower bound. When the slots
+// agree on who takes each two-slot session, the relaxation is a real allocation and optimal
+// for its node. Otherwise the multipliers are moved by subgradient steps, every round is
+// rounded to a real allocation (keep the first slot's takers, re-solve), and the search
+// branches on one disagreeing person: takes that session (in both slots) or never does.
+// Nodes are dropped only when their bound shows they cannot hold an allocation of smaller
+// real cost than the best found, and the search runs to the end: the real cost is optimal.
+// Within a block, among allocations of the least real cost the first found wins; the order
+// is fixed and steered by the seed's tie-breaking, so it is still determined by the
+// instance and the seed (see settled).
+//
+// Waiting lists: for each ranking met in its own slot or not met, every session ranked
+// strictly better than the one given (all of them if none) lists the person, ordered by the
+// rank they gave it, then by a seed-derived key of the person. A ranking met by a two-slot
+// session from the slot before gives no waiting-list places; speakers' slots give none.
 package allocation
 
-import "crypto/sha256"
+import (
+	"crypto/sha256"
+	"errors"
+	"sync"
+)
 
 // Instance is one venue's allocation problem.
 type Instance struct {
@@ -79,74 +127,25 @@ type Average struct {
 }
 
 // Solve allocates the instance's seats exactly: the least total rank cost, ties broken by seed.
-// PLACEHOLDER until the solver lands (helper A replaces this body): serial dictatorship in id order.
+// A malformed instance is an error. The blocks of slots (see the package doc) are solved
+// side by side.
 func Solve(in Instance, seed [32]byte) (Result, error) {
-	return serial(in, nil), nil
-}
-
-// Baseline is first come, first served in random order: the average over orders orders drawn
-// from seed. PLACEHOLDER until the solver lands.
-func Baseline(in Instance, seed [32]byte, orders int) Average {
-	t := serial(in, nil).Tally
-	return Average{Orders: orders, First: float64(t.First()), Second: float64(t.Second()), Third: float64(t.Third()), None: float64(t.None), Cost: float64(t.Cost)}
-}
-
-// serial seats people one by one in the given order (id order when nil). PLACEHOLDER.
-func serial(in Instance, order []int) Result {
-	free := map[uint]int{}
-	slotsOf := map[uint][]uint{}
-	for _, s := range in.Sessions {
-		free[s.ID] = s.Capacity
-		slotsOf[s.ID] = s.Slots
+	m, err := newModel(in, seed)
+	if err != nil {
+		return Result{}, err
 	}
-	res := Result{Seats: map[uint][]uint{}, Waitlists: map[uint][]uint{}, Tally: Tally{People: len(in.People), ByRank: make([]int, in.Ranks)}}
-	if order == nil {
-		for i := range in.People {
-			order = append(order, i)
-		}
+	g := m.emptySeating()
+	blocks := m.blocks()
+	errs := make([]error, len(blocks))
+	var wg sync.WaitGroup
+	for i, b := range blocks {
+		wg.Go(func() { errs[i] = b.solve(g) })
 	}
-	for _, i := range order {
-		p := in.People[i]
-		busy := map[uint]bool{}
-		for _, f := range p.Fixed {
-			free[f]--
-			res.Seats[p.ID] = append(res.Seats[p.ID], f)
-			for _, sl := range slotsOf[f] {
-				busy[sl] = true
-			}
-		}
-		for _, slot := range in.Slots {
-			ranked := p.Rankings[slot]
-			if len(ranked) == 0 || busy[slot] {
-				continue
-			}
-			got := false
-			for r, sid := range ranked {
-				ok := free[sid] > 0
-				for _, sl := range slotsOf[sid] {
-					ok = ok && !busy[sl]
-				}
-				if !ok {
-					res.Waitlists[sid] = append(res.Waitlists[sid], p.ID)
-					continue
-				}
-				free[sid]--
-				res.Seats[p.ID] = append(res.Seats[p.ID], sid)
-				for _, sl := range slotsOf[sid] {
-					busy[sl] = true
-				}
-				res.Tally.ByRank[r]++
-				res.Tally.Cost += RankCost(r+1, in.Ranks)
-				got = true
-				break
-			}
-			if !got {
-				res.Tally.None++
-				res.Tally.Cost += RankCost(0, in.Ranks)
-			}
-		}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return Result{}, err
 	}
-	return res
+	return m.result(g), nil
 }
 
 // RankCost is what meeting a ranking at rank r (1 is the first choice) costs; r == 0 means
