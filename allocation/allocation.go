@@ -50,6 +50,8 @@ package allocation
 import (
 	"crypto/sha256"
 	"errors"
+	"math"
+	"slices"
 	"sync"
 )
 
@@ -103,6 +105,8 @@ type Tally struct {
 	None int
 	// Cost is the total rank cost (see RankCost), without the tie-breaking.
 	Cost int64
+	// Optimal: no allocation has a lower Cost (the search proved it within its budget).
+	Optimal bool
 }
 
 // First, Second and Third are the rankings met by that choice.
@@ -126,26 +130,67 @@ type Average struct {
 	First, Second, Third, None, Cost float64
 }
 
-// Solve allocates the instance's seats exactly: the least total rank cost, ties broken by seed.
-// A malformed instance is an error. The blocks of slots (see the package doc) are solved
-// side by side.
+// Solve allocates the instance's seats: the least total rank cost, ties broken by seed. It
+// starts from the two stages' allocation (stages.go) and improves it by branch and bound
+// within a budget of work (bnb.go); Tally.Optimal says whether the search proved the result
+// optimal. A malformed instance is an error.
 func Solve(in Instance, seed [32]byte) (Result, error) {
 	m, err := newModel(in, seed)
 	if err != nil {
 		return Result{}, err
 	}
+	start, err := stagedSeating(m, in, seed)
+	if err != nil {
+		return Result{}, err
+	}
 	g := m.emptySeating()
 	blocks := m.blocks()
+	proven := make([]bool, len(blocks))
 	errs := make([]error, len(blocks))
 	var wg sync.WaitGroup
 	for i, b := range blocks {
-		wg.Go(func() { errs[i] = b.solve(g) })
+		wg.Go(func() { proven[i], errs[i] = b.solve(g, start, b.budget()) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return Result{}, err
 	}
-	return m.result(g), nil
+	res := m.result(g)
+	res.Tally.Optimal = !slices.Contains(proven, false)
+	return res, nil
+}
+
+// exactSeating is the least-cost allocation of a model whose blocks the search closes
+// (the two stages' models: see stages.go); blocks are solved side by side.
+func exactSeating(m *model) (seating, error) {
+	g := m.emptySeating()
+	start := m.emptySeating()
+	blocks := m.blocks()
+	errs := make([]error, len(blocks))
+	var wg sync.WaitGroup
+	for i, b := range blocks {
+		wg.Go(func() { _, errs[i] = b.solve(g, start, math.MaxInt) })
+	}
+	wg.Wait()
+	return g, errors.Join(errs...)
+}
+
+// searchWork is how many person-relaxations (one person in one relaxation of a block) the
+// search may spend on a block after the two stages: the budget that keeps a 10,000-person
+// event's allocation to seconds. Small venues get thousands of relaxations, enough to prove
+// the optimum in practice; large ones keep the two stages' allocation or a better one found.
+const searchWork = 150_000
+
+// minRounds is the least search any block with two-slot sessions gets.
+const minRounds = 30
+
+// budget is the block's number of relaxations: none for a block without two-slot sessions
+// (the two stages solved it exactly), otherwise searchWork shared by its people.
+func (b *block) budget() int {
+	if len(b.twins) == 0 {
+		return 0
+	}
+	return max(searchWork/max(len(b.m.people), 1), minRounds)
 }
 
 // RankCost is what meeting a ranking at rank r (1 is the first choice) costs; r == 0 means

@@ -77,12 +77,14 @@ const (
 // incumbent is the best real allocation found so far in a block.
 type incumbent struct {
 	r    relaxation
-	cost int64 // math.MaxInt64 when none yet
+	cost int64
+	// start: the best is still the allocation the search started from.
+	start bool
 }
 
 func (in *incumbent) offer(r relaxation) {
 	if r.cost < in.cost {
-		in.r, in.cost = r, r.cost
+		in.r, in.cost, in.start = r, r.cost, false
 	}
 }
 
@@ -157,24 +159,30 @@ func (b *block) round(r relaxation) (relaxation, error) {
 	return h, err
 }
 
-// solve finds the block's least-cost allocation by branch and bound and seats it in g.
-// Branching on an inconsistent twin: in one child the person takes the two-slot session (in
-// both slots), in the other never; the two children cover every allocation of the node, a
-// node is dropped only when its lower bound reaches the best allocation found, and the search
-// runs to the end, so the result is optimal (and, on equal scaled cost, the first found in a
-// fixed order: deterministic).
-func (b *block) solve(g seating) error {
-	best := &incumbent{cost: math.MaxInt64}
+// solve finds the block's least-cost allocation by branch and bound, starting from the
+// allocation start (the two stages' one, see stages.go), and seats it in g. Branching on an
+// inconsistent twin: in one child the person takes the two-slot session (in both slots), in
+// the other never; the two children cover every allocation of the node, and a node is
+// dropped only when its lower bound reaches the best allocation found. The search stops
+// after budget relaxations (counted, not timed, so the result stays a function of the
+// instance and the seed); proven reports whether it ran to the end, so that the result is
+// optimal (and, on equal scaled cost, the first found in a fixed order: deterministic).
+func (b *block) solve(g, start seating, budget int) (proven bool, err error) {
+	best := &incumbent{cost: b.costOf(start), start: true}
+	if budget == 0 { // nothing to search: a block without twins, solved exactly by the two stages
+		b.seat(g, start, best)
+		return len(b.twins) == 0, nil
+	}
 	stack := []*node{{state: make([]int8, len(b.twins)), lambda: make([]int64, len(b.twins))}}
-	for rounds := rootRounds; len(stack) > 0; rounds = nodeRounds {
+	for rounds := rootRounds; len(stack) > 0 && b.rounds < budget; rounds = nodeRounds {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
 		b.nodes++
-		bad, bound, err := b.lagrange(n, best, rounds)
+		bad, bound, err := b.lagrange(n, best, min(rounds, budget-b.rounds))
 		if errors.Is(err, errInfeasible) {
 			continue
 		} else if err != nil {
-			return err
+			return false, err
 		}
 		if len(bad) == 0 || b.settled(bound, best) {
 			continue
@@ -182,18 +190,38 @@ func (b *block) solve(g seating) error {
 		k := bad[0]
 		stack = append(stack, n.child(k, forbidden), n.child(k, forced))
 	}
-	if best.cost == math.MaxInt64 {
-		return errors.New("allocation: no allocation found") // cannot happen: "not met" always fits
-	}
-	for i, row := range best.r.inSlot {
+	b.seat(g, start, best)
+	return len(stack) == 0, nil
+}
+
+// seat puts the best allocation's sessions of the block's slots in g.
+func (b *block) seat(g, start seating, best *incumbent) {
+	for i := range b.hi - b.lo + 1 {
 		s := b.lo + i
-		for p, x := range row {
+		for p := range b.m.people {
+			x := start[p][s]
+			if !best.start {
+				x = best.r.inSlot[i][p]
+			}
 			if x >= 0 && b.m.sess[x].first == s {
 				b.m.seat(g, p, x)
 			}
 		}
 	}
-	return nil
+}
+
+// costOf is a real allocation's scaled cost over the block's slots: what a relaxation of it
+// would cost, its Lagrangian shifts cancelling out.
+func (b *block) costOf(g seating) int64 {
+	var total int64
+	for p := range b.m.people {
+		for s := b.lo; s <= b.hi; s++ {
+			if r, ok := b.m.met(g, p, s); ok {
+				total += b.m.cost(p, s, r, g[p][s])
+			}
+		}
+	}
+	return total
 }
 
 // settled reports whether a node with this lower bound (scaled) can hold no allocation of
@@ -204,7 +232,7 @@ func (b *block) solve(g seating) error {
 // cost the first found wins; the search order is fixed and steered by the seed's
 // tie-breaking, so the choice is still a function of the instance and the seed.
 func (b *block) settled(bound int64, best *incumbent) bool {
-	return best.cost != math.MaxInt64 && bound>>b.m.shift >= best.cost>>b.m.shift
+	return bound>>b.m.shift >= best.cost>>b.m.shift
 }
 
 func (n *node) child(k int, st int8) *node {

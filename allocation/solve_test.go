@@ -116,6 +116,9 @@ func TestSolveIsOptimal(t *testing.T) {
 			t.Fatalf("seed %d: %v", seed, err)
 		}
 		checkInvariants(t, in, res)
+		if !res.Tally.Optimal {
+			t.Fatalf("seed %d: the search did not prove its allocation optimal on a tiny instance", seed)
+		}
 		m, _ := newModel(in, s)
 		want := brute(m)
 		got := m.scaled(seatingOf(t, m, res))
@@ -131,6 +134,89 @@ func TestSolveIsOptimal(t *testing.T) {
 			t.Fatalf("seed %d: scaled cost %d, brute force %d (tie-breaking)", seed, got, want)
 		}
 	}
+}
+
+// TestStagesAreExact: on the same 1,000 instances each of the two stages Solve starts from
+// (stages.go) costs exactly the brute-force minimum of what it allocates, and the search
+// never ends above the two stages' allocation.
+func TestStagesAreExact(t *testing.T) {
+	t.Parallel()
+	staged := 0
+	for seed := range uint64(1000) {
+		r := rand.New(rand.NewPCG(seed, 19))
+		in := tiny(r)
+		s := Seed(fmt.Sprint(seed))
+		res, err := Solve(in, s)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		m, _ := newModel(in, s)
+		first, held := deferred(in)
+		fm, _ := newModel(first, s)
+		res1, err := Solve(first, s)
+		if err != nil {
+			t.Fatalf("seed %d, first stage: %v", seed, err)
+		}
+		optimal(t, seed, fm, res1)
+		g := seatingOf(t, m, res1)
+		second, ok := fallbacks(m, g, in, held)
+		if ok {
+			staged++
+			sm, _ := newModel(second, s)
+			res2, err := Solve(second, s)
+			if err != nil {
+				t.Fatalf("seed %d, second stage: %v", seed, err)
+			}
+			optimal(t, seed, sm, res2)
+			for id, seats := range res2.Seats {
+				res1.Seats[id] = append(res1.Seats[id], seats...)
+			}
+			g = seatingOfUnique(t, m, res1)
+		}
+		start, err := stagedSeating(m, in, s)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if got, want := m.tally(start), m.tally(g); !reflect.DeepEqual(got, want) {
+			t.Fatalf("seed %d: stagedSeating's tally %+v, the two stages' by hand %+v", seed, got, want)
+		}
+		if res.Tally.Cost > m.tally(start).Cost {
+			t.Fatalf("seed %d: the search ended at %d, above the two stages' %d", seed, res.Tally.Cost, m.tally(start).Cost)
+		}
+	}
+	if staged < 50 {
+		t.Fatalf("only %d of 1,000 instances had a second stage: the test does not exercise it", staged)
+	}
+}
+
+// optimal fails unless res costs the brute-force minimum of m in rank cost, and, when no two
+// slots are joined, also with the tie-breaking.
+func optimal(t *testing.T, seed uint64, m *model, res Result) {
+	t.Helper()
+	want := brute(m)
+	got := m.scaled(seatingOf(t, m, res))
+	if res.Tally.Cost != want>>m.shift {
+		t.Fatalf("seed %d: cost %d, brute force %d\n%+v", seed, res.Tally.Cost, want>>m.shift, res)
+	}
+	// Branch and bound prunes on real cost, so on two-slot blocks the tie-breaking picks
+	// among the cheapest allocations, not always the cheapest in tie-breaking terms.
+	if got < want {
+		t.Fatalf("seed %d: scaled cost %d below the brute-force minimum %d", seed, got, want)
+	}
+	if m.blocksOfOne() && got != want {
+		t.Fatalf("seed %d: scaled cost %d, brute force %d (tie-breaking)", seed, got, want)
+	}
+}
+
+// seatingOfUnique is seatingOf for a merge of two stages' seats, where a person's fixed
+// (first-stage) seats appear twice.
+func seatingOfUnique(t *testing.T, m *model, res Result) seating {
+	t.Helper()
+	for id, seats := range res.Seats {
+		slices.Sort(seats)
+		res.Seats[id] = slices.Compact(seats)
+	}
+	return seatingOf(t, m, res)
 }
 
 // checkInvariants: capacities, one session per slot, two-slot sessions in both slots,

@@ -32,7 +32,9 @@ func (d allocationData) Num(n int) string { return numberFormat(d.Page).Int(n) }
 
 // venueAllocation is one venue's part of the report, and of the programme's public summary.
 type venueAllocation struct {
-	Venue models.Venue
+	// Optimal: the search proved no allocation costs less (see package allocation).
+	Optimal bool
+	Venue   models.Venue
 	// Allocated is set once the venue's seats were allocated: then Allocation and the
 	// tally hold, else People counts who ranked so far.
 	Allocated  bool
@@ -115,6 +117,7 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 			return va, err
 		}
 		va.Allocated, va.Allocation, va.People, rows = true, a, a.People, report.Sessions
+		va.Optimal = report.Optimal
 		for i, n := range report.Ranks {
 			if i >= 3 {
 				va.Later += n

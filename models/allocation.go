@@ -26,6 +26,9 @@ type AllocationReport struct {
 	// Ranks counts the rankings met at each rank: Ranks[0] first choices, Ranks[1] second…
 	Ranks    []int                     `json:"ranks"`
 	Sessions []AllocationSessionReport `json:"sessions"`
+	// Optimal: the search proved that no allocation costs less (allocation.Tally.Optimal);
+	// otherwise it is the best found within the search's budget.
+	Optimal bool `json:"optimal"`
 	// Random is what first come, first served in random order would have given: the average
 	// over Random.Orders orders drawn from the seed.
 	Random AllocationBaseline `json:"random"`

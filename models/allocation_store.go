@@ -301,4 +301,3 @@ func (s *Store) Allocations(ctx context.Context, eventID uint) ([]Allocation, er
 	}
 	return as, nil
 }
-

@@ -15,7 +15,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
-var allocateLine = regexp.MustCompile(`^allocate: venue=utrecht people=6 first=\d+ second=\d+ third=\d+ none=\d+ cost=\d+ seed=(.+)\n$`)
+var allocateLine = regexp.MustCompile(`^allocate: venue=utrecht people=6 first=\d+ second=\d+ third=\d+ none=\d+ cost=\d+ seed=(.+) optimal=true\n$`)
 
 // TestAllocateCommand: "allocate --dry-run" prints the line with any seed and writes nothing;
 // "allocate" writes the allocation with the published seed and prints the line a dry run
