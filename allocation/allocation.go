@@ -1,5 +1,6 @@
-// Package allocation seats people in sessions by their preferences (issue #19): an exact
-// minimum-cost allocation per venue over all slots, with ties broken by a published seed,
+// Package allocation seats people in sessions by their preferences (issue #19): a
+// minimum-cost allocation per venue over all slots, proven optimal where the search can
+// within its budget and otherwise with a proven lower bound, with ties broken by a published seed,
 // and the first-come-first-served baseline it is compared with. Pure code: no database, no HTTP.
 //
 // # What is minimised
@@ -19,27 +20,35 @@
 // The instance is put in canonical order (by ids) first, so the result depends on its
 // content and the seed only — not on the order of slices or maps.
 //
-// # How, and why it is exact
+// # How, and how exact
 //
 // Slots not joined by a two-slot session are independent: each is a transportation problem
 // (people to sessions or "not met", within capacity), solved exactly by minimum-cost flow
 // (package flow), scaled costs included, so there the least tie-breaking cost wins as well.
 // Slots joined by two-slot sessions form a block, where a person either takes the two-slot
 // session in both slots or one session in each: that coupling is not a flow (it is like
-// three-dimensional assignment), so a block is solved by branch and bound. The relaxation
-// solves each slot of the block as its own flow, with every two-slot session present in both
-// of its slots and its cost split between them (the first slot's ranking in the first, the
-// second's in the second, shifted by a Lagrangian multiplier per person and session); every
-// real allocation costs exactly the same there, so the sum is a lower bound. When the slots
-// agree on who takes each two-slot session, the relaxation is a real allocation and optimal
-// for its node. Otherwise the multipliers are moved by subgradient steps, every round is
-// rounded to a real allocation (keep the first slot's takers, re-solve), and the search
-// branches on one disagreeing person: takes that session (in both slots) or never does.
-// Nodes are dropped only when their bound shows they cannot hold an allocation of smaller
-// real cost than the best found, and the search runs to the end: the real cost is optimal.
-// Within a block, among allocations of the least real cost the first found wins; the order
-// is fixed and steered by the seed's tie-breaking, so it is still determined by the
-// instance and the seed (see settled).
+// three-dimensional assignment, NP-hard in general).
+//
+// Solve therefore starts from two exact stages (stages.go): first everything except, for a
+// person who ranked a two-slot session, their ranking of the slot it would also fill; then
+// those rankings from the seats left. Without those rankings no block couples anything, so
+// both stages are exact and fast. From that allocation a block is improved by branch and
+// bound over the whole problem. The relaxation solves each slot of the block as its own
+// flow, with every two-slot session present in both of its slots and its cost split between
+// them (the first slot's ranking in the first, the second's in the second, shifted by a
+// Lagrangian multiplier per person and session); every real allocation costs exactly the same
+// there, so the sum is a lower bound. When the slots agree on who takes each two-slot
+// session, the relaxation is a real allocation and optimal for its node. Otherwise the
+// multipliers are moved by subgradient steps, every round is rounded to a real allocation
+// (keep the first slot's takers, re-solve), and the search branches on one disagreeing
+// person: takes that session (in both slots) or never does. Nodes are dropped only when their
+// bound shows they cannot hold an allocation of smaller real cost than the best found. The
+// search stops at the end (Tally.Optimal: the real cost is optimal) or after a budget of
+// relaxations that is counted, not timed (see searchWork), so the result never depends on
+// the machine; then Tally.Bound is the least bound of the nodes left, a proven lower bound
+// on any allocation's cost. Within a block, among allocations of the least real cost the
+// first found wins; the order is fixed and steered by the seed's tie-breaking, so it is
+// still determined by the instance and the seed (see settled).
 //
 // Waiting lists: for each ranking met in its own slot or not met, every session ranked
 // strictly better than the one given (all of them if none) lists the person, ordered by the
@@ -107,6 +116,8 @@ type Tally struct {
 	Cost int64
 	// Optimal: no allocation has a lower Cost (the search proved it within its budget).
 	Optimal bool
+	// Bound is a proven lower bound on any allocation's Cost: Cost itself when Optimal.
+	Bound int64
 }
 
 // First, Second and Third are the rankings met by that choice.
@@ -146,10 +157,11 @@ func Solve(in Instance, seed [32]byte) (Result, error) {
 	g := m.emptySeating()
 	blocks := m.blocks()
 	proven := make([]bool, len(blocks))
+	lower := make([]int64, len(blocks))
 	errs := make([]error, len(blocks))
 	var wg sync.WaitGroup
 	for i, b := range blocks {
-		wg.Go(func() { proven[i], errs[i] = b.solve(g, start, b.budget()) })
+		wg.Go(func() { proven[i], lower[i], errs[i] = b.solve(g, start, b.budget()) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -157,6 +169,14 @@ func Solve(in Instance, seed [32]byte) (Result, error) {
 	}
 	res := m.result(g)
 	res.Tally.Optimal = !slices.Contains(proven, false)
+	res.Tally.Bound = res.Tally.Cost
+	if !res.Tally.Optimal {
+		// Real costs are the scaled ones shifted down; a block's bound rounds down with them.
+		res.Tally.Bound = 0
+		for _, l := range lower {
+			res.Tally.Bound += max(l, 0) >> m.shift
+		}
+	}
 	return res, nil
 }
 
@@ -169,7 +189,7 @@ func exactSeating(m *model) (seating, error) {
 	errs := make([]error, len(blocks))
 	var wg sync.WaitGroup
 	for i, b := range blocks {
-		wg.Go(func() { _, errs[i] = b.solve(g, start, math.MaxInt) })
+		wg.Go(func() { _, _, errs[i] = b.solve(g, start, math.MaxInt) })
 	}
 	wg.Wait()
 	return g, errors.Join(errs...)

@@ -167,13 +167,16 @@ func (b *block) round(r relaxation) (relaxation, error) {
 // after budget relaxations (counted, not timed, so the result stays a function of the
 // instance and the seed); proven reports whether it ran to the end, so that the result is
 // optimal (and, on equal scaled cost, the first found in a fixed order: deterministic).
-func (b *block) solve(g, start seating, budget int) (proven bool, err error) {
+func (b *block) solve(g, start seating, budget int) (proven bool, lower int64, err error) {
 	best := &incumbent{cost: b.costOf(start), start: true}
 	if budget == 0 { // nothing to search: a block without twins, solved exactly by the two stages
 		b.seat(g, start, best)
-		return len(b.twins) == 0, nil
+		if len(b.twins) > 0 {
+			return false, math.MinInt64, nil
+		}
+		return true, best.cost, nil
 	}
-	stack := []*node{{state: make([]int8, len(b.twins)), lambda: make([]int64, len(b.twins))}}
+	stack := []*node{{state: make([]int8, len(b.twins)), lambda: make([]int64, len(b.twins)), bound: math.MinInt64}}
 	for rounds := rootRounds; len(stack) > 0 && b.rounds < budget; rounds = nodeRounds {
 		n := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
@@ -182,16 +185,23 @@ func (b *block) solve(g, start seating, budget int) (proven bool, err error) {
 		if errors.Is(err, errInfeasible) {
 			continue
 		} else if err != nil {
-			return false, err
+			return false, 0, err
 		}
 		if len(bad) == 0 || b.settled(bound, best) {
 			continue
 		}
 		k := bad[0]
+		n.bound = max(n.bound, bound)
 		stack = append(stack, n.child(k, forbidden), n.child(k, forced))
 	}
 	b.seat(g, start, best)
-	return len(stack) == 0, nil
+	// The least cost still possible: the best found, or a node left unsearched, whose
+	// allocations cost at least its parent's bound.
+	lower = best.cost
+	for _, n := range stack {
+		lower = min(lower, n.bound)
+	}
+	return len(stack) == 0, lower, nil
 }
 
 // seat puts the best allocation's sessions of the block's slots in g.
@@ -236,7 +246,7 @@ func (b *block) settled(bound int64, best *incumbent) bool {
 }
 
 func (n *node) child(k int, st int8) *node {
-	c := &node{state: slices.Clone(n.state), lambda: slices.Clone(n.lambda)}
+	c := &node{state: slices.Clone(n.state), lambda: slices.Clone(n.lambda), bound: n.bound}
 	c.state[k] = st
 	return c
 }

@@ -61,6 +61,8 @@ const (
 type node struct {
 	state  []int8  // per twin
 	lambda []int64 // per twin
+	// bound is a lower bound (scaled) on every allocation of the node: its parent's.
+	bound int64
 }
 
 // relax builds and solves slot s of the relaxation under the node's constraints. Every person

@@ -415,3 +415,49 @@ func (m *model) blocksOfOne() bool {
 	}
 	return true
 }
+
+// TestBoundHolds: when the search stops early (a budget of one relaxation per block), its
+// allocation is still real and no worse than the two stages', and its lower bound is at most
+// the brute-force minimum; Solve's Bound is its Cost when proven optimal.
+func TestBoundHolds(t *testing.T) {
+	t.Parallel()
+	cut := 0
+	for seed := range uint64(3000) {
+		r := rand.New(rand.NewPCG(seed, 77))
+		in := tiny(r)
+		s := Seed(fmt.Sprint(seed))
+		m, _ := newModel(in, s)
+		start, err := stagedSeating(m, in, s)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		g := m.emptySeating()
+		var lower int64
+		for _, b := range m.blocks() {
+			budget := 0
+			if len(b.twins) > 0 {
+				budget = 1
+			}
+			proven, l, err := b.solve(g, start, budget)
+			if err != nil {
+				t.Fatalf("seed %d: %v", seed, err)
+			}
+			if !proven {
+				cut++
+			}
+			lower += max(l, 0) >> m.shift
+		}
+		want := brute(m) >> m.shift
+		got := m.tally(g).Cost
+		if lower > want || got < want || got > m.tally(start).Cost {
+			t.Fatalf("seed %d: bound %d, brute force %d, cost %d, two stages %d", seed, lower, want, got, m.tally(start).Cost)
+		}
+		res, _ := Solve(in, s)
+		if !res.Tally.Optimal || res.Tally.Bound != res.Tally.Cost {
+			t.Fatalf("seed %d: Solve's tally %+v: want proven, bound = cost", seed, res.Tally)
+		}
+	}
+	if cut < 20 {
+		t.Fatalf("only %d of 3,000 searches stopped early: the test does not exercise the bound", cut)
+	}
+}

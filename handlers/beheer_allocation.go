@@ -34,7 +34,9 @@ func (d allocationData) Num(n int) string { return numberFormat(d.Page).Int(n) }
 type venueAllocation struct {
 	// Optimal: the search proved no allocation costs less (see package allocation).
 	Optimal bool
-	Venue   models.Venue
+	// Bound is the least cost any allocation could have, shown when not proven optimal.
+	Bound int64
+	Venue models.Venue
 	// Allocated is set once the venue's seats were allocated: then Allocation and the
 	// tally hold, else People counts who ranked so far.
 	Allocated  bool
@@ -117,7 +119,7 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 			return va, err
 		}
 		va.Allocated, va.Allocation, va.People, rows = true, a, a.People, report.Sessions
-		va.Optimal = report.Optimal
+		va.Optimal, va.Bound = report.Optimal, report.Bound
 		for i, n := range report.Ranks {
 			if i >= 3 {
 				va.Later += n

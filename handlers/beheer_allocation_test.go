@@ -61,7 +61,8 @@ func allocate(t *testing.T, ts *testServer, v models.Venue, sessions []models.Se
 			{SessionID: sessions[0].ID, Title: sessions[0].Title, Seats: 30, FirstChoice: 52, Demand: 60, Seated: 30, Waitlisted: 30},
 			{SessionID: sessions[1].ID, Title: sessions[1].Title, Seats: 40, FirstChoice: 8, Demand: 55, Seated: 28, Waitlisted: 0},
 		},
-		Random: models.AllocationBaseline{Orders: 100, First: 33.46, Second: 14.2, Third: 6.1, None: 6.24, Cost: 412.5},
+		Random:  models.AllocationBaseline{Orders: 100, First: 33.46, Second: 14.2, Third: 6.1, None: 6.24, Cost: 412.5},
+		Optimal: false, Bound: 298,
 	}
 	js, err := json.Marshal(report)
 	if err != nil {
@@ -159,15 +160,17 @@ func TestAllocationReportAfterAllocation(t *testing.T) {
 	sessions := rankSessions(t, ts, zwolle, 2)
 	allocate(t, ts, zwolle, sessions)
 	ts.loginAs(t, models.RoleAdmin, "")
-	for _, tc := range []struct{ lang, sentence, average, note string }{
-		{"nl", "Met wie-het-eerst-komt in willekeurige volgorde (gemiddelde van 100 volgordes) kregen 33,5 mensen hun eerste keuze; nu 41.", ">33,5</td>", "Wie het eerst komt: 6,2<"},
-		{"en", "With first come, first served in random order (average of 100 orders) 33.5 people got their first choice; now 41.", ">33.5</td>", "First come, first served: 6.2<"},
+	for _, tc := range []struct{ lang, sentence, average, note, bound string }{
+		{"nl", "Met wie-het-eerst-komt in willekeurige volgorde (gemiddelde van 100 volgordes) kregen 33,5 mensen hun eerste keuze; nu 41.", ">33,5</td>", "Wie het eerst komt: 6,2<",
+			"(kosten 301); geen verdeling kan minder kosten dan 298."},
+		{"en", "With first come, first served in random order (average of 100 orders) 33.5 people got their first choice; now 41.", ">33.5</td>", "First come, first served: 6.2<",
+			"(cost 301); no allocation can cost less than 298."},
 	} {
 		resp, body := ts.get(t, "/beheer/toewijzing", "Accept-Language", tc.lang)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s: status %d:\n%s", tc.lang, resp.StatusCode, excerpt(body))
 		}
-		for _, want := range []string{tc.sentence, tc.note, "beurs-AEX-2027-01-15", `<span class="figure__value">301</span>`, `<span class="figure__value">41</span>`} {
+		for _, want := range []string{tc.sentence, tc.note, tc.bound, "beurs-AEX-2027-01-15", `<span class="figure__value">301</span>`, `<span class="figure__value">41</span>`} {
 			if !strings.Contains(body, want) {
 				t.Errorf("%s: the report lacks %q", tc.lang, want)
 			}

@@ -29,6 +29,8 @@ type AllocationReport struct {
 	// Optimal: the search proved that no allocation costs less (allocation.Tally.Optimal);
 	// otherwise it is the best found within the search's budget.
 	Optimal bool `json:"optimal"`
+	// Bound is the least total cost any allocation could have (Cost when Optimal).
+	Bound int64 `json:"bound"`
 	// Random is what first come, first served in random order would have given: the average
 	// over Random.Orders orders drawn from the seed.
 	Random AllocationBaseline `json:"random"`

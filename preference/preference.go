@@ -218,7 +218,7 @@ func oneWaitPerSlot(d models.AllocationData, waitlists map[uint][]uint) map[uint
 
 // report is the organisers' report of an allocation.
 func report(d models.AllocationData, in allocation.Instance, out Outcome, random allocation.Average) models.AllocationReport {
-	r := models.AllocationReport{Ranks: slices.Clone(out.Tally.ByRank), Optimal: out.Tally.Optimal, Random: models.AllocationBaseline{
+	r := models.AllocationReport{Ranks: slices.Clone(out.Tally.ByRank), Optimal: out.Tally.Optimal, Bound: out.Tally.Bound, Random: models.AllocationBaseline{
 		Orders: random.Orders, First: random.First, Second: random.Second, Third: random.Third, None: random.None, Cost: random.Cost}}
 	if r.Ranks == nil {
 		r.Ranks = make([]int, in.Ranks)

@@ -52,11 +52,12 @@ func allocate(ctx context.Context, args []string, getenv func(string) string, _ 
 
 // allocationLine is the line allocate prints for a venue. The seed is printed as it is, or
 // quoted Go-style when it holds a space, a quote or a character that is not printable.
-// optimal says whether the search proved no allocation costs less (allocation.Tally.Optimal).
+// optimal says whether the search proved no allocation costs less (allocation.Tally.Optimal),
+// bound is the least cost any allocation could have (the cost itself when optimal).
 func allocationLine(out preference.Outcome) string {
 	t := out.Tally
-	return fmt.Sprintf("allocate: venue=%s people=%d first=%d second=%d third=%d none=%d cost=%d seed=%s optimal=%t",
-		out.Venue, t.People, t.First(), t.Second(), t.Third(), t.None, t.Cost, seedText(out.Seed), t.Optimal)
+	return fmt.Sprintf("allocate: venue=%s people=%d first=%d second=%d third=%d none=%d cost=%d seed=%s optimal=%t bound=%d",
+		out.Venue, t.People, t.First(), t.Second(), t.Third(), t.None, t.Cost, seedText(out.Seed), t.Optimal, t.Bound)
 }
 
 func seedText(seed string) string {

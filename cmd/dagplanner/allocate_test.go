@@ -15,7 +15,7 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets"
 )
 
-var allocateLine = regexp.MustCompile(`^allocate: venue=utrecht people=6 first=\d+ second=\d+ third=\d+ none=\d+ cost=\d+ seed=(.+) optimal=true\n$`)
+var allocateLine = regexp.MustCompile(`^allocate: venue=utrecht people=6 first=\d+ second=\d+ third=\d+ none=\d+ cost=\d+ seed=(.+) optimal=true bound=\d+\n$`)
 
 // TestAllocateCommand: "allocate --dry-run" prints the line with any seed and writes nothing;
 // "allocate" writes the allocation with the published seed and prints the line a dry run
@@ -28,7 +28,9 @@ func TestAllocateCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := modelstest.NewPreferenceEvent(t, store, time.Now().Add(-48*time.Hour)) // the window closed a day ago
+	then := time.Now().Add(-48 * time.Hour) // the window closed a day ago
+	store.SetClock(func() time.Time { return then })
+	f := modelstest.NewPreferenceEvent(t, store, then)
 	store.Close()
 	cmd := func(args ...string) (string, error) {
 		t.Helper()
