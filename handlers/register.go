@@ -49,8 +49,14 @@ func (h *Handler) showRegisterVenues(c *gin.Context) {
 	}
 	p := h.page(c, h.tr(c).T("register.title"), "register")
 	lang := string(p.Lang)
+	window := windowOf(event, h.store.Now())
+	if event.PreferenceMode() {
+		// Each venue's form says where its preference window and allocation stand (they
+		// differ once one venue is allocated); the list only leads there.
+		window = registrationWindow{Open: true, now: window.now}
+	}
 	h.render(c, http.StatusOK, "register_venues", registerVenuesData{Page: p, Event: event.In(lang), Venues: models.VenuesIn(venues, lang),
-		Window: windowOf(event, h.store.Now())})
+		Window: window})
 }
 
 type registerData struct {

@@ -193,6 +193,10 @@ func TestPreferenceWindowStates(t *testing.T) {
 	if strings.Contains(body, `name="name"`) {
 		t.Error("before the window: got the form, want only the notice")
 	}
+	// The list of venues leads to each venue's form, and says the seats are allocated.
+	_, body = ts.get(t, "/aanmelden")
+	wantContains(t, "the venue list", body, nlMsg(t, "register.choose_venue_preferences", "When", "maandag 30 november 2026, 09:00"),
+		`href="/aanmelden/zwolle"`)
 
 	ts.Store.SetClock(func() time.Time { return rankCloses.Add(time.Hour) })
 	_, body = ts.get(t, "/aanmelden/zwolle", "Accept-Language", "en")
