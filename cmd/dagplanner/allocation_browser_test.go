@@ -39,7 +39,7 @@ func prepareAllocation(t *testing.T, db string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		report := models.AllocationReport{Ranks: []int{212, 61, 19}, Random: models.AllocationBaseline{Orders: 100, First: 151.37, Second: 58.2, Third: 31.9, None: 58.53, Cost: 2210.4}}
+		report := models.AllocationReport{Ranks: []int{212, 61, 19}, Optimal: true, Bound: 1402, Random: models.AllocationBaseline{Orders: 100, First: 151.37, Second: 58.2, Third: 31.9, None: 58.53, Cost: 2210.4}}
 		for i, se := range all {
 			if !se.Placed() {
 				continue
