@@ -47,8 +47,12 @@ type groupCommit struct {
 
 	commits       int         // SQLite's commits so far; only its one write loop touches it
 	checkpointing atomic.Bool // a checkpoint is running
-	dbPath        string      // the database file, for the WAL's size; only the write loop touches it
-	walRetryAt    int         // no truncating the WAL before this many commits (after a failed try)
+	// passive is the passive checkpoint running on a reading connection, if any: Close
+	// waits for it, or the connection it holds would close after the others, too late to
+	// fold the WAL into the database file.
+	passive    sync.WaitGroup
+	dbPath     string // the database file, for the WAL's size; only the write loop touches it
+	walRetryAt int    // no truncating the WAL before this many commits (after a failed try)
 	// passives counts the passive checkpoints that finished; truncateAfter, when not 0, is
 	// the count at which the WAL, found too large, may be truncated (see checkpointSoon).
 	passives      atomic.Uint64
@@ -263,7 +267,9 @@ func (s *Store) checkpointPassive() {
 	if !g.checkpointing.CompareAndSwap(false, true) {
 		return
 	}
+	g.passive.Add(1)
 	go func() {
+		defer g.passive.Done()
 		defer g.checkpointing.Store(false)
 		var result struct{ Busy, Log, Checkpointed int }
 		s.db.Raw("PRAGMA wal_checkpoint(PASSIVE)").Scan(&result) // read to the end; see openWriter
@@ -330,6 +336,7 @@ func (s *Store) stopWriter() {
 	g.stop.Do(func() { close(g.quit) })
 	g.start.Do(func() {}) // none start after this
 	g.stopped.Wait()
+	g.passive.Wait() // only the write loop starts them
 }
 
 // runJob runs one job in the batch's transaction, turning a panic into an error.
