@@ -72,9 +72,6 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 		Speakers: []models.SpeakerInput{{Name: "Sam Spreker", Organisation: "Rijkswaterstaat"}}}))
 	modelstest.SetSpeakerEmail(t, s, "Sam Spreker", "sam@example.org")
 	must(s.PublishSchedule(ctx, f.event.ID, nil))
-	// #19: the seats are allocated by preference (here an allocation that gives nothing new):
-	// everyone at the venue gets the result, with the ticket.
-	must(s.ApplyAllocation(ctx, f.venue.ID, models.AllocationOutcome{Seed: "Dag van de Test"}))
 	drain() // before the release below cancels the registrations these are about
 
 	// The call for proposals, open voting and a decision. The title shows that text is
@@ -125,6 +122,10 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	rosa := person("Rosa Rangschikker", "rosa@example.nl", "en")
 	rosa.Preferences = models.Rankings{f.writing.Slots[0].SlotID: {f.writing.ID, f.openData.ID}}
 	must(s.Register(ctx, rosa))
+	drain()
+	// Then the seats are allocated (here an allocation that gives nothing new): everyone
+	// still at the venue, Rosa too, gets the result, with the ticket.
+	must(s.ApplyAllocation(ctx, f.venue.ID, models.AllocationOutcome{Seed: "Dag van de Test"}))
 	drain()
 
 	rows := map[string]models.OutboxMessage{}
