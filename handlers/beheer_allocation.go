@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"net/http"
@@ -89,7 +90,11 @@ func (h *Handler) showAllocationReport(c *gin.Context) {
 		if !u.CanManageVenue(v.ID) {
 			continue
 		}
-		va, err := h.venueAllocation(ctx, p, v, allocations)
+		var ran *models.Allocation
+		if a, ok := allocations[v.ID]; ok {
+			ran = &a
+		}
+		va, err := h.venueAllocation(ctx, p, v, ran)
 		if err != nil {
 			h.serverError(c, err)
 			return
@@ -101,7 +106,8 @@ func (h *Handler) showAllocationReport(c *gin.Context) {
 
 // venueAllocation reads one venue's part: the allocation's report once it ran, the demand as
 // it stands before, with the sessions' titles in the reader's language.
-func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, allocations map[uint]models.Allocation) (venueAllocation, error) {
+// ran is the venue's allocation, nil before it ran.
+func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, ran *models.Allocation) (venueAllocation, error) {
 	lang := string(p.Lang)
 	va := venueAllocation{Venue: v.In(lang)}
 	sessions, err := h.store.SessionsOfVenue(ctx, v.ID)
@@ -113,7 +119,8 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 		titles[s.ID] = s.In(lang).Title
 	}
 	var rows []models.AllocationSessionReport
-	if a, ok := allocations[v.ID]; ok {
+	if ran != nil {
+		a := *ran
 		report, err := a.DecodedReport()
 		if err != nil {
 			return va, err
@@ -150,14 +157,23 @@ func (h *Handler) venueAllocation(ctx context.Context, p Page, v models.Venue, a
 // publicAllocation is the programme's summary for a venue: the allocation once it ran, and
 // before that nothing but the venue (the page says when it will run, and the seed).
 func (h *Handler) publicAllocation(ctx context.Context, p Page, v models.Venue) (venueAllocation, error) {
-	allocations, err := h.allocationsByVenue(ctx, v.EventID)
+	ran, err := h.allocationOf(ctx, v.ID)
+	if err != nil || ran == nil {
+		return venueAllocation{Venue: v.In(string(p.Lang))}, err
+	}
+	return h.venueAllocation(ctx, p, v, ran)
+}
+
+// allocationOf is the venue's allocation, nil before it ran.
+func (h *Handler) allocationOf(ctx context.Context, venueID uint) (*models.Allocation, error) {
+	a, err := h.store.Allocation(ctx, venueID)
+	if errors.Is(err, models.ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
-		return venueAllocation{}, err
+		return nil, err
 	}
-	if _, ok := allocations[v.ID]; !ok {
-		return venueAllocation{Venue: v.In(string(p.Lang))}, nil
-	}
-	return h.venueAllocation(ctx, p, v, allocations)
+	return &a, nil
 }
 
 // allocationTiles are the figures at a glance: the people, how many got each rank (with the
@@ -228,13 +244,13 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 		h.notFound(c)
 		return
 	}
-	allocations, err := h.allocationsByVenue(c.Request.Context(), event.ID)
+	ran, err := h.allocationOf(c.Request.Context(), v.ID)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
 	p := h.page(c, "", "beheer")
-	va, err := h.venueAllocation(c.Request.Context(), p, v, allocations)
+	va, err := h.venueAllocation(c.Request.Context(), p, v, ran)
 	if err != nil {
 		h.serverError(c, err)
 		return
