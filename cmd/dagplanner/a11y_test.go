@@ -459,21 +459,6 @@ func setLanguage(t *testing.T, ctx context.Context, base, lang string) {
 	}
 }
 
-// signIn fills in and submits the log-in form, then waits until waitFor appears.
-func signIn(t *testing.T, ctx context.Context, base, email, password, waitFor string) {
-	t.Helper()
-	err := chromedp.Do(timeout(ctx),
-		chromedp.Navigate(base+"/beheer/inloggen"),
-		chromedp.SendKeys("#veld-email", email),
-		chromedp.SendKeys("#veld-password", password),
-		chromedp.Click(`main form button[type="submit"]`),
-		chromedp.WaitVisible(waitFor),
-	)
-	if err != nil {
-		t.Fatalf("sign in as %s in the browser (waiting for %s): %v", email, waitFor, err)
-	}
-}
-
 // assertLang checks the page's html lang attribute.
 func assertLang(t *testing.T, ctx context.Context, what, want string) {
 	t.Helper()

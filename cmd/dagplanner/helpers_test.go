@@ -217,15 +217,6 @@ func postForm(t *testing.T, c *http.Client, base, path string, form url.Values) 
 	return resp.StatusCode, string(body)
 }
 
-// login signs in over HTTP and fails the test unless it lands on the organisers' dashboard.
-func login(t *testing.T, c *http.Client, base, email, password string) {
-	t.Helper()
-	status, body := postForm(t, c, base, "/beheer/inloggen", url.Values{"email": {email}, "password": {password}})
-	if status != http.StatusOK {
-		t.Fatalf("log in as %s: status %d, want 200 (the dashboard after the redirect)\n%s", email, status, body)
-	}
-}
-
 // firstMatch returns the first submatch of re in s, failing the test when there is none.
 func firstMatch(t *testing.T, re *regexp.Regexp, s, what string) string {
 	t.Helper()

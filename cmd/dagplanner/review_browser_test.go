@@ -31,18 +31,6 @@ func addReviewer(t *testing.T, db, email string) {
 	}
 }
 
-// keyboardSignIn signs in with the keyboard alone and waits until waitFor appears.
-func keyboardSignIn(t *testing.T, ctx context.Context, base, email, password, waitFor string) {
-	t.Helper()
-	navigate(t, ctx, base+"/beheer/inloggen")
-	tabTo(t, ctx, "#veld-email")
-	keys(t, ctx, email)
-	tabTo(t, ctx, "#veld-password")
-	keys(t, ctx, password)
-	tabTo(t, ctx, `main form button[type="submit"]`)
-	pressAndWait(t, ctx, kb.Enter, waitFor)
-}
-
 // keyboardSignOut signs out with the footer's button and waits for the home page it leads
 // to. (Waiting for an element instead raced: the page being left has the same links, and a
 // next navigation could abort the sign-out's.)

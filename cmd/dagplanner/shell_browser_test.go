@@ -16,23 +16,6 @@ import (
 	"github.com/ambtenaar20/dagplanner/browsertest"
 )
 
-// shellSignIn signs in as signIn does and waits for the dashboard's navigation, present (if
-// folded away) at every width. The sign-in form has the shell too when someone is signed in
-// already, so it waits for the dashboard's own link, marked as the page.
-func shellSignIn(t *testing.T, ctx context.Context, base, email, password string) {
-	t.Helper()
-	err := chromedp.Do(timeout(ctx),
-		chromedp.Navigate(base+"/beheer/inloggen"),
-		chromedp.SendKeys("#veld-email", email),
-		chromedp.SendKeys("#veld-password", password),
-		chromedp.Click(`main form button[type="submit"]`),
-		chromedp.WaitReady(`.shell-nav a[href="/beheer"][aria-current="page"]`),
-	)
-	if err != nil {
-		t.Fatalf("sign in as %s in the browser: %v", email, err)
-	}
-}
-
 // shown reports whether the element sel is displayed: laid out, and not inside a closed
 // <details> (checkVisibility, run by the DevTools protocol, also with the page's scripts off).
 func shown(t *testing.T, ctx context.Context, sel string) bool {
