@@ -8,6 +8,7 @@ import (
 // TestEvaluatorKeepsCount moves sessions at random (to free places, off the board, and back)
 // and checks after every move that the planner's running score equals a count from scratch.
 func TestEvaluatorKeepsCount(t *testing.T) {
+	t.Parallel()
 	for _, tier := range []Tier{SmallTier, RealisticTier} {
 		pr := Generate(tier, 1)
 		b := newBoard(&pr, pr.Greedy().Plan.clone())

@@ -18,6 +18,7 @@ func solved(t *testing.T, tier Tier, seed uint64) (Problem, Plan) {
 }
 
 func TestPlanModesKeepHardRules(t *testing.T) {
+	t.Parallel()
 	for _, tier := range []Tier{SmallTier, RealisticTier} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			pr, current := solved(t, tier, seed)
@@ -56,6 +57,7 @@ func TestPlanModesKeepHardRules(t *testing.T) {
 }
 
 func TestPlanIsDeterministicAndKeepsPins(t *testing.T) {
+	t.Parallel()
 	pr, current := solved(t, RealisticTier, 5)
 	pins := map[int]Place{}
 	for _, i := range []int{1, 7, 20} {
@@ -82,6 +84,7 @@ func TestPlanIsDeterministicAndKeepsPins(t *testing.T) {
 // TestPlanOneVenue: with a venue, sessions elsewhere stay where they are, and the moved ones
 // stay at the venue.
 func TestPlanOneVenue(t *testing.T) {
+	t.Parallel()
 	pr, current := solved(t, RealisticTier, 2)
 	res, err := pr.Plan(Request{Mode: PlaceAll, Current: current, Venue: 1, Seed: 1, Iterations: 3000})
 	if err != nil {
@@ -99,6 +102,7 @@ func TestPlanOneVenue(t *testing.T) {
 }
 
 func TestPlanReportsInfeasible(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)
 	base := func() Problem {
 		return Problem{
@@ -159,6 +163,7 @@ func TestPlanReportsInfeasible(t *testing.T) {
 // TestMinimalChangeMovesLittle adds a session to a full timetable: minimal change places it
 // and moves far fewer sessions than re-planning everything does.
 func TestMinimalChangeMovesLittle(t *testing.T) {
+	t.Parallel()
 	pr, current := solved(t, RealisticTier, 3)
 	for i, pl := range current.Places {
 		if pl == nil {

@@ -11,9 +11,11 @@ import (
 // TestSolveKeepsHardRules solves generated problems of every tier and checks every hard rule
 // on the result, and that the planner does at least as well as the greedy baseline.
 func TestSolveKeepsHardRules(t *testing.T) {
+	t.Parallel()
 	for _, tier := range []Tier{SmallTier, RealisticTier} {
 		for seed := uint64(1); seed <= 3; seed++ {
 			t.Run(fmt.Sprintf("%s/%d", tier.Name, seed), func(t *testing.T) {
+				t.Parallel()
 				pr := Generate(tier, seed)
 				if err := pr.Check(); err != nil {
 					t.Fatalf("generated problem: %v", err)
@@ -37,6 +39,7 @@ func TestSolveKeepsHardRules(t *testing.T) {
 }
 
 func TestSolveIsDeterministic(t *testing.T) {
+	t.Parallel()
 	pr := Generate(RealisticTier, 4)
 	a := pr.Solve(Options{Seed: 9, Iterations: 5000})
 	b := pr.Solve(Options{Seed: 9, Iterations: 5000})
@@ -50,6 +53,7 @@ func TestSolveIsDeterministic(t *testing.T) {
 }
 
 func TestSolveLeavesPinnedSessions(t *testing.T) {
+	t.Parallel()
 	pr := Generate(RealisticTier, 2)
 	pins := map[int]Place{0: {0, 3, 1}, 5: {1, 0, 2}}
 	for i, pl := range pins {
@@ -74,6 +78,7 @@ func TestSolveLeavesPinnedSessions(t *testing.T) {
 // TestInfeasibleIsReported: sessions that cannot be placed are left out with a reason, never
 // squeezed in.
 func TestInfeasibleIsReported(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)
 	pr := Problem{
 		Venues: []Venue{{Name: "A", City: "Zwolle", Rooms: []Room{{"Klein", 20}},
@@ -111,6 +116,7 @@ func TestInfeasibleIsReported(t *testing.T) {
 }
 
 func TestSpeakerTravelTime(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)
 	slots := []Slot{{day, day.Add(time.Hour)}, {day.Add(time.Hour), day.Add(2 * time.Hour)}}
 	pr := Problem{
@@ -134,6 +140,7 @@ func TestSpeakerTravelTime(t *testing.T) {
 }
 
 func TestEvaluateCountsAttendableWishes(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2027, 2, 3, 10, 0, 0, 0, time.UTC)
 	slots := []Slot{{day, day.Add(time.Hour)}, {day.Add(time.Hour), day.Add(2 * time.Hour)}}
 	pr := Problem{

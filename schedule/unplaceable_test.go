@@ -9,6 +9,7 @@ import (
 // have no two consecutive slots free there is left out because of that, not because of the
 // many places at the venue they did not choose.
 func TestUnplacedReasonIsTheRealOne(t *testing.T) {
+	t.Parallel()
 	at := func(h int) time.Time { return time.Date(2027, 2, 3, h, 0, 0, 0, time.UTC) }
 	slots := []Slot{{at(9), at(10)}, {at(10), at(11)}, {at(11), at(12)}, {at(12), at(13)}}
 	rooms := []Room{{"A", 50}, {"B", 50}, {"C", 50}}
