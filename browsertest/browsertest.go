@@ -1,9 +1,10 @@
 // Package browsertest runs pages of Dagplanner in headless Chromium for tests:
 // accessibility checks with axe-core, and screenshots for debugging.
 //
-// The browser is the Debian package chromium, at the path in the environment
-// variable DAGPLANNER_CHROMIUM (default /usr/bin/chromium). scripts/test
-// installs it and sets the variable.
+// The browser is Chromium's headless shell, the Debian package chromium-headless-shell
+// (the same engine as the browser, without its user interface), or the path in the
+// environment variable DAGPLANNER_CHROMIUM; without either, the full browser of the package
+// chromium. scripts/test installs the shell and sets the variable.
 package browsertest
 
 import (
@@ -66,13 +67,22 @@ type ViolationNode struct {
 	FailureSummary string   `json:"failureSummary"` // axe's explanation of how to fix it
 }
 
-// chromiumPath returns the Chromium binary to run.
+// chromiumPath returns the Chromium binary to run: DAGPLANNER_CHROMIUM, else Chromium's
+// headless shell (Debian's chromium-headless-shell, which scripts/test installs: the same
+// engine without the browser's user interface, so quicker to start and to run), else the
+// full browser.
 func chromiumPath() string {
 	if p := os.Getenv("DAGPLANNER_CHROMIUM"); p != "" {
 		return p
 	}
+	if _, err := os.Stat(headlessShell); err == nil {
+		return headlessShell
+	}
 	return "/usr/bin/chromium"
 }
+
+// headlessShell is where Debian's package chromium-headless-shell puts the shell.
+const headlessShell = "/usr/bin/chromium-headless-shell"
 
 // New starts a headless Chromium with a 1280x900 window and returns a chromedp
 // context for one tab of it. The browser stops when the test ends.
@@ -111,7 +121,7 @@ func NewWithOptions(t testing.TB, width, height int, extra ...chromedp.ExecAlloc
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
 		t.Fatalf("browsertest: Chromium not found at %s (DAGPLANNER_CHROMIUM): %v\n"+
-			"Run the tests with scripts/test, which installs the Debian package chromium.", path, err)
+			"Run the tests with scripts/test, which installs the Debian package chromium-headless-shell.", path, err)
 	}
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, width, height, extra)...)
 	ctx, cancel := chromedp.NewContext(allocCtx)
@@ -206,7 +216,7 @@ func sharedBrowser() (context.Context, error) {
 	}
 	path := chromiumPath()
 	if _, err := os.Stat(path); err != nil {
-		shared.err = fmt.Errorf("no Chromium at %s (DAGPLANNER_CHROMIUM; scripts/test installs the Debian package chromium): %w", path, err)
+		shared.err = fmt.Errorf("no Chromium at %s (DAGPLANNER_CHROMIUM; scripts/test installs the Debian package chromium-headless-shell): %w", path, err)
 		return nil, shared.err
 	}
 	allocCtx, allocCancel := chromedp.NewExecAllocator(context.Background(), allocatorOptions(path, DefaultWidth, DefaultHeight, nil)...)
