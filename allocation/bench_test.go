@@ -20,11 +20,17 @@ func event(people, sessions, venues, slots int) []Instance {
 func benchEvent(b *testing.B, venues []Instance) {
 	seed := Seed("bench")
 	var peak uint64
+	proven := 0
 	b.ReportAllocs()
 	for b.Loop() {
+		proven = 0
 		for _, in := range venues {
-			if _, err := Solve(in, seed); err != nil {
+			res, err := Solve(in, seed)
+			if err != nil {
 				b.Fatal(err)
+			}
+			if res.Tally.Optimal {
+				proven++
 			}
 		}
 		var ms runtime.MemStats
@@ -32,6 +38,9 @@ func benchEvent(b *testing.B, venues []Instance) {
 		peak = max(peak, ms.HeapSys)
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "heapsys-MB")
+	// The same in every iteration (the result is a function of instance and seed): how many
+	// venues the search proved optimal.
+	b.ReportMetric(float64(proven), "proven-venues")
 }
 
 // BenchmarkSmall: 700 people, 60 sessions, 2 venues, 4 slots (target ≤ 50 ms).
@@ -46,6 +55,21 @@ func BenchmarkBaseline(b *testing.B) {
 	for b.Loop() {
 		for _, in := range venues {
 			Baseline(in, Seed("bench"), 100)
+		}
+	}
+}
+
+// TestSmallBenchEventIsProvenOptimal: the 700-person event's allocation is proven optimal in
+// both venues, its cost equal to the proven lower bound.
+func TestSmallBenchEventIsProvenOptimal(t *testing.T) {
+	t.Parallel()
+	for i, in := range event(700, 60, 2, 4) {
+		res, err := Solve(in, Seed("bench"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !res.Tally.Optimal || res.Tally.Bound != res.Tally.Cost {
+			t.Errorf("venue %d: cost %d, bound %d, optimal %v: want proven optimal", i, res.Tally.Cost, res.Tally.Bound, res.Tally.Optimal)
 		}
 	}
 }

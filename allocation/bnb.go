@@ -235,14 +235,59 @@ func (b *block) costOf(g seating) int64 {
 }
 
 // settled reports whether a node with this lower bound (scaled) can hold no allocation of
-// smaller real cost than the incumbent. A scaled cost is real<<shift plus tie-breaking
-// below 1<<shift, so bound ≤ real<<shift + (1<<shift − 1) gives real ≥ ⌊bound>>shift⌋.
-// Pruning on real cost, not scaled, is what keeps the search short: closing gaps in the
-// tie-breaking alone would take a tree of its own. Among allocations of the least real
-// cost the first found wins; the search order is fixed and steered by the seed's
-// tie-breaking, so the choice is still a function of the instance and the seed.
+// smaller real cost than the incumbent (see realBound). Pruning on real cost, not scaled, is
+// what keeps the search short: closing gaps in the tie-breaking alone would take a tree of
+// its own. Among allocations of the least real cost the first found wins; the search order
+// is fixed and steered by the seed's tie-breaking, so the choice is still a function of the
+// instance and the seed.
 func (b *block) settled(bound int64, best *incumbent) bool {
-	return bound>>b.m.shift >= best.cost>>b.m.shift
+	return b.realBound(bound) >= best.cost>>b.m.shift
+}
+
+// realBound is the least real cost that a scaled lower bound allows in the block. A scaled
+// cost is real<<shift plus the tie-breaking of each of the block's rankings, together at
+// most b.eps (below 1<<shift), so bound ≤ real<<shift + b.eps gives real ≥
+// ⌈(bound − b.eps) / 2^shift⌉. (Taking the tie-breaking as a full 1<<shift instead, as
+// ⌊bound>>shift⌋ does, left blocks one unit short of proving the allocation they had.)
+func (b *block) realBound(bound int64) int64 {
+	if bound == math.MinInt64 {
+		return math.MinInt64
+	}
+	d := bound - b.epsMax()
+	if d <= 0 {
+		return d >> b.m.shift // floor: a negative bound proves nothing more
+	}
+	return (d + 1<<b.m.shift - 1) >> b.m.shift
+}
+
+// epsMax is the most the tie-breaking of the block's rankings can add up to: per ranking
+// (a person's list for one of the block's slots), the largest tie-breaking term of its
+// sessions and of not meeting it.
+func (b *block) epsMax() int64 {
+	b.epsOnce.Do(func() {
+		m := b.m
+		for p, q := range m.people {
+			for s := b.lo; s <= b.hi; s++ {
+				if len(q.rank[s]) == 0 {
+					continue
+				}
+				most := m.eps(p, s, -1)
+				for _, x := range q.rank[s] {
+					most = max(most, m.eps(p, s, x))
+				}
+				// A two-slot session ranked in the slot before also meets this ranking.
+				if s > b.lo {
+					for _, x := range q.rank[s-1] {
+						if m.sess[x].span == 2 {
+							most = max(most, m.eps(p, s, x))
+						}
+					}
+				}
+				b.eps += most
+			}
+		}
+	})
+	return b.eps
 }
 
 func (n *node) child(k int, st int8) *node {

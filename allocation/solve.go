@@ -2,6 +2,7 @@ package allocation
 
 import (
 	"errors"
+	"sync"
 
 	"github.com/ambtenaar20/dagplanner/allocation/flow"
 )
@@ -16,6 +17,9 @@ type block struct {
 	// the couplings between its slots.
 	twins         []twin
 	nodes, rounds int // branch-and-bound nodes visited and relaxations solved, for tests
+	// eps is epsMax's answer, worked out once.
+	eps     int64
+	epsOnce sync.Once
 }
 
 // twin is person p's two-slot session x, ranked in slot s (x then also fills s+1).

@@ -445,7 +445,7 @@ func TestBoundHolds(t *testing.T) {
 			if !proven {
 				cut++
 			}
-			lower += max(l, 0) >> m.shift
+			lower += max(b.realBound(l), 0)
 		}
 		want := brute(m) >> m.shift
 		got := m.tally(g).Cost
