@@ -62,7 +62,13 @@ func saysBusy(t *testing.T, text string) bool {
 // signIn fills in and submits the log-in form, then waits until waitFor appears.
 func signIn(t *testing.T, ctx context.Context, base, email, password, waitFor string) {
 	t.Helper()
-	browserSignIn(t, ctx, email, waitFor, chromedp.WaitVisible(waitFor), func() {
+	browserSignIn(t, ctx, email, waitFor, chromedp.WaitVisible(waitFor), sendSignInForm(t, ctx, base, email, password))
+}
+
+// sendSignInForm returns what fills in and sends the log-in form with the mouse.
+func sendSignInForm(t *testing.T, ctx context.Context, base, email, password string) func() {
+	return func() {
+		t.Helper()
 		err := chromedp.Do(timeout(ctx),
 			chromedp.Navigate(base+"/beheer/inloggen"),
 			chromedp.SendKeys("#veld-email", email),
@@ -72,7 +78,7 @@ func signIn(t *testing.T, ctx context.Context, base, email, password, waitFor st
 		if err != nil {
 			t.Fatalf("send the log-in form as %s: %v", email, err)
 		}
-	})
+	}
 }
 
 // keyboardSignIn signs in with the keyboard alone and waits until waitFor appears.
@@ -95,17 +101,7 @@ func keyboardSignIn(t *testing.T, ctx context.Context, base, email, password, wa
 func shellSignIn(t *testing.T, ctx context.Context, base, email, password string) {
 	t.Helper()
 	const dashboard = `.shell-nav a[href="/beheer"][aria-current="page"]`
-	browserSignIn(t, ctx, email, dashboard, chromedp.WaitReady(dashboard), func() {
-		err := chromedp.Do(timeout(ctx),
-			chromedp.Navigate(base+"/beheer/inloggen"),
-			chromedp.SendKeys("#veld-email", email),
-			chromedp.SendKeys("#veld-password", password),
-			chromedp.Click(`main form button[type="submit"]`),
-		)
-		if err != nil {
-			t.Fatalf("send the log-in form as %s: %v", email, err)
-		}
-	})
+	browserSignIn(t, ctx, email, dashboard, chromedp.WaitReady(dashboard), sendSignInForm(t, ctx, base, email, password))
 }
 
 // browserSignIn runs submit, which sends the log-in form, until the page it leads to has
