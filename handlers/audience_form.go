@@ -52,7 +52,7 @@ func (d *audienceForm) choices(r audienceRequest, u models.User) {
 	}
 	d.Venues = []Option{{Value: "", Label: d.T("people.all_venues")}}
 	for _, v := range r.Venues {
-		d.Venues = append(d.Venues, Option{Value: v.Slug, Label: v.City + ": " + v.Name})
+		d.Venues = append(d.Venues, Option{Value: v.Slug, Label: v.City + ": " + d.VenueName(v)})
 	}
 	d.Sessions = []Option{{Value: "", Label: d.T("people.all_sessions")}}
 	for _, s := range r.Sessions {

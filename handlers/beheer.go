@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ambtenaar20/dagplanner/locale"
 	"github.com/ambtenaar20/dagplanner/models"
 )
 
@@ -170,7 +171,7 @@ func (h *Handler) shell(c *gin.Context, u models.User, mode string, venues []mod
 			}
 		}
 	}
-	s := &Shell{Venues: venueSwitch(c, u, venues)}
+	s := &Shell{Venues: venueSwitch(c, tr, u, venues)}
 	for i, it := range items {
 		l := NavLink{Label: tr.T("shell.item." + it.key), Href: it.href}
 		if i == top {
@@ -212,7 +213,7 @@ func perVenue(c *gin.Context) bool {
 
 // venueSwitch links a page about one venue to the same page of each venue u may manage; nil
 // when there is nothing to switch to.
-func venueSwitch(c *gin.Context, u models.User, venues []models.Venue) []NavLink {
+func venueSwitch(c *gin.Context, tr *locale.Translator, u models.User, venues []models.Venue) []NavLink {
 	if !perVenue(c) {
 		return nil
 	}
@@ -223,7 +224,7 @@ func venueSwitch(c *gin.Context, u models.User, venues []models.Venue) []NavLink
 			continue
 		}
 		id := strconv.FormatUint(uint64(v.ID), 10)
-		l := NavLink{Label: v.City + ": " + v.Name, Href: strings.Replace(route, ":venue", id, 1)}
+		l := NavLink{Label: v.City + ": " + v.NameIn(string(tr.Lang())), Href: strings.Replace(route, ":venue", id, 1)}
 		if id == c.Param("venue") {
 			l.Current = "page"
 		}

@@ -25,7 +25,7 @@ func (h *Handler) showAccount(c *gin.Context) {
 	p := h.page(c, h.tr(c).T("account.title"), "beheer")
 	d := accountData{Page: p, Account: u, Role: p.T("account.role." + u.Role), Scope: p.T("account.scope_all")}
 	if u.Venue != nil {
-		d.Scope = u.Venue.Name
+		d.Scope = p.VenueName(*u.Venue)
 	}
 	h.render(c, http.StatusOK, "beheer/account", d)
 }

@@ -213,7 +213,7 @@ func allocationChart(p Page, v models.Venue, a models.Allocation, random models.
 	}
 	g := charts.Groups{
 		ID:        "toewijzing-" + strconv.FormatUint(uint64(v.ID), 10),
-		Title:     p.T("allocation.chart.title", "Venue", v.Name),
+		Title:     p.T("allocation.chart.title", "Venue", p.VenueName(v)),
 		Desc:      p.T("allocation.chart.desc", "Orders", random.Orders),
 		XAxis:     p.T("allocation.chart.x"),
 		YAxis:     p.T("allocation.chart.y"),

@@ -98,7 +98,7 @@ func (h *Handler) renderBoard(c *gin.Context, status int, v models.Venue, moveEr
 		h.fail(c, err)
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.board.title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.board.title", "Venue", h.venueName(c, v)), "beheer")
 	data := buildBoard(p, d, v)
 	data.MoveError = moveErr
 	data.Warning = h.sessions.PopString(ctx, sessionWarning)
@@ -186,7 +186,7 @@ func boardRows(p Page, pr schedule.Problem, plan schedule.Plan, ix schedule.Inde
 
 // boardPlaces lists venue vi's rooms and first slots as move-form choices.
 func boardPlaces(p Page, pr schedule.Problem, ix schedule.Index, vi int, v models.Venue) boardPlaceGroup {
-	g := boardPlaceGroup{Label: v.City + ": " + v.Name}
+	g := boardPlaceGroup{Label: v.City + ": " + p.VenueName(v)}
 	venue := pr.Venues[vi]
 	for r, room := range venue.Rooms {
 		for k, sl := range venue.Slots {

@@ -56,7 +56,7 @@ func (h *Handler) dashboardCharts(c *gin.Context, data *dashboardData) ([]chartV
 	for _, v := range venues {
 		out = append(out, heatMapChart(tr, data.Page, v.Venue, fills))
 	}
-	labels := venueLabels(venues)
+	labels := venueLabels(data.Page, venues)
 	out = append(out, waitingChart(data.Page, fills, labels), emptiestChart(data.Page, fills, labels))
 	out = append(out, orgTypeChart(data.Page, data.orgTypeFigures()))
 	arrivals, err := h.store.ArrivalsPerDoor(ctx, e.ID, scope)
@@ -80,7 +80,7 @@ func (d *dashboardData) orgTypeFigures() venueFigures {
 
 // venueLabels names each venue briefly for legends and bar labels: its city, or its name
 // where two venues share a city.
-func venueLabels(venues []venueFigures) map[uint]string {
+func venueLabels(p Page, venues []venueFigures) map[uint]string {
 	cities := map[string]int{}
 	for _, v := range venues {
 		cities[v.Venue.City]++
@@ -89,7 +89,7 @@ func venueLabels(venues []venueFigures) map[uint]string {
 	for _, v := range venues {
 		out[v.Venue.ID] = v.Venue.City
 		if cities[v.Venue.City] > 1 || v.Venue.City == "" {
-			out[v.Venue.ID] = v.Venue.Name
+			out[v.Venue.ID] = p.VenueName(v.Venue)
 		}
 	}
 	return out
@@ -136,7 +136,7 @@ func (h *Handler) registrationsChart(c *gin.Context, tr *locale.Translator, p Pa
 		bounds[i] = d.AddDate(0, 0, 1)
 	}
 	counts := hours.Before(bounds)
-	labels := venueLabels(venues)
+	labels := venueLabels(p, venues)
 	l := charts.Lines{ID: view.ID, Title: view.Title, XAxis: p.T("dashboard.chart.date_axis"), YAxis: p.T("dashboard.chart.registrations_axis"),
 		RowHeader: p.T("dashboard.chart.date"), Numbers: numberFormat(p)}
 	// About five dates on the axis, always the last (today); none too close before it.
@@ -177,7 +177,7 @@ func (h *Handler) registrationsChart(c *gin.Context, tr *locale.Translator, p Pa
 
 // heatMapChart draws a venue's rooms × slots, each session shaded by how full it is.
 func heatMapChart(tr *locale.Translator, p Page, v models.Venue, fills []models.SessionFill) chartView {
-	hm := charts.HeatMap{ID: "grafiek-bezetting-" + v.Slug, Title: p.T("dashboard.chart.fill", "Venue", v.Name), Numbers: numberFormat(p),
+	hm := charts.HeatMap{ID: "grafiek-bezetting-" + v.Slug, Title: p.T("dashboard.chart.fill", "Venue", p.VenueName(v)), Numbers: numberFormat(p),
 		Waiting: p.T("dashboard.chart.fill_waiting"), Empty: p.T("dashboard.chart.fill_empty"),
 		TableColumns: [6]charts.Column{{Key: "session", Label: p.T("dashboard.chart.session")}, {Key: "room", Label: p.T("dashboard.chart.room")},
 			{Key: "when", Label: p.T("dashboard.chart.time")}, {Key: "taken", Label: p.T("dashboard.chart.taken"), Numeric: true},

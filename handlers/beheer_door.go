@@ -32,7 +32,7 @@ func (h *Handler) showDevices(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.devices.title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.devices.title", "Venue", h.venueName(c, v)), "beheer")
 	p.Form = newForm(nil, deviceFields...)
 	h.renderDevices(c, http.StatusOK, p, v)
 }
@@ -58,7 +58,7 @@ func (h *Handler) createDevice(c *gin.Context) {
 	var verr *models.ValidationError
 	if errors.As(err, &verr) {
 		form.Merge(verr.Problems)
-		p := h.page(c, h.tr(c).T("beheer.devices.title", "Venue", v.Name), "beheer")
+		p := h.page(c, h.tr(c).T("beheer.devices.title", "Venue", h.venueName(c, v)), "beheer")
 		p.Form = form
 		h.renderDevices(c, http.StatusUnprocessableEntity, p, v)
 		return
@@ -280,7 +280,7 @@ func (h *Handler) renderVenueArrivals(c *gin.Context, status int, v models.Venue
 		h.serverError(c, err)
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.arrivals.venue_title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.arrivals.venue_title", "Venue", h.venueName(c, v)), "beheer")
 	p.Form = form
 	h.render(c, status, "beheer/venue_arrivals", venueArrivalsData{Page: p, venueArrivals: venueArrivals{Venue: v, Arrivals: a},
 		Chart: newArrivalsChart(a.Times), DoorsOpen: doorsOpen, Closed: closed, Updated: now})

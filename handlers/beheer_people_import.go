@@ -63,7 +63,7 @@ func (h *Handler) renderImport(c *gin.Context, status int, p Page, preview *impo
 	var opts []Option
 	for _, v := range venues {
 		if u.CanManageVenue(v.ID) {
-			opts = append(opts, Option{Value: strconv.FormatUint(uint64(v.ID), 10), Label: v.Name + " (" + v.City + ")"})
+			opts = append(opts, Option{Value: strconv.FormatUint(uint64(v.ID), 10), Label: h.venueName(c, v) + " (" + v.City + ")"})
 		}
 	}
 	if len(opts) == 1 && p.Form.String("locatie") == "" {
@@ -102,7 +102,7 @@ func (h *Handler) checkImport(c *gin.Context) {
 	}
 	rows, fileProblems := importfile.Read(data, importfile.Kind(data, name, ""))
 	if len(fileProblems) > 0 {
-		preview := &importPreview{VenueName: venue.Name, FileName: name}
+		preview := &importPreview{VenueName: h.venueName(c, venue), FileName: name}
 		for _, pr := range fileProblems {
 			preview.FileProblems = append(preview.FileProblems, p.T(pr.Key, pr.Args...))
 		}
@@ -178,7 +178,7 @@ func (h *Handler) uploadedFile(c *gin.Context, form *Form) ([]byte, string) {
 
 // importPreview describes every row and its problems, in the organiser's language.
 func (h *Handler) importPreview(p Page, venue models.Venue, fileName string, rows []models.ImportRow, res models.ImportResult) *importPreview {
-	out := &importPreview{VenueName: venue.Name, FileName: fileName, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged}
+	out := &importPreview{VenueName: p.VenueName(venue), FileName: fileName, New: res.New, Updated: res.Updated, Unchanged: res.Unchanged}
 	byRow := map[int][]string{}
 	for _, pr := range res.Problems {
 		msg := p.T(pr.Key, pr.Args...)
@@ -230,7 +230,7 @@ func (h *Handler) runImport(c *gin.Context) {
 		h.renderImport(c, http.StatusUnprocessableEntity, p, preview)
 		return
 	}
-	h.setFlash(c, "import.done", "New", res.New, "Updated", res.Updated, "Venue", venue.Name)
+	h.setFlash(c, "import.done", "New", res.New, "Updated", res.Updated, "Venue", h.venueName(c, venue))
 	c.Redirect(http.StatusSeeOther, "/beheer/deelnemers/importeren")
 }
 

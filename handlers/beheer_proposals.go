@@ -158,7 +158,7 @@ func (d *reviewListData) filterOptions(venues []models.Venue, tracks []models.Tr
 	}
 	d.Venues = []Option{{Value: "", Label: d.T("review.filter_all")}}
 	for _, v := range venues {
-		d.Venues = append(d.Venues, Option{Value: v.Slug, Label: v.City + ": " + v.Name})
+		d.Venues = append(d.Venues, Option{Value: v.Slug, Label: v.City + ": " + d.VenueName(v)})
 	}
 	d.Tracks = []Option{{Value: "", Label: d.T("review.filter_all")}, {Value: noTrackParam, Label: d.T("review.no_track")}}
 	for _, t := range tracks {

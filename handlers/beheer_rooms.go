@@ -23,7 +23,7 @@ func (h *Handler) newRoom(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.room.new_title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.room.new_title", "Venue", h.venueName(c, v)), "beheer")
 	p.Form = newForm(nil, roomFields...)
 	h.render(c, http.StatusOK, "beheer/room_form", roomFormData{Page: p, Venue: v})
 }
@@ -41,7 +41,7 @@ func (h *Handler) createRoom(c *gin.Context) {
 	} else {
 		form.Merge(in.Validate())
 	}
-	if h.formFailed(c, err, form, "beheer/room_form", func(p Page) any { return roomFormData{Page: p, Venue: v} }, "beheer.room.new_title", "Venue", v.Name) {
+	if h.formFailed(c, err, form, "beheer/room_form", func(p Page) any { return roomFormData{Page: p, Venue: v} }, "beheer.room.new_title", "Venue", h.venueName(c, v)) {
 		return
 	}
 	h.setFlash(c, "beheer.saved")

@@ -84,7 +84,7 @@ func (h *Handler) sessionForm(c *gin.Context, p Page, s *models.Session) (sessio
 		if !p.User.CanManageVenue(v.ID) {
 			continue
 		}
-		d.Venues = append(d.Venues, Option{Value: strconv.Itoa(int(v.ID)), Label: v.City + ": " + v.Name})
+		d.Venues = append(d.Venues, Option{Value: strconv.Itoa(int(v.ID)), Label: v.City + ": " + p.VenueName(v)})
 		for _, r := range v.Rooms {
 			d.Rooms = append(d.Rooms, Option{Value: strconv.Itoa(int(r.ID)), Label: fmt.Sprintf("%s: %s (%s)", v.City, r.Name, p.T("room.capacity_short", "Count", r.Capacity))})
 		}

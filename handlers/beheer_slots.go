@@ -23,7 +23,7 @@ func (h *Handler) newSlot(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.slot.new_title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.slot.new_title", "Venue", h.venueName(c, v)), "beheer")
 	p.Form = newForm(nil, slotFields...)
 	h.render(c, http.StatusOK, "beheer/slot_form", slotFormData{Page: p, Venue: v})
 }
@@ -35,7 +35,7 @@ func (h *Handler) createSlot(c *gin.Context) {
 	}
 	form := postedForm(c, slotFields...)
 	_, err := h.store.CreateSlot(c.Request.Context(), v.ID, models.SlotInput{Start: form.String("start"), End: form.String("end")})
-	if h.formFailed(c, err, form, "beheer/slot_form", func(p Page) any { return slotFormData{Page: p, Venue: v} }, "beheer.slot.new_title", "Venue", v.Name) {
+	if h.formFailed(c, err, form, "beheer/slot_form", func(p Page) any { return slotFormData{Page: p, Venue: v} }, "beheer.slot.new_title", "Venue", h.venueName(c, v)) {
 		return
 	}
 	h.setFlash(c, "beheer.saved")
@@ -62,7 +62,7 @@ func (h *Handler) editSlot(c *gin.Context) {
 	if !ok {
 		return
 	}
-	p := h.page(c, h.tr(c).T("beheer.slot.edit_title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("beheer.slot.edit_title", "Venue", h.venueName(c, v)), "beheer")
 	zone := p.Zone()
 	p.Form = newForm(url.Values{"start": {sl.StartsAt.In(zone).Format("15:04")}, "end": {sl.EndsAt.In(zone).Format("15:04")}}, slotFields...)
 	h.render(c, http.StatusOK, "beheer/slot_form", slotFormData{Page: p, Venue: v, Slot: &sl})
@@ -75,7 +75,7 @@ func (h *Handler) updateSlot(c *gin.Context) {
 	}
 	form := postedForm(c, slotFields...)
 	_, err := h.store.UpdateSlot(c.Request.Context(), sl.ID, models.SlotInput{Start: form.String("start"), End: form.String("end")})
-	if h.formFailed(c, err, form, "beheer/slot_form", func(p Page) any { return slotFormData{Page: p, Venue: v, Slot: &sl} }, "beheer.slot.edit_title", "Venue", v.Name) {
+	if h.formFailed(c, err, form, "beheer/slot_form", func(p Page) any { return slotFormData{Page: p, Venue: v, Slot: &sl} }, "beheer.slot.edit_title", "Venue", h.venueName(c, v)) {
 		return
 	}
 	h.setFlash(c, "beheer.saved")

@@ -73,7 +73,7 @@ func roleOptions(p Page) []Option {
 func venueOptions(p Page, venues []models.Venue) []Option {
 	out := []Option{{Value: "", Label: p.T("team.all_venues")}}
 	for _, v := range venues {
-		out = append(out, Option{Value: v.Slug, Label: v.City + ": " + v.Name})
+		out = append(out, Option{Value: v.Slug, Label: v.City + ": " + p.VenueName(v)})
 	}
 	return out
 }

@@ -51,6 +51,6 @@ func (h *Handler) showVenueNeeds(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-store")
-	p := h.page(c, h.tr(c).T("needs.title", "Venue", v.Name), "beheer")
+	p := h.page(c, h.tr(c).T("needs.title", "Venue", h.venueName(c, v)), "beheer")
 	h.render(c, http.StatusOK, "beheer/venue_needs", needsData{Page: p, Venue: v, VenueNeeds: needs})
 }

@@ -135,3 +135,30 @@ func TestSessionFormEnglishFields(t *testing.T) {
 		t.Fatalf("saved session %q / %q / %q (%v)", got.Title, got.TitleEn, got.AbstractEn, err)
 	}
 }
+
+// TestOrganiserPagesNameVenuesInTheirLanguage: the organisers' area names a venue as the
+// public site does in the page's language — in the shell's venue switch, page titles, option
+// lists and charts — so an English-speaking organiser reads "Rotterdam City Hall".
+func TestOrganiserPagesNameVenuesInTheirLanguage(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	rotterdam, err := ts.Store.VenueBySlug(modelstest.Ctx(), "rotterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strconv.Itoa(int(rotterdam.ID))
+	english := []string{"Accept-Language", "en-GB,en;q=0.9"}
+	for _, path := range []string{"/beheer", "/beheer/rooster/" + id, "/beheer/locaties/" + id + "/apparaten",
+		"/beheer/locaties/" + id + "/zalen/nieuw", "/beheer/deelnemers/importeren", "/beheer/voorstellen"} {
+		resp, en := ts.get(t, path, english...)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s in English = %d, want 200", path, resp.StatusCode)
+		}
+		wantContains(t, path+" in English", en, "Rotterdam City Hall")
+		notIn(t, path+" in English", en, "Stadhuis Rotterdam")
+		_, nl := ts.get(t, path)
+		wantContains(t, path+" in Dutch", nl, "Stadhuis Rotterdam")
+		notIn(t, path+" in Dutch", nl, "Rotterdam City Hall")
+	}
+}

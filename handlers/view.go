@@ -95,6 +95,15 @@ func (p Page) TextLang(en string) string { return models.LangShown(string(p.Lang
 // Format names a session format in the person's language.
 func (p Page) Format(f string) string { return p.tr.T("format." + f) }
 
+// venueName is v's name in the request's language (see Page.VenueName).
+func (h *Handler) venueName(c *gin.Context, v models.Venue) string {
+	return v.NameIn(string(h.tr(c).Lang()))
+}
+
+// VenueName is v's name in the page's language: organisers' pages name a venue as the public
+// site does in that language (the venue form edits both names).
+func (p Page) VenueName(v models.Venue) string { return v.NameIn(string(p.Lang)) }
+
 // SeatsText says how many seats are left, with the right plural.
 func (p Page) SeatsText(n int) string { return p.tr.T("venue.seats_left", "Count", n) }
 
