@@ -148,9 +148,12 @@ func TestOrganiserPagesNameVenuesInTheirLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	id := strconv.Itoa(int(rotterdam.ID))
+	// An account limited to Rotterdam, so that the team list names the venue.
+	modelstest.QuickUser(t, ts.Store, models.UserInput{Email: "rotterdam.team@example.nl", Password: testPassword,
+		Role: models.RoleOrganiser, VenueSlug: "rotterdam"})
 	english := []string{"Accept-Language", "en-GB,en;q=0.9"}
 	for _, path := range []string{"/beheer", "/beheer/rooster/" + id, "/beheer/locaties/" + id + "/apparaten",
-		"/beheer/locaties/" + id + "/zalen/nieuw", "/beheer/deelnemers/importeren", "/beheer/voorstellen"} {
+		"/beheer/locaties/" + id + "/zalen/nieuw", "/beheer/deelnemers/importeren", "/beheer/voorstellen", "/beheer/team"} {
 		resp, en := ts.get(t, path, english...)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s in English = %d, want 200", path, resp.StatusCode)
