@@ -171,7 +171,7 @@ func Solve(in Instance, seed [32]byte) (Result, error) {
 	res.Tally.Optimal = !slices.Contains(proven, false)
 	res.Tally.Bound = res.Tally.Cost
 	if !res.Tally.Optimal {
-		// Real costs are the scaled ones shifted down; a block's bound rounds down with them.
+		// Each block's bound in real cost (realBound), summed.
 		res.Tally.Bound = 0
 		for i, l := range lower {
 			res.Tally.Bound += max(blocks[i].realBound(l), 0)
