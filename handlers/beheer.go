@@ -298,12 +298,19 @@ func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
 	if !h.requireEventManager(c) {
 		return models.Event{}, false
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return models.Event{}, false
 	}
 	return event, true
+}
+
+// organiserEvent is the edition the organisers' pages work on: for now the current event.
+// Every organiser page asks for its event here, so that choosing another edition in
+// /beheer changes them all.
+func (h *Handler) organiserEvent(c *gin.Context) (models.Event, error) {
+	return h.store.CurrentEvent(c.Request.Context())
 }
 
 // paramID reads a numeric id from the path; anything else is a 404.

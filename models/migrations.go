@@ -45,6 +45,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121101_privacy_settings", Migrate: migratePrivacySettings},
 	{ID: "2026121102_erasure", Migrate: migrateErasure},
 	{ID: "2026121201_preferences", Migrate: migratePreferences},
+	{ID: "2026121301_room_check_ins", Migrate: migrateRoomCheckIns},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
