@@ -16,7 +16,7 @@ import (
 // in it, one on its waiting list, one booked in another session at the same time, and one
 // with no seat at that time.
 type roomPeople struct {
-	session                             models.Session
+	session                              models.Session
 	booked, waiting, elsewhere, unbooked models.Registration
 }
 
