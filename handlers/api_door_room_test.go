@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -210,4 +211,39 @@ func containsUint(list []uint, v uint) bool {
 		}
 	}
 	return false
+}
+
+// The event form sets the minutes after a session's start when unclaimed seats are released:
+// 0 or empty is off, more than four hours or not a number is refused in words.
+func TestSeatReleaseSetting(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	base := func() url.Values {
+		return url.Values{"name": {"Dag van de Ambtenaar"}, "date": {"2027-02-03"}, "timezone": {"Europe/Amsterdam"}}
+	}
+	const p = "/beheer/evenement"
+	bhRunFormCases(t, ts, base, []bhFormCase{
+		{name: "negative", path: p, change: url.Values{"seat_release_minutes": {"-5"}}, field: "seat_release_minutes",
+			wantMsg: nlMsg(t, "form.between", "Min", 0, "Max", 240), kept: "-5"},
+		{name: "more than four hours", path: p, change: url.Values{"seat_release_minutes": {"241"}}, field: "seat_release_minutes",
+			wantMsg: nlMsg(t, "form.between", "Min", 0, "Max", 240), kept: "241"},
+		{name: "in words", path: p, change: url.Values{"seat_release_minutes": {"tien"}}, field: "seat_release_minutes",
+			wantMsg: nlMsg(t, "form.not_a_number"), kept: "tien"},
+	})
+	for _, tc := range []struct {
+		typed string
+		want  int
+	}{{"10", 10}, {"", 0}} {
+		form := base()
+		form.Set("seat_release_minutes", tc.typed)
+		resp, body := ts.postForm(t, p, form)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save %q: status %d, want 303\n%s", tc.typed, resp.StatusCode, body)
+		}
+		e, err := ts.Store.CurrentEvent(modelstest.Ctx())
+		if err != nil || e.SeatReleaseMinutes != tc.want {
+			t.Errorf("after saving %q: %d minutes (%v), want %d", tc.typed, e.SeatReleaseMinutes, err, tc.want)
+		}
+	}
 }

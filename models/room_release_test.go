@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -122,6 +123,56 @@ func TestSeatReleaseByVenueDoorAndOff(t *testing.T) {
 			if got, _ := statusOf(t, s, id, zaal.ID); got != w {
 				t.Errorf("registration %d: %s, want %s", id, got, w)
 			}
+		}
+	})
+}
+
+// Doors scanning at once never give one released seat twice.
+func TestSeatReleaseNeverOverbooks(t *testing.T) {
+	t.Parallel()
+	modelstest.Each(t, func(t *testing.T, s *models.Store) {
+		f := newFixture(t, s)
+		now := time.Date(2027, 2, 3, 9, 30, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		modelstest.Set(t, s, &models.Event{}, f.event.ID, "seat_release_minutes", 5)
+		zaal := session(t, s, f, "Open data", f.big, f.s1, 1, 2)
+		in := must(s.Register(ctx, attendee(1, zaal.ID))).Registration.ID
+		must(s.Register(ctx, attendee(2, zaal.ID))) // not come: the one seat to release
+		roomScan(t, s, f, zaal.ID, in)
+		const waiting = 6
+		ids := make([]uint, waiting)
+		for i := range ids {
+			a := attendee(10 + i)
+			a.Waitlist = []uint{zaal.ID}
+			ids[i] = must(s.Register(ctx, a)).Registration.ID
+		}
+		var wg sync.WaitGroup
+		seated := make(chan uint, waiting)
+		for _, id := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				out, err := s.RoomScan(ctx, models.RoomScanInput{VenueID: f.venue.ID, SessionID: zaal.ID, RegistrationID: id, Door: "Zaaldeur"})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if out.SeatFree {
+					seated <- id
+				}
+			}()
+		}
+		wg.Wait()
+		close(seated)
+		var got []uint
+		for id := range seated {
+			got = append(got, id)
+		}
+		if se := must(s.Session(ctx, zaal.ID)); se.Confirmed != 2 || len(got) != 1 {
+			t.Errorf("confirmed = %d with %v seated at the door, want 2 with one seated", se.Confirmed, got)
+		}
+		if n := modelstest.Count(t, s, &models.Booking{}, modelstest.Where("session_id = ? AND status = ?", zaal.ID, models.BookingConfirmed)); n != 2 {
+			t.Errorf("confirmed bookings = %d, want 2", n)
 		}
 	})
 }
