@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -170,12 +169,11 @@ func (h *Handler) getRoomDoor(c *gin.Context) {
 	if !ok {
 		return
 	}
-	id, err := strconv.ParseUint(c.Param("id"), 10, 32)
-	if err != nil || id == 0 {
-		h.notFound(c)
+	id, ok := h.paramID(c, "id")
+	if !ok {
 		return
 	}
-	st, err := h.store.RoomDoor(c.Request.Context(), p.Venue.ID, uint(id))
+	st, err := h.store.RoomDoor(c.Request.Context(), p.Venue.ID, id)
 	if err != nil {
 		h.fail(c, err)
 		return

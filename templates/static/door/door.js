@@ -335,52 +335,55 @@
       showProblem(t("door.no_list"));
       return Promise.resolve(null);
     }
-    var venue = S.door.venue.slug;
     if (body.session) return checkRoomOffline(what, body, tried);
-    var decided;
-    if (what.payload) {
-      var ticket = D.ticket.decode(what.payload);
-      decided = !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
-        return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, S.queued()) : { result: "invalid" };
-      });
-    } else if (what.code && !S.list.byCode[what.code]) {
-      decided = D.ticket.otherVenue(S.list, what.code).then(function (other) {
-        return D.ticket.decide({ code: what.code, otherVenue: other }, S.list, venue, S.queued());
-      });
-    } else {
-      decided = Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, S.queued()));
-    }
-    return decided.then(function (a) {
+    return decideOffline(what, S.queued()).then(function (a) {
       if (a.result !== "admitted") return a;
-      var now = new Date().toISOString();
-      body.scanned_at = now;
-      a.scan_id = body.scan_id;
-      a.checked_in_at = now;
-      return S.enqueue({
-        scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
-        scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried
-      }).then(function () { return a; });
+      return enqueueOffline(body, a, tried).then(function (now) {
+        a.checked_in_at = now;
+        return a;
+      });
     }).then(function (a) {
       show(a, true);
       return a;
     });
   }
 
+  // decideOffline answers a scan from the device's copy of the list (ticket.js): a QR payload
+  // verified with the event's key, a typed code (another venue's found by its hint), or a
+  // registration from the name search.
+  function decideOffline(what, queued) {
+    var venue = S.door.venue.slug;
+    if (what.payload) {
+      var ticket = D.ticket.decode(what.payload);
+      return !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
+        return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, queued) : { result: "invalid" };
+      });
+    }
+    if (what.code && !S.list.byCode[what.code]) {
+      return D.ticket.otherVenue(S.list, what.code).then(function (other) {
+        return D.ticket.decide({ code: what.code, otherVenue: other }, S.list, venue, queued);
+      });
+    }
+    return Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, queued));
+  }
+
+  // enqueueOffline queues a scan judged offline, stamped with the device's time, to be sent
+  // when the network is back; it resolves with that time.
+  function enqueueOffline(body, a, tried, room) {
+    var now = new Date().toISOString();
+    body.scanned_at = now;
+    a.scan_id = body.scan_id;
+    return S.enqueue({
+      scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
+      scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried, room: !!room
+    }).then(function () { return now; });
+  }
+
   // checkRoomOffline finds the person on the venue's list (as the venue's door would) and
   // judges the scan with the room's copy of its slot's bookings; a scan the server records
   // (in_session, waitlisted) is queued, its scan_id making the replay count once.
   function checkRoomOffline(what, body, tried) {
-    var venue = S.door.venue.slug;
-    var found;
-    if (what.payload) {
-      var ticket = D.ticket.decode(what.payload);
-      found = !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
-        return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, {}) : { result: "invalid" };
-      });
-    } else {
-      found = Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, {}));
-    }
-    return found.then(function (v) {
+    return decideOffline(what, {}).then(function (v) {
       var entry = v.registration && v.result !== "wrong_venue" ? S.list.byID[v.registration] : null;
       var a = R.decide(entry);
       if (a.result === "unknown_room") {
@@ -388,14 +391,8 @@
         return null;
       }
       if (a.result !== "in_session" && a.result !== "waitlisted") return a;
-      var now = new Date().toISOString();
-      body.scanned_at = now;
-      a.scan_id = body.scan_id;
-      a.first_scanned_at = now;
-      return S.enqueue({
-        scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
-        scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried, room: true
-      }).then(function () {
+      return enqueueOffline(body, a, tried, true).then(function (now) {
+        a.first_scanned_at = now;
         R.note(a);
         return a;
       });
