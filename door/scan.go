@@ -1,6 +1,7 @@
 // Package door judges a scan at a venue's door: which ticket a scanned or typed code names,
 // for which venue and in which version, and what checking it in comes to. It knows no HTTP:
-// the door API decodes a request, calls Scanner.Scan and answers with its Result.
+// the door API decodes a request, calls Scanner.Scan and answers with its Result. A scan at
+// the door of a session's room is Scanner.ScanRoom (room.go).
 package door
 
 import (

@@ -361,6 +361,9 @@ type CheckInRequest struct {
 	Registration uint       `json:"registration"`
 	ScanID       string     `json:"scan_id"`
 	ScannedAt    *time.Time `json:"scanned_at"`
+	// Session, when set, makes the scan one at the door of that session's room (issue #18):
+	// answered by createRoomCheckIn.
+	Session uint `json:"session"`
 }
 
 // CheckInJSON is the answer to a scan.
@@ -401,6 +404,10 @@ func (h *Handler) createCheckIn(c *gin.Context) {
 	tr := h.tr(c)
 	if fields := validateCheckIn(req, tr.T); len(fields) > 0 {
 		h.apiError(c, http.StatusUnprocessableEntity, "invalid", tr.T("api.invalid"), fields)
+		return
+	}
+	if req.Session != 0 {
+		h.createRoomCheckIn(c, p, req)
 		return
 	}
 	res, err := h.doorScanner(c).Scan(c.Request.Context(), p.door(),

@@ -24,6 +24,7 @@ var eventFields = append([]string{"name:beheer.event.name", "theme:beheer.event.
 	"waitlist_after_close:beheer.event.waitlist_after_close", "privacy_version:beheer.event.privacy_version",
 	"contact_email:beheer.event.contact_email",
 	"still_coming_days:beheer.event.still_coming_days", "reconfirm_deadline:beheer.event.reconfirm_deadline",
+	"seat_release_minutes:beheer.event.seat_release_minutes", // room doors (#18)
 	"proposals_open_at:beheer.event.proposals_open_at", "proposals_close_at:beheer.event.proposals_close_at",
 	"travel_minutes:beheer.event.travel_minutes",
 	// Open voting
@@ -54,8 +55,9 @@ func (h *Handler) editEvent(c *gin.Context) {
 		"proposals_open_at":      {models.FormatLocal(event.ProposalsOpenAt, loc)},
 		"proposals_close_at":     {models.FormatLocal(event.ProposalsCloseAt, loc)},
 		"privacy_version":        {event.PrivacyVersion}, "still_coming_days": {strconv.Itoa(event.StillComingDays)},
-		"travel_minutes": {strconv.Itoa(cmp.Or(event.TravelMinutes, models.DefaultTravelMinutes))},
-		"contact_email":  {event.ContactEmail},
+		"seat_release_minutes": {strconv.Itoa(event.SeatReleaseMinutes)},
+		"travel_minutes":       {strconv.Itoa(cmp.Or(event.TravelMinutes, models.DefaultTravelMinutes))},
+		"contact_email":        {event.ContactEmail},
 	}, eventFields...)
 	if event.WaitlistAfterClose {
 		p.Form.Values.Set("waitlist_after_close", "ja")
@@ -81,8 +83,8 @@ func (h *Handler) updateEvent(c *gin.Context) {
 		ReconfirmDeadline: form.String("reconfirm_deadline"), PrivacyVersion: form.String("privacy_version"),
 		StillComingDays: form.Int("still_coming_days", false), WaitlistAfterClose: form.String("waitlist_after_close") == "ja",
 		ProposalsOpenAt: form.String("proposals_open_at"), ProposalsCloseAt: form.String("proposals_close_at"),
-		TravelMinutes: form.Int("travel_minutes", false),
-		ThemeEn:       form.String("theme_en"), DescriptionEn: form.String("description_en")}
+		TravelMinutes: form.Int("travel_minutes", false), SeatReleaseMinutes: form.Int("seat_release_minutes", false),
+		ThemeEn: form.String("theme_en"), DescriptionEn: form.String("description_en")}
 	in.ContactEmail = form.String("contact_email")
 	votingFromForm(form, &in)
 	privacyFromForm(form, &in)

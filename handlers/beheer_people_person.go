@@ -74,7 +74,7 @@ func (d personData) AuditWhat(e models.AuditEntry) string {
 		text += ": " + strings.Join(names, ", ")
 	case models.AuditRegistrationSessions:
 		text += d.sessionList("person.audit.added", det["added"]) + d.sessionList("person.audit.removed", det["removed"])
-	case models.AuditBookingPromoted:
+	case models.AuditBookingPromoted, models.AuditSeatReleased, models.AuditSeatedAtDoor:
 		text += ": " + d.SessionTitle(det["session"])
 	case models.AuditWaitlistMoved:
 		text += ": " + d.T("person.audit.moved_detail", "Title", d.SessionTitle(det["session"]), "From", det["from"], "To", det["to"])

@@ -33,6 +33,12 @@ var doorMessages = map[string][]string{
 	"door.sync_conflicts": {"N"}, "door.checking": nil,
 	// #13 D: walk-ins
 	"walkin.offline": nil, "walkin.sending": nil, "walkin.failed": {"Message"}, "walkin.full_headline": nil, "walkin.unknown": nil,
+	// #18: room doors
+	"room.option": {"Time", "Room", "Title"}, "room.scanning_for": {"Title", "Room", "Time"}, "room.figures": {"In", "Waiting"},
+	"room.release_at": {"Time"}, "room.no_sessions": nil, "room.in_session": {"Name"}, "room.already": {"Name", "Time", "Door"},
+	"room.waitlisted_seat": {"Name"}, "room.waitlisted_full": {"Name", "Position"}, "room.offline_waitlisted": {"Name", "Position"},
+	"room.elsewhere": {"Name", "Title", "Room"}, "room.not_booked": {"Name"}, "room.not_registered": nil,
+	"room.kind_in": nil, "room.kind_wait": nil, "room.kind_not_here": nil,
 }
 
 type doorData struct {

@@ -317,6 +317,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.GET("/venues/:slug/checkin-list", h.getCheckInList)
 	api.POST("/checkins", h.createCheckIn)
 	api.DELETE("/checkins/:id", h.undoCheckIn)
+	// Room doors (issue #18): the sessions a room's door scans for, and one room's figures
+	api.GET("/door/sessions", h.listRoomSessions)
+	api.GET("/door/sessions/:id", h.getRoomDoor)
 	api.POST("/walkins", h.createWalkIn)
 
 	r.NoRoute(h.notFound)

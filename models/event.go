@@ -46,6 +46,10 @@ type Event struct {
 	// by then that they are still coming.
 	ReconfirmDeadline   *time.Time
 	ReconfirmReleasedAt *time.Time
+	// SeatReleaseMinutes, when above zero, gives the seats of booked people who have not come
+	// to the people waiting at a room's door that many minutes after a session starts (see
+	// room_release.go).
+	SeatReleaseMinutes int `gorm:"not null;default:0"`
 	// The call for proposals is open from ProposalsOpenAt until ProposalsCloseAt (the
 	// deadline; nil means no deadline). Without an opening time the call is closed.
 	ProposalsOpenAt  *time.Time
@@ -133,6 +137,7 @@ type EventInput struct {
 	PrivacyVersion       string
 	StillComingDays      int
 	ReconfirmDeadline    string
+	SeatReleaseMinutes   int
 
 	ProposalsOpenAt  string
 	ProposalsCloseAt string
@@ -258,6 +263,9 @@ func (in EventInput) Validate() Problems {
 	if in.StillComingDays < 0 || in.StillComingDays > 60 {
 		p.Add("still_coming_days", "form.between", "Min", 0, "Max", 60)
 	}
+	if in.SeatReleaseMinutes < 0 || in.SeatReleaseMinutes > 240 {
+		p.Add("seat_release_minutes", "form.between", "Min", 0, "Max", 240)
+	}
 	if in.TravelMinutes < 0 || in.TravelMinutes > 600 {
 		p.Add("travel_minutes", "form.between", "Min", 1, "Max", 600)
 	}
@@ -320,7 +328,7 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		in.apply(&e)
 		columns := append([]string{"name", "theme", "description", "theme_en", "description_en", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
-			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
+			"seat_release_minutes", "proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
 		columns = append(columns, "contact_email")
 		columns = append(columns, privacyColumns...)
 		columns = append(columns, preferenceColumns...)
@@ -368,6 +376,7 @@ func (in EventInput) apply(e *Event) {
 		e.PrivacyVersion = "1"
 	}
 	e.StillComingDays = in.StillComingDays
+	e.SeatReleaseMinutes = in.SeatReleaseMinutes
 	e.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	if in.TravelMinutes > 0 {
 		e.TravelMinutes = in.TravelMinutes

@@ -5,8 +5,9 @@
   "use strict";
 
   var root = document.getElementById("door");
-  if (!root || !D.sync || !D.ticket || !D.store) return;
+  if (!root || !D.sync || !D.ticket || !D.store || !D.room) return;
   var S = D.sync;
+  var R = D.room;
   var M = JSON.parse(document.getElementById("door-messages").textContent);
   var lang = document.documentElement.lang === "en" ? "en" : "nl";
   var el = function (id) { return document.getElementById(id); };
@@ -20,7 +21,9 @@
     searchForm: el("door-search-form"), search: el("door-search"), searchCount: el("door-search-count"), results: el("door-results"),
     sound: el("door-sound"), unpair: el("door-unpair"),
     walkinForm: el("door-walkin-form"), walkinFields: el("door-walkin-fields"), walkinOffline: el("door-walkin-offline"),
-    walkinResult: el("door-walkin-result")
+    walkinResult: el("door-walkin-result"),
+    room: el("door-room"), roomStatus: el("door-room-status"), roomWhere: el("door-room-where"),
+    roomSeats: el("door-room-seats"), roomFigures: el("door-room-figures"), roomEmpty: el("door-room-empty")
   };
 
   // t renders a message from the catalogue, filling in {Name}-style placeholders.
@@ -55,8 +58,43 @@
     E.fresh.textContent = fresh;
     E.where.textContent = !S.door ? "" : S.door.door ? t("door.paired_as", { Venue: S.door.venue.name, Door: S.door.door }) : S.door.venue.name;
     renderWalkIn();
+    renderRoom();
   }
   S.onChange = renderStatus;
+
+  // ---- room mode: the choice of room and its figures
+
+  function sessionLabel(s) {
+    return t("room.option", { Time: time(s.starts_at), Room: s.room, Title: s.title });
+  }
+
+  function renderRoom() {
+    var sel = E.room;
+    var chosen = R.session();
+    var list = R.sessions.slice();
+    if (chosen && !list.some(function (s) { return s.id === chosen.id; })) list.push(chosen);
+    var want = [""].concat(list.map(function (s) { return String(s.id); }));
+    var have = Array.prototype.map.call(sel.options, function (o) { return o.value; });
+    if (have.join(",") !== want.join(",")) {
+      while (sel.options.length > 1) sel.remove(1);
+      list.forEach(function (s) {
+        var o = document.createElement("option");
+        o.value = String(s.id);
+        o.textContent = sessionLabel(s);
+        sel.appendChild(o);
+      });
+    }
+    E.roomEmpty.textContent = list.length ? "" : t("room.no_sessions");
+    if (sel.value !== String(R.chosen || "")) sel.value = String(R.chosen || "");
+    E.roomStatus.hidden = !R.chosen;
+    if (!R.chosen) return;
+    var st = R.state;
+    E.roomWhere.textContent = chosen ? t("room.scanning_for", { Title: chosen.title, Room: chosen.room, Time: time(chosen.starts_at) }) : "";
+    E.roomSeats.textContent = st ? st.seats_message : "";
+    E.roomFigures.textContent = !st ? "" : t("room.figures", { In: st.scanned_in, Waiting: st.waiting_at_door }) +
+      (st.release_at ? " " + t("room.release_at", { Time: time(st.release_at) }) : "");
+  }
+  R.onChange = renderRoom;
 
   // ---- screens
 
@@ -126,6 +164,38 @@
     if (!s || !s.title) return "";
     return s.room ? t("door.first_session", { Title: s.title, Time: time(s.starts_at), Room: s.room })
       : t("door.first_session_no_room", { Title: s.title, Time: time(s.starts_at) });
+  }
+
+  var ROOM_KIND = {
+    in_session: "admitted", already_in_session: "warning", elsewhere: "refused", not_booked: "refused", not_registered: "refused"
+  };
+
+  // roomHeadline is a room door's answer in words, as the server words it.
+  function roomHeadline(a) {
+    var name = a.attendee ? a.attendee.name : "";
+    switch (a.result) {
+      case "in_session": return t("room.in_session", { Name: name });
+      case "already_in_session": return t("room.already", { Name: name, Time: time(a.first_scanned_at), Door: a.door || "" });
+      case "waitlisted":
+        if (a.seat_free) return t("room.waitlisted_seat", { Name: name });
+        return t(a.offline ? "room.offline_waitlisted" : "room.waitlisted_full", { Name: name, Position: a.position || "?" });
+      case "elsewhere": return t("room.elsewhere", { Name: name, Title: a.session_title, Room: a.room });
+      case "not_booked": return t("room.not_booked", { Name: name });
+      default: return t("room.not_registered");
+    }
+  }
+
+  // showRoom puts a room door's answer on screen; like every answer it says in words and
+  // with an icon what its colour says.
+  function showRoom(a, offline) {
+    var kind = a.result === "waitlisted" ? (a.seat_free ? "admitted" : "warning") : ROOM_KIND[a.result] || "refused";
+    var kindText = kind === "admitted" ? t("room.kind_in") : a.result === "waitlisted" ? t("room.kind_wait")
+      : kind === "refused" ? t("room.kind_not_here") : t("door.kind_warning");
+    var detail = a.attendee ? [a.attendee.name, a.attendee.organisation].filter(Boolean).join(", ") : "";
+    paint(kind, kindText, roomHeadline(a), detail, offline ? t("door.checked_offline") : "");
+    last = null;
+    E.undo.hidden = true;
+    beep(kind);
   }
 
   // show puts an answer on screen: colour (data-result), an icon, words, and a sound.
@@ -217,6 +287,7 @@
     }
     var body = what.registration ? { registration: what.registration } : { code: what.payload || what.text };
     body.scan_id = S.scanID();
+    if (R.chosen) body.session = R.chosen;
     if (navigator.onLine === false && S.online) {
       S.online = false;
       renderStatus();
@@ -234,6 +305,11 @@
       return x;
     };
     return S.api("POST", "/api/v1/checkins", body, 3000).then(done, function (err) { done(); throw err; }).then(function (res) {
+      if (res.status === 200 && body.session) {
+        R.note(res.data);
+        showRoom(res.data, false);
+        return res.data;
+      }
       if (res.status === 200) {
         res.data.scan_id = body.scan_id;
         S.note(res.data);
@@ -259,32 +335,69 @@
       showProblem(t("door.no_list"));
       return Promise.resolve(null);
     }
-    var venue = S.door.venue.slug;
-    var decided;
-    if (what.payload) {
-      var ticket = D.ticket.decode(what.payload);
-      decided = !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
-        return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, S.queued()) : { result: "invalid" };
-      });
-    } else if (what.code && !S.list.byCode[what.code]) {
-      decided = D.ticket.otherVenue(S.list, what.code).then(function (other) {
-        return D.ticket.decide({ code: what.code, otherVenue: other }, S.list, venue, S.queued());
-      });
-    } else {
-      decided = Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, S.queued()));
-    }
-    return decided.then(function (a) {
+    if (body.session) return checkRoomOffline(what, body, tried);
+    return decideOffline(what, S.queued()).then(function (a) {
       if (a.result !== "admitted") return a;
-      var now = new Date().toISOString();
-      body.scanned_at = now;
-      a.scan_id = body.scan_id;
-      a.checked_in_at = now;
-      return S.enqueue({
-        scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
-        scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried
-      }).then(function () { return a; });
+      return enqueueOffline(body, a, tried).then(function (now) {
+        a.checked_in_at = now;
+        return a;
+      });
     }).then(function (a) {
       show(a, true);
+      return a;
+    });
+  }
+
+  // decideOffline answers a scan from the device's copy of the list (ticket.js): a QR payload
+  // verified with the event's key, a typed code (another venue's found by its hint), or a
+  // registration from the name search.
+  function decideOffline(what, queued) {
+    var venue = S.door.venue.slug;
+    if (what.payload) {
+      var ticket = D.ticket.decode(what.payload);
+      return !ticket ? Promise.resolve({ result: "invalid" }) : D.ticket.verify(S.keys, ticket).then(function (ok) {
+        return ok ? D.ticket.decide({ ticket: ticket }, S.list, venue, queued) : { result: "invalid" };
+      });
+    }
+    if (what.code && !S.list.byCode[what.code]) {
+      return D.ticket.otherVenue(S.list, what.code).then(function (other) {
+        return D.ticket.decide({ code: what.code, otherVenue: other }, S.list, venue, queued);
+      });
+    }
+    return Promise.resolve(D.ticket.decide(what.code ? { code: what.code } : { registration: what.registration }, S.list, venue, queued));
+  }
+
+  // enqueueOffline queues a scan judged offline, stamped with the device's time, to be sent
+  // when the network is back; it resolves with that time.
+  function enqueueOffline(body, a, tried, room) {
+    var now = new Date().toISOString();
+    body.scanned_at = now;
+    a.scan_id = body.scan_id;
+    return S.enqueue({
+      scan_id: body.scan_id, body: body, registration: a.registration, name: a.attendee.name,
+      scanned_at: now, door: (S.door && S.door.door) || "", tried: !!tried, room: !!room
+    }).then(function () { return now; });
+  }
+
+  // checkRoomOffline finds the person on the venue's list (as the venue's door would) and
+  // judges the scan with the room's copy of its slot's bookings; a scan the server records
+  // (in_session, waitlisted) is queued, its scan_id making the replay count once.
+  function checkRoomOffline(what, body, tried) {
+    return decideOffline(what, {}).then(function (v) {
+      var entry = v.registration && v.result !== "wrong_venue" ? S.list.byID[v.registration] : null;
+      var a = R.decide(entry);
+      if (a.result === "unknown_room") {
+        showProblem(t("door.no_list"));
+        return null;
+      }
+      if (a.result !== "in_session" && a.result !== "waitlisted") return a;
+      return enqueueOffline(body, a, tried, true).then(function (now) {
+        a.first_scanned_at = now;
+        R.note(a);
+        return a;
+      });
+    }).then(function (a) {
+      if (a) showRoom(a, true);
       return a;
     });
   }
@@ -489,12 +602,19 @@
   document.addEventListener("keydown", function (ev) {
     if (E.scan.hidden || ev.ctrlKey || ev.metaKey || ev.altKey || ev.key.length !== 1) return;
     var a = document.activeElement;
-    if (a && (a.tagName === "INPUT" && a.type !== "checkbox" || a.tagName === "TEXTAREA")) return;
+    if (a && (a.tagName === "INPUT" && a.type !== "checkbox" || a.tagName === "TEXTAREA" || a.tagName === "SELECT")) return;
     if (a && a.tagName === "BUTTON" && ev.key === " ") return; // the space bar presses the button
     E.code.focus();
   }, true);
 
   E.undo.addEventListener("click", undo);
+
+  E.room.addEventListener("change", function () {
+    last = null;
+    E.undo.hidden = true;
+    R.choose(E.room.value);
+  });
+  el("door-room-form").addEventListener("submit", function (ev) { ev.preventDefault(); });
 
   E.search.addEventListener("input", search);
   E.searchForm.addEventListener("submit", function (ev) { ev.preventDefault(); search(); });
@@ -568,12 +688,13 @@
     if (S.queue.length) S.flush();
     else if (!S.online && S.door) S.refreshList();
     if (ticks % 3 === 0 && S.online && S.door) S.refreshList();
+    if (S.online && S.door) R.refresh();
   }, 10000);
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/deur/sw.js", { scope: "/deur" }).catch(function () { /* works online without */ });
   }
-  var ready = S.load().then(connect);
+  var ready = S.load().then(R.load).then(connect).then(function () { return S.door ? R.refresh() : null; });
 
   // A small hook for tests and benchmarks: handle resolves once the answer is on screen.
   window.dagplannerDoor = {
@@ -582,6 +703,7 @@
     walkIn: walkIn,
     ready: ready,
     state: S,
+    room: R,
     decoder: function () { return D.camera ? D.camera.decoder : ""; }
   };
 })(window.DagplannerDoor = window.DagplannerDoor || {});

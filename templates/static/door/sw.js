@@ -18,6 +18,7 @@ var SHELL = [
   "/static/door/store.js",
   "/static/door/sync.js",
   "/static/door/camera.js",
+  "/static/door/room.js",
   "/static/door/door.js",
   "/static/door/icon-192.png",
   "/static/door/icon-512.png",

@@ -252,6 +252,10 @@
 
   function send(item) {
     return api("POST", "/api/v1/checkins", item.body, 10000, item.venue_param).then(function (res) {
+      if (res.status === 200 && item.body.session) {
+        // A room's scan: the server counted it once, by its scan_id, whatever it answers now.
+        return dequeue(item.scan_id);
+      }
       if (res.status === 200) {
         var admitted = res.data.result === "admitted";
         if (item.undo && admitted && res.data.id) {
