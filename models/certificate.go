@@ -45,3 +45,7 @@ func (s *Store) CertificateHolder(ctx context.Context, eventID, regID uint) (Reg
 	}
 	return r, nil
 }
+
+// ExportCertificates is the export kind of a venue's certificates of attendance, for
+// RecordExport: they print names and organisations.
+const ExportCertificates = "certificates.pdf"
