@@ -151,3 +151,72 @@ func TestCertificateLookupsLimited(t *testing.T) {
 		}
 	}
 }
+
+// An organiser's download of a venue's certificates has a page for everyone admitted at its
+// door, each in the person's language, and nobody else: not the person who never came in,
+// not another venue's. Only organisers of the venue get it; a venue where nobody came in yet
+// says so instead.
+func TestVenueCertificates(t *testing.T) {
+	t.Parallel()
+	eachDemo(t, func(t *testing.T, store *models.Store) {
+		ts := newTestServerWith(t, store, false)
+		zwolle, rotterdam := testVenue(t, ts, "zwolle"), testVenue(t, ts, "rotterdam")
+		person := func(name, lang, venue string) RegistrationJSON {
+			return apiRegister(t, ts, registrationBody(t, nil, func(m map[string]any) {
+				m["name"], m["lang"], m["venue"] = name, lang, venue
+			}))
+		}
+		in := []RegistrationJSON{person("Anna de Vries", "nl", "zwolle"), person("Bram Bakker", "en", "zwolle"), person("Chantal Öztürk", "nl", "zwolle")}
+		for _, p := range in {
+			checkIn(t, ts, zwolle.ID, p.ID)
+		}
+		absent := person("Daan Afwezig", "nl", "zwolle")
+		elsewhere := person("Eva Elders", "nl", "rotterdam")
+		checkIn(t, ts, rotterdam.ID, elsewhere.ID)
+		path := "/beheer/locaties/" + idString(zwolle.ID) + "/certificaten.pdf"
+
+		local := ts.withNewClient(t)
+		local.loginAs(t, models.RoleOrganiser, "rotterdam")
+		if resp, body := local.get(t, path); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("rotterdam's organiser got zwolle's certificates: %d, want 403:\n%s", resp.StatusCode, excerpt(body))
+		}
+		if resp, _ := ts.get(t, path); resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/beheer/inloggen") {
+			t.Errorf("signed out: %d to %q, want the sign-in page", resp.StatusCode, resp.Header.Get("Location"))
+		}
+
+		ts.loginAs(t, models.RoleOrganiser, "")
+		_, page := ts.get(t, "/beheer/locaties/"+idString(zwolle.ID))
+		wantContains(t, "venue page", page, `href="`+path+`"`)
+		resp, body := ts.get(t, path)
+		pdf := wantPDF(t, resp, body, "certificaten-zwolle.pdf")
+		if got := ticketstest.PDFPages(t, pdf); got != len(in) {
+			t.Errorf("pages = %d, want %d: one per person who came in", got, len(in))
+		}
+		text := ticketstest.PDFStreamText(t, pdf)
+		ticketstest.WantInOrder(t, "certificates by last name", text, "Bram Bakker", "Chantal Öztürk", "Anna de Vries")
+		for _, other := range []string{absent.Name, elsewhere.Name} {
+			if strings.Contains(text, other) {
+				t.Errorf("the certificates include %s, who did not come in at zwolle", other)
+			}
+		}
+		// Each page in its person's language: Bram's in English, the others' in Dutch.
+		if n := strings.Count(text, "CERTIFICATE OF ATTENDANCE"); n != 1 {
+			t.Errorf("%d English pages, want 1 (Bram's)", n)
+		}
+		if n := strings.Count(text, "BEWIJS VAN DEELNAME"); n != 2 {
+			t.Errorf("%d Dutch pages, want 2", n)
+		}
+
+		// Once rotterdam's only attendee is erased, nobody there has a certificate: the
+		// download goes back to the venue page, which says so.
+		if _, err := store.EraseRegistration(modelstest.Ctx(), elsewhere.ID); err != nil {
+			t.Fatal(err)
+		}
+		resp, _ = ts.get(t, "/beheer/locaties/"+idString(rotterdam.ID)+"/certificaten.pdf")
+		if got, want := resp.Header.Get("Location"), "/beheer/locaties/"+idString(rotterdam.ID); resp.StatusCode != http.StatusSeeOther || got != want {
+			t.Errorf("rotterdam without anyone in: %d to %q, want 303 to %q", resp.StatusCode, got, want)
+		}
+		_, page = ts.get(t, "/beheer/locaties/"+idString(rotterdam.ID))
+		wantContains(t, "venue page after an empty download", page, html.EscapeString(nlText(t, "certificate.venue_none")))
+	})
+}
