@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -66,7 +67,7 @@ func (h *Handler) holderOf(c *gin.Context, event models.Event, r models.Registra
 	if err != nil {
 		return certificateOf{}, err
 	}
-	if !att.CheckedIn || r.ErasedAt != nil {
+	if !att.CheckedIn || r.ErasedAt != nil || r.Name == "" { // erased, or anonymised by the retention job
 		return certificateOf{}, fmt.Errorf("certificate of %d: %w", r.ID, models.ErrNotFound)
 	}
 	return certificateOf{Event: event, Venue: r.Venue, Attendance: att,
@@ -117,11 +118,9 @@ type bookingCertificate struct{ PDF, Check string }
 
 // bookingCertificate is set once registration r came in at the door; nil before.
 func (h *Handler) bookingCertificate(c *gin.Context, r models.Registration) (*bookingCertificate, error) {
-	if r.ErasedAt != nil {
-		return nil, nil
-	}
-	att, err := h.store.AttendedSessions(c.Request.Context(), r.ID)
-	if err != nil || !att.CheckedIn {
+	if _, err := h.holderOf(c, models.Event{ID: r.EventID}, r); errors.Is(err, models.ErrNotFound) {
+		return nil, nil // no certificate (yet): no link
+	} else if err != nil {
 		return nil, err
 	}
 	code, err := h.certificateCode(c, r.EventID, r.ID)
