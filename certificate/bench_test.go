@@ -1,6 +1,7 @@
 package certificate_test
 
 import (
+	"crypto/ed25519"
 	"fmt"
 	"iter"
 	"testing"
@@ -20,9 +21,16 @@ func BenchmarkVenueCertificates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	_, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		b.Fatal(err)
+	}
 	var pages iter.Seq2[certificate.Data, error] = func(yield func(certificate.Data, error) bool) {
 		for i := range 700 {
-			if !yield(sample(fmt.Sprintf("Deelnemer %d van Zwolle", i), 4), nil) {
+			d := sample(fmt.Sprintf("Deelnemer %d van Zwolle", i), 4)
+			d.Code = certificate.Sign(priv, certificate.Code{EventID: 1, RegistrationID: uint32(i + 1)})
+			d.URL = "https://dagplanner.example.nl/certificaat/" + d.Code
+			if !yield(d, nil) {
 				return
 			}
 		}
