@@ -117,16 +117,10 @@ func (c doc) page(d Data) error {
 	L := d.Labels
 	c.AddPage()
 	y := margin + 3
-	c.TextColor(pdf.Muted)
-	c.Font(true, 9)
+	c.style(pdf.Muted, true, 9)
 	c.Text(margin, y, c.Clean(strings.ToUpper(L.Title)))
-	c.TextColor(pdf.Ink)
-	c.Font(true, 20)
-	y += 2
-	for _, l := range c.Lines(c.Clean(d.Event), contentW, 2) {
-		y += 20 * pdf.PtToMM * 1.15
-		c.Text(margin, y, l)
-	}
+	c.style(pdf.Ink, true, 20)
+	y = c.Paragraph(margin, y+2, contentW, c.Clean(d.Event), 2, 1.15)
 	c.Font(false, 12.5)
 	y += 12.5 * pdf.PtToMM * 1.5
 	c.Text(margin, y, c.Fit(c.Clean(d.Date+" · "+d.Venue), contentW))
@@ -134,37 +128,25 @@ func (c doc) page(d Data) error {
 	c.HLine(margin, pageW-margin, y, pdf.Rule, 0.3)
 
 	y += 12
-	c.TextColor(pdf.Muted)
-	c.Font(false, 11)
+	c.style(pdf.Muted, false, 11)
 	c.Text(margin, y, c.Clean(L.Certifies))
 	name := c.Clean(d.Name)
-	size := c.FitSize(name, true, contentW, 26, 15)
-	c.TextColor(pdf.Ink)
-	c.Font(true, size)
-	for _, l := range c.Lines(name, contentW, 2) {
-		y += size * pdf.PtToMM * 1.25
-		c.Text(margin, y, l)
-	}
-	if d.Organisation != "" {
-		c.TextColor(pdf.Muted)
-		c.Font(false, 13)
-		for _, l := range c.Lines(c.Clean(d.Organisation), contentW, 2) {
-			y += 13 * pdf.PtToMM * 1.35
-			c.Text(margin, y, l)
-		}
-	}
-	y += 4
-	c.TextColor(pdf.Ink)
-	c.Font(false, 11.5)
-	for _, l := range c.Lines(c.Clean(d.Statement), contentW, 3) {
-		y += 11.5 * pdf.PtToMM * 1.4
-		c.Text(margin, y, l)
-	}
+	c.style(pdf.Ink, true, c.FitSize(name, true, contentW, 26, 15))
+	y = c.Paragraph(margin, y, contentW, name, 2, 1.25)
+	c.style(pdf.Muted, false, 13)
+	y = c.Paragraph(margin, y, contentW, c.Clean(d.Organisation), 2, 1.35)
+	c.style(pdf.Ink, false, 11.5)
+	y = c.Paragraph(margin, y+4, contentW, c.Clean(d.Statement), 3, 1.4)
 	y = c.sessions(d, y+11, checkTop-14)
-	c.TextColor(pdf.Ink)
-	c.Font(true, 12)
+	c.style(pdf.Ink, true, 12)
 	c.Text(margin, y+7, c.Clean(L.Total+" "+d.Hours))
 	return c.check(d)
+}
+
+// style sets the colour, weight and size of the text that follows.
+func (c doc) style(color pdf.Color, bold bool, size float64) {
+	c.TextColor(color)
+	c.Font(bold, size)
 }
 
 // sessions draws the table of sessions from top, leaving off rows that would pass bottom
@@ -175,18 +157,15 @@ func (c doc) sessions(d Data, top, bottom float64) float64 {
 	titleX, roomX := margin+timeW, pageW-margin-roomW
 	titleW := contentW - timeW - roomW - 4
 	y := top
-	c.TextColor(pdf.Ink)
-	c.Font(true, 13)
+	c.style(pdf.Ink, true, 13)
 	c.Text(margin, y, c.Clean(L.Sessions))
 	if len(d.Sessions) == 0 {
-		c.TextColor(pdf.Muted)
-		c.Font(false, 11)
+		c.style(pdf.Muted, false, 11)
 		c.Text(margin, y+8, c.Clean(L.NoSessions))
 		return y + 10
 	}
 	y += 7
-	c.TextColor(pdf.Muted)
-	c.Font(true, 8.5)
+	c.style(pdf.Muted, true, 8.5)
 	c.Text(margin, y, c.Clean(strings.ToUpper(L.Time)))
 	c.Text(titleX, y, c.Clean(strings.ToUpper(L.Session)))
 	c.Text(roomX, y, c.Clean(strings.ToUpper(L.Room)))
@@ -226,34 +205,18 @@ func (c doc) check(d Data) error {
 	qrX, top := pageW-margin-qrSize, checkTop+8
 	leftW := qrX - margin - 8
 	y := top + 3
-	c.TextColor(pdf.Ink)
-	c.Font(true, 11)
+	c.style(pdf.Ink, true, 11)
 	c.Text(margin, y, c.Clean(L.Verify))
-	c.TextColor(pdf.Muted)
-	c.Font(false, 9.5)
-	for _, l := range c.Lines(c.Clean(L.VerifyHint), leftW, 3) {
-		y += 9.5 * pdf.PtToMM * 1.35
-		c.Text(margin, y, l)
-	}
-	y += 2
-	c.TextColor(pdf.Ink)
-	c.Font(false, 8.5)
-	for _, l := range c.Lines(c.Clean(d.URL), leftW, 4) {
-		y += 8.5 * pdf.PtToMM * 1.3
-		c.Text(margin, y, l)
-	}
-	y += 2
-	c.TextColor(pdf.Muted)
-	c.Font(false, 8)
-	for _, l := range c.Lines(c.Clean(L.Code+" "+d.Code), leftW, 4) {
-		y += 8 * pdf.PtToMM * 1.3
-		c.Text(margin, y, l)
-	}
+	c.style(pdf.Muted, false, 9.5)
+	y = c.Paragraph(margin, y, leftW, c.Clean(L.VerifyHint), 3, 1.35)
+	c.style(pdf.Ink, false, 8.5)
+	y = c.Paragraph(margin, y+2, leftW, c.Clean(d.URL), 4, 1.3)
+	c.style(pdf.Muted, false, 8)
+	c.Paragraph(margin, y+2, leftW, c.Clean(L.Code+" "+d.Code), 4, 1.3)
 	if err := c.QR(d.URL, qrX, top, qrSize); err != nil {
 		return fmt.Errorf("certificate for %q: %w", d.Name, err)
 	}
-	c.TextColor(pdf.Faint)
-	c.Font(false, 7.5)
+	c.style(pdf.Faint, false, 7.5)
 	c.TextCenter(pageW/2, pageH-margin+6, c.Fit(c.Clean(L.Signed), contentW))
 	return nil
 }
