@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ambtenaar20/dagplanner/certificate"
 	"github.com/ambtenaar20/dagplanner/models"
@@ -130,25 +131,31 @@ func TestCertificateRoundTrip(t *testing.T) {
 	})
 }
 
-// The public checks are limited per client: 30 at once, then 429 with Retry-After.
+// The public checks are limited per client: 30 at once, then 429 with Retry-After, while
+// another client still gets its answer. (The limiter refills only hourly here, so that a slow
+// run cannot give a token back between the checks.)
 func TestCertificateLookupsLimited(t *testing.T) {
 	t.Parallel()
-	ts := newTestServer(t)
+	ts := newProxiedServer(t, func(h *Handler) { h.certs.lookups = newKeyedLimiter(time.Hour, 30) })
+	from := func(ip string) []string { return []string{"X-Forwarded-For", ip} }
 	for i := range 30 {
 		path := "/certificaat/onzin"
 		if i%2 == 1 {
 			path = "/api/v1/certificates/onzin"
 		}
-		if resp, body := ts.get(t, path); resp.StatusCode != http.StatusNotFound {
+		if resp, body := ts.get(t, path, from("192.0.2.7")...); resp.StatusCode != http.StatusNotFound {
 			t.Fatalf("check %d: %d, want 404:\n%s", i+1, resp.StatusCode, excerpt(body))
 		}
 	}
 	for _, path := range []string{"/certificaat/onzin", "/api/v1/certificates/onzin"} {
-		resp, body := ts.get(t, path)
+		resp, body := ts.get(t, path, from("192.0.2.7")...)
 		if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
 			t.Errorf("%s after 30 checks: %d (Retry-After %q), want 429 with Retry-After:\n%s", path, resp.StatusCode,
 				resp.Header.Get("Retry-After"), excerpt(body))
 		}
+	}
+	if resp, body := ts.get(t, "/certificaat/onzin", from("192.0.2.8")...); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another client: %d, want its 404:\n%s", resp.StatusCode, excerpt(body))
 	}
 }
 
