@@ -81,6 +81,7 @@ func (h *Handler) showCertificateCheck(c *gin.Context) {
 	if !h.certificateLookupAllowed(c) {
 		return
 	}
+	c.Header("X-Robots-Tag", "noindex") // it names a person: not for search engines
 	o, err := h.checkCertificate(c, c.Param("code"))
 	a, invalid := shownStoreError(err, invalidCertificate)
 	if err != nil && !invalid {
@@ -137,6 +138,7 @@ func (h *Handler) getCertificateAPI(c *gin.Context) {
 	if !h.certificateLookupAllowed(c) {
 		return
 	}
+	c.Header("X-Robots-Tag", "noindex")
 	o, err := h.checkCertificate(c, c.Param("code"))
 	if a, invalid := shownStoreError(err, invalidCertificate); invalid {
 		c.AbortWithStatusJSON(a.Status, InvalidCertificateJSON{Error: APIErrorBody{Code: a.Code,

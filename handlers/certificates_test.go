@@ -44,7 +44,7 @@ func wantInvalidCertificate(t *testing.T, ts *testServer, what, code string) {
 }
 
 // A certificate, from the personal link to the employer's check: none before the door;
-// after it, the PDF names the person, their session and hours, and its QR code leads to the
+// a real code names no one yet; after it, the PDF names the person, their session and hours, and its QR code leads to the
 // check page, which (with the API) confirms it; a code with one character changed, made with
 // another key or naming an erased registration is not valid.
 func TestCertificateRoundTrip(t *testing.T) {
@@ -65,6 +65,13 @@ func TestCertificateRoundTrip(t *testing.T) {
 		if strings.Contains(page, "certificaat") {
 			t.Errorf("the booking page links to a certificate before the person came in")
 		}
+
+		key, err := store.EventKey(modelstest.Ctx(), venue.EventID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		early := certificate.Sign(key.PrivateKey, certificate.Code{EventID: uint32(venue.EventID), RegistrationID: uint32(created.ID)})
+		wantInvalidCertificate(t, ts, "a real code before the door", early)
 
 		checkIn(t, ts, venue.ID, created.ID)
 		_, page = ts.get(t, created.BookingURL)
@@ -97,6 +104,12 @@ func TestCertificateRoundTrip(t *testing.T) {
 		wantStatus(t, resp, page, http.StatusOK)
 		wantContains(t, "check page", page, html.EscapeString(nlText(t, "certificate.valid")), html.EscapeString("Zoë Ångström-Ñúñez"),
 			html.EscapeString(talk.Title), html.EscapeString(dutchHours(att.Hours())))
+		if code != early {
+			t.Errorf("the certificate's code %q is not the one signed before the door %q: one registration, one code", code, early)
+		}
+		if got := resp.Header.Get("X-Robots-Tag"); got != "noindex" {
+			t.Errorf("check page X-Robots-Tag %q, want noindex: it names a person", got)
+		}
 		var got CertificateJSON
 		ts.apiGet(t, "/api/v1/certificates/"+code, http.StatusOK, &got)
 		if !got.Valid || got.Name != "Zoë Ångström-Ñúñez" || got.Venue != venue.Name || got.Date != "2027-02-03" ||
