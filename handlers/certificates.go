@@ -19,8 +19,9 @@ import (
 
 // Certificates of attendance (issue #18): the attendee's PDF behind the personal link, the
 // public check of a certificate's code as a page and in the API, and a venue's certificates
-// at once for the organisers. A certificate exists for a person admitted at the venue's door
-// and not erased; what it lists is read afresh each time (see package certificate).
+// at once for the organisers. A certificate exists for a person admitted at the venue's door,
+// neither erased nor anonymised since; what it lists is read afresh each time (see package
+// certificate).
 
 // certificates is what the certificate routes need besides the store.
 type certificates struct {
@@ -58,8 +59,9 @@ type certificateOf struct {
 	Attendance models.Attendance
 }
 
-// Hours is the total, rounded to the minute, in hours.
-func (o certificateOf) Hours() float64 { return math.Round(o.Attendance.Hours()*60) / 60 }
+// Hours is the total in hours, to two decimals: 0.75 for three quarters of an hour, as the
+// certificate, the check page and the API all give it.
+func (o certificateOf) Hours() float64 { return math.Round(o.Attendance.Hours()*100) / 100 }
 
 // holderOf is the certificate of registration r, or ErrNotFound when it has none.
 func (h *Handler) holderOf(c *gin.Context, event models.Event, r models.Registration) (certificateOf, error) {
@@ -82,10 +84,10 @@ func (h *Handler) certificateData(c *gin.Context, o certificateOf) (certificate.
 	}
 	lang := o.Person.Lang
 	tr := h.catalog.Translator(locale.Lang(lang)).In(o.Event.Location())
-	venue := o.Venue.NameIn(lang)
-	d := certificate.Data{Event: o.Event.Name, Date: tr.Date(o.Event.Day()), Venue: venue,
+	venue, date := o.Venue.NameIn(lang), tr.Date(o.Event.Day())
+	d := certificate.Data{Event: o.Event.Name, Date: date, Venue: venue,
 		Name: o.Person.Name, Organisation: o.Person.Organisation,
-		Statement: tr.T("certificate.statement", "Event", o.Event.Name, "Date", tr.Date(o.Event.Day()), "Venue", venue),
+		Statement: tr.T("certificate.statement", "Event", o.Event.Name, "Date", date, "Venue", venue),
 		Hours:     hoursText(tr, o.Hours()), URL: h.baseURL(c) + certificatePath(code), Code: code,
 		Labels: certificateLabels(tr)}
 	for _, s := range o.Attendance.Sessions {
@@ -104,9 +106,10 @@ func certificateLabels(tr *locale.Translator) certificate.Labels {
 		Code: tr.T("certificate.pdf_code"), Signed: tr.T("certificate.pdf_signed")}
 }
 
-// hoursText is a number of hours as people write it in tr's language: "4,5 uur", "1 hour".
+// hoursText is a number of hours (as certificateOf.Hours gives it) as people write it in
+// tr's language: "4,5 uur", "1 hour".
 func hoursText(tr *locale.Translator, hours float64) string {
-	n := strconv.FormatFloat(math.Round(hours*100)/100, 'f', -1, 64)
+	n := strconv.FormatFloat(hours, 'f', -1, 64)
 	if tr.Lang() == locale.Dutch {
 		n = strings.Replace(n, ".", ",", 1)
 	}
