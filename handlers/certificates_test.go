@@ -16,6 +16,9 @@ import (
 	"github.com/ambtenaar20/dagplanner/tickets/ticketstest"
 )
 
+// venueCertificatesRoute is the organisers' download of a venue's certificates.
+const venueCertificatesRoute = "/beheer/locaties/:venue/certificaten.pdf"
+
 // checkIn admits a registration at its venue's main door.
 func checkIn(t *testing.T, ts *testServer, venueID, regID uint) {
 	t.Helper()
