@@ -441,6 +441,7 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 		add("POST", "/beheer/locaties/:venue/bewerken", scope, bhVenueForm(""))
 		add("POST", "/beheer/locaties/:venue/badges.pdf", scope, url.Values{"alleen": {"alle"}})
 		add("GET", "/beheer/locaties/:venue/deurlijst.pdf", scope, nil)
+		add("GET", venueCertificatesRoute, scope, nil) // #18
 		add("GET", "/beheer/locaties/:venue/apparaten", scope, nil)
 		add("POST", "/beheer/locaties/:venue/apparaten", scope, url.Values{"name": {"Gekaapte ingang"}})
 		add("GET", "/beheer/apparaten/:device/koppelen", scope, nil)
@@ -669,6 +670,8 @@ func TestVenueOrganiserStaysAtOwnVenue(t *testing.T) {
 			want = http.StatusForbidden
 		case r.pattern == allocationCSVRoute: // #19: the demo event has no allocation
 			want = http.StatusNotFound
+		case r.pattern == venueCertificatesRoute: // #18: nobody has come in yet, back to the venue
+			want = http.StatusSeeOther
 		case shellRedirects[r.pattern]: // #15 shell
 			want = http.StatusSeeOther
 		case r.method == http.MethodGet:
@@ -787,6 +790,8 @@ func TestAdminReachesEveryOrganiserPage(t *testing.T) {
 			want = http.StatusNotFound
 		case r.pattern == allocationCSVRoute: // #19: the demo event has no allocation
 			want = http.StatusNotFound
+		case r.pattern == venueCertificatesRoute: // #18: nobody has come in yet, back to the venue
+			want = http.StatusSeeOther
 		}
 		t.Run(r.String(), func(t *testing.T) {
 			resp, body := bhRequest(t, ts, r)

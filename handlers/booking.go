@@ -33,6 +33,8 @@ type bookingData struct {
 	// Prefs is set in preference mode before the venue's allocation: the person's rankings,
 	// and while the window is open the form to change them (issue #19).
 	Prefs *preferenceForm
+	// Certificate links to the certificate of attendance once the person came in (issue #18).
+	Certificate *bookingCertificate
 }
 
 // bookingFromLink loads the registration of the token in the path.
@@ -106,6 +108,10 @@ func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registratio
 		d.WebcalURL = template.URL("webcal://" + strings.TrimPrefix(strings.TrimPrefix(d.FeedURL, "https://"), "http://"))
 	}
 	if d.Prefs, err = h.bookingPreferences(c, p, event, venue, r, form, rows); err != nil {
+		h.serverError(c, err)
+		return
+	}
+	if d.Certificate, err = h.bookingCertificate(c, r); err != nil {
 		h.serverError(c, err)
 		return
 	}

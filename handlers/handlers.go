@@ -81,6 +81,10 @@ type Handler struct {
 	devices *deviceCache
 	// keys caches each event's *eventKeys by event id.
 	keys sync.Map
+
+	// certs draws and checks the certificates of attendance (issue #18).
+	certs *certificates
+
 	// codeFills limits how often a code typed at the door that the code book does not know
 	// makes it read the venue's tickets again (only new tickets are then signed).
 	codeFills *keyedLimiter
@@ -158,6 +162,10 @@ func newHandler(cfg Config) (*Handler, error) {
 			return nil, fmt.Errorf("prepare ticket fonts: %w", err)
 		}
 	}
+	certs, err := newCertificates()
+	if err != nil {
+		return nil, err
+	}
 	logger := cfg.Logger
 	if logger == nil {
 		logger = slog.Default()
@@ -184,6 +192,7 @@ func newHandler(cfg Config) (*Handler, error) {
 		sessions: sessions,
 		cop:      http.NewCrossOriginProtection(),
 		tickets:  renderer,
+		certs:    certs,
 		secure:   cfg.SecureCookies,
 		base:     cfg.BaseURL,
 		security: cfg.SecurityTxt,

@@ -56,10 +56,14 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.POST("/boeking/:token/annuleren", h.cancelBooking)
 	r.POST("/boeking/:token/bevestigen", h.reconfirmBooking)
 	r.GET("/boeking/:token/ticket.pdf", h.downloadTicket)
+	// Issue 18: the certificate of attendance, once the person came in
+	r.GET("/boeking/:token/certificaat.pdf", h.downloadCertificate)
 	r.GET("/boeking/:token/gegevens", h.showBookingData) // issue 17: the attendee's own data
 	r.GET("/boeking/:token/gegevens.json", h.downloadBookingData)
 	r.GET("/boeking/:token/wissen", h.showEraseBooking)
 	r.POST("/boeking/:token/wissen", h.eraseBooking)
+	// Issue 18: anyone (an employer) checks a certificate of attendance by its signed code.
+	r.GET("/certificaat/:code", h.showCertificateCheck)
 	// The personal calendar feed has a read-only token of its own, never the personal link.
 	r.GET("/agenda/:feed", h.personalICal)
 
@@ -169,6 +173,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.POST("/locaties/:venue/bewerken", h.updateVenue)
 	b.POST("/locaties/:venue/badges.pdf", h.badgesPDF)
 	b.GET("/locaties/:venue/deurlijst.pdf", h.doorListPDF)
+	// Issue 18: the certificates of everyone who came in, one page each, to print
+	b.GET("/locaties/:venue/certificaten.pdf", h.venueCertificatesPDF)
 	b.GET("/locaties/:venue/apparaten", h.showDevices)
 	b.POST("/locaties/:venue/apparaten", h.createDevice)
 	b.GET("/apparaten/:device/koppelen", h.showPairing)
@@ -305,6 +311,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	api.PATCH("/registrations/:id", h.changeRegistrationAPI)
 	api.DELETE("/registrations/:id", h.cancelRegistrationAPI)
 	api.GET("/registrations/:id/ticket.pdf", h.getTicketAPI)
+	// Issue 18: the public check of a certificate of attendance
+	api.GET("/certificates/:code", h.getCertificateAPI)
 	api.GET("/registrations/:id/export", h.exportRegistrationAPI) // issue 17: the attendee's own data
 	api.POST("/registrations/:id/erase", h.eraseRegistrationAPI)
 	api.POST("/proposals", h.createProposalAPI)

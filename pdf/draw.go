@@ -184,6 +184,17 @@ func (d *Doc) Fit(s string, w float64) string {
 	return ""
 }
 
+// Paragraph writes s wrapped to width w in at most max lines (see Lines), in the current
+// font, style and colour: each line's baseline lead times the font size below the one before,
+// the first below y. It returns the last baseline (y when s is empty).
+func (d *Doc) Paragraph(x, y, w float64, s string, max int, lead float64) float64 {
+	for _, l := range d.Lines(s, w, max) {
+		y += d.size * PtToMM * lead
+		d.Text(x, y, l)
+	}
+	return y
+}
+
 // FitSize returns the largest size from max down to min, in steps of 1 pt, at
 // which s fits in w, bold or not; min if none does.
 func (d *Doc) FitSize(s string, bold bool, w, max, min float64) float64 {
