@@ -877,17 +877,20 @@ func (s *Store) SurveyResults(ctx context.Context, eventID uint) ([]QuestionResu
 
 // PublicResult is what the public programme shows of a session once the day is over, when
 // the organisers chose to: the attendees, and the average rating from SpeakerThreshold
-// responses (Rated is false below that, as for the speaker).
+// responses (Rated is false below that, as for the speaker: the public includes the
+// speaker).
 type PublicResult struct {
-	Attendees int
-	Rated     bool
-	Average   float64
-	Responses int
+	SessionID, VenueID uint
+	Title, TitleEn     string
+	Attendees          int
+	Responses          int
+	Rated              bool
+	Average            float64
 }
 
-// PublicResults returns event e's public results by session id: empty unless the organisers
-// made them public and the event day is over.
-func (s *Store) PublicResults(ctx context.Context, e Event) (map[uint]PublicResult, error) {
+// PublicResults returns event e's public results, by venue and title: none unless the
+// organisers made them public and the event day is over.
+func (s *Store) PublicResults(ctx context.Context, e Event) ([]PublicResult, error) {
 	set, err := s.FeedbackSettings(ctx, e.ID)
 	if err != nil || !set.ResultsPublic || s.now().Before(FeedbackOpens(e)) {
 		return nil, err
@@ -896,13 +899,13 @@ func (s *Store) PublicResults(ctx context.Context, e Event) (map[uint]PublicResu
 	if err != nil {
 		return nil, err
 	}
-	out := make(map[uint]PublicResult, len(rs))
-	for _, r := range rs {
-		p := PublicResult{Attendees: r.Attendees, Responses: r.Responses, Rated: r.Visible()}
-		if p.Rated {
-			p.Average = r.Average()
+	out := make([]PublicResult, len(rs))
+	for i, r := range rs {
+		out[i] = PublicResult{SessionID: r.SessionID, VenueID: r.VenueID, Title: r.Title, TitleEn: r.TitleEn,
+			Attendees: r.Attendees, Responses: r.Responses, Rated: r.Visible()}
+		if out[i].Rated {
+			out[i].Average = r.Average()
 		}
-		out[r.SessionID] = p
 	}
 	return out, nil
 }

@@ -373,7 +373,10 @@ func TestPublicResults(t *testing.T) {
 		if err := s.SubmitFeedback(ctx, tok, models.FeedbackInput{Ratings: map[uint]models.RatingInput{f.morning.ID: {Rating: 5}}}); err != nil {
 			t.Fatal(err)
 		}
-		got := must(s.PublicResults(ctx, f.event))
+		got := map[uint]models.PublicResult{}
+		for _, r := range must(s.PublicResults(ctx, f.event)) {
+			got[r.SessionID] = r
+		}
 		if m := got[f.morning.ID]; m.Attendees != 2 || m.Responses != 1 || m.Rated || m.Average != 0 {
 			t.Errorf("Ochtend: %+v, want 2 attendees and no average from one response", m)
 		}
