@@ -21,6 +21,7 @@ type feedbackData struct {
 	Page
 	Token     string
 	Open      bool
+	NotYet    bool
 	LastDay   string // the last day the feedback may change
 	Sessions  []feedbackSession
 	Questions []feedbackQuestion
@@ -137,7 +138,7 @@ func (h *Handler) renderFeedback(c *gin.Context, status int, fb models.Feedback,
 	p.Form = form
 	form.Named = map[string]string{}
 	lang := string(p.Lang)
-	d := feedbackData{Page: p, Token: c.Param("token"), Open: fb.Open, LastDay: p.Date(fb.ClosesAt.AddDate(0, 0, -1))}
+	d := feedbackData{Page: p, Token: c.Param("token"), Open: fb.Open, NotYet: fb.NotYetOpen, LastDay: p.Date(fb.ClosesAt.AddDate(0, 0, -1))}
 	if notice != "" {
 		d.Notice = p.T(notice)
 	}

@@ -387,9 +387,10 @@ type Feedback struct {
 	// Ratings and Answers are what the person gave, by session and by question id.
 	Ratings map[uint]SessionRating
 	Answers map[uint]string
-	// Open: the feedback may still change (until ClosesAt).
-	Open     bool
-	ClosesAt time.Time
+	// Open: the feedback may still change (until ClosesAt). NotYetOpen: it cannot be given
+	// before the day after the event.
+	Open, NotYetOpen bool
+	ClosesAt         time.Time
 }
 
 // FeedbackByToken returns the feedback page of the person whose feedback link token is.
@@ -419,7 +420,8 @@ func (s *Store) FeedbackByToken(ctx context.Context, token string) (Feedback, er
 	f := Feedback{RegistrationID: r.ID, Lang: r.Lang, Event: e, Sessions: att.Sessions, ClosesAt: FeedbackCloses(e),
 		Ratings: map[uint]SessionRating{}, Answers: map[uint]string{}}
 	now := s.now()
-	f.Open = !now.Before(FeedbackOpens(e)) && now.Before(f.ClosesAt)
+	f.NotYetOpen = now.Before(FeedbackOpens(e))
+	f.Open = !f.NotYetOpen && now.Before(f.ClosesAt)
 	if f.Questions, err = s.SurveyQuestions(ctx, e.ID); err != nil {
 		return Feedback{}, err
 	}
