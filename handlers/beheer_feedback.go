@@ -122,82 +122,86 @@ func (h *Handler) setResultsPublic(c *gin.Context) {
 // exportFeedbackSessionsCSV writes per session the attendees, responses, average and the
 // distribution of the ratings.
 func (h *Handler) exportFeedbackSessionsCSV(c *gin.Context) {
-	event, ok := h.managedEvent(c)
-	if !ok {
-		return
-	}
-	p := h.page(c, "", "beheer")
-	rows, err := h.feedbackRows(c, p.Lang, event)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	w := h.feedbackCSV(c, event, "sessies")
-	err = w.Header([]string{p.T("feedback.col.venue"), p.T("feedback.col.session"), p.T("feedback.col.attendees"),
-		p.T("feedback.col.responses"), p.T("feedback.col.average"), "1", "2", "3", "4", "5"})
-	for _, r := range rows {
-		if err != nil {
-			break
+	feedbackExport(h, c, "sessies", h.feedbackRowsFor(c), func(p Page, rows []feedbackResultRow, w *csvSheet) error {
+		err := w.Header([]string{p.T("feedback.col.venue"), p.T("feedback.col.session"), p.T("feedback.col.attendees"),
+			p.T("feedback.col.responses"), p.T("feedback.col.average"), "1", "2", "3", "4", "5"})
+		for _, r := range rows {
+			if err != nil {
+				break
+			}
+			err = w.Row([]any{r.Venue, r.Title, r.Attendees, r.Responses, r.AverageText, r.Distribution[0], r.Distribution[1],
+				r.Distribution[2], r.Distribution[3], r.Distribution[4]})
 		}
-		err = w.Row([]any{r.Venue, r.Title, r.Attendees, r.Responses, r.AverageText, r.Distribution[0], r.Distribution[1],
-			r.Distribution[2], r.Distribution[3], r.Distribution[4]})
-	}
-	h.closeFeedbackCSV(c, w, err)
+		return err
+	})
 }
 
 // exportFeedbackCommentsCSV writes every comment on a session, without who wrote it.
 func (h *Handler) exportFeedbackCommentsCSV(c *gin.Context) {
-	event, ok := h.managedEvent(c)
-	if !ok {
-		return
-	}
-	p := h.page(c, "", "beheer")
-	rows, err := h.feedbackRows(c, p.Lang, event)
-	if err != nil {
-		h.serverError(c, err)
-		return
-	}
-	w := h.feedbackCSV(c, event, "opmerkingen")
-	err = w.Header([]string{p.T("feedback.col.venue"), p.T("feedback.col.session"), p.T("feedback.col.comment")})
-	for _, r := range rows {
-		for _, comment := range r.Comments {
-			if err == nil {
-				err = w.Row([]any{r.Venue, r.Title, comment})
+	feedbackExport(h, c, "opmerkingen", h.feedbackRowsFor(c), func(p Page, rows []feedbackResultRow, w *csvSheet) error {
+		err := w.Header([]string{p.T("feedback.col.venue"), p.T("feedback.col.session"), p.T("feedback.col.comment")})
+		for _, r := range rows {
+			for _, comment := range r.Comments {
+				if err == nil {
+					err = w.Row([]any{r.Venue, r.Title, comment})
+				}
 			}
 		}
-	}
-	h.closeFeedbackCSV(c, w, err)
+		return err
+	})
 }
 
 // exportSurveyCSV writes the survey's answers: a line per option with its count, and a line
 // per text answer.
 func (h *Handler) exportSurveyCSV(c *gin.Context) {
+	load := func(_ Page, event models.Event) ([]models.QuestionResult, error) {
+		return h.store.SurveyResults(c.Request.Context(), event.ID)
+	}
+	feedbackExport(h, c, "enquete", load, func(p Page, survey []models.QuestionResult, w *csvSheet) error {
+		lang := string(p.Lang)
+		err := w.Header([]string{p.T("feedback.col.question"), p.T("feedback.col.answer"), p.T("feedback.col.count")})
+		for _, q := range survey {
+			for _, o := range q.Counts {
+				if err == nil {
+					err = w.Row([]any{q.Question.TextIn(lang), o.Option, o.Count})
+				}
+			}
+			for _, t := range q.Texts {
+				if err == nil {
+					err = w.Row([]any{q.Question.TextIn(lang), t, nil})
+				}
+			}
+		}
+		return err
+	})
+}
+
+// feedbackRowsFor loads the managed event's results per session, for an export.
+func (h *Handler) feedbackRowsFor(c *gin.Context) func(Page, models.Event) ([]feedbackResultRow, error) {
+	return func(p Page, event models.Event) ([]feedbackResultRow, error) { return h.feedbackRows(c, p.Lang, event) }
+}
+
+// feedbackExport answers one of the results' CSV downloads for the managed event: load reads
+// what it holds (a failure is the calm 500 page), write writes it once the headers are sent
+// (a failure then can only be logged, and cuts the file short).
+func feedbackExport[T any](h *Handler, c *gin.Context, kind string, load func(Page, models.Event) (T, error), write func(Page, T, *csvSheet) error) {
 	event, ok := h.managedEvent(c)
 	if !ok {
 		return
 	}
 	p := h.page(c, "", "beheer")
-	survey, err := h.store.SurveyResults(c.Request.Context(), event.ID)
+	data, err := load(p, event)
 	if err != nil {
 		h.serverError(c, err)
 		return
 	}
-	lang := string(p.Lang)
-	w := h.feedbackCSV(c, event, "enquete")
-	err = w.Header([]string{p.T("feedback.col.question"), p.T("feedback.col.answer"), p.T("feedback.col.count")})
-	for _, q := range survey {
-		for _, o := range q.Counts {
-			if err == nil {
-				err = w.Row([]any{q.Question.TextIn(lang), o.Option, o.Count})
-			}
-		}
-		for _, t := range q.Texts {
-			if err == nil {
-				err = w.Row([]any{q.Question.TextIn(lang), t, nil})
-			}
-		}
+	w := h.feedbackCSV(c, event, kind)
+	if err = write(p, data, w); err == nil {
+		err = w.Close()
 	}
-	h.closeFeedbackCSV(c, w, err)
+	if err != nil {
+		h.log.Warn("feedback export", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
+	}
 }
 
 // feedbackCSV starts a CSV download named after the event, the kind and today.
@@ -209,14 +213,4 @@ func (h *Handler) feedbackCSV(c *gin.Context, event models.Event, kind string) *
 	c.Header("Content-Type", "text/csv; charset=utf-8")
 	c.Status(http.StatusOK)
 	return newCSVSheet(c.Writer, ';', event.Location())
-}
-
-// closeFeedbackCSV ends a CSV download; with the headers sent, an error can only be logged.
-func (h *Handler) closeFeedbackCSV(c *gin.Context, w *csvSheet, err error) {
-	if err == nil {
-		err = w.Close()
-	}
-	if err != nil {
-		h.log.Warn("feedback export", "id", c.GetString(ctxRequestID), "path", c.Request.URL.Path, "err", err)
-	}
 }

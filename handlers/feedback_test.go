@@ -100,6 +100,7 @@ func TestFeedbackForm(t *testing.T) {
 	resp, body = ts.postForm(t, path, good)
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = ts.get(t, path)
+	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "saved feedback", body, nlMsg(t, "feedback.saved"), `id="veld-`+rating+`-2" name="`+rating+`" value="2" checked`)
 	if n := modelstest.Count(t, ts.Store, &models.SessionRating{}, modelstest.Q{}); n != 1 {
 		t.Errorf("%d ratings after two saves, want 1", n)
@@ -255,6 +256,7 @@ func TestProgrammeShowsPublicResults(t *testing.T) {
 	resp, body = org.postForm(t, "/beheer/feedback/openbaar", url.Values{"public": {"1"}})
 	wantStatus(t, resp, body, http.StatusSeeOther)
 	resp, body = f.ts.get(t, "/programma/zwolle")
+	wantStatus(t, resp, body, http.StatusOK)
 	wantContains(t, "programme with results", body, `id="resultaten"`, heading, f.session.Title, nlMsg(t, "programme.results.too_few"))
 	f.at(t, "2027-02-03 16:00")
 	_, body = f.ts.get(t, "/programma/zwolle")
