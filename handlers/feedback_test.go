@@ -264,3 +264,52 @@ func TestProgrammeShowsPublicResults(t *testing.T) {
 		t.Error("the programme shows results on the day itself")
 	}
 }
+
+// The speaker's page shows their session's feedback from three responses, and before that
+// only that it will; never a name.
+func TestSpeakerPageShowsFeedbackFromThree(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ctx := modelstest.Ctx()
+	se, p := confirmedProposalSession(t, ts)
+	se = placeInZwolle(t, ts, se)
+	token := must(ts.Store.NewProposalToken(ctx, p.ID, nil))
+	zwolle := testVenue(t, ts, "zwolle")
+	var links []string
+	var names []string
+	for range 3 {
+		res := modelstest.Attendee(t, ts.Store, "zwolle", se.ID)
+		must(ts.Store.CheckIn(ctx, models.CheckInInput{VenueID: zwolle.ID, RegistrationID: res.Registration.ID, Door: "Hoofdingang"}))
+		links = append(links, must(ts.Store.NewFeedbackToken(ctx, res.Registration.ID)))
+		names = append(names, res.Registration.Name)
+	}
+	f := feedbackSite{ts: ts}
+	heading := nlMsg(t, "speaker.feedback.heading")
+	f.at(t, "2027-02-03 17:00")
+	resp, body := ts.get(t, "/voorstel/"+token)
+	wantStatus(t, resp, body, http.StatusOK)
+	if strings.Contains(body, heading) {
+		t.Error("the speaker page shows feedback on the event day itself")
+	}
+	f.at(t, "2027-02-04 10:00")
+	for i, link := range links {
+		in := models.FeedbackInput{Ratings: map[uint]models.RatingInput{se.ID: {Rating: 5 - i, Comment: "Opmerking " + names[i][len(names[i])-1:]}}}
+		if err := ts.Store.SubmitFeedback(ctx, link, in); err != nil {
+			t.Fatal(err)
+		}
+		_, body = ts.get(t, "/voorstel/"+token)
+		if i < 2 {
+			wantContains(t, "speaker page below three", body, heading, nlMsg(t, "speaker.feedback.below_threshold", "Threshold", 3, "Count", i+1))
+			if strings.Contains(body, "Opmerking ") {
+				t.Errorf("after %d responses the speaker sees a comment", i+1)
+			}
+		}
+	}
+	wantContains(t, "speaker page from three", body, nlMsg(t, "speaker.feedback.summary", "Average", "4,0", "Count", 3),
+		"Opmerking ", nlMsg(t, "speaker.feedback.anonymous"))
+	for _, n := range names {
+		if strings.Contains(body, n) {
+			t.Errorf("the speaker page names attendee %q", n)
+		}
+	}
+}
