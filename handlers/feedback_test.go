@@ -16,12 +16,12 @@ import (
 // feedback link for them, a survey of a scale and a choice question, and the clock on the
 // day after the event (Thursday 4 February 2027, 10:00 in Amsterdam).
 type feedbackSite struct {
-	ts            *testServer
-	session       models.Session
-	regID         uint
-	token         string
-	scale, choice models.SurveyQuestion
-	event         models.Event
+	ts             *testServer
+	session        models.Session
+	regID          uint
+	token, booking string
+	scale, choice  models.SurveyQuestion
+	event          models.Event
 }
 
 func newFeedbackSite(t *testing.T) feedbackSite {
@@ -38,7 +38,7 @@ func newFeedbackSite(t *testing.T) feedbackSite {
 		res := modelstest.Attendee(t, ts.Store, "zwolle", se.ID)
 		must(ts.Store.CheckIn(ctx, models.CheckInInput{VenueID: zwolle.ID, RegistrationID: res.Registration.ID, Door: "Hoofdingang"}))
 		if att := must(ts.Store.AttendedSessions(ctx, res.Registration.ID)); len(att.Sessions) == 1 {
-			f.session, f.regID = se, res.Registration.ID
+			f.session, f.regID, f.booking = se, res.Registration.ID, res.Token
 			break
 		}
 	}
@@ -108,6 +108,11 @@ func TestFeedbackForm(t *testing.T) {
 	if n := modelstest.Count(t, ts.Store, &models.SessionRating{}, modelstest.Where("rating = ?", 2)); n != 1 {
 		t.Error("the second save did not change the rating to 2")
 	}
+	// The person's own data holds their feedback, on the page and in the download.
+	_, body = ts.get(t, "/boeking/"+f.booking+"/gegevens")
+	wantContains(t, "own data", body, nlMsg(t, "mydata.section_feedback"), nlMsg(t, "feedback.scale.2")+" · Goed verhaal", "Kom je volgend jaar terug?: Ja")
+	_, body = ts.get(t, "/boeking/"+f.booking+"/gegevens.json")
+	wantContains(t, "own data download", body, `"ratings": [`, `"rating": 2,`, `"comment": "Goed verhaal"`, `"survey_answers": [`)
 }
 
 // After 14 days the page is read-only and a change is refused.
