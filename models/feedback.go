@@ -53,6 +53,22 @@ const (
 // QuestionKinds lists the kinds in the order the organisers' form offers them.
 var QuestionKinds = []string{QuestionScale, QuestionChoice, QuestionText}
 
+// Audit actions of the feedback's settings: the survey's questions and the choice to publish
+// the results. Their subject is the event.
+const (
+	ActionSurveyQuestionCreated = "survey_question.created"
+	ActionSurveyQuestionUpdated = "survey_question.updated"
+	ActionSurveyQuestionDeleted = "survey_question.deleted"
+	ActionSurveyQuestionMoved   = "survey_question.moved"
+	ActionResultsPublic         = "feedback.results_public"
+)
+
+// auditSurvey writes the audit entry of a change to event eventID's survey.
+func (s *Store) auditSurvey(ctx context.Context, tx *gorm.DB, action string, eventID uint, q SurveyQuestion) error {
+	return s.audit(ctx, tx, AuditRecord{Action: action, SubjectKind: SubjectEvent, SubjectID: eventID,
+		Details: map[string]any{"question": q.ID, "kind": q.Kind, "text": q.Text}})
+}
+
 // ErrFeedbackClosed: the feedback can no longer be changed (more than FeedbackDays days
 // after the event day), or cannot be given yet.
 var ErrFeedbackClosed = errors.New("feedback closed")
@@ -257,7 +273,10 @@ func (s *Store) CreateSurveyQuestion(ctx context.Context, eventID uint, in Surve
 		q.Position = last.N + 1
 		now := s.now().UTC()
 		q.CreatedAt, q.UpdatedAt = now, now
-		return tx.Create(&q).Error
+		if err := tx.Create(&q).Error; err != nil {
+			return err
+		}
+		return s.auditSurvey(ctx, tx, ActionSurveyQuestionCreated, eventID, q)
 	})
 	if err != nil {
 		return SurveyQuestion{}, fmt.Errorf("create survey question: %w", err)
@@ -300,7 +319,10 @@ func (s *Store) UpdateSurveyQuestion(ctx context.Context, eventID, id uint, in S
 		}
 		q.Kind, q.Text, q.TextEn, q.Options = in.Kind, strings.TrimSpace(in.Text), strings.TrimSpace(in.TextEn), in.options()
 		q.UpdatedAt = s.now().UTC()
-		return tx.Save(&q).Error
+		if err := tx.Save(&q).Error; err != nil {
+			return err
+		}
+		return s.auditSurvey(ctx, tx, ActionSurveyQuestionUpdated, eventID, q)
 	})
 	if err != nil {
 		return SurveyQuestion{}, fmt.Errorf("update survey question %d: %w", id, err)
@@ -312,15 +334,17 @@ func (s *Store) UpdateSurveyQuestion(ctx context.Context, eventID, id uint, in S
 // It returns ErrNotFound when the event has no such question.
 func (s *Store) DeleteSurveyQuestion(ctx context.Context, eventID, id uint) error {
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if err := tx.Where("question_id = ?", id).Where("question_id IN (?)",
-			tx.Model(&SurveyQuestion{}).Select("id").Where("event_id = ?", eventID)).Delete(&SurveyAnswer{}).Error; err != nil {
+		var q SurveyQuestion
+		if err := tx.Where("event_id = ?", eventID).First(&q, id).Error; err != nil {
+			return notFound(err, "survey question", id)
+		}
+		if err := tx.Where("question_id = ?", id).Delete(&SurveyAnswer{}).Error; err != nil {
 			return err
 		}
-		res := tx.Where("event_id = ?", eventID).Delete(&SurveyQuestion{}, id)
-		if res.Error == nil && res.RowsAffected == 0 {
-			return notFound(gorm.ErrRecordNotFound, "survey question", id)
+		if err := tx.Delete(&SurveyQuestion{}, id).Error; err != nil {
+			return err
 		}
-		return res.Error
+		return s.auditSurvey(ctx, tx, ActionSurveyQuestionDeleted, eventID, q)
 	})
 	if err != nil {
 		return fmt.Errorf("delete survey question %d: %w", id, err)
@@ -353,7 +377,7 @@ func (s *Store) MoveSurveyQuestion(ctx context.Context, eventID, id uint, by int
 				return err
 			}
 		}
-		return nil
+		return s.auditSurvey(ctx, tx, ActionSurveyQuestionMoved, eventID, qs[to])
 	})
 	if err != nil {
 		return fmt.Errorf("move survey question %d: %w", id, err)
@@ -678,7 +702,11 @@ func (s *Store) SetResultsPublic(ctx context.Context, eventID uint, public bool)
 		if res.Error == nil && res.RowsAffected == 0 {
 			return notFound(gorm.ErrRecordNotFound, "event", eventID)
 		}
-		return res.Error
+		if res.Error != nil {
+			return res.Error
+		}
+		return s.audit(ctx, tx, AuditRecord{Action: ActionResultsPublic, SubjectKind: SubjectEvent, SubjectID: eventID,
+			Details: map[string]any{"public": public}})
 	})
 	if err != nil {
 		return fmt.Errorf("results public of event %d: %w", eventID, err)

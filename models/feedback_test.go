@@ -312,6 +312,12 @@ func TestSurveyQuestions(t *testing.T) {
 		if n := modelstest.Count(t, s, &models.SurveyAnswer{}, modelstest.Q{}); n != 1 {
 			t.Errorf("%d answers after removing a question, want 1", n)
 		}
+		for action, want := range map[string]int64{models.ActionSurveyQuestionCreated: 2, models.ActionSurveyQuestionMoved: 1,
+			models.ActionSurveyQuestionUpdated: 0, models.ActionSurveyQuestionDeleted: 1} {
+			if n := modelstest.Count(t, s, &models.AuditEntry{}, modelstest.Where("action = ? AND subject_id = ?", action, f.event.ID)); n != want {
+				t.Errorf("%d audit entries %s, want %d", n, action, want)
+			}
+		}
 	})
 }
 
@@ -363,6 +369,9 @@ func TestPublicResults(t *testing.T) {
 		}
 		if err := s.SetResultsPublic(ctx, f.event.ID, true); err != nil {
 			t.Fatal(err)
+		}
+		if n := modelstest.Count(t, s, &models.AuditEntry{}, modelstest.Where("action = ?", models.ActionResultsPublic)); n != 1 {
+			t.Errorf("%d audit entries of making the results public, want 1", n)
 		}
 		at(s, "2027-02-03", "17:00")
 		if got := must(s.PublicResults(ctx, f.event)); len(got) != 0 {
