@@ -318,3 +318,23 @@ func TestSpeakerPageShowsFeedbackFromThree(t *testing.T) {
 		}
 	}
 }
+
+// Saving feedback is rate-limited: a script posting without end is told to wait (429), with
+// what it sent kept on the page.
+func TestFeedbackSaveIsRateLimited(t *testing.T) {
+	t.Parallel()
+	f := newFeedbackSite(t)
+	form := url.Values{models.RatingField(f.session.ID): {"3"}, models.CommentField(f.session.ID): {"Nog eens"}}
+	for range 60 {
+		resp, body := f.ts.postForm(t, "/feedback/"+f.token, form)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			if resp.Header.Get("Retry-After") == "" {
+				t.Error("a limited save has no Retry-After")
+			}
+			wantContains(t, "limited save", body, "Nog eens")
+			return
+		}
+		wantStatus(t, resp, body, http.StatusSeeOther)
+	}
+	t.Error("60 saves in a row were never limited")
+}
