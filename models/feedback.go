@@ -417,7 +417,7 @@ func (s *Store) SubmitFeedback(ctx context.Context, token string, in FeedbackInp
 // in at event eventID and has an address, and reports how many it queued. The event's
 // marker (feedback_mailed_at) makes a second call do nothing, and each e-mail's unique key
 // keeps it to one per person even then. It does nothing before the day after the event or
-// once the feedback has closed.
+// once the feedback has closed. It returns ErrNotFound when there is no such event.
 func (s *Store) SendFeedbackMails(ctx context.Context, eventID uint) (int, error) {
 	queued := 0
 	err := s.write(ctx, func(tx *gorm.DB) error {

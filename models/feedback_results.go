@@ -220,7 +220,8 @@ type PublicResult struct {
 }
 
 // PublicResults returns event e's public results, by venue and title: none unless the
-// organisers made them public and the event day is over.
+// organisers made them public and the event day is over. It returns ErrNotFound when there
+// is no such event.
 func (s *Store) PublicResults(ctx context.Context, e Event) ([]PublicResult, error) {
 	set, err := s.FeedbackSettings(ctx, e.ID)
 	if err != nil || !set.ResultsPublic || s.now().Before(FeedbackOpens(e)) {
