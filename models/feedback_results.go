@@ -45,13 +45,13 @@ func (r SessionResult) Average() float64 {
 // figures without being able to tell who gave which.
 func (r SessionResult) Visible() bool { return r.Responses >= SpeakerThreshold }
 
-// ForSpeaker is what the session's speaker may see: below SpeakerThreshold responses only
-// the number of responses.
+// ForSpeaker is what the session's speaker may see: below SpeakerThreshold responses
+// nothing but the session.
 func (r SessionResult) ForSpeaker() SessionResult {
 	if r.Visible() {
 		return r
 	}
-	return SessionResult{SessionID: r.SessionID, Title: r.Title, TitleEn: r.TitleEn, VenueID: r.VenueID, Responses: r.Responses}
+	return SessionResult{SessionID: r.SessionID, Title: r.Title, TitleEn: r.TitleEn, VenueID: r.VenueID}
 }
 
 // attendeesQuery counts, per session, the people who attended it as AttendedSessions
