@@ -82,6 +82,7 @@ var shellItems = []shellItem{
 	}},
 	{key: "allocation", href: "/beheer/toewijzing", may: organises, mode: models.SignupPreferences, owns: []string{"/beheer/toewijzing"}},
 	{key: "messages", href: "/beheer/berichten", may: organises, owns: []string{"/beheer/berichten"}},
+	{key: "feedback", href: "/beheer/feedback", may: managesEvent, owns: []string{"/beheer/feedback"}}, // #18
 	{key: "door", owns: []string{"/beheer/locaties/:venue/apparaten", "/beheer/apparaten"}, children: []shellItem{
 		{key: "arrivals", href: "/beheer/binnenkomst", may: organises,
 			owns: []string{"/beheer/binnenkomst", "/beheer/locaties/:venue/binnenkomst", "/beheer/locaties/:venue/binnenlopers"}},

@@ -78,9 +78,9 @@ func TestShellNavigationPerRole(t *testing.T) {
 		want                    []string
 	}{
 		{"admin", models.RoleAdmin, "", "/beheer", http.StatusOK,
-			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement"))},
+			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/feedback", "/beheer/binnenkomst", "/beheer/evenement"))},
 		{"organiser", models.RoleOrganiser, "", "/beheer/deelnemers", http.StatusOK,
-			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/evenement"))},
+			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/feedback", "/beheer/binnenkomst", "/beheer/evenement"))},
 		// Not the event's settings, the publishing, the tracks or the decisions.
 		{"venue organiser", models.RoleOrganiser, "rotterdam", "/beheer", http.StatusOK,
 			account(messages([]string{"/beheer", "/beheer/deelnemers", "/beheer/sessies", "/beheer/voorstellen"}, "/beheer/binnenkomst", "/beheer/locaties"))},

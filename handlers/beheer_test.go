@@ -395,6 +395,18 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 	add("POST", "/beheer/herinnering", "event", url.Values{})
 	add("GET", "/beheer/programma", "event", nil)
 	add("GET", "/beheer/toewijzing", "any", nil) // #19
+	// #18 feedback: event-wide organisers only; the question ids are the demo's none, as only the role check is tested
+	for _, r := range [][2]string{{"GET", "/beheer/feedback"}, {"GET", "/beheer/feedback/sessies.csv"}, {"GET", "/beheer/feedback/opmerkingen.csv"},
+		{"GET", "/beheer/feedback/enquete.csv"}, {"POST", "/beheer/feedback/openbaar"}, {"GET", "/beheer/feedback/vragen"},
+		{"POST", "/beheer/feedback/vragen"}, {"GET", "/beheer/feedback/vragen/:question"}, {"POST", "/beheer/feedback/vragen/:question"},
+		{"POST", "/beheer/feedback/vragen/:question/verwijderen"}, {"POST", "/beheer/feedback/vragen/:question/omhoog"},
+		{"POST", "/beheer/feedback/vragen/:question/omlaag"}} {
+		var form url.Values
+		if r[0] == "POST" {
+			form = url.Values{"public": {"1"}, "kind": {"text"}, "text": {"Gekaapt?"}}
+		}
+		routes = append(routes, bhRoute{method: r[0], pattern: r[1], path: strings.ReplaceAll(r[1], ":question", "1"), scope: "event", form: form})
+	}
 	// The decision e-mails: event-wide organisers only.
 	for _, r := range []struct{ method, pattern, path string }{
 		{"GET", "/beheer/besluiten", ""},

@@ -51,6 +51,10 @@ func (h *Handler) renderProposal(c *gin.Context, status int, prop models.Proposa
 		h.serverError(c, err)
 		return
 	}
+	if d.Feedback, err = h.speakerFeedback(c, p, event, d.Session); err != nil {
+		h.serverError(c, err)
+		return
+	}
 	if d.Status, err = h.store.SpeakerStatus(c.Request.Context(), prop); err != nil {
 		h.serverError(c, err)
 		return

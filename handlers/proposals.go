@@ -46,6 +46,9 @@ type proposalFormData struct {
 	Editable bool
 	// Session is what a confirmed proposal became: place, time and sign-ups.
 	Session *models.Session
+	// Feedback is the session's feedback as its speaker may see it, once the day is over
+	// (issue #18); nil before.
+	Feedback *speakerFeedback
 	// Status is the proposal's status as its speaker may see it (models.Store.SpeakerStatus).
 	Status string
 }

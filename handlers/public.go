@@ -84,6 +84,9 @@ type programmeData struct {
 	// ExportQuery goes after the links to the exports, so they are in the page's language
 	// also where no cookie goes along (a calendar app subscribing): "?lang=en", or "".
 	ExportQuery string
+	// Results are the venue's sessions with their attendees and average rating, once the
+	// day is over, when the organisers made them public (issue #18); empty otherwise.
+	Results []programmeResult
 }
 
 // Num writes a number the reader's way.
@@ -131,6 +134,12 @@ func (h *Handler) showProgramme(c *gin.Context) {
 		}
 		data.Preferences = &va
 	}
+	results, err := h.programmeResults(ctx, p, event, venue)
+	if err != nil {
+		h.serverError(c, err)
+		return
+	}
+	data.Results = results
 	version, err := h.store.LatestScheduleVersion(ctx, event.ID)
 	switch {
 	case err == nil:

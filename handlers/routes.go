@@ -64,6 +64,9 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.POST("/boeking/:token/wissen", h.eraseBooking)
 	// Issue 18: anyone (an employer) checks a certificate of attendance by its signed code.
 	r.GET("/certificaat/:code", h.showCertificateCheck)
+	// After the day (#18): rating the sessions attended and the survey, through the feedback e-mail's link
+	r.GET("/feedback/:token", h.showFeedback)
+	r.POST("/feedback/:token", h.saveFeedback)
 	// The personal calendar feed has a read-only token of its own, never the personal link.
 	r.GET("/agenda/:feed", h.personalICal)
 
@@ -205,6 +208,19 @@ func (h *Handler) routes() (http.Handler, error) {
 	// Signing up by preference (#19): the allocation's report, and its table per venue as CSV
 	b.GET("/toewijzing", h.showAllocationReport)
 	b.GET("/toewijzing/:venue/sessies.csv", h.exportAllocationCSV)
+	// Feedback after the day (#18): the results and their exports, public or not, and the survey's questions
+	b.GET("/feedback", h.showFeedbackResults)
+	b.GET("/feedback/sessies.csv", h.exportFeedbackSessionsCSV)
+	b.GET("/feedback/opmerkingen.csv", h.exportFeedbackCommentsCSV)
+	b.GET("/feedback/enquete.csv", h.exportSurveyCSV)
+	b.POST("/feedback/openbaar", h.setResultsPublic)
+	b.GET("/feedback/vragen", h.showSurveyQuestions)
+	b.POST("/feedback/vragen", h.createSurveyQuestion)
+	b.GET("/feedback/vragen/:question", h.editSurveyQuestion)
+	b.POST("/feedback/vragen/:question", h.updateSurveyQuestion)
+	b.POST("/feedback/vragen/:question/verwijderen", h.deleteSurveyQuestion)
+	b.POST("/feedback/vragen/:question/omhoog", h.moveSurveyQuestionUp)
+	b.POST("/feedback/vragen/:question/omlaag", h.moveSurveyQuestionDown)
 
 	// Reviewers and organisers: reviewing proposals; organisers also decide and keep the tracks
 	rv := r.Group("/beheer", h.requireRole(models.RoleAdmin, models.RoleOrganiser, models.RoleReviewer))

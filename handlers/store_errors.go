@@ -56,6 +56,7 @@ var storeErrors = []storeError{
 	{models.ErrDraftsChanged, storeAnswer{Status: http.StatusConflict, Key: "decision.drafts_changed"}},
 	{models.ErrVotingClosed, storeAnswer{Status: http.StatusForbidden, Key: "vote.closed_notice"}},
 	{models.ErrAlreadyVoted, storeAnswer{Status: http.StatusConflict, Key: "vote.already_voted"}},
+	{models.ErrFeedbackClosed, storeAnswer{Status: http.StatusConflict, Key: "feedback.closed"}}, // #18 feedback after the day
 
 	// Messages, publishing and reminders: what is sent, and to how many
 	{models.ErrMessageDone, storeAnswer{Status: http.StatusConflict, Key: "message.already_done"}},

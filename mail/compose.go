@@ -24,7 +24,7 @@ import (
 var Kinds = []string{
 	models.MailConfirmation, models.MailChanged, models.MailCancelled, models.MailPromoted,
 	models.MailLink, models.MailReminder, models.MailReleased, models.MailScheduleChanged,
-	models.MailPreferencesReceived, models.MailAllocated,
+	models.MailPreferencesReceived, models.MailAllocated, models.MailFeedback,
 }
 
 // Langs lists the languages e-mails are written in.
@@ -40,7 +40,7 @@ var ErrSuperseded = errors.New("message superseded by a cancellation")
 var withLink = map[string]bool{
 	models.MailConfirmation: true, models.MailChanged: true, models.MailPromoted: true,
 	models.MailLink: true, models.MailReminder: true, models.MailScheduleChanged: true,
-	models.MailPreferencesReceived: true, models.MailAllocated: true,
+	models.MailPreferencesReceived: true, models.MailAllocated: true, models.MailFeedback: true,
 }
 
 //go:embed templates
@@ -113,6 +113,10 @@ type templateData struct {
 	// (compose_preferences.go).
 	Allocation, Closes string
 	Ranking            []rankedSlot
+	// FeedbackLink opens the person's feedback page and CertificateLink their certificate of
+	// attendance: in the feedback e-mail (compose_feedback.go), whose Programme lists the
+	// sessions attended.
+	FeedbackLink, CertificateLink string
 }
 
 // programmeItem is one line of an attendee's personal programme.
@@ -197,6 +201,11 @@ func (c *Composer) compose(ctx context.Context, msg models.OutboxMessage) (Messa
 		}
 		data.Link = c.base() + "/boeking/" + token
 		data.CancelLink = data.Link + "/annuleren"
+	}
+	if msg.Kind == models.MailFeedback {
+		if err := c.feedbackData(ctx, lang, r, event, &data); err != nil {
+			return Message{}, fmt.Errorf("compose %s mail %d: %w", msg.Kind, msg.ID, err)
+		}
 	}
 	if msg.Kind == models.MailConfirmation {
 		feed, err := c.Store.CalendarFeedToken(ctx, r.ID)

@@ -192,6 +192,24 @@ func TestCompose(t *testing.T) {
 		tokenIn(t, m.Text)
 	})
 
+	t.Run("feedback only to those checked in", func(t *testing.T) {
+		msg := models.OutboxMessage{ID: 903, Kind: models.MailFeedback, Recipient: "carla@example.nl", Lang: "nl", RegistrationID: &carla.Registration.ID}
+		if _, err := c.Compose(ctx, msg); !errors.Is(err, ErrSuperseded) {
+			t.Errorf("Compose(feedback to someone not checked in) = %v, want ErrSuperseded", err)
+		}
+		must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: carla.Registration.ID, Door: "Hoofdingang"}))
+		m := must(c.Compose(ctx, msg))
+		contains(t, "nl feedback", m.Subject+"\n"+m.Text, "Hoe was Dag van de Test?", "https://dagplanner.example/feedback/",
+			"/certificaat.pdf", "Je bijgewoonde sessies:\n- ")
+		tok := tokenIn(t, m.Text)
+		if !strings.Contains(m.Text, "https://dagplanner.example/boeking/"+tok+"/certificaat.pdf") {
+			t.Errorf("the certificate link is not beside the personal link:\n%s", m.Text)
+		}
+		msg.Lang = "en"
+		m = must(c.Compose(ctx, msg))
+		contains(t, "en feedback", m.Subject+"\n"+m.Text, "How was Dag van de Test?", "The sessions you attended:")
+	})
+
 	t.Run("every kind in both languages", func(t *testing.T) {
 		for _, kind := range Kinds {
 			for _, lang := range Langs {

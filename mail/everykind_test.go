@@ -121,11 +121,19 @@ func everyKind(t *testing.T, s *models.Store) []sentMail {
 	must(s.UpdateEvent(ctx, f.event.ID, settings))
 	rosa := person("Rosa Rangschikker", "rosa@example.nl", "en")
 	rosa.Preferences = models.Rankings{f.writing.Slots[0].SlotID: {f.writing.ID, f.openData.ID}}
-	must(s.Register(ctx, rosa))
+	rosaID := must(s.Register(ctx, rosa)).Registration.ID
 	drain()
 	// Then the seats are allocated (here an allocation that gives nothing new): everyone
 	// still at the venue, Rosa too, gets the result, with the ticket.
 	must(s.ApplyAllocation(ctx, f.venue.ID, models.AllocationOutcome{Seed: "Dag van de Test"}))
+	drain()
+
+	// #18: Rosa came; the day after the event she is asked how it was.
+	must(s.CheckIn(ctx, models.CheckInInput{VenueID: f.venue.ID, RegistrationID: rosaID, Door: "Hoofdingang"}))
+	f.clock.Advance(time.Date(2027, 2, 4, 9, 0, 0, 0, time.UTC).Sub(f.clock.Now()))
+	if n := must(s.SendFeedbackMails(ctx, f.event.ID)); n != 1 {
+		t.Fatalf("SendFeedbackMails = %d, want 1 (Rosa)", n)
+	}
 	drain()
 
 	rows := map[string]models.OutboxMessage{}

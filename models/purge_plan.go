@@ -67,7 +67,7 @@ func planPersonal(db *gorm.DB, e Event, it *PurgeItem) error {
 			return err
 		}
 		it.mailAnonymise, it.mailDelete = append(it.mailAnonymise, anon...), append(it.mailDelete, del...)
-		for _, model := range []any{&AccessToken{}, &CalendarFeed{}} {
+		for _, model := range []any{&AccessToken{}, &CalendarFeed{}, &FeedbackToken{}} {
 			var n int64
 			if err := db.Model(model).Where("registration_id IN ?", chunk).Count(&n).Error; err != nil {
 				return err
@@ -95,7 +95,7 @@ func applyPersonal(tx *gorm.DB, it *PurgeItem) error {
 		return err
 	}
 	var links int64
-	for _, model := range []any{&AccessToken{}, &CalendarFeed{}} {
+	for _, model := range []any{&AccessToken{}, &CalendarFeed{}, &FeedbackToken{}} {
 		n, err := deleteIn(tx, model, "registration_id", it.IDs)
 		if err != nil {
 			return err

@@ -39,6 +39,10 @@ type RegistrationExport struct {
 	// Preferences is the ranking of a registration by preference (issue #19), best first
 	// per slot; absent when there is none.
 	Preferences []ExportPreference `json:"preferences,omitempty"`
+	// Ratings and SurveyAnswers are the person's own feedback after the day (issue #18);
+	// absent when they gave none.
+	Ratings       []ExportRating `json:"ratings,omitempty"`
+	SurveyAnswers []ExportAnswer `json:"survey_answers,omitempty"`
 }
 
 // ExportPreference is one session the person ranked in one slot; rank 1 is the first choice.
@@ -153,6 +157,9 @@ func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationEx
 	if out.Preferences, err = exportPreferences(db, id); err != nil {
 		return RegistrationExport{}, fmt.Errorf("export registration %d: preferences: %w", id, err)
 	}
+	if out.Ratings, out.SurveyAnswers, err = exportFeedback(db, id); err != nil {
+		return RegistrationExport{}, fmt.Errorf("export registration %d: feedback: %w", id, err)
+	}
 	return out, nil
 }
 
@@ -202,7 +209,8 @@ type Erasure struct {
 //     rises and every personal link and the calendar feed are removed, so the ticket and
 //     the links stop working;
 //   - name, address, organisation (replaced by a name of the same type), job title, needs
-//     and search text are replaced or cleared;
+//     and search text are replaced or cleared; so are the comments and text answers of their
+//     feedback, whose ratings stay as figures (eraseFeedback);
 //   - e-mails waiting for them are withdrawn, and those sent lose address and payload; the
 //     rate limits' counters named after the address go;
 //   - the audit entries about them are anonymised (the chain still verifies), and an entry
@@ -246,6 +254,9 @@ func (s *Store) EraseRegistration(ctx context.Context, id uint) (Erasure, error)
 			}
 		}
 		if err := scrubRegistration(tx, r, now); err != nil {
+			return err
+		}
+		if err := eraseFeedback(tx, id, now); err != nil {
 			return err
 		}
 		if err := forgetRateCounters(tx, r.Email); err != nil {

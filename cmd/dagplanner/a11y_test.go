@@ -98,6 +98,8 @@ func TestAccessibility(t *testing.T) {
 		"/beheer/deelnemers?pagina=3",
 		// #15 messages: the list, the compose form (also refused), the people of other groups
 		"/beheer/berichten",
+		"/beheer/feedback", // #18 feedback: the results, and the survey's questions
+		"/beheer/feedback/vragen",
 		"/beheer/berichten/nieuw",
 		"/beheer/berichten/nieuw?groep=sprekers&status=binnen",
 		"/beheer/deelnemers?groep=sprekers",

@@ -388,6 +388,8 @@ var periodicJobs = []struct {
 	{"purge", 24 * time.Hour, purgeJob},
 	// Signing up by preference (#19): the seats are allocated at the event's allocation time.
 	{"allocation", time.Minute, allocationJob},
+	// After the day (#18): the feedback e-mail to everyone checked in, once, the day after.
+	{"feedback", 5 * time.Minute, (*models.Store).RunFeedbackJob},
 }
 
 // cleanupLoop does the periodic chores until ctx ends.
