@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/models/modelstest"
 )
 
 // registerNamed registers someone through the API with a name and address of their own.
@@ -85,6 +86,11 @@ func TestBookingDataAndErasePages(t *testing.T) {
 	ts := newTestServer(t)
 	anna := registerNamed(t, ts, "Annabel Wisselaar")
 	booking := "/boeking/" + anna.ManageToken
+	// She was scanned into her first session at its room's door (issue #18).
+	at := time.Now().UTC()
+	_, sessions := venueSessions(t, ts, "zwolle")
+	modelstest.Insert(t, ts.Store, &models.RoomCheckIn{SessionID: sessions[0].ID, RegistrationID: anna.ID,
+		ScannedAt: at, ReceivedAt: at, Door: "Zaaldeur Statenzaal"})
 
 	resp, page := ts.get(t, booking)
 	wantStatus(t, resp, page, http.StatusOK)
@@ -103,7 +109,8 @@ func TestBookingDataAndErasePages(t *testing.T) {
 	resp, page = ts.get(t, booking+"/gegevens")
 	wantStatus(t, resp, page, http.StatusOK)
 	wantContains(t, "data page", page, nlMsg(t, "mydata.data_title"), html.EscapeString(anna.Name), html.EscapeString(anna.Email),
-		nlMsg(t, "mydata.status_cancelled"), nlMsg(t, "mydata.mail.confirmation"))
+		nlMsg(t, "mydata.status_cancelled"), nlMsg(t, "mydata.mail.confirmation"), nlMsg(t, "mydata.room_scans"),
+		nlMsg(t, "mydata.room_scan_in")+" · Zaaldeur Statenzaal")
 
 	resp, raw := ts.get(t, booking+"/gegevens.json")
 	wantStatus(t, resp, raw, http.StatusOK)

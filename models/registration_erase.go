@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -43,6 +44,18 @@ type RegistrationExport struct {
 	// absent when they gave none.
 	Ratings       []ExportRating `json:"ratings,omitempty"`
 	SurveyAnswers []ExportAnswer `json:"survey_answers,omitempty"`
+	// RoomScans are the scans at the doors of sessions' rooms (issue #18): "in" the room, or
+	// "waiting" at its door while on its waiting list; absent when there are none.
+	RoomScans []ExportRoomScan `json:"room_scans,omitempty"`
+}
+
+// ExportRoomScan is one scan at a session's room door.
+type ExportRoomScan struct {
+	SessionID uint      `json:"session_id"`
+	Title     string    `json:"title"`
+	Kind      string    `json:"kind"` // "in" or "waiting"
+	ScannedAt time.Time `json:"scanned_at"`
+	Door      string    `json:"door"`
 }
 
 // ExportPreference is one session the person ranked in one slot; rank 1 is the first choice.
@@ -160,6 +173,29 @@ func (s *Store) ExportRegistration(ctx context.Context, id uint) (RegistrationEx
 	if out.Ratings, out.SurveyAnswers, err = exportFeedback(db, id); err != nil {
 		return RegistrationExport{}, fmt.Errorf("export registration %d: feedback: %w", id, err)
 	}
+	if out.RoomScans, err = exportRoomScans(db, id); err != nil {
+		return RegistrationExport{}, fmt.Errorf("export registration %d: room scans: %w", id, err)
+	}
+	return out, nil
+}
+
+// exportRoomScans lists a registration's scans at rooms' doors, in and waiting, oldest first.
+func exportRoomScans(db *gorm.DB, regID uint) ([]ExportRoomScan, error) {
+	var out []ExportRoomScan
+	for _, t := range []struct{ table, kind string }{{"room_check_ins", "in"}, {"room_waits", "waiting"}} {
+		var rows []ExportRoomScan
+		err := db.Table(t.table+" AS x").Select("x.session_id, sessions.title, x.scanned_at, x.door").
+			Joins("JOIN sessions ON sessions.id = x.session_id").
+			Where("x.registration_id = ?", regID).Scan(&rows).Error
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			r.Kind, r.ScannedAt = t.kind, r.ScannedAt.UTC()
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ScannedAt.Before(out[j].ScannedAt) })
 	return out, nil
 }
 

@@ -67,8 +67,18 @@ func TestExportRegistrationHoldsOnlyTheirOwnData(t *testing.T) {
 		// Her ticket was scanned at another door too, offline: the organisers keep that scan.
 		modelstest.Insert(t, s, &models.CheckInConflict{VenueID: f.venue.ID, RegistrationID: anna.Registration.ID,
 			CheckInID: in.CheckIn.ID, Door: "Zij-ingang", ScannedAt: time.Now().UTC()})
+		// She waited at Eén plek's door, then went into Later; Bert was scanned into Eén plek.
+		at := time.Now().UTC().Truncate(time.Second)
+		modelstest.Insert(t, s,
+			&models.RoomWait{SessionID: full.ID, RegistrationID: anna.Registration.ID, ScannedAt: at, ReceivedAt: at, Door: "Kamer 1"},
+			&models.RoomCheckIn{SessionID: later.ID, RegistrationID: anna.Registration.ID, ScannedAt: at.Add(time.Minute), ReceivedAt: at, Door: "Statenzaal"},
+			&models.RoomCheckIn{SessionID: full.ID, RegistrationID: bert.Registration.ID, ScannedAt: at, ReceivedAt: at, Door: "Kamer 1"})
 
 		got := must(s.ExportRegistration(ctx, anna.Registration.ID))
+		if len(got.RoomScans) != 2 || got.RoomScans[0].Kind != "waiting" || got.RoomScans[0].Title != "Eén plek" ||
+			got.RoomScans[1].Kind != "in" || got.RoomScans[1].SessionID != later.ID || got.RoomScans[1].Door != "Statenzaal" {
+			t.Errorf("room scans = %+v, want waiting at Eén plek, then in Later", got.RoomScans)
+		}
 		if got.Registration.Name != anna.name || got.Registration.Email != anna.email || got.Registration.Dietary != anna.dietary ||
 			got.Registration.Accessibility != anna.accessibility || got.Registration.OrganisationType != models.OrgGemeente {
 			t.Errorf("registration = %+v", got.Registration)
