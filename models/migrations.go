@@ -46,6 +46,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121102_erasure", Migrate: migrateErasure},
 	{ID: "2026121201_preferences", Migrate: migratePreferences},
 	{ID: "2026121301_room_check_ins", Migrate: migrateRoomCheckIns},
+	{ID: "2026121305_editions", Migrate: migrateEditions},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
