@@ -13,7 +13,7 @@ import (
 // Venue is one building where the event takes place, with its own rooms and time slots.
 type Venue struct {
 	ID      uint
-	EventID uint   `gorm:"not null;index;uniqueIndex:idx_venues_event_slug,priority:1"`
+	EventID uint `gorm:"not null;index;uniqueIndex:idx_venues_event_slug,priority:1"`
 	// Slug names the venue in addresses; unique within the edition, so the venues of a new
 	// edition keep the last one's addresses (VenueBySlug means the current edition's).
 	Slug string `gorm:"size:60;not null;uniqueIndex:idx_venues_event_slug,priority:2"`
