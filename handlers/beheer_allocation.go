@@ -235,7 +235,7 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

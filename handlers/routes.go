@@ -196,6 +196,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
 	b.POST("/rooster/plannen", h.planSchedule)
+	// Editions (#18): the edition an organiser works on, a new one from the last, publishing it
+	b.POST("/editie", h.switchEdition)
+	b.GET("/edities", h.showEditions)
+	b.POST("/edities/nieuw", h.planEdition)
+	b.POST("/edities/nieuw/bevestigen", h.createEdition)
+	b.POST("/edities/:edition/publiceren", h.publishEdition)
 	// Signing up by preference (#19): the allocation's report, and its table per venue as CSV
 	b.GET("/toewijzing", h.showAllocationReport)
 	b.GET("/toewijzing/:venue/sessies.csv", h.exportAllocationCSV)

@@ -137,7 +137,7 @@ func (h *Handler) venueDocumentData(c *gin.Context, onlyNew bool) (models.Event,
 	if !ok {
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
@@ -187,7 +187,7 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

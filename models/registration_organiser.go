@@ -241,7 +241,13 @@ func (s *Store) RegisterFor(ctx context.Context, by Actor, in RegistrationInput,
 	if err := invalid(in.Validate()); err != nil {
 		return RegistrationResult{}, err
 	}
-	venue, err := s.VenueBySlug(ctx, in.Venue)
+	var venue Venue
+	var err error
+	if in.VenueID != 0 {
+		venue, err = s.Venue(ctx, in.VenueID)
+	} else {
+		venue, err = s.VenueBySlug(ctx, in.Venue)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return RegistrationResult{}, invalid(Problems{"venue": {Key: "form.unknown_venue"}})
 	}
