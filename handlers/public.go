@@ -84,6 +84,11 @@ type programmeData struct {
 	// ExportQuery goes after the links to the exports, so they are in the page's language
 	// also where no cookie goes along (a calendar app subscribing): "?lang=en", or "".
 	ExportQuery string
+	// Archived is a past edition's programme in /archief (issue #18): its published timetable
+	// only, read-only, without seats, registration or downloads. Base is where the venues'
+	// programmes are: "/programma", or "/archief/2027/programma".
+	Archived bool
+	Base     string
 }
 
 // Num writes a number the reader's way.
@@ -106,11 +111,17 @@ func seatCounts(sessions []models.Session) map[uint]seatCount {
 }
 
 func (h *Handler) showProgramme(c *gin.Context) {
-	ctx := c.Request.Context()
 	event, venues, ok := h.eventAndVenues(c)
 	if !ok {
 		return
 	}
+	h.renderProgramme(c, event, venues, false)
+}
+
+// renderProgramme shows the programme of the venue in the path, of event: the current
+// edition's at /programma, or (archived) a past edition's at /archief, by the same code.
+func (h *Handler) renderProgramme(c *gin.Context, event models.Event, venues []models.Venue, archived bool) {
+	ctx := c.Request.Context()
 	at := slices.IndexFunc(venues, func(v models.Venue) bool { return v.Slug == c.Param("venue") })
 	if at < 0 {
 		h.notFound(c)
@@ -119,11 +130,15 @@ func (h *Handler) showProgramme(c *gin.Context) {
 	lang := string(h.tr(c).Lang())
 	venue := venues[at].In(lang)
 	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
-	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang)}
+	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang), Base: "/programma"}
+	if archived {
+		p.Title, p.Section, p.tr = h.tr(c).T("archive.programme_title", "Venue", venue.Name, "Year", event.Year()), "archive", h.tr(c).In(event.Location())
+		data.Page, data.Archived, data.Base = p, true, "/archief/"+strconv.Itoa(event.Year())+"/programma"
+	}
 	if lang != "nl" {
 		data.ExportQuery = "?lang=" + lang
 	}
-	if event.PreferenceMode() {
+	if event.PreferenceMode() && !archived {
 		va, err := h.publicAllocation(ctx, p, venues[at])
 		if err != nil {
 			h.serverError(c, err)
@@ -145,7 +160,11 @@ func (h *Handler) showProgramme(c *gin.Context) {
 			h.serverError(c, err)
 			return
 		}
-		data.Timetable, data.Version, data.Seats = &tt, &version, seatCounts(sessions)
+		data.Timetable, data.Version = &tt, &version
+		if !archived {
+			data.Seats = seatCounts(sessions)
+		}
+	case errors.Is(err, models.ErrNotFound) && archived: // only what was published
 	case errors.Is(err, models.ErrNotFound):
 		sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
 		if err != nil {
@@ -202,6 +221,9 @@ func (h *Handler) showSession(c *gin.Context) {
 	if err != nil {
 		h.serverError(c, err)
 		return
+	}
+	if current, err := h.store.CurrentEvent(ctx); err == nil && current.ID != s.EventID {
+		profiles = nil // a past edition's session, from the archive: its speakers' names only
 	}
 	// The page shows the session in the visitor's language; everything below reads s, which
 	// keeps its Dutch texts and its venue's ids.

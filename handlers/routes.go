@@ -37,6 +37,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/programma/:venue/deurbordjes.pdf", h.venueDoorSignsPDF)
 	r.GET("/sessies/:id", h.showSession)
 	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
+	r.GET("/archief", h.showArchive) // issue #18: past editions and their programmes, read-only
+	r.GET("/archief/:year/programma/:venue", h.showArchivedProgramme)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
 	r.GET("/toegankelijkheid", h.showAccessibilityStatement)
