@@ -15,6 +15,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ambtenaar20/dagplanner/models"
+	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
 const (
@@ -113,6 +114,16 @@ func (h *Handler) editionSwitch(c *gin.Context, p Page, u models.User, shown mod
 		out = append(out, Option{Value: strconv.FormatUint(uint64(e.ID), 10), Label: editionLabel(p, e), Selected: e.ID == shown.ID})
 	}
 	return out
+}
+
+// editionFileName starts an export's file name: the event's name as a slug, with the
+// edition's year when the name does not hold it, so that every export names its edition.
+func editionFileName(e models.Event) string {
+	name := schedule.Slugify(e.Name, 1, "dagplanner")
+	if year := strconv.Itoa(e.Year()); !strings.Contains(name, year) {
+		name += "-" + year
+	}
+	return name
 }
 
 // switchEdition keeps the edition an organiser chose in their session and goes back to the

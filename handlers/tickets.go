@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -177,7 +178,7 @@ func (h *Handler) badgesPDF(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	h.sendPDF(c, "badges-"+v.Slug+".pdf", "attachment", func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
+	h.sendPDF(c, "badges-"+v.Slug+"-"+strconv.Itoa(event.Year())+".pdf", "attachment", func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
 }
 
 // doorListPDF prints the paper fallback for the door: everyone, alphabetically, with codes.
@@ -206,5 +207,5 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 		return
 	}
 	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c).In(event.Location()), string(h.tr(c).Lang()))
-	h.sendLargePDF(c, "deurlijst-"+v.Slug+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
+	h.sendLargePDF(c, "deurlijst-"+v.Slug+"-"+strconv.Itoa(event.Year())+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
 }
