@@ -66,4 +66,3 @@ func TestEditionsAccessible(t *testing.T) {
 		}
 	}
 }
-
