@@ -180,3 +180,85 @@ func TestEditionFromRequest(t *testing.T) {
 		t.Errorf("a venue-scoped organiser switching edition: status %d, want 403", resp.StatusCode)
 	}
 }
+
+// TestCopyEditionForm: /beheer/edities checks the copy (a date not after the copied edition's,
+// or nothing chosen, is the form again with the problem, 422, in Dutch or English), shows a
+// summary of what it will create and creates it only when confirmed; the new edition is
+// unpublished, the organiser now works on it, and the site keeps the current edition.
+func TestCopyEditionForm(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	ts.loginAs(t, models.RoleAdmin, "")
+	ctx := modelstest.Ctx()
+	src, err := ts.Store.CurrentEvent(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := ts.get(t, "/beheer/edities")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlText(t, "edition.state_current")) || !strings.Contains(body, `value="venues" checked`) {
+		t.Fatalf("/beheer/edities: status %d, or without the current edition and the default parts", resp.StatusCode)
+	}
+	form := func(date string, what ...string) url.Values {
+		return url.Values{"bron": {bhID(src.ID)}, "date": {date}, "what": what}
+	}
+	for _, tc := range []struct {
+		name, lang string
+		form       url.Values
+		want       string
+	}{
+		{"before", "nl", form("2026-01-01", "venues"), nlText(t, "edition.date_not_after", "Date", src.Date)},
+		{"same year", "nl", form("2027-12-01", "venues"), nlText(t, "edition.year_taken", "Year", "2027")},
+		{"nothing", "nl", form("2028-02-02"), nlText(t, "edition.nothing_chosen")},
+		{"in English", "en", form("2027-12-01", "venues"), "There is an edition in 2027 already"},
+	} {
+		resp, body := ts.postForm(t, "/beheer/edities/nieuw", tc.form, "Cookie", "lang="+tc.lang)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: status %d, want 422 saying %q", tc.name, resp.StatusCode, tc.want)
+		}
+	}
+	resp, body = ts.postForm(t, "/beheer/edities/nieuw", form("2028-02-02", "slots", "tracks"))
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, nlText(t, "edition.count.venues", "Count", 2)) ||
+		!strings.Contains(body, nlText(t, "edition.never")) || !strings.Contains(body, `action="/beheer/edities/nieuw/bevestigen"`) {
+		t.Fatalf("the summary: status %d:\n%s", resp.StatusCode, body)
+	}
+	if n := modelstest.Count(t, ts.Store, &models.Event{}, modelstest.Q{}); n != 1 {
+		t.Fatalf("%d events after the summary, want 1: nothing is created before confirming", n)
+	}
+	resp, _ = ts.postForm(t, "/beheer/edities/nieuw/bevestigen", url.Values{"bron": {bhID(src.ID)}, "date": {"2028-02-02"}, "what": {"venues", "slots", "tracks"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("confirm: status %d, want 303", resp.StatusCode)
+	}
+	e, err := ts.Store.EditionByYear(ctx, 2028)
+	if err != nil || e.Published() {
+		t.Fatalf("edition 2028: %+v, %v; want it unpublished", e, err)
+	}
+	if n := modelstest.Count(t, ts.Store, &models.Room{}, modelstest.Where("venue_id IN (SELECT id FROM venues WHERE event_id = ?)", e.ID)); n != 0 {
+		t.Errorf("%d rooms in a copy without rooms", n)
+	}
+	resp, body = ts.get(t, "/beheer/edities")
+	if resp.Header.Get(editionHeader) != "2028" || !strings.Contains(body, nlText(t, "edition.created", "Year", 2028)) {
+		t.Errorf("after the copy the organiser should work on 2028 (got %q) and read that it was made", resp.Header.Get(editionHeader))
+	}
+	if cur, _ := ts.Store.CurrentEvent(ctx); cur.ID != src.ID {
+		t.Errorf("the current edition is %d after the copy, want %d", cur.ID, src.ID)
+	}
+	// Door staff and venue-limited organisers may not make editions.
+	venueScoped := ts.withNewClient(t)
+	venueScoped.loginAs(t, models.RoleOrganiser, "zwolle")
+	if resp, _ := venueScoped.get(t, "/beheer/edities"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a venue-limited organiser on /beheer/edities: status %d, want 403", resp.StatusCode)
+	}
+	for _, p := range []string{"/beheer/edities/" + bhID(e.ID) + "/publiceren", "/beheer/edities/nieuw", "/beheer/edities/nieuw/bevestigen"} {
+		if resp, _ := venueScoped.postForm(t, p, form("2029-02-02", "venues")); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("a venue-limited organiser POST %s: status %d, want 403", p, resp.StatusCode)
+		}
+	}
+	door := ts.withNewClient(t)
+	door.loginAs(t, models.RoleDoor, "zwolle")
+	if resp, _ := door.get(t, "/beheer/edities"); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("door staff on /beheer/edities: status %d, want 403", resp.StatusCode)
+	}
+	if n := modelstest.Count(t, ts.Store, &models.Event{}, modelstest.Q{}); n != 2 {
+		t.Errorf("%d events after refused requests, want 2", n)
+	}
+}
