@@ -72,13 +72,7 @@ func (s *Store) CreateDeviceToken(ctx context.Context, in DeviceTokenInput) (Dev
 	if err := invalid(in.Validate()); err != nil {
 		return DeviceToken{}, "", err
 	}
-	var v Venue
-	var err error
-	if in.VenueID != 0 {
-		v, err = s.Venue(ctx, in.VenueID)
-	} else {
-		v, err = s.VenueBySlug(ctx, in.VenueSlug)
-	}
+	v, err := s.venueByIDOrSlug(ctx, in.VenueID, in.VenueSlug)
 	if errors.Is(err, ErrNotFound) {
 		return DeviceToken{}, "", invalid(Problems{"venue": {Key: "form.unknown_venue"}})
 	}

@@ -147,6 +147,15 @@ func (s *Store) VenueBySlug(ctx context.Context, slug string) (Venue, error) {
 	return v, nil
 }
 
+// venueByIDOrSlug is the venue with id, or without one the venue VenueBySlug finds: an
+// organiser naming a venue of the edition they work on gives its id.
+func (s *Store) venueByIDOrSlug(ctx context.Context, id uint, slug string) (Venue, error) {
+	if id != 0 {
+		return s.Venue(ctx, id)
+	}
+	return s.VenueBySlug(ctx, slug)
+}
+
 func (s *Store) preloadVenue(db *gorm.DB) *gorm.DB {
 	return db.Preload("Rooms", func(db *gorm.DB) *gorm.DB { return db.Order("capacity DESC, name") }).
 		Preload("Slots", func(db *gorm.DB) *gorm.DB { return db.Order("starts_at") })
