@@ -193,3 +193,24 @@ func hasProblem(p models.Problems, key string) bool {
 	}
 	return false
 }
+
+// TestEditionYearsStayApart: an edition's date cannot move into a year another edition has.
+func TestEditionYearsStayApart(t *testing.T) {
+	t.Parallel()
+	demoEvent.Each(t, func(t *testing.T, s *models.Store) {
+		ctx := modelstest.Ctx()
+		src, _ := s.CurrentEvent(ctx)
+		e, _, err := s.CopyEvent(ctx, src.ID, models.CopyInput{Date: "2028-02-02", What: []string{"tracks"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.UpdateEvent(ctx, e.ID, models.EventInput{Name: e.Name, Date: "2027-06-01", Timezone: e.Timezone})
+		var verr *models.ValidationError
+		if !errors.As(err, &verr) || verr.Problems["date"].Key != "edition.year_taken" {
+			t.Errorf("moving 2028 into 2027: %v, want the problem edition.year_taken", err)
+		}
+		if _, err := s.UpdateEvent(ctx, e.ID, models.EventInput{Name: e.Name, Date: "2028-03-01", Timezone: e.Timezone}); err != nil {
+			t.Errorf("moving 2028 within its year: %v", err)
+		}
+	})
+}

@@ -195,12 +195,8 @@ func planCopy(tx *gorm.DB, sourceID uint, in CopyInput) (CopySummary, error) {
 	if in.Date <= src.Date {
 		return CopySummary{}, invalid(Problems{"date": {Key: "edition.date_not_after", Args: []any{"Date", src.Date}}})
 	}
-	var taken int64
-	if err := tx.Model(&Event{}).Where("date LIKE ?", in.Date[:4]+"-%").Count(&taken).Error; err != nil {
+	if err := yearFree(tx, 0, in.Date); err != nil {
 		return CopySummary{}, err
-	}
-	if taken > 0 {
-		return CopySummary{}, invalid(Problems{"date": {Key: "edition.year_taken", Args: []any{"Year", in.Date[:4]}}})
 	}
 	parts := in.parts()
 	sum := CopySummary{Source: src, Date: in.Date}
@@ -294,6 +290,19 @@ func newEdition(src Event, date string, settings bool) Event {
 		e.Name = strings.ReplaceAll(e.Name, y, date[:4])
 	}
 	return e
+}
+
+// yearFree refuses a date in a year that an edition other than eventID has: an edition is
+// named by its year (in the archive's addresses, ?edition=YYYY).
+func yearFree(tx *gorm.DB, eventID uint, date string) error {
+	var taken int64
+	if err := tx.Model(&Event{}).Where("id <> ? AND date LIKE ?", eventID, date[:4]+"-%").Count(&taken).Error; err != nil {
+		return err
+	}
+	if taken > 0 {
+		return invalid(Problems{"date": {Key: "edition.year_taken", Args: []any{"Year", date[:4]}}})
+	}
+	return nil
 }
 
 // daysBetween is how many calendar days lie from one civil date to another.

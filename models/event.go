@@ -312,7 +312,8 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	return e, nil
 }
 
-// UpdateEvent changes an event's details. Slots keep their clock times when the date moves.
+// UpdateEvent changes an event's details. Slots keep their clock times when the date moves,
+// and not into a year another edition has (a problem on "date").
 // It returns ErrNotFound when there is no such event.
 func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event, error) {
 	if err := invalid(in.Validate()); err != nil {
@@ -325,6 +326,9 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
+		if err := yearFree(tx, e.ID, e.Date); err != nil {
+			return err
+		}
 		columns := append([]string{"name", "theme", "description", "theme_en", "description_en", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)
