@@ -27,7 +27,11 @@ func TestArchiveAfterPublishing(t *testing.T) {
 		if err != nil || len(sessions) == 0 {
 			t.Fatalf("the demo's sessions at Zwolle: %d, %v", len(sessions), err)
 		}
-		// The copy is not published: the site shows 2027.
+		// The copy is not published: its session's page is not public yet.
+		if resp, _ := ts.get(t, "/sessies/"+bhID(f.session.ID)); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("the unpublished edition's session page: status %d, want 404", resp.StatusCode)
+		}
+		// The site shows 2027.
 		_, body := ts.get(t, "/programma/zwolle")
 		old := ""
 		for _, s := range sessions {
@@ -73,6 +77,18 @@ func TestArchiveAfterPublishing(t *testing.T) {
 		}
 		if !strings.Contains(body, `href="/archief/2027/programma/rotterdam"`) {
 			t.Errorf("the archived programme does not link the other venues' archived programmes")
+		}
+		// A 2027 session's page from the archive: its speakers' names, no organisation or bio.
+		for _, s := range sessions {
+			if html.EscapeString(s.Title) != old || len(s.Speakers) == 0 {
+				continue
+			}
+			resp, body := ts.get(t, "/sessies/"+bhID(s.ID))
+			if resp.StatusCode != http.StatusOK || !strings.Contains(body, html.EscapeString(s.Speakers[0].Name)) ||
+				strings.Contains(body, "</strong>, ") || strings.Contains(body, nlText(t, "session.seats")) ||
+				!strings.Contains(body, `href="/archief/2027/programma/zwolle"`) || strings.Contains(body, nlText(t, "session.register")) {
+				t.Errorf("the archived session page: status %d; want its speaker's name %q without organisation, no seats, a link back to the archive, no registration:\n%s", resp.StatusCode, s.Speakers[0].Name, body)
+			}
 		}
 		if resp, _ := ts.get(t, "/archief/2028/programma/zwolle"); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/programma/zwolle" {
 			t.Errorf("the current edition's archive address: status %d to %q, want 303 to /programma/zwolle", resp.StatusCode, resp.Header.Get("Location"))

@@ -192,6 +192,9 @@ type sessionData struct {
 	// TitleLang and AbstractLang are the languages the title and abstract are shown in: an
 	// English page marks a Dutch text that has no English version.
 	TitleLang, AbstractLang string
+	// ArchiveYear is the year of a past edition's session, shown from the archive with its
+	// speakers' names only; 0 for the current edition's.
+	ArchiveYear int
 }
 
 // showSession shows a session the public programme shows; signed-in organisers also see the
@@ -222,8 +225,14 @@ func (h *Handler) showSession(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	archiveYear := 0
 	if current, err := h.store.CurrentEvent(ctx); err == nil && current.ID != s.EventID {
-		profiles = nil // a past edition's session, from the archive: its speakers' names only
+		e, err := h.store.Event(ctx, s.EventID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		profiles, archiveYear = nil, e.Year() // a past edition's session: its speakers' names only
 	}
 	// The page shows the session in the visitor's language; everything below reads s, which
 	// keeps its Dutch texts and its venue's ids.
@@ -231,7 +240,8 @@ func (h *Handler) showSession(c *gin.Context) {
 	shown := s.In(string(p.Lang))
 	p.Title = shown.Title
 	d := sessionData{Page: p, Session: shown, Profiles: profiles, NotPublic: !public,
-		TitleLang: models.LangShown(string(p.Lang), s.TitleEn), AbstractLang: models.LangShown(string(p.Lang), s.AbstractEn)}
+		TitleLang: models.LangShown(string(p.Lang), s.TitleEn), AbstractLang: models.LangShown(string(p.Lang), s.AbstractEn),
+		ArchiveYear: archiveYear}
 	if event, err := h.store.CurrentEvent(ctx); err == nil && public && s.Placed() && s.Venue != nil && s.EventID == event.ID {
 		if open, waitlistOnly := event.RegistrationOpen(h.store.Now()); open || waitlistOnly {
 			d.RegisterURL = "/aanmelden/" + s.Venue.Slug + "?sessie=" + strconv.FormatUint(id, 10) + "#veld-slot-" + strconv.Itoa(int(s.Slots[0].SlotID))

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -75,9 +76,13 @@ func (s *Store) EditionByYear(ctx context.Context, year int) (Event, error) {
 	return e, nil
 }
 
-// ArchivedEditions lists the published editions other than the current one, the latest first.
+// ArchivedEditions lists the published editions other than the current one, the latest first;
+// none when there is no event yet.
 func (s *Store) ArchivedEditions(ctx context.Context) ([]Event, error) {
 	current, err := s.CurrentEvent(ctx)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
