@@ -67,7 +67,7 @@ func (h *Handler) sendPDF(c *gin.Context, filename, disposition string, render f
 
 // sendTicket answers with the registration's ticket in its current version.
 func (h *Handler) sendTicket(c *gin.Context, r models.Registration) {
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.store.Event(c.Request.Context(), r.EventID) // the ticket's edition
 	if err != nil {
 		h.fail(c, err)
 		return
