@@ -125,7 +125,7 @@ func (h *Handler) getDoor(c *gin.Context) {
 	if !ok {
 		return
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.store.Event(c.Request.Context(), p.Venue.EventID) // the device's venue's edition
 	if err != nil {
 		h.fail(c, err)
 		return

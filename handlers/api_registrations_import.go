@@ -48,7 +48,7 @@ var unknownImportVenue = storeError{models.ErrNotFound, storeAnswer{Status: http
 // 200 with the report on a dry run or any problem, 201 with the counts when imported.
 func (h *Handler) importRegistrationsAPI(c *gin.Context) {
 	tr := h.tr(c)
-	v, err := h.store.VenueBySlug(c.Request.Context(), c.Query("venue"))
+	v, err := h.editionVenue(c, c.Query("venue"))
 	if err != nil {
 		h.apiStoreError(c, err, unknownImportVenue)
 		return

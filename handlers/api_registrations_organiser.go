@@ -81,6 +81,9 @@ func (h *Handler) organiserRegistration(c *gin.Context) (models.Registration, bo
 	if err == nil && !h.actingUser(c).CanManageVenue(r.VenueID) {
 		err = models.ErrNotFound
 	}
+	if err == nil {
+		err = h.inEdition(c, r.EventID)
+	}
 	if err != nil {
 		h.registrationError(c, err)
 		return models.Registration{}, false

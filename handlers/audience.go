@@ -116,11 +116,12 @@ func (h *Handler) parseAudienceFrom(c *gin.Context, q url.Values, names audience
 	u := h.actingUser(c)
 	r := audienceRequest{Page: 1, Problems: models.Problems{}}
 	r.Audience.Scope = venueScope(u)
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		return r, err
 	}
 	r.Event = event
+	r.Audience.EventID = event.ID // the edition's people only
 	venues, err := h.store.Venues(ctx, event.ID)
 	if err != nil {
 		return r, err

@@ -26,6 +26,10 @@ type Shell struct {
 	Venues []NavLink
 	// Section names the current item, for the phone's menu button ("Menu: Deelnemers").
 	Section string
+	// Edition is the edition the page is about (organiserEvent), named on every organiser
+	// page; Editions is the switch to the others, empty for an account limited to a venue.
+	Edition  models.Event
+	Editions []Option
 }
 
 // NavLink is one link of the shell. Current is its aria-current: "page" on the link to the
@@ -91,6 +95,7 @@ var shellItems = []shellItem{
 	{key: "settings", children: []shellItem{
 		{key: "event", href: "/beheer/evenement", may: managesEvent, owns: []string{"/beheer/evenement"}},
 		{key: "venues", href: "/beheer/locaties", may: organises, owns: []string{"/beheer/locaties", "/beheer/zalen", "/beheer/tijdvakken"}},
+		{key: "editions", href: "/beheer/edities", may: managesEvent, owns: []string{"/beheer/edities"}},
 		{key: "team", href: "/beheer/team", may: administers, owns: []string{"/beheer/team"}},
 		{key: "audit", href: "/beheer/logboek", may: administers, owns: []string{"/beheer/logboek"}},
 		{key: "security", href: "/beheer/beveiliging", may: administers, owns: []string{"/beheer/beveiliging"}},
@@ -249,7 +254,7 @@ func (h *Handler) showFirstVenue(c *gin.Context) { h.toFirstVenue(c, "/beheer/lo
 func (h *Handler) toFirstVenue(c *gin.Context, prefix string) {
 	ctx := c.Request.Context()
 	u, _ := h.currentUser(c)
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		h.serverError(c, err)
 		return
@@ -293,7 +298,7 @@ func (h *Handler) requireEventManager(c *gin.Context) bool {
 	return false
 }
 
-// managedEvent is the current event, for a request by someone who may manage it as a whole;
+// managedEvent is the organisers' edition (organiserEvent), for a request by someone who may manage it as a whole;
 // anyone else gets the 403 page and false.
 func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
 	if !h.requireEventManager(c) {
@@ -305,13 +310,6 @@ func (h *Handler) managedEvent(c *gin.Context) (models.Event, bool) {
 		return models.Event{}, false
 	}
 	return event, true
-}
-
-// organiserEvent is the edition the organisers' pages work on: for now the current event.
-// Every organiser page asks for its event here, so that choosing another edition in
-// /beheer changes them all.
-func (h *Handler) organiserEvent(c *gin.Context) (models.Event, error) {
-	return h.store.CurrentEvent(c.Request.Context())
 }
 
 // paramID reads a numeric id from the path; anything else is a 404.
@@ -337,6 +335,9 @@ func (h *Handler) venueFromPath(c *gin.Context) (models.Venue, bool) {
 // managedVenue loads a venue by id and checks the account may manage it.
 func (h *Handler) managedVenue(c *gin.Context, venueID uint) (models.Venue, bool) {
 	v, err := h.store.Venue(c.Request.Context(), venueID)
+	if err == nil {
+		err = h.inEdition(c, v.EventID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return models.Venue{}, false

@@ -13,7 +13,6 @@ import (
 
 	"github.com/ambtenaar20/dagplanner/charts"
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
 // The organisers' report of preference signup (issue #19) at /beheer/toewijzing: per venue
@@ -235,7 +234,7 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 	if !ok {
 		return
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -255,7 +254,7 @@ func (h *Handler) exportAllocationCSV(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	name := fmt.Sprintf("%s-%s-toewijzing-%s", schedule.Slugify(event.Name, 1, "dagplanner"), v.Slug, time.Now().In(event.Location()).Format("2006-01-02"))
+	name := fmt.Sprintf("%s-%s-toewijzing-%s", editionFileName(event), v.Slug, time.Now().In(event.Location()).Format("2006-01-02"))
 	c.Header("Cache-Control", "no-store")
 	c.Header("Content-Disposition", fmt.Sprintf("attachment; filename=%q", name+".csv"))
 	c.Header("Content-Type", "text/csv; charset=utf-8")

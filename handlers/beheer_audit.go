@@ -62,7 +62,7 @@ type auditRequest struct {
 func (h *Handler) parseAuditQuery(c *gin.Context) (auditRequest, error) {
 	q := c.Request.URL.Query()
 	r := auditRequest{Query: url.Values{}, Problems: models.Problems{}, Loc: time.UTC}
-	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil {
+	if e, err := h.organiserEvent(c); err == nil {
 		r.Loc = e.Location()
 	} else if !errors.Is(err, models.ErrNotFound) {
 		return r, err

@@ -20,6 +20,9 @@ func (h *Handler) boardSession(c *gin.Context, form *Form) (models.Session, bool
 		return models.Session{}, false
 	}
 	s, err := h.store.Session(c.Request.Context(), id)
+	if err == nil {
+		err = h.inEdition(c, s.EventID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return models.Session{}, false

@@ -73,10 +73,9 @@ func percent(n, total int) int {
 }
 
 func (h *Handler) showDashboard(c *gin.Context) {
-	ctx := c.Request.Context()
 	p := h.page(c, h.tr(c).T("beheer.title"), "beheer")
 	data := dashboardData{Page: p}
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if errors.Is(err, models.ErrNotFound) {
 		h.render(c, http.StatusOK, "beheer/dashboard", data)
 		return

@@ -54,7 +54,7 @@ func (h *Handler) createDevice(c *gin.Context) {
 	}
 	form := postedForm(c, deviceFields...)
 	dev, token, err := h.store.CreateDeviceToken(c.Request.Context(), models.DeviceTokenInput{
-		Name: form.String("name"), Role: models.RoleDoor, VenueSlug: v.Slug})
+		Name: form.String("name"), Role: models.RoleDoor, VenueSlug: v.Slug, VenueID: v.ID})
 	var verr *models.ValidationError
 	if errors.As(err, &verr) {
 		form.Merge(verr.Problems)

@@ -39,7 +39,7 @@ func (h *Handler) editEvent(c *gin.Context) {
 		return
 	}
 	p := h.page(c, h.tr(c).T("beheer.event.title"), "beheer")
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {
 		h.serverError(c, err)
@@ -89,7 +89,7 @@ func (h *Handler) updateEvent(c *gin.Context) {
 	votingFromForm(form, &in)
 	privacyFromForm(form, &in)
 	preferencesFromForm(form, &in)
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	creating := errors.Is(err, models.ErrNotFound)
 	if err != nil && !creating {
 		h.serverError(c, err)

@@ -41,7 +41,7 @@ type messageListData struct {
 // listMessages shows the event's messages, newest first, with their counts.
 func (h *Handler) listMessages(c *gin.Context) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -74,6 +74,9 @@ func (h *Handler) managedMessage(c *gin.Context) (models.Message, bool) {
 		return models.Message{}, false
 	}
 	m, err := h.store.Message(c.Request.Context(), uint(id))
+	if err == nil {
+		err = h.inEdition(c, m.EventID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return models.Message{}, false
@@ -126,7 +129,7 @@ func (h *Handler) showMessage(c *gin.Context) {
 // its problems.
 func (h *Handler) renderMessage(c *gin.Context, status int, m models.Message, form *Form, changed bool) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -81,7 +81,7 @@ func (h *Handler) sendMessage(c *gin.Context) {
 // scheduleMessage plans a message for the time typed, in the event's time zone.
 func (h *Handler) scheduleMessage(c *gin.Context, m models.Message, form *Form) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -14,7 +14,6 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ambtenaar20/dagplanner/models"
-	"github.com/ambtenaar20/dagplanner/schedule"
 )
 
 // The kinds of export (the "soort" parameter).
@@ -101,7 +100,7 @@ func (h *Handler) exportPeople(c *gin.Context, format string) {
 	if r.Venue != nil {
 		venue = r.Venue.Slug
 	}
-	name := fmt.Sprintf("%s-%s-%s-deelnemers", schedule.Slugify(r.Event.Name, 1, "dagplanner"), venue, time.Now().In(loc).Format("2006-01-02"))
+	name := fmt.Sprintf("%s-%s-%s-deelnemers", editionFileName(r.Event), venue, time.Now().In(loc).Format("2006-01-02"))
 	if kind != exportRegistrations {
 		name += "-" + kind
 	}

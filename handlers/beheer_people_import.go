@@ -50,7 +50,7 @@ func (h *Handler) showImport(c *gin.Context) {
 
 func (h *Handler) renderImport(c *gin.Context, status int, p Page, preview *importPreview) {
 	u := h.actingUser(c)
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.serverError(c, err)
 		return

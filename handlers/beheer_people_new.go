@@ -36,7 +36,7 @@ func (h *Handler) newPersonVenue(c *gin.Context, slug string) (models.Venue, boo
 	if slug == "" {
 		return models.Venue{}, false, nil
 	}
-	v, err := h.store.VenueBySlug(ctx, slug)
+	v, err := h.editionVenue(c, slug)
 	if err == nil && !u.CanManageVenue(v.ID) {
 		err = models.ErrNotFound
 	}
@@ -93,7 +93,7 @@ func (h *Handler) createPerson(c *gin.Context) {
 	in := models.RegistrationInput{
 		Name: form.String("name"), Email: form.String("email"), Organisation: form.String("organisation"),
 		JobTitle: form.String("job_title"), Dietary: form.String("dietary"), Accessibility: form.String("accessibility"),
-		Lang: form.String("lang"), Venue: v.Slug, Sessions: sessions, Waitlist: waitlist,
+		Lang: form.String("lang"), Venue: v.Slug, VenueID: v.ID, Sessions: sessions, Waitlist: waitlist,
 		Consent: form.String("consent") == "ja",
 	}
 	var res models.RegistrationResult

@@ -117,6 +117,9 @@ func (h *Handler) managedPerson(c *gin.Context) (models.Registration, bool) {
 	if err == nil && !h.actingUser(c).CanManageVenue(r.VenueID) {
 		err = models.ErrNotFound
 	}
+	if err == nil {
+		err = h.inEdition(c, r.EventID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return models.Registration{}, false
@@ -144,7 +147,7 @@ func (h *Handler) renderPerson(c *gin.Context, status int, regID uint, posted *F
 		return
 	}
 	r := rec.Registration
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

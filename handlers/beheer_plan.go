@@ -34,7 +34,7 @@ func (h *Handler) planSchedule(c *gin.Context) {
 	slug := c.PostForm("venue")
 	var venueID uint
 	if slug != "all" {
-		v, err := h.store.VenueBySlug(ctx, slug)
+		v, err := h.editionVenue(c, slug)
 		if err != nil || v.EventID != event.ID {
 			h.notFound(c)
 			return

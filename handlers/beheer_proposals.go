@@ -58,7 +58,7 @@ type sortColumn struct {
 
 func (h *Handler) listProposalsReview(c *gin.Context) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return

@@ -106,7 +106,7 @@ func (h *Handler) listTracks(c *gin.Context) {
 
 func (h *Handler) renderTracks(c *gin.Context, status int, form *Form, renameID uint) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -122,7 +122,7 @@ func (h *Handler) renderTracks(c *gin.Context, status int, form *Form, renameID 
 }
 
 func (h *Handler) createTrack(c *gin.Context) {
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -148,7 +148,7 @@ func (h *Handler) trackFromPath(c *gin.Context) (models.Track, bool) {
 	if !ok {
 		return models.Track{}, false
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return models.Track{}, false

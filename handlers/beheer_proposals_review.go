@@ -53,7 +53,7 @@ func (h *Handler) reviewedProposal(c *gin.Context) (models.Proposal, bool) {
 		return models.Proposal{}, false
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return models.Proposal{}, false

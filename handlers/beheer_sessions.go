@@ -24,7 +24,7 @@ type sessionListData struct {
 
 func (h *Handler) listSessionsAdmin(c *gin.Context) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -66,7 +66,7 @@ type sessionFormData struct {
 // sessionFormData fills the drop-downs with the venues, rooms and slots the account manages.
 func (h *Handler) sessionForm(c *gin.Context, p Page, s *models.Session) (sessionFormData, error) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		return sessionFormData{}, err
 	}
@@ -115,7 +115,7 @@ func (h *Handler) newSession(c *gin.Context) {
 
 func (h *Handler) createSession(c *gin.Context) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -141,6 +141,9 @@ func (h *Handler) managedSession(c *gin.Context) (models.Session, bool) {
 		return models.Session{}, false
 	}
 	s, err := h.store.Session(c.Request.Context(), id)
+	if err == nil {
+		err = h.inEdition(c, s.EventID)
+	}
 	if err != nil {
 		h.fail(c, err)
 		return models.Session{}, false

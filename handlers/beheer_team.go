@@ -106,7 +106,7 @@ func (h *Handler) renderTeam(c *gin.Context, status int, p Page) {
 
 // eventVenues lists the current event's venues, for the venue scope.
 func (h *Handler) eventVenues(c *gin.Context) ([]models.Venue, error) {
-	e, err := h.store.CurrentEvent(c.Request.Context())
+	e, err := h.organiserEvent(c)
 	if errors.Is(err, models.ErrNotFound) {
 		return nil, nil
 	}

@@ -525,6 +525,12 @@ func bhOrganiserRoutes(t *testing.T, d bhDemo) []bhRoute {
 // bhRoutesTestedElsewhere lists the /beheer routes that are not for organisers alone (signing
 // in, one's own account, the admins' pages), each with the test that checks who may use it.
 var bhRoutesTestedElsewhere = map[string]string{
+	// #18 editions: event-wide organisers only; the switch is refused to a venue-limited account.
+	"GET /beheer/edities":                      "TestCopyEditionForm",
+	"POST /beheer/edities/nieuw":               "TestCopyEditionForm",
+	"POST /beheer/edities/nieuw/bevestigen":    "TestCopyEditionForm",
+	"POST /beheer/edities/:edition/publiceren": "TestCopyEditionForm",
+	"POST /beheer/editie":                      "TestEditionFromRequest",
 	// "GET /beheer/account": "TestAccountRoles",
 	// #16 sso: public sign-in routes, 404 without single sign-on configured.
 	"GET /beheer/inloggen/sso":       "TestSSO",

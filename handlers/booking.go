@@ -59,7 +59,7 @@ func (h *Handler) showBooking(c *gin.Context) {
 // and rows the posted rankings in preference mode (nil: the stored ones).
 func (h *Handler) renderBooking(c *gin.Context, status int, r models.Registration, form *Form, rows map[uint][]uint) {
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.store.Event(ctx, r.EventID) // the booking's edition, also once a newer one is current
 	if err != nil {
 		h.fail(c, err)
 		return

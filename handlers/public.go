@@ -87,6 +87,11 @@ type programmeData struct {
 	// Results are the venue's sessions with their attendees and average rating, once the
 	// day is over, when the organisers made them public (issue #18); empty otherwise.
 	Results []programmeResult
+	// Archived is a past edition's programme in /archief (issue #18): its published timetable
+	// only, read-only, without seats, registration or downloads. Base is where the venues'
+	// programmes are: "/programma", or "/archief/2027/programma".
+	Archived bool
+	Base     string
 }
 
 // Num writes a number the reader's way.
@@ -109,11 +114,17 @@ func seatCounts(sessions []models.Session) map[uint]seatCount {
 }
 
 func (h *Handler) showProgramme(c *gin.Context) {
-	ctx := c.Request.Context()
 	event, venues, ok := h.eventAndVenues(c)
 	if !ok {
 		return
 	}
+	h.renderProgramme(c, event, venues, false)
+}
+
+// renderProgramme shows the programme of the venue in the path, of event: the current
+// edition's at /programma, or (archived) a past edition's at /archief, by the same code.
+func (h *Handler) renderProgramme(c *gin.Context, event models.Event, venues []models.Venue, archived bool) {
+	ctx := c.Request.Context()
 	at := slices.IndexFunc(venues, func(v models.Venue) bool { return v.Slug == c.Param("venue") })
 	if at < 0 {
 		h.notFound(c)
@@ -122,11 +133,15 @@ func (h *Handler) showProgramme(c *gin.Context) {
 	lang := string(h.tr(c).Lang())
 	venue := venues[at].In(lang)
 	p := h.page(c, h.tr(c).T("programme.title", "Venue", venue.Name), "programme")
-	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang)}
+	data := programmeData{Page: p, Event: event.In(lang), Venue: venue, Venues: models.VenuesIn(venues, lang), Base: "/programma"}
+	if archived {
+		p.Title, p.Section, p.tr = h.tr(c).T("archive.programme_title", "Venue", venue.Name, "Year", event.Year()), "archive", h.tr(c).In(event.Location())
+		data.Page, data.Archived, data.Base = p, true, "/archief/"+strconv.Itoa(event.Year())+"/programma"
+	}
 	if lang != "nl" {
 		data.ExportQuery = "?lang=" + lang
 	}
-	if event.PreferenceMode() {
+	if event.PreferenceMode() && !archived {
 		va, err := h.publicAllocation(ctx, p, venues[at])
 		if err != nil {
 			h.serverError(c, err)
@@ -154,7 +169,11 @@ func (h *Handler) showProgramme(c *gin.Context) {
 			h.serverError(c, err)
 			return
 		}
-		data.Timetable, data.Version, data.Seats = &tt, &version, seatCounts(sessions)
+		data.Timetable, data.Version = &tt, &version
+		if !archived {
+			data.Seats = seatCounts(sessions)
+		}
+	case errors.Is(err, models.ErrNotFound) && archived: // only what was published
 	case errors.Is(err, models.ErrNotFound):
 		sessions, err := h.store.SessionsOfVenue(ctx, venue.ID)
 		if err != nil {
@@ -182,6 +201,9 @@ type sessionData struct {
 	// TitleLang and AbstractLang are the languages the title and abstract are shown in: an
 	// English page marks a Dutch text that has no English version.
 	TitleLang, AbstractLang string
+	// ArchiveYear is the year of a past edition's session, shown from the archive with its
+	// speakers' names only; 0 for the current edition's.
+	ArchiveYear int
 }
 
 // showSession shows a session the public programme shows; signed-in organisers also see the
@@ -212,13 +234,23 @@ func (h *Handler) showSession(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
+	archiveYear := 0
+	if current, err := h.store.CurrentEvent(ctx); err == nil && current.ID != s.EventID {
+		e, err := h.store.Event(ctx, s.EventID)
+		if err != nil {
+			h.serverError(c, err)
+			return
+		}
+		profiles, archiveYear = nil, e.Year() // a past edition's session: its speakers' names only
+	}
 	// The page shows the session in the visitor's language; everything below reads s, which
 	// keeps its Dutch texts and its venue's ids.
 	p := h.page(c, "", "programme")
 	shown := s.In(string(p.Lang))
 	p.Title = shown.Title
 	d := sessionData{Page: p, Session: shown, Profiles: profiles, NotPublic: !public,
-		TitleLang: models.LangShown(string(p.Lang), s.TitleEn), AbstractLang: models.LangShown(string(p.Lang), s.AbstractEn)}
+		TitleLang: models.LangShown(string(p.Lang), s.TitleEn), AbstractLang: models.LangShown(string(p.Lang), s.AbstractEn),
+		ArchiveYear: archiveYear}
 	if event, err := h.store.CurrentEvent(ctx); err == nil && public && s.Placed() && s.Venue != nil && s.EventID == event.ID {
 		if open, waitlistOnly := event.RegistrationOpen(h.store.Now()); open || waitlistOnly {
 			d.RegisterURL = "/aanmelden/" + s.Venue.Slug + "?sessie=" + strconv.FormatUint(id, 10) + "#veld-slot-" + strconv.Itoa(int(s.Slots[0].SlotID))

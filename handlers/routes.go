@@ -37,6 +37,8 @@ func (h *Handler) routes() (http.Handler, error) {
 	r.GET("/programma/:venue/deurbordjes.pdf", h.venueDoorSignsPDF)
 	r.GET("/sessies/:id", h.showSession)
 	r.GET("/sessies/:id/sprekers/:speaker/foto", h.showSpeakerPhoto)
+	r.GET("/archief", h.showArchive) // issue #18: past editions and their programmes, read-only
+	r.GET("/archief/:year/programma/:venue", h.showArchivedProgramme)
 	r.POST("/taal", h.switchLanguage)
 	r.GET("/privacy", h.showPrivacy)
 	r.GET("/toegankelijkheid", h.showAccessibilityStatement)
@@ -205,6 +207,12 @@ func (h *Handler) routes() (http.Handler, error) {
 	b.GET("/programma", h.showPublishing)
 	b.POST("/programma/publiceren", h.publishSchedule)
 	b.POST("/rooster/plannen", h.planSchedule)
+	// Editions (#18): the edition an organiser works on, a new one from the last, publishing it
+	b.POST("/editie", h.switchEdition)
+	b.GET("/edities", h.showEditions)
+	b.POST("/edities/nieuw", h.planEdition)
+	b.POST("/edities/nieuw/bevestigen", h.createEdition)
+	b.POST("/edities/:edition/publiceren", h.publishEdition)
 	// Signing up by preference (#19): the allocation's report, and its table per venue as CSV
 	b.GET("/toewijzing", h.showAllocationReport)
 	b.GET("/toewijzing/:venue/sessies.csv", h.exportAllocationCSV)

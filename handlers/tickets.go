@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -36,8 +37,8 @@ func (h *Handler) keysOf(c *gin.Context, eventID uint) (*eventKeys, error) {
 	}
 	signer := tickets.NewSigner(key.PrivateKey)
 	loc := time.UTC
-	if e, err := h.store.CurrentEvent(c.Request.Context()); err == nil && e.ID == eventID {
-		loc = e.Location()
+	if e, err := h.store.Event(c.Request.Context(), eventID); err == nil {
+		loc = e.Location() // the edition's own zone, current or not
 	}
 	k, _ := h.keys.LoadOrStore(eventID, &eventKeys{key: key, signer: signer, codes: tickets.NewCodeBook(signer), loc: loc})
 	return k.(*eventKeys), nil
@@ -66,7 +67,7 @@ func (h *Handler) sendPDF(c *gin.Context, filename, disposition string, render f
 
 // sendTicket answers with the registration's ticket in its current version.
 func (h *Handler) sendTicket(c *gin.Context, r models.Registration) {
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.store.Event(c.Request.Context(), r.EventID) // the ticket's edition
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -137,7 +138,7 @@ func (h *Handler) venueDocumentData(c *gin.Context, onlyNew bool) (models.Event,
 	if !ok {
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
 	}
-	event, err := h.store.CurrentEvent(c.Request.Context())
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return models.Event{}, tickets.Signer{}, models.Venue{}, nil, false
@@ -177,7 +178,7 @@ func (h *Handler) badgesPDF(c *gin.Context) {
 		h.serverError(c, err)
 		return
 	}
-	h.sendPDF(c, "badges-"+v.Slug+".pdf", "attachment", func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
+	h.sendPDF(c, "badges-"+v.Slug+"-"+strconv.Itoa(event.Year())+".pdf", "attachment", func(w io.Writer) error { _, err := buf.WriteTo(w); return err })
 }
 
 // doorListPDF prints the paper fallback for the door: everyone, alphabetically, with codes.
@@ -187,7 +188,7 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	event, err := h.store.CurrentEvent(ctx)
+	event, err := h.organiserEvent(c)
 	if err != nil {
 		h.fail(c, err)
 		return
@@ -206,5 +207,5 @@ func (h *Handler) doorListPDF(c *gin.Context) {
 		return
 	}
 	data := tickets.DoorListFor(keys.codes, event, v, regs, h.tr(c).In(event.Location()), string(h.tr(c).Lang()))
-	h.sendLargePDF(c, "deurlijst-"+v.Slug+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
+	h.sendLargePDF(c, "deurlijst-"+v.Slug+"-"+strconv.Itoa(event.Year())+".pdf", func(w io.Writer) error { return h.tickets.DoorList(w, data) })
 }

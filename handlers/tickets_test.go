@@ -346,7 +346,7 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	tickets.SortByLastName(names)
 
 	resp, body := admin.postForm(t, badgesPath, url.Values{"alleen": {"alle"}})
-	sheet := wantPDF(t, resp, body, "badges-zwolle.pdf")
+	sheet := wantPDF(t, resp, body, "badges-zwolle-2027.pdf")
 	if got, want := ticketstest.PDFPages(t, sheet), (active+7)/8; got != want {
 		t.Errorf("badge sheet pages got %d, want %d for %d attendees", got, want, active)
 	}
@@ -383,7 +383,7 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	// Only the people who registered since the last print.
 	newcomer := apiRegister(t, ts, registrationBody(t, nil, func(m map[string]any) { m["name"] = "Ÿsbrand Østergaard-Ñúñez" }))
 	resp, body = admin.postForm(t, badgesPath, url.Values{"alleen": {"nieuw"}})
-	onlyNew := wantPDF(t, resp, body, "badges-zwolle.pdf")
+	onlyNew := wantPDF(t, resp, body, "badges-zwolle-2027.pdf")
 	if got := ticketstest.PDFPages(t, onlyNew); got != 1 {
 		t.Errorf("new badges: pages got %d, want 1", got)
 	}
@@ -422,14 +422,14 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	}
 	tickets.SortByLastName(names)
 	resp, body = admin.get(t, doorListPath)
-	list := ticketstest.PDFText(t, wantPDF(t, resp, body, "deurlijst-zwolle.pdf"))
+	list := ticketstest.PDFText(t, wantPDF(t, resp, body, "deurlijst-zwolle-2027.pdf"))
 	// The list goes out gzipped to a client that takes it (Go's client does, and unpacks
 	// it), whole with its length to one that does not; the same file either way.
 	if !resp.Uncompressed {
 		t.Errorf("door list: not gzipped for a client that accepts gzip")
 	}
 	plain, plainBody := admin.get(t, doorListPath, "Accept-Encoding", "identity")
-	wantPDF(t, plain, plainBody, "deurlijst-zwolle.pdf")
+	wantPDF(t, plain, plainBody, "deurlijst-zwolle-2027.pdf")
 	if plain.Header.Get("Content-Encoding") != "" || plain.ContentLength != int64(len(plainBody)) {
 		t.Errorf("door list without gzip: Content-Encoding %q, Content-Length %d for %d bytes; want none and the length",
 			plain.Header.Get("Content-Encoding"), plain.ContentLength, len(plainBody))
@@ -470,7 +470,7 @@ func checkVenueDocuments(t *testing.T, ts *testServer) {
 	resp, body = rotterdam.get(t, doorListPath)
 	wantStatus(t, resp, body, http.StatusForbidden)
 	resp, body = rotterdam.get(t, "/beheer/locaties/"+bhID(testVenue(t, ts, "rotterdam").ID)+"/deurlijst.pdf")
-	wantPDF(t, resp, body, "deurlijst-rotterdam.pdf")
+	wantPDF(t, resp, body, "deurlijst-rotterdam-2027.pdf")
 	resp, body = admin.postFormCrossOrigin(t, badgesPath, url.Values{"alleen": {"alle"}})
 	wantStatus(t, resp, body, http.StatusForbidden)
 	if strings.HasPrefix(body, "%PDF") {

@@ -229,6 +229,9 @@ func (h *Handler) page(c *gin.Context, title, section string) Page {
 	tr := h.tr(c)
 	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
 	e, err := h.store.CurrentEvent(c.Request.Context())
+	if section == "beheer" {
+		e, err = h.organiserEvent(c) // the edition the organiser works on
+	}
 	if err == nil {
 		p.EventName = e.Name
 		p.Contact = e.ContactEmail
@@ -246,6 +249,7 @@ func (h *Handler) page(c *gin.Context, title, section string) Page {
 				}
 			}
 			p.Shell = h.shell(c, u, e.SignupMode, venues)
+			p.Shell.Edition, p.Shell.Editions = e, h.editionSwitch(c, p, u, e)
 		}
 	}
 	p.Flash = h.popFlash(c)

@@ -38,6 +38,9 @@ type DeviceTokenInput struct {
 	Name      string
 	Role      string
 	VenueSlug string
+	// VenueID, when set, names the venue instead of the slug, which means the current
+	// edition's: an organiser pairing a device in the edition they work on.
+	VenueID uint
 }
 
 // Validate reports what is wrong with the input. Device tokens are for door devices only:
@@ -69,7 +72,7 @@ func (s *Store) CreateDeviceToken(ctx context.Context, in DeviceTokenInput) (Dev
 	if err := invalid(in.Validate()); err != nil {
 		return DeviceToken{}, "", err
 	}
-	v, err := s.VenueBySlug(ctx, in.VenueSlug)
+	v, err := s.venueByIDOrSlug(ctx, in.VenueID, in.VenueSlug)
 	if errors.Is(err, ErrNotFound) {
 		return DeviceToken{}, "", invalid(Problems{"venue": {Key: "form.unknown_venue"}})
 	}

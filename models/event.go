@@ -89,6 +89,9 @@ type Event struct {
 	AllocationAt       *time.Time
 	AllocationSeed     string `gorm:"size:200;not null;default:''"`
 	PreferenceRanks    int    `gorm:"not null;default:3"`
+	// PublishedAt is when the edition went public (see edition.go); nil while a new edition
+	// is being prepared. The public site shows the latest published edition.
+	PublishedAt *time.Time
 }
 
 // Location is the event's time zone; an unknown name falls back to UTC.
@@ -272,11 +275,12 @@ func (in EventInput) Validate() Problems {
 	return p
 }
 
-// CurrentEvent returns the event Dagplanner is running: the one created last.
+// CurrentEvent returns the edition the public site shows: the latest published one by date
+// (then the one created last), or, when none is published, the latest.
 // It returns ErrNotFound when there is no event yet.
 func (s *Store) CurrentEvent(ctx context.Context) (Event, error) {
 	var e Event
-	err := s.db.WithContext(ctx).Order("id DESC").First(&e).Error
+	err := s.db.WithContext(ctx).Order(currentOrder).First(&e).Error
 	if err != nil {
 		return Event{}, notFound(err, "current event", "")
 	}
@@ -292,7 +296,8 @@ func (s *Store) Event(ctx context.Context, id uint) (Event, error) {
 	return e, nil
 }
 
-// CreateEvent stores a new event.
+// CreateEvent stores a new event, published: the first edition, or one started from scratch.
+// A new edition from the last one is CopyEvent's, and starts unpublished.
 func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	if err := invalid(in.Validate()); err != nil {
 		return Event{}, err
@@ -301,6 +306,8 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	in.apply(&e)
 	err := s.write(ctx, func(tx *gorm.DB) error {
 		e.ID = 0 // a batch may run this again
+		now := s.now().UTC()
+		e.PublishedAt = &now
 		if err := tx.Create(&e).Error; err != nil {
 			return err
 		}
@@ -313,7 +320,8 @@ func (s *Store) CreateEvent(ctx context.Context, in EventInput) (Event, error) {
 	return e, nil
 }
 
-// UpdateEvent changes an event's details. Slots keep their clock times when the date moves.
+// UpdateEvent changes an event's details. Slots keep their clock times when the date moves,
+// and not into a year another edition has (a problem on "date").
 // It returns ErrNotFound when there is no such event.
 func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event, error) {
 	if err := invalid(in.Validate()); err != nil {
@@ -326,6 +334,9 @@ func (s *Store) UpdateEvent(ctx context.Context, id uint, in EventInput) (Event,
 		}
 		old := e
 		in.apply(&e)
+		if err := yearFree(tx, e.ID, e.Date); err != nil {
+			return err
+		}
 		columns := append([]string{"name", "theme", "description", "theme_en", "description_en", "date", "timezone", "registration_opens_at",
 			"registration_closes_at", "waitlist_after_close", "privacy_version", "still_coming_days", "reconfirm_deadline",
 			"seat_release_minutes", "proposals_open_at", "proposals_close_at", "travel_minutes"}, votingColumns...)

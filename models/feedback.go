@@ -459,18 +459,24 @@ func (s *Store) SendFeedbackMails(ctx context.Context, eventID uint) (int, error
 	return queued, nil
 }
 
-// RunFeedbackJob sends the current event's feedback e-mails when they are due; a periodic
-// job calls it every few minutes.
+// RunFeedbackJob sends every edition's feedback e-mails when they are due; a periodic job
+// calls it every few minutes. Every edition, not only the current one: organisers may have
+// published next year's edition before this year's day is over.
 func (s *Store) RunFeedbackJob(ctx context.Context) error {
-	e, err := s.CurrentEvent(ctx)
-	if errors.Is(err, ErrNotFound) {
-		return nil // no event, nothing to do
-	}
+	editions, err := s.Editions(ctx)
 	if err != nil {
 		return err
 	}
-	_, err = s.SendFeedbackMails(ctx, e.ID)
-	return err
+	now := s.now()
+	for _, e := range editions {
+		if now.Before(FeedbackOpens(e)) || !now.Before(FeedbackCloses(e)) {
+			continue
+		}
+		if _, err := s.SendFeedbackMails(ctx, e.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // FeedbackSettings is the organisers' choice about the results, and when the e-mail went.

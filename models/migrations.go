@@ -48,6 +48,7 @@ var migrations = []*gormigrate.Migration{
 	{ID: "2026121301_room_check_ins", Migrate: migrateRoomCheckIns},
 	{ID: "2026121302_room_doors", Migrate: migrateRoomDoors},
 	{ID: "2026121303_feedback", Migrate: migrateFeedback},
+	{ID: "2026121305_editions", Migrate: migrateEditions},
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -102,8 +102,11 @@ type RegistrationInput struct {
 	Name, Email, Organisation, JobTitle, Dietary, Accessibility string
 	Lang                                                        string
 	Venue                                                       string // slug
-	Sessions                                                    []uint // at most one per slot
-	Waitlist                                                    []uint // full sessions to wait for, keeping a seat meanwhile
+	// VenueID, when set, names the venue instead of the slug, which means the current
+	// edition's: an organiser registering someone in the edition they work on (RegisterFor).
+	VenueID  uint
+	Sessions []uint // at most one per slot
+	Waitlist []uint // full sessions to wait for, keeping a seat meanwhile
 	// Preferences are the sessions ranked per slot, in preference mode before the venue's
 	// allocation (issue #19, see preferences_register.go); then Sessions and Waitlist are empty.
 	Preferences Rankings

@@ -241,7 +241,7 @@ func (s *Store) RegisterFor(ctx context.Context, by Actor, in RegistrationInput,
 	if err := invalid(in.Validate()); err != nil {
 		return RegistrationResult{}, err
 	}
-	venue, err := s.VenueBySlug(ctx, in.Venue)
+	venue, err := s.venueByIDOrSlug(ctx, in.VenueID, in.Venue)
 	if errors.Is(err, ErrNotFound) {
 		return RegistrationResult{}, invalid(Problems{"venue": {Key: "form.unknown_venue"}})
 	}

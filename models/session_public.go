@@ -29,8 +29,16 @@ func (s *Store) PublicSession(ctx context.Context, id uint) (Session, error) {
 	return se, nil
 }
 
-// SessionIsPublic reports whether the public programme shows the session.
+// SessionIsPublic reports whether the public programme shows the session: of a published
+// edition, on its latest published timetable (or placed, before the first is published).
 func (s *Store) SessionIsPublic(ctx context.Context, se Session) (bool, error) {
+	var published int64
+	if err := s.db.WithContext(ctx).Model(&Event{}).Where("id = ? AND published_at IS NOT NULL", se.EventID).Count(&published).Error; err != nil {
+		return false, fmt.Errorf("is edition %d published: %w", se.EventID, err)
+	}
+	if published == 0 {
+		return false, nil // an edition in preparation shows nothing
+	}
 	v, err := s.LatestScheduleVersion(ctx, se.EventID)
 	switch {
 	case errors.Is(err, ErrNotFound):

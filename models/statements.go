@@ -64,7 +64,8 @@ func (s *Store) prepareStatements(ctx context.Context) error {
 	s.stmts = statements{
 		venueForRegistration: prep(reader, `SELECT v.id, v.event_id, e.registration_opens_at, e.registration_closes_at,
 			e.waitlist_after_close, e.privacy_version, e.registration_domains, e.signup_mode, e.preferences_open_at,
-			e.preferences_close_at, e.allocation_at, e.preference_ranks FROM venues v JOIN events e ON e.id = v.event_id WHERE v.slug = ?`),
+			e.preferences_close_at, e.allocation_at, e.preference_ranks FROM venues v JOIN events e ON e.id = v.event_id WHERE v.slug = ?
+			ORDER BY e.published_at IS NULL, e.date DESC, e.id DESC LIMIT 1`),
 		sessionPlacement: prep(writer, `SELECT ss.slot_id, s.venue_id, s.room_id FROM session_slots ss
 			JOIN sessions s ON s.id = ss.session_id WHERE ss.session_id = ?`),
 		sessionPlacementRead: prep(reader, `SELECT ss.slot_id, s.venue_id, s.room_id FROM session_slots ss

@@ -13,8 +13,10 @@ import (
 // Venue is one building where the event takes place, with its own rooms and time slots.
 type Venue struct {
 	ID      uint
-	EventID uint   `gorm:"not null;index"`
-	Slug    string `gorm:"size:60;not null;uniqueIndex"`
+	EventID uint `gorm:"not null;index;uniqueIndex:idx_venues_event_slug,priority:1"`
+	// Slug names the venue in addresses; unique within the edition, so the venues of a new
+	// edition keep the last one's addresses (VenueBySlug means the current edition's).
+	Slug string `gorm:"size:60;not null;uniqueIndex:idx_venues_event_slug,priority:2"`
 	// TicketKey names the venue on tickets: its first slug, kept when the slug changes, so
 	// tickets already issued keep their venue (see TicketName and VenueSlug).
 	TicketKey     string `gorm:"size:20;not null;default:''"`
@@ -131,14 +133,27 @@ func (s *Store) Venue(ctx context.Context, id uint) (Venue, error) {
 	return v, nil
 }
 
-// VenueBySlug returns one venue by its slug, with rooms and slots.
+// VenueBySlug returns one venue by its slug, with rooms and slots: the current edition's
+// (see CurrentEvent), or, when it has none of that slug, the latest published edition's.
 // It returns ErrNotFound when no venue has the slug.
 func (s *Store) VenueBySlug(ctx context.Context, slug string) (Venue, error) {
 	var v Venue
-	if err := s.preloadVenue(s.db.WithContext(ctx)).Where("slug = ?", slug).First(&v).Error; err != nil {
+	if err := s.preloadVenue(s.db.WithContext(ctx)).Where("slug = ?", slug).
+		Where("event_id = (?)", s.db.Model(&Event{}).Select("events.id").
+			Where("EXISTS (SELECT 1 FROM venues w WHERE w.event_id = events.id AND w.slug = ?)", slug).Order(currentOrder).Limit(1)).
+		First(&v).Error; err != nil {
 		return Venue{}, notFound(err, "venue", slug)
 	}
 	return v, nil
+}
+
+// venueByIDOrSlug is the venue with id, or without one the venue VenueBySlug finds: an
+// organiser naming a venue of the edition they work on gives its id.
+func (s *Store) venueByIDOrSlug(ctx context.Context, id uint, slug string) (Venue, error) {
+	if id != 0 {
+		return s.Venue(ctx, id)
+	}
+	return s.VenueBySlug(ctx, slug)
 }
 
 func (s *Store) preloadVenue(db *gorm.DB) *gorm.DB {
@@ -155,7 +170,7 @@ func (s *Store) CreateVenue(ctx context.Context, eventID uint, in VenueInput) (V
 	in.apply(&v)
 	v.TicketKey = v.Slug
 	err := s.write(ctx, func(tx *gorm.DB) error {
-		if taken, err := slugOfAnother(tx, 0, v.Slug); err != nil || taken {
+		if taken, err := slugOfAnother(tx, eventID, 0, v.Slug); err != nil || taken {
 			return errOr(err, errSlugTaken())
 		}
 		v.ID = 0 // a batch may run this again
@@ -188,7 +203,7 @@ func (s *Store) UpdateVenue(ctx context.Context, id uint, in VenueInput) (Venue,
 		if err := tx.First(&v, id).Error; err != nil {
 			return notFound(err, "venue", id)
 		}
-		if taken, err := slugOfAnother(tx, id, in.Slug); err != nil || taken {
+		if taken, err := slugOfAnother(tx, v.EventID, id, in.Slug); err != nil || taken {
 			return errOr(err, errSlugTaken())
 		}
 		if err := renameSlug(tx, id, v.Slug, in.Slug, s.now().UTC()); err != nil {

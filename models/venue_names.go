@@ -76,15 +76,17 @@ func (s *Store) VenueByTicketName(ctx context.Context, eventID uint, name string
 	return s.Venue(ctx, id)
 }
 
-// slugOfAnother reports whether slug is, or was, another venue's, or another venue's key:
-// it keeps naming that venue on old addresses and tickets.
-func slugOfAnother(tx *gorm.DB, venueID uint, slug string) (bool, error) {
+// slugOfAnother reports whether slug is, or was, another venue's of the same edition, or
+// another venue's key: it keeps naming that venue on old addresses and tickets. Venues of
+// other editions may have it: a new edition's venues keep the last one's addresses.
+func slugOfAnother(tx *gorm.DB, eventID, venueID uint, slug string) (bool, error) {
 	var n int64
-	err := tx.Model(&Venue{}).Where("id <> ? AND (slug = ? OR ticket_key = ?)", venueID, slug, slug).Count(&n).Error
+	err := tx.Model(&Venue{}).Where("event_id = ? AND id <> ? AND (slug = ? OR ticket_key = ?)", eventID, venueID, slug, slug).Count(&n).Error
 	if err != nil || n > 0 {
 		return n > 0, err
 	}
-	err = tx.Model(&VenueSlug{}).Where("venue_id <> ? AND slug = ?", venueID, slug).Count(&n).Error
+	err = tx.Model(&VenueSlug{}).Joins("JOIN venues ON venues.id = venue_slugs.venue_id").
+		Where("venues.event_id = ? AND venue_id <> ? AND venue_slugs.slug = ?", eventID, venueID, slug).Count(&n).Error
 	return n > 0, err
 }
 

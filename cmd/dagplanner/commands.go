@@ -49,6 +49,7 @@ func commands() []command {
 		{"audit anonymise", "remove the personal data from audit entries older than --before YYYY-MM-DD", auditAnonymise},
 		{"purge", "apply the events' retention periods now (the daily job does too); --dry-run shows what it would do", purge},
 		{"allocate", "allocate the seats by preference, once (issue #19); --dry-run computes it with any --seed", allocate},
+		{"event copy", "create a new edition from the last one on --date; it starts unpublished (issue #18)", copyEvent},
 		{"backup", "copy the database to a new file (SQLite while it runs; PostgreSQL with pg_dump)", backup},
 		{"help", "show this help: the commands and the server's flags",
 			func(_ context.Context, _ []string, getenv func(string) string, _ io.Reader, stdout io.Writer) error {

@@ -11,7 +11,7 @@ import (
 
 // TestPeriodicJobsSendFeedbackOnce: the periodic jobs queue the feedback e-mail (issue #18)
 // the day after the event to the one person checked in, and never again however often they
-// run.
+// run, also when the next edition is current already.
 func TestPeriodicJobsSendFeedbackOnce(t *testing.T) {
 	t.Parallel()
 	ctx := modelstest.Ctx()
@@ -27,6 +27,11 @@ func TestPeriodicJobsSendFeedbackOnce(t *testing.T) {
 	came := modelstest.Attendee(t, s, "zwolle")
 	modelstest.Attendee(t, s, "zwolle") // stayed away
 	if _, err := s.CheckIn(ctx, models.CheckInInput{VenueID: v.ID, RegistrationID: came.Registration.ID, Door: "Hoofdingang"}); err != nil {
+		t.Fatal(err)
+	}
+	// Next year's edition is already published and current: this year's people still get
+	// their e-mail.
+	if _, err := s.CreateEvent(ctx, models.EventInput{Name: "Dag", Date: "2028-02-02"}); err != nil {
 		t.Fatal(err)
 	}
 	feedback := func() int {
