@@ -73,6 +73,15 @@ func (h *Handler) createRoomCheckIn(c *gin.Context, p doorPrincipal, req CheckIn
 	c.JSON(http.StatusOK, out)
 }
 
+// seatsForWaitlist says how many seats the people waiting at the door may take: "no seats"
+// in words rather than "0 seats".
+func seatsForWaitlist(tr *locale.Translator, n int) string {
+	if n == 0 {
+		return tr.T("room.no_seats_for_waitlist")
+	}
+	return tr.T("room.seats_for_waitlist", "Count", n)
+}
+
 // roomCheckInMessage is a room door's answer in words.
 func roomCheckInMessage(tr *locale.Translator, out RoomCheckInJSON, first time.Time) string {
 	name := ""
@@ -181,7 +190,7 @@ func (h *Handler) getRoomDoor(c *gin.Context) {
 	tr := h.tr(c)
 	loc, lang := h.eventZone(c, p.Venue.EventID), string(tr.Lang())
 	out := RoomDoorJSON{Session: roomSessionJSON(st.Session, lang, loc), SeatsForWaitlist: st.SeatsForWaitlist,
-		SeatsMessage: tr.T("room.seats_for_waitlist", "Count", st.SeatsForWaitlist), WaitingAtDoor: st.WaitingAtDoor,
+		SeatsMessage: seatsForWaitlist(tr, st.SeatsForWaitlist), WaitingAtDoor: st.WaitingAtDoor,
 		ScannedIn: st.ScannedIn, Alongside: []RoomSessionJSON{}, Bookings: make([]RoomBookingJSON, 0, len(st.Bookings)),
 		InRoom: append([]uint{}, st.InRoom...)}
 	if st.ReleaseAt != nil {

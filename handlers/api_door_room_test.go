@@ -185,6 +185,9 @@ func TestRoomCheckInAPI(t *testing.T) {
 			if room.Session.ID != sid || room.ScannedIn < 1 || !containsUint(room.InRoom, p.booked.ID) || room.SeatsMessage == "" {
 				t.Errorf("room %s: want the session, its scan and the seats in words", b)
 			}
+			if room.SeatsForWaitlist != 0 || room.SeatsMessage != nlMsg(t, "room.no_seats_for_waitlist") {
+				t.Errorf("%d seats for the waiting list read %q, want none: %q", room.SeatsForWaitlist, room.SeatsMessage, nlMsg(t, "room.no_seats_for_waitlist"))
+			}
 			has := func(reg uint, status string) bool {
 				for _, bk := range room.Bookings {
 					if bk.Registration == reg && bk.Status == status {

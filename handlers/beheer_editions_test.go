@@ -59,9 +59,13 @@ func newEditionFixture(t *testing.T, store *models.Store) editionFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	question, err := store.CreateSurveyQuestion(ctx, e.ID, models.SurveyQuestionInput{Kind: "text", Text: "Wat neem je mee?"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	id := func(n uint) string { return strconv.FormatUint(uint64(n), 10) }
 	return editionFixture{old: old, new: e, session: se, ids: map[string]string{
-		"venue": id(v.ID), "room": id(v.Rooms[0].ID), "slot": id(v.Slots[0].ID), "session": id(se.ID),
+		"venue": id(v.ID), "room": id(v.Rooms[0].ID), "slot": id(v.Slots[0].ID), "session": id(se.ID), "question": id(question.ID),
 		"proposal": id(proposals[0].ID), "id": id(person.Registration.ID), "device": id(device.ID), "message": id(msg.ID),
 	}}
 }
@@ -104,7 +108,7 @@ func editionScopedRoutes(t *testing.T, f editionFixture) map[string]string {
 
 // TestOrganiserRoutesScopedToEdition: an organiser working on the 2027 edition gets 404 for
 // every organiser address naming a thing of 2028 (a venue, room, slot, session, proposal,
-// person, device or message), and every answer names the edition worked on; once they switch
+// person, device, message or survey question), and every answer names the edition worked on; once they switch
 // to 2028, the same addresses answer.
 func TestOrganiserRoutesScopedToEdition(t *testing.T) {
 	t.Parallel()

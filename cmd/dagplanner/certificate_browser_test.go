@@ -51,6 +51,9 @@ func TestCertificatePages(t *testing.T) {
 				assertLang(t, ctx, page, lang)
 			}
 			navigate(t, ctx, link)
+			screenshotWidths(t, ctx, "certificate-altered-"+lang)
+			navigate(t, ctx, link)
+			screenshotWidths(t, ctx, "certificate-check-"+lang)
 			text, err := chromedp.Run(timeout(ctx), chromedp.Evaluate[string](`document.querySelector("main").innerText`))
 			if err != nil {
 				t.Fatal(err)

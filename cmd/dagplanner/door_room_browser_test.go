@@ -105,6 +105,7 @@ func TestDoorRoomKeyboard(t *testing.T) {
 		}
 	}
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "nl: room door answers")
+	screenshotWidths(t, ctx, "room-door")
 	if in := roomInside(t, srv.URL, token, here.ID); !slices.Contains(in, anna.ID) {
 		t.Errorf("the server has %v in the room, want Anna (%d)", in, anna.ID)
 	}

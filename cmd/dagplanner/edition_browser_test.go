@@ -33,6 +33,7 @@ func TestEditionsAccessible(t *testing.T) {
 
 		browsertest.AssertNoAxeViolations(t, ctx, srv.URL+"/beheer/edities")
 		assertLang(t, ctx, "/beheer/edities", lang)
+		screenshotWidths(t, ctx, "editions-"+lang)
 		// A date before the edition copied: the form again, with the error summary.
 		run := func(what string, actions ...chromedp.Action[chromedp.Void]) {
 			t.Helper()
@@ -50,6 +51,7 @@ func TestEditionsAccessible(t *testing.T) {
 			chromedp.Click(`form[action="/beheer/edities/nieuw"] button[type="submit"]`),
 			chromedp.WaitVisible(`form[action="/beheer/edities/nieuw/bevestigen"]`))
 		browsertest.AssertNoAxeViolationsHere(t, ctx, "the copy's summary ("+lang+")")
+		screenshotWidths(t, ctx, "edition-summary-"+lang)
 		if i == 0 {
 			run("publish 2028",
 				chromedp.Navigate(srv.URL+"/beheer/edities"),
@@ -59,6 +61,7 @@ func TestEditionsAccessible(t *testing.T) {
 		for _, p := range []string{"/archief", "/archief/2027/programma/zwolle"} {
 			browsertest.AssertNoAxeViolations(t, ctx, srv.URL+p)
 			assertLang(t, ctx, p, lang)
+			screenshotWidths(t, ctx, "archive"+strings.ReplaceAll(p, "/", "-")+"-"+lang)
 		}
 		text, err := chromedp.Run(timeout(ctx), chromedp.Text("main"))
 		if err != nil || !strings.Contains(text, "2027") {

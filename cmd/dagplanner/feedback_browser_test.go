@@ -57,6 +57,7 @@ func TestFeedbackKeyboardOnly(t *testing.T) {
 		t.Errorf("after the refusal the comment reads %q (%v), want it kept", kept, err)
 	}
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "feedback form with errors (nl)")
+	screenshotWidths(t, ctx, "feedback-errors")
 
 	// The rating: Tab into the group, Space takes the first, three arrows make it a 4.
 	tabTo(t, ctx, `input[name="`+rating+`"]`)
@@ -75,6 +76,7 @@ func TestFeedbackKeyboardOnly(t *testing.T) {
 		t.Errorf("the saved page has %q checked (%v), want the 4 and Ja", chosen, err)
 	}
 	browsertest.AssertNoAxeViolationsHere(t, ctx, "feedback form saved (nl)")
+	screenshotWidths(t, ctx, "feedback-saved")
 
 	setLanguage(t, ctx, srv.URL, "en")
 	navigate(t, ctx, page)

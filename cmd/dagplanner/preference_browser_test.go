@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"os"
 	"path/filepath"
 	"strings"
@@ -174,6 +176,34 @@ func screenshots(t *testing.T, ctx context.Context, base, url string) {
 	navigate(t, phone, url)
 	assertNoSidewaysScroll(t, phone, "preference form on a phone")
 	browsertest.Screenshot(t, phone, filepath.Join(dir, "preference-form-390.png"))
+}
+
+// screenshotWidths keeps the page in ctx at its own width (name-desktop.png) and as a phone
+// shows it, 390 pixels wide (name-390.png), when DAGPLANNER_SCREENSHOTS names a folder. The
+// phone's width is emulated in the same tab, so a signed-in page or a paired door stays so.
+func screenshotWidths(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	dir := os.Getenv("DAGPLANNER_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(dir, name+"-desktop.png"))
+	err := chromedp.Do(timeout(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetDeviceMetricsOverride,
+			emulation.SetDeviceMetricsOverrideParams{Width: 390, Height: 844, DeviceScaleFactor: 1, Mobile: true})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("emulate a phone: %v", err)
+	}
+	browsertest.Screenshot(t, ctx, filepath.Join(dir, name+"-390.png"))
+	err = chromedp.Do(timeout(ctx), chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.ClearDeviceMetricsOverride, cdp.Empty{})
+		return err
+	}))
+	if err != nil {
+		t.Fatalf("stop emulating a phone: %v", err)
+	}
 }
 
 // screenshot keeps the page in ctx as name.png when DAGPLANNER_SCREENSHOTS names a folder.
