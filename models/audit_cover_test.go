@@ -115,11 +115,11 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 		cases := []auditCase{
 			{name: "event created", action: models.ActionEventCreated, subject: models.SubjectEvent, id: eventID,
 				do: func(ctx context.Context) error {
-					e, err := s.CreateEvent(ctx, models.EventInput{Name: "Tweede dag", Date: "2027-03-03"})
+					e, err := s.CreateEvent(ctx, models.EventInput{Name: "Tweede dag", Date: "2028-03-03"})
 					return keep(err, func() { event = e })
 				},
 				fail: func(ctx context.Context) error {
-					_, err := s.CreateEvent(ctx, models.EventInput{Name: "", Date: "2027-03-03"})
+					_, err := s.CreateEvent(ctx, models.EventInput{Name: "", Date: "2028-03-03"})
 					return err
 				},
 				more: func(t *testing.T, d map[string]any) {
@@ -128,9 +128,10 @@ func TestEveryOrganiserActionIsAudited(t *testing.T) {
 					}
 				}},
 			{name: "event updated", action: models.ActionEventUpdated, subject: models.SubjectEvent, id: eventID,
-				old: map[string]any{"name": "Tweede dag", "date": "2027-03-03"}, new: map[string]any{"name": "Derde dag", "date": "2027-03-04"},
+				// 2028: the fixture's own edition has 2027, and an edition's year is its own.
+				old: map[string]any{"name": "Tweede dag", "date": "2028-03-03"}, new: map[string]any{"name": "Derde dag", "date": "2028-03-04"},
 				do: func(ctx context.Context) error {
-					_, err := s.UpdateEvent(ctx, event.ID, models.EventInput{Name: "Derde dag", Date: "2027-03-04", TravelMinutes: event.TravelMinutes})
+					_, err := s.UpdateEvent(ctx, event.ID, models.EventInput{Name: "Derde dag", Date: "2028-03-04", TravelMinutes: event.TravelMinutes})
 					return err
 				},
 				fail: func(ctx context.Context) error {
