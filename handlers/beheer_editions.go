@@ -111,7 +111,8 @@ func (h *Handler) editionSwitch(c *gin.Context, p Page, u models.User, shown mod
 	}
 	out := make([]Option, 0, len(editions))
 	for _, e := range editions {
-		out = append(out, Option{Value: strconv.FormatUint(uint64(e.ID), 10), Label: editionLabel(p, e), Selected: e.ID == shown.ID})
+		// The year alone: the navigation's column is narrow, and a year names an edition.
+		out = append(out, Option{Value: strconv.FormatUint(uint64(e.ID), 10), Label: strconv.Itoa(e.Year()), Selected: e.ID == shown.ID})
 	}
 	return out
 }

@@ -172,6 +172,16 @@ type CopySummary struct {
 	Sessions  int // sessions copied as proposals
 }
 
+// Day is the new edition's day, at midnight in the source's time zone, for showing it as a
+// date; zero when Date is not one.
+func (c CopySummary) Day() time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, c.Date, c.Source.Location())
+	if err != nil {
+		return time.Time{}
+	}
+	return d
+}
+
 // Takes reports whether the copy takes part.
 func (c CopySummary) Takes(part string) bool { return slices.Contains(c.Parts, part) }
 
