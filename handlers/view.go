@@ -228,9 +228,12 @@ type Option struct {
 func (h *Handler) page(c *gin.Context, title, section string) Page {
 	tr := h.tr(c)
 	p := Page{Lang: tr.Lang(), Title: title, Section: section, Path: c.Request.URL.Path, tr: tr, RequestID: c.GetString(ctxRequestID)}
-	e, err := h.store.CurrentEvent(c.Request.Context())
+	var e models.Event
+	var err error
 	if section == "beheer" {
 		e, err = h.organiserEvent(c) // the edition the organiser works on
+	} else {
+		e, err = h.store.CurrentEvent(c.Request.Context())
 	}
 	if err == nil {
 		p.EventName = e.Name

@@ -47,6 +47,11 @@ func migrateRoomCheckIns(tx *gorm.DB) error {
 	return tx.Migrator().CreateTable(&RoomCheckIn{})
 }
 
+// admittedRegistration is the condition, on the registrations table, that the person was
+// admitted at their venue's door (a check-in not undone): what the feedback e-mail, the
+// certificates and AttendedSessions all start from.
+const admittedRegistration = "EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)"
+
 // AttendedSession is one session a person attended, with its times and room.
 type AttendedSession struct {
 	SessionID        uint

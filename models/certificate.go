@@ -23,7 +23,7 @@ func (s *Store) CertificateHolders(ctx context.Context, venueID uint) ([]Certifi
 	err := s.db.WithContext(ctx).Model(&Registration{}).
 		Select("id", "name", "organisation", "lang").
 		Where("venue_id = ? AND erased_at IS NULL AND name <> ''", venueID).
-		Where("EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)").
+		Where(admittedRegistration).
 		Order("sort_name, id").Scan(&out).Error
 	if err != nil {
 		return nil, fmt.Errorf("certificate holders of venue %d: %w", venueID, err)
@@ -39,7 +39,7 @@ func (s *Store) CertificateHolder(ctx context.Context, eventID, regID uint) (Reg
 	var r Registration
 	err := s.db.WithContext(ctx).Preload("Venue").
 		Where("event_id = ? AND erased_at IS NULL AND name <> ''", eventID).
-		Where("EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)").
+		Where(admittedRegistration).
 		First(&r, regID).Error
 	if err != nil {
 		return Registration{}, notFound(err, "certificate holder", regID)

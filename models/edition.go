@@ -175,11 +175,7 @@ type CopySummary struct {
 // Day is the new edition's day, at midnight in the source's time zone, for showing it as a
 // date; zero when Date is not one.
 func (c CopySummary) Day() time.Time {
-	d, err := time.ParseInLocation(time.DateOnly, c.Date, c.Source.Location())
-	if err != nil {
-		return time.Time{}
-	}
-	return d
+	return Event{Date: c.Date, Timezone: c.Source.Timezone}.Day()
 }
 
 // Takes reports whether the copy takes part.

@@ -436,7 +436,7 @@ func (s *Store) SendFeedbackMails(ctx context.Context, eventID uint) (int, error
 		}
 		var regs []Registration
 		err := tx.Where("event_id = ? AND status = ? AND erased_at IS NULL AND email <> ''", eventID, RegistrationActive).
-			Where("EXISTS (SELECT 1 FROM check_ins WHERE check_ins.registration_id = registrations.id AND check_ins.undone_at IS NULL)").
+			Where(admittedRegistration).
 			Order("id").Find(&regs).Error
 		if err != nil {
 			return err
